@@ -1,0 +1,126 @@
+import { AppError } from '../../shared/errors';
+import { database, type Database } from './cloud';
+
+/**
+ * Typed wrappers over wx-server-sdk's database calls (its typings answer `Promise<T> | void | string`),
+ * and the transaction retry the SDK does not do for us.
+ */
+type Query = ReturnType<ReturnType<Database['collection']>['where']>;
+
+export interface DocRef<T> {
+  get(): Promise<{ data: T | null }>;
+  set(options: { data: Omit<T, '_id'> }): Promise<unknown>;
+  update(options: { data: Record<string, unknown> }): Promise<{ updated: number }>;
+  remove(): Promise<{ deleted: number }>;
+}
+export interface TxCollection {
+  doc<T = unknown>(id: string): DocRef<T>;
+  add(options: { data: Record<string, unknown> }): Promise<{ id: string }>;
+}
+export interface Tx {
+  collection(name: string): TxCollection;
+}
+
+export async function queryDocs<T>(query: Query): Promise<T[]> {
+  const res = (await (query.get() as Promise<{ data: T[] }>)) ?? { data: [] };
+  return res.data;
+}
+
+export async function findOne<T>(collection: string, where: Record<string, unknown>): Promise<T | null> {
+  const docs = await queryDocs<T>(database().collection(collection).where(where).limit(1));
+  return docs[0] ?? null;
+}
+
+export async function getById<T>(collection: string, id: string): Promise<T | null> {
+  const res = (await (database().collection(collection).doc(id).get() as Promise<{ data: T[] | T }>)) as { data: T[] | T };
+  const data = res.data;
+  return Array.isArray(data) ? (data[0] ?? null) : (data ?? null);
+}
+
+export async function insertDoc(collection: string, data: Record<string, unknown>): Promise<string> {
+  const res = (await (database().collection(collection).add({ data }) as Promise<{ _id?: string; id?: string }>)) as { _id?: string; id?: string };
+  return (res._id ?? res.id) as string;
+}
+
+export async function count(query: Query): Promise<number> {
+  const res = (await (query.count() as Promise<{ total: number }>)) as { total: number };
+  return res.total;
+}
+
+interface SdkError {
+  errCode?: number;
+  errMsg?: string;
+  code?: string;
+  message?: string;
+}
+
+function text(e: unknown): string {
+  const err = (e ?? {}) as SdkError;
+  return `${err.code ?? ''} ${err.errMsg ?? ''} ${err.message ?? ''}`;
+}
+
+/** wx-server-sdk reports a conflict as errCode -501001 with "Transaction is conflict", dropping the backend's code. */
+export function isTransactionConflict(e: unknown): boolean {
+  return /DATABASE_TRANSACTION_CONFLICT|Transaction is conflict/i.test(text(e));
+}
+
+/** Failures after which the request may or may not have happened: retry only idempotent work. */
+export function isTransient(e: unknown): boolean {
+  return /ESOCKETTIMEDOUT|ETIMEDOUT|ECONNRESET|DATABASE_TIMEOUT|timed out|SYS_ERR|system busy|EAI_AGAIN/i.test(text(e));
+}
+
+export function isDuplicateKey(e: unknown): boolean {
+  return /DATABASE_DUPLICATE_WRITE|E11000|duplicate key/i.test(text(e));
+}
+
+export interface RetryOptions {
+  /** attempts in all, the first included */
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Re-runs `work` on a transaction conflict or a transient failure, with jittered exponential
+ * backoff, a bounded number of times. `work` must be re-runnable: everything it changes is written
+ * inside its transaction, keyed by idempotency keys.
+ */
+export async function withRetry<T>(work: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const attempts = options.attempts ?? 6;
+  const base = options.baseDelayMs ?? 20;
+  const max = options.maxDelayMs ?? 1000;
+  let last: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    try {
+      return await work();
+    } catch (e) {
+      last = e;
+      if (!(isTransactionConflict(e) || isTransient(e)) || attempt === attempts) break;
+      const delay = Math.min(max, base * 2 ** (attempt - 1));
+      await sleep(delay / 2 + Math.random() * (delay / 2));
+    }
+  }
+  if (isTransactionConflict(last) || isTransient(last)) {
+    throw new AppError('CONFLICT', undefined, { cause: text(last).trim() });
+  }
+  throw last;
+}
+
+/** One transaction (doc-by-id reads and writes only), retried as `withRetry` says. */
+export async function inTransaction<T>(fn: (tx: Tx) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  // retry = 0: the SDK's own retry never sees a conflict through wx-server-sdk anyway; ours does it.
+  return withRetry(() => database().runTransaction(fn as (tx: unknown) => Promise<T>, 0) as Promise<T>, options);
+}
+
+/** In a transaction, `doc(id).get()` of a missing document throws; this answers null instead. */
+export async function txGet<T>(tx: Tx, collection: string, id: string): Promise<T | null> {
+  try {
+    const res = await tx.collection(collection).doc<T>(id).get();
+    return res.data ?? null;
+  } catch (e) {
+    if (/does not exist/.test(text(e))) return null;
+    throw e;
+  }
+}

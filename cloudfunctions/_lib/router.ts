@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { AppError, ERROR_MESSAGES, isAppError } from '../../shared/errors';
+import { fail, ok, type Result } from '../../shared/envelope';
+import { getWXContext, type WXContext } from './cloud';
+
+/** What every action handler receives besides its validated input. */
+export interface ActionContext {
+  wx: WXContext;
+  /** OPENID of the caller; empty for timer triggers (no user). */
+  openid: string;
+  now: Date;
+}
+
+export interface ActionDef<S extends z.ZodTypeAny, R> {
+  input: S;
+  handler: (input: z.infer<S>, ctx: ActionContext) => Promise<R>;
+}
+
+/** Keeps the input type of each action tied to its schema. */
+export function action<S extends z.ZodTypeAny, R>(input: S, handler: (input: z.infer<S>, ctx: ActionContext) => Promise<R>): ActionDef<S, R> {
+  return { input, handler };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous action table
+type AnyAction = ActionDef<any, unknown>;
+
+const eventSchema = z.object({ action: z.string().min(1) }).passthrough();
+
+/**
+ * Builds a cloud function's `main`: routes on `event.action`, validates the action's input with its
+ * zod schema, and answers the `{ ok, data } | { ok: false, code, message }` envelope. A timer trigger
+ * arrives with `Type: 'Timer'` and no action: `timerAction` names the action it runs.
+ */
+export function createMain(actions: Record<string, AnyAction>, options: { timerAction?: string } = {}) {
+  return async function main(event: unknown, _context?: unknown): Promise<Result<unknown>> {
+    try {
+      const raw = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+      const isTimer = raw.Type === 'Timer' || raw.TriggerName !== undefined;
+      const routed = isTimer && options.timerAction && raw.action === undefined ? { ...raw, action: options.timerAction } : raw;
+      const parsedEvent = eventSchema.safeParse(routed);
+      if (!parsedEvent.success) {
+        return fail('UNKNOWN_ACTION', '缺少 action 参数', { allowed: Object.keys(actions) });
+      }
+      const name = parsedEvent.data.action;
+      const def = Object.prototype.hasOwnProperty.call(actions, name) ? actions[name] : undefined;
+      if (!def) {
+        return fail('UNKNOWN_ACTION', `不支持的操作：${name}`, { allowed: Object.keys(actions) });
+      }
+      // Strip routing and platform fields (the SDK adds userInfo to callFunction data).
+      const { action: _a, userInfo: _u, Type: _t, TriggerName: _tn, Time: _tm, ...payload } = parsedEvent.data;
+      const input = def.input.safeParse(payload);
+      if (!input.success) {
+        return fail('VALIDATION_FAILED', `${ERROR_MESSAGES.VALIDATION_FAILED}：${formatIssues(input.error)}`, {
+          issues: input.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code })),
+        });
+      }
+      const wx = getWXContext();
+      const data = await def.handler(input.data, { wx, openid: wx.OPENID ?? '', now: new Date() });
+      return ok(data);
+    } catch (e) {
+      if (isAppError(e)) return fail(e.code, e.message, e.details);
+      // Unknown failures are logged with detail but answered without internals.
+      console.error('[cloudfunction] unhandled error', e);
+      return fail('INTERNAL', ERROR_MESSAGES.INTERNAL);
+    }
+  };
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('；');
+}
+
+export function requireOpenid(ctx: ActionContext): string {
+  if (!ctx.openid) throw new AppError('UNAUTHENTICATED');
+  return ctx.openid;
+}

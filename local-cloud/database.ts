@@ -1,0 +1,416 @@
+import crypto from 'node:crypto';
+import { aggregate, find, update as applyUpdate, Query } from 'mingo';
+import { decode, encode } from './ejson';
+import { DocumentStore, StoreError, type Doc, type StoredDoc } from './store';
+import { FaultInjector } from './faults';
+
+/** Answers as the cloud's database API gives them to the SDK: `{ data }`, or `{ code, message }`. */
+export type DbResponse = { data?: unknown; transactionId?: string; requestId?: string } | { code: string; message: string; requestId?: string };
+
+/** Mirrors the cloud: a server-side get returns 1000 documents at most, 100 unless asked. */
+export const MAX_GET_LIMIT = 1000;
+export const DEFAULT_GET_LIMIT = 100;
+export const TRANSACTION_TTL_MS = 30_000;
+
+export class DbError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+type Params = Record<string, unknown>;
+
+interface PendingWrite {
+  coll: string;
+  id: string;
+  /** null: delete */
+  doc: Doc | null;
+  /** true when the document did not exist at read time (an insert) */
+  created: boolean;
+}
+
+interface Transaction {
+  id: string;
+  startedAt: number;
+  snapshotSeq: number;
+  /** key → revision seen when first read (0 = absent) */
+  reads: Map<string, number>;
+  writes: Map<string, PendingWrite>;
+  state: 'open' | 'committed' | 'aborted';
+}
+
+const key = (coll: string, id: string) => `${coll}\u0000${id}`;
+
+export interface LocalDatabaseOptions {
+  faults?: FaultInjector;
+  now?: () => number;
+}
+
+/**
+ * Executes the requests wx-server-sdk's query builder produces, with MongoDB semantics from mingo
+ * over the embedded store, and the cloud's rules: limits, doc-only transactions with snapshot reads
+ * and first-committer-wins conflicts, 30 s transaction expiry, duplicate-key errors.
+ */
+export class LocalDatabase {
+  private readonly transactions = new Map<string, Transaction>();
+  readonly faults: FaultInjector;
+  private readonly now: () => number;
+  /** Counts requests by action: the cloud bills each one. */
+  readonly requestCounts = new Map<string, number>();
+
+  constructor(readonly store: DocumentStore, options: LocalDatabaseOptions = {}) {
+    this.faults = options.faults ?? new FaultInjector();
+    this.now = options.now ?? Date.now;
+  }
+
+  async handle(action: string, params: Params | null | undefined): Promise<DbResponse> {
+    const requestId = crypto.randomUUID();
+    this.requestCounts.set(action, (this.requestCounts.get(action) ?? 0) + 1);
+    const p = params ?? {};
+    try {
+      if (this.faults.transient()) {
+        throw new DbError('DATABASE_TIMEOUT', `ESOCKETTIMEDOUT: request ${action} timed out (injected fault)`);
+      }
+      const data = this.dispatch(action, p);
+      const response = { ...(data as object), requestId } as DbResponse;
+      if (this.isDurableWrite(action, p) && this.faults.lostReply()) {
+        throw new DbError('DATABASE_TIMEOUT', `ESOCKETTIMEDOUT: reply of ${action} lost (injected fault, the write was applied)`);
+      }
+      return response;
+    } catch (e) {
+      if (e instanceof DbError || e instanceof StoreError) return { code: e.code, message: e.message, requestId };
+      return { code: 'DATABASE_REQUEST_FAILED', message: (e as Error).message ?? String(e), requestId };
+    }
+  }
+
+  private isDurableWrite(action: string, p: Params): boolean {
+    if (action === 'database.commitTransaction') return true;
+    const writes = ['database.insertDocument', 'database.modifyDocument', 'database.removeDocument', 'database.modifyAndReturnDoc'];
+    return writes.includes(action) && !p.transactionId;
+  }
+
+  private dispatch(action: string, p: Params): object {
+    switch (action) {
+      case 'database.startTransaction':
+        return this.startTransaction();
+      case 'database.commitTransaction':
+        return this.commitTransaction(String(p.transactionId ?? ''));
+      case 'database.abortTransaction':
+        return this.abortTransaction(String(p.transactionId ?? ''));
+      case 'database.addCollection':
+        this.store.createCollection(this.collectionName(p, false));
+        return { data: {} };
+    }
+    const coll = this.collectionName(p, true);
+    const tx = p.transactionId ? this.openTransaction(String(p.transactionId)) : undefined;
+    if (tx && p.queryType !== 'DOC' && action !== 'database.insertDocument') {
+      throw new DbError('DATABASE_TRANSACTION_FAIL', 'only collection().doc(id) get/set/update/remove and add are supported in a transaction');
+    }
+    switch (action) {
+      case 'database.getDocument':
+        return tx ? this.txGet(tx, coll, docId(p)) : this.get(coll, p);
+      case 'database.calculateDocument':
+        return { data: { total: this.match(coll, decode(p.query as string) as object | undefined).length } };
+      case 'database.insertDocument':
+        return tx ? this.txInsert(tx, coll, p) : this.insert(coll, p);
+      case 'database.modifyDocument':
+        return tx ? this.txModify(tx, coll, p) : this.modify(coll, p);
+      case 'database.modifyAndReturnDoc':
+        return this.modifyAndReturn(coll, p);
+      case 'database.removeDocument':
+        return tx ? this.txRemove(tx, coll, docId(p)) : this.remove(coll, p);
+      case 'database.aggregateDocuments':
+        return this.aggregate(coll, p);
+      default:
+        throw new DbError('INVALID_PARAM', `unsupported database action: ${action}`);
+    }
+  }
+
+  private collectionName(p: Params, mustExist: boolean): string {
+    const name = p.collectionName;
+    if (typeof name !== 'string' || name === '') throw new DbError('INVALID_PARAM', 'collectionName is required');
+    if (mustExist && !this.store.hasCollection(name)) {
+      throw new DbError('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}`);
+    }
+    return name;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** Documents of `coll` matching `query`, in _id order; indexed equality narrows the scan. */
+  private match(coll: string, query: object | undefined): Doc[] {
+    const q = (query ?? {}) as Record<string, unknown>;
+    let candidates: StoredDoc[] | undefined;
+    for (const field of this.store.indexedFields(coll)) {
+      const v = q[field];
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+        candidates = this.store.scanByField(coll, field, v);
+        break;
+      }
+    }
+    if (!candidates && typeof q._id === 'string') {
+      const one = this.store.get(coll, q._id);
+      candidates = one ? [one] : [];
+    }
+    const docs = (candidates ?? this.store.scan(coll)).map((s) => s.doc);
+    if (Object.keys(q).length === 0) return docs;
+    const mq = new Query(q);
+    return docs.filter((d) => mq.test(d));
+  }
+
+  private get(coll: string, p: Params) {
+    const query = decode(p.query as string) as object | undefined;
+    const offset = Math.max(0, Number(p.offset ?? 0) | 0);
+    const requested = p.limit === undefined ? DEFAULT_GET_LIMIT : Number(p.limit) | 0;
+    const limit = Math.min(Math.max(requested, 0) || DEFAULT_GET_LIMIT, MAX_GET_LIMIT);
+    const order = decode(p.order as string) as Record<string, 1 | -1> | undefined;
+    const projection = decode(p.projection as string) as Record<string, 0 | 1> | undefined;
+    let cursor = find(this.match(coll, query), {}, projection && Object.keys(projection).length ? projection : undefined);
+    if (order && Object.keys(order).length) cursor = cursor.sort(order);
+    const list = cursor.skip(offset).limit(limit).all();
+    return { data: { list: list.map(encode), offset, limit } };
+  }
+
+  private aggregate(coll: string, p: Params) {
+    const stages = (p.stages ?? []) as { stageKey: string; stageValue: string }[];
+    const pipeline = stages.map((s) => ({ [s.stageKey]: decode(s.stageValue) }));
+    const resolver = (name: string) => {
+      if (!this.store.hasCollection(name)) throw new DbError('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}`);
+      return this.store.scan(name).map((s) => s.doc);
+    };
+    const first = pipeline[0] as Record<string, unknown> | undefined;
+    const source = first && '$match' in first ? this.match(coll, first.$match as object) : this.store.scan(coll).map((s) => s.doc);
+    const rest = first && '$match' in first ? pipeline.slice(1) : pipeline;
+    const list = aggregate(source, rest, { collectionResolver: resolver });
+    return { data: { list: list.map(encode) } };
+  }
+
+  // ---------------------------------------------------------------- writes outside transactions
+
+  private insert(coll: string, p: Params) {
+    const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.now) as Record<string, unknown>));
+    this.store.atomically(() => {
+      for (const doc of docs) this.store.insert(coll, doc);
+    });
+    return { data: { insertedIds: docs.map((d) => d._id) } };
+  }
+
+  private modify(coll: string, p: Params) {
+    const data = decode(p.data as string, this.now) as Record<string, unknown>;
+    if (p.merge === false) {
+      // doc(id).set(): replace the whole document, creating it if missing.
+      const id = docId(p);
+      const doc = { ...stripId(data), _id: id } as Doc;
+      return this.store.atomically(() => {
+        const existing = this.store.get(coll, id);
+        if (existing) {
+          this.store.replace(coll, doc);
+          return { data: { updated: 1, upsert_id: null } };
+        }
+        this.store.insert(coll, doc);
+        return { data: { updated: 0, upsert_id: id } };
+      });
+    }
+    const query = decode(p.query as string) as object | undefined;
+    const multi = p.queryType === 'DOC' ? false : p.multi !== false;
+    const updated = this.store.atomically(() => {
+      let n = 0;
+      for (const doc of this.match(coll, query)) {
+        if (applyModifier(doc, data)) {
+          this.store.replace(coll, doc);
+          n += 1;
+        }
+        if (!multi) break;
+      }
+      return n;
+    });
+    return { data: { updated, upsert_id: null } };
+  }
+
+  private modifyAndReturn(coll: string, p: Params) {
+    const data = decode(p.data as string, this.now) as Record<string, unknown>;
+    const query = decode(p.query as string) as object | undefined;
+    return this.store.atomically(() => {
+      const doc = this.match(coll, query)[0];
+      if (!doc) return { data: { updated: 0, doc: null } };
+      const changed = applyModifier(doc, data);
+      if (changed) this.store.replace(coll, doc);
+      return { data: { updated: changed ? 1 : 0, doc: encode(doc) } };
+    });
+  }
+
+  private remove(coll: string, p: Params) {
+    const query = decode(p.query as string) as object | undefined;
+    const multi = p.queryType === 'DOC' ? false : p.multi !== false;
+    const deleted = this.store.atomically(() => {
+      let n = 0;
+      for (const doc of this.match(coll, query)) {
+        if (this.store.remove(coll, doc._id)) n += 1;
+        if (!multi) break;
+      }
+      return n;
+    });
+    return { data: { deleted } };
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  private startTransaction() {
+    const tx: Transaction = {
+      id: `tx_${crypto.randomUUID()}`,
+      startedAt: this.now(),
+      snapshotSeq: this.store.currentSeq(),
+      reads: new Map(),
+      writes: new Map(),
+      state: 'open',
+    };
+    this.transactions.set(tx.id, tx);
+    this.sweep();
+    return { transactionId: tx.id };
+  }
+
+  private sweep() {
+    const cutoff = this.now() - TRANSACTION_TTL_MS * 2;
+    for (const [id, tx] of this.transactions) if (tx.state !== 'open' || tx.startedAt < cutoff) this.transactions.delete(id);
+  }
+
+  private openTransaction(id: string): Transaction {
+    const tx = this.transactions.get(id);
+    if (!tx) throw new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${id} does not exist`);
+    if (tx.state !== 'open') throw new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${id} is ${tx.state}`);
+    if (this.now() - tx.startedAt > TRANSACTION_TTL_MS) {
+      tx.state = 'aborted';
+      throw new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${id} expired: a transaction may last ${TRANSACTION_TTL_MS / 1000}s`);
+    }
+    return tx;
+  }
+
+  private conflict(tx: Transaction, what: string): never {
+    tx.state = 'aborted';
+    throw new DbError('DATABASE_TRANSACTION_CONFLICT', `Transaction is conflict: ${what}`);
+  }
+
+  /** The document as this transaction sees it: its own pending write, else the snapshot. */
+  private txRead(tx: Transaction, coll: string, id: string): Doc | null {
+    const k = key(coll, id);
+    const pending = tx.writes.get(k);
+    if (pending) return pending.doc ? structuredClone(pending.doc) : null;
+    const stored = this.store.get(coll, id);
+    const rev = stored?.rev ?? 0;
+    if (rev > tx.snapshotSeq) this.conflict(tx, `${coll}/${id} changed after the transaction started`);
+    if (!tx.reads.has(k)) tx.reads.set(k, rev);
+    return stored ? stored.doc : null;
+  }
+
+  private txWrite(tx: Transaction, coll: string, id: string, doc: Doc | null, created: boolean) {
+    if (this.faults.conflict()) this.conflict(tx, `${coll}/${id} (injected fault)`);
+    const k = key(coll, id);
+    const prior = tx.writes.get(k);
+    tx.writes.set(k, { coll, id, doc, created: prior ? prior.created : created });
+  }
+
+  private txGet(tx: Transaction, coll: string, id: string) {
+    const doc = this.txRead(tx, coll, id);
+    return { data: { list: doc ? [encode(doc)] : [] } };
+  }
+
+  private txInsert(tx: Transaction, coll: string, p: Params) {
+    const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.now) as Record<string, unknown>));
+    for (const doc of docs) {
+      const existing = this.txRead(tx, coll, doc._id);
+      if (existing) throw new DbError('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${coll} dup key: { _id: "${doc._id}" }`);
+      this.txWrite(tx, coll, doc._id, doc, true);
+    }
+    return { data: { insertedIds: docs.map((d) => d._id) } };
+  }
+
+  private txModify(tx: Transaction, coll: string, p: Params) {
+    const id = docId(p);
+    const data = decode(p.data as string, this.now) as Record<string, unknown>;
+    const existing = this.txRead(tx, coll, id);
+    if (p.merge === false) {
+      this.txWrite(tx, coll, id, { ...stripId(data), _id: id } as Doc, !existing);
+      return { data: existing ? { updated: 1, upsert_id: null } : { updated: 0, upsert_id: id } };
+    }
+    if (!existing) return { data: { updated: 0, upsert_id: null } };
+    const changed = applyModifier(existing, data);
+    if (changed) this.txWrite(tx, coll, id, existing, false);
+    return { data: { updated: changed ? 1 : 0, upsert_id: null } };
+  }
+
+  private txRemove(tx: Transaction, coll: string, id: string) {
+    const existing = this.txRead(tx, coll, id);
+    if (!existing) return { data: { deleted: 0 } };
+    this.txWrite(tx, coll, id, null, false);
+    return { data: { deleted: 1 } };
+  }
+
+  private commitTransaction(id: string) {
+    const tx = this.openTransaction(id);
+    if (tx.writes.size > 0 && this.faults.conflict()) this.conflict(tx, 'commit (injected fault)');
+    this.store.atomically(() => {
+      // First committer wins: everything this transaction read or writes must be as it saw it.
+      for (const [k, seen] of tx.reads) {
+        const [coll, docIdPart] = k.split('\u0000');
+        if (this.store.rev(coll, docIdPart) !== seen) this.conflict(tx, `${coll}/${docIdPart} changed by another writer`);
+      }
+      for (const w of tx.writes.values()) {
+        if (!tx.reads.has(key(w.coll, w.id)) && this.store.rev(w.coll, w.id) > tx.snapshotSeq) this.conflict(tx, `${w.coll}/${w.id} changed by another writer`);
+        if (w.doc === null) this.store.remove(w.coll, w.id);
+        else if (w.created) this.store.insert(w.coll, w.doc);
+        else this.store.replace(w.coll, w.doc);
+      }
+    });
+    tx.state = 'committed';
+    return { data: {} };
+  }
+
+  private abortTransaction(id: string) {
+    const tx = this.transactions.get(id);
+    if (tx && tx.state === 'open') tx.state = 'aborted';
+    return { data: {} };
+  }
+}
+
+function docId(p: Params): string {
+  const q = decode(p.query as string) as { _id?: unknown } | undefined;
+  if (!q || typeof q._id !== 'string' || q._id === '') throw new DbError('INVALID_PARAM', 'document _id is required');
+  return q._id;
+}
+
+function withId(doc: Record<string, unknown>): Doc {
+  if (doc._id === undefined || doc._id === null || doc._id === '') {
+    // The cloud's generated ids are 32 hex characters.
+    return { ...doc, _id: crypto.randomBytes(16).toString('hex') } as Doc;
+  }
+  if (typeof doc._id !== 'string') return { ...doc, _id: String(doc._id) } as Doc;
+  return doc as Doc;
+}
+
+function stripId(doc: Record<string, unknown>): Record<string, unknown> {
+  const { _id: _ignored, ...rest } = doc;
+  return rest;
+}
+
+const UPDATE_OPERATORS = new Set(['$set', '$inc', '$mul', '$unset', '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$min', '$max', '$rename', '$currentDate', '$bit']);
+
+/** Applies an update document in place; plain fields (no operator) are set. Returns whether it changed. */
+function applyModifier(doc: Doc, data: Record<string, unknown>): boolean {
+  const modifier: Record<string, Record<string, unknown>> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (k.startsWith('$')) {
+      if (!UPDATE_OPERATORS.has(k)) throw new DbError('INVALID_PARAM', `unsupported update operator ${k}`);
+      modifier[k] = { ...(modifier[k] ?? {}), ...(v as Record<string, unknown>) };
+    } else {
+      modifier.$set = { ...(modifier.$set ?? {}), [k]: v };
+    }
+  }
+  for (const fields of Object.values(modifier)) {
+    if (Object.keys(fields).some((f) => f === '_id' || f.startsWith('_id.'))) throw new DbError('INVALID_PARAM', '不能更新_id的值');
+  }
+  try {
+    return applyUpdate(doc, modifier as never).length > 0;
+  } catch (e) {
+    throw new DbError('DATABASE_REQUEST_FAILED', (e as Error).message);
+  }
+}

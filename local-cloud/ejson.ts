@@ -1,0 +1,46 @@
+import { EJSON, BSONRegExp } from 'bson';
+
+/**
+ * The SDK sends queries, updates and documents as Extended JSON strings. Decode them (relaxed, so
+ * numbers stay numbers) and resolve the SDK's own markers: `$tcb_server_date` becomes the server's
+ * clock, BSON regular expressions become RegExp for the query engine.
+ */
+export function decode(text: string | undefined | null, now: () => number = Date.now): unknown {
+  if (text === undefined || text === null || text === '') return undefined;
+  return resolveMarkers(EJSON.parse(text, { relaxed: true }), now);
+}
+
+export function resolveMarkers(value: unknown, now: () => number = Date.now): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date || value instanceof RegExp) return value;
+  if (value instanceof BSONRegExp) return new RegExp(value.pattern, toJsFlags(value.options));
+  if (Array.isArray(value)) return value.map((v) => resolveMarkers(v, now));
+  const obj = value as Record<string, unknown>;
+  if ('$tcb_server_date' in obj && Object.keys(obj).length === 1) {
+    const marker = obj.$tcb_server_date as { offset?: number } | undefined;
+    return new Date(now() + Number(marker?.offset ?? 0));
+  }
+  // The SDK's db.RegExp() arrives as { $regex, $options } inside a query: leave it for the engine.
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = resolveMarkers(v, now);
+  return out;
+}
+
+function toJsFlags(options: string): string {
+  // BSON allows i, m, s, x, u, l; JavaScript knows i, m, s, u.
+  return options.split('').filter((f) => 'imsu'.includes(f)).join('');
+}
+
+/** Encodes a stored document for the SDK, which parses each list item with `EJSON.parse`. */
+export function encode(doc: unknown): string {
+  return EJSON.stringify(doc as Record<string, unknown>, { relaxed: false });
+}
+
+/** Storage form: relaxed EJSON keeps plain numbers and strings queryable by SQLite's json_extract. */
+export function toStorage(doc: unknown): string {
+  return EJSON.stringify(doc as Record<string, unknown>, { relaxed: true });
+}
+
+export function fromStorage(text: string): Record<string, unknown> {
+  return EJSON.parse(text, { relaxed: true }) as Record<string, unknown>;
+}

@@ -1,0 +1,105 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DocumentStore, type DatabaseSchema } from './store';
+import { LocalDatabase } from './database';
+import { FaultInjector, parseFaults, type FaultConfig } from './faults';
+import { Outbox } from './outbox';
+import { localOpenapi } from './openapi';
+import { installSdkTransport, invocationContext, type WXInvocationContext } from './sdk-transport';
+import { FUNCTIONS_SRC, listFunctions, loadFunction, type FunctionMain, type FunctionSource } from './functions';
+
+export const LOCAL_APPID = 'wxlocal0000000000';
+export const LOCAL_ENV = 'local';
+
+export interface LocalCloudOptions {
+  /** SQLite file, or ':memory:' */
+  file: string;
+  functionSource?: FunctionSource;
+  faults?: FaultConfig;
+  durable?: boolean;
+  schema?: DatabaseSchema;
+}
+
+export interface Caller {
+  openid?: string;
+  source?: 'wx_client' | 'wx_http' | 'wx_trigger' | 'wx_cloud';
+  clientIp?: string;
+}
+
+export function readDatabaseSchema(): DatabaseSchema {
+  return JSON.parse(fs.readFileSync(path.join(FUNCTIONS_SRC, 'database.json'), 'utf8')) as DatabaseSchema;
+}
+
+/**
+ * The local cloud: the embedded store, the database executor behind the real wx-server-sdk, the
+ * function host with a per-invocation WX context, the openapi stand-ins and the outbox.
+ */
+export class LocalCloud {
+  readonly store: DocumentStore;
+  readonly database: LocalDatabase;
+  readonly outbox: Outbox;
+  readonly functionNames: string[];
+  private readonly mains = new Map<string, FunctionMain>();
+  private readonly functionSource: FunctionSource;
+
+  constructor(options: LocalCloudOptions) {
+    this.store = new DocumentStore(options.file, { durable: options.durable });
+    this.store.applySchema(options.schema ?? readDatabaseSchema());
+    this.database = new LocalDatabase(this.store, { faults: new FaultInjector(options.faults ?? parseFaults(process.env.LOCAL_CLOUD_FAULTS)) });
+    this.outbox = new Outbox(this.store.db);
+    this.functionSource = options.functionSource ?? 'source';
+    this.functionNames = listFunctions();
+    const openapi = localOpenapi(this.outbox);
+    installSdkTransport({
+      handleDatabase: (action, params) => this.database.handle(action, params),
+      callFunction: (name, data, caller) => this.invoke(name, data, { openid: caller?.OPENID, source: 'wx_cloud' }),
+      openapi,
+    });
+  }
+
+  hasFunction(name: string): boolean {
+    return this.functionNames.includes(name);
+  }
+
+  private main(name: string): FunctionMain {
+    let main = this.mains.get(name);
+    if (!main) {
+      main = loadFunction(name, this.functionSource);
+      this.mains.set(name, main);
+    }
+    return main;
+  }
+
+  /**
+   * Runs a function as the cloud would: its own WX context (never shared through process.env),
+   * the caller's OPENID from the session, never from the data.
+   */
+  async invoke(name: string, data: Record<string, unknown>, caller: Caller = {}): Promise<unknown> {
+    if (!this.hasFunction(name)) {
+      return { ok: false, code: 'FUNCTION_NOT_FOUND', message: `云函数不存在：${name}` };
+    }
+    const context: WXInvocationContext = {
+      OPENID: caller.openid ?? '',
+      APPID: LOCAL_APPID,
+      ENV: LOCAL_ENV,
+      SOURCE: caller.source ?? 'wx_client',
+      FUNCTION_NAME: name,
+      CLIENTIP: caller.clientIp,
+    };
+    const event: Record<string, unknown> = { ...data };
+    if (context.OPENID) event.userInfo = { appId: LOCAL_APPID, openId: context.OPENID };
+    else delete event.userInfo;
+    const fnContext = { request_id: crypto.randomUUID(), function_name: name, environ: '' };
+    return invocationContext.run(context, () => this.main(name)(event, fnContext));
+  }
+
+  /** Runs a timer trigger's invocation: no OPENID, `Type: 'Timer'`. */
+  async trigger(name: string, triggerName: string): Promise<unknown> {
+    return this.invoke(name, { Type: 'Timer', TriggerName: triggerName, Time: new Date().toISOString() }, { source: 'wx_trigger' });
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}

@@ -1,0 +1,37 @@
+import type Database from 'better-sqlite3';
+
+export interface OutboxMessage {
+  id: number;
+  kind: 'subscribeMessage';
+  touser: string;
+  templateId: string;
+  page?: string;
+  data: Record<string, { value: string }>;
+  miniprogramState?: string;
+  createdAt: string;
+}
+
+/** Records subscribe messages instead of sending them; kept in the store file, out of the functions' reach. */
+export class Outbox {
+  constructor(private readonly db: Database.Database) {
+    db.exec(`CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL)`);
+  }
+
+  record(message: Omit<OutboxMessage, 'id' | 'createdAt' | 'kind'>): OutboxMessage {
+    const createdAt = new Date().toISOString();
+    const info = this.db
+      .prepare('INSERT INTO outbox (kind, body, created_at) VALUES (?, ?, ?)')
+      .run('subscribeMessage', JSON.stringify(message), createdAt);
+    return { id: Number(info.lastInsertRowid), kind: 'subscribeMessage', createdAt, ...message };
+  }
+
+  list(limit = 200): OutboxMessage[] {
+    const rows = this.db.prepare('SELECT id, kind, body, created_at FROM outbox ORDER BY id DESC LIMIT ?').all(limit) as {
+      id: number;
+      kind: 'subscribeMessage';
+      body: string;
+      created_at: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, kind: r.kind, createdAt: r.created_at, ...(JSON.parse(r.body) as Omit<OutboxMessage, 'id' | 'kind' | 'createdAt'>) }));
+  }
+}

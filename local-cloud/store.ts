@@ -1,0 +1,202 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fromStorage, toStorage } from './ejson';
+
+/** Index declaration, the same shape as the list to create in the cloud console. */
+export interface IndexSpec {
+  name: string;
+  fields: Record<string, 1 | -1>;
+  unique?: boolean;
+}
+export interface CollectionSpec {
+  indexes?: IndexSpec[];
+}
+export interface DatabaseSchema {
+  collections: Record<string, CollectionSpec>;
+}
+
+export type Doc = Record<string, unknown> & { _id: string };
+export interface StoredDoc {
+  doc: Doc;
+  rev: number;
+}
+
+export class StoreError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * The embedded durable document store: one SQLite file (WAL), documents as relaxed EJSON text,
+ * a per-document revision taken from one global sequence (the transaction layer compares it to
+ * detect conflicts), and declared indexes as SQLite expression indexes over `json_extract`.
+ * All methods are synchronous: in one Node process, each call is atomic with respect to others.
+ */
+export class DocumentStore {
+  readonly db: Database.Database;
+  private readonly stmts: ReturnType<DocumentStore['prepare']>;
+  private readonly indexedFirstFields = new Map<string, Set<string>>();
+
+  constructor(readonly file: string, options: { durable?: boolean } = {}) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before it is acknowledged (survives power loss, not only SIGKILL).
+    this.db.pragma(`synchronous = ${options.durable === false ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS docs (coll TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, rev INTEGER NOT NULL, PRIMARY KEY (coll, id)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      INSERT OR IGNORE INTO meta (key, value) VALUES ('seq', 0);
+    `);
+    this.stmts = this.prepare();
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      nextSeq: db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value"),
+      seq: db.prepare("SELECT value FROM meta WHERE key = 'seq'"),
+      get: db.prepare('SELECT body, rev FROM docs WHERE coll = ? AND id = ?'),
+      rev: db.prepare('SELECT rev FROM docs WHERE coll = ? AND id = ?'),
+      scan: db.prepare('SELECT body, rev FROM docs WHERE coll = ? ORDER BY id'),
+      count: db.prepare('SELECT count(*) AS n FROM docs WHERE coll = ?'),
+      insert: db.prepare('INSERT INTO docs (coll, id, body, rev) VALUES (?, ?, ?, ?)'),
+      replace: db.prepare('UPDATE docs SET body = ?, rev = ? WHERE coll = ? AND id = ?'),
+      remove: db.prepare('DELETE FROM docs WHERE coll = ? AND id = ?'),
+      hasColl: db.prepare('SELECT 1 FROM collections WHERE name = ?'),
+      addColl: db.prepare('INSERT OR IGNORE INTO collections (name, created_at) VALUES (?, ?)'),
+      listColl: db.prepare('SELECT name FROM collections ORDER BY name'),
+    };
+  }
+
+  /** Creates the declared collections and their indexes (idempotent). */
+  applySchema(schema: DatabaseSchema): void {
+    const tx = this.db.transaction(() => {
+      for (const [name, spec] of Object.entries(schema.collections)) {
+        this.createCollection(name);
+        for (const index of spec.indexes ?? []) this.createIndex(name, index);
+      }
+    });
+    tx();
+  }
+
+  createCollection(name: string): boolean {
+    return this.stmts.addColl.run(name, Date.now()).changes > 0;
+  }
+
+  hasCollection(name: string): boolean {
+    return this.stmts.hasColl.get(name) !== undefined;
+  }
+
+  listCollections(): string[] {
+    return (this.stmts.listColl.all() as { name: string }[]).map((r) => r.name);
+  }
+
+  createIndex(coll: string, index: IndexSpec): void {
+    const fields = Object.keys(index.fields);
+    for (const f of [coll, index.name, ...fields]) {
+      if (!FIELD_PATH.test(f)) throw new StoreError('INVALID_PARAM', `invalid index name or field: ${f}`);
+    }
+    const exprs = fields.map((f) => `json_extract(body, '$.${f}')`).join(', ');
+    const sqlName = `ix_${coll}_${index.name}`;
+    this.db.exec(
+      `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${sqlName}" ON docs (coll, ${exprs}) WHERE coll = '${coll}'`,
+    );
+    const first = this.indexedFirstFields.get(coll) ?? new Set<string>();
+    first.add(fields[0]);
+    this.indexedFirstFields.set(coll, first);
+  }
+
+  /** Fields that lead an index of the collection: equality on them is answered by the index. */
+  indexedFields(coll: string): ReadonlySet<string> {
+    return this.indexedFirstFields.get(coll) ?? new Set();
+  }
+
+  currentSeq(): number {
+    return (this.stmts.seq.get() as { value: number }).value;
+  }
+
+  get(coll: string, id: string): StoredDoc | undefined {
+    const row = this.stmts.get.get(coll, id) as { body: string; rev: number } | undefined;
+    return row ? { doc: fromStorage(row.body) as Doc, rev: row.rev } : undefined;
+  }
+
+  rev(coll: string, id: string): number {
+    const row = this.stmts.rev.get(coll, id) as { rev: number } | undefined;
+    return row ? row.rev : 0;
+  }
+
+  scan(coll: string): StoredDoc[] {
+    return (this.stmts.scan.all(coll) as { body: string; rev: number }[]).map((r) => ({ doc: fromStorage(r.body) as Doc, rev: r.rev }));
+  }
+
+  /** Documents whose indexed `field` equals `value` (strings, numbers and booleans only). */
+  scanByField(coll: string, field: string, value: string | number | boolean): StoredDoc[] {
+    if (!FIELD_PATH.test(field)) throw new StoreError('INVALID_PARAM', `invalid field: ${field}`);
+    const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    const rows = this.db
+      .prepare(`SELECT body, rev FROM docs WHERE coll = ? AND json_extract(body, '$.${field}') = ? ORDER BY id`)
+      .all(coll, v) as { body: string; rev: number }[];
+    return rows.map((r) => ({ doc: fromStorage(r.body) as Doc, rev: r.rev }));
+  }
+
+  count(coll: string): number {
+    return (this.stmts.count.get(coll) as { n: number }).n;
+  }
+
+  private bump(): number {
+    return (this.stmts.nextSeq.get() as { value: number }).value;
+  }
+
+  insert(coll: string, doc: Doc): number {
+    const rev = this.bump();
+    try {
+      this.stmts.insert.run(coll, doc._id, toStorage(doc), rev);
+    } catch (e) {
+      throw translateSqliteError(e, coll, doc._id);
+    }
+    return rev;
+  }
+
+  replace(coll: string, doc: Doc): number {
+    const rev = this.bump();
+    try {
+      this.stmts.replace.run(toStorage(doc), rev, coll, doc._id);
+    } catch (e) {
+      throw translateSqliteError(e, coll, doc._id);
+    }
+    return rev;
+  }
+
+  remove(coll: string, id: string): boolean {
+    const changed = this.stmts.remove.run(coll, id).changes > 0;
+    if (changed) this.bump();
+    return changed;
+  }
+
+  /** Runs `fn` atomically (all or nothing) in one SQLite transaction. */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function translateSqliteError(e: unknown, coll: string, id: string): unknown {
+  const code = (e as { code?: string }).code ?? '';
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    return new StoreError(
+      'DATABASE_DUPLICATE_WRITE',
+      `E11000 duplicate key error collection: ${coll} (document ${id}): ${(e as Error).message}`,
+    );
+  }
+  return e;
+}
