@@ -1,0 +1,37 @@
+/**
+ * Local operations without the server:
+ *   npm run job -- <function> [triggerName]   run a timer-triggered function now
+ *   npm run seed -- [--reset]                  (re)seed demo data
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from './functions';
+import { LocalCloud } from './local-cloud';
+import { isSeeded, seedDemoData } from './seed';
+
+async function run() {
+  const [command, ...args] = process.argv.slice(2);
+  const dataDir = path.resolve(process.env.LOCAL_DATA_DIR ?? path.join(PROJECT_ROOT, '.data'));
+  const file = path.join(dataDir, 'cloud.sqlite');
+  if (command === 'seed' && args.includes('--reset')) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  const cloud = new LocalCloud({ file, functionSource: 'source' });
+  try {
+    if (command === 'job') {
+      const [name, trigger] = args;
+      if (!name || !cloud.hasFunction(name)) throw new Error(`usage: npm run job -- <function> [trigger]; functions: ${cloud.functionNames.join(', ')}`);
+      console.log(JSON.stringify(await cloud.trigger(name, trigger ?? 'manual'), null, 2));
+    } else if (command === 'seed') {
+      if (await isSeeded()) console.log('already seeded (use --reset to start over)');
+      else console.log(await seedDemoData());
+    } else {
+      throw new Error('usage: cli.ts job <function> [trigger] | seed [--reset]');
+    }
+  } finally {
+    cloud.close();
+  }
+}
+
+run().catch((e) => {
+  console.error((e as Error).message);
+  process.exit(1);
+});

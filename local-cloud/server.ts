@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { LocalCloud } from './local-cloud';
+import { DEMO_OPENIDS, isValidOpenid, parseCookies, SESSION_COOKIE, SessionSigner, type Role } from './session';
+
+const MAX_BODY = 1024 * 1024;
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json',
+};
+
+export interface ServerOptions {
+  cloud: LocalCloud;
+  staticDir: string;
+  sessionSecret: Buffer;
+  log?: (line: string) => void;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(text);
+}
+
+async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new HttpError(413, 'VALIDATION_FAILED', '请求体过大');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'VALIDATION_FAILED', '请求体不是合法的 JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'VALIDATION_FAILED', '请求体应为 JSON 对象');
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The local HTTP contract: GET / (H5 app), POST /api/login, POST /api/fn/<function>,
+ * GET /api/outbox, plus local conveniences (session, logout, health, run a timer job now).
+ */
+export function createServer(options: ServerOptions): http.Server {
+  const { cloud, staticDir } = options;
+  const log = options.log ?? (() => undefined);
+  const signer = new SessionSigner(options.sessionSecret);
+
+  return http.createServer(async (req, res) => {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    try {
+      const session = signer.verify(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
+      if (url.pathname === '/api/login' && method === 'POST') {
+        const body = await readJson(req);
+        const role = body.role as Role;
+        if (!['consumer', 'staff', 'merchant'].includes(role)) throw new HttpError(400, 'VALIDATION_FAILED', 'role 应为 consumer、staff 或 merchant');
+        if (body.openid !== undefined && !isValidOpenid(body.openid)) throw new HttpError(400, 'VALIDATION_FAILED', 'openid 只能包含字母、数字、下划线和连字符（最长 64 位）');
+        const next = { role, openid: (body.openid as string | undefined) ?? DEMO_OPENIDS[role] };
+        return send(res, 200, { ok: true, data: next }, { 'set-cookie': `${SESSION_COOKIE}=${signer.sign(next)}; Path=/; HttpOnly; SameSite=Lax` });
+      }
+      if (url.pathname === '/api/logout' && method === 'POST') {
+        return send(res, 200, { ok: true, data: null }, { 'set-cookie': `${SESSION_COOKIE}=; Path=/; Max-Age=0` });
+      }
+      if (url.pathname === '/api/session' && method === 'GET') {
+        return send(res, 200, { ok: true, data: session });
+      }
+      if (url.pathname === '/api/health' && method === 'GET') {
+        return send(res, 200, { ok: true, data: { functions: cloud.functionNames } });
+      }
+      if (url.pathname === '/api/outbox' && method === 'GET') {
+        return send(res, 200, { ok: true, data: cloud.outbox.list(Number(url.searchParams.get('limit') ?? 200) || 200) });
+      }
+      const fn = /^\/api\/fn\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+      if (fn && method === 'POST') {
+        if (!cloud.hasFunction(fn[1])) throw new HttpError(404, 'FUNCTION_NOT_FOUND', `云函数不存在：${fn[1]}`);
+        if (!session) throw new HttpError(401, 'UNAUTHENTICATED', '请先登录');
+        const data = await readJson(req);
+        const result = await cloud.invoke(fn[1], data, { openid: session.openid, source: 'wx_client', clientIp: req.socket.remoteAddress });
+        log(`${method} ${url.pathname} ${(data.action as string) ?? ''} ${Date.now() - started}ms`);
+        return send(res, 200, result);
+      }
+      const job = /^\/api\/jobs\/([A-Za-z0-9_-]+)\/run$/.exec(url.pathname);
+      if (job && method === 'POST') {
+        if (!cloud.hasFunction(job[1])) throw new HttpError(404, 'FUNCTION_NOT_FOUND', `云函数不存在：${job[1]}`);
+        return send(res, 200, await cloud.trigger(job[1], url.searchParams.get('trigger') ?? 'manual'));
+      }
+      if (url.pathname.startsWith('/api/')) throw new HttpError(404, 'NOT_FOUND', `没有这个接口：${method} ${url.pathname}`);
+      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'NOT_FOUND', '不支持的请求方法');
+      return serveStatic(staticDir, url.pathname, res);
+    } catch (e) {
+      if (e instanceof HttpError) return send(res, e.status, { ok: false, code: e.code, message: e.message });
+      log(`error ${method} ${url.pathname}: ${(e as Error).stack ?? e}`);
+      return send(res, 500, { ok: false, code: 'INTERNAL', message: '系统错误，请稍后重试' });
+    }
+  });
+}
+
+function serveStatic(root: string, pathname: string, res: http.ServerResponse) {
+  const index = path.join(root, 'index.html');
+  if (!fs.existsSync(index)) {
+    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+    return res.end('H5 build missing: run `npm run build:h5` (npm start does it for you).');
+  }
+  const resolved = path.normalize(path.join(root, decodeURIComponent(pathname)));
+  const inside = resolved.startsWith(root + path.sep);
+  const file = inside && fs.existsSync(resolved) && fs.statSync(resolved).isFile() ? resolved : index;
+  const type = MIME[path.extname(file)] ?? 'application/octet-stream';
+  res.writeHead(200, { 'content-type': type, 'cache-control': file === index ? 'no-cache' : 'public, max-age=300' });
+  fs.createReadStream(file).pipe(res);
+}

@@ -1,0 +1,58 @@
+import crypto from 'node:crypto';
+
+export type Role = 'consumer' | 'staff' | 'merchant';
+export interface Session {
+  role: Role;
+  openid: string;
+}
+
+/** Demo identities seeded on first run; a sign-in without an openid acts as these. */
+export const DEMO_OPENIDS: Record<Role, string> = {
+  consumer: 'demo-consumer',
+  staff: 'demo-staff-jingan',
+  merchant: 'demo-merchant-owner',
+};
+
+export const SESSION_COOKIE = 'hy_session';
+const OPENID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isValidOpenid(openid: unknown): openid is string {
+  return typeof openid === 'string' && OPENID_PATTERN.test(openid);
+}
+
+/** Sessions are signed cookies (HMAC-SHA256), so they survive a restart and cannot be forged. */
+export class SessionSigner {
+  constructor(private readonly secret: Buffer) {}
+
+  sign(session: Session): string {
+    const body = Buffer.from(JSON.stringify(session)).toString('base64url');
+    return `${body}.${this.mac(body)}`;
+  }
+
+  verify(token: string | undefined): Session | null {
+    if (!token) return null;
+    const [body, mac] = token.split('.');
+    if (!body || !mac) return null;
+    const expected = this.mac(body);
+    if (mac.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) return null;
+    try {
+      const s = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Session;
+      return isValidOpenid(s.openid) && ['consumer', 'staff', 'merchant'].includes(s.role) ? s : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private mac(body: string): string {
+    return crypto.createHmac('sha256', this.secret).update(body).digest('base64url');
+  }
+}
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import { action, createMain } from '../../cloudfunctions/_lib/router';
+import { installSdkTransport, invocationContext } from '../../local-cloud/sdk-transport';
+
+installSdkTransport({
+  handleDatabase: async () => ({ code: 'DATABASE_REQUEST_FAILED', message: 'no database in this test' }),
+  callFunction: async () => null,
+  openapi: async () => null,
+});
+
+const main = createMain(
+  {
+    add: action(z.object({ a: z.number().int(), b: z.number().int() }).strict(), async ({ a, b }, ctx) => ({ sum: a + b, openid: ctx.openid })),
+    boom: action(z.object({}), async () => {
+      throw new Error('secret internals');
+    }),
+    denied: action(z.object({}), async () => {
+      throw new AppError('FORBIDDEN');
+    }),
+    nightly: action(z.object({}).passthrough(), async (_i, ctx) => ({ openid: ctx.openid })),
+  },
+  { timerAction: 'nightly' },
+);
+
+const asUser = <T>(openid: string, fn: () => Promise<T>) =>
+  invocationContext.run({ OPENID: openid, APPID: 'wx', ENV: 'local', SOURCE: 'wx_client' }, fn);
+
+describe('createMain: routing, validation, envelope', () => {
+  it('routes on action and validates with the action schema', async () => {
+    expect(await asUser('o1', () => main({ action: 'add', a: 1, b: 2 }))).toEqual({ ok: true, data: { sum: 3, openid: 'o1' } });
+    const bad = await asUser('o1', () => main({ action: 'add', a: 1.5, b: 'x' }));
+    expect(bad).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    expect((bad as { details: { issues: { path: string }[] } }).details.issues.map((i) => i.path)).toEqual(['a', 'b']);
+  });
+  it('answers stable codes for unknown or missing actions', async () => {
+    expect(await main({ action: 'nope' })).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' });
+    expect(await main({})).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' });
+    expect(await main(null)).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' });
+    expect(await main({ action: 'toString' })).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' });
+  });
+  it('maps domain errors to their code and hides unexpected ones', async () => {
+    expect(await main({ action: 'denied' })).toEqual({ ok: false, code: 'FORBIDDEN', message: '没有权限执行此操作' });
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const res = await main({ action: 'boom' });
+    spy.mockRestore();
+    expect(res).toEqual({ ok: false, code: 'INTERNAL', message: '系统错误，请稍后重试' });
+  });
+  it('runs the timer action for a timer trigger, with no OPENID', async () => {
+    expect(await main({ Type: 'Timer', TriggerName: 'nightly', Time: '2026-11-23T18:00:00Z' })).toEqual({ ok: true, data: { openid: '' } });
+  });
+  it('strips userInfo the SDK adds, so strict schemas still accept the call', async () => {
+    expect(await asUser('o2', () => main({ action: 'add', a: 2, b: 2, userInfo: { openId: 'o2', appId: 'wx' } }))).toMatchObject({ ok: true });
+  });
+});
