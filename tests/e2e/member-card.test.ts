@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../support/browser';
+import { startServer, type RunningServer } from '../support/server';
+
+jest.setTimeout(120_000);
+
+describe('H5 app in a real browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.resolve(__dirname, '../../dist/h5/index.html'))) throw new Error('dist/h5 missing: run `npm run build` first (npm test does)');
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('signs in as the demo consumer and shows the seeded member card', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await page.goto(server.url + '/');
+    await page.locator('.login-consumer').first().click();
+    const card = page.locator('.member-card').first();
+    await card.waitFor({ timeout: 30_000 });
+    await expect(page.locator('.member-nickname').first().textContent()).resolves.toContain('小林');
+    await expect(page.locator('.member-tier').first().textContent()).resolves.toContain('银卡会员');
+    await expect(page.locator('.member-points-available').first().textContent()).resolves.toContain('260');
+    if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: path.resolve(__dirname, '../../docs/screenshot.png') });
+    await page.close();
+  });
+
+  it('registers a brand-new consumer on first open', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Signing in over the API shares the session cookie with the page, as the sign-in panel does.
+    const res = await page.request.post(server.url + '/api/login', { data: { role: 'consumer', openid: 'e2e-newcomer' } });
+    expect(res.ok()).toBe(true);
+    await page.goto(server.url + '/');
+    await page.locator('.member-card').first().waitFor({ timeout: 30_000 });
+    await expect(page.locator('.member-tier').first().textContent()).resolves.toContain('普通会员');
+    await expect(page.locator('.member-points-available').first().textContent()).resolves.toContain('0');
+    await context.close();
+  });
+});
