@@ -106,6 +106,10 @@ export class LocalDatabase {
     if (tx && p.queryType !== 'DOC' && action !== 'database.insertDocument') {
       throw new DbError('DATABASE_TRANSACTION_FAIL', 'only collection().doc(id) get/set/update/remove and add are supported in a transaction');
     }
+    if (tx && JSON.stringify(p.data ?? '').includes('$tcb_server_date')) {
+      // The cloud refuses serverDate() inside a transaction; code that relies on it must not pass locally.
+      throw new DbError('DATABASE_TRANSACTION_FAIL', 'serverDate() is not supported in a transaction');
+    }
     switch (action) {
       case 'database.getDocument':
         return tx ? this.txGet(tx, coll, docId(p)) : this.get(coll, p);

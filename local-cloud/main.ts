@@ -32,7 +32,7 @@ async function start() {
     console.log(`[start] functions built: ${built.map((b) => b.name).join(', ')}`);
     if (!fs.existsSync(path.join(H5_DIR, 'index.html'))) {
       console.log('[start] building the H5 app (first run)…');
-      const r = spawnSync(process.execPath, [require.resolve('@tarojs/cli/bin/taro'), 'build', '--type', 'h5'], { cwd: PROJECT_ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+      const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', '@tarojs', 'cli', 'bin', 'taro'), 'build', '--type', 'h5'], { cwd: PROJECT_ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
       if (r.status !== 0) throw new Error('H5 build failed');
     }
   }

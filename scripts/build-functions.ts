@@ -43,7 +43,7 @@ export async function buildFunctions(names = listFunctions()): Promise<{ name: s
   return results;
 }
 
-if (require.main === module) {
+if (process.argv[1] && path.resolve(process.argv[1]) === __filename) {
   buildFunctions()
     .then((results) => {
       for (const r of results) console.log(`[functions] ${r.name.padEnd(10)} ${(r.bytes / 1024).toFixed(1).padStart(7)} KiB  ${r.ms} ms`);

@@ -22,7 +22,7 @@ export interface Tx {
 }
 
 export async function queryDocs<T>(query: Query): Promise<T[]> {
-  const res = (await (query.get() as Promise<{ data: T[] }>)) ?? { data: [] };
+  const res = (await (query.get() as unknown as Promise<{ data: T[] }>)) ?? { data: [] };
   return res.data;
 }
 
@@ -32,7 +32,7 @@ export async function findOne<T>(collection: string, where: Record<string, unkno
 }
 
 export async function getById<T>(collection: string, id: string): Promise<T | null> {
-  const res = (await (database().collection(collection).doc(id).get() as Promise<{ data: T[] | T }>)) as { data: T[] | T };
+  const res = (await (database().collection(collection).doc(id).get() as unknown as Promise<{ data: T[] | T }>)) as { data: T[] | T };
   const data = res.data;
   return Array.isArray(data) ? (data[0] ?? null) : (data ?? null);
 }

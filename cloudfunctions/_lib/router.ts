@@ -51,7 +51,7 @@ export function createMain(actions: Record<string, AnyAction>, options: { timerA
       const input = def.input.safeParse(payload);
       if (!input.success) {
         return fail('VALIDATION_FAILED', `${ERROR_MESSAGES.VALIDATION_FAILED}：${formatIssues(input.error)}`, {
-          issues: input.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code })),
+          issues: input.error.issues.map((i: z.ZodIssue) => ({ path: i.path.join('.'), message: i.message, code: i.code })),
         });
       }
       const wx = getWXContext();

@@ -1,0 +1,2 @@
+export type SignInRole = 'consumer' | 'staff' | 'merchant'
+export type SignInRequest = { role: SignInRole; openid?: string }

@@ -1,0 +1,77 @@
+import { View, Text } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import type { MemberCard } from '@shared/schemas/member'
+import { Progress } from '@/components/nutui'
+import './index.scss'
+
+/** Share of the way from the current growth to the next tier, 0–100. */
+export function growthPercent(card: Pick<MemberCard, 'growth' | 'nextTier'>): number {
+  if (!card.nextTier) return 100
+  const target = card.growth + card.nextTier.growthNeeded
+  if (target <= 0) return 100
+  return Math.max(0, Math.min(100, Math.round((card.growth / target) * 100)))
+}
+
+/** Groups a card number in fours, as printed on a physical card. */
+function formatCardNo(cardNo: string): string {
+  return cardNo.replace(/(.{4})(?=.)/g, '$1 ')
+}
+
+const SAFE_COLOR = /^#[0-9a-fA-F]{3,8}$|^rgba?\([\d\s.,%]+\)$/
+
+export function MemberCardView({ card }: { card: MemberCard }) {
+  const tierColor = SAFE_COLOR.test(card.tier.color) ? card.tier.color : '#5b6270'
+  const percent = growthPercent(card)
+  return (
+    <View className='member-card-page'>
+      <View className='member-card' style={{ backgroundColor: tierColor }}>
+        <View className='member-card__head'>
+          <Text className='member-nickname'>{card.nickname || '会员'}</Text>
+          <Text className='member-tier'>{card.tier.name}</Text>
+        </View>
+        {card.isNew ? <Text className='member-card__welcome'>欢迎加入会员！</Text> : null}
+        <Text className='member-card-no'>{formatCardNo(card.cardNo)}</Text>
+        <Text className='member-card__since'>入会时间 {card.registeredAt.slice(0, 10)}</Text>
+      </View>
+
+      <View className='member-stats'>
+        <View className='member-stat'>
+          <Text className='member-stat__value member-points-available'>{card.points.available}</Text>
+          <Text className='member-stat__label'>可用积分</Text>
+        </View>
+        <View className='member-stat'>
+          <Text className='member-stat__value member-points-pending'>{card.points.pending}</Text>
+          <Text className='member-stat__label'>待生效积分</Text>
+        </View>
+        <View className='member-stat'>
+          <Text className='member-stat__value member-growth'>{card.growth}</Text>
+          <Text className='member-stat__label'>成长值</Text>
+        </View>
+      </View>
+      {card.points.expiringSoon > 0 ? (
+        <Text className='member-expiring'>有 {card.points.expiringSoon} 积分即将过期，请尽快使用</Text>
+      ) : null}
+      <View className='member-link member-points-link' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>
+        <Text className='member-link__text'>积分明细</Text>
+        <Text className='member-link__arrow'>›</Text>
+      </View>
+
+      <View className='member-next-tier'>
+        {card.nextTier ? (
+          <Text className='member-next-tier__text'>
+            再获得 {card.nextTier.growthNeeded} 成长值升级为「{card.nextTier.name}」
+          </Text>
+        ) : (
+          <Text className='member-next-tier__text'>您已是最高等级会员</Text>
+        )}
+        <Progress
+          className='member-next-tier__bar'
+          percent={percent}
+          color={tierColor}
+          strokeWidth='6'
+          showText={false}
+        />
+      </View>
+    </View>
+  )
+}

@@ -1,0 +1,63 @@
+import { useCallback, useState } from 'react'
+import { View, Text } from '@tarojs/components'
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import type { MemberCard } from '@shared/schemas/member'
+import { getCard } from '@/api/member'
+import { supportsLocalSignIn } from '@/api/session'
+import { Button } from '@/components/nutui'
+import { MemberCardView } from '@/components/MemberCardView'
+import { LocalSignIn } from '@/components/LocalSignIn'
+import './index.scss'
+
+type CardState =
+  | { status: 'loading' }
+  | { status: 'ready'; card: MemberCard }
+  | { status: 'signIn' }
+  | { status: 'error'; message: string }
+
+export default function IndexPage() {
+  const [state, setState] = useState<CardState>({ status: 'loading' })
+
+  const load = useCallback(async (quiet = false) => {
+    if (!quiet) setState({ status: 'loading' })
+    const res = await getCard()
+    if (res.ok) setState({ status: 'ready', card: res.data })
+    else if (res.code === 'UNAUTHENTICATED' && supportsLocalSignIn) setState({ status: 'signIn' })
+    else setState({ status: 'error', message: res.message })
+  }, [])
+
+  // Re-read on every show: points change after a purchase or a redemption elsewhere.
+  useDidShow(() => {
+    void load(state.status === 'ready')
+  })
+
+  usePullDownRefresh(() => {
+    void load(true).finally(() => Taro.stopPullDownRefresh())
+  })
+
+  return <View className='index-page'>{renderState(state, () => void load())}</View>
+}
+
+function renderState(state: CardState, reload: () => void) {
+  switch (state.status) {
+    case 'loading':
+      return (
+        <View className='page-status member-loading'>
+          <Text className='page-status__text'>加载中…</Text>
+        </View>
+      )
+    case 'signIn':
+      return <LocalSignIn onSignedIn={reload} />
+    case 'error':
+      return (
+        <View className='page-status member-error'>
+          <Text className='page-status__text member-error-message'>{state.message}</Text>
+          <Button className='member-retry' type='primary' size='small' onClick={reload}>
+            重试
+          </Button>
+        </View>
+      )
+    case 'ready':
+      return <MemberCardView card={state.card} />
+  }
+}
