@@ -7,6 +7,7 @@ import { FaultInjector, parseFaults, type FaultConfig } from './faults';
 import { Outbox } from './outbox';
 import { localOpenapi } from './openapi';
 import { installSdkTransport, invocationContext, type WXInvocationContext } from './sdk-transport';
+import { SECRET_NAMES } from '../cloudfunctions/_lib/secrets';
 import { FUNCTIONS_SRC, listFunctions, loadFunction, type FunctionMain, type FunctionSource } from './functions';
 
 export const LOCAL_APPID = 'wxlocal0000000000';
@@ -27,6 +28,25 @@ export interface Caller {
   clientIp?: string;
 }
 
+/**
+ * Development keys for the functions' secrets (on the cloud: function environment variables).
+ * Kept beside the store file so encrypted data stays readable across restarts.
+ */
+function ensureLocalSecrets(file: string): void {
+  const keyFile = file === ':memory:' ? null : path.join(path.dirname(file), 'secrets.json');
+  const saved: Record<string, string> = keyFile && fs.existsSync(keyFile) ? (JSON.parse(fs.readFileSync(keyFile, 'utf8')) as Record<string, string>) : {};
+  let changed = false;
+  for (const name of SECRET_NAMES) {
+    if (process.env[name]) continue;
+    if (!saved[name]) {
+      saved[name] = crypto.randomBytes(32).toString('hex');
+      changed = true;
+    }
+    process.env[name] = saved[name];
+  }
+  if (keyFile && changed) fs.writeFileSync(keyFile, JSON.stringify(saved, null, 2), { mode: 0o600 });
+}
+
 export function readDatabaseSchema(): DatabaseSchema {
   return JSON.parse(fs.readFileSync(path.join(FUNCTIONS_SRC, 'database.json'), 'utf8')) as DatabaseSchema;
 }
@@ -44,6 +64,7 @@ export class LocalCloud {
   private readonly functionSource: FunctionSource;
 
   constructor(options: LocalCloudOptions) {
+    ensureLocalSecrets(options.file);
     this.store = new DocumentStore(options.file, { durable: options.durable });
     this.store.applySchema(options.schema ?? readDatabaseSchema());
     this.database = new LocalDatabase(this.store, { faults: new FaultInjector(options.faults ?? parseFaults(process.env.LOCAL_CLOUD_FAULTS)) });

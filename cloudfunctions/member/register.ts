@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { MemberDoc } from '../../shared/schemas/member';
-import { DEFAULT_TIERS } from '../../shared/rules/tiers';
+import { buildNewMember } from './new-member';
 import { findOne, insertDoc, isDuplicateKey, withRetry } from '../_lib/db';
 
 /** A 12-digit card number; the member's `_id` too, so OPENID never becomes a key elsewhere. */
@@ -18,19 +18,7 @@ export async function findOrRegisterMember(openid: string, now: Date): Promise<{
     if (existing) return { member: existing, isNew: false };
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const cardNo = newCardNo();
-      const doc: MemberDoc = {
-        _id: cardNo,
-        openid,
-        cardNo,
-        nickname: '微信用户',
-        avatarUrl: '',
-        tierId: DEFAULT_TIERS[0].id,
-        growth: 0,
-        points: { available: 0, pending: 0 },
-        registeredAt: now,
-        updatedAt: now,
-        source: 'miniprogram',
-      };
+      const doc = buildNewMember(openid, cardNo, now);
       try {
         await insertDoc('members', doc);
         return { member: doc, isNew: true };
