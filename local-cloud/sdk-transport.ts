@@ -79,7 +79,9 @@ export function installSdkTransport(next: LocalBackend): void {
   const unavailable = (name: string) => () => {
     throw Object.assign(new Error(`${name}:fail not available in the local cloud`), { errCode: -1, errMsg: `${name}:fail not available in the local cloud` });
   };
-  for (const name of ['uploadFile', 'downloadFile', 'getTempFileURL', 'deleteFile', 'callOpenAPI', 'getOpenData', 'getVoIPSign', 'getCloudCallSign', 'cloudPay']) {
+  for (const name of ['uploadFile', 'downloadFile', 'getTempFileURL', 'deleteFile', 'callOpenAPI', 'getOpenData', 'getVoIPSign', 'getCloudCallSign']) {
     cloud[name] = unavailable(name);
   }
+  // cloudPay is a namespace (cloudPay.unifiedOrder, …): every member fails the same way.
+  cloud.cloudPay = new Proxy({}, { get: (_t, prop) => unavailable(`cloudPay.${String(prop)}`) });
 }

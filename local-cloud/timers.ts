@@ -42,10 +42,14 @@ export function readTriggers(): ScheduledTrigger[] {
 }
 
 /** Runs every timer trigger on schedule; returns a stop function. */
-export function startTimers(run: (t: ScheduledTrigger) => Promise<unknown>, log: (line: string) => void = console.log): () => void {
+export function startTimers(
+  run: (t: ScheduledTrigger) => Promise<unknown>,
+  log: (line: string) => void = console.log,
+  triggers: ScheduledTrigger[] = readTriggers(),
+): () => void {
   const handles: NodeJS.Timeout[] = [];
   let stopped = false;
-  for (const trigger of readTriggers()) {
+  for (const trigger of triggers) {
     const schedule = parseWeChatCron(trigger.cron);
     const arm = (after: Date) => {
       const at = schedule.next(after);

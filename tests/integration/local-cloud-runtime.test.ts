@@ -1,0 +1,78 @@
+import { invocationContext } from '../../local-cloud/sdk-transport';
+import { startTimers } from '../../local-cloud/timers';
+import { closeTestCloud, openTestCloud } from '../support/local-cloud';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdk = () => require('wx-server-sdk') as Record<string, any>;
+
+describe('local cloud runtime around the real wx-server-sdk', () => {
+  let cloud: ReturnType<typeof openTestCloud>;
+  beforeEach(() => {
+    cloud = openTestCloud();
+  });
+  afterEach(() => closeTestCloud(cloud));
+
+  const asCaller = <T>(openid: string, fn: () => Promise<T>) =>
+    invocationContext.run({ OPENID: openid, APPID: 'wxlocal', ENV: 'local', SOURCE: 'wx_client' }, fn);
+
+  it('gives each concurrent invocation its own WX context', async () => {
+    const seen = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        asCaller(`o-${i}`, async () => {
+          await new Promise((r) => setTimeout(r, (20 - i) % 7));
+          return sdk().getWXContext().OPENID as string;
+        }),
+      ),
+    );
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => `o-${i}`));
+    // Nothing leaks through the process environment, as the SDK's own implementation would.
+    expect(process.env.WX_OPENID).toBeUndefined();
+  });
+
+  it('runs cloud.callFunction locally with the caller identity', async () => {
+    const res = await asCaller<{ errMsg: string; result: unknown }>('o-caller', () => sdk().callFunction({ name: 'member', data: { action: 'getCard' } }));
+    expect(res.errMsg).toBe('cloud.callFunction:ok');
+    expect(res.result).toMatchObject({ ok: true, data: { isNew: true } });
+    expect(cloud.store.scan('members').map((s) => s.doc.openid)).toEqual(['o-caller']);
+  });
+
+  it('records subscribe messages in the outbox instead of sending them, and refuses bad ones', async () => {
+    const send = sdk().openapi.subscribeMessage.send;
+    const res = await send({ touser: 'o-1', templateId: 'tpl-1', page: 'pages/index/index', data: { thing1: { value: '生日礼券已到账' } } });
+    expect(res).toMatchObject({ errCode: 0 });
+    expect(cloud.outbox.list()).toEqual([expect.objectContaining({ touser: 'o-1', templateId: 'tpl-1', data: { thing1: { value: '生日礼券已到账' } } })]);
+    await expect(send({ touser: '', templateId: 'tpl-1', data: {} })).rejects.toMatchObject({ errCode: 40003 });
+    await expect(send({ touser: 'o-1', templateId: 'tpl-1', data: { thing1: {} } })).rejects.toMatchObject({ errCode: 47003 });
+    expect(cloud.outbox.list()).toHaveLength(1);
+  });
+
+  it('answers getPhoneNumber with a stable test number and refuses a bad code', async () => {
+    const get = sdk().openapi.phonenumber.getPhoneNumber;
+    const a = await get({ code: 'abc' });
+    const b = await get({ code: 'abc' });
+    expect(a.phoneInfo.purePhoneNumber).toMatch(/^138\d{8}$/);
+    expect(b.phoneInfo.purePhoneNumber).toBe(a.phoneInfo.purePhoneNumber);
+    await expect(get({ code: 'invalid' })).rejects.toMatchObject({ errCode: 40029 });
+  });
+
+  it('never reaches the real network: file and pay APIs fail locally', () => {
+    expect(() => sdk().uploadFile({ cloudPath: 'a.png', fileContent: Buffer.from('x') })).toThrow(/not available in the local cloud/);
+    expect(() => sdk().cloudPay.unifiedOrder({})).toThrow(/cloudPay.unifiedOrder:fail not available/);
+  });
+
+  it('fires timer triggers on their WeChat cron schedule', async () => {
+    const fired: string[] = [];
+    const stop = startTimers(
+      async (t) => {
+        fired.push(t.triggerName);
+        return null;
+      },
+      () => undefined,
+      [{ functionName: 'member', triggerName: 'every-second', cron: '* * * * * * *' }],
+    );
+    await new Promise((r) => setTimeout(r, 2300));
+    stop();
+    expect(fired.length).toBeGreaterThanOrEqual(1);
+    expect(fired.every((n) => n === 'every-second')).toBe(true);
+  });
+});
