@@ -1,5 +1,10 @@
 import { DEFAULT_TIERS, tierForGrowth } from '../shared/rules/tiers';
+import { businessDate, startOfBusinessDate } from '../shared/calendar';
+import { computeEarning, yuan } from '../shared/rules/earning';
+import { earn, expire, expiryDate, mature, type Movement } from '../shared/rules/lots';
+import { DEFAULT_EARNING_RULES, EMPTY_POINTS, type MemberPoints } from '../shared/schemas/points';
 import { seededRandom } from './faults';
+import { protectPhone } from '../cloudfunctions/_lib/pii';
 import { DEMO_OPENIDS } from './session';
 
 /**
@@ -65,23 +70,26 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
     const registeredAt = new Date(now.getTime() - yearMs - Math.floor(random() * yearMs));
     const orderCount = demo ? 24 : Math.floor(random() ** 2 * 30);
     let growth = 0;
-    let balance = 0;
-    const entries: { at: Date; delta: number; ref: string; reason: string }[] = [];
+    // Points are replayed through the same rules and lot transitions the functions use, so the
+    // seeded ledger, lots and balances reconcile exactly (maturity T+1, expiry, member days, tiers).
+    const history: { at: Date; orderId: string; amountFen: number; items: { sku: string; category: string; priceFen: number; quantity: number }[]; storeName: string }[] = [];
     for (let k = 0; k < orderCount; k += 1) {
       const paidAt = new Date(now.getTime() - Math.floor(random() * yearMs));
       const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ ...pick(MENU), quantity: 1 + Math.floor(random() * 2) }));
       const amountFen = items.reduce((s, it) => s + it.priceFen * it.quantity, 0);
       const store = pick(STORES);
       const orderId = `ord-${cardNo}-${k}`;
-      orders.push({ _id: orderId, memberId: cardNo, storeId: store._id, channel: random() < 0.7 ? 'store' : 'miniprogram', receiptNo: `R${cardNo.slice(-6)}${k}`, items, amountFen, paidAt });
-      growth += Math.floor(amountFen / 100);
-      const earned = Math.floor(amountFen / 10000) * 10;
-      if (earned > 0) entries.push({ at: paidAt, delta: earned, ref: orderId, reason: `消费 ¥${(amountFen / 100).toFixed(2)} @${store.name}` });
+      orders.push({ _id: orderId, memberId: cardNo, storeId: store._id, channel: random() < 0.7 ? 'store' : 'miniprogram', receiptNo: `R${cardNo.slice(-6)}${k}`, items, amountFen, paidAt, lotId: `order:${orderId}:earn`, refundedFen: 0, pointsClawed: 0, growthClawed: 0, createdAt: paidAt });
+      history.push({ at: paidAt, orderId, amountFen, items, storeName: store.name });
     }
-    entries.sort((a, b) => a.at.getTime() - b.at.getTime());
-    ledger.push({ _id: `register:${cardNo}`, memberId: cardNo, kind: 'earn', delta: 100, reason: '注册礼', ref: { type: 'register', id: cardNo }, balanceAfter: (balance += 100), createdAt: registeredAt });
-    for (const e of entries) {
-      ledger.push({ _id: `order:${e.ref}:earn`, memberId: cardNo, kind: 'earn', delta: e.delta, reason: e.reason, ref: { type: 'order', id: e.ref }, balanceAfter: (balance += e.delta), createdAt: e.at });
+    history.sort((a, b) => a.at.getTime() - b.at.getTime());
+    const replay = replayPoints(cardNo, registeredAt, history, now);
+    growth = replay.growth;
+    ledger.push(...replay.entries);
+    for (const h of history) {
+      const o = orders.find((x) => (x as { _id: string })._id === h.orderId) as Record<string, unknown>;
+      o.points = replay.earned.get(h.orderId) ?? 0;
+      o.growth = Math.floor(h.amountFen / 100);
     }
     members.push({
       _id: cardNo,
@@ -91,10 +99,15 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
       avatarUrl: '',
       tierId: tierForGrowth(growth).id,
       growth,
-      points: { available: balance, pending: 0 },
+      points: replay.points,
       registeredAt,
       updatedAt: now,
       source: random() < 0.3 ? 'pos' : 'miniprogram',
+      // Profile fields derived from the index (no draws from `random`: the rest of the demo stays as it was).
+      gender: (['female', 'male', 'unknown'] as const)[i % 3],
+      birthday: demo ? { month: 6, day: 18 } : { month: (i * 7) % 12 + 1, day: (i * 11) % 28 + 1, ...(i % 2 ? { year: 1980 + (i % 25) } : {}) },
+      birthdayMD: demo ? '06-18' : `${String((i * 7) % 12 + 1).padStart(2, '0')}-${String((i * 11) % 28 + 1).padStart(2, '0')}`,
+      ...(demo || i % 4 === 0 ? { phone: protectPhone(`139${String(10000000 + i * 7919).slice(-8)}`) } : {}),
     });
   }
   await addAll(db, 'members', members);
@@ -112,4 +125,71 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
     { _id: 'item-coupon-latte', name: '拿铁兑换券', pointsCost: 350, stock: 1000, active: true },
   ]);
   return { members: members.length, orders: orders.length, ledger: ledger.length };
+}
+
+/** Replays a member's registration and orders through the points rules, day by day. */
+function replayPoints(
+  memberId: string,
+  registeredAt: Date,
+  history: { at: Date; orderId: string; amountFen: number; items: { sku: string; category: string; priceFen: number; quantity: number }[]; storeName: string }[],
+  now: Date,
+) {
+  const rules = DEFAULT_EARNING_RULES;
+  let p: MemberPoints = { ...EMPTY_POINTS };
+  let growth = 0;
+  const entries: object[] = [];
+  const earned = new Map<string, number>();
+  const book = (id: string, kind: string, m: Movement, reason: string, ref: { type: string; id: string }, at: Date, extra: object = {}) => {
+    if (m.delta === 0 && m.pendingDelta === 0 && kind !== 'earn') return;
+    entries.push({ _id: id, memberId, kind, delta: m.delta, pendingDelta: m.pendingDelta, reason, ref, balanceAfter: p.available, pendingAfter: p.pending, createdAt: at, ...extra });
+  };
+  /** matures and expires everything due up to `day`, as the nightly job would have */
+  const settle = (day: string) => {
+    for (;;) {
+      const next = p.nextEventOn;
+      if (!next || next > day) return;
+      const at = new Date(startOfBusinessDate(next).getTime() + (2 * 60 + 30) * 60_000);
+      const m = mature(p, next);
+      p = m.points;
+      const x = expire(p, next);
+      // running balances are filled in at the end, in time order
+      for (const { lot, movement } of m.matured) {
+        entries.push({ _id: `mature:${lot.id}`, memberId, kind: 'mature', delta: movement.delta, pendingDelta: movement.pendingDelta, reason: '积分生效', ref: { type: 'lot', id: lot.id }, balanceAfter: 0, pendingAfter: 0, createdAt: at });
+      }
+      for (const { lot, movement } of x.expired) {
+        entries.push({ _id: `expire:${lot.id}`, memberId, kind: 'expire', delta: movement.delta, pendingDelta: 0, reason: `积分过期（${lot.earnedOn} 获得）`, ref: { type: 'lot', id: lot.id }, balanceAfter: 0, pendingAfter: 0, createdAt: at });
+      }
+      p = x.points;
+      if (m.matured.length === 0 && x.expired.length === 0) return;
+    }
+  };
+  const regDay = businessDate(registeredAt);
+  const regId = `register:${memberId}`;
+  const reg = earn(p, { id: regId, amount: rules.registrationBonus, earnedOn: regDay, maturesOn: regDay, expiresOn: expiryDate(regDay, rules.expiry), today: regDay });
+  p = reg.points;
+  book(regId, 'earn', reg.movement, '注册礼', { type: 'register', id: memberId }, registeredAt);
+  for (const h of history) {
+    const day = businessDate(h.at);
+    settle(day);
+    const e = computeEarning({ items: h.items, amountFen: h.amountFen, paidAt: h.at, tierId: tierForGrowth(growth).id, earnedThatDay: 0 }, rules);
+    growth += e.growth;
+    earned.set(h.orderId, e.points);
+    if (e.points <= 0) continue;
+    const id = `order:${h.orderId}:earn`;
+    const r = earn(p, { id, amount: e.points, earnedOn: e.earnedOn, maturesOn: e.maturesOn, expiresOn: e.expiresOn, today: day });
+    p = r.points;
+    book(id, 'earn', r.movement, `消费 ${yuan(h.amountFen)} @${h.storeName}${e.memberDay ? '（会员日）' : ''}`, { type: 'order', id: h.orderId }, h.at, { maturesOn: e.maturesOn });
+  }
+  settle(businessDate(now));
+  // running balances, in the order the entries happened
+  entries.sort((a, b) => (a as { createdAt: Date }).createdAt.getTime() - (b as { createdAt: Date }).createdAt.getTime());
+  let available = 0;
+  let pending = 0;
+  for (const e of entries as { delta: number; pendingDelta: number; balanceAfter: number; pendingAfter: number }[]) {
+    available += e.delta;
+    pending += e.pendingDelta;
+    e.balanceAfter = available;
+    e.pendingAfter = pending;
+  }
+  return { points: { ...p, seq: entries.length, reconcileDue: false }, growth, entries, earned };
 }

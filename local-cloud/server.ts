@@ -39,7 +39,7 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
-async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+async function readRaw(req: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -47,7 +47,11 @@ async function readJson(req: http.IncomingMessage): Promise<Record<string, unkno
     if (size > MAX_BODY) throw new HttpError(413, 'VALIDATION_FAILED', '请求体过大');
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const text = (await readRaw(req)).trim();
   if (text === '') return {};
   let value: unknown;
   try {
@@ -102,6 +106,17 @@ export function createServer(options: ServerOptions): http.Server {
         const result = await cloud.invoke(fn[1], data, { openid: session.openid, source: 'wx_client', clientIp: req.socket.remoteAddress });
         log(`${method} ${url.pathname} ${(data.action as string) ?? ''} ${Date.now() - started}ms`);
         return send(res, 200, result);
+      }
+      const pos = /^\/api\/pos\/([A-Za-z0-9_\/-]*)$/.exec(url.pathname);
+      if (pos && cloud.hasFunction('pos')) {
+        // HTTP-triggered function: the raw body and headers travel as the cloud's HTTP event; no session.
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+        const event = { httpMethod: method, path: '/' + pos[1], headers, queryStringParameters: Object.fromEntries(url.searchParams), body: await readRaw(req), isBase64Encoded: false };
+        const out = (await cloud.invoke('pos', event, { source: 'wx_http', clientIp: req.socket.remoteAddress })) as { statusCode?: number; headers?: Record<string, string>; body?: string };
+        log(`${method} ${url.pathname} ${out.statusCode ?? '?'} ${Date.now() - started}ms`);
+        if (typeof out?.statusCode !== 'number') return send(res, 500, { ok: false, code: 'INTERNAL', message: '系统错误，请稍后重试' });
+        res.writeHead(out.statusCode, { 'content-type': 'application/json; charset=utf-8', ...(out.headers ?? {}) });
+        return res.end(out.body ?? '');
       }
       const job = /^\/api\/jobs\/([A-Za-z0-9_-]+)\/run$/.exec(url.pathname);
       if (job && method === 'POST') {

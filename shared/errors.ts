@@ -13,6 +13,21 @@ export const ERROR_MESSAGES = {
   CONFLICT: '系统繁忙，请稍后重试',
   UNAVAILABLE: '服务暂时不可用，请稍后重试',
   INTERNAL: '系统错误，请稍后重试',
+  INSUFFICIENT_POINTS: '可用积分不足',
+  ORDER_NOT_FOUND: '订单不存在',
+  REFUND_EXCEEDS_ORDER: '退款金额超过订单实付金额',
+  RULES_VERSION_CONFLICT: '积分规则已被他人修改，请刷新后重试',
+  POS_MALFORMED: 'POS 请求格式不正确',
+  POS_UNKNOWN_STORE: 'POS 门店不存在',
+  POS_BAD_SIGNATURE: 'POS 请求签名无效',
+  POS_STALE_TIMESTAMP: 'POS 请求时间戳超出 5 分钟有效期',
+  POS_NONCE_REUSED: 'POS 请求 nonce 已使用',
+  MEMBER_CODE_INVALID: '会员码无效或已过期',
+  MEMBER_CODE_EXPIRED: '会员码已过期，请让顾客刷新后重新出示',
+  BIRTHDAY_CHANGE_TOO_SOON: '生日一年内只能修改一次',
+  PHONE_CODE_INVALID: '手机号授权已失效，请重新授权',
+  PRIVACY_VERSION_OUTDATED: '隐私政策已更新，请阅读最新版本后同意',
+  TIER_CONFIG_VERSION_CONFLICT: '等级设置已被他人修改，请刷新后重试',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

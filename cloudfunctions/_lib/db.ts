@@ -31,8 +31,15 @@ export async function findOne<T>(collection: string, where: Record<string, unkno
   return docs[0] ?? null;
 }
 
+/** The document with this `_id`, or null (the SDK's `doc(id).get()` throws for a missing document). */
 export async function getById<T>(collection: string, id: string): Promise<T | null> {
-  const res = (await (database().collection(collection).doc(id).get() as unknown as Promise<{ data: T[] | T }>)) as { data: T[] | T };
+  let res: { data: T[] | T };
+  try {
+    res = (await (database().collection(collection).doc(id).get() as unknown as Promise<{ data: T[] | T }>)) as { data: T[] | T };
+  } catch (e) {
+    if (/does not exist/.test(text(e))) return null;
+    throw e;
+  }
   const data = res.data;
   return Array.isArray(data) ? (data[0] ?? null) : (data ?? null);
 }

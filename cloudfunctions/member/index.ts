@@ -1,28 +1,92 @@
-import { memberRequests, type MemberCard, type MemberDoc } from '../../shared/schemas/member';
-import { nextTier, tierById } from '../../shared/rules/tiers';
-import { action, createMain, requireOpenid } from '../_lib/router';
+import { AppError } from '../../shared/errors';
+import { memberRequests, type MemberDoc } from '../../shared/schemas/member';
+import { tierRequests } from '../../shared/schemas/tiers';
+import { tierById } from '../../shared/rules/tiers';
+import { action, createMain, requireOpenid, type ActionContext } from '../_lib/router';
+import { requireRole } from '../_lib/auth';
+import { findOne, getById } from '../_lib/db';
+import { checkMemberCode, issueMemberCode, MEMBER_CODE_PERIOD_MS } from '../_lib/member-code';
+import { loadTierConfig } from '../_lib/tiers';
 import { findOrRegisterMember } from './register';
+import { recentTierChanges, toCard } from './card';
+import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from './profile';
+import { getTierConfigWithHistory, runTierReview, updateTierConfig } from './tier-admin';
+import { deleteAccount, exportMyData } from './mydata';
 
-function toCard(member: MemberDoc, isNew: boolean): MemberCard {
-  const tier = tierById(member.tierId);
-  const next = nextTier(tier, member.growth);
-  return {
-    memberId: member._id,
-    cardNo: member.cardNo,
-    nickname: member.nickname,
-    avatarUrl: member.avatarUrl ?? '',
-    tier: { id: tier.id, name: tier.name, color: tier.color },
-    nextTier: next ? { id: next.tier.id, name: next.tier.name, growthNeeded: next.growthNeeded } : null,
-    growth: member.growth,
-    points: { available: member.points.available, pending: member.points.pending, expiringSoon: 0 },
-    registeredAt: new Date(member.registeredAt).toISOString(),
-    isNew,
-  };
+async function me(ctx: ActionContext): Promise<MemberDoc> {
+  return (await findOrRegisterMember(requireOpenid(ctx), ctx.now)).member;
 }
 
-export const main = createMain({
-  getCard: action(memberRequests.getCard, async (_input, ctx) => {
-    const { member, isNew } = await findOrRegisterMember(requireOpenid(ctx), ctx.now);
-    return toCard(member, isNew);
-  }),
-});
+export const main = createMain(
+  {
+    getCard: action(memberRequests.getCard, async (_input, ctx) => {
+      const { member, isNew } = await findOrRegisterMember(requireOpenid(ctx), ctx.now);
+      const [config, changes] = await Promise.all([loadTierConfig(), recentTierChanges(member._id)]);
+      return toCard(member, isNew, config, changes);
+    }),
+
+    // ---- profile and privacy (the member's own data)
+    getProfile: action(memberRequests.getProfile, async (_input, ctx) => toProfile(await me(ctx), ctx.now)),
+    updateProfile: action(memberRequests.updateProfile, async (input, ctx) => {
+      const member = await me(ctx);
+      const fields: Record<string, unknown> = { updatedAt: ctx.now };
+      if (input.nickname !== undefined) fields.nickname = input.nickname;
+      if (input.avatarUrl !== undefined) fields.avatarUrl = input.avatarUrl;
+      if (input.gender !== undefined) fields.gender = input.gender;
+      await updateMember(member._id, fields);
+      return toProfile({ ...member, ...fields } as MemberDoc, ctx.now);
+    }),
+    setBirthday: action(memberRequests.setBirthday, async (input, ctx) => toProfile(await setBirthday((await me(ctx))._id, input, ctx.now), ctx.now)),
+    bindPhone: action(memberRequests.bindPhone, async (input, ctx) => bindPhone((await me(ctx))._id, input.code, ctx.now)),
+    acceptPrivacy: action(memberRequests.acceptPrivacy, async (input, ctx) => acceptPrivacy((await me(ctx))._id, input.version, ctx.now)),
+
+    // ---- dynamic member code
+    getMemberCode: action(memberRequests.getMemberCode, async (_input, ctx) => {
+      const issued = issueMemberCode((await me(ctx))._id, ctx.now);
+      return { code: issued.code, numeric: issued.numeric, refreshAt: issued.refreshAt.toISOString(), expiresAt: issued.expiresAt.toISOString(), periodMs: MEMBER_CODE_PERIOD_MS };
+    }),
+    identifyByCode: action(memberRequests.identifyByCode, async (input, ctx) => {
+      await requireRole(ctx.openid, ['staff', 'merchant']);
+      const check = checkMemberCode(input.code, ctx.now);
+      if (!check.ok) throw new AppError(check.reason === 'expired' ? 'MEMBER_CODE_EXPIRED' : 'MEMBER_CODE_INVALID');
+      const member = await getById<MemberDoc>('members', check.memberId);
+      if (!member || member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
+      const config = await loadTierConfig();
+      const tier = tierById(member.tierId, config.tiers);
+      // Staff see a masked summary: no full phone number, no birthday year.
+      return {
+        memberId: member._id,
+        cardNo: member.cardNo,
+        nickname: member.nickname,
+        tier: { id: tier.id, name: tier.name },
+        phoneMasked: member.phone?.masked ?? null,
+        pointsAvailable: member.points.available,
+        growth: member.growth,
+      };
+    }),
+
+    // ---- my data (PIPL)
+    exportMyData: action(memberRequests.exportMyData, async (_input, ctx) => {
+      const member = await findOne<MemberDoc>('members', { openid: requireOpenid(ctx) });
+      if (!member) throw new AppError('MEMBER_NOT_FOUND');
+      return exportMyData(member, ctx.now);
+    }),
+    deleteAccount: action(memberRequests.deleteAccount, async (_input, ctx) => deleteAccount(requireOpenid(ctx), ctx.now)),
+
+    // ---- tiers (merchant)
+    getTierConfig: action(tierRequests.getTierConfig, async (_input, ctx) => {
+      await requireRole(ctx.openid, ['merchant']);
+      return getTierConfigWithHistory();
+    }),
+    updateTierConfig: action(tierRequests.updateTierConfig, async (input, ctx) => {
+      const role = await requireRole(ctx.openid, ['merchant']);
+      return updateTierConfig(input.settings, input.expectedVersion, role.name, ctx.now);
+    }),
+    /** Timer trigger (config.json): the periodic tier review. A person may run it only as the merchant. */
+    tierReview: action(tierRequests.tierReview, async (_input, ctx) => {
+      if (ctx.openid) await requireRole(ctx.openid, ['merchant']);
+      return runTierReview(ctx.now);
+    }),
+  },
+  { timerAction: 'tierReview' },
+);

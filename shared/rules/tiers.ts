@@ -1,21 +1,59 @@
 /**
- * Tier ladder (defaults; the merchant's versioned configuration replaces them).
- * Invariant: thresholds strictly increase and the first tier starts at 0 growth.
+ * Tier engine: pure rules, no I/O.
+ *
+ * Invariants
+ * - A ladder's thresholds strictly increase and its first tier starts at 0 growth.
+ * - Upgrades happen at once, on the qualifying event, straight to the highest tier the growth value
+ *   reaches (never skipping a qualifying tier, never above it).
+ * - Downgrades happen only at the periodic review, at most one level per review, and only after a
+ *   grace period that starts at the first review at which the member no longer qualifies.
+ * - Every change of tier (and the start of a grace period) yields a `TierChange` the caller records.
+ * - A review is idempotent per member per period: reviewing a period already reviewed changes nothing.
  */
+
+export interface TierBenefits {
+  /** points earned per point-earning yuan are multiplied by this (1 = no bonus) */
+  pointsMultiplier: number;
+  birthdayCoupon: boolean;
+  /** member-day price as a percentage (95 = 9.5 折); null = no member-day discount */
+  memberDayDiscountPercent: number | null;
+  freeShipping: boolean;
+  priorityService: boolean;
+}
+
 export interface TierDef {
   id: string;
   name: string;
   /** growth value needed to qualify */
   threshold: number;
   color: string;
+  benefits: TierBenefits;
 }
 
+export type GrowthBasis = 'rolling12m' | 'cumulative';
+
+/** The merchant's tier settings (versioned: each saved update bumps `version`). */
+export interface TierConfig {
+  version: number;
+  /** growth value = spend in the last 12 months (default) or all-time */
+  basis: GrowthBasis;
+  /** growth value earned per yuan spent */
+  growthPerYuan: number;
+  /** days a member keeps a tier after first found not qualifying at a review */
+  graceDays: number;
+  tiers: TierDef[];
+}
+
+const NO_BENEFITS: TierBenefits = { pointsMultiplier: 1, birthdayCoupon: false, memberDayDiscountPercent: null, freeShipping: false, priorityService: false };
+
 export const DEFAULT_TIERS: readonly TierDef[] = [
-  { id: 'normal', name: '普通会员', threshold: 0, color: '#8a8f99' },
-  { id: 'silver', name: '银卡会员', threshold: 1000, color: '#9aa7b8' },
-  { id: 'gold', name: '金卡会员', threshold: 5000, color: '#c9a227' },
-  { id: 'diamond', name: '钻石会员', threshold: 20000, color: '#3f51b5' },
+  { id: 'normal', name: '普通会员', threshold: 0, color: '#8a8f99', benefits: { ...NO_BENEFITS } },
+  { id: 'silver', name: '银卡会员', threshold: 1000, color: '#9aa7b8', benefits: { ...NO_BENEFITS, pointsMultiplier: 1.2, birthdayCoupon: true, memberDayDiscountPercent: 95 } },
+  { id: 'gold', name: '金卡会员', threshold: 5000, color: '#c9a227', benefits: { pointsMultiplier: 1.5, birthdayCoupon: true, memberDayDiscountPercent: 90, freeShipping: true, priorityService: false } },
+  { id: 'diamond', name: '钻石会员', threshold: 20000, color: '#3f51b5', benefits: { pointsMultiplier: 2, birthdayCoupon: true, memberDayDiscountPercent: 85, freeShipping: true, priorityService: true } },
 ];
+
+export const DEFAULT_TIER_CONFIG: TierConfig = { version: 1, basis: 'rolling12m', growthPerYuan: 1, graceDays: 30, tiers: DEFAULT_TIERS.map((t) => ({ ...t, benefits: { ...t.benefits } })) };
 
 /** The highest tier whose threshold the growth value reaches. */
 export function tierForGrowth(growth: number, tiers: readonly TierDef[] = DEFAULT_TIERS): TierDef {
@@ -28,10 +66,140 @@ export function tierById(id: string, tiers: readonly TierDef[] = DEFAULT_TIERS):
   return tiers.find((t) => t.id === id) ?? tiers[0];
 }
 
+/** Position of a tier in the ladder; an unknown id (removed by a config change) counts as the base. */
+export function tierRank(id: string, tiers: readonly TierDef[] = DEFAULT_TIERS): number {
+  return Math.max(0, tiers.findIndex((t) => t.id === id));
+}
+
 /** The tier after `current` and the growth still needed to reach it; null at the top. */
 export function nextTier(current: TierDef, growth: number, tiers: readonly TierDef[] = DEFAULT_TIERS): { tier: TierDef; growthNeeded: number } | null {
   const index = tiers.findIndex((t) => t.id === current.id);
   const next = tiers[index + 1];
   if (!next) return null;
   return { tier: next, growthNeeded: Math.max(0, next.threshold - growth) };
+}
+
+/** Words a member understands: "再消费 ¥200 / 再得 200 成长值 升级金卡会员". */
+export function tierProgressText(current: TierDef, growth: number, config: Pick<TierConfig, 'tiers' | 'growthPerYuan'>): string {
+  const next = nextTier(current, growth, config.tiers);
+  if (!next) return `您已是最高等级「${current.name}」`;
+  const yuan = Math.ceil(next.growthNeeded / Math.max(config.growthPerYuan, 1e-9));
+  return `再消费 ¥${yuan} / 再得 ${next.growthNeeded} 成长值 升级${next.tier.name}`;
+}
+
+/** Benefits in a member's words, one line each. */
+export function describeBenefits(b: TierBenefits): string[] {
+  const lines: string[] = [];
+  if (b.pointsMultiplier > 1) lines.push(`消费积分 ${b.pointsMultiplier} 倍`);
+  if (b.birthdayCoupon) lines.push('生日礼券');
+  if (b.memberDayDiscountPercent !== null && b.memberDayDiscountPercent < 100) lines.push(`会员日 ${(b.memberDayDiscountPercent / 10).toString()} 折`);
+  if (b.freeShipping) lines.push('外送免运费');
+  if (b.priorityService) lines.push('专属优先服务');
+  if (lines.length === 0) lines.push('消费积分、积分兑换');
+  return lines;
+}
+
+/** What the tier engine keeps on a member document. */
+export interface MemberTierState {
+  tierId: string;
+  growth: number;
+  /** when the member's current tier started */
+  tierSince?: Date;
+  /** set when a review found the member below their tier; cleared once they qualify again */
+  graceStartedAt?: Date | null;
+  /** the last review period applied (e.g. '2026-11'); makes the review idempotent */
+  lastReviewPeriod?: string | null;
+}
+
+export type TierChangeKind = 'upgrade' | 'downgrade' | 'grace';
+
+export interface TierChange {
+  kind: TierChangeKind;
+  fromTierId: string;
+  toTierId: string;
+  growth: number;
+  reason: string;
+  at: Date;
+  /** the review period for review-made changes */
+  period?: string;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * A qualifying event changed the growth value (a purchase credited it, a refund took some back).
+ * Upgrades at once to the highest tier the new growth reaches; never downgrades (that waits for the
+ * review). Clears a running grace period when the member qualifies for their tier again.
+ */
+export function applyGrowthChange(state: MemberTierState, newGrowth: number, config: Pick<TierConfig, 'tiers'>, now: Date): { state: MemberTierState; change: TierChange | null } {
+  const tiers = config.tiers;
+  const growth = Math.max(0, Math.floor(newGrowth));
+  const current = tierById(state.tierId, tiers);
+  const qualifying = tierForGrowth(growth, tiers);
+  const currentRank = tierRank(current.id, tiers);
+  const qualifyingRank = tierRank(qualifying.id, tiers);
+  if (qualifyingRank > currentRank) {
+    return {
+      state: { ...state, tierId: qualifying.id, growth, tierSince: now, graceStartedAt: null },
+      change: { kind: 'upgrade', fromTierId: current.id, toTierId: qualifying.id, growth, reason: `成长值达到 ${qualifying.threshold}，升级为${qualifying.name}`, at: now },
+    };
+  }
+  const next: MemberTierState = { ...state, tierId: current.id, growth };
+  if (qualifyingRank >= currentRank && state.graceStartedAt) next.graceStartedAt = null;
+  return { state: next, change: null };
+}
+
+/** Grace end for a member in grace; null when not in grace. */
+export function graceEndsAt(state: MemberTierState, config: Pick<TierConfig, 'graceDays'>): Date | null {
+  if (!state.graceStartedAt) return null;
+  return new Date(new Date(state.graceStartedAt).getTime() + config.graceDays * DAY_MS);
+}
+
+/**
+ * The periodic review for one member: `growth` is the growth value recomputed for the review (for the
+ * rolling basis, the last 12 months' spend). Upgrades if qualifying; below the tier, starts a grace
+ * period, or — once the grace has run out — drops exactly one level. Idempotent per `period`.
+ */
+export function reviewTier(state: MemberTierState, growth: number, config: Pick<TierConfig, 'tiers' | 'graceDays'>, now: Date, period: string): { state: MemberTierState; changes: TierChange[] } {
+  if (state.lastReviewPeriod === period) return { state, changes: [] };
+  const tiers = config.tiers;
+  const up = applyGrowthChange(state, growth, config, now);
+  const changes: TierChange[] = [];
+  if (up.change) changes.push({ ...up.change, period, reason: `定期评级：${up.change.reason}` });
+  let next: MemberTierState = { ...up.state, lastReviewPeriod: period };
+  const current = tierById(next.tierId, tiers);
+  const currentRank = tierRank(current.id, tiers);
+  const qualifyingRank = tierRank(tierForGrowth(next.growth, tiers).id, tiers);
+  if (qualifyingRank < currentRank) {
+    if (!next.graceStartedAt) {
+      next = { ...next, graceStartedAt: now };
+      const until = new Date(now.getTime() + config.graceDays * DAY_MS);
+      changes.push({ kind: 'grace', fromTierId: current.id, toTierId: current.id, growth: next.growth, reason: `成长值 ${next.growth} 未达到${current.name}标准 ${current.threshold}，等级保留至 ${until.toISOString().slice(0, 10)}`, at: now, period });
+    } else if (now.getTime() >= (graceEndsAt(next, config) as Date).getTime()) {
+      const lower = tiers[currentRank - 1];
+      const stillBelow = qualifyingRank < currentRank - 1;
+      // Keep the grace running while still below the new tier: the next review drops one more level.
+      next = { ...next, tierId: lower.id, tierSince: now, graceStartedAt: stillBelow ? next.graceStartedAt : null };
+      changes.push({ kind: 'downgrade', fromTierId: current.id, toTierId: lower.id, growth: next.growth, reason: `保级期结束，成长值 ${next.growth} 未达到${current.name}标准 ${current.threshold}，调整为${lower.name}`, at: now, period });
+    }
+  }
+  return { state: next, changes };
+}
+
+/** Review period key: the Shanghai calendar month of the review, e.g. '2026-11'. */
+export function reviewPeriodOf(businessDate: string): string {
+  return businessDate.slice(0, 7);
+}
+
+/** Problems with a tier ladder, in words for the merchant; empty when valid. */
+export function tierLadderProblems(tiers: readonly Pick<TierDef, 'id' | 'threshold'>[]): string[] {
+  const problems: string[] = [];
+  if (tiers.length === 0) problems.push('至少需要一个等级');
+  else if (tiers[0].threshold !== 0) problems.push('第一个等级的成长值门槛必须为 0');
+  for (let i = 1; i < tiers.length; i += 1) {
+    if (!(tiers[i].threshold > tiers[i - 1].threshold)) problems.push(`等级 ${i + 1} 的门槛必须高于上一等级`);
+  }
+  const ids = new Set(tiers.map((t) => t.id));
+  if (ids.size !== tiers.length) problems.push('等级编号不能重复');
+  return problems;
 }

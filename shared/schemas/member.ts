@@ -1,7 +1,26 @@
 import { z } from 'zod';
 import { points, instant } from './common';
+import { memberPointsSchema } from './points';
 
 export const tierIdSchema = z.string().min(1).max(32);
+
+export const genderSchema = z.enum(['male', 'female', 'unknown']);
+/** Month-day required, year optional (a member may keep their age to themselves). */
+export const birthdaySchema = z
+  .object({
+    month: z.number().int().min(1).max(12),
+    day: z.number().int().min(1).max(31),
+    year: z.number().int().min(1900).max(2100).optional(),
+  })
+  .strict()
+  .refine((b) => isValidMonthDay(b.month, b.day, b.year), { message: '日期不存在' });
+export type Birthday = z.infer<typeof birthdaySchema>;
+
+function isValidMonthDay(month: number, day: number, year?: number): boolean {
+  const leap = year === undefined || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return day <= days;
+}
 
 /** `members` collection. `_id` is the member id (card number); OPENID is unique but never the key. */
 export const memberDocSchema = z.object({
@@ -12,17 +31,54 @@ export const memberDocSchema = z.object({
   avatarUrl: z.string().max(512).default(''),
   tierId: tierIdSchema,
   growth: points.nonnegative(),
-  points: z.object({ available: points, pending: points.nonnegative() }),
+  points: memberPointsSchema,
   registeredAt: instant,
   updatedAt: instant,
   source: z.enum(['miniprogram', 'pos', 'import']).default('miniprogram'),
+  // ---- profile (all optional: nothing beyond the minimum is asked at sign-up)
+  gender: genderSchema.optional(),
+  birthday: birthdaySchema.optional(),
+  /** 'MM-DD', indexed: the birthday-coupon job finds the day's members by it */
+  birthdayMD: z.string().regex(/^\d{2}-\d{2}$/).optional(),
+  birthdayChangedAt: instant.optional(),
+  /** encrypted (AES-256-GCM), keyed hash for lookup (indexed), masked for display */
+  phone: z.object({ cipher: z.string(), hash: z.string(), masked: z.string() }).optional(),
+  /** consent to the privacy policy: the version accepted and when */
+  privacy: z.object({ version: z.string(), acceptedAt: instant }).optional(),
+  // ---- tier engine state (shared/rules/tiers.ts)
+  tierSince: instant.optional(),
+  graceStartedAt: instant.nullable().optional(),
+  lastReviewPeriod: z.string().nullable().optional(),
+  /** set when the member deleted their account: the document keeps only the card number and books */
+  deletedAt: instant.optional(),
 });
 export type MemberDoc = z.infer<typeof memberDocSchema>;
 
 /** `member` function requests. */
 export const memberRequests = {
   getCard: z.object({}).strict(),
+  getProfile: z.object({}).strict(),
+  updateProfile: z
+    .object({
+      nickname: z.string().trim().min(1, '昵称不能为空').max(32).optional(),
+      avatarUrl: z.string().max(512).regex(/^(https:\/\/|cloud:\/\/|wxfile:\/\/|http:\/\/tmp\/|data:image\/)/, '头像地址不正确').or(z.literal('')).optional(),
+      gender: genderSchema.optional(),
+    })
+    .strict(),
+  setBirthday: birthdaySchema,
+  bindPhone: z.object({ code: z.string().min(1).max(256) }).strict(),
+  acceptPrivacy: z.object({ version: z.string().min(1).max(32) }).strict(),
+  getMemberCode: z.object({}).strict(),
+  identifyByCode: z.object({ code: z.string().min(1).max(200) }).strict(),
+  exportMyData: z.object({}).strict(),
+  deleteAccount: z.object({ confirm: z.literal('DELETE') }).strict(),
 } as const;
+
+export interface TierBenefitsView {
+  id: string;
+  name: string;
+  benefits: string[];
+}
 
 /** What the member card page shows. */
 export const memberCardSchema = z.object({
@@ -30,11 +86,52 @@ export const memberCardSchema = z.object({
   cardNo: z.string(),
   nickname: z.string(),
   avatarUrl: z.string(),
-  tier: z.object({ id: z.string(), name: z.string(), color: z.string() }),
-  nextTier: z.object({ id: z.string(), name: z.string(), growthNeeded: points }).nullable(),
+  tier: z.object({ id: z.string(), name: z.string(), color: z.string(), benefits: z.array(z.string()) }),
+  nextTier: z.object({ id: z.string(), name: z.string(), growthNeeded: points, spendNeededFen: points, benefits: z.array(z.string()) }).nullable(),
+  /** "再消费 ¥200 / 再得 200 成长值 升级金卡会员" */
+  progressText: z.string(),
+  /** set while the member is below their tier's threshold, kept until this date (YYYY-MM-DD) */
+  tierKeptUntil: z.string().nullable(),
+  tierChanges: z.array(z.object({ kind: z.string(), fromTier: z.string(), toTier: z.string(), reason: z.string(), at: z.string() })),
+  phoneMasked: z.string().nullable(),
+  privacy: z.object({ currentVersion: z.string(), acceptedVersion: z.string().nullable(), accepted: z.boolean() }),
   growth: points,
   points: z.object({ available: points, pending: points, expiringSoon: points }),
   registeredAt: z.string(),
   isNew: z.boolean(),
 });
 export type MemberCard = z.infer<typeof memberCardSchema>;
+
+/** What the profile page shows: the member's own data, phone number in full (only to the member). */
+export interface ProfileView {
+  memberId: string;
+  nickname: string;
+  avatarUrl: string;
+  gender: 'male' | 'female' | 'unknown' | null;
+  birthday: Birthday | null;
+  /** ISO instant when the birthday may next be changed; null = now */
+  birthdayChangeableAt: string | null;
+  phone: string | null;
+  phoneMasked: string | null;
+  privacy: { currentVersion: string; acceptedVersion: string | null; acceptedAt: string | null; accepted: boolean };
+}
+
+/** The dynamic member code (QR holds `code`, the barcode `numeric` when there is one). */
+export interface MemberCodeView {
+  code: string;
+  numeric: string | null;
+  refreshAt: string;
+  expiresAt: string;
+  periodMs: number;
+}
+
+/** What staff see after scanning a member code: a masked summary. */
+export interface IdentifiedMember {
+  memberId: string;
+  cardNo: string;
+  nickname: string;
+  tier: { id: string; name: string };
+  phoneMasked: string | null;
+  pointsAvailable: number;
+  growth: number;
+}

@@ -1,7 +1,45 @@
-import type { MemberCard } from '@shared/schemas/member'
+import type { Birthday, IdentifiedMember, MemberCard, MemberCodeView, ProfileView } from '@shared/schemas/member'
 import { callFunction } from './call'
 
 /** The signed-in consumer's member card (registers the member on first visit). */
 export function getCard() {
   return callFunction<MemberCard>('member', { action: 'getCard' })
+}
+
+export function getProfile() {
+  return callFunction<ProfileView>('member', { action: 'getProfile' })
+}
+
+export function updateProfile(fields: { nickname?: string; avatarUrl?: string; gender?: 'male' | 'female' | 'unknown' }) {
+  return callFunction<ProfileView>('member', { action: 'updateProfile', ...fields })
+}
+
+export function setBirthday(birthday: Birthday) {
+  return callFunction<ProfileView>('member', { action: 'setBirthday', ...birthday })
+}
+
+/** `code` from `<Button openType="getPhoneNumber">` (one use, 5 minutes). */
+export function bindPhone(code: string) {
+  return callFunction<{ phoneMasked: string }>('member', { action: 'bindPhone', code })
+}
+
+export function acceptPrivacy(version: string) {
+  return callFunction<{ version: string; acceptedAt: string }>('member', { action: 'acceptPrivacy', version })
+}
+
+export function getMemberCode() {
+  return callFunction<MemberCodeView>('member', { action: 'getMemberCode' })
+}
+
+/** Staff / merchant: who is this scanned member code? */
+export function identifyByCode(code: string) {
+  return callFunction<IdentifiedMember>('member', { action: 'identifyByCode', code })
+}
+
+export function exportMyData() {
+  return callFunction<Record<string, unknown>>('member', { action: 'exportMyData' })
+}
+
+export function deleteAccount() {
+  return callFunction<{ memberId: string; couponsVoided: number; pointsForfeited: number }>('member', { action: 'deleteAccount', confirm: 'DELETE' })
 }

@@ -2,6 +2,7 @@ import { View, Text } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import type { MemberCard } from '@shared/schemas/member'
 import { Progress } from '@/components/nutui'
+import { MemberCode } from '@/components/MemberCode'
 import './index.scss'
 
 /** Share of the way from the current growth to the next tier, 0–100. */
@@ -56,14 +57,18 @@ export function MemberCardView({ card }: { card: MemberCard }) {
         <Text className='member-link__arrow'>›</Text>
       </View>
 
+      {card.privacy.accepted ? null : (
+        <View className='member-link member-privacy-banner' onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}>
+          <Text className='member-link__text'>隐私政策已更新，请查看并同意</Text>
+          <Text className='member-link__arrow'>›</Text>
+        </View>
+      )}
+
+      <MemberCode />
+
       <View className='member-next-tier'>
-        {card.nextTier ? (
-          <Text className='member-next-tier__text'>
-            再获得 {card.nextTier.growthNeeded} 成长值升级为「{card.nextTier.name}」
-          </Text>
-        ) : (
-          <Text className='member-next-tier__text'>您已是最高等级会员</Text>
-        )}
+        <Text className='member-next-tier__text tier-progress-text'>{card.progressText}</Text>
+        {card.tierKeptUntil ? <Text className='member-next-tier__grace'>当前成长值未达到{card.tier.name}标准，等级保留至 {card.tierKeptUntil}</Text> : null}
         <Progress
           className='member-next-tier__bar'
           percent={percent}
@@ -71,6 +76,40 @@ export function MemberCardView({ card }: { card: MemberCard }) {
           strokeWidth='6'
           showText={false}
         />
+      </View>
+
+      <View className='tier-benefits'>
+        <View className='tier-benefits__col tier-benefits-current'>
+          <Text className='tier-benefits__title'>{card.tier.name}权益</Text>
+          {card.tier.benefits.map((b) => (
+            <Text key={b} className='tier-benefits__item'>· {b}</Text>
+          ))}
+        </View>
+        {card.nextTier ? (
+          <View className='tier-benefits__col tier-benefits-next'>
+            <Text className='tier-benefits__title'>升级{card.nextTier.name}可享</Text>
+            {card.nextTier.benefits.map((b) => (
+              <Text key={b} className='tier-benefits__item'>· {b}</Text>
+            ))}
+          </View>
+        ) : null}
+      </View>
+
+      {card.tierChanges.length > 0 ? (
+        <View className='tier-changes'>
+          <Text className='tier-benefits__title'>等级变动</Text>
+          {card.tierChanges.map((c) => (
+            <View key={`${c.at}-${c.kind}`} className='tier-changes__item'>
+              <Text className='tier-changes__date'>{c.at.slice(0, 10)}</Text>
+              <Text className='tier-changes__reason'>{c.reason}</Text>
+            </View>
+          ))}
+        </View>
+      ) : null}
+
+      <View className='member-link member-profile-link' onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}>
+        <Text className='member-link__text'>个人资料与隐私</Text>
+        <Text className='member-link__arrow'>›</Text>
       </View>
     </View>
   )

@@ -1,0 +1,95 @@
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { View, Text } from '@tarojs/components'
+import type { MemberCodeView } from '@shared/schemas/member'
+import { getMemberCode } from '@/api/member'
+import { code128Runs, groupDigits, qrRuns } from './encode'
+import './index.scss'
+
+/** Units are percentages of the drawing box, so the same Views draw in weapp and H5 at any size. */
+function pct(n: number, of: number): string {
+  return `${((n / of) * 100).toFixed(4)}%`
+}
+
+function QrCode({ text }: { text: string }) {
+  const { size, rows } = useMemo(() => qrRuns(text), [text])
+  const quiet = 2
+  const total = size + quiet * 2
+  return (
+    <View className='member-code-qr' data-code={text}>
+      {rows.map((runs, r) =>
+        runs.map((run) => (
+          <View
+            key={`${r}-${run.x}`}
+            className='member-code-qr__cell'
+            style={{ left: pct(run.x + quiet, total), top: pct(r + quiet, total), width: pct(run.w, total), height: pct(1, total) }}
+          />
+        )),
+      )}
+    </View>
+  )
+}
+
+function Barcode({ text }: { text: string }) {
+  const { modules, bars } = useMemo(() => code128Runs(text), [text])
+  const quiet = 10
+  const total = modules + quiet * 2
+  return (
+    <View className='member-code-barcode' data-code={text}>
+      {bars.map((bar) => (
+        <View key={bar.x} className='member-code-barcode__bar' style={{ left: pct(bar.x + quiet, total), width: pct(bar.w, total) }} />
+      ))}
+    </View>
+  )
+}
+
+/**
+ * The dynamic member code: a signed token that changes every 60 s (QR holds the token, the barcode its
+ * 26-digit form). Fetches a fresh code when the server says the current one's window ends.
+ */
+export function MemberCode() {
+  const [code, setCode] = useState<MemberCodeView | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
+
+  useEffect(() => {
+    let alive = true
+    const load = async () => {
+      const res = await getMemberCode()
+      if (!alive) return
+      let wait = 60_000
+      if (res.ok) {
+        setCode(res.data)
+        setError(null)
+        // Refresh at the end of the code's window (server time), within [1 s, period].
+        wait = Math.min(res.data.periodMs, Math.max(1000, new Date(res.data.refreshAt).getTime() - Date.now() + 300))
+      } else {
+        setError(res.message)
+        wait = 5000
+      }
+      timer.current = setTimeout(() => void load(), wait)
+    }
+    void load()
+    return () => {
+      alive = false
+      if (timer.current) clearTimeout(timer.current)
+    }
+  }, [])
+
+  if (!code) {
+    return (
+      <View className='member-code member-code--loading'>
+        <Text className='member-code__hint'>{error ?? '会员码加载中…'}</Text>
+      </View>
+    )
+  }
+  return (
+    <View className='member-code'>
+      <Text className='member-code__title'>会员码</Text>
+      {code.numeric ? <Barcode text={code.numeric} /> : null}
+      <Text className='member-code-text'>{code.numeric ? groupDigits(code.numeric) : code.code}</Text>
+      <QrCode text={code.code} />
+      <Text className='member-code__hint'>每分钟自动刷新，仅限本人当面出示，截图无效</Text>
+      {error ? <Text className='member-code__hint member-code__hint--error'>{error}</Text> : null}
+    </View>
+  )
+}

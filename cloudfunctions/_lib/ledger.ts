@@ -1,0 +1,126 @@
+/**
+ * The points write path. Every change of a member's points goes through `commitPoints`: in ONE
+ * transaction it writes the member's new `points` (and any other member fields given) and adds the
+ * ledger entries, each keyed by its idempotency key. Invariants:
+ *  - an entry's `_id` is its idempotency key; `applyEntry` reads it first (txGet), so a retry, a
+ *    lost reply or a replay finds it and changes nothing;
+ *  - Σ entry.delta == points.available and Σ entry.pendingDelta == points.pending (balanceAfter /
+ *    pendingAfter are those running sums);
+ *  - the lots invariants (shared/rules/lots.ts `checkPoints`) hold before anything is written, or
+ *    nothing is written (INTERNAL);
+ *  - callbacks are re-runnable: nothing here has effects outside the transaction.
+ */
+import { AppError } from '../../shared/errors';
+import type { MemberDoc } from '../../shared/schemas/member';
+import { memberPointsSchema, type LedgerEntry, type LedgerKind, type MemberPoints } from '../../shared/schemas/points';
+import { checkPoints, forfeitAll, type Movement } from '../../shared/rules/lots';
+import { database } from './cloud';
+import { txGet, type Tx } from './db';
+
+export interface EntryDraft {
+  id: string;
+  kind: LedgerKind;
+  movement: Movement;
+  reason: string;
+  ref: { type: string; id: string };
+  maturesOn?: string;
+  shortfall?: LedgerEntry['shortfall'];
+  actor?: LedgerEntry['actor'];
+}
+
+/** The member's points with defaults filled in (documents written before lots existed read as empty lots). */
+export function memberPoints(member: Pick<MemberDoc, 'points'>): MemberPoints {
+  return memberPointsSchema.parse(member.points ?? { available: 0, pending: 0 });
+}
+
+/** The member, read inside the transaction; MEMBER_NOT_FOUND when missing. */
+export async function txMember(tx: Tx, memberId: string): Promise<MemberDoc> {
+  const member = await txGet<MemberDoc>(tx, 'members', memberId);
+  if (!member) throw new AppError('MEMBER_NOT_FOUND');
+  return { ...member, _id: memberId };
+}
+
+export async function txEntry(tx: Tx, id: string): Promise<LedgerEntry | null> {
+  const e = await txGet<LedgerEntry>(tx, 'ledger', id);
+  return e ? { ...e, _id: id } : null;
+}
+
+/**
+ * Writes `next` as the member's points with the entries that explain the change from the member's
+ * current points. Throws INTERNAL (writing nothing) if the movements do not add up or an invariant breaks.
+ */
+export async function commitPoints(
+  tx: Tx,
+  member: MemberDoc,
+  next: MemberPoints,
+  drafts: readonly EntryDraft[],
+  now: Date,
+  memberFields: Record<string, unknown> = {},
+): Promise<LedgerEntry[]> {
+  const before = memberPoints(member);
+  let available = before.available;
+  let pending = before.pending;
+  const entries: LedgerEntry[] = drafts.map((d) => {
+    available += d.movement.delta;
+    pending += d.movement.pendingDelta;
+    const entry: LedgerEntry = {
+      _id: d.id,
+      memberId: member._id,
+      kind: d.kind,
+      delta: d.movement.delta,
+      pendingDelta: d.movement.pendingDelta,
+      reason: d.reason,
+      ref: d.ref,
+      balanceAfter: available,
+      pendingAfter: pending,
+      createdAt: now,
+    };
+    if (d.maturesOn) entry.maturesOn = d.maturesOn;
+    if (d.shortfall) entry.shortfall = d.shortfall;
+    if (d.actor) entry.actor = d.actor;
+    return entry;
+  });
+  const problems = checkPoints(next);
+  if (available !== next.available) problems.push(`entries give available ${available}, points say ${next.available}`);
+  if (pending !== next.pending) problems.push(`entries give pending ${pending}, points say ${next.pending}`);
+  if (problems.length) {
+    console.error('[ledger] refusing an inconsistent change', member._id, problems);
+    throw new AppError('INTERNAL', undefined, { problems });
+  }
+  const _ = database().command;
+  const points: MemberPoints = { ...next, seq: before.seq + 1, reconcileDue: true };
+  await tx.collection('members').doc(member._id).update({ data: { ...memberFields, points: _.set(points), updatedAt: now } });
+  for (const entry of entries) await tx.collection('ledger').add({ data: entry as unknown as Record<string, unknown> });
+  return entries;
+}
+
+/**
+ * One idempotent change: if the entry `draft.id` exists, answers it and changes nothing; otherwise
+ * applies `transition` to the member's points and commits it with the entry.
+ */
+export async function applyEntry(
+  tx: Tx,
+  member: MemberDoc,
+  draft: Omit<EntryDraft, 'movement'>,
+  transition: (points: MemberPoints) => { points: MemberPoints; movement: Movement; shortfall?: number },
+  now: Date,
+  memberFields: Record<string, unknown> = {},
+): Promise<{ applied: boolean; entry: LedgerEntry }> {
+  const existing = await txEntry(tx, draft.id);
+  if (existing) return { applied: false, entry: existing };
+  const result = transition(memberPoints(member));
+  const [entry] = await commitPoints(tx, member, result.points, [{ ...draft, movement: result.movement }], now, memberFields);
+  return { applied: true, entry };
+}
+
+/**
+ * Account deletion: forfeits everything available and pending (any debt is written off), in the
+ * caller's transaction, keyed `forfeit:<memberId>` so a retried deletion forfeits once. Answers the
+ * entry, or null when there was nothing to forfeit or it was already done.
+ */
+export async function forfeitAllPoints(tx: Tx, member: MemberDoc, reason: string, now: Date = new Date()): Promise<LedgerEntry | null> {
+  const p = memberPoints(member);
+  if (p.available === 0 && p.pending === 0 && p.debt === 0 && p.lots.length === 0 && p.pendingLots.length === 0) return null;
+  const { applied, entry } = await applyEntry(tx, member, { id: `forfeit:${member._id}`, kind: 'forfeit', reason, ref: { type: 'member', id: member._id } }, forfeitAll, now);
+  return applied ? entry : null;
+}

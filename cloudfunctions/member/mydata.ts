@@ -1,0 +1,84 @@
+import { AppError } from '../../shared/errors';
+import type { MemberDoc } from '../../shared/schemas/member';
+import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
+import { database } from '../_lib/cloud';
+import { findOne, inTransaction, queryDocs, txGet } from '../_lib/db';
+import { forfeitAllPoints } from '../_lib/ledger';
+import { decryptPhone } from '../_lib/pii';
+
+async function allOf<T>(collection: string, memberId: string): Promise<T[]> {
+  const out: T[] = [];
+  for (let skip = 0; ; skip += 1000) {
+    const page = await queryDocs<T>(database().collection(collection).where({ memberId }).skip(skip).limit(1000));
+    out.push(...page);
+    if (page.length < 1000) break;
+  }
+  return out;
+}
+
+/** Everything the system holds about the member (PIPL right of access), phone decrypted for them. */
+export async function exportMyData(member: MemberDoc, now: Date) {
+  const { openid: _openid, phone, ...rest } = member;
+  const [orders, ledger, coupons, tierChanges] = await Promise.all([
+    allOf<Record<string, unknown>>('orders', member._id),
+    allOf<Record<string, unknown>>('ledger', member._id),
+    allOf<Record<string, unknown>>('coupons', member._id),
+    allOf<Record<string, unknown>>('tier_changes', member._id),
+  ]);
+  return {
+    exportedAt: now.toISOString(),
+    format: 'huiyuan-member-export/1',
+    member: { ...rest, wechatOpenid: member.openid, phone: phone ? decryptPhone(phone.cipher) : null },
+    orders,
+    ledger,
+    coupons,
+    tierChanges,
+  };
+}
+
+/**
+ * Account deletion (PIPL right to erasure). Open coupons are voided; points are forfeited with a
+ * ledger entry (the books stay balanced, kept under the member id, a card number and not personal
+ * data); the OPENID is replaced by a pseudonym (so opening the card again creates a fresh member) and
+ * nickname, avatar, phone, gender, birthday and consent are erased. Orders, ledger entries and tier
+ * changes stay, keyed by the card number only. Re-runnable: each step is idempotent.
+ */
+export async function deleteAccount(openid: string, now: Date): Promise<{ memberId: string; couponsVoided: number; pointsForfeited: number }> {
+  const found = await findOne<MemberDoc>('members', { openid });
+  if (!found) throw new AppError('MEMBER_NOT_FOUND');
+  const memberId = found._id;
+  const _ = database().command;
+
+  let couponsVoided = 0;
+  const open = await queryDocs<{ _id: string }>(database().collection('coupons').where({ memberId, status: 'unused' }).limit(1000));
+  for (const c of open) {
+    const res = (await database().collection('coupons').where({ _id: c._id, status: 'unused' }).update({ data: { status: 'void', voidedAt: now, voidReason: 'account_deleted' } })) as { stats?: { updated?: number } };
+    couponsVoided += res.stats?.updated ?? 0;
+  }
+
+  const forfeited = await inTransaction(async (tx) => {
+    const member = await txGet<MemberDoc>(tx, 'members', memberId);
+    if (!member) throw new AppError('MEMBER_NOT_FOUND');
+    const entry = await forfeitAllPoints(tx, { ...member, _id: memberId }, '注销账户，积分作废', now);
+    await tx.collection('members').doc(memberId).update({
+      data: {
+        openid: `deleted:${memberId}`,
+        nickname: '已注销会员',
+        avatarUrl: '',
+        phone: _.remove(),
+        gender: _.remove(),
+        birthday: _.remove(),
+        birthdayMD: _.remove(),
+        birthdayChangedAt: _.remove(),
+        privacy: _.remove(),
+        tierId: DEFAULT_TIER_CONFIG.tiers[0].id,
+        growth: 0,
+        graceStartedAt: null,
+        deletedAt: now,
+        updatedAt: now,
+      },
+    });
+    return entry ? -(entry.delta + entry.pendingDelta) : 0;
+  });
+  return { memberId, couponsVoided, pointsForfeited: forfeited };
+}

@@ -1,0 +1,175 @@
+import { AppError } from '../../shared/errors';
+import { businessDate } from '../../shared/calendar';
+import { pointsRequests, type LedgerEntry, type PointsHistory } from '../../shared/schemas/points';
+import { earn, pointsSummary, release, clawback, spend, PointsRuleError } from '../../shared/rules/lots';
+import { expiryDate } from '../../shared/rules/lots';
+import { action, createMain, requireOpenid } from '../_lib/router';
+import { requireRole, type RoleDoc } from '../_lib/auth';
+import { database } from '../_lib/cloud';
+import { getById as getOnce, inTransaction, queryDocs as queryOnce, txGet, withRetry } from '../_lib/db';
+
+const getById = <T>(c: string, id: string) => withRetry(() => getOnce<T>(c, id));
+const queryDocs = <T>(q: Parameters<typeof queryOnce>[0]) => withRetry(() => queryOnce<T>(q));
+import { posSecret } from './pos-secret';
+import { applyEntry, memberPoints, txMember } from '../_lib/ledger';
+import { memberByOpenid, resolveMember } from './members';
+import { creditOrder, refundOrder, type Actor, type OrderDoc } from './orders';
+import { loadRules, saveRules } from './rules-store';
+import { nightly, reconcilePage } from './nightly';
+
+const actorOf = (role: RoleDoc): Actor => ({ openid: role.openid, role: role.role, name: role.name });
+
+
+/** Domain refusals from the pure rules become stable codes. */
+function rule<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof PointsRuleError) throw new AppError(e.code, e.message);
+    throw e;
+  }
+}
+
+async function storeName(storeId: string): Promise<string | undefined> {
+  const store = await getById<{ name?: string }>('stores', storeId);
+  return store?.name;
+}
+
+export const main = createMain(
+  {
+    /** The consumer's points history: summary, pending and expiring lots, entries newest first. */
+    history: action(pointsRequests.history, async (input, ctx): Promise<PointsHistory> => {
+      const member = await memberByOpenid(requireOpenid(ctx));
+      const p = memberPoints(member);
+      const db = database();
+      const _ = db.command;
+      const where: Record<string, unknown> = { memberId: member._id, kind: _.neq('mature') };
+      if (input.before) where.createdAt = _.lt(new Date(input.before));
+      const entries = await queryDocs<LedgerEntry>(db.collection('ledger').where(where).orderBy('createdAt', 'desc').limit(input.limit));
+      const pendingById = new Map(p.pendingLots.map((l) => [l.id, l]));
+      const summary = pointsSummary(p, ctx.now);
+      const horizon = businessDate(new Date(ctx.now.getTime() + 30 * 86400_000));
+      return {
+        summary: { ...summary, debt: p.debt },
+        pendingLots: p.pendingLots.map((l) => ({ amount: l.amount, maturesOn: l.maturesOn, held: l.held })),
+        expiring: p.lots.filter((l) => l.expiresOn <= horizon).map((l) => ({ amount: l.remaining, expiresOn: l.expiresOn })),
+        entries: entries.map((e) => ({
+          id: e._id,
+          kind: e.kind,
+          points: e.delta + e.pendingDelta,
+          reason: e.reason,
+          createdAt: new Date(e.createdAt).toISOString(),
+          maturesOn: pendingById.get(e._id)?.maturesOn ?? null,
+        })),
+        nextBefore: entries.length === input.limit ? new Date(entries[entries.length - 1].createdAt).toISOString() : null,
+      };
+    }),
+
+    /** A clerk (own store) or the merchant records a paid order for a member. */
+    recordOrder: action(pointsRequests.recordOrder, async (input, ctx) => {
+      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant']));
+      if (role.role === 'staff' && role.storeId !== input.storeId) throw new AppError('FORBIDDEN', '只能为本门店录入订单');
+      const { member: ref, ...order } = input;
+      const member = await resolveMember(ref, ctx.now);
+      return creditOrder(member, order, { channel: 'staff', actor: actorOf(role), storeName: await storeName(input.storeId), now: ctx.now });
+    }),
+
+    refundOrder: action(pointsRequests.refundOrder, async (input, ctx) => {
+      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant']));
+      return refundOrder(input.orderId, input.refundId, input.amountFen, actorOf(role), ctx.now, role.role === 'staff' ? role.storeId : undefined);
+    }),
+
+    /** Points spent at the counter (e.g. as cash); the lots that expire first go first. */
+    redeemPoints: action(pointsRequests.redeemPoints, async (input, ctx) => {
+      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant']));
+      return inTransaction(async (tx) => {
+        const member = await txMember(tx, input.memberId);
+        const { applied, entry } = await applyEntry(
+          tx,
+          member,
+          { id: `redeem:${input.requestId}`, kind: 'spend', reason: input.reason, ref: { type: 'redeem', id: input.requestId }, actor: actorOf(role) },
+          (p) => rule(() => spend(p, input.amount)),
+          ctx.now,
+        );
+        return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: !applied };
+      });
+    }),
+
+    /** Merchant adjustment with a required reason; the entry records who, when and why. */
+    adjustPoints: action(pointsRequests.adjustPoints, async (input, ctx) => {
+      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      const { rules } = await loadRules();
+      const today = businessDate(ctx.now);
+      const id = `adjust:${input.requestId}`;
+      return inTransaction(async (tx) => {
+        const member = await txMember(tx, input.memberId);
+        const { applied, entry } = await applyEntry(
+          tx,
+          member,
+          { id, kind: 'adjust', reason: `商家调整：${input.reason}`, ref: { type: 'adjust', id: input.requestId }, actor: actorOf(role) },
+          (p) => (input.delta > 0 ? earn(p, { id, amount: input.delta, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, rules.expiry), today }) : rule(() => spend(p, -input.delta))),
+          ctx.now,
+        );
+        return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: !applied };
+      });
+    }),
+
+    getRules: action(pointsRequests.getRules, async (_input, ctx) => {
+      await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      return loadRules();
+    }),
+
+    updateRules: action(pointsRequests.updateRules, async (input, ctx) => {
+      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      return saveRules(input.expectedVersion, input.rules, role.openid, ctx.now);
+    }),
+
+    getPosSecret: action(pointsRequests.getPosSecret, async (input, ctx) => {
+      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      const store = await getById<{ merchantId?: string }>('stores', input.storeId);
+      if (!store || (role.merchantId && store.merchantId && store.merchantId !== role.merchantId)) throw new AppError('NOT_FOUND', '门店不存在');
+      return { storeId: input.storeId, secret: posSecret(input.storeId), algorithm: 'HMAC-SHA256', headers: ['x-pos-store', 'x-pos-timestamp', 'x-pos-nonce', 'x-pos-signature'] };
+    }),
+
+    listFraudFlags: action(pointsRequests.listFraudFlags, async (input, ctx) => {
+      await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      return queryDocs(database().collection('fraud_flags').where({ status: input.status }).orderBy('createdAt', 'desc').limit(input.limit));
+    }),
+
+    /** release: the held points mature as usual; confirm: the held points are forfeited. */
+    reviewFraudFlag: action(pointsRequests.reviewFraudFlag, async (input, ctx) => {
+      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      return inTransaction(async (tx) => {
+        const flag = await txGet<{ status: string; memberId: string; lotId: string; held: boolean; orderId: string }>(tx, 'fraud_flags', input.flagId);
+        if (!flag) throw new AppError('NOT_FOUND', '风险记录不存在');
+        if (flag.status !== 'open') return { flagId: input.flagId, status: flag.status, changed: false };
+        const status = input.decision === 'release' ? 'released' : 'confirmed';
+        await tx.collection('fraud_flags').doc(input.flagId).update({ data: { status, reviewedBy: role.openid, reviewedAt: ctx.now, note: input.note } });
+        const member = await txMember(tx, flag.memberId);
+        const p = memberPoints(member);
+        const lot = p.pendingLots.find((l) => l.id === flag.lotId);
+        if (lot && input.decision === 'release' && lot.held) {
+          await tx.collection('members').doc(member._id).update({ data: { points: database().command.set({ ...release(p, lot.id), seq: p.seq + 1, reconcileDue: true }), updatedAt: ctx.now } });
+        } else if (lot && input.decision === 'confirm') {
+          await applyEntry(tx, member, { id: `forfeit:${lot.id}`, kind: 'forfeit', reason: `风险订单积分作废：${input.note || '商家确认'}`, ref: { type: 'order', id: flag.orderId }, actor: actorOf(role) }, (q) => clawback(q, lot.id, lot.amount, 'forfeit'), ctx.now);
+        }
+        return { flagId: input.flagId, status, changed: true };
+      });
+    }),
+
+    reconcile: action(pointsRequests.reconcile, async (input, ctx) => {
+      await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      return reconcilePage(input.after, input.limit, ctx.now);
+    }),
+
+    /** Timer (and merchant, for a given day): maturity, expiry, reconciliation. */
+    nightly: action(pointsRequests.nightly, async (input, ctx) => {
+      if (ctx.wx.SOURCE !== 'wx_trigger' && ctx.openid) await withRetry(() => requireRole(ctx.openid, ['merchant']));
+      else if (ctx.wx.SOURCE !== 'wx_trigger' && !ctx.openid) throw new AppError('UNAUTHENTICATED');
+      return nightly(input.today ?? businessDate(ctx.now), ctx.now);
+    }),
+  },
+  { timerAction: 'nightly' },
+);
+
+export type { OrderDoc };

@@ -1,0 +1,214 @@
+/**
+ * Orders earn points: one transaction writes the order, the earn entry `order:<orderId>:earn`, the
+ * member's points and growth, the fraud flags, and (POS) the request's nonce. Idempotent on
+ * (storeId, receiptNo): the order's `_id` is `pos:<storeId>:<receiptNo>`, so a replayed receipt
+ * finds its entry and credits nothing.
+ */
+import { AppError } from '../../shared/errors';
+import type { MemberDoc } from '../../shared/schemas/member';
+import type { EarningRules, LedgerEntry, OrderInput } from '../../shared/schemas/points';
+import { businessDate, startOfBusinessDate } from '../../shared/calendar';
+import { computeEarning, refundShare, yuan } from '../../shared/rules/earning';
+import { clawback, earn } from '../../shared/rules/lots';
+import { fraudFlags, FRAUD_REASONS, isJustUnder, type FraudKind } from '../../shared/rules/fraud';
+import { database } from '../_lib/cloud';
+import { count as countOnce, getById, inTransaction, txGet, withRetry, type Tx } from '../_lib/db';
+import { applyEntry, memberPoints, txEntry, txMember } from '../_lib/ledger';
+import { applyGrowthInTx } from '../_lib/tiers';
+import { loadRules } from './rules-store';
+
+export interface Actor {
+  openid: string;
+  role: string;
+  name: string;
+}
+
+export interface OrderDoc {
+  _id: string;
+  storeId: string;
+  receiptNo: string;
+  memberId: string;
+  items: OrderInput['items'];
+  amountFen: number;
+  paidAt: Date;
+  channel: 'pos' | 'staff';
+  staffOpenid: string | null;
+  rulesVersion: number;
+  points: number;
+  growth: number;
+  lotId: string;
+  flags: FraudKind[];
+  refundedFen: number;
+  pointsClawed: number;
+  growthClawed: number;
+  createdAt: Date;
+}
+
+export const orderIdFor = (storeId: string, receiptNo: string) => `pos:${storeId}:${receiptNo}`;
+
+export interface CreditResult {
+  orderId: string;
+  memberId: string;
+  /** points this order earned (pending until maturesOn) */
+  points: number;
+  growth: number;
+  maturesOn: string | null;
+  held: boolean;
+  flags: FraudKind[];
+  /** the receipt was already recorded: nothing credited this time */
+  duplicate: boolean;
+}
+
+/** A POS request's nonce, recorded in the order's transaction so it is never accepted twice. */
+export interface NonceClaim {
+  id: string;
+  expiresAt: Date;
+  /** the invocation that claims it: our own retry after a lost reply is not a reuse */
+  invocation: string;
+}
+
+/** Records a POS nonce in the caller's transaction; POS_NONCE_REUSED if another request used it. */
+async function claimNonce(tx: Tx, claim: NonceClaim, ref: string): Promise<void> {
+  const seen = await txGet<NonceClaim>(tx, 'pos_nonces', claim.id);
+  if (seen && seen.invocation !== claim.invocation) throw new AppError('POS_NONCE_REUSED');
+  if (!seen) await tx.collection('pos_nonces').add({ data: { _id: claim.id, expiresAt: claim.expiresAt, invocation: claim.invocation, ref } });
+}
+
+/** Reads are idempotent: retried on transient failures. */
+const count = (q: Parameters<typeof countOnce>[0]) => withRetry(() => countOnce(q));
+
+async function fraudCounts(member: MemberDoc, input: OrderInput, staffOpenid: string | null, rules: EarningRules, now: Date) {
+  const _ = database().command;
+  const orders = () => database().collection('orders');
+  const dayStart = startOfBusinessDate(businessDate(new Date(input.paidAt)));
+  const memberOrdersToday = 1 + (await count(orders().where({ memberId: member._id, paidAt: _.gte(dayStart) })));
+  const staffSameMemberToday = staffOpenid ? 1 + (await count(orders().where({ memberId: member._id, staffOpenid, paidAt: _.gte(dayStart) }))) : 0;
+  const storeOrdersLastHour = 1 + (await count(orders().where({ storeId: input.storeId, createdAt: _.gte(new Date(now.getTime() - 3600_000)) })));
+  const t = rules.fraud.splitThresholdFen;
+  const lo = Math.ceil((t * rules.fraud.splitBandPercent) / 100);
+  const justUnderToday = isJustUnder(input.amountFen, rules) ? 1 + (await count(orders().where({ memberId: member._id, paidAt: _.gte(dayStart), amountFen: _.gte(lo).and(_.lt(t)) }))) : 0;
+  return fraudFlags({ memberOrdersToday, staffSameMemberToday, storeOrdersLastHour, justUnderToday }, input.amountFen, rules);
+}
+
+function fromEntry(orderId: string, member: MemberDoc, entry: LedgerEntry, held: boolean, flags: FraudKind[], growth: number): CreditResult {
+  return { orderId, memberId: member._id, points: entry.delta + entry.pendingDelta, growth, maturesOn: entry.maturesOn ?? null, held, flags, duplicate: true };
+}
+
+export async function creditOrder(
+  member: MemberDoc,
+  input: OrderInput,
+  options: { channel: 'pos' | 'staff'; actor?: Actor; storeName?: string; nonce?: NonceClaim; now: Date },
+): Promise<CreditResult> {
+  const { now } = options;
+  const orderId = orderIdFor(input.storeId, input.receiptNo);
+  const { version, rules } = await loadRules();
+  const staffOpenid = options.channel === 'staff' && options.actor ? options.actor.openid : null;
+  const known = await withRetry(() => getById<OrderDoc>('orders', orderId));
+  const flags = known ? [] : await fraudCounts(member, input, staffOpenid, rules, now);
+  const held = flags.length > 0 && rules.fraud.holdFlagged;
+  const paidAt = new Date(input.paidAt);
+  const entryId = `order:${orderId}:earn`;
+
+  return inTransaction(async (tx) => {
+    if (options.nonce) await claimNonce(tx, options.nonce, orderId);
+    const existing = await txEntry(tx, entryId);
+    if (existing) {
+      const order = await txGet<OrderDoc>(tx, 'orders', orderId);
+      return fromEntry(orderId, member, existing, false, order?.flags ?? [], order?.growth ?? 0);
+    }
+    const current = await txMember(tx, member._id);
+    const p = memberPoints(current);
+    const earnedOn = businessDate(paidAt);
+    const earnedThatDay = p.earnedDay && p.earnedDay.on === earnedOn ? p.earnedDay.amount : 0;
+    const e = computeEarning({ items: input.items, amountFen: input.amountFen, paidAt, tierId: current.tierId, earnedThatDay }, rules);
+    // Growth, and a tier upgrade if it qualifies (the tier engine's rule, recorded in the same transaction).
+    const { fields: tierFields } = await applyGrowthInTx(tx, current, current.growth + e.growth, now);
+    const earnedDay = !p.earnedDay || earnedOn >= p.earnedDay.on ? { on: earnedOn, amount: earnedThatDay + e.points } : p.earnedDay;
+    const reason = `消费 ${yuan(input.amountFen)}${options.storeName ? ` @${options.storeName}` : ''}${e.memberDay ? '（会员日）' : ''}${e.points < e.uncapped ? '（已达每日上限）' : ''}`;
+    const order: OrderDoc = {
+      _id: orderId,
+      storeId: input.storeId,
+      receiptNo: input.receiptNo,
+      memberId: current._id,
+      items: input.items,
+      amountFen: input.amountFen,
+      paidAt,
+      channel: options.channel,
+      staffOpenid,
+      rulesVersion: version,
+      points: e.points,
+      growth: e.growth,
+      lotId: entryId,
+      flags,
+      refundedFen: 0,
+      pointsClawed: 0,
+      growthClawed: 0,
+      createdAt: now,
+    };
+    await tx.collection('orders').add({ data: order as unknown as Record<string, unknown> });
+    const { entry } = await applyEntry(
+      tx,
+      current,
+      { id: entryId, kind: 'earn', reason, ref: { type: 'order', id: orderId }, maturesOn: e.points > 0 ? e.maturesOn : undefined, actor: options.actor },
+      (pts) => earn({ ...pts, earnedDay }, { id: entryId, amount: e.points, earnedOn, maturesOn: e.maturesOn, expiresOn: e.expiresOn, held, today: businessDate(now) }),
+      now,
+      tierFields,
+    );
+    for (const kind of flags) {
+      await tx.collection('fraud_flags').add({
+        data: { _id: `fraud:${orderId}:${kind}`, kind, reason: FRAUD_REASONS[kind], orderId, memberId: current._id, storeId: input.storeId, staffOpenid, amountFen: input.amountFen, points: e.points, lotId: entryId, held, status: 'open', createdAt: now },
+      });
+    }
+    return { orderId, memberId: current._id, points: e.points, growth: e.growth, maturesOn: entry.maturesOn ?? null, held, flags, duplicate: false };
+  });
+}
+
+export interface RefundResult {
+  refundId: string;
+  orderId: string;
+  pointsClawed: number;
+  growthClawed: number;
+  shortfall: number;
+  duplicate: boolean;
+}
+
+/**
+ * Full or partial refund: takes back the order's points and growth in proportion to the amount
+ * refunded (cumulatively, so partial refunds add up to the whole). Points already spent: the
+ * shortfall becomes a debt or is forfeited, as the rules say, and the entry records which.
+ */
+export async function refundOrder(orderId: string, refundKey: string, amountFen: number, actor: Actor | undefined, now: Date, storeId?: string, nonce?: NonceClaim): Promise<RefundResult> {
+  const { rules } = await loadRules();
+  const entryId = `refund:${refundKey}`;
+  return inTransaction(async (tx) => {
+    if (nonce) await claimNonce(tx, nonce, entryId);
+    const existing = await txEntry(tx, entryId);
+    if (existing) return { refundId: refundKey, orderId, pointsClawed: -(existing.delta + existing.pendingDelta) + (existing.shortfall?.policy === 'forfeit' ? existing.shortfall.points : 0), growthClawed: 0, shortfall: existing.shortfall?.points ?? 0, duplicate: true };
+    const order = await txGet<OrderDoc>(tx, 'orders', orderId);
+    if (!order || (storeId && order.storeId !== storeId)) throw new AppError('ORDER_NOT_FOUND');
+    if (order.refundedFen + amountFen > order.amountFen) throw new AppError('REFUND_EXCEEDS_ORDER', undefined, { refundable: order.amountFen - order.refundedFen });
+    const pointsBack = refundShare(order.points, order.amountFen, order.refundedFen, amountFen);
+    const growthBack = refundShare(order.growth, order.amountFen, order.refundedFen, amountFen);
+    const member = await txMember(tx, order.memberId);
+    const r = clawback(memberPoints(member), order.lotId, pointsBack, rules.refundShortfall);
+    await tx.collection('orders').doc(orderId).update({ data: { refundedFen: order.refundedFen + amountFen, pointsClawed: order.pointsClawed + pointsBack, growthClawed: order.growthClawed + growthBack } });
+    await applyEntry(
+      tx,
+      member,
+      {
+        id: entryId,
+        kind: 'refund',
+        reason: r.shortfall > 0 ? `退款 ${yuan(amountFen)}，扣回积分（${r.shortfall} 积分已使用，${rules.refundShortfall === 'debt' ? '计为待抵扣' : '不再追回'}）` : `退款 ${yuan(amountFen)}，扣回积分`,
+        ref: { type: 'order', id: orderId },
+        actor,
+        shortfall: r.shortfall > 0 ? { points: r.shortfall, policy: rules.refundShortfall } : undefined,
+      },
+      () => r,
+      now,
+      // Growth is taken back in proportion; a downgrade waits for the tier engine's review.
+      (await applyGrowthInTx(tx, member, Math.max(0, member.growth - growthBack), now)).fields,
+    );
+    const shortfall = r.shortfall;
+    return { refundId: refundKey, orderId, pointsClawed: pointsBack, growthClawed: growthBack, shortfall, duplicate: false };
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * `pos`: the offline stores' endpoint, an HTTP-triggered function (WeChat cloud development's
+ * HTTP access service; locally `POST /api/pos/<path>`). Each request is signed per store
+ * (see signature.ts); refused requests change nothing:
+ *   401 POS_BAD_SIGNATURE / POS_STALE_TIMESTAMP (±5 minutes) / POS_UNKNOWN_STORE,
+ *   409 POS_NONCE_REUSED (a nonce is accepted once: recorded in the order's transaction),
+ *   400 POS_MALFORMED (not JSON, or not an order), 404 MEMBER_NOT_FOUND, 422 MEMBER_CODE_INVALID.
+ * Routes: POST /orders (idempotent on storeId + receiptNo: a replay credits once),
+ *         POST /refunds (idempotent on storeId + refundNo).
+ */
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { AppError, ERROR_MESSAGES, isAppError, type ErrorCode } from '../../shared/errors';
+import { fen } from '../../shared/schemas/common';
+import { memberRefSchema, orderInputSchema } from '../../shared/schemas/points';
+import { getById, withRetry } from '../_lib/db';
+import { posSecret } from '../points/pos-secret';
+import { resolveMember } from '../points/members';
+import { creditOrder, orderIdFor, refundOrder } from '../points/orders';
+import { signatureMatches, signPosRequest } from './signature';
+
+export const WINDOW_SECONDS = 300;
+
+export interface HttpEvent {
+  httpMethod?: string;
+  path?: string;
+  headers?: Record<string, string | string[] | undefined>;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+export interface HttpAnswer {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  POS_MALFORMED: 400,
+  VALIDATION_FAILED: 400,
+  POS_BAD_SIGNATURE: 401,
+  POS_STALE_TIMESTAMP: 401,
+  POS_UNKNOWN_STORE: 401,
+  POS_NONCE_REUSED: 409,
+  MEMBER_NOT_FOUND: 404,
+  ORDER_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  MEMBER_CODE_INVALID: 422,
+  REFUND_EXCEEDS_ORDER: 422,
+  INSUFFICIENT_POINTS: 422,
+  CONFLICT: 503,
+  UNAVAILABLE: 503,
+};
+
+const answer = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) });
+
+const orderBody = orderInputSchema.omit({ storeId: true }).extend({ storeId: z.string().optional(), member: memberRefSchema }).strict();
+const refundBody = z.object({ storeId: z.string().optional(), receiptNo: orderInputSchema.shape.receiptNo, refundNo: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), amountFen: fen.positive() }).strict();
+
+function header(event: HttpEvent, name: string): string {
+  const h = event.headers ?? {};
+  const key = Object.keys(h).find((k) => k.toLowerCase() === name);
+  const v = key ? h[key] : undefined;
+  return (Array.isArray(v) ? v[0] : v) ?? '';
+}
+
+/** The path under the function: `/api/pos/orders` (local) and `/pos/orders` (cloud) both sign as `/orders`. */
+export function routePath(path: string | undefined): string {
+  const p = (path ?? '/').split('?')[0];
+  const m = /^(?:\/api)?\/pos(\/.*)?$/.exec(p);
+  return m ? (m[1] ?? '/') : p;
+}
+
+function parse<S extends z.ZodTypeAny>(schema: S, body: string): z.infer<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new AppError('POS_MALFORMED', '请求体不是合法的 JSON');
+  }
+  const r = schema.safeParse(json);
+  if (!r.success) {
+    throw new AppError('POS_MALFORMED', `${ERROR_MESSAGES.POS_MALFORMED}：${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('；')}`, { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  }
+  return r.data;
+}
+
+export async function main(event: HttpEvent, _context?: unknown): Promise<HttpAnswer> {
+  try {
+    const now = new Date();
+    const method = (event.httpMethod ?? 'GET').toUpperCase();
+    const path = routePath(event.path);
+    if (method !== 'POST' || (path !== '/orders' && path !== '/refunds')) return answer(404, { ok: false, code: 'NOT_FOUND', message: `没有这个接口：${method} ${path}` });
+    const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+    const storeId = header(event, 'x-pos-store');
+    const timestamp = header(event, 'x-pos-timestamp');
+    const nonce = header(event, 'x-pos-nonce');
+    const signature = header(event, 'x-pos-signature');
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(storeId) || !/^\d{9,11}$/.test(timestamp) || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !/^[0-9a-fA-F]{64}$/.test(signature)) {
+      throw new AppError('POS_BAD_SIGNATURE', '缺少或格式错误的签名头：x-pos-store、x-pos-timestamp（秒）、x-pos-nonce（16–64 位）、x-pos-signature（64 位十六进制）');
+    }
+    if (!signatureMatches(signPosRequest(posSecret(storeId), method, path, timestamp, nonce, body), signature)) throw new AppError('POS_BAD_SIGNATURE');
+    if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > WINDOW_SECONDS) throw new AppError('POS_STALE_TIMESTAMP');
+    const claim = { id: `${storeId}:${nonce}`, expiresAt: new Date((Number(timestamp) + 2 * WINDOW_SECONDS) * 1000), invocation: crypto.randomUUID() };
+
+    if (path === '/orders') {
+      const input = parse(orderBody, body);
+      if (input.storeId !== undefined && input.storeId !== storeId) throw new AppError('POS_MALFORMED', '请求体的 storeId 与签名门店不一致');
+      const store = await withRetry(() => getById<{ name?: string }>('stores', storeId));
+      if (!store) throw new AppError('POS_UNKNOWN_STORE');
+      const { member: ref, ...order } = input;
+      const member = await resolveMember(ref, now);
+      const result = await creditOrder(member, { ...order, storeId }, { channel: 'pos', storeName: store.name, nonce: claim, now });
+      return answer(200, { ok: true, data: result });
+    }
+    const input = parse(refundBody, body);
+    if (input.storeId !== undefined && input.storeId !== storeId) throw new AppError('POS_MALFORMED', '请求体的 storeId 与签名门店不一致');
+    const result = await refundOrder(orderIdFor(storeId, input.receiptNo), `pos-${storeId}-${input.refundNo}`, input.amountFen, undefined, now, storeId, claim);
+    return answer(200, { ok: true, data: result });
+  } catch (e) {
+    if (isAppError(e)) return answer(STATUS[e.code] ?? 500, { ok: false, code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) });
+    console.error('[pos] unhandled error', e);
+    return answer(500, { ok: false, code: 'INTERNAL', message: ERROR_MESSAGES.INTERNAL });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Earning rules (pure): points and growth for an order, the registration bonus, member days.
+ * Invariants: points and growth are non-negative integers; the daily cap is never exceeded by
+ * order earnings; multipliers apply to the amount actually paid, split over the items in
+ * proportion to their list price.
+ */
+import { addBusinessDays, businessDate, dayjs, BUSINESS_TZ } from '../calendar';
+import type { EarningRules, OrderItem } from '../schemas/points';
+import { expiryDate } from './lots';
+
+/** Is `day` (YYYY-MM-DD, Shanghai) a member day under the rules? */
+export function isMemberDay(day: string, rules: EarningRules): boolean {
+  const md = rules.memberDay;
+  if (md.kind === 'none') return false;
+  const d = dayjs.tz(`${day} 12:00:00`, BUSINESS_TZ);
+  return md.kind === 'weekly' ? d.day() === md.weekday : d.date() === md.day;
+}
+
+export interface EarningInput {
+  items: readonly OrderItem[];
+  amountFen: number;
+  paidAt: Date;
+  tierId: string;
+  /** what the member already earned from orders on the business day of `paidAt` */
+  earnedThatDay: number;
+}
+
+export interface Earning {
+  points: number;
+  /** before the daily cap */
+  uncapped: number;
+  growth: number;
+  earnedOn: string;
+  maturesOn: string;
+  expiresOn: string;
+  memberDay: boolean;
+  multiplier: number;
+}
+
+/** The paid amount weighted by SKU (else category) multipliers, in fen. */
+export function weightedAmountFen(items: readonly OrderItem[], amountFen: number, rules: EarningRules): number {
+  const list = items.reduce((s, it) => s + it.priceFen * it.quantity, 0);
+  if (list <= 0) return amountFen;
+  let weighted = 0;
+  for (const it of items) {
+    const share = (amountFen * it.priceFen * it.quantity) / list;
+    const m = rules.skuMultipliers[it.sku] ?? rules.categoryMultipliers[it.category] ?? 1;
+    weighted += share * m;
+  }
+  return Math.floor(weighted + 1e-9);
+}
+
+export function computeEarning(input: EarningInput, rules: EarningRules): Earning {
+  const earnedOn = businessDate(input.paidAt);
+  const memberDay = isMemberDay(earnedOn, rules);
+  const tierM = rules.tierMultipliers[input.tierId] ?? 1;
+  const dayM = memberDay && rules.memberDay.kind !== 'none' ? rules.memberDay.multiplier : 1;
+  const base = Math.floor(weightedAmountFen(input.items, input.amountFen, rules) / rules.stepFen) * rules.pointsPerStep;
+  // Round once at the end; the tiny epsilon keeps 10 × 1.2 from landing on 11.999….
+  const uncapped = Math.max(0, Math.floor(base * tierM * dayM + 1e-9));
+  const room = rules.dailyCapPerMember === null ? Infinity : Math.max(0, rules.dailyCapPerMember - input.earnedThatDay);
+  return {
+    points: Math.min(uncapped, room),
+    uncapped,
+    growth: Math.floor(input.amountFen / 100) * rules.growthPerYuan,
+    earnedOn,
+    maturesOn: addBusinessDays(earnedOn, rules.pendingDays),
+    expiresOn: expiryDate(earnedOn, rules.expiry),
+    memberDay,
+    multiplier: tierM * dayM,
+  };
+}
+
+/** Share of an order's points and growth a refund takes back: cumulative, so partial refunds add up exactly. */
+export function refundShare(total: number, amountFen: number, refundedFenBefore: number, refundFen: number): number {
+  if (amountFen <= 0) return total;
+  const after = Math.min(amountFen, refundedFenBefore + refundFen);
+  return Math.floor((total * after) / amountFen) - Math.floor((total * refundedFenBefore) / amountFen);
+}
+
+export const yuan = (f: number) => `¥${(f / 100).toFixed(2)}`;

@@ -1,0 +1,218 @@
+import { z } from 'zod';
+import { businessDate, fen, points } from './common';
+
+/**
+ * The points part of a member document, the earning rules, ledger entries and the points
+ * function's requests.
+ *
+ * Invariants (kept by shared/rules/lots.ts, proven by reconciliation):
+ * - available == Σ lots.remaining − debt; debt > 0 only while lots is empty;
+ * - pending == Σ pendingLots.amount; every lot and pending lot holds a positive amount;
+ * - available == Σ ledger.delta and pending == Σ ledger.pendingDelta over the member's entries;
+ * - a spend never takes available below zero (only a refund clawback may create debt).
+ */
+export const lotSchema = z.object({
+  /** the earning's idempotency key, e.g. `order:<orderId>:earn` */
+  id: z.string(),
+  remaining: points.positive(),
+  earnedOn: businessDate,
+  /** the first business day on which the lot no longer counts */
+  expiresOn: businessDate,
+});
+export type Lot = z.infer<typeof lotSchema>;
+
+export const pendingLotSchema = z.object({
+  id: z.string(),
+  amount: points.positive(),
+  earnedOn: businessDate,
+  maturesOn: businessDate,
+  expiresOn: businessDate,
+  /** held for review (fraud flag): does not mature until the merchant releases it */
+  held: z.boolean().default(false),
+});
+export type PendingLot = z.infer<typeof pendingLotSchema>;
+
+export const memberPointsSchema = z.object({
+  available: points,
+  pending: points.nonnegative(),
+  lots: z.array(lotSchema).default([]),
+  pendingLots: z.array(pendingLotSchema).default([]),
+  debt: points.nonnegative().default(0),
+  /** earliest maturity (not held) or expiry date: the nightly job's index */
+  nextEventOn: businessDate.nullable().default(null),
+  /** points earned from orders per business day, for the daily cap */
+  earnedDay: z.object({ on: businessDate, amount: points.nonnegative() }).nullable().default(null),
+  /** bumped on every change; reconciliation reads it before and after summing the ledger */
+  seq: z.number().int().nonnegative().default(0),
+  /** set by every change, cleared by the nightly reconciliation */
+  reconcileDue: z.boolean().default(false),
+});
+export type MemberPoints = z.infer<typeof memberPointsSchema>;
+
+export const EMPTY_POINTS: MemberPoints = { available: 0, pending: 0, lots: [], pendingLots: [], debt: 0, nextEventOn: null, earnedDay: null, seq: 0, reconcileDue: false };
+
+// ------------------------------------------------------------------ earning rules
+
+const multiplier = z.number().positive().max(10);
+
+export const memberDaySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  /** 0 = Sunday … 6 = Saturday, Shanghai calendar */
+  z.object({ kind: z.literal('weekly'), weekday: z.number().int().min(0).max(6), multiplier }),
+  z.object({ kind: z.literal('monthly'), day: z.number().int().min(1).max(28), multiplier }),
+]);
+
+export const expiryPolicySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('rolling'), months: z.number().int().min(1).max(120) }),
+  z.object({ kind: z.literal('endOfFollowingYear') }),
+]);
+export type ExpiryPolicy = z.infer<typeof expiryPolicySchema>;
+
+export const fraudRulesSchema = z.object({
+  memberOrdersPerDay: z.number().int().positive(),
+  staffSameMemberPerDay: z.number().int().positive(),
+  storeOrdersPerHour: z.number().int().positive(),
+  /** receipts in [splitBandPercent% of threshold, threshold) count as "just under" */
+  splitThresholdFen: fen.positive(),
+  splitBandPercent: z.number().int().min(50).max(99),
+  splitCountPerDay: z.number().int().positive(),
+  /** flagged accruals stay pending until reviewed */
+  holdFlagged: z.boolean(),
+});
+
+export const earningRulesSchema = z
+  .object({
+    registrationBonus: points.nonnegative().max(100000),
+    /** `pointsPerStep` points for every full `stepFen` paid */
+    pointsPerStep: points.nonnegative().max(10000),
+    stepFen: fen.positive(),
+    tierMultipliers: z.record(z.string(), multiplier),
+    memberDay: memberDaySchema,
+    categoryMultipliers: z.record(z.string(), multiplier),
+    skuMultipliers: z.record(z.string(), multiplier),
+    /** points a member may earn from orders per business day; null: no cap */
+    dailyCapPerMember: points.positive().nullable(),
+    /** T+N: pending until N business days after payment */
+    pendingDays: z.number().int().min(0).max(60),
+    expiry: expiryPolicySchema,
+    /** growth per full ¥1 paid */
+    growthPerYuan: z.number().int().min(0).max(100),
+    /** a refund whose points were already spent: carry a debt, or forfeit the shortfall */
+    refundShortfall: z.enum(['debt', 'forfeit']),
+    fraud: fraudRulesSchema,
+  })
+  .strict();
+export type EarningRules = z.infer<typeof earningRulesSchema>;
+
+export const DEFAULT_EARNING_RULES: EarningRules = {
+  registrationBonus: 100,
+  pointsPerStep: 10,
+  stepFen: 10000,
+  tierMultipliers: { normal: 1, silver: 1.2, gold: 1.5, diamond: 2 },
+  memberDay: { kind: 'weekly', weekday: 3, multiplier: 2 },
+  categoryMultipliers: {},
+  skuMultipliers: {},
+  dailyCapPerMember: 5000,
+  pendingDays: 1,
+  expiry: { kind: 'rolling', months: 12 },
+  growthPerYuan: 1,
+  refundShortfall: 'debt',
+  fraud: { memberOrdersPerDay: 8, staffSameMemberPerDay: 4, storeOrdersPerHour: 120, splitThresholdFen: 100000, splitBandPercent: 90, splitCountPerDay: 3, holdFlagged: true },
+};
+
+/** `settings/points-rules`: the current version; `settings/points-rules@<v>` keeps each past one. */
+export const rulesDocSchema = z.object({ _id: z.string(), version: z.number().int().nonnegative(), rules: earningRulesSchema, updatedAt: z.date(), updatedBy: z.string() });
+export type RulesDoc = z.infer<typeof rulesDocSchema>;
+
+// ------------------------------------------------------------------ orders
+
+export const orderItemSchema = z.object({
+  sku: z.string().min(1).max(64),
+  category: z.string().min(1).max(64),
+  name: z.string().max(64).optional(),
+  priceFen: fen,
+  quantity: z.number().int().positive().max(9999),
+});
+export type OrderItem = z.infer<typeof orderItemSchema>;
+
+export const orderInputSchema = z.object({
+  storeId: z.string().min(1).max(64),
+  receiptNo: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '小票号只能包含字母、数字、下划线和连字符'),
+  items: z.array(orderItemSchema).min(1).max(200),
+  amountFen: fen.max(10 ** 10),
+  /** ISO 8601 instant */
+  paidAt: z.string().datetime({ offset: true }),
+});
+export type OrderInput = z.infer<typeof orderInputSchema>;
+
+/** How the member is named: dynamic member code (scan), phone number, or member id (staff console). */
+export const memberRefSchema = z.union([
+  z.object({ memberCode: z.string().min(1).max(200) }).strict(),
+  z.object({ phone: z.string().regex(/^[+\d\s-]{6,20}$/, '手机号格式不正确') }).strict(),
+  z.object({ memberId: z.string().min(1).max(64) }).strict(),
+]);
+export type MemberRef = z.infer<typeof memberRefSchema>;
+
+// ------------------------------------------------------------------ ledger
+
+export const ledgerKinds = ['earn', 'mature', 'spend', 'expire', 'refund', 'adjust', 'forfeit'] as const;
+export type LedgerKind = (typeof ledgerKinds)[number];
+
+export interface LedgerEntry {
+  _id: string;
+  memberId: string;
+  kind: LedgerKind;
+  /** change of available points (debt counts as negative available) */
+  delta: number;
+  /** change of pending points */
+  pendingDelta: number;
+  reason: string;
+  ref: { type: string; id: string };
+  balanceAfter: number;
+  pendingAfter: number;
+  createdAt: Date;
+  /** earn: when the points become available */
+  maturesOn?: string;
+  /** refund: what the policy did with points already spent */
+  shortfall?: { points: number; policy: 'debt' | 'forfeit' };
+  /** who did it (adjustments, staff-recorded orders, refunds) */
+  actor?: { openid: string; role: string; name: string };
+}
+
+// ------------------------------------------------------------------ requests
+
+const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字');
+
+export const pointsRequests = {
+  history: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional() }).strict(),
+  recordOrder: orderInputSchema.extend({ member: memberRefSchema }).strict(),
+  refundOrder: z.object({ orderId: z.string().min(1).max(200), refundId: requestId, amountFen: fen.positive() }).strict(),
+  redeemPoints: z.object({ memberId: z.string().min(1), amount: points.positive().max(10 ** 7), requestId, reason: z.string().min(2).max(60) }).strict(),
+  adjustPoints: z.object({ memberId: z.string().min(1), delta: points.refine((n) => n !== 0, '调整数量不能为 0'), requestId, reason: z.string().trim().min(2, '请填写调整原因').max(100) }).strict(),
+  getRules: z.object({}).strict(),
+  updateRules: z.object({ expectedVersion: z.number().int().nonnegative(), rules: earningRulesSchema }).strict(),
+  getPosSecret: z.object({ storeId: z.string().min(1).max(64) }).strict(),
+  listFraudFlags: z.object({ status: z.enum(['open', 'released', 'confirmed']).default('open'), limit: z.number().int().min(1).max(100).default(50) }).strict(),
+  reviewFraudFlag: z.object({ flagId: z.string().min(1), decision: z.enum(['release', 'confirm']), note: z.string().max(200).default('') }).strict(),
+  reconcile: z.object({ after: z.string().optional(), limit: z.number().int().min(1).max(200).default(100) }).strict(),
+  nightly: z.object({ today: businessDate.optional() }).strict(),
+} as const;
+
+/** What the history page shows. */
+export interface PointsHistoryEntry {
+  id: string;
+  kind: LedgerKind;
+  /** points this line moved (available + pending) */
+  points: number;
+  reason: string;
+  createdAt: string;
+  /** still pending: the business day it becomes available */
+  maturesOn: string | null;
+}
+export interface PointsHistory {
+  summary: { available: number; pending: number; expiringSoon: number; debt: number };
+  pendingLots: { amount: number; maturesOn: string; held: boolean }[];
+  expiring: { amount: number; expiresOn: string }[];
+  entries: PointsHistoryEntry[];
+  nextBefore: string | null;
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { tierLadderProblems } from '../rules/tiers';
+
+export const tierBenefitsSchema = z
+  .object({
+    pointsMultiplier: z.number().min(1).max(10),
+    birthdayCoupon: z.boolean(),
+    memberDayDiscountPercent: z.number().int().min(10).max(100).nullable(),
+    freeShipping: z.boolean(),
+    priorityService: z.boolean(),
+  })
+  .strict();
+
+export const tierDefSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, '等级编号只能包含小写字母、数字、_ 和 -'),
+    name: z.string().trim().min(1).max(12),
+    threshold: z.number().int().nonnegative().max(100_000_000),
+    color: z.string().regex(/^#[0-9a-fA-F]{6}$/, '颜色应为 #RRGGBB'),
+    benefits: tierBenefitsSchema,
+  })
+  .strict();
+
+/** What a merchant may set; `version` is the store's, not the merchant's. */
+export const tierSettingsSchema = z
+  .object({
+    basis: z.enum(['rolling12m', 'cumulative']),
+    growthPerYuan: z.number().positive().max(100),
+    graceDays: z.number().int().min(0).max(365),
+    tiers: z.array(tierDefSchema).min(1).max(10),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    for (const message of tierLadderProblems(s.tiers)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['tiers'], message });
+  });
+export type TierSettings = z.infer<typeof tierSettingsSchema>;
+
+/** `tier_configs` collection: `_id: 'current'` is the one in force; `v<N>` keeps every version. */
+export interface TierConfigDoc extends TierSettings {
+  _id: string;
+  version: number;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+/** `tier_changes` collection: every change of a member's tier, with its reason (shown to the member). */
+export interface TierChangeDoc {
+  _id: string;
+  memberId: string;
+  kind: 'upgrade' | 'downgrade' | 'grace';
+  fromTierId: string;
+  toTierId: string;
+  growth: number;
+  reason: string;
+  at: Date;
+  period?: string;
+  configVersion: number;
+}
+
+export const tierRequests = {
+  getTierConfig: z.object({}).strict(),
+  updateTierConfig: z.object({ expectedVersion: z.number().int().positive().optional(), settings: tierSettingsSchema }).strict(),
+  tierReview: z.object({}).strict(),
+} as const;

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../support/browser';
+import { startServer, type RunningServer } from '../support/server';
+
+jest.setTimeout(120_000);
+
+describe('points history page in a real browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.resolve(__dirname, '../../dist/h5/index.html'))) throw new Error('dist/h5 missing: run `npm run build` first (npm test does)');
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows the demo consumer her points by month, with reasons, and what expires soon', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const login = await page.request.post(server.url + '/api/login', { data: { role: 'consumer' } });
+    expect(login.ok()).toBe(true);
+    const api = (await (await page.request.post(server.url + '/api/fn/points', { data: { action: 'history' } })).json()) as {
+      ok: true;
+      data: { summary: { available: number; pending: number; expiringSoon: number }; entries: { reason: string }[] };
+    };
+    expect(api.ok).toBe(true);
+
+    await page.goto(server.url + '/pages/points/index');
+    await page.locator('.points-history').first().waitFor({ timeout: 30_000 });
+    await expect(page.locator('.points-available').first().textContent()).resolves.toBe(String(api.data.summary.available));
+    expect(await page.locator('.points-month').count()).toBeGreaterThan(1);
+    expect(await page.locator('.points-entry').count()).toBe(api.data.entries.length);
+    await expect(page.locator('.points-entry').first().textContent()).resolves.toContain(api.data.entries[0].reason);
+    await expect(page.locator('.points-month').first().textContent()).resolves.toMatch(/\d{4}年\d{1,2}月/);
+    if (api.data.summary.expiringSoon > 0) {
+      await expect(page.locator('.points-expiring').first().textContent()).resolves.toContain('即将过期');
+    }
+    // the registration bonus is in the history with its reason
+    const all = await page.locator('.points-history').first().textContent();
+    expect(all).toContain('积分');
+    await context.close();
+  });
+});

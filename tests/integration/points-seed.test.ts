@@ -1,0 +1,43 @@
+import { seedDemoData } from '../../local-cloud/seed';
+import { DEMO_OPENIDS } from '../../local-cloud/session';
+import { closeTestCloud, openTestCloud } from '../support/local-cloud';
+
+type Env = { ok: true; data: any } | { ok: false; code: string; message: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+jest.setTimeout(60_000);
+
+describe('seeded demo points', () => {
+  let cloud: ReturnType<typeof openTestCloud>;
+  beforeAll(async () => {
+    cloud = openTestCloud();
+    await seedDemoData();
+  });
+  afterAll(() => closeTestCloud(cloud));
+
+  it('reconciles clean for every member, and the nightly job finds nothing out of line', async () => {
+    let after: string | undefined;
+    let checked = 0;
+    for (;;) {
+      const page = (await cloud.invoke('points', { action: 'reconcile', limit: 200, ...(after ? { after } : {}) }, { openid: DEMO_OPENIDS.merchant })) as Env;
+      expect(page).toMatchObject({ ok: true, data: { drifts: [] } });
+      if (!page.ok) return;
+      checked += page.data.checked;
+      if (!page.data.nextAfter) break;
+      after = page.data.nextAfter;
+    }
+    expect(checked).toBe(cloud.store.scan('members').length);
+    const nightly = (await cloud.invoke('points', { action: 'nightly' }, { openid: DEMO_OPENIDS.merchant })) as Env;
+    expect(nightly).toMatchObject({ ok: true, data: { status: 'done', drifts: [] } });
+  });
+
+  it('shows 小林 as a silver member with the seeded balance, and her history', async () => {
+    const card = (await cloud.invoke('member', { action: 'getCard' }, { openid: DEMO_OPENIDS.consumer })) as Env;
+    expect(card).toMatchObject({ ok: true, data: { nickname: '小林', tier: { name: '银卡会员' } } });
+    const history = (await cloud.invoke('points', { action: 'history' }, { openid: DEMO_OPENIDS.consumer })) as Env;
+    expect(history.ok).toBe(true);
+    if (!card.ok || !history.ok) return;
+    expect(history.data.summary.available).toBe(card.data.points.available);
+    expect(history.data.entries.length).toBeGreaterThan(10);
+    console.log(`[points-seed] 小林: available ${card.data.points.available}, pending ${card.data.points.pending}, expiring soon ${card.data.points.expiringSoon}`);
+  });
+});
