@@ -1,4 +1,4 @@
-import { DEFAULT_TIERS, tierForGrowth } from '../shared/rules/tiers';
+import { DEFAULT_TIER_CONFIG, DEFAULT_TIERS, earningTierOf, tierForGrowth } from '../shared/rules/tiers';
 import { businessDate, startOfBusinessDate } from '../shared/calendar';
 import { computeEarning, yuan } from '../shared/rules/earning';
 import { earn, expire, expiryDate, mature, type Movement } from '../shared/rules/lots';
@@ -89,7 +89,7 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
     for (const h of history) {
       const o = orders.find((x) => (x as { _id: string })._id === h.orderId) as Record<string, unknown>;
       o.points = replay.earned.get(h.orderId) ?? 0;
-      o.growth = Math.floor(h.amountFen / 100);
+      o.growth = replay.earnedGrowth.get(h.orderId) ?? 0;
     }
     members.push({
       _id: cardNo,
@@ -139,6 +139,7 @@ function replayPoints(
   let growth = 0;
   const entries: object[] = [];
   const earned = new Map<string, number>();
+  const earnedGrowth = new Map<string, number>();
   const book = (id: string, kind: string, m: Movement, reason: string, ref: { type: string; id: string }, at: Date, extra: object = {}) => {
     if (m.delta === 0 && m.pendingDelta === 0 && kind !== 'earn') return;
     entries.push({ _id: id, memberId, kind, delta: m.delta, pendingDelta: m.pendingDelta, reason, ref, balanceAfter: p.available, pendingAfter: p.pending, createdAt: at, ...extra });
@@ -171,9 +172,10 @@ function replayPoints(
   for (const h of history) {
     const day = businessDate(h.at);
     settle(day);
-    const e = computeEarning({ items: h.items, amountFen: h.amountFen, paidAt: h.at, tierId: tierForGrowth(growth).id, earnedThatDay: 0 }, rules);
+    const e = computeEarning({ items: h.items, amountFen: h.amountFen, paidAt: h.at, earnedThatDay: 0 }, rules, earningTierOf(DEFAULT_TIER_CONFIG, tierForGrowth(growth, DEFAULT_TIER_CONFIG.tiers).id));
     growth += e.growth;
     earned.set(h.orderId, e.points);
+    earnedGrowth.set(h.orderId, e.growth);
     if (e.points <= 0) continue;
     const id = `order:${h.orderId}:earn`;
     const r = earn(p, { id, amount: e.points, earnedOn: e.earnedOn, maturesOn: e.maturesOn, expiresOn: e.expiresOn, today: day });
@@ -191,5 +193,5 @@ function replayPoints(
     e.balanceAfter = available;
     e.pendingAfter = pending;
   }
-  return { points: { ...p, seq: entries.length, reconcileDue: false }, growth, entries, earned };
+  return { points: { ...p, seq: entries.length, reconcileDue: false }, growth, entries, earned, earnedGrowth };
 }

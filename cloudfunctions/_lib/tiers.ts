@@ -31,10 +31,18 @@ export async function recordTierChange(tx: Tx, memberId: string, change: TierCha
  * For the points engineer: call inside the transaction that credits (or claws back) growth value,
  * after computing the member's new growth. Upgrades at once if the new growth qualifies, records the
  * change, and answers the fields to merge into the member update (`tierId`, `growth`, `tierSince`,
- * `graceStartedAt`). Downgrades wait for the periodic review.
+ * `graceStartedAt`). Downgrades wait for the periodic review. Pass the tier configuration if the
+ * transaction already loaded it, so the earning and the upgrade use the same version.
  */
-export async function applyGrowthInTx(tx: Tx, member: { _id: string } & MemberTierState, newGrowth: number, now: Date): Promise<{ fields: Record<string, unknown>; change: TierChange | null }> {
-  const config = await loadTierConfig(tx);
+export async function applyGrowthInTx(
+  tx: Tx,
+  member: { _id: string } & MemberTierState,
+  newGrowth: number,
+  now: Date,
+  /** the configuration the caller already loaded in this transaction (e.g. to compute the earning) */
+  loaded?: TierConfig,
+): Promise<{ fields: Record<string, unknown>; change: TierChange | null }> {
+  const config = loaded ?? (await loadTierConfig(tx));
   const { state, change } = applyGrowthChange(member, newGrowth, config, now);
   if (change) await recordTierChange(tx, member._id, change, config.version);
   const fields: Record<string, unknown> = { tierId: state.tierId, growth: state.growth };

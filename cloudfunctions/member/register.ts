@@ -5,7 +5,7 @@ import { earn, expiryDate } from '../../shared/rules/lots';
 import { buildNewMember } from './new-member';
 import { findOne, inTransaction, isDuplicateKey, withRetry } from '../_lib/db';
 import { applyEntry } from '../_lib/ledger';
-import { loadRules } from '../points/rules-store';
+import { loadRules } from '../_lib/earning-rules';
 
 /** A 12-digit card number; the member's `_id` too, so OPENID never becomes a key elsewhere. */
 function newCardNo(): string {

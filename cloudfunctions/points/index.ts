@@ -14,7 +14,7 @@ import { posSecret } from './pos-secret';
 import { applyEntry, memberPoints, txMember } from '../_lib/ledger';
 import { memberByOpenid, resolveMember } from './members';
 import { creditOrder, refundOrder, type Actor, type OrderDoc } from './orders';
-import { loadRules, saveRules } from './rules-store';
+import { loadRules, saveRules } from '../_lib/earning-rules';
 import { nightly, reconcilePage } from './nightly';
 
 const actorOf = (role: RoleDoc): Actor => ({ openid: role.openid, role: role.role, name: role.name });

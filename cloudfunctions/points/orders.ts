@@ -9,13 +9,14 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import type { EarningRules, LedgerEntry, OrderInput } from '../../shared/schemas/points';
 import { businessDate, startOfBusinessDate } from '../../shared/calendar';
 import { computeEarning, refundShare, yuan } from '../../shared/rules/earning';
+import { earningTierOf } from '../../shared/rules/tiers';
 import { clawback, earn } from '../../shared/rules/lots';
 import { fraudFlags, FRAUD_REASONS, isJustUnder, type FraudKind } from '../../shared/rules/fraud';
 import { database } from '../_lib/cloud';
 import { count as countOnce, getById, inTransaction, txGet, withRetry, type Tx } from '../_lib/db';
 import { applyEntry, memberPoints, txEntry, txMember } from '../_lib/ledger';
-import { applyGrowthInTx } from '../_lib/tiers';
-import { loadRules } from './rules-store';
+import { applyGrowthInTx, loadTierConfig } from '../_lib/tiers';
+import { loadRules } from '../_lib/earning-rules';
 
 export interface Actor {
   openid: string;
@@ -120,9 +121,11 @@ export async function creditOrder(
     const p = memberPoints(current);
     const earnedOn = businessDate(paidAt);
     const earnedThatDay = p.earnedDay && p.earnedDay.on === earnedOn ? p.earnedDay.amount : 0;
-    const e = computeEarning({ items: input.items, amountFen: input.amountFen, paidAt, tierId: current.tierId, earnedThatDay }, rules);
+    // The tier configuration is the one source of the member's points multiplier and growth per yuan.
+    const tierConfig = await loadTierConfig(tx);
+    const e = computeEarning({ items: input.items, amountFen: input.amountFen, paidAt, earnedThatDay }, rules, earningTierOf(tierConfig, current.tierId));
     // Growth, and a tier upgrade if it qualifies (the tier engine's rule, recorded in the same transaction).
-    const { fields: tierFields } = await applyGrowthInTx(tx, current, current.growth + e.growth, now);
+    const { fields: tierFields } = await applyGrowthInTx(tx, current, current.growth + e.growth, now, tierConfig);
     const earnedDay = !p.earnedDay || earnedOn >= p.earnedDay.on ? { on: earnedOn, amount: earnedThatDay + e.points } : p.earnedDay;
     const reason = `消费 ${yuan(input.amountFen)}${options.storeName ? ` @${options.storeName}` : ''}${e.memberDay ? '（会员日）' : ''}${e.points < e.uncapped ? '（已达每日上限）' : ''}`;
     const order: OrderDoc = {

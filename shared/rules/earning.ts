@@ -20,9 +20,17 @@ export interface EarningInput {
   items: readonly OrderItem[];
   amountFen: number;
   paidAt: Date;
-  tierId: string;
   /** what the member already earned from orders on the business day of `paidAt` */
   earnedThatDay: number;
+}
+
+/**
+ * What earning takes from the tier configuration (its single source): the member's current tier's
+ * `benefits.pointsMultiplier` and the configuration's `growthPerYuan`. See `earningTierOf` in ./tiers.
+ */
+export interface EarningTier {
+  pointsMultiplier: number;
+  growthPerYuan: number;
 }
 
 export interface Earning {
@@ -50,10 +58,10 @@ export function weightedAmountFen(items: readonly OrderItem[], amountFen: number
   return Math.floor(weighted + 1e-9);
 }
 
-export function computeEarning(input: EarningInput, rules: EarningRules): Earning {
+export function computeEarning(input: EarningInput, rules: EarningRules, tier: EarningTier): Earning {
   const earnedOn = businessDate(input.paidAt);
   const memberDay = isMemberDay(earnedOn, rules);
-  const tierM = rules.tierMultipliers[input.tierId] ?? 1;
+  const tierM = tier.pointsMultiplier;
   const dayM = memberDay && rules.memberDay.kind !== 'none' ? rules.memberDay.multiplier : 1;
   const base = Math.floor(weightedAmountFen(input.items, input.amountFen, rules) / rules.stepFen) * rules.pointsPerStep;
   // Round once at the end; the tiny epsilon keeps 10 × 1.2 from landing on 11.999….
@@ -62,7 +70,8 @@ export function computeEarning(input: EarningInput, rules: EarningRules): Earnin
   return {
     points: Math.min(uncapped, room),
     uncapped,
-    growth: Math.floor(input.amountFen / 100) * rules.growthPerYuan,
+    // growthPerYuan may be fractional in the tier configuration; growth stays an integer.
+    growth: Math.max(0, Math.floor(Math.floor(input.amountFen / 100) * tier.growthPerYuan + 1e-9)),
     earnedOn,
     maturesOn: addBusinessDays(earnedOn, rules.pendingDays),
     expiresOn: expiryDate(earnedOn, rules.expiry),

@@ -79,6 +79,15 @@ export function nextTier(current: TierDef, growth: number, tiers: readonly TierD
   return { tier: next, growthNeeded: Math.max(0, next.threshold - growth) };
 }
 
+/**
+ * What the earning rules take from the tier configuration for a member in tier `tierId`: the tier's
+ * points multiplier (an unknown id — a tier removed by a config change — counts as the base tier, as
+ * everywhere in the tier engine) and the growth value per yuan.
+ */
+export function earningTierOf(config: Pick<TierConfig, 'tiers' | 'growthPerYuan'>, tierId: string): { pointsMultiplier: number; growthPerYuan: number } {
+  return { pointsMultiplier: tierById(tierId, config.tiers).benefits.pointsMultiplier, growthPerYuan: config.growthPerYuan };
+}
+
 /** Words a member understands: "再消费 ¥200 / 再得 200 成长值 升级金卡会员". */
 export function tierProgressText(current: TierDef, growth: number, config: Pick<TierConfig, 'tiers' | 'growthPerYuan'>): string {
   const next = nextTier(current, growth, config.tiers);

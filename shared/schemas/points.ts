@@ -80,13 +80,17 @@ export const fraudRulesSchema = z.object({
   holdFlagged: z.boolean(),
 });
 
+/**
+ * The merchant's earning rules. The tier multiplier and growth per yuan are not here: they belong to
+ * the tier configuration (`TierConfig.tiers[].benefits.pointsMultiplier`, `TierConfig.growthPerYuan`),
+ * the single source the caller passes to `computeEarning`.
+ */
 export const earningRulesSchema = z
   .object({
     registrationBonus: points.nonnegative().max(100000),
     /** `pointsPerStep` points for every full `stepFen` paid */
     pointsPerStep: points.nonnegative().max(10000),
     stepFen: fen.positive(),
-    tierMultipliers: z.record(z.string(), multiplier),
     memberDay: memberDaySchema,
     categoryMultipliers: z.record(z.string(), multiplier),
     skuMultipliers: z.record(z.string(), multiplier),
@@ -95,8 +99,6 @@ export const earningRulesSchema = z
     /** T+N: pending until N business days after payment */
     pendingDays: z.number().int().min(0).max(60),
     expiry: expiryPolicySchema,
-    /** growth per full ¥1 paid */
-    growthPerYuan: z.number().int().min(0).max(100),
     /** a refund whose points were already spent: carry a debt, or forfeit the shortfall */
     refundShortfall: z.enum(['debt', 'forfeit']),
     fraud: fraudRulesSchema,
@@ -104,18 +106,27 @@ export const earningRulesSchema = z
   .strict();
 export type EarningRules = z.infer<typeof earningRulesSchema>;
 
+/** Keys stored rule documents may still carry from before they moved to the tier configuration. */
+export const LEGACY_EARNING_RULE_KEYS = ['tierMultipliers', 'growthPerYuan'] as const;
+
+/** Stored rules as they may have been saved before: drops the legacy keys so the strict schema accepts them. */
+export function withoutLegacyEarningKeys(stored: unknown): unknown {
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return stored;
+  const rest: Record<string, unknown> = { ...(stored as Record<string, unknown>) };
+  for (const key of LEGACY_EARNING_RULE_KEYS) delete rest[key];
+  return rest;
+}
+
 export const DEFAULT_EARNING_RULES: EarningRules = {
   registrationBonus: 100,
   pointsPerStep: 10,
   stepFen: 10000,
-  tierMultipliers: { normal: 1, silver: 1.2, gold: 1.5, diamond: 2 },
   memberDay: { kind: 'weekly', weekday: 3, multiplier: 2 },
   categoryMultipliers: {},
   skuMultipliers: {},
   dailyCapPerMember: 5000,
   pendingDays: 1,
   expiry: { kind: 'rolling', months: 12 },
-  growthPerYuan: 1,
   refundShortfall: 'debt',
   fraud: { memberOrdersPerDay: 8, staffSameMemberPerDay: 4, storeOrdersPerHour: 120, splitThresholdFen: 100000, splitBandPercent: 90, splitCountPerDay: 3, holdFlagged: true },
 };

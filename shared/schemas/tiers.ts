@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tierLadderProblems } from '../rules/tiers';
+import { tierLadderProblems, type TierChange } from '../rules/tiers';
 
 export const tierBenefitsSchema = z
   .object({
@@ -44,18 +44,7 @@ export interface TierConfigDoc extends TierSettings {
 }
 
 /** `tier_changes` collection: every change of a member's tier, with its reason (shown to the member). */
-export interface TierChangeDoc {
-  _id: string;
-  memberId: string;
-  kind: 'upgrade' | 'downgrade' | 'grace';
-  fromTierId: string;
-  toTierId: string;
-  growth: number;
-  reason: string;
-  at: Date;
-  period?: string;
-  configVersion: number;
-}
+export type TierChangeDoc = TierChange & { _id: string; memberId: string; configVersion: number };
 
 export const tierRequests = {
   getTierConfig: z.object({}).strict(),

@@ -1,28 +1,14 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
-import { startServer, type RunningServer } from '../support/server';
+import { useH5App } from '../support/e2e';
 
 jest.setTimeout(120_000);
 
 describe('H5 app in a real browser', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (!fs.existsSync(path.resolve(__dirname, '../../dist/h5/index.html'))) throw new Error('dist/h5 missing: run `npm run build` first (npm test does)');
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const app = useH5App();
 
   it('signs in as the demo consumer and shows the seeded member card', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
-    await page.goto(server.url + '/');
+    const page = await app.browser().newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await page.goto(app.server().url + '/');
     await page.locator('.login-consumer').first().click();
     const card = page.locator('.member-card').first();
     await card.waitFor({ timeout: 30_000 });
@@ -30,7 +16,7 @@ describe('H5 app in a real browser', () => {
     await expect(page.locator('.member-tier').first().textContent()).resolves.toContain('银卡会员');
     // The seed replays a year of orders through the points rules (T+1 maturity, 12-month expiry,
     // member days), so the balance depends on the day it is seeded: compare with the ledger-backed API.
-    const seeded = (await (await page.request.post(server.url + '/api/fn/points', { data: { action: 'history' } })).json()) as { data: { summary: { available: number } } };
+    const seeded = (await (await page.request.post(app.server().url + '/api/fn/points', { data: { action: 'history' } })).json()) as { data: { summary: { available: number } } };
     expect(seeded.data.summary.available).toBeGreaterThan(100);
     await expect(page.locator('.member-points-available').first().textContent()).resolves.toBe(String(seeded.data.summary.available));
     if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: path.resolve(__dirname, '../../docs/screenshot.png') });
@@ -38,12 +24,12 @@ describe('H5 app in a real browser', () => {
   });
 
   it('registers a brand-new consumer on first open', async () => {
-    const context = await browser.newContext();
+    const context = await app.browser().newContext();
     const page = await context.newPage();
     // Signing in over the API shares the session cookie with the page, as the sign-in panel does.
-    const res = await page.request.post(server.url + '/api/login', { data: { role: 'consumer', openid: 'e2e-newcomer' } });
+    const res = await page.request.post(app.server().url + '/api/login', { data: { role: 'consumer', openid: 'e2e-newcomer' } });
     expect(res.ok()).toBe(true);
-    await page.goto(server.url + '/');
+    await page.goto(app.server().url + '/');
     await page.locator('.member-card').first().waitFor({ timeout: 30_000 });
     await expect(page.locator('.member-tier').first().textContent()).resolves.toContain('普通会员');
     await expect(page.locator('.member-points-available').first().textContent()).resolves.toContain('0');

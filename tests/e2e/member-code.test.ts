@@ -1,30 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
-import { startServer, type RunningServer } from '../support/server';
+import { useH5App } from '../support/e2e';
 
 jest.setTimeout(150_000);
 
 describe('member card page: tier progress, benefits and the dynamic member code (H5, real local cloud)', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (!fs.existsSync(path.resolve(__dirname, '../../dist/h5/index.html'))) throw new Error('dist/h5 missing: run `npm run build` first (npm test does)');
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const app = useH5App();
 
   it('shows the progress in words, both tiers’ benefits, and a QR + barcode code that refreshes with its window and that staff can identify', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await app.browser().newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    await page.request.post(server.url + '/api/login', { data: { role: 'consumer' } });
-    await page.goto(server.url + '/');
+    await page.request.post(app.server().url + '/api/login', { data: { role: 'consumer' } });
+    await page.goto(app.server().url + '/');
     await page.locator('.member-card').first().waitFor({ timeout: 30_000 });
     // The seeded demo consumer 小林 is 银卡: the next tier is 金卡.
     await expect(page.locator('.tier-progress-text').first().textContent()).resolves.toMatch(/^再消费 ¥\d+ \/ 再得 \d+ 成长值 升级金卡会员$/);
@@ -43,11 +28,11 @@ describe('member card page: tier progress, benefits and the dynamic member code 
     expect(qrToken).toMatch(/^m1\.\d{12}\.\d+\.[A-Za-z0-9_-]{22}$/);
 
     // Staff scan what is on screen (the QR token and the typed digits): the member is identified.
-    const staff = await browser.newContext();
-    await staff.request.post(server.url + '/api/login', { data: { role: 'staff' } });
-    const scanned = await (await staff.request.post(server.url + '/api/fn/member', { data: { action: 'identifyByCode', code: qrToken } })).json();
+    const staff = await app.browser().newContext();
+    await staff.request.post(app.server().url + '/api/login', { data: { role: 'staff' } });
+    const scanned = await (await staff.request.post(app.server().url + '/api/fn/member', { data: { action: 'identifyByCode', code: qrToken } })).json();
     expect(scanned).toMatchObject({ ok: true, data: { nickname: '小林', tier: { name: '银卡会员' } } });
-    expect((await (await staff.request.post(server.url + '/api/fn/member', { data: { action: 'identifyByCode', code: first } })).json()).ok).toBe(true);
+    expect((await (await staff.request.post(app.server().url + '/api/fn/member', { data: { action: 'identifyByCode', code: first } })).json()).ok).toBe(true);
 
     // The client refreshes when the 60 s window ends: the code on screen changes.
     await page.waitForFunction((old) => (document.querySelector('.member-code-text')?.textContent ?? '').replace(/\s/g, '') !== old, first, { timeout: 70_000, polling: 500 });
@@ -60,10 +45,10 @@ describe('member card page: tier progress, benefits and the dynamic member code 
   });
 
   it('opens the profile page from the card', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await app.browser().newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    await page.request.post(server.url + '/api/login', { data: { role: 'consumer', openid: 'e2e-profile' } });
-    await page.goto(server.url + '/');
+    await page.request.post(app.server().url + '/api/login', { data: { role: 'consumer', openid: 'e2e-profile' } });
+    await page.goto(app.server().url + '/');
     await page.locator('.member-profile-link').first().click();
     await page.locator('.privacy-accept').first().waitFor({ timeout: 30_000 });
     await page.locator('.privacy-accept').first().click();

@@ -1,37 +1,22 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
-import { startServer, type RunningServer } from '../support/server';
+import { useH5App } from '../support/e2e';
 
 jest.setTimeout(120_000);
 
 describe('points history page in a real browser', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (!fs.existsSync(path.resolve(__dirname, '../../dist/h5/index.html'))) throw new Error('dist/h5 missing: run `npm run build` first (npm test does)');
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const app = useH5App();
 
   it('shows the demo consumer her points by month, with reasons, and what expires soon', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await app.browser().newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    const login = await page.request.post(server.url + '/api/login', { data: { role: 'consumer' } });
+    const login = await page.request.post(app.server().url + '/api/login', { data: { role: 'consumer' } });
     expect(login.ok()).toBe(true);
-    const api = (await (await page.request.post(server.url + '/api/fn/points', { data: { action: 'history' } })).json()) as {
+    const api = (await (await page.request.post(app.server().url + '/api/fn/points', { data: { action: 'history' } })).json()) as {
       ok: true;
       data: { summary: { available: number; pending: number; expiringSoon: number }; entries: { reason: string }[] };
     };
     expect(api.ok).toBe(true);
 
-    await page.goto(server.url + '/pages/points/index');
+    await page.goto(app.server().url + '/pages/points/index');
     await page.locator('.points-history').first().waitFor({ timeout: 30_000 });
     await expect(page.locator('.points-available').first().textContent()).resolves.toBe(String(api.data.summary.available));
     expect(await page.locator('.points-month').count()).toBeGreaterThan(1);

@@ -3,23 +3,27 @@ import { addBusinessDays } from '../../shared/calendar';
 import { computeEarning, isMemberDay, refundShare, weightedAmountFen } from '../../shared/rules/earning';
 import { fraudFlags } from '../../shared/rules/fraud';
 import { checkPoints, clawback, earn, expire, expiryDate, forfeitAll, mature, pointsSummary, PointsRuleError, spend, type Movement } from '../../shared/rules/lots';
-import { DEFAULT_EARNING_RULES as R, EMPTY_POINTS, earningRulesSchema, type MemberPoints } from '../../shared/schemas/points';
+import { DEFAULT_TIER_CONFIG, DEFAULT_TIERS, earningTierOf } from '../../shared/rules/tiers';
+import { DEFAULT_EARNING_RULES as R, EMPTY_POINTS, earningRulesSchema, withoutLegacyEarningKeys, type MemberPoints } from '../../shared/schemas/points';
+import { tierBenefitsSchema } from '../../shared/schemas/tiers';
 
 const item = (sku: string, category: string, priceFen: number, quantity = 1) => ({ sku, category, priceFen, quantity });
+/** The tier side of earning, from the default tier configuration (its single source). */
+const tier = (tierId: string) => earningTierOf(DEFAULT_TIER_CONFIG, tierId);
 
 describe('earning rules', () => {
   const monday = new Date('2026-03-02T04:00:00Z'); // 12:00 in Shanghai, a Monday
   const wednesday = new Date('2026-03-04T04:00:00Z');
 
   it('gives 10 points per full ¥100, growth per ¥1, T+1 maturity and a 12-month expiry', () => {
-    const e = computeEarning({ items: [item('A', 'coffee', 25999)], amountFen: 25999, paidAt: monday, tierId: 'normal', earnedThatDay: 0 }, R);
+    const e = computeEarning({ items: [item('A', 'coffee', 25999)], amountFen: 25999, paidAt: monday, earnedThatDay: 0 }, R, tier('normal'));
     expect(e).toMatchObject({ points: 20, growth: 259, earnedOn: '2026-03-02', maturesOn: '2026-03-03', expiresOn: '2027-03-02', memberDay: false });
   });
   it('multiplies by tier and member day (Wednesday ×2 by default), rounding once at the end', () => {
     const base = { items: [item('A', 'coffee', 10000)], amountFen: 10000, earnedThatDay: 0 };
-    expect(computeEarning({ ...base, paidAt: monday, tierId: 'silver' }, R).points).toBe(12);
-    expect(computeEarning({ ...base, paidAt: monday, tierId: 'gold' }, R).points).toBe(15);
-    expect(computeEarning({ ...base, paidAt: wednesday, tierId: 'diamond' }, R).points).toBe(40);
+    expect(computeEarning({ ...base, paidAt: monday }, R, tier('silver')).points).toBe(12);
+    expect(computeEarning({ ...base, paidAt: monday }, R, tier('gold')).points).toBe(15);
+    expect(computeEarning({ ...base, paidAt: wednesday }, R, tier('diamond')).points).toBe(40);
     expect(isMemberDay('2026-03-04', R)).toBe(true);
     expect(isMemberDay('2026-03-04', { ...R, memberDay: { kind: 'monthly', day: 4, multiplier: 3 } })).toBe(true);
     expect(isMemberDay('2026-03-05', { ...R, memberDay: { kind: 'monthly', day: 4, multiplier: 3 } })).toBe(false);
@@ -28,20 +32,53 @@ describe('earning rules', () => {
     const rules = { ...R, categoryMultipliers: { beans: 2 }, skuMultipliers: { 'BEAN-X': 3 } };
     // paid 200 of a 400 list: each item's share is half its list price
     expect(weightedAmountFen([item('BEAN-X', 'beans', 20000), item('BEAN-Y', 'beans', 20000)], 20000, rules)).toBe(10000 * 3 + 10000 * 2);
-    expect(computeEarning({ items: [item('BEAN-Y', 'beans', 10000)], amountFen: 10000, paidAt: monday, tierId: 'normal', earnedThatDay: 0 }, rules).points).toBe(20);
+    expect(computeEarning({ items: [item('BEAN-Y', 'beans', 10000)], amountFen: 10000, paidAt: monday, earnedThatDay: 0 }, rules, tier('normal')).points).toBe(20);
   });
   it('caps the points earned per member per day', () => {
-    const e = computeEarning({ items: [item('A', 'x', 1_000_000)], amountFen: 1_000_000, paidAt: monday, tierId: 'normal', earnedThatDay: 4950 }, R);
+    const e = computeEarning({ items: [item('A', 'x', 1_000_000)], amountFen: 1_000_000, paidAt: monday, earnedThatDay: 4950 }, R, tier('normal'));
     expect(e).toMatchObject({ uncapped: 1000, points: 50 });
-    expect(computeEarning({ items: [item('A', 'x', 10000)], amountFen: 10000, paidAt: monday, tierId: 'normal', earnedThatDay: 6000 }, R).points).toBe(0);
+    expect(computeEarning({ items: [item('A', 'x', 10000)], amountFen: 10000, paidAt: monday, earnedThatDay: 6000 }, R, tier('normal')).points).toBe(0);
   });
   it('supports end-of-following-year expiry and validates merchant rules', () => {
     expect(expiryDate('2026-03-02', { kind: 'endOfFollowingYear' })).toBe('2028-01-01');
     expect(expiryDate('2026-01-31', { kind: 'rolling', months: 1 })).toBe('2026-02-28');
     expect(earningRulesSchema.safeParse(R).success).toBe(true);
     expect(earningRulesSchema.safeParse({ ...R, stepFen: 0 }).success).toBe(false);
+    // tier multipliers are no longer earning rules (strict schema: unknown key); the tier benefits validate them
     expect(earningRulesSchema.safeParse({ ...R, tierMultipliers: { gold: -1 } }).success).toBe(false);
+    expect(tierBenefitsSchema.safeParse({ ...DEFAULT_TIERS[2].benefits, pointsMultiplier: -1 }).success).toBe(false);
     expect(earningRulesSchema.safeParse({ ...R, memberDay: { kind: 'weekly', weekday: 7, multiplier: 2 } }).success).toBe(false);
+  });
+  it('takes the tier multiplier and growth per yuan from the tier configuration, with the old defaults', () => {
+    // the defaults the earning rules used to carry: tierMultipliers { normal: 1, silver: 1.2, gold: 1.5, diamond: 2 }, growthPerYuan 1
+    expect(Object.fromEntries(DEFAULT_TIERS.map((t) => [t.id, t.benefits.pointsMultiplier]))).toEqual({ normal: 1, silver: 1.2, gold: 1.5, diamond: 2 });
+    expect(DEFAULT_TIER_CONFIG.growthPerYuan).toBe(1);
+    expect(R).not.toHaveProperty('tierMultipliers');
+    expect(R).not.toHaveProperty('growthPerYuan');
+    // a merchant's change to the tier configuration is what earning uses
+    const config = { ...DEFAULT_TIER_CONFIG, growthPerYuan: 2, tiers: DEFAULT_TIER_CONFIG.tiers.map((t) => (t.id === 'gold' ? { ...t, benefits: { ...t.benefits, pointsMultiplier: 3 } } : t)) };
+    const order = { items: [item('A', 'coffee', 10050)], amountFen: 10050, paidAt: monday, earnedThatDay: 0 };
+    expect(earningTierOf(config, 'gold')).toEqual({ pointsMultiplier: 3, growthPerYuan: 2 });
+    expect(computeEarning(order, R, earningTierOf(config, 'gold'))).toMatchObject({ points: 30, growth: 200, multiplier: 3 });
+    // a tier the merchant removed counts as the base tier, as in the tier engine
+    expect(earningTierOf(config, 'platinum').pointsMultiplier).toBe(config.tiers[0].benefits.pointsMultiplier);
+    // a fractional growth per yuan still yields whole growth
+    expect(computeEarning(order, R, { pointsMultiplier: 1, growthPerYuan: 1.5 }).growth).toBe(150);
+    expect(computeEarning({ ...order, amountFen: 10150 }, R, { pointsMultiplier: 1, growthPerYuan: 1.5 }).growth).toBe(151);
+  });
+  it('still loads rules stored before tierMultipliers and growthPerYuan moved to the tier configuration', () => {
+    const stored = { ...R, registrationBonus: 250, pendingDays: 3, tierMultipliers: { normal: 1, silver: 1.3 }, growthPerYuan: 2 };
+    // the strict schema refuses the legacy keys as such…
+    expect(earningRulesSchema.safeParse(stored).success).toBe(false);
+    // …so reading strips them and keeps the merchant's other settings
+    const parsed = earningRulesSchema.safeParse(withoutLegacyEarningKeys(stored));
+    expect(parsed.success).toBe(true);
+    expect(parsed.success && parsed.data).toEqual({ ...R, registrationBonus: 250, pendingDays: 3 });
+    expect(stored).toHaveProperty('tierMultipliers'); // the stored document itself is not modified
+    // anything else that is wrong is still refused
+    expect(earningRulesSchema.safeParse(withoutLegacyEarningKeys({ ...stored, bogus: 1 })).success).toBe(false);
+    expect(earningRulesSchema.safeParse(withoutLegacyEarningKeys({ ...stored, stepFen: 0 })).success).toBe(false);
+    expect(withoutLegacyEarningKeys(null)).toBeNull();
   });
   it('splits refunds so that partial refunds add up to the whole', () => {
     const random = seededRandom(5);

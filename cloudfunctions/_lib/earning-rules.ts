@@ -1,14 +1,20 @@
 import { AppError } from '../../shared/errors';
-import { DEFAULT_EARNING_RULES, earningRulesSchema, type EarningRules, type RulesDoc } from '../../shared/schemas/points';
-import { getById, inTransaction, txGet, withRetry } from '../_lib/db';
+import { DEFAULT_EARNING_RULES, earningRulesSchema, withoutLegacyEarningKeys, type EarningRules, type RulesDoc } from '../../shared/schemas/points';
+import { getById, inTransaction, txGet, withRetry } from './db';
 
-/** `settings/points-rules` holds the current rules and their version; each version is also kept as `points-rules@<v>`. */
+/**
+ * The merchant's earning rules, shared by the points function (orders, adjustments, getRules /
+ * updateRules) and the member function (registration bonus).
+ * `settings/points-rules` holds the current rules and their version; each version is also kept as `points-rules@<v>`.
+ */
 export const RULES_ID = 'points-rules';
 
 export async function loadRules(): Promise<{ version: number; rules: EarningRules }> {
   const doc = await withRetry(() => getById<RulesDoc>('settings', RULES_ID));
   if (!doc) return { version: 0, rules: DEFAULT_EARNING_RULES };
-  const parsed = earningRulesSchema.safeParse(doc.rules);
+  // Rules saved before the tier multipliers and growth per yuan moved to the tier configuration still
+  // carry those keys; the strict schema would refuse them and silently fall back to the defaults.
+  const parsed = earningRulesSchema.safeParse(withoutLegacyEarningKeys(doc.rules));
   if (!parsed.success) {
     console.error('[points] stored rules do not validate; using defaults', parsed.error.issues);
     return { version: doc.version, rules: DEFAULT_EARNING_RULES };
