@@ -1,4 +1,4 @@
-import { decode } from '../../local-cloud/ejson';
+import { decode, fromStorage, toStorage } from '../../local-cloud/ejson';
 import { parseFaults, seededRandom } from '../../local-cloud/faults';
 import { SessionSigner, parseCookies } from '../../local-cloud/session';
 import { parseWeChatCron } from '../../local-cloud/timers';
@@ -12,6 +12,26 @@ describe('EJSON decoding of SDK requests', () => {
     expect(v.d).toEqual(new Date(0));
     expect(v.s).toEqual(new Date('2026-11-23T00:00:01Z'));
     expect(v.r).toEqual(/^a/i);
+  });
+});
+
+describe('storage form of documents', () => {
+  it('round-trips dates anywhere, big integers and look-alike strings', () => {
+    const doc = {
+      _id: 'a',
+      at: new Date('2026-11-23T01:02:03.004Z'),
+      lots: [{ expiresAt: new Date(0), n: 3 }],
+      nested: { deep: [[new Date(86400000)]] },
+      text: 'contains "$date" as text',
+      big: 2 ** 53 + 2,
+    };
+    const back = fromStorage(toStorage(doc));
+    expect(back).toEqual(doc);
+    expect(back.at).toBeInstanceOf(Date);
+    expect((back.lots as { expiresAt: Date }[])[0].expiresAt).toBeInstanceOf(Date);
+    // A date before 1970 is stored as {$date:{$numberLong}}: the full EJSON decoder takes it.
+    const ancient = { _id: 'b', at: new Date(Date.UTC(1900, 0, 1)), lots: [{ at: new Date(5) }] };
+    expect(fromStorage(toStorage(ancient))).toEqual(ancient);
   });
 });
 
