@@ -16,6 +16,7 @@ export const ERROR_MESSAGES = {
   INSUFFICIENT_POINTS: '可用积分不足',
   ORDER_NOT_FOUND: '订单不存在',
   REFUND_EXCEEDS_ORDER: '退款金额超过订单实付金额',
+  ORDER_TOO_OLD: '订单支付时间过早，已超出补录期限',
   RULES_VERSION_CONFLICT: '积分规则已被他人修改，请刷新后重试',
   POS_MALFORMED: 'POS 请求格式不正确',
   POS_UNKNOWN_STORE: 'POS 门店不存在',

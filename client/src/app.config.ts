@@ -1,5 +1,5 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/points/index', 'pages/profile/index'],
+  pages: ['pages/index/index', 'pages/points/index', 'pages/profile/index', 'pages/staff/index', 'pages/merchant/index'],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

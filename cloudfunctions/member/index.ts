@@ -1,10 +1,11 @@
 import { AppError } from '../../shared/errors';
-import { memberRequests, type MemberDoc } from '../../shared/schemas/member';
+import { memberRequests, type MemberDoc, type MyRole } from '../../shared/schemas/member';
 import { tierRequests } from '../../shared/schemas/tiers';
 import { tierById } from '../../shared/rules/tiers';
 import { action, createMain, requireOpenid, type ActionContext } from '../_lib/router';
-import { requireRole } from '../_lib/auth';
-import { findOne, getById } from '../_lib/db';
+import { requireRole, type RoleDoc } from '../_lib/auth';
+import { database } from '../_lib/cloud';
+import { findOne, getById, queryDocs } from '../_lib/db';
 import { checkMemberCode, issueMemberCode, MEMBER_CODE_PERIOD_MS } from '../_lib/member-code';
 import { loadTierConfig } from '../_lib/tiers';
 import { findOrRegisterMember } from './register';
@@ -23,6 +24,20 @@ export const main = createMain(
       const { member, isNew } = await findOrRegisterMember(requireOpenid(ctx), ctx.now);
       const [config, changes] = await Promise.all([loadTierConfig(), recentTierChanges(member._id)]);
       return toCard(member, isNew, config, changes);
+    }),
+
+    /** Staff or merchant (from `roles`), else `role: null`. Never registers the caller as a member. */
+    myRole: action(memberRequests.myRole, async (_input, ctx): Promise<MyRole> => {
+      const doc = await getById<RoleDoc>('roles', requireOpenid(ctx));
+      if (!doc || (doc.role !== 'staff' && doc.role !== 'merchant')) return { role: null };
+      const where = doc.role === 'staff' ? { _id: doc.storeId ?? '' } : doc.merchantId ? { merchantId: doc.merchantId } : {};
+      const stores = await queryDocs<{ _id: string; name?: string }>(database().collection('stores').where(where).limit(100));
+      return {
+        role: doc.role,
+        name: doc.name,
+        ...(doc.storeId ? { storeId: doc.storeId } : {}),
+        stores: stores.map((s) => ({ id: s._id, name: s.name ?? s._id })),
+      };
     }),
 
     // ---- profile and privacy (the member's own data)

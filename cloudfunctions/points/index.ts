@@ -16,6 +16,9 @@ import { memberByOpenid, resolveMember } from './members';
 import { creditOrder, refundOrder, type Actor, type OrderDoc } from './orders';
 import { loadRules, saveRules } from '../_lib/earning-rules';
 import { nightly, reconcilePage } from './nightly';
+import { FRAUD_REASONS, type FraudKind } from '../../shared/rules/fraud';
+
+const FRAUD_KINDS = Object.keys(FRAUD_REASONS) as FraudKind[];
 
 const actorOf = (role: RoleDoc): Actor => ({ openid: role.openid, role: role.role, name: role.name });
 
@@ -110,6 +113,8 @@ export const main = createMain(
           (p) => (input.delta > 0 ? earn(p, { id, amount: input.delta, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, rules.expiry), today }) : rule(() => spend(p, -input.delta))),
           ctx.now,
         );
+        // A request id names one adjustment: reused for another member or amount it is refused, not silently answered.
+        if (!applied && (entry.memberId !== input.memberId || entry.delta + entry.pendingDelta !== input.delta)) throw new AppError('VALIDATION_FAILED', 'requestId 已用于另一笔调整');
         return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: !applied };
       });
     }),
@@ -136,7 +141,11 @@ export const main = createMain(
       return queryDocs(database().collection('fraud_flags').where({ status: input.status }).orderBy('createdAt', 'desc').limit(input.limit));
     }),
 
-    /** release: the held points mature as usual; confirm: the held points are forfeited. */
+    /**
+     * release: the held points mature as usual, once no other open flag of the same order holds them;
+     * confirm: what is left of the order's points (pending or already available) is forfeited with a
+     * ledger entry, and the order's other open flags are closed with it.
+     */
     reviewFraudFlag: action(pointsRequests.reviewFraudFlag, async (input, ctx) => {
       const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
       return inTransaction(async (tx) => {
@@ -145,15 +154,35 @@ export const main = createMain(
         if (flag.status !== 'open') return { flagId: input.flagId, status: flag.status, changed: false };
         const status = input.decision === 'release' ? 'released' : 'confirmed';
         await tx.collection('fraud_flags').doc(input.flagId).update({ data: { status, reviewedBy: role.openid, reviewedAt: ctx.now, note: input.note } });
+        // The order's other flags (ids are `fraud:<orderId>:<kind>`): the same points are at stake.
+        const siblings: string[] = [];
+        for (const kind of FRAUD_KINDS) {
+          const id = `fraud:${flag.orderId}:${kind}`;
+          if (id === input.flagId) continue;
+          const other = await txGet<{ status: string }>(tx, 'fraud_flags', id);
+          if (other?.status === 'open') siblings.push(id);
+        }
         const member = await txMember(tx, flag.memberId);
         const p = memberPoints(member);
         const lot = p.pendingLots.find((l) => l.id === flag.lotId);
-        if (lot && input.decision === 'release' && lot.held) {
-          await tx.collection('members').doc(member._id).update({ data: { points: database().command.set({ ...release(p, lot.id), seq: p.seq + 1, reconcileDue: true }), updatedAt: ctx.now } });
-        } else if (lot && input.decision === 'confirm') {
-          await applyEntry(tx, member, { id: `forfeit:${lot.id}`, kind: 'forfeit', reason: `风险订单积分作废：${input.note || '商家确认'}`, ref: { type: 'order', id: flag.orderId }, actor: actorOf(role) }, (q) => clawback(q, lot.id, lot.amount, 'forfeit'), ctx.now);
+        if (input.decision === 'release') {
+          if (lot?.held && siblings.length === 0) {
+            await tx.collection('members').doc(member._id).update({ data: { points: database().command.set({ ...release(p, lot.id), seq: p.seq + 1, reconcileDue: true }), updatedAt: ctx.now } });
+          }
+          return { flagId: input.flagId, status, changed: true, stillHeldBy: lot?.held ? siblings : [] };
         }
-        return { flagId: input.flagId, status, changed: true };
+        for (const id of siblings) await tx.collection('fraud_flags').doc(id).update({ data: { status: 'confirmed', reviewedBy: role.openid, reviewedAt: ctx.now, note: `随 ${input.flagId} 确认` } });
+        const left = (lot?.amount ?? 0) + p.lots.filter((l) => l.id === flag.lotId).reduce((s, l) => s + l.remaining, 0);
+        let forfeited = 0;
+        if (left > 0) {
+          const { applied } = await applyEntry(tx, member, { id: `forfeit:${flag.lotId}`, kind: 'forfeit', reason: `风险订单积分作废：${input.note || '商家确认'}`, ref: { type: 'order', id: flag.orderId }, actor: actorOf(role) }, (q) => clawback(q, flag.lotId, left, 'forfeit'), ctx.now);
+          if (applied) {
+            forfeited = left;
+            const order = await txGet<OrderDoc>(tx, 'orders', flag.orderId);
+            if (order) await tx.collection('orders').doc(flag.orderId).update({ data: { pointsForfeited: (order.pointsForfeited ?? 0) + left } });
+          }
+        }
+        return { flagId: input.flagId, status, changed: true, forfeited, closed: siblings };
       });
     }),
 
@@ -166,6 +195,8 @@ export const main = createMain(
     nightly: action(pointsRequests.nightly, async (input, ctx) => {
       if (ctx.wx.SOURCE !== 'wx_trigger' && ctx.openid) await withRetry(() => requireRole(ctx.openid, ['merchant']));
       else if (ctx.wx.SOURCE !== 'wx_trigger' && !ctx.openid) throw new AppError('UNAUTHENTICATED');
+      // A day ahead of ours would mature pending points early and expire lots before their date: refused.
+      if (input.today && input.today > businessDate(ctx.now)) throw new AppError('VALIDATION_FAILED', '不能为未来的日期运行积分结算');
       return nightly(input.today ?? businessDate(ctx.now), ctx.now);
     }),
   },

@@ -13,21 +13,30 @@
  * recorded in `points_drift`, never fixed.
  */
 import type { MemberDoc } from '../../shared/schemas/member';
-import { checkPoints, expire, mature } from '../../shared/rules/lots';
+import { checkPoints, expire, mature, normalise } from '../../shared/rules/lots';
 import { database } from '../_lib/cloud';
 import { getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
 import { commitPoints, memberPoints, txMember, type EntryDraft } from '../_lib/ledger';
 
-const CHUNK = 50;
+const DEFAULT_CHUNK = 50;
 
-/** Matures and expires what is due on `today` for one member; answers the counts. */
-export async function settleMember(memberId: string, today: string, now: Date): Promise<{ matured: number; expired: number }> {
+/**
+ * Matures and expires what is due on `today` for one member; answers the counts. A member found by a
+ * stale `nextEventOn` with nothing due gets the index corrected (`reindexed`), so the job does not
+ * find it again and again.
+ */
+export async function settleMember(memberId: string, today: string, now: Date): Promise<{ matured: number; expired: number; reindexed?: boolean }> {
   return inTransaction(async (tx) => {
     const member = await txMember(tx, memberId);
     const start = memberPoints(member);
     const m = mature(start, today);
     const x = expire(m.points, today);
-    if (m.matured.length === 0 && x.expired.length === 0) return { matured: 0, expired: 0 };
+    if (m.matured.length === 0 && x.expired.length === 0) {
+      const nextEventOn = normalise(start).nextEventOn;
+      if (nextEventOn === start.nextEventOn) return { matured: 0, expired: 0 };
+      await tx.collection('members').doc(memberId).update({ data: { 'points.nextEventOn': nextEventOn } });
+      return { matured: 0, expired: 0, reindexed: true };
+    }
     const drafts: EntryDraft[] = [
       ...m.matured.map(({ lot, movement }) => ({ id: `mature:${lot.id}`, kind: 'mature' as const, movement, reason: '积分生效', ref: { type: 'lot', id: lot.id } })),
       ...x.expired.map(({ lot, movement }) => ({ id: `expire:${lot.id}`, kind: 'expire' as const, movement, reason: `积分过期（${lot.earnedOn} 获得）`, ref: { type: 'lot', id: lot.id } })),
@@ -102,36 +111,62 @@ export interface NightlyReport {
   drifts: Drift[];
   chunks: number;
   purgedNonces: number;
+  /** members whose settlement failed (left for the next run), with the reason */
+  failures?: { memberId: string; error: string }[];
 }
 
-export async function nightly(today: string, now: Date, budgetMs = 50_000): Promise<NightlyReport> {
-  const started = Date.now();
+export interface NightlyOptions {
+  /** stop starting new chunks after this long (the function's timeout is 60 s); the next trigger continues */
+  budgetMs?: number;
+  /** members per chunk (each chunk is checkpointed in job_runs) */
+  chunkSize?: number;
+  /** milliseconds, for the budget (tests give a stepping clock) */
+  clock?: () => number;
+}
+
+export async function nightly(today: string, now: Date, options: NightlyOptions = {}): Promise<NightlyReport> {
+  const { budgetMs = 50_000, chunkSize: CHUNK = DEFAULT_CHUNK, clock = Date.now } = options;
+  const started = clock();
   const runId = `points-nightly:${today.replace(/-/g, '')}`;
-  const prior = await getById<NightlyReport>('job_runs', runId);
-  if (prior?.status === 'done') return { ...prior, runId };
+  const stored = await getById<NightlyReport & { _id?: string; job?: string; updatedAt?: Date }>('job_runs', runId);
+  // The checkpoint's own fields (_id, job, updatedAt) are not part of the report: `set` refuses an _id.
+  const prior: NightlyReport | null = stored ? (({ _id: _i, job: _j, updatedAt: _u, ...rest }) => ({ ...rest, runId }))(stored) : null;
+  if (prior?.status === 'done') return prior;
   const report: NightlyReport = prior
     ? { ...prior, runId, drifts: prior.drifts ?? [] }
     : { runId, day: today, status: 'running', settled: 0, matured: 0, expired: 0, reconciled: 0, drifts: [], chunks: 0, purgedNonces: 0 };
   const db = database();
   const _ = db.command;
   const save = () => withRetry(() => db.collection('job_runs').doc(runId).set({ data: { job: 'points-nightly', ...stripId(report), updatedAt: new Date() } }) as Promise<unknown>);
-  const within = () => Date.now() - started < budgetMs;
+  const within = () => clock() - started < budgetMs;
 
   // 1. maturity and expiry, for members with something due (index points.nextEventOn)
+  const failed = new Set<string>();
   while (within()) {
-    const due = await withRetry(() => queryDocs<MemberDoc>(db.collection('members').where({ 'points.nextEventOn': _.lte(today) }).field({ _id: true }).limit(CHUNK)));
+    // Members that failed this run are skipped (not retried in a loop); the next run tries them again.
+    const where = failed.size ? { 'points.nextEventOn': _.lte(today), _id: _.nin([...failed]) } : { 'points.nextEventOn': _.lte(today) };
+    const due = await withRetry(() => queryDocs<MemberDoc>(db.collection('members').where(where).field({ _id: true }).limit(CHUNK)));
     if (due.length === 0) break;
     let progressed = 0;
     for (const m of due) {
-      const r = await settleMember(m._id, today, now);
+      let r: Awaited<ReturnType<typeof settleMember>>;
+      try {
+        r = await settleMember(m._id, today, now);
+      } catch (e) {
+        // One member's failure (e.g. a ledger that disagrees with its lots) must not stop everyone else's maturity.
+        console.error('[points-nightly] settling failed', m._id, e);
+        failed.add(m._id);
+        report.failures = [...(report.failures ?? []).filter((f) => f.memberId !== m._id), { memberId: m._id, error: String((e as Error)?.message ?? e).slice(0, 200) }];
+        continue;
+      }
       report.settled += 1;
       report.matured += r.matured;
       report.expired += r.expired;
-      if (r.matured + r.expired > 0) progressed += 1;
+      if (r.matured + r.expired > 0 || r.reindexed) progressed += 1;
     }
     report.chunks += 1;
     await save();
-    if (progressed === 0) break; // nothing moved: do not spin on a member we cannot settle
+    if (progressed === 0 && due.every((m) => !failed.has(m._id))) break; // nothing moved: do not spin on a member we cannot settle
   }
   // 2. reconciliation of the members whose points changed (index points.reconcileDue)
   const visited = new Set<string>();

@@ -7,8 +7,8 @@
 import { AppError } from '../../shared/errors';
 import type { MemberDoc } from '../../shared/schemas/member';
 import type { EarningRules, LedgerEntry, OrderInput } from '../../shared/schemas/points';
-import { businessDate, startOfBusinessDate } from '../../shared/calendar';
-import { computeEarning, refundShare, yuan } from '../../shared/rules/earning';
+import { addBusinessDays, businessDate, startOfBusinessDate } from '../../shared/calendar';
+import { computeEarning, earnedDaysOf, earnedOnDay, earnWindowStart, EARN_WINDOW_DAYS, recordEarnedDay, refundShare, yuan } from '../../shared/rules/earning';
 import { earningTierOf } from '../../shared/rules/tiers';
 import { clawback, earn } from '../../shared/rules/lots';
 import { fraudFlags, FRAUD_REASONS, isJustUnder, type FraudKind } from '../../shared/rules/fraud';
@@ -42,8 +42,13 @@ export interface OrderDoc {
   refundedFen: number;
   pointsClawed: number;
   growthClawed: number;
+  /** points forfeited when the merchant confirmed a fraud flag: a later refund does not take them again */
+  pointsForfeited?: number;
   createdAt: Date;
 }
+
+/** How far ahead of our clock a receipt's paidAt may be (POS and phone clocks drift). */
+export const PAID_AT_SKEW_MS = 10 * 60_000;
 
 export const orderIdFor = (storeId: string, receiptNo: string) => `pos:${storeId}:${receiptNo}`;
 
@@ -81,13 +86,15 @@ const count = (q: Parameters<typeof countOnce>[0]) => withRetry(() => countOnce(
 async function fraudCounts(member: MemberDoc, input: OrderInput, staffOpenid: string | null, rules: EarningRules, now: Date) {
   const _ = database().command;
   const orders = () => database().collection('orders');
-  const dayStart = startOfBusinessDate(businessDate(new Date(input.paidAt)));
-  const memberOrdersToday = 1 + (await count(orders().where({ memberId: member._id, paidAt: _.gte(dayStart) })));
-  const staffSameMemberToday = staffOpenid ? 1 + (await count(orders().where({ memberId: member._id, staffOpenid, paidAt: _.gte(dayStart) }))) : 0;
+  // The order's business day, bounded on both sides: a late upload for an earlier day counts that day's orders only.
+  const day = businessDate(new Date(input.paidAt));
+  const onDay = () => _.gte(startOfBusinessDate(day)).and(_.lt(startOfBusinessDate(addBusinessDays(day, 1))));
+  const memberOrdersToday = 1 + (await count(orders().where({ memberId: member._id, paidAt: onDay() })));
+  const staffSameMemberToday = staffOpenid ? 1 + (await count(orders().where({ memberId: member._id, staffOpenid, paidAt: onDay() }))) : 0;
   const storeOrdersLastHour = 1 + (await count(orders().where({ storeId: input.storeId, createdAt: _.gte(new Date(now.getTime() - 3600_000)) })));
   const t = rules.fraud.splitThresholdFen;
   const lo = Math.ceil((t * rules.fraud.splitBandPercent) / 100);
-  const justUnderToday = isJustUnder(input.amountFen, rules) ? 1 + (await count(orders().where({ memberId: member._id, paidAt: _.gte(dayStart), amountFen: _.gte(lo).and(_.lt(t)) }))) : 0;
+  const justUnderToday = isJustUnder(input.amountFen, rules) ? 1 + (await count(orders().where({ memberId: member._id, paidAt: onDay(), amountFen: _.gte(lo).and(_.lt(t)) }))) : 0;
   return fraudFlags({ memberOrdersToday, staffSameMemberToday, storeOrdersLastHour, justUnderToday }, input.amountFen, rules);
 }
 
@@ -105,6 +112,14 @@ export async function creditOrder(
   const { version, rules } = await loadRules();
   const staffOpenid = options.channel === 'staff' && options.actor ? options.actor.openid : null;
   const known = await withRetry(() => getById<OrderDoc>('orders', orderId));
+  if (!known) {
+    // A receipt from the future (beyond clock skew) is malformed; one older than the window cannot be
+    // held to its day's cap (the per-day earnings are kept for the window only) and is refused.
+    // A replay of a recorded receipt skips this and answers `duplicate` as always.
+    const paidAtMs = new Date(input.paidAt).getTime();
+    if (paidAtMs > now.getTime() + PAID_AT_SKEW_MS) throw new AppError('VALIDATION_FAILED', '支付时间晚于当前时间');
+    if (businessDate(paidAtMs) < earnWindowStart(businessDate(now))) throw new AppError('ORDER_TOO_OLD', undefined, { windowDays: EARN_WINDOW_DAYS });
+  }
   const flags = known ? [] : await fraudCounts(member, input, staffOpenid, rules, now);
   const held = flags.length > 0 && rules.fraud.holdFlagged;
   const paidAt = new Date(input.paidAt);
@@ -120,13 +135,15 @@ export async function creditOrder(
     const current = await txMember(tx, member._id);
     const p = memberPoints(current);
     const earnedOn = businessDate(paidAt);
-    const earnedThatDay = p.earnedDay && p.earnedDay.on === earnedOn ? p.earnedDay.amount : 0;
+    const days = earnedDaysOf(p);
+    const earnedThatDay = earnedOnDay(days, earnedOn);
     // The tier configuration is the one source of the member's points multiplier and growth per yuan.
     const tierConfig = await loadTierConfig(tx);
     const e = computeEarning({ items: input.items, amountFen: input.amountFen, paidAt, earnedThatDay }, rules, earningTierOf(tierConfig, current.tierId));
     // Growth, and a tier upgrade if it qualifies (the tier engine's rule, recorded in the same transaction).
     const { fields: tierFields } = await applyGrowthInTx(tx, current, current.growth + e.growth, now, tierConfig);
-    const earnedDay = !p.earnedDay || earnedOn >= p.earnedDay.on ? { on: earnedOn, amount: earnedThatDay + e.points } : p.earnedDay;
+    // The cap holds per business day: the order's own day, whichever day the member earned on last.
+    const earnedDays = recordEarnedDay(days, earnedOn, e.points, businessDate(now));
     const reason = `消费 ${yuan(input.amountFen)}${options.storeName ? ` @${options.storeName}` : ''}${e.memberDay ? '（会员日）' : ''}${e.points < e.uncapped ? '（已达每日上限）' : ''}`;
     const order: OrderDoc = {
       _id: orderId,
@@ -153,7 +170,7 @@ export async function creditOrder(
       tx,
       current,
       { id: entryId, kind: 'earn', reason, ref: { type: 'order', id: orderId }, maturesOn: e.points > 0 ? e.maturesOn : undefined, actor: options.actor },
-      (pts) => earn({ ...pts, earnedDay }, { id: entryId, amount: e.points, earnedOn, maturesOn: e.maturesOn, expiresOn: e.expiresOn, held, today: businessDate(now) }),
+      (pts) => earn(withoutLegacyEarnedDay({ ...pts, earnedDays }), { id: entryId, amount: e.points, earnedOn, maturesOn: e.maturesOn, expiresOn: e.expiresOn, held, today: businessDate(now) }),
       now,
       tierFields,
     );
@@ -164,6 +181,11 @@ export async function creditOrder(
     }
     return { orderId, memberId: current._id, points: e.points, growth: e.growth, maturesOn: entry.maturesOn ?? null, held, flags, duplicate: false };
   });
+}
+
+function withoutLegacyEarnedDay<T extends { earnedDay?: unknown }>(p: T): Omit<T, 'earnedDay'> {
+  const { earnedDay: _legacy, ...rest } = p;
+  return rest;
 }
 
 export interface RefundResult {
@@ -190,7 +212,9 @@ export async function refundOrder(orderId: string, refundKey: string, amountFen:
     const order = await txGet<OrderDoc>(tx, 'orders', orderId);
     if (!order || (storeId && order.storeId !== storeId)) throw new AppError('ORDER_NOT_FOUND');
     if (order.refundedFen + amountFen > order.amountFen) throw new AppError('REFUND_EXCEEDS_ORDER', undefined, { refundable: order.amountFen - order.refundedFen });
-    const pointsBack = refundShare(order.points, order.amountFen, order.refundedFen, amountFen);
+    // Points already forfeited (a confirmed fraud flag) are not taken back a second time.
+    const outstanding = Math.max(0, order.points - order.pointsClawed - (order.pointsForfeited ?? 0));
+    const pointsBack = Math.min(outstanding, refundShare(order.points, order.amountFen, order.refundedFen, amountFen));
     const growthBack = refundShare(order.growth, order.amountFen, order.refundedFen, amountFen);
     const member = await txMember(tx, order.memberId);
     const r = clawback(memberPoints(member), order.lotId, pointsBack, rules.refundShortfall);

@@ -87,4 +87,40 @@ export function refundShare(total: number, amountFen: number, refundedFenBefore:
   return Math.floor((total * after) / amountFen) - Math.floor((total * refundedFenBefore) / amountFen);
 }
 
+/**
+ * How late an order may be recorded: its business day must be within this many days before today.
+ * The per-day earnings the daily cap needs are kept for exactly this window (`recordEarnedDay`), so
+ * the cap holds for every day an order can still be recorded for.
+ */
+export const EARN_WINDOW_DAYS = 60;
+
+export interface EarnedDay {
+  on: string;
+  amount: number;
+}
+
+/** The first business day an order may still be recorded for, on `today`. */
+export function earnWindowStart(today: string): string {
+  return addBusinessDays(today, -EARN_WINDOW_DAYS);
+}
+
+/** Per-day earnings, with the legacy single `earnedDay` folded in. */
+export function earnedDaysOf(p: { earnedDays?: readonly EarnedDay[]; earnedDay?: EarnedDay | null }): EarnedDay[] {
+  const days = [...(p.earnedDays ?? [])];
+  if (p.earnedDay && !days.some((d) => d.on === p.earnedDay!.on)) days.push({ ...p.earnedDay });
+  return days;
+}
+
+/** What the member already earned from orders on `day`. */
+export function earnedOnDay(days: readonly EarnedDay[], day: string): number {
+  return days.filter((d) => d.on === day).reduce((s, d) => s + d.amount, 0);
+}
+
+/** Adds `amount` to `day` and drops the days before the window of `today`; sorted by day. */
+export function recordEarnedDay(days: readonly EarnedDay[], day: string, amount: number, today: string): EarnedDay[] {
+  const from = earnWindowStart(today);
+  const total = earnedOnDay(days, day) + amount;
+  return [...days.filter((d) => d.on !== day), { on: day, amount: total }].filter((d) => d.on >= from).sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
+}
+
 export const yuan = (f: number) => `¥${(f / 100).toFixed(2)}`;

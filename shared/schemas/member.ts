@@ -72,7 +72,21 @@ export const memberRequests = {
   identifyByCode: z.object({ code: z.string().min(1).max(200) }).strict(),
   exportMyData: z.object({}).strict(),
   deleteAccount: z.object({ confirm: z.literal('DELETE') }).strict(),
+  /** Who the caller is to the merchant (from the `roles` collection, never from the client). */
+  myRole: z.object({}).strict(),
 } as const;
+
+/**
+ * `myRole`'s answer: `role: null` for a consumer. Staff carry their store; the merchant the stores
+ * they own (the console's POS secrets are per store).
+ */
+export const myRoleSchema = z.object({
+  role: z.enum(['staff', 'merchant']).nullable(),
+  name: z.string().optional(),
+  storeId: z.string().optional(),
+  stores: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+});
+export type MyRole = z.infer<typeof myRoleSchema>;
 
 export interface TierBenefitsView {
   id: string;

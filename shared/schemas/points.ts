@@ -40,8 +40,15 @@ export const memberPointsSchema = z.object({
   debt: points.nonnegative().default(0),
   /** earliest maturity (not held) or expiry date: the nightly job's index */
   nextEventOn: businessDate.nullable().default(null),
-  /** points earned from orders per business day, for the daily cap */
-  earnedDay: z.object({ on: businessDate, amount: points.nonnegative() }).nullable().default(null),
+  /**
+   * Points earned from orders per business day, for the daily cap: one entry per day with earnings,
+   * kept for the last `EARN_WINDOW_DAYS` days (orders paid earlier are refused), so a late upload for
+   * an earlier day is capped against that day. Inside the member document: the order's transaction
+   * protects it. See shared/rules/earning.ts `earnedOnDay` / `recordEarnedDay`.
+   */
+  earnedDays: z.array(z.object({ on: businessDate, amount: points.nonnegative() })).default([]),
+  /** @deprecated the latest earning day only (before `earnedDays`); read as one entry of `earnedDays` */
+  earnedDay: z.object({ on: businessDate, amount: points.nonnegative() }).nullable().optional(),
   /** bumped on every change; reconciliation reads it before and after summing the ledger */
   seq: z.number().int().nonnegative().default(0),
   /** set by every change, cleared by the nightly reconciliation */
@@ -49,7 +56,7 @@ export const memberPointsSchema = z.object({
 });
 export type MemberPoints = z.infer<typeof memberPointsSchema>;
 
-export const EMPTY_POINTS: MemberPoints = { available: 0, pending: 0, lots: [], pendingLots: [], debt: 0, nextEventOn: null, earnedDay: null, seq: 0, reconcileDue: false };
+export const EMPTY_POINTS: MemberPoints = { available: 0, pending: 0, lots: [], pendingLots: [], debt: 0, nextEventOn: null, earnedDays: [], seq: 0, reconcileDue: false };
 
 // ------------------------------------------------------------------ earning rules
 

@@ -1,6 +1,6 @@
 import { seededRandom } from '../../local-cloud/faults';
 import { addBusinessDays } from '../../shared/calendar';
-import { computeEarning, isMemberDay, refundShare, weightedAmountFen } from '../../shared/rules/earning';
+import { computeEarning, earnedDaysOf, earnedOnDay, earnWindowStart, EARN_WINDOW_DAYS, isMemberDay, recordEarnedDay, refundShare, weightedAmountFen } from '../../shared/rules/earning';
 import { fraudFlags } from '../../shared/rules/fraud';
 import { checkPoints, clawback, earn, expire, expiryDate, forfeitAll, mature, pointsSummary, PointsRuleError, spend, type Movement } from '../../shared/rules/lots';
 import { DEFAULT_TIER_CONFIG, DEFAULT_TIERS, earningTierOf } from '../../shared/rules/tiers';
@@ -208,5 +208,28 @@ describe('lots: property test over random sequences', () => {
     p = earn(p, { id: 'b', amount: 70, earnedOn: START, maturesOn: START, expiresOn: '2026-06-01', today: START }).points;
     expect(pointsSummary(p, new Date('2026-01-20T04:00:00Z'))).toEqual({ available: 100, pending: 0, expiringSoon: 30 });
     expect(pointsSummary({ available: 5, pending: 0 }, new Date())).toEqual({ available: 5, pending: 0, expiringSoon: 0 });
+  });
+});
+
+describe('daily cap per business day', () => {
+  it('keeps each day separately, prunes days before the window, and folds in the former single day', () => {
+    let days = recordEarnedDay([], '2026-11-23', 80, '2026-11-23');
+    days = recordEarnedDay(days, '2026-11-22', 70, '2026-11-23');
+    expect(earnedOnDay(days, '2026-11-22')).toBe(70);
+    expect(earnedOnDay(days, '2026-11-23')).toBe(80);
+    // a late order for yesterday is capped against yesterday, not against the latest day
+    const capped = { ...R, dailyCapPerMember: 100 };
+    const late = computeEarning({ items: [item('A', 'x', 70000)], amountFen: 70000, paidAt: new Date('2026-11-22T08:00:00Z'), earnedThatDay: earnedOnDay(days, '2026-11-22') }, capped, tier('normal'));
+    expect(late).toMatchObject({ uncapped: 70, points: 30, earnedOn: '2026-11-22' });
+    days = recordEarnedDay(days, '2026-11-22', late.points, '2026-11-23');
+    expect(days).toEqual([{ on: '2026-11-22', amount: 100 }, { on: '2026-11-23', amount: 80 }]);
+    // the window: days before today − EARN_WINDOW_DAYS are dropped; the window's first day is kept
+    const today = '2027-01-22';
+    const start = earnWindowStart(today);
+    expect(start).toBe(addBusinessDays(today, -EARN_WINDOW_DAYS));
+    const pruned = recordEarnedDay([{ on: addBusinessDays(start, -1), amount: 5 }, { on: start, amount: 6 }], today, 1, today);
+    expect(pruned).toEqual([{ on: start, amount: 6 }, { on: today, amount: 1 }]);
+    expect(earnedDaysOf({ earnedDays: [], earnedDay: { on: '2026-11-23', amount: 90 } })).toEqual([{ on: '2026-11-23', amount: 90 }]);
+    expect(earnedDaysOf({ earnedDays: [{ on: '2026-11-23', amount: 95 }], earnedDay: { on: '2026-11-23', amount: 90 } })).toEqual([{ on: '2026-11-23', amount: 95 }]);
   });
 });

@@ -1,5 +1,13 @@
-import type { Birthday, IdentifiedMember, MemberCard, MemberCodeView, ProfileView } from '@shared/schemas/member'
+import type { z } from 'zod'
+import type { Birthday, IdentifiedMember, MemberCard, MemberCodeView, MyRole, ProfileView } from '@shared/schemas/member'
+import type { TierConfig } from '@shared/rules/tiers'
+import type { tierRequests } from '@shared/schemas/tiers'
 import { callFunction } from './call'
+
+/** Who the caller is: staff, merchant or (`role: null`) a consumer. Asks the server, never decides locally. */
+export function myRole() {
+  return callFunction<MyRole>('member', { action: 'myRole' })
+}
 
 /** The signed-in consumer's member card (registers the member on first visit). */
 export function getCard() {
@@ -42,4 +50,21 @@ export function exportMyData() {
 
 export function deleteAccount() {
   return callFunction<{ memberId: string; couponsVoided: number; pointsForfeited: number }>('member', { action: 'deleteAccount', confirm: 'DELETE' })
+}
+
+// ---- tiers (merchant)
+
+export type UpdateTierConfigRequest = z.input<typeof tierRequests.updateTierConfig>
+export interface TierConfigWithHistory {
+  config: TierConfig
+  history: { version: number; updatedAt: string; updatedBy: string }[]
+}
+
+export function getTierConfig() {
+  return callFunction<TierConfigWithHistory>('member', { action: 'getTierConfig' })
+}
+
+/** Saves the ladder as a new version; `expectedVersion` guards against someone else's save in between. */
+export function updateTierConfig(req: UpdateTierConfigRequest) {
+  return callFunction<TierConfig>('member', { action: 'updateTierConfig', ...req })
 }

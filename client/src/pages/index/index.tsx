@@ -2,12 +2,14 @@ import { useCallback, useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import type { MemberCard } from '@shared/schemas/member'
-import { getCard } from '@/api/member'
+import { getCard, myRole } from '@/api/member'
 import { supportsLocalSignIn } from '@/api/session'
 import { Button } from '@/components/nutui'
 import { MemberCardView } from '@/components/MemberCardView'
 import { LocalSignIn } from '@/components/LocalSignIn'
 import './index.scss'
+
+const WORKBENCH = { staff: '/pages/staff/index', merchant: '/pages/merchant/index' } as const
 
 type CardState =
   | { status: 'loading' }
@@ -20,6 +22,16 @@ export default function IndexPage() {
 
   const load = useCallback(async (quiet = false) => {
     if (!quiet) setState({ status: 'loading' })
+    // Staff and the merchant work elsewhere (and must not be registered as members by getCard).
+    const who = await myRole()
+    if (who.ok && who.data.role) {
+      void Taro.redirectTo({ url: WORKBENCH[who.data.role] })
+      return
+    }
+    if (!who.ok && who.code === 'UNAUTHENTICATED' && supportsLocalSignIn) {
+      setState({ status: 'signIn' })
+      return
+    }
     const res = await getCard()
     if (res.ok) setState({ status: 'ready', card: res.data })
     else if (res.code === 'UNAUTHENTICATED' && supportsLocalSignIn) setState({ status: 'signIn' })

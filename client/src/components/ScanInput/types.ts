@@ -1,0 +1,5 @@
+export interface ScanInputProps {
+  /** a member code as read (QR token or the 26-digit numeric form, spaces removed) */
+  onCode: (code: string) => void
+  busy: boolean
+}

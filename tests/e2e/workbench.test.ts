@@ -1,0 +1,111 @@
+import type { APIRequestContext } from 'playwright-core';
+import { useH5App } from '../support/e2e';
+
+jest.setTimeout(180_000);
+
+type Envelope<T> = { ok: true; data: T } | { ok: false; code: string; message: string };
+type History = { summary: { available: number; pending: number }; entries: { id: string; kind: string; points: number; maturesOn: string | null }[] };
+
+async function call<T>(request: APIRequestContext, url: string, fn: string, data: Record<string, unknown>): Promise<T> {
+  const res = (await (await request.post(`${url}/api/fn/${fn}`, { data })).json()) as Envelope<T>;
+  if (!res.ok) throw new Error(`${fn}.${String(data.action)}: ${res.code} ${res.message}`);
+  return res.data;
+}
+
+describe('staff workbench and merchant console (H5, real local cloud)', () => {
+  const app = useH5App();
+
+  it('staff land on the workbench, identify 小林 by her member code and record an order that shows as pending in her history', async () => {
+    const url = app.server().url;
+    // The consumer, in her own browser context: her current member code and her history before.
+    const consumer = await app.browser().newContext();
+    await consumer.request.post(url + '/api/login', { data: { role: 'consumer' } });
+    const code = await call<{ code: string; numeric: string | null }>(consumer.request, url, 'member', { action: 'getMemberCode' });
+    const before = await call<History>(consumer.request, url, 'points', { action: 'history' });
+    expect(await call<{ role: string | null }>(consumer.request, url, 'member', { action: 'myRole' })).toEqual({ role: null });
+
+    const staff = await app.browser().newContext({ viewport: { width: 390, height: 844 } });
+    const page = await staff.newPage();
+    await page.request.post(url + '/api/login', { data: { role: 'staff' } });
+    await page.goto(url + '/');
+    await page.locator('.staff-workbench').first().waitFor({ timeout: 30_000 });
+    expect(page.url()).toContain('/pages/staff/index');
+    await expect(page.locator('.staff-workbench').first().textContent()).resolves.toContain('静安寺店');
+    // Signing in as staff did not make the clerk a member.
+    expect((await call<{ role: string | null }>(page.request, url, 'member', { action: 'myRole' })).role).toBe('staff');
+
+    // A wrong code: a clear message from the envelope.
+    await page.locator('.staff-code-input input').first().fill('12345');
+    await page.locator('.staff-identify').first().click();
+    await page.locator('.staff-identify-error').first().waitFor({ timeout: 10_000 });
+    await expect(page.locator('.staff-identify-error').first().textContent()).resolves.toContain('会员码');
+
+    await page.locator('.staff-code-input input').first().fill(code.numeric ?? code.code);
+    await page.locator('.staff-identify').first().click();
+    const summary = page.locator('.staff-member-summary').first();
+    await summary.waitFor({ timeout: 10_000 });
+    const summaryText = (await summary.textContent()) ?? '';
+    expect(summaryText).toContain('小林');
+    expect(summaryText).toMatch(/1\d{2}\*{4}\d{4}|8\d{11}/);
+    expect(summaryText).not.toMatch(/(?<!\d)1[3-9]\d{9}(?!\d)/); // never the full phone number
+
+    // One latte and ¥256 typed at the till: ¥288.
+    await page.locator('.staff-menu-plus--COF-LAT').first().click();
+    await page.locator('.staff-amount-input input').first().fill('256');
+    await expect(page.locator('.staff-order-total').first().textContent()).resolves.toBe('¥288.00');
+    await page.locator('.staff-record-order').first().click();
+    const result = page.locator('.staff-order-result').first();
+    await result.waitFor({ timeout: 15_000 });
+    const credited = Number(((await page.locator('.staff-order-points').first().textContent()) ?? '').replace('+', ''));
+    expect(credited).toBeGreaterThan(0);
+    await expect(result.textContent()).resolves.toMatch(/待生效|待商家审核/);
+
+    // 小林's own history now holds the pending entry.
+    const after = await call<History>(consumer.request, url, 'points', { action: 'history' });
+    expect(after.summary.pending).toBe(before.summary.pending + credited);
+    const entry = after.entries.find((e) => !before.entries.some((b) => b.id === e.id));
+    expect(entry).toMatchObject({ kind: 'earn', points: credited });
+    expect(entry?.maturesOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await staff.close();
+    await consumer.close();
+  });
+
+  it('the merchant lands on the console; reconciliation finds no drift on the seed; saving a tier threshold bumps the version', async () => {
+    const url = app.server().url;
+    const context = await app.browser().newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.request.post(url + '/api/login', { data: { role: 'merchant' } });
+    await page.goto(url + '/');
+    await page.locator('.merchant-console').first().waitFor({ timeout: 30_000 });
+    expect(page.url()).toContain('/pages/merchant/index');
+
+    await page.locator('.merchant-tab-reconcile').first().click();
+    await page.locator('.merchant-reconcile').first().click();
+    await page.locator('.merchant-reconcile-result').first().waitFor({ timeout: 90_000 });
+    await expect(page.locator('.merchant-reconcile-drifts').first().textContent()).resolves.toBe('0');
+    expect(Number(await page.locator('.merchant-reconcile-checked').first().textContent())).toBeGreaterThanOrEqual(301);
+
+    await page.locator('.merchant-tab-tiers').first().click();
+    const version = page.locator('.merchant-tier-version').first();
+    await version.waitFor({ timeout: 10_000 });
+    const v0 = Number(((await version.textContent()) ?? '').replace('v', ''));
+    await page.locator('.merchant-tier-threshold--silver input').first().fill('1200');
+    await page.locator('.merchant-tier-save').first().click();
+    await page.waitForFunction((v) => document.querySelector('.merchant-tier-version')?.textContent === `v${v}`, v0 + 1, { timeout: 10_000 });
+    const saved = await call<{ config: { version: number; tiers: { id: string; threshold: number }[] } }>(page.request, url, 'member', { action: 'getTierConfig' });
+    expect(saved.config.version).toBe(v0 + 1);
+    expect(saved.config.tiers.find((t) => t.id === 'silver')?.threshold).toBe(1200);
+
+    // The other sections answer too: rules, fraud list, POS secret (masked until 显示).
+    await page.locator('.merchant-tab-rules').first().click();
+    await page.locator('.merchant-rules-version').first().waitFor({ timeout: 10_000 });
+    await page.locator('.merchant-tab-fraud').first().click();
+    await page.locator('.merchant-fraud-list').first().waitFor({ timeout: 10_000 });
+    await page.locator('.merchant-tab-pos').first().click();
+    const secret = page.locator('.merchant-pos-store--store-jingan .merchant-pos-secret').first();
+    await page.waitForFunction(() => (document.querySelector('.merchant-pos-store--store-jingan .merchant-pos-secret')?.textContent ?? '').includes('•'), undefined, { timeout: 10_000 });
+    await page.locator('.merchant-pos-store--store-jingan .merchant-pos-toggle').first().click();
+    await expect(secret.textContent()).resolves.not.toContain('•');
+    await context.close();
+  });
+});
