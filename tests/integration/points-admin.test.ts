@@ -1,9 +1,7 @@
 import { DEFAULT_EARNING_RULES } from '../../shared/schemas/points';
-import { closeTestCloud, openTestCloud } from '../support/local-cloud';
+import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { realClock, setClock, shanghai } from '../support/clock';
-
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Envelope = { ok: true; data: Any } | { ok: false; code: string; message: string; details?: Any };
+import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
 
 jest.setTimeout(60_000);
 
@@ -11,14 +9,12 @@ const RULES = { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' as const } }
 
 /** Merchant and staff actions: fraud review, adjustments, rules, recording orders, the daily cap. */
 describe('points administration', () => {
-  let cloud: ReturnType<typeof openTestCloud>;
+  let cloud: TestCloud;
   beforeEach(() => {
     cloud = openTestCloud();
-    cloud.store.insert('stores', { _id: 'store-a', name: 'A店', merchantId: 'm1' });
+    seedStoreAndStaff(cloud);
     cloud.store.insert('stores', { _id: 'store-b', name: 'B店', merchantId: 'm1' });
-    cloud.store.insert('roles', { _id: 'o-clerk', openid: 'o-clerk', role: 'staff', name: '店员', storeId: 'store-a' });
     cloud.store.insert('roles', { _id: 'o-clerk-b', openid: 'o-clerk-b', role: 'staff', name: 'B店员', storeId: 'store-b' });
-    cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板', merchantId: 'm1' });
     cloud.store.insert('settings', { _id: 'points-rules', version: 1, rules: RULES, updatedAt: new Date(), updatedBy: 'o-boss' });
     setClock(shanghai('2026-11-23 12:00'));
   });
@@ -27,35 +23,7 @@ describe('points administration', () => {
     closeTestCloud(cloud);
   });
 
-  const call = async (data: Record<string, unknown>, openid: string) => (await cloud.invoke('points', data, { openid })) as Envelope;
-  const ok = async (fn: string, data: Record<string, unknown>, openid: string): Promise<Any> => {
-    const r = (await cloud.invoke(fn, data, { openid })) as Envelope;
-    if (!r.ok) throw new Error(`${fn}.${String(data.action)}: ${r.code} ${r.message}`);
-    return r.data;
-  };
-  const register = async (openid: string): Promise<string> => (await ok('member', { action: 'getCard' }, openid)).memberId;
-  const trigger = async (): Promise<Any> => {
-    const r = (await cloud.trigger('points', 'nightly')) as Envelope;
-    if (!r.ok) throw new Error(`nightly: ${r.code} ${r.message}`);
-    return r.data;
-  };
-  const order = (receiptNo: string, memberId: string, amountFen: number, paidAt = shanghai('2026-11-23 11:00'), storeId = 'store-a') => ({
-    action: 'recordOrder',
-    storeId,
-    receiptNo,
-    items: [{ sku: 'S1', category: 'coffee', priceFen: amountFen, quantity: 1 }],
-    amountFen,
-    paidAt,
-    member: { memberId },
-  });
-  const points = (memberId: string) => (cloud.store.get('members', memberId)!.doc as Any).points;
-  const ledger = (memberId?: string) => cloud.store.scan('ledger').map((s) => s.doc as Any).filter((e) => !memberId || e.memberId === memberId);
-  const expectBalanced = (memberId: string) => {
-    const p = points(memberId);
-    const mine = ledger(memberId);
-    expect(mine.reduce((s: number, e: Any) => s + e.delta, 0)).toBe(p.available);
-    expect(mine.reduce((s: number, e: Any) => s + e.pendingDelta, 0)).toBe(p.pending);
-  };
+  const { call, ok, register, trigger, order, points, ledger, expectBalanced } = pointsKit(() => cloud, { defaultPaidAt: () => shanghai('2026-11-23 11:00') });
   const snapshot = () => JSON.stringify(['members', 'ledger', 'orders', 'fraud_flags', 'settings'].map((c) => cloud.store.scan(c).map((s) => s.doc)));
 
   describe('fraud flags', () => {

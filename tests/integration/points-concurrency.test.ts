@@ -1,5 +1,6 @@
 import { seededRandom } from '../../local-cloud/faults';
-import { closeTestCloud, openTestCloud } from '../support/local-cloud';
+import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
+import { seedStoreAndStaff } from '../support/points-kit';
 
 type Env = { ok: true; data: any } | { ok: false; code: string; message: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -12,12 +13,10 @@ jest.setTimeout(60_000);
  */
 describe('points under concurrency and injected faults', () => {
   const SEED = 4242;
-  let cloud: ReturnType<typeof openTestCloud>;
+  let cloud: TestCloud;
   beforeAll(() => {
     cloud = openTestCloud({ faults: { conflict: 0.2, transient: 0.1, lostReply: 0.05, seed: SEED } });
-    cloud.store.insert('stores', { _id: 'store-a', name: 'A店', merchantId: 'm1' });
-    cloud.store.insert('roles', { _id: 'o-clerk', openid: 'o-clerk', role: 'staff', name: '店员', storeId: 'store-a' });
-    cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板', merchantId: 'm1' });
+    seedStoreAndStaff(cloud);
   });
   afterAll(() => closeTestCloud(cloud));
 

@@ -1,10 +1,8 @@
 import { DEFAULT_EARNING_RULES } from '../../shared/schemas/points';
 import { nightly } from '../../cloudfunctions/points/nightly';
-import { closeTestCloud, openTestCloud } from '../support/local-cloud';
+import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { realClock, setClock, shanghai } from '../support/clock';
-
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Envelope = { ok: true; data: Any } | { ok: false; code: string; message: string };
+import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
 
 jest.setTimeout(60_000);
 
@@ -14,12 +12,10 @@ jest.setTimeout(60_000);
  * re-runs, and checkpointed chunks that resume from `job_runs`.
  */
 describe('points nightly job', () => {
-  let cloud: ReturnType<typeof openTestCloud>;
+  let cloud: TestCloud;
   beforeEach(() => {
     cloud = openTestCloud();
-    cloud.store.insert('stores', { _id: 'store-a', name: 'A店', merchantId: 'm1' });
-    cloud.store.insert('roles', { _id: 'o-clerk', openid: 'o-clerk', role: 'staff', name: '店员', storeId: 'store-a' });
-    cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板', merchantId: 'm1' });
+    seedStoreAndStaff(cloud);
     // no member day: the figures below do not depend on the weekday
     cloud.store.insert('settings', { _id: 'points-rules', version: 1, rules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } }, updatedAt: new Date(), updatedBy: 'o-boss' });
   });
@@ -28,38 +24,11 @@ describe('points nightly job', () => {
     closeTestCloud(cloud);
   });
 
-  const call = async (data: Record<string, unknown>, openid: string) => (await cloud.invoke('points', data, { openid })) as Envelope;
-  const ok = async (fn: string, data: Record<string, unknown>, openid: string): Promise<Any> => {
-    const r = (await cloud.invoke(fn, data, { openid })) as Envelope;
-    if (!r.ok) throw new Error(`${fn}.${String(data.action)}: ${r.code} ${r.message}`);
-    return r.data;
-  };
-  const trigger = async (): Promise<Any> => {
-    const r = (await cloud.trigger('points', 'nightly')) as Envelope;
-    if (!r.ok) throw new Error(`nightly: ${r.code} ${r.message}`);
-    return r.data;
-  };
-  const order = (receiptNo: string, memberId: string, amountFen: number, paidAt: string) => ({
-    action: 'recordOrder',
-    storeId: 'store-a',
-    receiptNo,
-    items: [{ sku: 'S1', category: 'coffee', priceFen: amountFen, quantity: 1 }],
-    amountFen,
-    paidAt,
-    member: { memberId },
-  });
-  const points = (memberId: string) => (cloud.store.get('members', memberId)!.doc as Any).points;
-  const ledger = (memberId?: string) => cloud.store.scan('ledger').map((s) => s.doc as Any).filter((e) => !memberId || e.memberId === memberId);
-  const expectBalanced = (memberId: string) => {
-    const p = points(memberId);
-    const mine = ledger(memberId);
-    expect(mine.reduce((s: number, e: Any) => s + e.delta, 0)).toBe(p.available);
-    expect(mine.reduce((s: number, e: Any) => s + e.pendingDelta, 0)).toBe(p.pending);
-  };
+  const { call, ok, register, trigger, order, points, ledger, expectBalanced } = pointsKit(() => cloud);
 
   it('matures on T+1 of the Shanghai day, expires what is left after spends, and re-runs change nothing', async () => {
     setClock(shanghai('2026-11-23 20:00'));
-    const { memberId } = await ok('member', { action: 'getCard' }, 'o-ann');
+    const memberId = await register('o-ann');
     expect(points(memberId)).toMatchObject({ available: 100, pending: 0 });
 
     // paid 23:30 Shanghai on the 23rd (15:30 UTC, the same UTC day): matures on the 24th
@@ -138,7 +107,7 @@ describe('points nightly job', () => {
   it('works in checkpointed chunks and resumes from job_runs', async () => {
     setClock(shanghai('2026-11-23 12:00'));
     const members: string[] = [];
-    for (let i = 0; i < 7; i += 1) members.push((await ok('member', { action: 'getCard' }, `o-chunk-${i}`)).memberId);
+    for (let i = 0; i < 7; i += 1) members.push(await register(`o-chunk-${i}`));
     for (const [i, memberId] of members.entries()) await ok('points', order(`C${i}`, memberId, 10000 * (i + 1), shanghai('2026-11-23 11:00')), 'o-clerk');
 
     setClock(shanghai('2026-11-24 02:30'));
@@ -168,9 +137,9 @@ describe('points nightly job', () => {
 
   it('keeps going past a member it cannot settle, and reindexes a stale nextEventOn', async () => {
     setClock(shanghai('2026-11-23 12:00'));
-    const a = (await ok('member', { action: 'getCard' }, 'o-a')).memberId;
-    const b = (await ok('member', { action: 'getCard' }, 'o-b')).memberId;
-    const c = (await ok('member', { action: 'getCard' }, 'o-c')).memberId;
+    const a = await register('o-a');
+    const b = await register('o-b');
+    const c = await register('o-c');
     await ok('points', order('A1', a, 10000, shanghai('2026-11-23 11:00')), 'o-clerk');
     await ok('points', order('B1', b, 10000, shanghai('2026-11-23 11:00')), 'o-clerk');
     // a: its maturity entry already exists although the lot is still pending (state and ledger disagree)

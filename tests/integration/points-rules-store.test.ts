@@ -1,57 +1,40 @@
 import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
 import { DEFAULT_EARNING_RULES } from '../../shared/schemas/points';
-import { closeTestCloud, openTestCloud } from '../support/local-cloud';
-
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Envelope<T> = { ok: true; data: T } | { ok: false; code: string; message: string };
+import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
+import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
 
 /**
  * The earning rules and the tier configuration define nothing twice: the tier multiplier and growth
  * per yuan come from the tier configuration, and rules stored before that change still load.
  */
 describe('earning rules store and the tier configuration', () => {
-  let cloud: ReturnType<typeof openTestCloud>;
+  let cloud: TestCloud;
   beforeEach(() => {
     cloud = openTestCloud();
-    cloud.store.insert('stores', { _id: 'store-a', name: 'A店', merchantId: 'm1' });
-    cloud.store.insert('roles', { _id: 'o-clerk', openid: 'o-clerk', role: 'staff', name: '店员', storeId: 'store-a' });
-    cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板', merchantId: 'm1' });
+    seedStoreAndStaff(cloud);
   });
   afterEach(() => closeTestCloud(cloud));
 
-  const call = async <T = Any>(fn: string, data: Record<string, unknown>, openid: string) => (await cloud.invoke(fn, data, { openid })) as Envelope<T>;
-  const okData = async <T = Any>(fn: string, data: Record<string, unknown>, openid: string): Promise<T> => {
-    const r = await call<T>(fn, data, openid);
-    if (!r.ok) throw new Error(`${fn}.${String(data.action)}: ${r.code} ${r.message}`);
-    return r.data;
-  };
-  const order = (receiptNo: string, memberId: string, amountFen: number) => ({
-    action: 'recordOrder',
-    storeId: 'store-a',
-    receiptNo,
-    items: [{ sku: 'S1', category: 'coffee', priceFen: amountFen, quantity: 1 }],
-    amountFen,
-    paidAt: new Date().toISOString(),
-    member: { memberId },
-  });
+  // no clock is set here: orders are paid now
+  const { call, ok, order } = pointsKit(() => cloud);
 
   it('loads rules stored with the legacy tierMultipliers and growthPerYuan, and saves over them', async () => {
     const legacy = { ...DEFAULT_EARNING_RULES, registrationBonus: 250, memberDay: { kind: 'none' }, tierMultipliers: { normal: 5, silver: 5, gold: 5, diamond: 5 }, growthPerYuan: 7 };
     cloud.store.insert('settings', { _id: 'points-rules', version: 3, rules: legacy, updatedAt: new Date(), updatedBy: 'o-boss' });
 
-    const loaded = await okData('points', { action: 'getRules' }, 'o-boss');
+    const loaded = await ok('points', { action: 'getRules' }, 'o-boss');
     expect(loaded.version).toBe(3);
     expect(loaded.rules).toEqual({ ...DEFAULT_EARNING_RULES, registrationBonus: 250, memberDay: { kind: 'none' } });
 
     // the stored rules are in force (registration bonus 250, no member day); the legacy numbers are not
-    const card = await okData('member', { action: 'getCard' }, 'o-ann');
+    const card = await ok('member', { action: 'getCard' }, 'o-ann');
     expect(cloud.store.get('members', card.memberId)?.doc).toMatchObject({ points: { available: 250 } });
-    const credited = await okData('points', order('R1', card.memberId, 10000), 'o-clerk');
+    const credited = await ok('points', order('R1', card.memberId, 10000), 'o-clerk');
     expect(credited).toMatchObject({ points: 10, growth: 100 });
 
     // the merchant saves over the legacy document: the new one has no legacy keys
-    expect(await call('points', { action: 'updateRules', expectedVersion: 3, rules: legacy }, 'o-boss')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
-    const saved = await okData('points', { action: 'updateRules', expectedVersion: 3, rules: loaded.rules }, 'o-boss');
+    expect(await call({ action: 'updateRules', expectedVersion: 3, rules: legacy }, 'o-boss')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    const saved = await ok('points', { action: 'updateRules', expectedVersion: 3, rules: loaded.rules }, 'o-boss');
     expect(saved.version).toBe(4);
     const stored = cloud.store.get('settings', 'points-rules')?.doc as Any;
     expect(stored.rules).not.toHaveProperty('tierMultipliers');
@@ -60,12 +43,12 @@ describe('earning rules store and the tier configuration', () => {
 
   it('earns with the multiplier and growth per yuan the merchant set in the tier configuration', async () => {
     cloud.store.insert('settings', { _id: 'points-rules', version: 1, rules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } }, updatedAt: new Date(), updatedBy: 'o-boss' });
-    const card = await okData('member', { action: 'getCard' }, 'o-bea');
+    const card = await ok('member', { action: 'getCard' }, 'o-bea');
     const member = cloud.store.get('members', card.memberId)?.doc as Any;
     cloud.store.replace('members', { ...member, tierId: 'gold', growth: 6000 });
 
     // defaults: gold ×1.5, 1 growth per yuan
-    expect(await okData('points', order('R1', card.memberId, 10000), 'o-clerk')).toMatchObject({ points: 15, growth: 100 });
+    expect(await ok('points', order('R1', card.memberId, 10000), 'o-clerk')).toMatchObject({ points: 15, growth: 100 });
 
     const settings = {
       basis: DEFAULT_TIER_CONFIG.basis,
@@ -73,7 +56,7 @@ describe('earning rules store and the tier configuration', () => {
       graceDays: DEFAULT_TIER_CONFIG.graceDays,
       tiers: DEFAULT_TIER_CONFIG.tiers.map((t) => (t.id === 'gold' ? { ...t, benefits: { ...t.benefits, pointsMultiplier: 3 } } : t)),
     };
-    await okData('member', { action: 'updateTierConfig', expectedVersion: 1, settings }, 'o-boss');
-    expect(await okData('points', order('R2', card.memberId, 10000), 'o-clerk')).toMatchObject({ points: 30, growth: 200 });
+    await ok('member', { action: 'updateTierConfig', expectedVersion: 1, settings }, 'o-boss');
+    expect(await ok('points', order('R2', card.memberId, 10000), 'o-clerk')).toMatchObject({ points: 30, growth: 200 });
   });
 });
