@@ -1,4 +1,4 @@
-import { DEFAULT_TIER_CONFIG, DEFAULT_TIERS, earningTierOf, tierForGrowth } from '../shared/rules/tiers';
+import { DEFAULT_TIER_CONFIG, DEFAULT_TIERS, earningTierOf, tierForGrowth, tierReviewDueOn } from '../shared/rules/tiers';
 import { businessDate, startOfBusinessDate } from '../shared/calendar';
 import { computeEarning, yuan } from '../shared/rules/earning';
 import { earn, expire, expiryDate, mature, type Movement } from '../shared/rules/lots';
@@ -99,6 +99,8 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
       avatarUrl: '',
       tierId: tierForGrowth(growth).id,
       growth,
+      // the tier review's index: members holding growth are due for this month's review
+      tierReviewDueOn: tierReviewDueOn({ tierId: tierForGrowth(growth).id, growth }, DEFAULT_TIERS[0].id, businessDate(now)),
       points: replay.points,
       registeredAt,
       updatedAt: now,

@@ -32,7 +32,7 @@ const eventSchema = z.object({ action: z.string().min(1) }).passthrough();
  * arrives with `Type: 'Timer'` and no action: `timerAction` names the action it runs.
  */
 export function createMain(actions: Record<string, AnyAction>, options: { timerAction?: string } = {}) {
-  return async function main(event: unknown, _context?: unknown): Promise<Result<unknown>> {
+  const main = async function main(event: unknown, _context?: unknown): Promise<Result<unknown>> {
     try {
       const raw = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
       const isTimer = raw.Type === 'Timer' || raw.TriggerName !== undefined;
@@ -64,6 +64,8 @@ export function createMain(actions: Record<string, AnyAction>, options: { timerA
       return fail('INTERNAL', ERROR_MESSAGES.INTERNAL);
     }
   };
+  /** The action names this function answers (tests walk every action without repeating the table). */
+  return Object.assign(main, { actions: Object.freeze(Object.keys(actions)) as readonly string[] });
 }
 
 function formatIssues(error: z.ZodError): string {

@@ -1,4 +1,5 @@
-import { DEFAULT_TIER_CONFIG, applyGrowthChange, type MemberTierState, type TierChange, type TierConfig } from '../../shared/rules/tiers';
+import { DEFAULT_TIER_CONFIG, applyGrowthChange, tierReviewDueOn, type MemberTierState, type TierChange, type TierConfig } from '../../shared/rules/tiers';
+import { businessDate } from '../../shared/calendar';
 import type { TierChangeDoc, TierConfigDoc } from '../../shared/schemas/tiers';
 import { findOne, txGet, type Tx } from './db';
 
@@ -31,7 +32,7 @@ export async function recordTierChange(tx: Tx, memberId: string, change: TierCha
  * For the points engineer: call inside the transaction that credits (or claws back) growth value,
  * after computing the member's new growth. Upgrades at once if the new growth qualifies, records the
  * change, and answers the fields to merge into the member update (`tierId`, `growth`, `tierSince`,
- * `graceStartedAt`). Downgrades wait for the periodic review. Pass the tier configuration if the
+ * `graceStartedAt`, `tierReviewDueOn`). Downgrades wait for the periodic review. Pass the tier configuration if the
  * transaction already loaded it, so the earning and the upgrade use the same version.
  */
 export async function applyGrowthInTx(
@@ -48,5 +49,7 @@ export async function applyGrowthInTx(
   const fields: Record<string, unknown> = { tierId: state.tierId, growth: state.growth };
   if (state.tierSince !== undefined) fields.tierSince = state.tierSince;
   if (state.graceStartedAt !== undefined) fields.graceStartedAt = state.graceStartedAt;
+  // The review job's index: a member above the base tier, holding growth or in grace is due for review.
+  fields.tierReviewDueOn = tierReviewDueOn(state, config.tiers[0].id, businessDate(now));
   return { fields, change };
 }

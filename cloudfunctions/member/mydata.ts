@@ -74,6 +74,7 @@ export async function deleteAccount(openid: string, now: Date): Promise<{ member
         tierId: DEFAULT_TIER_CONFIG.tiers[0].id,
         growth: 0,
         graceStartedAt: null,
+        tierReviewDueOn: null,
         deletedAt: now,
         updatedAt: now,
       },

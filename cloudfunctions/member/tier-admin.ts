@@ -1,10 +1,11 @@
 import { AppError } from '../../shared/errors';
-import { DEFAULT_TIER_CONFIG, reviewPeriodOf, reviewTier, type TierConfig } from '../../shared/rules/tiers';
+import { DEFAULT_TIER_CONFIG, reviewPeriodOf, reviewTier, tierReviewDueOn, type TierConfig } from '../../shared/rules/tiers';
 import type { TierConfigDoc, TierSettings } from '../../shared/schemas/tiers';
 import type { MemberDoc } from '../../shared/schemas/member';
 import { businessDate } from '../../shared/calendar';
 import { database } from '../_lib/cloud';
-import { inTransaction, queryDocs, txGet } from '../_lib/db';
+import { inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
+import { excluding, runJob, type JobOptions } from '../_lib/jobs';
 import { loadTierConfig, recordTierChange } from '../_lib/tiers';
 
 function settingsOf(c: TierConfig): TierSettings {
@@ -61,66 +62,142 @@ export async function rollingGrowth(memberId: string, now: Date, growthPerYuan: 
 }
 
 export interface ReviewRun {
+  /** `tier-review:<yyyymmdd>`: the review runs daily and reviews each due member once per period */
+  runId: string;
+  period: string;
+  /** counts of this invocation (a second run of a finished day answers zeros) */
+  reviewed: number;
+  upgraded: number;
+  downgraded: number;
+  graceStarted: number;
+  /** the day's run is through (a later trigger of the day does nothing) */
+  done: boolean;
+  /** members whose review failed this day (still due: the next day's run retries them) */
+  failures?: { memberId: string; error: string }[];
+}
+
+interface ReviewCounters {
   period: string;
   reviewed: number;
   upgraded: number;
   downgraded: number;
   graceStarted: number;
-  done: boolean;
+}
+
+/** `job_runs/tier-review-backfill:v1`: set once (checkpointed) by the first review run. */
+const BACKFILL_RUN = { job: 'tier-review-backfill', occurrence: 'v1' };
+
+/**
+ * One-time backfill of `tierReviewDueOn` for members written before the field existed: walks the
+ * members once by `_id` (the primary index, in checkpointed chunks) and sets the field where there is
+ * something to review. Run by the first review (and resumed by the next ones until done); after that
+ * it is a single read of its done checkpoint. Members written since keep the field through the tier
+ * engine (applyGrowthInTx, the review, deleteAccount) and the seed.
+ */
+export async function backfillTierReviewDue(now: Date, options: JobOptions = {}): Promise<{ done: boolean; scanned: number; set: number }> {
+  const db = database();
+  const _ = db.command;
+  const config = await loadTierConfig();
+  const base = config.tiers[0].id;
+  const today = businessDate(now);
+  const { run } = await runJob<{ scanned: number; set: number }>({
+    ...BACKFILL_RUN,
+    ...options,
+    initial: () => ({ scanned: 0, set: 0 }),
+    steps: [
+      {
+        name: 'backfill',
+        findDue: (limit, { cursor }) => queryDocs<MemberDoc>((cursor ? db.collection('members').where({ _id: _.gt(cursor) }) : db.collection('members').where({})).orderBy('_id', 'asc').limit(limit)),
+        cursorOf: (m) => m._id,
+        process: async (m, counts) => {
+          counts.scanned += 1;
+          if (m.tierReviewDueOn !== undefined || m.deletedAt) return;
+          const due = tierReviewDueOn(m, base, today);
+          if (!due) return;
+          // Only where the engine has not set it meanwhile (a conditional write, not a read-then-write).
+          await withRetry(() => db.collection('members').where({ _id: m._id, tierReviewDueOn: _.exists(false) }).update({ data: { tierReviewDueOn: due } }) as Promise<unknown>);
+          counts.set += 1;
+        },
+      },
+    ],
+  });
+  return { done: run.status === 'done', scanned: run.scanned, set: run.set };
 }
 
 /**
- * The periodic review (timer trigger). Finds the members not yet reviewed this period among those
- * above the base tier or holding growth (indexed), in chunks, within a time budget; each member is
- * reviewed in its own transaction and marked with the period, so a second run (or the next day's
- * run continuing an unfinished review) never reviews anyone twice.
+ * The periodic review (timer trigger, daily). Finds the members due for review by the indexed
+ * `tierReviewDueOn <= today` (never a scan), in checkpointed chunks within a time budget
+ * (`job_runs/tier-review:<yyyymmdd>`, the job runner); each member is reviewed in its own transaction,
+ * marked with the period and given its next due day (the first of next month, or null with nothing
+ * left to review), so a second run — or the next day's run continuing an unfinished review — never
+ * reviews anyone twice in a period.
  */
-export async function runTierReview(now: Date, options: { budgetMs?: number; chunk?: number } = {}): Promise<ReviewRun> {
-  const started = Date.now();
-  const budget = options.budgetMs ?? 40_000;
-  const chunk = options.chunk ?? 50;
+export async function runTierReview(now: Date, options: JobOptions & { chunk?: number } = {}): Promise<ReviewRun> {
+  const clock = options.clock ?? Date.now;
+  const started = clock();
+  const budgetMs = options.budgetMs ?? 40_000;
+  const chunkSize = options.chunkSize ?? options.chunk ?? 50;
+  const today = businessDate(now);
+  const period = reviewPeriodOf(today);
+  const empty = (): ReviewRun => ({ runId: `tier-review:${today.replace(/-/g, '')}`, period, reviewed: 0, upgraded: 0, downgraded: 0, graceStarted: 0, done: false });
+  // Members written before the due field existed are found once, by the one-time backfill.
+  const mine = empty();
+  const backfill = await backfillTierReviewDue(now, { budgetMs, chunkSize, clock });
+  if (!backfill.done) return mine;
   const config = await loadTierConfig();
-  const period = reviewPeriodOf(businessDate(now));
   const base = config.tiers[0].id;
-  const _ = database().command;
-  const run: ReviewRun = { period, reviewed: 0, upgraded: 0, downgraded: 0, graceStarted: 0, done: false };
-  const skipped = new Set<string>();
-  while (Date.now() - started < budget) {
-    const due = await queryDocs<MemberDoc>(
-      database()
-        .collection('members')
-        .where(_.and([{ lastReviewPeriod: _.neq(period) }, _.or([{ tierId: _.neq(base) }, { growth: _.gt(0) }])]))
-        .limit(chunk),
-    );
-    const todo = due.filter((m) => !skipped.has(m._id));
-    if (todo.length === 0) {
-      run.done = true;
-      break;
-    }
-    for (const m of todo) {
-      if (m.deletedAt) {
-        skipped.add(m._id);
-        continue;
-      }
-      const growth = config.basis === 'rolling12m' ? await rollingGrowth(m._id, now, config.growthPerYuan) : null;
-      const outcome = await inTransaction(async (tx) => {
-        const member = await txGet<MemberDoc>(tx, 'members', m._id);
-        if (!member || member.lastReviewPeriod === period) return null;
-        const { state, changes } = reviewTier(member, growth ?? member.growth, config, now, period);
-        for (const change of changes) await recordTierChange(tx, member._id, change, config.version);
-        await tx.collection('members').doc(member._id).update({
-          data: { tierId: state.tierId, growth: state.growth, tierSince: state.tierSince ?? member.registeredAt, graceStartedAt: state.graceStartedAt ?? null, lastReviewPeriod: period },
-        });
-        return changes;
-      });
-      if (!outcome) continue;
-      run.reviewed += 1;
-      for (const c of outcome) {
-        if (c.kind === 'upgrade') run.upgraded += 1;
-        else if (c.kind === 'downgrade') run.downgraded += 1;
-        else run.graceStarted += 1;
-      }
-    }
-  }
-  return run;
+  const db = database();
+  const _ = db.command;
+  const { run, alreadyDone } = await runJob<ReviewCounters>({
+    job: 'tier-review',
+    occurrence: today.replace(/-/g, ''),
+    budgetMs: Math.max(0, budgetMs - (clock() - started)),
+    chunkSize,
+    clock,
+    initial: () => ({ period, reviewed: 0, upgraded: 0, downgraded: 0, graceStarted: 0 }),
+    steps: [
+      {
+        name: 'review',
+        findDue: (limit, { exclude }) => queryDocs<MemberDoc>(db.collection('members').where(excluding({ tierReviewDueOn: _.lte(today) }, exclude)).limit(limit)),
+        process: async (m, counts) => {
+          const growth = config.basis === 'rolling12m' && !m.deletedAt ? await rollingGrowth(m._id, now, config.growthPerYuan) : null;
+          const outcome = await inTransaction(async (tx) => {
+            const member = await txGet<MemberDoc>(tx, 'members', m._id);
+            if (!member) return null;
+            if (member.deletedAt || member.lastReviewPeriod === period) {
+              // Nothing to review (a deleted account, or reviewed already): correct the index so it is not found again.
+              const due = member.deletedAt ? null : tierReviewDueOn(member, base, today);
+              if ((member.tierReviewDueOn ?? null) !== due) await tx.collection('members').doc(member._id).update({ data: { tierReviewDueOn: due } });
+              return null;
+            }
+            const { state, changes } = reviewTier(member, growth ?? member.growth, config, now, period);
+            for (const change of changes) await recordTierChange(tx, member._id, change, config.version);
+            await tx.collection('members').doc(member._id).update({
+              data: {
+                tierId: state.tierId,
+                growth: state.growth,
+                tierSince: state.tierSince ?? member.registeredAt,
+                graceStartedAt: state.graceStartedAt ?? null,
+                lastReviewPeriod: period,
+                tierReviewDueOn: tierReviewDueOn(state, base, today),
+              },
+            });
+            return changes;
+          });
+          if (!outcome) return;
+          // the day's totals in the checkpoint, and this invocation's in the answer
+          for (const tally of [counts, mine]) {
+            tally.reviewed += 1;
+            for (const c of outcome) {
+              if (c.kind === 'upgrade') tally.upgraded += 1;
+              else if (c.kind === 'downgrade') tally.downgraded += 1;
+              else tally.graceStarted += 1;
+            }
+          }
+        },
+      },
+    ],
+  });
+  if (alreadyDone) return { ...mine, done: true };
+  return { ...mine, done: run.status === 'done', ...(run.failures?.length ? { failures: run.failures } : {}) };
 }

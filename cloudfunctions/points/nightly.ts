@@ -4,7 +4,7 @@
  * nightly(today): matures pending points and expires lots for the members whose
  * `points.nextEventOn` is due (indexed; never a scan of everyone), then reconciles the members whose
  * points changed since their last proof (`points.reconcileDue`, indexed), in chunks, checkpointing
- * its counts in `job_runs/points-nightly:<yyyymmdd>`. Safe to run twice: each maturity and expiry is
+ * its counts in `job_runs/points-nightly:<yyyymmdd>` (the job runner, `_lib/jobs.ts`). Safe to run twice: each maturity and expiry is
  * an entry keyed `mature:<lotId>` / `expire:<lotId>` written with the member's points, and a member
  * with nothing due is simply not found again. It stops before the function's time budget and the
  * next trigger of the day continues.
@@ -17,6 +17,7 @@ import { checkPoints, expire, mature, normalise } from '../../shared/rules/lots'
 import { database } from '../_lib/cloud';
 import { getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
 import { commitPoints, memberPoints, txMember, type EntryDraft } from '../_lib/ledger';
+import { excluding, runJob, type JobRunState } from '../_lib/jobs';
 
 const DEFAULT_CHUNK = 50;
 
@@ -100,20 +101,19 @@ export async function reconcileMember(memberId: string, now: Date, options: { cl
   return { memberId, seq: -1, problems: ['会员积分在核对期间持续变动，稍后再核对'] };
 }
 
-export interface NightlyReport {
-  runId: string;
+/** The job's own counters in its `job_runs` checkpoint (the runner adds runId, status, step, cursor, chunks, failures). */
+interface NightlyCounters {
   day: string;
-  status: 'running' | 'done';
   settled: number;
   matured: number;
   expired: number;
   reconciled: number;
   drifts: Drift[];
-  chunks: number;
   purgedNonces: number;
-  /** members whose settlement failed (left for the next run), with the reason */
-  failures?: { memberId: string; error: string }[];
 }
+
+/** `failures`: members whose settlement failed (left for the next run), with the reason. */
+export type NightlyReport = NightlyCounters & JobRunState;
 
 export interface NightlyOptions {
   /** stop starting new chunks after this long (the function's timeout is 60 s); the next trigger continues */
@@ -125,77 +125,49 @@ export interface NightlyOptions {
 }
 
 export async function nightly(today: string, now: Date, options: NightlyOptions = {}): Promise<NightlyReport> {
-  const { budgetMs = 50_000, chunkSize: CHUNK = DEFAULT_CHUNK, clock = Date.now } = options;
-  const started = clock();
-  const runId = `points-nightly:${today.replace(/-/g, '')}`;
-  const stored = await getById<NightlyReport & { _id?: string; job?: string; updatedAt?: Date }>('job_runs', runId);
-  // The checkpoint's own fields (_id, job, updatedAt) are not part of the report: `set` refuses an _id.
-  const prior: NightlyReport | null = stored ? (({ _id: _i, job: _j, updatedAt: _u, ...rest }) => ({ ...rest, runId }))(stored) : null;
-  if (prior?.status === 'done') return prior;
-  const report: NightlyReport = prior
-    ? { ...prior, runId, drifts: prior.drifts ?? [] }
-    : { runId, day: today, status: 'running', settled: 0, matured: 0, expired: 0, reconciled: 0, drifts: [], chunks: 0, purgedNonces: 0 };
   const db = database();
   const _ = db.command;
-  const save = () => withRetry(() => db.collection('job_runs').doc(runId).set({ data: { job: 'points-nightly', ...stripId(report), updatedAt: new Date() } }) as Promise<unknown>);
-  const within = () => clock() - started < budgetMs;
-
-  // 1. maturity and expiry, for members with something due (index points.nextEventOn)
-  const failed = new Set<string>();
-  while (within()) {
-    // Members that failed this run are skipped (not retried in a loop); the next run tries them again.
-    const where = failed.size ? { 'points.nextEventOn': _.lte(today), _id: _.nin([...failed]) } : { 'points.nextEventOn': _.lte(today) };
-    const due = await withRetry(() => queryDocs<MemberDoc>(db.collection('members').where(where).field({ _id: true }).limit(CHUNK)));
-    if (due.length === 0) break;
-    let progressed = 0;
-    for (const m of due) {
-      let r: Awaited<ReturnType<typeof settleMember>>;
-      try {
-        r = await settleMember(m._id, today, now);
-      } catch (e) {
-        // One member's failure (e.g. a ledger that disagrees with its lots) must not stop everyone else's maturity.
-        console.error('[points-nightly] settling failed', m._id, e);
-        failed.add(m._id);
-        report.failures = [...(report.failures ?? []).filter((f) => f.memberId !== m._id), { memberId: m._id, error: String((e as Error)?.message ?? e).slice(0, 200) }];
-        continue;
-      }
-      report.settled += 1;
-      report.matured += r.matured;
-      report.expired += r.expired;
-      if (r.matured + r.expired > 0 || r.reindexed) progressed += 1;
-    }
-    report.chunks += 1;
-    await save();
-    if (progressed === 0 && due.every((m) => !failed.has(m._id))) break; // nothing moved: do not spin on a member we cannot settle
-  }
-  // 2. reconciliation of the members whose points changed (index points.reconcileDue)
-  const visited = new Set<string>();
-  while (within()) {
-    const due = await withRetry(() => queryDocs<MemberDoc>(db.collection('members').where({ 'points.reconcileDue': true }).field({ _id: true }).limit(CHUNK)));
-    if (due.length === 0) break;
-    if (due.every((m) => visited.has(m._id))) break; // still changing under us: the next run proves them
-    for (const m of due) {
-      visited.add(m._id);
-      const drift = await reconcileMember(m._id, now, { clearDue: true });
-      report.reconciled += 1;
-      if (drift) report.drifts.push(drift);
-    }
-    report.chunks += 1;
-    await save();
-  }
-  // 3. forget POS nonces past their window
-  if (within()) {
-    const res = (await withRetry(() => db.collection('pos_nonces').where({ expiresAt: _.lt(now) }).remove() as Promise<{ stats?: { removed: number }; deleted?: number }>)) ?? {};
-    report.purgedNonces += res.stats?.removed ?? res.deleted ?? 0;
-  }
-  report.status = within() ? 'done' : 'running';
-  await save();
-  return report;
-}
-
-function stripId<T extends { runId?: string }>(r: T): Omit<T, 'runId'> {
-  const { runId: _r, ...rest } = r;
-  return rest;
+  const { run } = await runJob<NightlyCounters>({
+    job: 'points-nightly',
+    occurrence: today.replace(/-/g, ''),
+    budgetMs: options.budgetMs ?? 50_000,
+    chunkSize: options.chunkSize ?? DEFAULT_CHUNK,
+    clock: options.clock,
+    initial: () => ({ day: today, settled: 0, matured: 0, expired: 0, reconciled: 0, drifts: [], purgedNonces: 0 }),
+    steps: [
+      {
+        // 1. maturity and expiry, for members with something due (index points.nextEventOn); a member
+        // that failed is left for the next day's run (its index still says it is due)
+        name: 'settle',
+        findDue: (limit, { exclude }) => queryDocs<{ _id: string }>(db.collection('members').where(excluding({ 'points.nextEventOn': _.lte(today) }, exclude)).field({ _id: true }).limit(limit)),
+        process: async (m, report) => {
+          const r = await settleMember(m._id, today, now);
+          report.settled += 1;
+          report.matured += r.matured;
+          report.expired += r.expired;
+          // nothing moved: do not spin on a member we cannot settle
+          return r.matured + r.expired > 0 || r.reindexed ? undefined : 'unchanged';
+        },
+      },
+      {
+        // 2. reconciliation of the members whose points changed (index points.reconcileDue); one still
+        // changing under us stays due and the next run proves it
+        name: 'reconcile',
+        findDue: (limit) => queryDocs<{ _id: string }>(db.collection('members').where({ 'points.reconcileDue': true }).field({ _id: true }).limit(limit)),
+        process: async (m, report) => {
+          const drift = await reconcileMember(m._id, now, { clearDue: true });
+          report.reconciled += 1;
+          if (drift) report.drifts.push(drift);
+        },
+      },
+    ],
+    // 3. forget POS nonces past their window
+    finish: async (report) => {
+      const res = (await withRetry(() => db.collection('pos_nonces').where({ expiresAt: _.lt(now) }).remove() as Promise<{ stats?: { removed: number }; deleted?: number }>)) ?? {};
+      report.purgedNonces += res.stats?.removed ?? res.deleted ?? 0;
+    },
+  });
+  return { ...run, drifts: run.drifts ?? [] };
 }
 
 /** Merchant's full audit: every member, in pages of `limit` by `_id` (call again with `after`). */

@@ -208,6 +208,8 @@ export async function refundOrder(orderId: string, refundKey: string, amountFen:
   return inTransaction(async (tx) => {
     if (nonce) await claimNonce(tx, nonce, entryId);
     const existing = await txEntry(tx, entryId);
+    // A refund id names one refund: reused for another order it is a caller's mistake, not a replay.
+    if (existing && existing.ref.id !== orderId) throw new AppError('VALIDATION_FAILED', '退款编号已用于另一笔订单', { refundId: refundKey, orderId: existing.ref.id });
     if (existing) return { refundId: refundKey, orderId, pointsClawed: -(existing.delta + existing.pendingDelta) + (existing.shortfall?.policy === 'forfeit' ? existing.shortfall.points : 0), growthClawed: 0, shortfall: existing.shortfall?.points ?? 0, duplicate: true };
     const order = await txGet<OrderDoc>(tx, 'orders', orderId);
     if (!order || (storeId && order.storeId !== storeId)) throw new AppError('ORDER_NOT_FOUND');

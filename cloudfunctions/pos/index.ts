@@ -58,10 +58,25 @@ const orderBody = orderInputSchema.omit({ storeId: true }).extend({ storeId: z.s
 const refundBody = z.object({ storeId: z.string().optional(), receiptNo: orderInputSchema.shape.receiptNo, refundNo: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), amountFen: fen.positive() }).strict();
 
 function header(event: HttpEvent, name: string): string {
-  const h = event.headers ?? {};
+  const h = typeof event.headers === 'object' && event.headers !== null ? event.headers : {};
   const key = Object.keys(h).find((k) => k.toLowerCase() === name);
   const v = key ? h[key] : undefined;
-  return (Array.isArray(v) ? v[0] : v) ?? '';
+  const first = Array.isArray(v) ? v[0] : v;
+  // Only text is a header value: anything else (a malformed event) counts as missing.
+  return typeof first === 'string' ? first : '';
+}
+
+/** The event as the gateway should send it; a malformed one (not an object, fields of the wrong type) is refused, not thrown on. */
+function httpEvent(event: unknown): HttpEvent & { body: string } {
+  const e = (typeof event === 'object' && event !== null && !Array.isArray(event) ? event : {}) as Record<string, unknown>;
+  if (e.body !== undefined && e.body !== null && typeof e.body !== 'string') throw new AppError('POS_MALFORMED', '请求体应为文本');
+  return {
+    httpMethod: typeof e.httpMethod === 'string' ? e.httpMethod : undefined,
+    path: typeof e.path === 'string' ? e.path : undefined,
+    headers: e.headers as HttpEvent['headers'],
+    body: (e.body as string | null | undefined) ?? '',
+    isBase64Encoded: Boolean(e.isBase64Encoded),
+  };
 }
 
 /** The path under the function: `/api/pos/orders` (local) and `/pos/orders` (cloud) both sign as `/orders`. */
@@ -85,13 +100,14 @@ function parse<S extends z.ZodTypeAny>(schema: S, body: string): z.infer<S> {
   return r.data;
 }
 
-export async function main(event: HttpEvent, _context?: unknown): Promise<HttpAnswer> {
+export async function main(raw: HttpEvent, _context?: unknown): Promise<HttpAnswer> {
   try {
     const now = new Date();
+    const event = httpEvent(raw);
     const method = (event.httpMethod ?? 'GET').toUpperCase();
     const path = routePath(event.path);
     if (method !== 'POST' || (path !== '/orders' && path !== '/refunds')) return answer(404, { ok: false, code: 'NOT_FOUND', message: `没有这个接口：${method} ${path}` });
-    const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+    const body = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     const storeId = header(event, 'x-pos-store');
     const timestamp = header(event, 'x-pos-timestamp');
     const nonce = header(event, 'x-pos-nonce');

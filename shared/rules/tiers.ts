@@ -200,6 +200,24 @@ export function reviewPeriodOf(businessDate: string): string {
   return businessDate.slice(0, 7);
 }
 
+/** First day ('YYYY-MM-DD') of the review period after `period` ('YYYY-MM'). */
+export function nextPeriodStart(period: string): string {
+  const [y, m] = period.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+}
+
+/**
+ * The member's `tierReviewDueOn` (indexed; the review job finds its members by `<= today`): null when
+ * there is nothing to review (base tier, no growth value, no grace); otherwise the first day of the
+ * current period if this period's review has not been applied yet, else the first day of the next.
+ * Kept by every write of tier state (growth changes, the review, account deletion).
+ */
+export function tierReviewDueOn(state: MemberTierState & { graceStartedAt?: Date | null }, baseTierId: string, today: string): string | null {
+  if (state.tierId === baseTierId && !(state.growth > 0) && !state.graceStartedAt) return null;
+  const period = reviewPeriodOf(today);
+  return state.lastReviewPeriod && state.lastReviewPeriod >= period ? nextPeriodStart(state.lastReviewPeriod) : `${period}-01`;
+}
+
 /** Problems with a tier ladder, in words for the merchant; empty when valid. */
 export function tierLadderProblems(tiers: readonly Pick<TierDef, 'id' | 'threshold'>[]): string[] {
   const problems: string[] = [];

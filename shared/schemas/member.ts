@@ -49,6 +49,8 @@ export const memberDocSchema = z.object({
   tierSince: instant.optional(),
   graceStartedAt: instant.nullable().optional(),
   lastReviewPeriod: z.string().nullable().optional(),
+  /** 'YYYY-MM-DD', indexed: the tier review job finds the members due by `<= today`; null = nothing to review */
+  tierReviewDueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
   /** set when the member deleted their account: the document keeps only the card number and books */
   deletedAt: instant.optional(),
 });

@@ -78,6 +78,21 @@ describe('points administration', () => {
       expectBalanced(memberId);
     });
 
+    it('a refund id names one refund: a replay answers duplicate, reuse for another order is refused', async () => {
+      const memberId = await register('o-rex');
+      await ok('points', order('R1', memberId, 20000), 'o-clerk');
+      await ok('points', order('R2', memberId, 20000), 'o-clerk');
+      const first = await ok('points', { action: 'refundOrder', orderId: 'pos:store-a:R1', refundId: 'refund-R1-1', amountFen: 10000 }, 'o-boss');
+      expect(first).toMatchObject({ duplicate: false, pointsClawed: 10 });
+      const replay = await ok('points', { action: 'refundOrder', orderId: 'pos:store-a:R1', refundId: 'refund-R1-1', amountFen: 10000 }, 'o-boss');
+      expect(replay).toMatchObject({ duplicate: true, pointsClawed: 10 });
+      const before = snapshot();
+      const reused = await call({ action: 'refundOrder', orderId: 'pos:store-a:R2', refundId: 'refund-R1-1', amountFen: 10000 }, 'o-boss');
+      expect(reused).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+      expect(snapshot()).toBe(before);
+      expectBalanced(memberId);
+    });
+
     it('an order with two flags stays held until both are released; confirming one closes the other', async () => {
       const memberId = await register('o-cat');
       let last: Any;

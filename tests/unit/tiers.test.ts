@@ -9,6 +9,8 @@ import {
   tierLadderProblems,
   tierProgressText,
   tierRank,
+  nextPeriodStart,
+  tierReviewDueOn,
   type MemberTierState,
 } from '../../shared/rules/tiers';
 import { tierSettingsSchema } from '../../shared/schemas/tiers';
@@ -144,5 +146,27 @@ describe('properties (seeded random)', () => {
         }
       }
     }
+  });
+});
+
+describe('tierReviewDueOn (the review job\'s index)', () => {
+  it('is null with nothing to review: base tier, no growth, no grace', () => {
+    expect(tierReviewDueOn({ tierId: 'normal', growth: 0 }, 'normal', '2026-03-15')).toBeNull();
+    expect(tierReviewDueOn({ tierId: 'normal', growth: 0, lastReviewPeriod: '2026-02' }, 'normal', '2026-03-15')).toBeNull();
+  });
+
+  it('is due this month until this month\'s review is applied, then on the first of the next', () => {
+    expect(tierReviewDueOn({ tierId: 'silver', growth: 1200 }, 'normal', '2026-03-15')).toBe('2026-03-01');
+    expect(tierReviewDueOn({ tierId: 'normal', growth: 300, lastReviewPeriod: '2026-02' }, 'normal', '2026-03-15')).toBe('2026-03-01');
+    expect(tierReviewDueOn({ tierId: 'gold', growth: 10, graceStartedAt: t0, lastReviewPeriod: '2026-03' }, 'normal', '2026-03-15')).toBe('2026-04-01');
+    expect(tierReviewDueOn({ tierId: 'gold', growth: 6000, lastReviewPeriod: '2026-12' }, 'normal', '2026-12-02')).toBe('2027-01-01');
+    expect(nextPeriodStart('2026-09')).toBe('2026-10-01');
+  });
+
+  it('agrees with the review: a reviewed member is not due again in the same period', () => {
+    const reviewed = reviewTier({ tierId: 'gold', growth: 6000, lastReviewPeriod: '2026-02' }, 1200, config, at(60), '2026-03');
+    const due = tierReviewDueOn(reviewed.state, 'normal', '2026-03-02') as string;
+    expect(due > '2026-03-31').toBe(true);
+    expect(reviewTier(reviewed.state, 1200, config, at(61), '2026-03').changes).toEqual([]);
   });
 });

@@ -1,0 +1,173 @@
+/**
+ * The checkpointed job runner every scheduled job uses (points nightly, tier review, and the coming
+ * birthday coupons, expiry reminders, dormant-member recall, statistics).
+ *
+ * One run per occurrence: `job_runs/<job>:<occurrence>` (e.g. `points-nightly:20261124`,
+ * `tier-review:20260102`) holds the checkpoint — `job`, `status` ('running' | 'done'), the job's
+ * own counters (flat fields), `step` and `cursor` (progress), `chunks`, `failures` and `updatedAt` —
+ * written with `doc(runId).set()` after every chunk, never carrying an `_id` in the data.
+ *
+ * The contract:
+ * - `findDue(chunkSize, ctx)` answers at most `chunkSize` items with an INDEXED query (a due field
+ *   such as `points.nextEventOn <= today`, `birthdayMD == '06-18'`, `tierReviewDueOn <= today`, or
+ *   `_id > cursor` ordered by `_id`): never a scan of everyone, never `neq`/`nin` alone. It should
+ *   leave out `ctx.exclude` (ids that failed or were left unchanged in this occurrence) with
+ *   `_id: _.nin(ctx.exclude)` when non-empty.
+ * - `process(item, state)` is idempotent per item per occurrence (a retried or re-run occurrence
+ *   must not do the work twice: key the write by `<job>:<member>:<occurrence>`, or mark the member
+ *   in the same transaction), and normally takes the item out of what `findDue` answers (clears or
+ *   advances its due field). It may add to the counters on `state`. Answer 'unchanged' when the item
+ *   is still due but there is nothing to do today: it is not offered again in this occurrence.
+ * - A throwing `process` is isolated: recorded in `failures` (`{ memberId, error }`: the item's
+ *   `_id`), skipped for the rest of this occurrence, and — since it stays due — retried by the next.
+ * - The run stops starting chunks once `budgetMs` has passed (the function timeout is 60 s); the next
+ *   trigger of the same occurrence resumes from the checkpoint's step and cursor. `finish` runs once
+ *   every step has found nothing more, then the run is 'done'; running a done occurrence again
+ *   does nothing and answers the stored checkpoint.
+ *
+ * A future job, e.g. the birthday coupons (`issueBirthdayCoupon` is the job's own transaction: the
+ * coupon `birthday:<member>:<year>` and `birthdayCouponYear = year` on the member, written together):
+ *
+ *   export async function birthdayCoupons(now: Date, options: JobOptions = {}) {
+ *     const db = database(), _ = db.command, today = businessDate(now), year = today.slice(0, 4);
+ *     const { run } = await runJob({
+ *       job: 'birthday-coupons', occurrence: today.replace(/-/g, ''), ...options,
+ *       initial: () => ({ day: today, issued: 0 }),
+ *       steps: [{
+ *         name: 'issue',
+ *         // indexed: birthdayMD equality narrows to the day's members (index `birthdayMD`)
+ *         findDue: (n, { exclude }) => queryDocs<MemberDoc>(db.collection('members').where(excluding({ birthdayMD: today.slice(5), birthdayCouponYear: _.neq(year) }, exclude)).limit(n)),
+ *         process: async (m, s) => { if (await issueBirthdayCoupon(m._id, year, now)) s.issued += 1; },
+ *       }],
+ *     });
+ *     return run; // { runId: 'birthday-coupons:20260618', status, issued, chunks, failures?, ... }
+ *   }
+ */
+import { database } from './cloud';
+import { getById, withRetry } from './db';
+
+export interface JobFailure {
+  /** the failed item's `_id` (a member id for member jobs) */
+  memberId: string;
+  error: string;
+}
+
+/** What the runner keeps in every checkpoint besides the job's own counters. */
+export interface JobRunState {
+  runId: string;
+  status: 'running' | 'done';
+  /** index of the step in progress */
+  step: number;
+  /** the step's cursor (from `cursorOf`), for steps that walk an ordered index */
+  cursor: string | null;
+  chunks: number;
+  failures?: JobFailure[];
+}
+
+export type JobRun<S> = S & JobRunState;
+
+export interface JobStep<S, T extends { _id: string }> {
+  name: string;
+  /** at most `chunkSize` due items, by an indexed query */
+  findDue(chunkSize: number, ctx: { exclude: string[]; cursor: string | null; state: S }): Promise<T[]>;
+  /** the work for one item: idempotent per item per occurrence */
+  process(item: T, state: S): Promise<void | 'unchanged'>;
+  /** for steps walking an ordered index: the cursor after this item (e.g. its `_id`) */
+  cursorOf?(item: T): string;
+}
+
+export interface JobOptions {
+  /** stop starting new chunks after this long; the next trigger of the occurrence continues */
+  budgetMs?: number;
+  /** items per chunk (each chunk is checkpointed) */
+  chunkSize?: number;
+  /** milliseconds, for the budget (tests give a stepping clock) */
+  clock?: () => number;
+}
+
+export interface JobSpec<S extends object> extends JobOptions {
+  /** e.g. 'points-nightly' */
+  job: string;
+  /** e.g. '20261124' or '2026-11': the run id is `<job>:<occurrence>` */
+  occurrence: string;
+  /** the job's counters for a fresh occurrence */
+  initial: () => S;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  steps: JobStep<S, any>[];
+  /** once every step is through (and within the budget): work that is not per item */
+  finish?: (state: S) => Promise<void>;
+}
+
+export interface JobResult<S> {
+  /** the checkpoint after this invocation (cumulative over the occurrence) */
+  run: JobRun<S>;
+  /** the occurrence was already done: nothing ran */
+  alreadyDone: boolean;
+}
+
+const RUNNER_FIELDS = ['_id', 'job', 'updatedAt'] as const;
+
+export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobResult<S>> {
+  const { job, occurrence, steps, budgetMs = 50_000, chunkSize = 50, clock = Date.now } = spec;
+  const started = clock();
+  const runId = `${job}:${occurrence}`;
+  const stored = await withRetry(() => getById<Record<string, unknown>>('job_runs', runId));
+  if (stored) {
+    for (const f of RUNNER_FIELDS) delete stored[f];
+  }
+  const fresh = { ...spec.initial(), status: 'running', step: 0, cursor: null, chunks: 0 };
+  const run = { ...fresh, ...(stored ?? {}), runId } as JobRun<S>;
+  if (run.status === 'done') return { run, alreadyDone: true };
+
+  const save = () =>
+    withRetry(() => {
+      const { runId: _r, ...data } = run;
+      return database().collection('job_runs').doc(runId).set({ data: { job, ...data, updatedAt: new Date() } }) as Promise<unknown>;
+    });
+  const within = () => clock() - started < budgetMs;
+  // Items that failed in this occurrence (also in an earlier invocation) are not offered again until the next one.
+  const exclude = new Set<string>((run.failures ?? []).map((f) => f.memberId));
+  const seen = new Set<string>();
+
+  while (run.step < steps.length) {
+    const step = steps[run.step];
+    if (!within()) return { run, alreadyDone: false };
+    const due = await withRetry(() => step.findDue(chunkSize, { exclude: [...exclude], cursor: run.cursor, state: run }));
+    const todo = due.filter((item) => !seen.has(item._id) && !exclude.has(item._id));
+    if (todo.length === 0) {
+      // Nothing (new) is due: the step is through for this occurrence. Items still due after being
+      // processed (changing under us) are left for the next occurrence rather than spun on.
+      if (due.length > 0) console.warn(`[${job}] ${step.name}: ${due.length} item(s) still due after processing; left for the next run`);
+      run.step += 1;
+      run.cursor = null;
+      await save();
+      continue;
+    }
+    for (const item of todo) {
+      seen.add(item._id);
+      try {
+        const outcome = await step.process(item, run);
+        if (outcome === 'unchanged') exclude.add(item._id);
+        if (run.failures?.some((f) => f.memberId === item._id)) run.failures = run.failures.filter((f) => f.memberId !== item._id);
+      } catch (e) {
+        // One item's failure must not stop everyone else's work; it stays due for the next occurrence.
+        console.error(`[${job}] ${step.name} failed`, item._id, e);
+        exclude.add(item._id);
+        run.failures = [...(run.failures ?? []).filter((f) => f.memberId !== item._id), { memberId: item._id, error: String((e as Error)?.message ?? e).slice(0, 200) }];
+      }
+    }
+    if (step.cursorOf) run.cursor = step.cursorOf(due[due.length - 1]);
+    run.chunks += 1;
+    await save();
+  }
+  if (!within()) return { run, alreadyDone: false };
+  if (spec.finish) await spec.finish(run);
+  run.status = 'done';
+  await save();
+  return { run, alreadyDone: false };
+}
+
+/** Adds `_id: _.nin(exclude)` to an indexed condition when there is something to leave out. */
+export function excluding(where: Record<string, unknown>, exclude: string[]): Record<string, unknown> {
+  return exclude.length ? { ...where, _id: database().command.nin(exclude) } : where;
+}

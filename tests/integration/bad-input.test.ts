@@ -1,0 +1,308 @@
+/**
+ * "Bad input gets a clear error with a stable code, and nothing is lost or half-written" — across
+ * every action of every function. The actions come from each function's `main.actions` (createMain),
+ * the field names from the request schemas (walked generically), so a new action or field is covered
+ * without touching this file.
+ */
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { listFunctions } from '../../local-cloud/functions';
+import { invocationContext } from '../../local-cloud/sdk-transport';
+import { ERROR_MESSAGES, type ErrorCode } from '../../shared/errors';
+import { memberRequests } from '../../shared/schemas/member';
+import { tierRequests } from '../../shared/schemas/tiers';
+import { pointsRequests } from '../../shared/schemas/points';
+import { signPosRequest } from '../../cloudfunctions/pos/signature';
+import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
+import { seedStoreAndStaff, type Any, type Envelope } from '../support/points-kit';
+
+type Main = ((event: unknown, context?: unknown) => Promise<unknown>) & { actions?: readonly string[] };
+
+/** Refusals a malformed request may legitimately get. Never INTERNAL (nor anything outside errors.ts). */
+const ALLOWED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'VALIDATION_FAILED',
+  'UNKNOWN_ACTION',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'NOT_FOUND',
+  'MEMBER_NOT_FOUND',
+  'INSUFFICIENT_POINTS',
+  'ORDER_NOT_FOUND',
+  'REFUND_EXCEEDS_ORDER',
+  'ORDER_TOO_OLD',
+  'RULES_VERSION_CONFLICT',
+  'MEMBER_CODE_INVALID',
+  'MEMBER_CODE_EXPIRED',
+  'BIRTHDAY_CHANGE_TOO_SOON',
+  'PHONE_CODE_INVALID',
+  'PRIVACY_VERSION_OUTDATED',
+  'TIER_CONFIG_VERSION_CONFLICT',
+]);
+
+// ------------------------------------------------------------------ the battery
+
+/** The top-level keys of a request schema (through refinements and defaults). */
+function topKeys(schema: z.ZodTypeAny): string[] {
+  const def = schema._def as Any;
+  if (schema instanceof z.ZodObject) return Object.keys(schema.shape as object);
+  if (schema instanceof z.ZodEffects) return topKeys(def.schema);
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault) return topKeys(def.innerType);
+  return [];
+}
+/** Every field name the request schemas use: sent to every action (a foreign field must be refused too). */
+const FIELDS = [...new Set([memberRequests, tierRequests, pointsRequests].flatMap((table) => Object.values(table).flatMap((s) => topKeys(s as z.ZodTypeAny))).concat(['id', '_id', 'openid', 'role']))].sort();
+
+const BIG = 'x'.repeat(100 * 1024);
+const deep = (n: number): Any => (n === 0 ? { leaf: 1 } : { a: deep(n - 1) });
+const protoKey = () => JSON.parse('{"__proto__": {"polluted": true}}');
+/** Wrong types and hostile values; a fresh copy each time (the functions must not be able to mutate a shared one). */
+const BAD_VALUES = (): [string, unknown][] => [
+  ['null', null],
+  ['[]', []],
+  ['[objs]', [{}, { a: 1 }]],
+  ['42', 42],
+  ['-1', -1],
+  ['0.5', 0.5],
+  ['1e308', 1e308],
+  ['-1e308', -1e308],
+  ["'NaN'", 'NaN'],
+  ["''", ''],
+  ["'1'", '1'],
+  ['{}', {}],
+  ['true', true],
+  ['100kB', BIG],
+  ['deep', deep(200)],
+  ['__proto__', protoKey()],
+  ['constructor', { constructor: { prototype: { polluted: true } } }],
+];
+
+/** Event-level malformations of one action, besides wrong values per field. */
+const EXTRA_EVENTS = (): [string, Record<string, unknown>][] => [
+  ['{x:1}', { x: 1 }],
+  ['__proto__ key', protoKey()],
+  ['constructor key', { constructor: { prototype: { polluted: true } } }],
+  ['toString key', { toString: 'x', valueOf: 1 }],
+  ['deep at x', { x: deep(500) }],
+  ['100kB key', { [BIG]: 1 }],
+  ['many keys', Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i]))],
+];
+
+// ------------------------------------------------------------------ the test
+
+describe('bad input: every action of every function refuses it cleanly and writes nothing', () => {
+  let cloud: TestCloud;
+  let memberId: string;
+  let orderId: string;
+  let calls = 0;
+  const functions = listFunctions().filter((f) => f !== 'pos');
+  const callers = { consumer: 'o-consumer', staff: 'o-clerk', merchant: 'o-boss' } as const;
+  const mains: Record<string, Main> = {};
+  /** Valid requests to mutate field by field, so wrong values also reach the handlers (optional per action). */
+  let baselines: Record<string, Record<string, Record<string, unknown>>>;
+
+  beforeAll(async () => {
+    for (const fn of functions) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      mains[fn] = require(`../../cloudfunctions/${fn}/index.ts`).main as Main;
+    }
+    cloud = openTestCloud();
+    seedStoreAndStaff(cloud);
+    const ok = async (fn: string, data: Record<string, unknown>, openid: string) => {
+      const r = (await cloud.invoke(fn, data, { openid })) as Envelope;
+      if (!r.ok) throw new Error(`${fn}.${String(data.action)}: ${r.code} ${r.message}`);
+      return r.data;
+    };
+    // Every caller is a member already: a member action registers its caller on first touch (by design).
+    memberId = (await ok('member', { action: 'getCard' }, callers.consumer)).memberId;
+    await ok('member', { action: 'getCard' }, callers.staff);
+    await ok('member', { action: 'getCard' }, callers.merchant);
+    const order = await ok('points', { action: 'recordOrder', storeId: 'store-a', receiptNo: 'R-BASE', items: [{ sku: 'S1', category: 'coffee', priceFen: 5000, quantity: 1 }], amountFen: 5000, paidAt: new Date().toISOString(), member: { memberId } }, callers.staff);
+    orderId = order.orderId;
+    const rules = await ok('points', { action: 'getRules' }, callers.merchant);
+    const tiers = await ok('member', { action: 'getTierConfig' }, callers.merchant);
+    const { version: tierVersion, ...tierSettings } = tiers.config as Any;
+    baselines = {
+      member: {
+        updateProfile: { nickname: '新昵称', avatarUrl: '', gender: 'female' },
+        setBirthday: { month: 5, day: 20, year: 1990 },
+        bindPhone: { code: 'phone-code' },
+        acceptPrivacy: { version: 'v1' },
+        identifyByCode: { code: 'some-code' },
+        deleteAccount: { confirm: 'DELETE' },
+        updateTierConfig: { expectedVersion: tierVersion ?? 1, settings: pick(tierSettings, ['basis', 'growthPerYuan', 'graceDays', 'tiers']) },
+      },
+      points: {
+        history: { limit: 10, before: new Date().toISOString() },
+        recordOrder: { storeId: 'store-a', receiptNo: 'R-MUT', items: [{ sku: 'S1', category: 'coffee', priceFen: 100, quantity: 1 }], amountFen: 100, paidAt: new Date().toISOString(), member: { memberId } },
+        refundOrder: { orderId, refundId: 'refund-0001', amountFen: 100 },
+        redeemPoints: { memberId, amount: 1, requestId: 'redeem-0001', reason: '抵现测试' },
+        adjustPoints: { memberId, delta: 1, requestId: 'adjust-0001', reason: '补偿测试' },
+        updateRules: { expectedVersion: rules.version, rules: rules.rules },
+        getPosSecret: { storeId: 'store-a' },
+        listFraudFlags: { status: 'open', limit: 10 },
+        reviewFraudFlag: { flagId: `fraud:${orderId}:member_velocity`, decision: 'release', note: '' },
+        reconcile: { after: '', limit: 10 },
+        nightly: { today: '2020-01-01' },
+      },
+    };
+  });
+  afterAll(() => closeTestCloud(cloud));
+
+  /** Every collection, every document with its revision: what a refused call must leave as it found it. */
+  const snapshot = (): string => JSON.stringify(cloud.store.listCollections().map((c) => [c, cloud.store.scan(c)]));
+
+  /** One call, checked: a refusal has a known code (never INTERNAL), a message, and changed nothing. */
+  async function expectRefusedOrOk(label: string, run: () => Promise<unknown>): Promise<Envelope> {
+    const before = snapshot();
+    let r: Envelope;
+    try {
+      r = (await run()) as Envelope;
+    } catch (e) {
+      throw new Error(`${label}: threw ${String(e)}`);
+    }
+    calls++;
+    if (r === null || typeof r !== 'object' || typeof r.ok !== 'boolean') throw new Error(`${label}: not an envelope: ${JSON.stringify(r)?.slice(0, 200)}`);
+    if (r.ok) return r; // a valid request may succeed (and write)
+    if (!ALLOWED.has(r.code as ErrorCode)) throw new Error(`${label}: answered ${r.code} (${r.message})`);
+    if (typeof r.message !== 'string' || r.message.length === 0) throw new Error(`${label}: no message`);
+    if (snapshot() !== before) throw new Error(`${label}: refused with ${r.code} but the database changed`);
+    return r;
+  }
+
+  it('knows every function and action (the list is not repeated here)', () => {
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      expect(Array.isArray(mains[fn].actions) && mains[fn].actions!.length > 0).toBe(true);
+      // A baseline names a real action (a renamed action is noticed, not silently untested).
+      for (const a of Object.keys(baselines[fn] ?? {})) expect(mains[fn].actions).toContain(a);
+    }
+    expect(FIELDS).toEqual(expect.arrayContaining(['memberId', 'storeId', 'amountFen', 'settings', 'rules', 'code', 'month', 'confirm']));
+  });
+
+  it.each(Object.entries(callers))('every action refuses malformed input as the %s', async (_who, openid) => {
+    for (const fn of functions) {
+      for (const act of mains[fn].actions!) {
+        const send = (label: string, payload: Record<string, unknown>) =>
+          expectRefusedOrOk(`${fn}.${act} as ${openid} with ${label}`, () => cloud.invoke(fn, { ...payload, action: act }, { openid }));
+        for (const [label, event] of EXTRA_EVENTS()) await send(label, event);
+        // The action's own fields, found generically: every known field name set to a value no schema
+        // accepts; the validation issues name the fields this action has (the others are unrecognized).
+        const probe = await send('every field a symbol', Object.fromEntries(FIELDS.map((f) => [f, Symbol(f)])));
+        expect(probe).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+        const own = new Set<string>(((probe as Any).details?.issues ?? []).map((i: { path: string }) => i.path.split('.')[0]).filter(Boolean));
+        // The probe finds what a hand-written valid request names (so it is not silently finding nothing).
+        for (const f of Object.keys(baselines[fn]?.[act] ?? {})) expect(`${fn}.${act}: ${f} ${own.has(f) ? 'found' : 'missed'}`).toBe(`${fn}.${act}: ${f} found`);
+        for (const field of FIELDS) {
+          if (!own.has(field)) await send(`foreign ${field}=null`, { [field]: null });
+          else for (const [label, value] of BAD_VALUES()) await send(`${field}=${label}`, { [field]: value });
+        }
+        const base = baselines[fn]?.[act];
+        if (base) {
+          await send('baseline+{x:1}', { ...structuredClone(base), x: 1 });
+          for (const field of Object.keys(base)) for (const [label, value] of BAD_VALUES()) await send(`baseline.${field}=${label}`, { ...structuredClone(base), [field]: value });
+        }
+      }
+    }
+    expect(({} as Any).polluted).toBeUndefined();
+  });
+
+  it('refuses events that are not objects, and actions that are not strings', async () => {
+    const asCaller = (fn: string, event: unknown) => () => invocationContext.run({ OPENID: callers.consumer, APPID: 'wx-local', ENV: 'local', SOURCE: 'wx_client' }, () => mains[fn](event, {}));
+    for (const fn of functions) {
+      for (const event of [null, undefined, [], [{ action: mains[fn].actions![0] }], 'getCard', mains[fn].actions![0], 42, true]) {
+        const r = await expectRefusedOrOk(`${fn} with event ${JSON.stringify(event)}`, asCaller(fn, event));
+        expect(r).toMatchObject({ ok: false, code: expect.stringMatching(/^(UNKNOWN_ACTION|VALIDATION_FAILED)$/) });
+      }
+      for (const action of [null, 1, true, [], [mains[fn].actions![0]], {}, { name: mains[fn].actions![0] }, '', BIG, '__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        for (const run of [asCaller(fn, { action }), () => cloud.invoke(fn, { action }, { openid: callers.merchant })]) {
+          const r = await expectRefusedOrOk(`${fn} with action ${JSON.stringify(action)?.slice(0, 40)}`, run);
+          expect(r).toMatchObject({ ok: false, code: expect.stringMatching(/^(UNKNOWN_ACTION|VALIDATION_FAILED)$/) });
+        }
+      }
+    }
+  });
+
+  it('pos: malformed HTTP events get a stable 4xx, never a 500, and write nothing', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pos = require('../../cloudfunctions/pos/index.ts').main as Main;
+    const secret = ((await cloud.invoke('points', { action: 'getPosSecret', storeId: 'store-a' }, { openid: callers.merchant })) as Any).data.secret as string;
+    const signed = (body: string, o: { path?: string; method?: string; base64?: boolean; signBody?: string } = {}) => {
+      const ts = String(Math.floor(Date.now() / 1000));
+      const nonce = crypto.randomBytes(12).toString('hex');
+      const path = o.path ?? '/orders';
+      return {
+        httpMethod: o.method ?? 'POST',
+        path: `/pos${path}`,
+        headers: { 'x-pos-store': 'store-a', 'x-pos-timestamp': ts, 'x-pos-nonce': nonce, 'x-pos-signature': signPosRequest(secret, o.method ?? 'POST', path, ts, nonce, o.signBody ?? body) },
+        body,
+        isBase64Encoded: o.base64 ?? false,
+      };
+    };
+    const order = { receiptNo: 'R-POS', items: [{ sku: 'S1', category: 'coffee', priceFen: 100, quantity: 1 }], amountFen: 100, paidAt: new Date().toISOString(), member: { memberId } };
+    const good = JSON.stringify(order);
+    const hugeBody = JSON.stringify({ ...order, items: Array.from({ length: 50_000 }, () => order.items[0]) });
+    const garbage64 = '%%%not base64!!!';
+    const events: [string, unknown][] = [
+      ['null event', null],
+      ['array event', []],
+      ['string event', 'POST /orders'],
+      ['empty event', {}],
+      ['GET /orders', signed('', { method: 'GET' })],
+      ['PUT /orders', signed(good, { method: 'PUT' })],
+      ['unknown path', signed(good, { path: '/admin' })],
+      ['root path', signed(good, { path: '/' })],
+      ['path not a string', { ...signed(good), path: 42 }],
+      ['method not a string', { ...signed(good), httpMethod: ['POST'] }],
+      ['no headers', { ...signed(good), headers: undefined }],
+      ['headers null', { ...signed(good), headers: null }],
+      ['headers a string', { ...signed(good), headers: 'x-pos-store: store-a' }],
+      ['header values numbers', { ...signed(good), headers: Object.fromEntries(Object.entries(signed(good).headers).map(([k, v]) => [k, /^\d+$/.test(v) ? Number(v) : v])) }],
+      ['header values arrays of junk', { ...signed(good), headers: { 'x-pos-store': [null], 'x-pos-timestamp': [{}], 'x-pos-nonce': [], 'x-pos-signature': [1] } }],
+      ['no signature', (() => { const e = signed(good); delete (e.headers as Any)['x-pos-signature']; return e; })()],
+      ['bad signature', { ...signed(good), headers: { ...signed(good).headers, 'x-pos-signature': 'f'.repeat(64) } }],
+      ['unknown store (signed with its own secret)', { ...signed(good), headers: { ...signed(good).headers, 'x-pos-store': 'no-such-store' } }],
+      ['non-JSON body', signed('{"receiptNo": ')],
+      ['empty body', signed('')],
+      ['body null', { ...signed(''), body: null }],
+      ['body a number', { ...signed('42'), body: 42 }],
+      ['body an object', { ...signed(good), body: order }],
+      ['body an array', signed('[1,2,3]')],
+      ['body JSON null', signed('null')],
+      ['body JSON string', signed('"order"')],
+      ['huge body', signed(hugeBody)],
+      ['100kB receiptNo', signed(JSON.stringify({ ...order, receiptNo: BIG }))],
+      ['__proto__ in body', signed('{"__proto__": {"polluted": true}, "receiptNo": "R-P"}')],
+      ['deep body', signed(JSON.stringify(deep(500)))],
+      ['amountFen 1e308', signed(JSON.stringify({ ...order, amountFen: 1e308 }))],
+      ['member unknown', signed(JSON.stringify({ ...order, receiptNo: 'R-UNK', member: { memberId: 'no-such-member' } }))],
+      ['storeId mismatch', signed(JSON.stringify({ ...order, storeId: 'store-b' }))],
+      ['base64 flag with garbage', signed(garbage64, { base64: true })],
+      ['base64 flag with garbage signed as decoded', signed(garbage64, { base64: true, signBody: Buffer.from(garbage64, 'base64').toString('utf8') })],
+      ['base64 flag with body a number', { ...signed('42', { base64: true }), body: 42 }],
+      ['base64 flag a string', { ...signed(good), isBase64Encoded: 'yes' }],
+      ['refund: non-JSON', signed('nope', { path: '/refunds' })],
+      ['refund: array', signed('[]', { path: '/refunds' })],
+      ['refund: unknown order', signed(JSON.stringify({ receiptNo: 'R-NONE', refundNo: 'RF-1', amountFen: 1 }), { path: '/refunds' })],
+      ['refund: wrong types', signed(JSON.stringify({ receiptNo: 1, refundNo: null, amountFen: '1' }), { path: '/refunds' })],
+    ];
+    for (const [label, event] of events) {
+      const before = snapshot();
+      const res = (await invocationContext.run({ OPENID: '', APPID: 'wx-local', ENV: 'local', SOURCE: 'wx_http' }, () => pos(event, {}))) as { statusCode: number; body: string };
+      calls++;
+      const body = JSON.parse(res.body) as Envelope;
+      expect({ label, status: res.statusCode >= 400 && res.statusCode < 500, ok: body.ok }).toEqual({ label, status: true, ok: false });
+      if (body.ok) continue;
+      expect({ label, code: body.code in ERROR_MESSAGES && body.code !== 'INTERNAL', message: typeof body.message === 'string' && body.message.length > 0 }).toEqual({ label, code: true, message: true });
+      expect({ label, unchanged: snapshot() === before }).toEqual({ label, unchanged: true });
+    }
+    expect(({} as Any).polluted).toBeUndefined();
+    // The battery did not break the endpoint: a good signed order still goes through.
+    const fine = (await invocationContext.run({ OPENID: '', APPID: 'wx-local', ENV: 'local', SOURCE: 'wx_http' }, () => pos(signed(good), {}))) as { statusCode: number };
+    expect(fine.statusCode).toBe(200);
+    console.log(`bad-input: ${calls} calls checked`);
+  });
+});
+
+function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
+}

@@ -1,0 +1,95 @@
+import { excluding, runJob, type JobStep } from '../../cloudfunctions/_lib/jobs';
+import { database } from '../../cloudfunctions/_lib/cloud';
+import { queryDocs } from '../../cloudfunctions/_lib/db';
+import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
+
+/**
+ * The job runner on its own (cloudfunctions/_lib/jobs.ts), on a toy job over the `members`
+ * collection's indexed `birthdayMD`: a stamp per member per occurrence, a failing member isolated
+ * and retried by the next occurrence, a done occurrence left alone.
+ */
+describe('job runner', () => {
+  let cloud: TestCloud;
+  beforeEach(() => {
+    cloud = openTestCloud();
+    for (let i = 0; i < 5; i += 1) cloud.store.insert('members', { _id: `m${i}`, openid: `o${i}`, cardNo: `c${i}`, birthdayMD: '06-18' });
+    cloud.store.insert('members', { _id: 'other', openid: 'o-other', cardNo: 'c-other', birthdayMD: '01-01' });
+  });
+  afterEach(() => closeTestCloud(cloud));
+
+  const stampJob = (occurrence: string, broken: Set<string>, calls: string[]) => {
+    const db = database();
+    const _ = db.command;
+    const step: JobStep<{ stamped: number }, { _id: string }> = {
+      name: 'stamp',
+      // due: a 06-18 birthday and not stamped in this occurrence (indexed by birthdayMD)
+      findDue: (n, { exclude }) => queryDocs(db.collection('members').where(excluding({ birthdayMD: '06-18', stampedOn: _.neq(occurrence) }, exclude)).field({ _id: true }).limit(n)),
+      process: async (m, s) => {
+        calls.push(m._id);
+        if (broken.has(m._id)) throw new Error(`cannot stamp ${m._id}`);
+        await db.collection('members').doc(m._id).update({ data: { stampedOn: occurrence } });
+        s.stamped += 1;
+      },
+    };
+    return runJob({ job: 'stamp', occurrence, chunkSize: 2, initial: () => ({ stamped: 0 }), steps: [step] });
+  };
+
+  it('isolates a failing item, leaves a done occurrence alone, and retries the failure on the next occurrence', async () => {
+    const calls: string[] = [];
+    const broken = new Set(['m2']);
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const first = await stampJob('20260618', broken, calls);
+    expect(first.alreadyDone).toBe(false);
+    expect(first.run).toMatchObject({ runId: 'stamp:20260618', status: 'done', stamped: 4, chunks: 3, failures: [{ memberId: 'm2', error: 'cannot stamp m2' }] });
+    expect(calls.sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']); // the failure is tried once, never spun on
+    expect(logged).toHaveBeenCalledTimes(1);
+    logged.mockRestore();
+    const doc = cloud.store.get('job_runs', 'stamp:20260618')!.doc as Record<string, unknown>;
+    expect(doc).toMatchObject({ _id: 'stamp:20260618', job: 'stamp', status: 'done', stamped: 4, step: 1, cursor: null });
+    expect(doc.updatedAt).toBeInstanceOf(Date);
+    expect(cloud.store.get('members', 'other')!.doc).not.toHaveProperty('stampedOn');
+
+    calls.length = 0;
+    const again = await stampJob('20260618', new Set(), calls);
+    expect(again).toMatchObject({ alreadyDone: true, run: { status: 'done', stamped: 4 } });
+    expect(calls).toEqual([]);
+
+    const next = await stampJob('20270618', new Set(), calls);
+    expect(next.run).toMatchObject({ status: 'done', stamped: 5 });
+    expect(next.run.failures).toBeUndefined();
+  });
+
+  it('stops at its budget and resumes from the checkpoint without redoing an item', async () => {
+    let t = 0;
+    const clock = () => (t += 1000);
+    const calls: string[] = [];
+    const db = database();
+    const _ = db.command;
+    const spec = (budgetMs: number) => ({
+      job: 'walk',
+      occurrence: 'once',
+      chunkSize: 2,
+      budgetMs,
+      clock,
+      initial: () => ({ seen: 0 }),
+      steps: [
+        {
+          name: 'walk',
+          // an ordered walk by _id with a cursor (the primary index)
+          findDue: (n: number, { cursor }: { cursor: string | null }) => queryDocs<{ _id: string }>((cursor ? db.collection('members').where({ _id: _.gt(cursor) }) : db.collection('members').where({})).orderBy('_id', 'asc').field({ _id: true }).limit(n)),
+          cursorOf: (m: { _id: string }) => m._id,
+          process: async (m: { _id: string }, s: { seen: number }) => {
+            calls.push(m._id);
+            s.seen += 1;
+          },
+        },
+      ],
+    });
+    const first = await runJob(spec(2500));
+    // 1 s per clock reading against 2.5 s: two chunks, then it stops
+    expect(first.run).toMatchObject({ status: 'running', seen: 4, cursor: 'm3', chunks: 2 });
+    const second = await runJob(spec(60_000));
+    expect(second.run).toMatchObject({ status: 'done', seen: 6, cursor: null });
+    expect(calls).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'other']);
+  });
+});
