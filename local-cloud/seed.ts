@@ -41,6 +41,14 @@ async function addAll(db: Db, collection: string, docs: object[]) {
   for (let i = 0; i < docs.length; i += 200) await db.collection(collection).add({ data: docs.slice(i, i + 200) });
 }
 
+/** A moment in the past year during opening hours (08:00–22:00 Shanghai), from one random draw. */
+function shopHoursAt(now: Date, r: number): Date {
+  const days = r * 365;
+  const day = businessDate(now.getTime() - Math.floor(days) * 86_400_000);
+  const at = new Date(startOfBusinessDate(day).getTime() + (8 + (days % 1) * 14) * 3_600_000);
+  return at.getTime() <= now.getTime() ? at : new Date(at.getTime() - 86_400_000);
+}
+
 export async function isSeeded(): Promise<boolean> {
   return (await loadDb().collection('merchants').count()).total > 0;
 }
@@ -74,7 +82,7 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
     // seeded ledger, lots and balances reconcile exactly (maturity T+1, expiry, member days, tiers).
     const history: { at: Date; orderId: string; amountFen: number; items: { sku: string; category: string; priceFen: number; quantity: number }[]; storeName: string }[] = [];
     for (let k = 0; k < orderCount; k += 1) {
-      const paidAt = new Date(now.getTime() - Math.floor(random() * yearMs));
+      const paidAt = shopHoursAt(now, random());
       const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ ...pick(MENU), quantity: 1 + Math.floor(random() * 2) }));
       const amountFen = items.reduce((s, it) => s + it.priceFen * it.quantity, 0);
       const store = pick(STORES);

@@ -29,6 +29,8 @@ export const ERROR_MESSAGES = {
   PHONE_CODE_INVALID: '手机号授权已失效，请重新授权',
   PRIVACY_VERSION_OUTDATED: '隐私政策已更新，请阅读最新版本后同意',
   TIER_CONFIG_VERSION_CONFLICT: '等级设置已被他人修改，请刷新后重试',
+  ORDER_AMOUNT_EXCEEDS_ITEMS: '实付金额超过商品合计金额',
+  IDEMPOTENCY_KEY_REUSED: '该编号已用于另一笔内容不同的请求',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -25,6 +25,7 @@ export interface EntryDraft {
   ref: { type: string; id: string };
   maturesOn?: string;
   shortfall?: LedgerEntry['shortfall'];
+  refund?: LedgerEntry['refund'];
   actor?: LedgerEntry['actor'];
 }
 
@@ -77,6 +78,7 @@ export async function commitPoints(
     };
     if (d.maturesOn) entry.maturesOn = d.maturesOn;
     if (d.shortfall) entry.shortfall = d.shortfall;
+    if (d.refund) entry.refund = d.refund;
     if (d.actor) entry.actor = d.actor;
     return entry;
   });

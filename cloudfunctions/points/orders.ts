@@ -8,7 +8,7 @@ import { AppError } from '../../shared/errors';
 import type { MemberDoc } from '../../shared/schemas/member';
 import type { EarningRules, LedgerEntry, OrderInput } from '../../shared/schemas/points';
 import { addBusinessDays, businessDate, startOfBusinessDate } from '../../shared/calendar';
-import { computeEarning, earnedDaysOf, earnedOnDay, earnWindowStart, EARN_WINDOW_DAYS, recordEarnedDay, refundShare, yuan } from '../../shared/rules/earning';
+import { computeEarning, earnedDaysOf, itemsTotalFen, earnedOnDay, earnWindowStart, EARN_WINDOW_DAYS, recordEarnedDay, refundShare, yuan } from '../../shared/rules/earning';
 import { earningTierOf } from '../../shared/rules/tiers';
 import { clawback, earn } from '../../shared/rules/lots';
 import { fraudFlags, FRAUD_REASONS, isJustUnder, type FraudKind } from '../../shared/rules/fraud';
@@ -102,6 +102,11 @@ function fromEntry(orderId: string, member: MemberDoc, entry: LedgerEntry, held:
   return { orderId, memberId: member._id, points: entry.delta + entry.pendingDelta, growth, maturesOn: entry.maturesOn ?? null, held, flags, duplicate: true };
 }
 
+function sameSale(order: OrderDoc, memberId: string, input: OrderInput): boolean {
+  // Member and amount, not the payment time: a POS that re-sends may re-stamp it.
+  return order.memberId === memberId && order.amountFen === input.amountFen;
+}
+
 export async function creditOrder(
   member: MemberDoc,
   input: OrderInput,
@@ -116,6 +121,9 @@ export async function creditOrder(
     // A receipt from the future (beyond clock skew) is malformed; one older than the window cannot be
     // held to its day's cap (the per-day earnings are kept for the window only) and is refused.
     // A replay of a recorded receipt skips this and answers `duplicate` as always.
+    // Points follow the items; paying more than their list price would credit points for nothing bought.
+    const listFen = itemsTotalFen(input.items);
+    if (input.amountFen > listFen) throw new AppError('ORDER_AMOUNT_EXCEEDS_ITEMS', undefined, { amountFen: input.amountFen, itemsTotalFen: listFen });
     const paidAtMs = new Date(input.paidAt).getTime();
     if (paidAtMs > now.getTime() + PAID_AT_SKEW_MS) throw new AppError('VALIDATION_FAILED', '支付时间晚于当前时间');
     if (businessDate(paidAtMs) < earnWindowStart(businessDate(now))) throw new AppError('ORDER_TOO_OLD', undefined, { windowDays: EARN_WINDOW_DAYS });
@@ -130,6 +138,8 @@ export async function creditOrder(
     const existing = await txEntry(tx, entryId);
     if (existing) {
       const order = await txGet<OrderDoc>(tx, 'orders', orderId);
+      // A receipt number names one sale: a replay must be that sale, not another one under its number.
+      if (order && !sameSale(order, member._id, input)) throw new AppError('IDEMPOTENCY_KEY_REUSED', '该小票号已录入另一笔订单', { orderId, memberId: order.memberId, amountFen: order.amountFen });
       return fromEntry(orderId, member, existing, false, order?.flags ?? [], order?.growth ?? 0);
     }
     const current = await txMember(tx, member._id);
@@ -209,8 +219,9 @@ export async function refundOrder(orderId: string, refundKey: string, amountFen:
     if (nonce) await claimNonce(tx, nonce, entryId);
     const existing = await txEntry(tx, entryId);
     // A refund id names one refund: reused for another order it is a caller's mistake, not a replay.
-    if (existing && existing.ref.id !== orderId) throw new AppError('VALIDATION_FAILED', '退款编号已用于另一笔订单', { refundId: refundKey, orderId: existing.ref.id });
-    if (existing) return { refundId: refundKey, orderId, pointsClawed: -(existing.delta + existing.pendingDelta) + (existing.shortfall?.policy === 'forfeit' ? existing.shortfall.points : 0), growthClawed: 0, shortfall: existing.shortfall?.points ?? 0, duplicate: true };
+    if (existing && existing.ref.id !== orderId) throw new AppError('IDEMPOTENCY_KEY_REUSED', '退款编号已用于另一笔订单', { refundId: refundKey, orderId: existing.ref.id });
+    if (existing && existing.refund && existing.refund.amountFen !== amountFen) throw new AppError('IDEMPOTENCY_KEY_REUSED', '退款编号已用于另一笔金额不同的退款', { refundId: refundKey, amountFen: existing.refund.amountFen });
+    if (existing) return { refundId: refundKey, orderId, pointsClawed: -(existing.delta + existing.pendingDelta) + (existing.shortfall?.policy === 'forfeit' ? existing.shortfall.points : 0), growthClawed: existing.refund?.growth ?? 0, shortfall: existing.shortfall?.points ?? 0, duplicate: true };
     const order = await txGet<OrderDoc>(tx, 'orders', orderId);
     if (!order || (storeId && order.storeId !== storeId)) throw new AppError('ORDER_NOT_FOUND');
     if (order.refundedFen + amountFen > order.amountFen) throw new AppError('REFUND_EXCEEDS_ORDER', undefined, { refundable: order.amountFen - order.refundedFen });
@@ -231,6 +242,7 @@ export async function refundOrder(orderId: string, refundKey: string, amountFen:
         ref: { type: 'order', id: orderId },
         actor,
         shortfall: r.shortfall > 0 ? { points: r.shortfall, policy: rules.refundShortfall } : undefined,
+        refund: { amountFen, growth: growthBack },
       },
       () => r,
       now,

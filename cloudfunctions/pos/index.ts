@@ -4,7 +4,8 @@
  * (see signature.ts); refused requests change nothing:
  *   401 POS_BAD_SIGNATURE / POS_STALE_TIMESTAMP (±5 minutes) / POS_UNKNOWN_STORE,
  *   409 POS_NONCE_REUSED (a nonce is accepted once: recorded in the order's transaction),
- *   400 POS_MALFORMED (not JSON, or not an order), 404 MEMBER_NOT_FOUND, 422 MEMBER_CODE_INVALID.
+ *   400 POS_MALFORMED (not JSON, or not an order), 404 MEMBER_NOT_FOUND, 422 MEMBER_CODE_INVALID /
+ *   ORDER_AMOUNT_EXCEEDS_ITEMS, 409 IDEMPOTENCY_KEY_REUSED (a receipt or refund number reused for another sale).
  * Routes: POST /orders (idempotent on storeId + receiptNo: a replay credits once),
  *         POST /refunds (idempotent on storeId + refundNo).
  */
@@ -34,22 +35,36 @@ export interface HttpAnswer {
   body: string;
 }
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
+/** Every code has its status: the compiler makes a new code choose one (no AppError falls through to 500). */
+const STATUS: Record<ErrorCode, number> = {
   POS_MALFORMED: 400,
   VALIDATION_FAILED: 400,
+  UNKNOWN_ACTION: 400,
+  FUNCTION_NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
   POS_BAD_SIGNATURE: 401,
   POS_STALE_TIMESTAMP: 401,
   POS_UNKNOWN_STORE: 401,
   POS_NONCE_REUSED: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  RULES_VERSION_CONFLICT: 409,
+  TIER_CONFIG_VERSION_CONFLICT: 409,
   MEMBER_NOT_FOUND: 404,
   ORDER_NOT_FOUND: 404,
   NOT_FOUND: 404,
   MEMBER_CODE_INVALID: 422,
+  MEMBER_CODE_EXPIRED: 422,
   REFUND_EXCEEDS_ORDER: 422,
   ORDER_TOO_OLD: 422,
+  ORDER_AMOUNT_EXCEEDS_ITEMS: 422,
   INSUFFICIENT_POINTS: 422,
+  BIRTHDAY_CHANGE_TOO_SOON: 422,
+  PHONE_CODE_INVALID: 422,
+  PRIVACY_VERSION_OUTDATED: 422,
   CONFLICT: 503,
   UNAVAILABLE: 503,
+  INTERNAL: 500,
 };
 
 const answer = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) });
@@ -134,7 +149,7 @@ export async function main(raw: HttpEvent, _context?: unknown): Promise<HttpAnsw
     const result = await refundOrder(orderIdFor(storeId, input.receiptNo), `pos-${storeId}-${input.refundNo}`, input.amountFen, undefined, now, storeId, claim);
     return answer(200, { ok: true, data: result });
   } catch (e) {
-    if (isAppError(e)) return answer(STATUS[e.code] ?? 500, { ok: false, code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) });
+    if (isAppError(e)) return answer(STATUS[e.code], { ok: false, code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) });
     console.error('[pos] unhandled error', e);
     return answer(500, { ok: false, code: 'INTERNAL', message: ERROR_MESSAGES.INTERNAL });
   }

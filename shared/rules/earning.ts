@@ -46,8 +46,13 @@ export interface Earning {
 }
 
 /** The paid amount weighted by SKU (else category) multipliers, in fen. */
+/** List price of an order's items; what was paid may be less (discounts), never more. */
+export function itemsTotalFen(items: readonly OrderItem[]): number {
+  return items.reduce((s, it) => s + it.priceFen * it.quantity, 0);
+}
+
 export function weightedAmountFen(items: readonly OrderItem[], amountFen: number, rules: EarningRules): number {
-  const list = items.reduce((s, it) => s + it.priceFen * it.quantity, 0);
+  const list = itemsTotalFen(items);
   if (list <= 0) return amountFen;
   let weighted = 0;
   for (const it of items) {

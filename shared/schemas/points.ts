@@ -193,6 +193,8 @@ export interface LedgerEntry {
   maturesOn?: string;
   /** refund: what the policy did with points already spent */
   shortfall?: { points: number; policy: 'debt' | 'forfeit' };
+  /** refund: the amount refunded and the growth taken back, so a replay answers (and checks) the same refund */
+  refund?: { amountFen: number; growth: number };
   /** who did it (adjustments, staff-recorded orders, refunds) */
   actor?: { openid: string; role: string; name: string };
 }

@@ -37,6 +37,8 @@ const ALLOWED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'PHONE_CODE_INVALID',
   'PRIVACY_VERSION_OUTDATED',
   'TIER_CONFIG_VERSION_CONFLICT',
+  'ORDER_AMOUNT_EXCEEDS_ITEMS',
+  'IDEMPOTENCY_KEY_REUSED',
 ]);
 
 // ------------------------------------------------------------------ the battery

@@ -85,10 +85,13 @@ describe('points administration', () => {
       const first = await ok('points', { action: 'refundOrder', orderId: 'pos:store-a:R1', refundId: 'refund-R1-1', amountFen: 10000 }, 'o-boss');
       expect(first).toMatchObject({ duplicate: false, pointsClawed: 10 });
       const replay = await ok('points', { action: 'refundOrder', orderId: 'pos:store-a:R1', refundId: 'refund-R1-1', amountFen: 10000 }, 'o-boss');
-      expect(replay).toMatchObject({ duplicate: true, pointsClawed: 10 });
+      expect(replay).toEqual({ ...first, duplicate: true });
       const before = snapshot();
       const reused = await call({ action: 'refundOrder', orderId: 'pos:store-a:R2', refundId: 'refund-R1-1', amountFen: 10000 }, 'o-boss');
-      expect(reused).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+      expect(reused).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED' });
+      // The same refund id with another amount is another refund, not a replay: refused, not answered as the first.
+      const otherAmount = await call({ action: 'refundOrder', orderId: 'pos:store-a:R1', refundId: 'refund-R1-1', amountFen: 5000 }, 'o-boss');
+      expect(otherAmount).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED', details: { amountFen: 10000 } });
       expect(snapshot()).toBe(before);
       expectBalanced(memberId);
     });
@@ -202,11 +205,22 @@ describe('points administration', () => {
       ];
       for (const bad of malformed) expect(await call(bad, 'o-clerk')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
       expect(await call(order('M1', memberId, 10000, shanghai('2026-09-01 12:00')), 'o-clerk')).toMatchObject({ ok: false, code: 'ORDER_TOO_OLD' });
+      // Paid more than the items' list price: points for nothing bought. A discount (paid less) is fine.
+      expect(await call({ ...order('M1', memberId, 10000), amountFen: 10001 }, 'o-clerk')).toMatchObject({ ok: false, code: 'ORDER_AMOUNT_EXCEEDS_ITEMS', details: { itemsTotalFen: 10000 } });
       expect(snapshot()).toBe(before);
 
       expect(await ok('points', order('M1', memberId, 10000), 'o-clerk')).toMatchObject({ points: 10, duplicate: false });
       expect(await ok('points', order('M2', memberId, 10000, undefined, 'store-b'), 'o-boss')).toMatchObject({ points: 10, duplicate: false });
       expect(cloud.store.get('orders', 'pos:store-b:M2')!.doc).toMatchObject({ channel: 'staff', staffOpenid: 'o-boss' });
+      expect(await ok('points', { ...order('M3', memberId, 25000), amountFen: 20000 }, 'o-clerk')).toMatchObject({ points: 20, duplicate: false });
+
+      // A receipt number names one sale: the same sale replayed answers duplicate; another sale under it is refused.
+      const other = await register('o-ivy');
+      const settled = snapshot();
+      expect(await ok('points', order('M1', memberId, 10000), 'o-clerk')).toMatchObject({ points: 10, duplicate: true });
+      expect(await call({ ...order('M1', memberId, 10000), amountFen: 9000 }, 'o-clerk')).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED' });
+      expect(await call(order('M1', other, 10000), 'o-clerk')).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED' });
+      expect(snapshot()).toBe(settled);
       expectBalanced(memberId);
     });
   });

@@ -39,7 +39,7 @@ describe('POS endpoint over the local HTTP route', () => {
 
   const order = (receiptNo: string, amountFen = 25600) => ({
     receiptNo,
-    items: [{ sku: 'COF-LAT', category: 'coffee', priceFen: 3200, quantity: 8 }],
+    items: amountFen === 25600 ? [{ sku: 'COF-LAT', category: 'coffee', priceFen: 3200, quantity: 8 }] : [{ sku: 'BEAN-YR', category: 'beans', priceFen: amountFen, quantity: 1 }],
     amountFen,
     paidAt: new Date().toISOString(),
     member: { memberId },
@@ -113,6 +113,11 @@ describe('POS endpoint over the local HTTP route', () => {
     expect(badOrder).toMatchObject({ status: 400, json: { ok: false, code: 'POS_MALFORMED' } });
     const extra = await pos({ ...order('R-2007'), points: 99999 });
     expect(extra.json).toMatchObject({ ok: false, code: 'POS_MALFORMED' });
+    const overpaid = await pos({ ...order('R-2010'), amountFen: 25601 });
+    expect(overpaid).toMatchObject({ status: 422, json: { ok: false, code: 'ORDER_AMOUNT_EXCEEDS_ITEMS' } });
+    // a recorded receipt number re-sent with another amount is another sale, not a replay
+    const reusedReceipt = await pos({ ...order('R-2000'), amountFen: 20000 });
+    expect(reusedReceipt).toMatchObject({ status: 409, json: { ok: false, code: 'IDEMPOTENCY_KEY_REUSED' } });
 
     expect(snapshot()).toEqual(before);
 

@@ -103,7 +103,7 @@ export default function ProfilePage() {
       <View className='profile-section'>
         <View className='profile-row'>
           <Text className='profile-label'>头像</Text>
-          <AvatarButton avatarUrl={profile.avatarUrl} memberId={profile.memberId} onUploaded={(fileId) => void updateProfile({ avatarUrl: fileId }).then((r) => (r.ok ? show(r.data) : toast(r.message)))} />
+          <AvatarButton avatarUrl={profile.avatarUrl} nickname={profile.nickname} memberId={profile.memberId} onUploaded={(fileId) => void updateProfile({ avatarUrl: fileId }).then((r) => (r.ok ? show(r.data) : toast(r.message)))} />
         </View>
         <View className='profile-row'>
           <Text className='profile-label'>昵称</Text>
@@ -133,17 +133,24 @@ export default function ProfilePage() {
       <View className='profile-section'>
         <Text className='profile-section__title'>生日</Text>
         <View className='profile-row'>
-          <Picker mode='multiSelector' range={[MONTHS, DAYS]} value={md} disabled={birthdayLocked} onChange={(e) => setMd(e.detail.value as [number, number])}>
-            <Text className='profile-value profile-birthday'>{`${md[0] + 1} 月 ${md[1] + 1} 日`}</Text>
+          <Text className='profile-label'>日期</Text>
+          <Picker className='profile-picker' mode='multiSelector' range={[MONTHS, DAYS]} value={md} disabled={birthdayLocked} onChange={(e) => setMd(e.detail.value as [number, number])}>
+            <Text className={`profile-value profile-birthday${birthdayLocked ? ' profile-value--locked' : ''}`}>{`${md[0] + 1} 月 ${md[1] + 1} 日`}</Text>
           </Picker>
-          <NativeInput className='profile-input profile-birth-year' type='number' placeholder='年份（选填）' value={year} disabled={birthdayLocked} maxlength={4} onInput={(e) => setYear(e.detail.value)} />
+        </View>
+        <View className='profile-row'>
+          <Text className='profile-label'>年份</Text>
+          <NativeInput className='profile-input profile-birth-year' type='number' placeholder='选填，如 1990' value={year} disabled={birthdayLocked} maxlength={4} onInput={(e) => setYear(e.detail.value)} />
         </View>
         {birthdayLocked ? (
           <Text className='profile-note'>生日一年内只能修改一次，{(profile.birthdayChangeableAt ?? '').slice(0, 10)} 后可再次修改</Text>
         ) : (
-          <Button className='profile-save-birthday' size='small' type='primary' onClick={() => void saveBirthday()}>
-            保存生日
-          </Button>
+          <View className='profile-section__footer'>
+            <Text className='profile-note'>生日用于发放生日礼券，保存后一年内只能修改一次</Text>
+            <Button className='profile-save-birthday' size='small' type='primary' onClick={() => void saveBirthday()}>
+              保存生日
+            </Button>
+          </View>
         )}
       </View>
 
@@ -154,9 +161,11 @@ export default function ProfilePage() {
         ) : (
           <View>
             <Text className='profile-note'>我们只收集提供会员服务所需的最少信息；手机号加密保存，仅您本人可见完整号码。</Text>
-            <Button className='privacy-accept' size='small' type='primary' onClick={() => void onAccept()}>
-              同意《隐私政策》{profile.privacy.currentVersion} 版
-            </Button>
+            <View className='profile-section__footer'>
+              <Button className='privacy-accept' size='small' type='primary' onClick={() => void onAccept()}>
+                同意《隐私政策》{profile.privacy.currentVersion} 版
+              </Button>
+            </View>
           </View>
         )}
       </View>
