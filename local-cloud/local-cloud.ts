@@ -32,6 +32,11 @@ export interface Caller {
  * Development keys for the functions' secrets (on the cloud: function environment variables).
  * Kept beside the store file so encrypted data stays readable across restarts.
  */
+/** The embedded store is not billed: jobs may go faster than the cloud default (5 items/s). */
+function ensureLocalJobPacing(): void {
+  process.env.HY_JOB_ITEMS_PER_SECOND ??= '50';
+}
+
 function ensureLocalSecrets(file: string): void {
   const keyFile = file === ':memory:' ? null : path.join(path.dirname(file), 'secrets.json');
   const saved: Record<string, string> = keyFile && fs.existsSync(keyFile) ? (JSON.parse(fs.readFileSync(keyFile, 'utf8')) as Record<string, string>) : {};
@@ -65,6 +70,7 @@ export class LocalCloud {
 
   constructor(options: LocalCloudOptions) {
     ensureLocalSecrets(options.file);
+    ensureLocalJobPacing();
     this.store = new DocumentStore(options.file, { durable: options.durable });
     this.store.applySchema(options.schema ?? readDatabaseSchema());
     this.database = new LocalDatabase(this.store, { faults: new FaultInjector(options.faults ?? parseFaults(process.env.LOCAL_CLOUD_FAULTS)) });

@@ -21,7 +21,11 @@
  * - A throwing `process` is isolated: recorded in `failures` (`{ memberId, error }`: the item's
  *   `_id`), skipped for the rest of this occurrence, and — since it stays due — retried by the next.
  * - The run stops starting chunks once `budgetMs` has passed (the function timeout is 60 s); the next
- *   trigger of the same occurrence resumes from the checkpoint's step and cursor. `finish` runs once
+ *   trigger of the same occurrence resumes from the checkpoint's step and cursor (timers fire every
+ *   10 minutes through a night window, so a long occurrence continues; a done one costs one read).
+ * - The run is paced to `itemsPerSecond` (default `HY_JOB_ITEMS_PER_SECOND`, else 5): every item is
+ *   several billed requests, and the basic plan's 30 requests/s are shared with live traffic. A chunk
+ *   is at most 5 seconds of items, so the budget check between chunks keeps a run inside its timeout. `finish` runs once
  *   every step has found nothing more, then the run is 'done'; running a done occurrence again
  *   does nothing and answers the stored checkpoint.
  *
@@ -81,9 +85,25 @@ export interface JobOptions {
   budgetMs?: number;
   /** items per chunk (each chunk is checkpointed) */
   chunkSize?: number;
-  /** milliseconds, for the budget (tests give a stepping clock) */
+  /** milliseconds, for the budget and the pacing (tests give a stepping clock) */
   clock?: () => number;
+  /** items processed per second at most (Infinity: unpaced) */
+  itemsPerSecond?: number;
+  /** how the pacing waits (tests give one that steps their clock) */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+export const DEFAULT_ITEMS_PER_SECOND = 5;
+/** Longest a chunk may take at the paced rate, so the budget check between chunks stays meaningful. */
+const CHUNK_SECONDS = 5;
+
+/** The job pacing of this environment: `HY_JOB_ITEMS_PER_SECOND` (a function environment variable), else 5. */
+export function jobItemsPerSecond(): number {
+  const v = Number(process.env.HY_JOB_ITEMS_PER_SECOND);
+  return v > 0 ? v : DEFAULT_ITEMS_PER_SECOND;
+}
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface JobSpec<S extends object> extends JobOptions {
   /** e.g. 'points-nightly' */
@@ -108,8 +128,19 @@ export interface JobResult<S> {
 const RUNNER_FIELDS = ['_id', 'job', 'updatedAt'] as const;
 
 export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobResult<S>> {
-  const { job, occurrence, steps, budgetMs = 50_000, chunkSize = 50, clock = Date.now } = spec;
+  const { job, occurrence, steps, budgetMs = 50_000, clock = Date.now, sleep = wait } = spec;
+  const rate = spec.itemsPerSecond ?? jobItemsPerSecond();
+  const chunkSize = Math.min(spec.chunkSize ?? 50, Number.isFinite(rate) ? Math.max(1, Math.floor(rate * CHUNK_SECONDS)) : Infinity);
   const started = clock();
+  let paced = 0;
+  // Item n of this invocation starts no earlier than n / rate seconds after the start.
+  const pace = async () => {
+    if (Number.isFinite(rate)) {
+      const ms = started + (paced * 1000) / rate - clock();
+      if (ms > 0) await sleep(ms);
+    }
+    paced += 1;
+  };
   const runId = `${job}:${occurrence}`;
   const stored = await withRetry(() => getById<Record<string, unknown>>('job_runs', runId));
   if (stored) {
@@ -145,6 +176,7 @@ export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobRes
     }
     for (const item of todo) {
       seen.add(item._id);
+      await pace();
       try {
         const outcome = await step.process(item, run);
         if (outcome === 'unchanged') exclude.add(item._id);

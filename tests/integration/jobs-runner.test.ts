@@ -59,6 +59,42 @@ describe('job runner', () => {
     expect(next.run.failures).toBeUndefined();
   });
 
+  it('paces items to its rate and keeps a chunk within five seconds of items', async () => {
+    let t = 0;
+    const starts: number[] = [];
+    const sleeps: number[] = [];
+    const db = database();
+    const _ = db.command;
+    const { run } = await runJob({
+      job: 'paced',
+      occurrence: 'once',
+      itemsPerSecond: 0.5, // one item every 2 s: a chunk holds at most 2 (5 s of items)
+      chunkSize: 50,
+      clock: () => t,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        t += ms;
+      },
+      initial: () => ({ seen: 0 }),
+      steps: [
+        {
+          name: 'walk',
+          findDue: (n: number, { cursor }: { cursor: string | null }) => queryDocs<{ _id: string }>((cursor ? db.collection('members').where({ _id: _.gt(cursor) }) : db.collection('members').where({})).orderBy('_id', 'asc').field({ _id: true }).limit(n)),
+          cursorOf: (m: { _id: string }) => m._id,
+          process: async (_m: { _id: string }, s: { seen: number }) => {
+            starts.push(t);
+            t += 300; // the item's own work takes 0.3 s
+            s.seen += 1;
+          },
+        },
+      ],
+    });
+    // six members, one every 2 s from the start, the work's own time counted in; chunks of 2
+    expect(starts).toEqual([0, 2000, 4000, 6000, 8000, 10000]);
+    expect(sleeps).toEqual([1700, 1700, 1700, 1700, 1700]);
+    expect(run).toMatchObject({ status: 'done', seen: 6, chunks: 3 });
+  });
+
   it('stops at its budget and resumes from the checkpoint without redoing an item', async () => {
     let t = 0;
     const clock = () => (t += 1000);
