@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors';
-import { memberRequests, type MemberDoc, type MyRole } from '../../shared/schemas/member';
+import { memberRequests, type IdentifiedMember, type MemberDoc, type MyRole } from '../../shared/schemas/member';
+import { phoneHash } from '../_lib/pii';
 import { tierRequests } from '../../shared/schemas/tiers';
 import { tierById } from '../../shared/rules/tiers';
 import { action, createMain, requireOpenid, type ActionContext } from '../_lib/router';
@@ -16,6 +17,21 @@ import { deleteAccount, exportMyData } from './mydata';
 
 async function me(ctx: ActionContext): Promise<MemberDoc> {
   return (await findOrRegisterMember(requireOpenid(ctx), ctx.now)).member;
+}
+
+/** What staff see of an identified member: a masked summary, no full phone number, no birthday. */
+async function staffSummary(member: MemberDoc | null): Promise<IdentifiedMember> {
+  if (!member || member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
+  const tier = tierById(member.tierId, (await loadTierConfig()).tiers);
+  return {
+    memberId: member._id,
+    cardNo: member.cardNo,
+    nickname: member.nickname,
+    tier: { id: tier.id, name: tier.name },
+    phoneMasked: member.phone?.masked ?? null,
+    pointsAvailable: member.points.available,
+    growth: member.growth,
+  };
 }
 
 export const main = createMain(
@@ -64,20 +80,12 @@ export const main = createMain(
       await requireRole(ctx.openid, ['staff', 'merchant']);
       const check = checkMemberCode(input.code, ctx.now);
       if (!check.ok) throw new AppError(check.reason === 'expired' ? 'MEMBER_CODE_EXPIRED' : 'MEMBER_CODE_INVALID');
-      const member = await getById<MemberDoc>('members', check.memberId);
-      if (!member || member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
-      const config = await loadTierConfig();
-      const tier = tierById(member.tierId, config.tiers);
-      // Staff see a masked summary: no full phone number, no birthday year.
-      return {
-        memberId: member._id,
-        cardNo: member.cardNo,
-        nickname: member.nickname,
-        tier: { id: tier.id, name: tier.name },
-        phoneMasked: member.phone?.masked ?? null,
-        pointsAvailable: member.points.available,
-        growth: member.growth,
-      };
+      return staffSummary(await getById<MemberDoc>('members', check.memberId));
+    }),
+    identifyByPhone: action(memberRequests.identifyByPhone, async (input, ctx) => {
+      await requireRole(ctx.openid, ['staff', 'merchant']);
+      // Found by the keyed hash (index phone_hash): the number itself is never stored or compared in clear.
+      return staffSummary(await findOne<MemberDoc>('members', { 'phone.hash': phoneHash(input.phone) }));
     }),
 
     // ---- my data (PIPL)

@@ -72,6 +72,8 @@ export const memberRequests = {
   acceptPrivacy: z.object({ version: z.string().min(1).max(32) }).strict(),
   getMemberCode: z.object({}).strict(),
   identifyByCode: z.object({ code: z.string().min(1).max(200) }).strict(),
+  /** At the counter, a member without the card at hand says their number (mainland mobile, +86 allowed). */
+  identifyByPhone: z.object({ phone: z.string().regex(/^(?:\+86|0086|86)?[\s-]*1\d{2}[\s-]?\d{4}[\s-]?\d{4}$/, '请输入 11 位手机号') }).strict(),
   exportMyData: z.object({}).strict(),
   deleteAccount: z.object({ confirm: z.literal('DELETE') }).strict(),
   /** Who the caller is to the merchant (from the `roles` collection, never from the client). */

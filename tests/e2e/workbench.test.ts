@@ -34,11 +34,20 @@ describe('staff workbench and merchant console (H5, real local cloud)', () => {
     // Signing in as staff did not make the clerk a member.
     expect((await call<{ role: string | null }>(page.request, url, 'member', { action: 'myRole' })).role).toBe('staff');
 
-    // A wrong code: a clear message from the envelope.
+    // No card at hand: the member's mobile number finds them (by keyed hash); staff see it masked.
+    await page.locator('.staff-code-input input').first().fill('139 1000 0000');
+    await page.locator('.staff-identify').first().click();
+    await page.locator('.staff-member-summary').first().waitFor({ timeout: 10_000 });
+    const byPhone = (await page.locator('.staff-member-summary').first().textContent()) ?? '';
+    expect(byPhone).toContain('小林');
+    expect(byPhone).toContain('139****0000');
+
+    // A wrong code: a clear message from the envelope, and the previous member is cleared.
     await page.locator('.staff-code-input input').first().fill('12345');
     await page.locator('.staff-identify').first().click();
     await page.locator('.staff-identify-error').first().waitFor({ timeout: 10_000 });
     await expect(page.locator('.staff-identify-error').first().textContent()).resolves.toContain('会员码');
+    expect(await page.locator('.staff-member-summary').count()).toBe(0);
 
     await page.locator('.staff-code-input input').first().fill(code.numeric ?? code.code);
     await page.locator('.staff-identify').first().click();

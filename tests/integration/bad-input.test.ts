@@ -130,6 +130,7 @@ describe('bad input: every action of every function refuses it cleanly and write
         bindPhone: { code: 'phone-code' },
         acceptPrivacy: { version: 'v1' },
         identifyByCode: { code: 'some-code' },
+        identifyByPhone: { phone: '13800000000' },
         deleteAccount: { confirm: 'DELETE' },
         updateTierConfig: { expectedVersion: tierVersion ?? 1, settings: pick(tierSettings, ['basis', 'growthPerYuan', 'graceDays', 'tiers']) },
       },

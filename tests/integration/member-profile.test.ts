@@ -85,6 +85,13 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     const seen = await okData({ action: 'identifyByCode', code: code.code }, 'o-staff');
     expect(seen).toMatchObject({ memberId: card.memberId, phoneMasked: bound.phoneMasked });
     expect(JSON.stringify(seen)).not.toContain(profile.phone);
+
+    // At the counter without the card: the number finds the member (written any usual way), masked.
+    const spaced = `+86 ${profile.phone.slice(0, 3)} ${profile.phone.slice(3, 7)} ${profile.phone.slice(7)}`;
+    for (const phone of [profile.phone, spaced]) expect(await okData({ action: 'identifyByPhone', phone }, 'o-staff')).toEqual(seen);
+    expect(await call({ action: 'identifyByPhone', phone: profile.phone }, 'o-pat')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await call({ action: 'identifyByPhone', phone: '13700000001' }, 'o-staff')).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
+    expect(await call({ action: 'identifyByPhone', phone: '1234' }, 'o-staff')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
   });
 
   it('issues a dynamic code that staff can scan, that changes after 60 s and is refused once expired', async () => {

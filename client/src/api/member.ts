@@ -44,6 +44,16 @@ export function identifyByCode(code: string) {
   return callFunction<IdentifiedMember>('member', { action: 'identifyByCode', code })
 }
 
+/** Staff / merchant: the member who says this phone number at the counter. */
+export function identifyByPhone(phone: string) {
+  return callFunction<IdentifiedMember>('member', { action: 'identifyByPhone', phone })
+}
+
+/** A typed 11-digit mainland mobile number (a member code is 26 digits or a token): who to ask. */
+export function identifyMember(entry: string) {
+  return /^(?:\+?86)?1\d{10}$/.test(entry) ? identifyByPhone(entry) : identifyByCode(entry)
+}
+
 export function exportMyData() {
   return callFunction<Record<string, unknown>>('member', { action: 'exportMyData' })
 }

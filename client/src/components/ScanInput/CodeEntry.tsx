@@ -5,7 +5,8 @@ import type { ScanInputProps } from './types'
 import './index.scss'
 
 /**
- * Typed entry of a member code: the 26 digits under the barcode (spaces allowed) or the QR token.
+ * Typed entry of a member code: the 26 digits under the barcode (spaces allowed) or the QR token;
+ * or the member's mobile number when the card is not at hand (the page decides which it is).
  * The whole input on H5 (no camera API); the fallback beside the scan button in weapp.
  */
 export function CodeEntry({ onCode, busy, buttonText = '识别' }: ScanInputProps & { buttonText?: string }) {
@@ -17,7 +18,7 @@ export function CodeEntry({ onCode, busy, buttonText = '识别' }: ScanInputProp
   return (
     <View className='scan-input'>
       <View className='scan-input__field staff-code-input'>
-        <Input placeholder='输入会员码（26 位数字）' value={text} onChange={(v) => setText(v)} onConfirm={submit} clearable />
+        <Input placeholder='会员码（26 位数字）或手机号' value={text} onChange={(v) => setText(v)} onConfirm={submit} clearable />
       </View>
       <Button className='scan-input__button staff-identify' type='primary' loading={busy} disabled={busy} onClick={submit}>
         {buttonText}

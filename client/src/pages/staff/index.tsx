@@ -2,7 +2,7 @@ import { useCallback, useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import type { IdentifiedMember, MyRole } from '@shared/schemas/member'
-import { identifyByCode, myRole } from '@/api/member'
+import { identifyMember, myRole } from '@/api/member'
 import { recordOrder, type CreditResult } from '@/api/points'
 import { Button, Input } from '@/components/nutui'
 import { ScanInput } from '@/components/ScanInput'
@@ -57,7 +57,7 @@ export default function StaffPage() {
     setIdentifyError(null)
     setResult(null)
     setOrderError(null)
-    const res = await identifyByCode(code)
+    const res = await identifyMember(code)
     setIdentifying(false)
     if (res.ok) setMember({ info: res.data, code })
     else {
