@@ -1,12 +1,12 @@
 import { AppError } from '../../shared/errors';
-import { memberRequests, type IdentifiedMember, type MemberDoc, type MyRole } from '../../shared/schemas/member';
+import { memberRequests, type AccessLogDoc, type IdentifiedMember, type MemberDoc, type MyRole } from '../../shared/schemas/member';
 import { phoneHash } from '../_lib/pii';
 import { tierRequests } from '../../shared/schemas/tiers';
 import { tierById } from '../../shared/rules/tiers';
 import { action, createMain, requireOpenid, type ActionContext } from '../_lib/router';
 import { requireRole, type RoleDoc } from '../_lib/auth';
 import { database } from '../_lib/cloud';
-import { findOne, getById, queryDocs } from '../_lib/db';
+import { findOne, getById, queryDocs, withRetry } from '../_lib/db';
 import { checkMemberCode, issueMemberCode, MEMBER_CODE_PERIOD_MS } from '../_lib/member-code';
 import { loadTierConfig } from '../_lib/tiers';
 import { findOrRegisterMember } from './register';
@@ -19,10 +19,16 @@ async function me(ctx: ActionContext): Promise<MemberDoc> {
   return (await findOrRegisterMember(requireOpenid(ctx), ctx.now)).member;
 }
 
-/** What staff see of an identified member: a masked summary, no full phone number, no birthday. */
-async function staffSummary(member: MemberDoc | null): Promise<IdentifiedMember> {
+/**
+ * What staff see of an identified member: a masked summary, no full phone number, no birthday.
+ * Each disclosure is logged (who, how, when) for the merchant and the member's own export; a lookup
+ * that finds no one discloses nothing and writes nothing.
+ */
+async function disclose(role: RoleDoc, by: AccessLogDoc['by'], member: MemberDoc | null, now: Date): Promise<IdentifiedMember> {
   if (!member || member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
   const tier = tierById(member.tierId, (await loadTierConfig()).tiers);
+  const entry: Omit<AccessLogDoc, '_id'> = { memberId: member._id, actor: { openid: role.openid, role: role.role, name: role.name, storeId: role.storeId ?? null }, by, at: now };
+  await withRetry(() => database().collection('access_log').add({ data: entry }) as Promise<unknown>);
   return {
     memberId: member._id,
     cardNo: member.cardNo,
@@ -77,15 +83,24 @@ export const main = createMain(
       return { code: issued.code, numeric: issued.numeric, refreshAt: issued.refreshAt.toISOString(), expiresAt: issued.expiresAt.toISOString(), periodMs: MEMBER_CODE_PERIOD_MS };
     }),
     identifyByCode: action(memberRequests.identifyByCode, async (input, ctx) => {
-      await requireRole(ctx.openid, ['staff', 'merchant']);
+      const role = await requireRole(ctx.openid, ['staff', 'merchant']);
       const check = checkMemberCode(input.code, ctx.now);
       if (!check.ok) throw new AppError(check.reason === 'expired' ? 'MEMBER_CODE_EXPIRED' : 'MEMBER_CODE_INVALID');
-      return staffSummary(await getById<MemberDoc>('members', check.memberId));
+      return disclose(role, 'member_code', await getById<MemberDoc>('members', check.memberId), ctx.now);
     }),
     identifyByPhone: action(memberRequests.identifyByPhone, async (input, ctx) => {
-      await requireRole(ctx.openid, ['staff', 'merchant']);
+      const role = await requireRole(ctx.openid, ['staff', 'merchant']);
       // Found by the keyed hash (index phone_hash): the number itself is never stored or compared in clear.
-      return staffSummary(await findOne<MemberDoc>('members', { 'phone.hash': phoneHash(input.phone) }));
+      return disclose(role, 'phone', await findOne<MemberDoc>('members', { 'phone.hash': phoneHash(input.phone) }), ctx.now);
+    }),
+    listAccessLog: action(memberRequests.listAccessLog, async (input, ctx) => {
+      await requireRole(ctx.openid, ['merchant']);
+      const _ = database().command;
+      const where: Record<string, unknown> = {};
+      if (input.memberId) where.memberId = input.memberId;
+      if (input.before) where.at = _.lt(new Date(input.before));
+      const entries = await queryDocs<AccessLogDoc>(database().collection('access_log').where(where).orderBy('at', 'desc').limit(input.limit));
+      return { entries: entries.map((e) => ({ ...e, at: e.at.toISOString() })) };
     }),
 
     // ---- my data (PIPL)

@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import type { MemberDoc } from '../../shared/schemas/member';
+import type { AccessLogDoc, MemberDoc } from '../../shared/schemas/member';
 import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
 import { database } from '../_lib/cloud';
 import { findOne, inTransaction, queryDocs, txGet } from '../_lib/db';
@@ -19,11 +19,13 @@ async function allOf<T>(collection: string, memberId: string): Promise<T[]> {
 /** Everything the system holds about the member (PIPL right of access), phone decrypted for them. */
 export async function exportMyData(member: MemberDoc, now: Date) {
   const { openid: _openid, phone, ...rest } = member;
-  const [orders, ledger, coupons, tierChanges] = await Promise.all([
+  const [orders, ledger, coupons, tierChanges, accessLog] = await Promise.all([
     allOf<Record<string, unknown>>('orders', member._id),
     allOf<Record<string, unknown>>('ledger', member._id),
     allOf<Record<string, unknown>>('coupons', member._id),
     allOf<Record<string, unknown>>('tier_changes', member._id),
+    // who at the merchant looked the member up (staff names and stores; their openids are not the member's data)
+    allOf<AccessLogDoc>('access_log', member._id).then((rows) => rows.map(({ actor, by, at }) => ({ by, at, staff: actor.name, role: actor.role, storeId: actor.storeId }))),
   ]);
   return {
     exportedAt: now.toISOString(),
@@ -33,6 +35,7 @@ export async function exportMyData(member: MemberDoc, now: Date) {
     ledger,
     coupons,
     tierChanges,
+    accessLog,
   };
 }
 

@@ -76,6 +76,8 @@ export const memberRequests = {
   identifyByPhone: z.object({ phone: z.string().regex(/^(?:\+86|0086|86)?[\s-]*1\d{2}[\s-]?\d{4}[\s-]?\d{4}$/, '请输入 11 位手机号') }).strict(),
   exportMyData: z.object({}).strict(),
   deleteAccount: z.object({ confirm: z.literal('DELETE') }).strict(),
+  /** Merchant: who looked up which member, newest first (staff identifications disclose a member's summary). */
+  listAccessLog: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional(), memberId: z.string().min(1).max(64).optional() }).strict(),
   /** Who the caller is to the merchant (from the `roles` collection, never from the client). */
   myRole: z.object({}).strict(),
 } as const;
@@ -144,6 +146,16 @@ export interface MemberCodeView {
 }
 
 /** What staff see after scanning a member code: a masked summary. */
+/** `access_log`: one staff identification that disclosed a member's summary (PIPL: who saw whose data, when, how). */
+export interface AccessLogDoc {
+  _id: string;
+  memberId: string;
+  actor: { openid: string; role: string; name: string; storeId: string | null };
+  /** how the member was found */
+  by: 'member_code' | 'phone';
+  at: Date;
+}
+
 export interface IdentifiedMember {
   memberId: string;
   cardNo: string;

@@ -110,6 +110,15 @@ describe('staff workbench and merchant console (H5, real local cloud)', () => {
     await page.locator('.merchant-rules-version').first().waitFor({ timeout: 10_000 });
     await page.locator('.merchant-tab-fraud').first().click();
     await page.locator('.merchant-fraud-list').first().waitFor({ timeout: 10_000 });
+    // Staff lookups are accountable: one by phone (made here, as the clerk) shows in 查询记录.
+    const clerk = await app.browser().newContext();
+    await clerk.request.post(url + '/api/login', { data: { role: 'staff' } });
+    await call(clerk.request, url, 'member', { action: 'identifyByPhone', phone: '13910000000' });
+    await clerk.close();
+    await page.locator('.merchant-tab-access').first().click();
+    await page.locator('.merchant-access-item').first().waitFor({ timeout: 10_000 });
+    await expect(page.locator('.merchant-access-item').first().textContent()).resolves.toMatch(/店员 小吴.*以手机号识别会员 \d+/);
+
     await page.locator('.merchant-tab-pos').first().click();
     const secret = page.locator('.merchant-pos-store--store-jingan .merchant-pos-secret').first();
     await page.waitForFunction(() => (document.querySelector('.merchant-pos-store--store-jingan .merchant-pos-secret')?.textContent ?? '').includes('•'), undefined, { timeout: 10_000 });

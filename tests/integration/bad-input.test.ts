@@ -131,6 +131,7 @@ describe('bad input: every action of every function refuses it cleanly and write
         acceptPrivacy: { version: 'v1' },
         identifyByCode: { code: 'some-code' },
         identifyByPhone: { phone: '13800000000' },
+        listAccessLog: { limit: 10, before: new Date().toISOString(), memberId: 'm-1' },
         deleteAccount: { confirm: 'DELETE' },
         updateTierConfig: { expectedVersion: tierVersion ?? 1, settings: pick(tierSettings, ['basis', 'growthPerYuan', 'graceDays', 'tiers']) },
       },

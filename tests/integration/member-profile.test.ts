@@ -92,6 +92,19 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     expect(await call({ action: 'identifyByPhone', phone: profile.phone }, 'o-pat')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await call({ action: 'identifyByPhone', phone: '13700000001' }, 'o-staff')).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
     expect(await call({ action: 'identifyByPhone', phone: '1234' }, 'o-staff')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+
+    // Every disclosure is logged (who, how, when); a miss discloses nothing and logs nothing.
+    const staffActor = { openid: 'o-staff', role: 'staff', name: '店员 小吴', storeId: 'store-1' };
+    const log = await okData<{ entries: { memberId: string; by: string; actor: object; at: string }[] }>({ action: 'listAccessLog', memberId: card.memberId }, 'o-boss');
+    expect(log.entries.map((e) => e.by).sort()).toEqual(['member_code', 'phone', 'phone']);
+    expect(log.entries.every((e) => e.memberId === card.memberId && JSON.stringify(e.actor) === JSON.stringify(staffActor) && !Number.isNaN(Date.parse(e.at)))).toBe(true);
+    expect((await okData<{ entries: unknown[] }>({ action: 'listAccessLog' }, 'o-boss')).entries).toHaveLength(3);
+    for (const who of ['o-staff', 'o-pat']) expect(await call({ action: 'listAccessLog' }, who)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    // ...and the member sees it in their export: which staff, where, how, when.
+    const exported = await okData<{ accessLog: { staff: string; storeId: string; by: string }[] }>({ action: 'exportMyData' }, 'o-pat');
+    expect(exported.accessLog).toHaveLength(3);
+    expect(exported.accessLog[0]).toMatchObject({ staff: '店员 小吴', storeId: 'store-1' });
+    expect(JSON.stringify(exported.accessLog)).not.toContain('o-staff');
   });
 
   it('issues a dynamic code that staff can scan, that changes after 60 s and is refused once expired', async () => {

@@ -54,6 +54,19 @@ export function identifyMember(entry: string) {
   return /^(?:\+?86)?1\d{10}$/.test(entry) ? identifyByPhone(entry) : identifyByCode(entry)
 }
 
+export interface AccessLogEntry {
+  _id: string
+  memberId: string
+  actor: { openid: string; role: string; name: string; storeId: string | null }
+  by: 'member_code' | 'phone'
+  at: string
+}
+
+/** Merchant: staff identifications of members, newest first. */
+export function listAccessLog(params: { limit?: number; before?: string; memberId?: string } = {}) {
+  return callFunction<{ entries: AccessLogEntry[] }>('member', { action: 'listAccessLog', ...params })
+}
+
 export function exportMyData() {
   return callFunction<Record<string, unknown>>('member', { action: 'exportMyData' })
 }

@@ -4,17 +4,18 @@ import Taro, { useDidShow } from '@tarojs/taro'
 import type { MyRole } from '@shared/schemas/member'
 import type { TierConfig } from '@shared/rules/tiers'
 import type { EarningRules } from '@shared/schemas/points'
-import { getTierConfig, myRole, updateTierConfig } from '@/api/member'
+import { getTierConfig, listAccessLog, myRole, updateTierConfig, type AccessLogEntry } from '@/api/member'
 import { getPosSecret, getRules, listFraudFlags, reconcile, reviewFraudFlag, updateRules, type FraudFlag, type PosSecret, type ReconcileResult } from '@/api/points'
 import { Button, Input } from '@/components/nutui'
 import './index.scss'
 
-type Section = 'tiers' | 'rules' | 'fraud' | 'reconcile' | 'pos'
+type Section = 'tiers' | 'rules' | 'fraud' | 'reconcile' | 'access' | 'pos'
 const SECTIONS: { id: Section; label: string }[] = [
   { id: 'tiers', label: '等级设置' },
   { id: 'rules', label: '积分规则' },
   { id: 'fraud', label: '风险预警' },
   { id: 'reconcile', label: '对账' },
+  { id: 'access', label: '查询记录' },
   { id: 'pos', label: 'POS 密钥' },
 ]
 
@@ -73,6 +74,7 @@ export default function MerchantPage() {
       {section === 'rules' ? <RulesSection /> : null}
       {section === 'fraud' ? <FraudSection /> : null}
       {section === 'reconcile' ? <ReconcileSection /> : null}
+      {section === 'access' ? <AccessSection /> : null}
       {section === 'pos' ? <PosSection stores={role.stores ?? []} /> : null}
     </View>
   )
@@ -386,6 +388,54 @@ function ReconcileSection() {
 
 function mask(secret: string): string {
   return secret.length <= 8 ? '••••••••' : `${secret.slice(0, 4)}${'•'.repeat(12)}${secret.slice(-4)}`
+}
+
+const LOOKUP_BY: Record<AccessLogEntry['by'], string> = { member_code: '会员码', phone: '手机号' }
+
+/** Who at the stores looked up which member, and how (PIPL: access to personal data is accountable). */
+function AccessSection() {
+  const [entries, setEntries] = useState<AccessLogEntry[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [more, setMore] = useState(false)
+  const PAGE = 30
+
+  const load = useCallback(async (before?: string) => {
+    const res = await listAccessLog({ limit: PAGE, before })
+    if (!res.ok) {
+      setError(res.message)
+      return
+    }
+    setEntries((cur) => (before && cur ? [...cur, ...res.data.entries] : res.data.entries))
+    setMore(res.data.entries.length === PAGE)
+  }, [])
+  useEffect(() => void load(), [load])
+
+  return (
+    <Section className='merchant-access'>
+      <Text className='merchant-hint'>店员每次识别会员（扫码或手机号）都会记录在此，会员导出个人数据时也可看到。</Text>
+      <ErrorText message={error} />
+      {entries === null && !error ? <Text className='merchant-status'>加载中…</Text> : null}
+      <View className='merchant-access-list'>
+        {entries && entries.length === 0 ? <Text className='merchant-empty'>暂无查询记录</Text> : null}
+        {(entries ?? []).map((e) => (
+          <View key={e._id} className='merchant-access-item'>
+            <Text className='merchant-access-item__who'>
+              {e.actor.name}
+              {e.actor.storeId ? ` · ${e.actor.storeId}` : ''}
+            </Text>
+            <Text className='merchant-hint'>
+              以{LOOKUP_BY[e.by]}识别会员 {e.memberId} · {when(e.at)}
+            </Text>
+          </View>
+        ))}
+      </View>
+      {more && entries ? (
+        <Button size='small' className='merchant-access-more' onClick={() => void load(entries[entries.length - 1].at)}>
+          加载更多
+        </Button>
+      ) : null}
+    </Section>
+  )
 }
 
 function PosSection({ stores }: { stores: { id: string; name: string }[] }) {
