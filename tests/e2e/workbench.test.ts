@@ -30,7 +30,8 @@ describe('staff workbench and merchant console (H5, real local cloud)', () => {
     await page.goto(url + '/');
     await page.locator('.staff-workbench').first().waitFor({ timeout: 30_000 });
     expect(page.url()).toContain('/pages/staff/index');
-    await expect(page.locator('.staff-workbench').first().textContent()).resolves.toContain('静安寺店');
+    // The loading view carries the same class: wait for the loaded workbench, not just the element.
+    await page.waitForFunction(() => (document.querySelector('.staff-workbench')?.textContent ?? '').includes('静安寺店'), undefined, { timeout: 30_000 });
     // Signing in as staff did not make the clerk a member.
     expect((await call<{ role: string | null }>(page.request, url, 'member', { action: 'myRole' })).role).toBe('staff');
 
