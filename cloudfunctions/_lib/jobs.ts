@@ -50,25 +50,9 @@
 import { database } from './cloud';
 import { getById, withRetry } from './db';
 
-export interface JobFailure {
-  /** the failed item's `_id` (a member id for member jobs) */
-  memberId: string;
-  error: string;
-}
+import type { JobFailure, JobRun, JobRunState } from '../../shared/schemas/jobs';
 
-/** What the runner keeps in every checkpoint besides the job's own counters. */
-export interface JobRunState {
-  runId: string;
-  status: 'running' | 'done';
-  /** index of the step in progress */
-  step: number;
-  /** the step's cursor (from `cursorOf`), for steps that walk an ordered index */
-  cursor: string | null;
-  chunks: number;
-  failures?: JobFailure[];
-}
-
-export type JobRun<S> = S & JobRunState;
+export type { JobFailure, JobRun, JobRunState };
 
 export interface JobStep<S, T extends { _id: string }> {
   name: string;

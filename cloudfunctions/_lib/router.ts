@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError, ERROR_MESSAGES, isAppError } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/envelope';
 import { getWXContext, type WXContext } from './cloud';
+import type { Contract, ParsedInputOf, ResultOf } from '../../shared/contract';
 
 /** What every action handler receives besides its validated input. */
 export interface ActionContext {
@@ -11,18 +12,10 @@ export interface ActionContext {
   now: Date;
 }
 
-export interface ActionDef<S extends z.ZodTypeAny, R> {
-  input: S;
-  handler: (input: z.infer<S>, ctx: ActionContext) => Promise<R>;
-}
-
-/** Keeps the input type of each action tied to its schema. */
-export function action<S extends z.ZodTypeAny, R>(input: S, handler: (input: z.infer<S>, ctx: ActionContext) => Promise<R>): ActionDef<S, R> {
-  return { input, handler };
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous action table
-type AnyAction = ActionDef<any, unknown>;
+/** One handler per action of the function's contract, typed from it: input as validated, result as declared. */
+export type Handlers<C extends Contract> = {
+  [A in keyof C]: (input: ParsedInputOf<C, A>, ctx: ActionContext) => Promise<ResultOf<C, A>>;
+};
 
 const eventSchema = z.object({ action: z.string().min(1) }).passthrough();
 
@@ -31,7 +24,8 @@ const eventSchema = z.object({ action: z.string().min(1) }).passthrough();
  * zod schema, and answers the `{ ok, data } | { ok: false, code, message }` envelope. A timer trigger
  * arrives with `Type: 'Timer'` and no action: `timerAction` names the action it runs.
  */
-export function createMain(actions: Record<string, AnyAction>, options: { timerAction?: string } = {}) {
+export function createMain<C extends Contract>(contract: C, handlers: Handlers<C>, options: { timerAction?: keyof C & string } = {}) {
+  const actions = contract as Contract;
   const main = async function main(event: unknown, _context?: unknown): Promise<Result<unknown>> {
     try {
       const raw = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
@@ -43,7 +37,8 @@ export function createMain(actions: Record<string, AnyAction>, options: { timerA
       }
       const name = parsedEvent.data.action;
       const def = Object.prototype.hasOwnProperty.call(actions, name) ? actions[name] : undefined;
-      if (!def) {
+      const handler = def ? (handlers as Record<string, (input: unknown, ctx: ActionContext) => Promise<unknown>>)[name] : undefined;
+      if (!def || !handler) {
         return fail('UNKNOWN_ACTION', `不支持的操作：${name}`, { allowed: Object.keys(actions) });
       }
       // Strip routing and platform fields (the SDK adds userInfo to callFunction data).
@@ -55,7 +50,7 @@ export function createMain(actions: Record<string, AnyAction>, options: { timerA
         });
       }
       const wx = getWXContext();
-      const data = await def.handler(input.data, { wx, openid: wx.OPENID ?? '', now: new Date() });
+      const data = await handler(input.data, { wx, openid: wx.OPENID ?? '', now: new Date() });
       return ok(data);
     } catch (e) {
       if (isAppError(e)) return fail(e.code, e.message, e.details);

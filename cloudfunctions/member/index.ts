@@ -1,9 +1,10 @@
 import { AppError } from '../../shared/errors';
+import { memberContract } from '../../shared/contracts/member';
 import { memberRequests, type AccessLogDoc, type IdentifiedMember, type MemberDoc, type MyRole } from '../../shared/schemas/member';
 import { phoneHash } from '../_lib/pii';
 import { tierRequests } from '../../shared/schemas/tiers';
 import { tierById } from '../../shared/rules/tiers';
-import { action, createMain, requireOpenid, type ActionContext } from '../_lib/router';
+import { createMain, requireOpenid, type ActionContext } from '../_lib/router';
 import { requireRole, type RoleDoc } from '../_lib/auth';
 import { database } from '../_lib/cloud';
 import { findOne, getById, queryDocs, withRetry } from '../_lib/db';
@@ -41,15 +42,16 @@ async function disclose(role: RoleDoc, by: AccessLogDoc['by'], member: MemberDoc
 }
 
 export const main = createMain(
+  memberContract,
   {
-    getCard: action(memberRequests.getCard, async (_input, ctx) => {
+    getCard: async (_input, ctx) => {
       const { member, isNew } = await findOrRegisterMember(requireOpenid(ctx), ctx.now);
       const [config, changes] = await Promise.all([loadTierConfig(), recentTierChanges(member._id)]);
       return toCard(member, isNew, config, changes);
-    }),
+    },
 
     /** Staff or merchant (from `roles`), else `role: null`. Never registers the caller as a member. */
-    myRole: action(memberRequests.myRole, async (_input, ctx): Promise<MyRole> => {
+    myRole: async (_input, ctx): Promise<MyRole> => {
       const doc = await getById<RoleDoc>('roles', requireOpenid(ctx));
       if (!doc || (doc.role !== 'staff' && doc.role !== 'merchant')) return { role: null };
       const where = doc.role === 'staff' ? { _id: doc.storeId ?? '' } : doc.merchantId ? { merchantId: doc.merchantId } : {};
@@ -60,11 +62,11 @@ export const main = createMain(
         ...(doc.storeId ? { storeId: doc.storeId } : {}),
         stores: stores.map((s) => ({ id: s._id, name: s.name ?? s._id })),
       };
-    }),
+    },
 
     // ---- profile and privacy (the member's own data)
-    getProfile: action(memberRequests.getProfile, async (_input, ctx) => toProfile(await me(ctx), ctx.now)),
-    updateProfile: action(memberRequests.updateProfile, async (input, ctx) => {
+    getProfile: async (_input, ctx) => toProfile(await me(ctx), ctx.now),
+    updateProfile: async (input, ctx) => {
       const member = await me(ctx);
       const fields: Record<string, unknown> = { updatedAt: ctx.now };
       if (input.nickname !== undefined) fields.nickname = input.nickname;
@@ -72,28 +74,28 @@ export const main = createMain(
       if (input.gender !== undefined) fields.gender = input.gender;
       await updateMember(member._id, fields);
       return toProfile({ ...member, ...fields } as MemberDoc, ctx.now);
-    }),
-    setBirthday: action(memberRequests.setBirthday, async (input, ctx) => toProfile(await setBirthday((await me(ctx))._id, input, ctx.now), ctx.now)),
-    bindPhone: action(memberRequests.bindPhone, async (input, ctx) => bindPhone((await me(ctx))._id, input.code, ctx.now)),
-    acceptPrivacy: action(memberRequests.acceptPrivacy, async (input, ctx) => acceptPrivacy((await me(ctx))._id, input.version, ctx.now)),
+    },
+    setBirthday: async (input, ctx) => toProfile(await setBirthday((await me(ctx))._id, input, ctx.now), ctx.now),
+    bindPhone: async (input, ctx) => bindPhone((await me(ctx))._id, input.code, ctx.now),
+    acceptPrivacy: async (input, ctx) => acceptPrivacy((await me(ctx))._id, input.version, ctx.now),
 
     // ---- dynamic member code
-    getMemberCode: action(memberRequests.getMemberCode, async (_input, ctx) => {
+    getMemberCode: async (_input, ctx) => {
       const issued = issueMemberCode((await me(ctx))._id, ctx.now);
       return { code: issued.code, numeric: issued.numeric, refreshAt: issued.refreshAt.toISOString(), expiresAt: issued.expiresAt.toISOString(), periodMs: MEMBER_CODE_PERIOD_MS };
-    }),
-    identifyByCode: action(memberRequests.identifyByCode, async (input, ctx) => {
+    },
+    identifyByCode: async (input, ctx) => {
       const role = await requireRole(ctx.openid, ['staff', 'merchant']);
       const check = checkMemberCode(input.code, ctx.now);
       if (!check.ok) throw new AppError(check.reason === 'expired' ? 'MEMBER_CODE_EXPIRED' : 'MEMBER_CODE_INVALID');
       return disclose(role, 'member_code', await getById<MemberDoc>('members', check.memberId), ctx.now);
-    }),
-    identifyByPhone: action(memberRequests.identifyByPhone, async (input, ctx) => {
+    },
+    identifyByPhone: async (input, ctx) => {
       const role = await requireRole(ctx.openid, ['staff', 'merchant']);
       // Found by the keyed hash (index phone_hash): the number itself is never stored or compared in clear.
       return disclose(role, 'phone', await findOne<MemberDoc>('members', { 'phone.hash': phoneHash(input.phone) }), ctx.now);
-    }),
-    listAccessLog: action(memberRequests.listAccessLog, async (input, ctx) => {
+    },
+    listAccessLog: async (input, ctx) => {
       await requireRole(ctx.openid, ['merchant']);
       const _ = database().command;
       const where: Record<string, unknown> = {};
@@ -101,30 +103,30 @@ export const main = createMain(
       if (input.before) where.at = _.lt(new Date(input.before));
       const entries = await queryDocs<AccessLogDoc>(database().collection('access_log').where(where).orderBy('at', 'desc').limit(input.limit));
       return { entries: entries.map((e) => ({ ...e, at: e.at.toISOString() })) };
-    }),
+    },
 
     // ---- my data (PIPL)
-    exportMyData: action(memberRequests.exportMyData, async (_input, ctx) => {
+    exportMyData: async (_input, ctx) => {
       const member = await findOne<MemberDoc>('members', { openid: requireOpenid(ctx) });
       if (!member) throw new AppError('MEMBER_NOT_FOUND');
       return exportMyData(member, ctx.now);
-    }),
-    deleteAccount: action(memberRequests.deleteAccount, async (_input, ctx) => deleteAccount(requireOpenid(ctx), ctx.now)),
+    },
+    deleteAccount: async (_input, ctx) => deleteAccount(requireOpenid(ctx), ctx.now),
 
     // ---- tiers (merchant)
-    getTierConfig: action(tierRequests.getTierConfig, async (_input, ctx) => {
+    getTierConfig: async (_input, ctx) => {
       await requireRole(ctx.openid, ['merchant']);
       return getTierConfigWithHistory();
-    }),
-    updateTierConfig: action(tierRequests.updateTierConfig, async (input, ctx) => {
+    },
+    updateTierConfig: async (input, ctx) => {
       const role = await requireRole(ctx.openid, ['merchant']);
       return updateTierConfig(input.settings, input.expectedVersion, role.name, ctx.now);
-    }),
+    },
     /** Timer trigger (config.json): the periodic tier review. A person may run it only as the merchant. */
-    tierReview: action(tierRequests.tierReview, async (_input, ctx) => {
+    tierReview: async (_input, ctx) => {
       if (ctx.openid) await requireRole(ctx.openid, ['merchant']);
       return runTierReview(ctx.now);
-    }),
+    },
   },
   { timerAction: 'tierReview' },
 );

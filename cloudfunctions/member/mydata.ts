@@ -25,7 +25,7 @@ export async function exportMyData(member: MemberDoc, now: Date) {
     allOf<Record<string, unknown>>('coupons', member._id),
     allOf<Record<string, unknown>>('tier_changes', member._id),
     // who at the merchant looked the member up (staff names and stores; their openids are not the member's data)
-    allOf<AccessLogDoc>('access_log', member._id).then((rows) => rows.map(({ actor, by, at }) => ({ by, at, staff: actor.name, role: actor.role, storeId: actor.storeId }))),
+    allOf<AccessLogDoc>('access_log', member._id).then((rows) => rows.map(({ actor, by, at }) => ({ by, at: new Date(at).toISOString(), staff: actor.name, role: actor.role, storeId: actor.storeId }))),
   ]);
   return {
     exportedAt: now.toISOString(),

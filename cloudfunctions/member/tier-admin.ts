@@ -1,4 +1,6 @@
 import { AppError } from '../../shared/errors';
+import type { ReviewRun } from '../../shared/contracts/member';
+export type { ReviewRun };
 import { DEFAULT_TIER_CONFIG, reviewPeriodOf, reviewTier, tierReviewDueOn, type TierConfig } from '../../shared/rules/tiers';
 import type { TierConfigDoc, TierSettings } from '../../shared/schemas/tiers';
 import type { MemberDoc } from '../../shared/schemas/member';
@@ -61,20 +63,6 @@ export async function rollingGrowth(memberId: string, now: Date, growthPerYuan: 
   return Math.floor(total);
 }
 
-export interface ReviewRun {
-  /** `tier-review:<yyyymmdd>`: the review runs daily and reviews each due member once per period */
-  runId: string;
-  period: string;
-  /** counts of this invocation (a second run of a finished day answers zeros) */
-  reviewed: number;
-  upgraded: number;
-  downgraded: number;
-  graceStarted: number;
-  /** the day's run is through (a later trigger of the day does nothing) */
-  done: boolean;
-  /** members whose review failed this day (still due: the next day's run retries them) */
-  failures?: { memberId: string; error: string }[];
-}
 
 interface ReviewCounters {
   period: string;

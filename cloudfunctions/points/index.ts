@@ -1,9 +1,10 @@
 import { AppError } from '../../shared/errors';
+import { pointsContract, type FraudFlagView } from '../../shared/contracts/points';
 import { businessDate } from '../../shared/calendar';
 import { pointsRequests, type LedgerEntry, type PointsHistory } from '../../shared/schemas/points';
 import { earn, pointsSummary, release, clawback, spend, PointsRuleError } from '../../shared/rules/lots';
 import { expiryDate } from '../../shared/rules/lots';
-import { action, createMain, requireOpenid } from '../_lib/router';
+import { createMain, requireOpenid } from '../_lib/router';
 import { requireRole, type RoleDoc } from '../_lib/auth';
 import { database } from '../_lib/cloud';
 import { getById as getOnce, inTransaction, queryDocs as queryOnce, txGet, withRetry } from '../_lib/db';
@@ -39,9 +40,10 @@ async function storeName(storeId: string): Promise<string | undefined> {
 }
 
 export const main = createMain(
+  pointsContract,
   {
     /** The consumer's points history: summary, pending and expiring lots, entries newest first. */
-    history: action(pointsRequests.history, async (input, ctx): Promise<PointsHistory> => {
+    history: async (input, ctx): Promise<PointsHistory> => {
       const member = await memberByOpenid(requireOpenid(ctx));
       const p = memberPoints(member);
       const db = database();
@@ -66,24 +68,24 @@ export const main = createMain(
         })),
         nextBefore: entries.length === input.limit ? new Date(entries[entries.length - 1].createdAt).toISOString() : null,
       };
-    }),
+    },
 
     /** A clerk (own store) or the merchant records a paid order for a member. */
-    recordOrder: action(pointsRequests.recordOrder, async (input, ctx) => {
+    recordOrder: async (input, ctx) => {
       const role = await withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant']));
       if (role.role === 'staff' && role.storeId !== input.storeId) throw new AppError('FORBIDDEN', '只能为本门店录入订单');
       const { member: ref, ...order } = input;
       const member = await resolveMember(ref, ctx.now);
       return creditOrder(member, order, { channel: 'staff', actor: actorOf(role), storeName: await storeName(input.storeId), now: ctx.now });
-    }),
+    },
 
-    refundOrder: action(pointsRequests.refundOrder, async (input, ctx) => {
+    refundOrder: async (input, ctx) => {
       const role = await withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant']));
       return refundOrder(input.orderId, input.refundId, input.amountFen, actorOf(role), ctx.now, role.role === 'staff' ? role.storeId : undefined);
-    }),
+    },
 
     /** Points spent at the counter (e.g. as cash); the lots that expire first go first. */
-    redeemPoints: action(pointsRequests.redeemPoints, async (input, ctx) => {
+    redeemPoints: async (input, ctx) => {
       const role = await withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant']));
       return inTransaction(async (tx) => {
         const member = await txMember(tx, input.memberId);
@@ -96,10 +98,10 @@ export const main = createMain(
         );
         return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: !applied };
       });
-    }),
+    },
 
     /** Merchant adjustment with a required reason; the entry records who, when and why. */
-    adjustPoints: action(pointsRequests.adjustPoints, async (input, ctx) => {
+    adjustPoints: async (input, ctx) => {
       const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
       const { rules } = await loadRules();
       const today = businessDate(ctx.now);
@@ -117,36 +119,37 @@ export const main = createMain(
         if (!applied && (entry.memberId !== input.memberId || entry.delta + entry.pendingDelta !== input.delta)) throw new AppError('VALIDATION_FAILED', 'requestId 已用于另一笔调整');
         return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: !applied };
       });
-    }),
+    },
 
-    getRules: action(pointsRequests.getRules, async (_input, ctx) => {
+    getRules: async (_input, ctx) => {
       await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
       return loadRules();
-    }),
+    },
 
-    updateRules: action(pointsRequests.updateRules, async (input, ctx) => {
+    updateRules: async (input, ctx) => {
       const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
       return saveRules(input.expectedVersion, input.rules, role.openid, ctx.now);
-    }),
+    },
 
-    getPosSecret: action(pointsRequests.getPosSecret, async (input, ctx) => {
+    getPosSecret: async (input, ctx) => {
       const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
       const store = await getById<{ merchantId?: string }>('stores', input.storeId);
       if (!store || (role.merchantId && store.merchantId && store.merchantId !== role.merchantId)) throw new AppError('NOT_FOUND', '门店不存在');
       return { storeId: input.storeId, secret: posSecret(input.storeId), algorithm: 'HMAC-SHA256', headers: ['x-pos-store', 'x-pos-timestamp', 'x-pos-nonce', 'x-pos-signature'] };
-    }),
+    },
 
-    listFraudFlags: action(pointsRequests.listFraudFlags, async (input, ctx) => {
+    listFraudFlags: async (input, ctx) => {
       await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
-      return queryDocs(database().collection('fraud_flags').where({ status: input.status }).orderBy('createdAt', 'desc').limit(input.limit));
-    }),
+      const flags = await queryDocs<Omit<FraudFlagView, 'createdAt' | 'reviewedAt' | 'reviewedBy' | 'note'> & { createdAt: Date; reviewedAt?: Date; reviewedBy?: string; note?: string }>(database().collection('fraud_flags').where({ status: input.status }).orderBy('createdAt', 'desc').limit(input.limit));
+      return flags.map((f) => ({ _id: f._id, kind: f.kind, reason: f.reason, orderId: f.orderId, memberId: f.memberId, storeId: f.storeId, staffOpenid: f.staffOpenid, amountFen: f.amountFen, points: f.points, held: f.held, status: f.status, createdAt: new Date(f.createdAt).toISOString(), reviewedBy: f.reviewedBy ?? null, reviewedAt: f.reviewedAt ? new Date(f.reviewedAt).toISOString() : null, note: f.note ?? '' }));
+    },
 
     /**
      * release: the held points mature as usual, once no other open flag of the same order holds them;
      * confirm: what is left of the order's points (pending or already available) is forfeited with a
      * ledger entry, and the order's other open flags are closed with it.
      */
-    reviewFraudFlag: action(pointsRequests.reviewFraudFlag, async (input, ctx) => {
+    reviewFraudFlag: async (input, ctx) => {
       const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
       return inTransaction(async (tx) => {
         const flag = await txGet<{ status: string; memberId: string; lotId: string; held: boolean; orderId: string }>(tx, 'fraud_flags', input.flagId);
@@ -184,21 +187,21 @@ export const main = createMain(
         }
         return { flagId: input.flagId, status, changed: true, forfeited, closed: siblings };
       });
-    }),
+    },
 
-    reconcile: action(pointsRequests.reconcile, async (input, ctx) => {
+    reconcile: async (input, ctx) => {
       await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
       return reconcilePage(input.after, input.limit, ctx.now);
-    }),
+    },
 
     /** Timer (and merchant, for a given day): maturity, expiry, reconciliation. */
-    nightly: action(pointsRequests.nightly, async (input, ctx) => {
+    nightly: async (input, ctx) => {
       if (ctx.wx.SOURCE !== 'wx_trigger' && ctx.openid) await withRetry(() => requireRole(ctx.openid, ['merchant']));
       else if (ctx.wx.SOURCE !== 'wx_trigger' && !ctx.openid) throw new AppError('UNAUTHENTICATED');
       // A day ahead of ours would mature pending points early and expire lots before their date: refused.
       if (input.today && input.today > businessDate(ctx.now)) throw new AppError('VALIDATION_FAILED', '不能为未来的日期运行积分结算');
       return nightly(input.today ?? businessDate(ctx.now), ctx.now);
-    }),
+    },
   },
   { timerAction: 'nightly' },
 );

@@ -13,6 +13,8 @@
  * recorded in `points_drift`, never fixed.
  */
 import type { MemberDoc } from '../../shared/schemas/member';
+import type { Drift, NightlyCounters, NightlyReport } from '../../shared/contracts/points';
+export type { Drift, NightlyReport };
 import { checkPoints, expire, mature, normalise } from '../../shared/rules/lots';
 import { database } from '../_lib/cloud';
 import { getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
@@ -49,11 +51,6 @@ export async function settleMember(memberId: string, today: string, now: Date): 
   });
 }
 
-export interface Drift {
-  memberId: string;
-  seq: number;
-  problems: string[];
-}
 
 interface Sums {
   delta: number;
@@ -101,19 +98,7 @@ export async function reconcileMember(memberId: string, now: Date, options: { cl
   return { memberId, seq: -1, problems: ['会员积分在核对期间持续变动，稍后再核对'] };
 }
 
-/** The job's own counters in its `job_runs` checkpoint (the runner adds runId, status, step, cursor, chunks, failures). */
-interface NightlyCounters {
-  day: string;
-  settled: number;
-  matured: number;
-  expired: number;
-  reconciled: number;
-  drifts: Drift[];
-  purgedNonces: number;
-}
 
-/** `failures`: members whose settlement failed (left for the next run), with the reason. */
-export type NightlyReport = NightlyCounters & JobRunState;
 
 export interface NightlyOptions {
   /** stop starting new chunks after this long (the function's timeout is 60 s); the next trigger continues */

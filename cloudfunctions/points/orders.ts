@@ -5,6 +5,9 @@
  * finds its entry and credits nothing.
  */
 import { AppError } from '../../shared/errors';
+
+import type { CreditResult, RefundResult } from '../../shared/contracts/points';
+export type { CreditResult, RefundResult };
 import type { MemberDoc } from '../../shared/schemas/member';
 import type { EarningRules, LedgerEntry, OrderInput } from '../../shared/schemas/points';
 import { addBusinessDays, businessDate, startOfBusinessDate } from '../../shared/calendar';
@@ -52,18 +55,6 @@ export const PAID_AT_SKEW_MS = 10 * 60_000;
 
 export const orderIdFor = (storeId: string, receiptNo: string) => `pos:${storeId}:${receiptNo}`;
 
-export interface CreditResult {
-  orderId: string;
-  memberId: string;
-  /** points this order earned (pending until maturesOn) */
-  points: number;
-  growth: number;
-  maturesOn: string | null;
-  held: boolean;
-  flags: FraudKind[];
-  /** the receipt was already recorded: nothing credited this time */
-  duplicate: boolean;
-}
 
 /** A POS request's nonce, recorded in the order's transaction so it is never accepted twice. */
 export interface NonceClaim {
@@ -198,14 +189,6 @@ function withoutLegacyEarnedDay<T extends { earnedDay?: unknown }>(p: T): Omit<T
   return rest;
 }
 
-export interface RefundResult {
-  refundId: string;
-  orderId: string;
-  pointsClawed: number;
-  growthClawed: number;
-  shortfall: number;
-  duplicate: boolean;
-}
 
 /**
  * Full or partial refund: takes back the order's points and growth in proportion to the amount

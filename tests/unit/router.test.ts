@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { action, createMain } from '../../cloudfunctions/_lib/router';
+import { createMain } from '../../cloudfunctions/_lib/router';
+import { act } from '../../shared/contract';
 import { installSdkTransport, invocationContext } from '../../local-cloud/sdk-transport';
 
 installSdkTransport({
@@ -9,16 +10,24 @@ installSdkTransport({
   openapi: async () => null,
 });
 
+const contract = {
+  add: act(z.object({ a: z.number().int(), b: z.number().int() }).strict()).returns<{ sum: number; openid: string }>(),
+  boom: act(z.object({})).returns<never>(),
+  denied: act(z.object({})).returns<never>(),
+  nightly: act(z.object({}).passthrough()).returns<{ openid: string }>(),
+};
+
 const main = createMain(
+  contract,
   {
-    add: action(z.object({ a: z.number().int(), b: z.number().int() }).strict(), async ({ a, b }, ctx) => ({ sum: a + b, openid: ctx.openid })),
-    boom: action(z.object({}), async () => {
+    add: async ({ a, b }, ctx) => ({ sum: a + b, openid: ctx.openid }),
+    boom: async () => {
       throw new Error('secret internals');
-    }),
-    denied: action(z.object({}), async () => {
+    },
+    denied: async () => {
       throw new AppError('FORBIDDEN');
-    }),
-    nightly: action(z.object({}).passthrough(), async (_i, ctx) => ({ openid: ctx.openid })),
+    },
+    nightly: async (_i, ctx) => ({ openid: ctx.openid }),
   },
   { timerAction: 'nightly' },
 );

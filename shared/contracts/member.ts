@@ -1,0 +1,63 @@
+import { act } from '../contract';
+import { memberRequests, type IdentifiedMember, type MemberCard, type MemberCodeView, type MyRole, type ProfileView } from '../schemas/member';
+import { tierRequests } from '../schemas/tiers';
+import type { TierConfig } from '../rules/tiers';
+
+export interface AccessLogEntry {
+  _id: string;
+  memberId: string;
+  actor: { openid: string; role: string; name: string; storeId: string | null };
+  by: 'member_code' | 'phone';
+  at: string;
+}
+
+/** The member's own data (PIPL right of access); stored documents as JSON (instants as ISO strings). */
+export interface MyDataExport {
+  exportedAt: string;
+  format: string;
+  member: Record<string, unknown>;
+  orders: Record<string, unknown>[];
+  ledger: Record<string, unknown>[];
+  coupons: Record<string, unknown>[];
+  tierChanges: Record<string, unknown>[];
+  accessLog: { by: string; at: string; staff: string; role: string; storeId: string | null }[];
+}
+
+export interface TierConfigWithHistory {
+  config: TierConfig;
+  history: { version: number; updatedAt: string; updatedBy: string }[];
+}
+
+export interface ReviewRun {
+  /** `tier-review:<yyyymmdd>`: the review runs daily and reviews each due member once per period */
+  runId: string;
+  period: string;
+  /** counts of this invocation (a second run of a finished day answers zeros) */
+  reviewed: number;
+  upgraded: number;
+  downgraded: number;
+  graceStarted: number;
+  /** the day's run is through (a later trigger of the day does nothing) */
+  done: boolean;
+  /** members whose review failed this day (still due: the next day's run retries them) */
+  failures?: { memberId: string; error: string }[];
+}
+
+export const memberContract = {
+  getCard: act(memberRequests.getCard).returns<MemberCard>(),
+  myRole: act(memberRequests.myRole).returns<MyRole>(),
+  getProfile: act(memberRequests.getProfile).returns<ProfileView>(),
+  updateProfile: act(memberRequests.updateProfile).returns<ProfileView>(),
+  setBirthday: act(memberRequests.setBirthday).returns<ProfileView>(),
+  bindPhone: act(memberRequests.bindPhone).returns<{ phoneMasked: string }>(),
+  acceptPrivacy: act(memberRequests.acceptPrivacy).returns<{ version: string; acceptedAt: string }>(),
+  getMemberCode: act(memberRequests.getMemberCode).returns<MemberCodeView>(),
+  identifyByCode: act(memberRequests.identifyByCode).returns<IdentifiedMember>(),
+  identifyByPhone: act(memberRequests.identifyByPhone).returns<IdentifiedMember>(),
+  listAccessLog: act(memberRequests.listAccessLog).returns<{ entries: AccessLogEntry[] }>(),
+  exportMyData: act(memberRequests.exportMyData).returns<MyDataExport>(),
+  deleteAccount: act(memberRequests.deleteAccount).returns<{ memberId: string; couponsVoided: number; pointsForfeited: number }>(),
+  getTierConfig: act(tierRequests.getTierConfig).returns<TierConfigWithHistory>(),
+  updateTierConfig: act(tierRequests.updateTierConfig).returns<TierConfig>(),
+  tierReview: act(tierRequests.tierReview).returns<ReviewRun>(),
+};
