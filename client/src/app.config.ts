@@ -1,5 +1,11 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/points/index', 'pages/profile/index', 'pages/staff/index', 'pages/merchant/index'],
+  // The main package carries what a consumer opens; the staff workbench and the merchant console are
+  // subpackages (分包), loaded only by those who use them (WeChat's main package limit is 2 MB).
+  pages: ['pages/index/index', 'pages/points/index', 'pages/profile/index'],
+  subPackages: [
+    { root: 'pages/staff', pages: ['index'] },
+    { root: 'pages/merchant', pages: ['index'] },
+  ],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

@@ -1,6 +1,7 @@
 import type { Birthday } from '@shared/schemas/member'
 import type { InputOf } from '@shared/contract'
 import type { memberContract } from '@shared/contracts/member'
+import { classifyScannedCode } from '@shared/rules/scan-code'
 import { call } from './client'
 
 export type { AccessLogEntry, TierConfigWithHistory } from '@shared/contracts/member'
@@ -31,9 +32,10 @@ export const identifyByCode = (code: string) => call('member', 'identifyByCode',
 /** Staff / merchant: the member who says this phone number at the counter. */
 export const identifyByPhone = (phone: string) => call('member', 'identifyByPhone', { phone })
 
-/** A typed 11-digit mainland mobile number (a member code is 26 digits or a token): who to ask. */
+/** A scanned or typed entry at the till: a phone number asks by phone, anything else as a member code. */
 export function identifyMember(entry: string) {
-  return /^(?:\+?86)?1\d{10}$/.test(entry) ? identifyByPhone(entry) : identifyByCode(entry)
+  const scanned = classifyScannedCode(entry)
+  return scanned.kind === 'phone' ? identifyByPhone(scanned.phone) : identifyByCode(entry)
 }
 
 /** Merchant: staff identifications of members, newest first. */

@@ -1,10 +1,10 @@
 import { useCallback, useState } from 'react'
-import { View, Text } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import type { MemberCard } from '@shared/schemas/member'
 import { getCard, myRole } from '@/api/member'
 import { supportsLocalSignIn } from '@/api/session'
-import { Button } from '@/components/nutui'
+import { PageStatus } from '@/components/PageStatus'
 import { MemberCardView } from '@/components/MemberCardView'
 import { LocalSignIn } from '@/components/LocalSignIn'
 import './index.scss'
@@ -53,22 +53,11 @@ export default function IndexPage() {
 function renderState(state: CardState, reload: () => void) {
   switch (state.status) {
     case 'loading':
-      return (
-        <View className='page-status member-loading'>
-          <Text className='page-status__text'>加载中…</Text>
-        </View>
-      )
+      return <PageStatus className='member-loading' status='loading' />
     case 'signIn':
       return <LocalSignIn onSignedIn={reload} />
     case 'error':
-      return (
-        <View className='page-status member-error'>
-          <Text className='page-status__text member-error-message'>{state.message}</Text>
-          <Button className='member-retry' type='primary' size='small' onClick={reload}>
-            重试
-          </Button>
-        </View>
-      )
+      return <PageStatus className='member-error' status='error' message={state.message} onRetry={reload} />
     case 'ready':
       return <MemberCardView card={state.card} />
   }

@@ -4,32 +4,17 @@ import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import type { PointsHistory, PointsHistoryEntry } from '@shared/schemas/points'
 import { getPointsHistory } from '@/api/points'
 import { Button } from '@/components/nutui'
+import { monthDay, monthOf, stamp } from '@/format'
 import './index.scss'
 
 type State = { status: 'loading' } | { status: 'ready'; data: PointsHistory } | { status: 'error'; message: string }
 
 const KIND_LABEL: Record<string, string> = { earn: '获得', spend: '使用', expire: '过期', refund: '退款扣回', adjust: '商家调整', forfeit: '作废', mature: '生效' }
 
-/** `2026-03-04` → `3月4日` */
-function monthDay(date: string): string {
-  const [, m, d] = date.split('-')
-  return `${Number(m)}月${Number(d)}日`
-}
-
-/** Shanghai calendar month of an instant, `2026年3月`, and its day-time `03-04 14:05`. */
-function shanghai(iso: string): { month: string; stamp: string } {
-  const d = new Date(new Date(iso).getTime() + 8 * 3600_000)
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return {
-    month: `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月`,
-    stamp: `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`,
-  }
-}
-
 function byMonth(entries: PointsHistoryEntry[]): { month: string; entries: PointsHistoryEntry[] }[] {
   const groups: { month: string; entries: PointsHistoryEntry[] }[] = []
   for (const e of entries) {
-    const { month } = shanghai(e.createdAt)
+    const month = monthOf(e.createdAt)
     const last = groups[groups.length - 1]
     if (last && last.month === month) last.entries.push(e)
     else groups.push({ month, entries: [e] })
@@ -107,7 +92,7 @@ export default function PointsPage() {
               <View className='points-entry__main'>
                 <Text className='points-entry__reason'>{e.reason}</Text>
                 <Text className='points-entry__meta'>
-                  {KIND_LABEL[e.kind] ?? e.kind} · {shanghai(e.createdAt).stamp}
+                  {KIND_LABEL[e.kind] ?? e.kind} · {stamp(e.createdAt)}
                   {e.maturesOn ? ` · 待生效，${monthDay(e.maturesOn)}可用` : ''}
                 </Text>
               </View>

@@ -22,13 +22,3 @@ export function freeAmountItem(amountFen: number): OrderItem {
 export function newReceiptNo(now = Date.now()): string {
   return `S${now.toString(36).toUpperCase()}${Math.floor(Math.random() * 36 ** 4).toString(36).toUpperCase().padStart(4, '0')}`
 }
-
-/** 12.5 → 1250 fen; null for anything that is not a positive amount with at most 2 decimals. */
-export function yuanToFen(text: string): number | null {
-  const t = text.trim()
-  if (!/^\d{1,8}(\.\d{1,2})?$/.test(t)) return null
-  const fen = Math.round(Number(t) * 100)
-  return fen > 0 ? fen : null
-}
-
-export const formatYuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`

@@ -1,0 +1,97 @@
+import { useCallback, useEffect, useState } from 'react'
+import { View, Text } from '@tarojs/components'
+import type { TierConfig } from '@shared/rules/tiers'
+import { getTierConfig, updateTierConfig } from '@/api/member'
+import { Button, Input } from '@/components/nutui'
+import { ErrorText, Section, SectionLoading, wholeNumber } from './common'
+
+export function TiersSection() {
+  const [config, setConfig] = useState<TierConfig | null>(null)
+  const [thresholds, setThresholds] = useState<string[]>([])
+  const [multipliers, setMultipliers] = useState<string[]>([])
+  const [error, setError] = useState<string | null>(null)
+  const [saved, setSaved] = useState<string | null>(null)
+  const [saving, setSaving] = useState(false)
+
+  const show = (c: TierConfig) => {
+    setConfig(c)
+    setThresholds(c.tiers.map((t) => String(t.threshold)))
+    setMultipliers(c.tiers.map((t) => String(t.benefits.pointsMultiplier)))
+  }
+  const load = useCallback(async () => {
+    const res = await getTierConfig()
+    if (res.ok) show(res.data.config)
+    else setError(res.message)
+  }, [])
+  useEffect(() => void load(), [load])
+
+  if (!config) return <Section className='merchant-tiers'><SectionLoading error={error} /></Section>
+
+  const save = async () => {
+    setError(null)
+    setSaved(null)
+    const tiers = []
+    for (let i = 0; i < config.tiers.length; i += 1) {
+      const threshold = wholeNumber(thresholds[i] ?? '')
+      const multiplier = Number(multipliers[i])
+      if (threshold === null) return setError(`${config.tiers[i].name}的门槛应为整数成长值`)
+      if (!(multiplier >= 1 && multiplier <= 10)) return setError(`${config.tiers[i].name}的积分倍率应在 1–10 之间`)
+      tiers.push({ ...config.tiers[i], threshold, benefits: { ...config.tiers[i].benefits, pointsMultiplier: multiplier } })
+    }
+    setSaving(true)
+    const res = await updateTierConfig({
+      expectedVersion: config.version,
+      settings: { basis: config.basis, growthPerYuan: config.growthPerYuan, graceDays: config.graceDays, tiers },
+    })
+    setSaving(false)
+    if (res.ok) {
+      show(res.data)
+      setSaved(`已保存为第 ${res.data.version} 版`)
+    } else {
+      setError(res.message)
+      if (res.code === 'TIER_CONFIG_VERSION_CONFLICT') void load()
+    }
+  }
+
+  return (
+    <Section className='merchant-tiers'>
+      <View className='merchant-row'>
+        <Text className='merchant-label'>当前版本</Text>
+        <Text className='merchant-tier-version'>v{config.version}</Text>
+      </View>
+      <Text className='merchant-hint'>
+        成长值：{config.basis === 'rolling12m' ? '近 12 个月消费' : '累计消费'}，每消费 ¥1 得 {config.growthPerYuan} 成长值；降级宽限 {config.graceDays} 天
+      </Text>
+      <View className='merchant-table'>
+        <View className='merchant-table__head'>
+          <Text className='merchant-col merchant-col--name'>等级</Text>
+          <Text className='merchant-col'>门槛（成长值）</Text>
+          <Text className='merchant-col'>积分倍率</Text>
+        </View>
+        {config.tiers.map((t, i) => (
+          <View key={t.id} className={`merchant-table__row merchant-tier merchant-tier--${t.id}`}>
+            <Text className='merchant-col merchant-col--name' style={{ color: t.color }}>
+              {t.name}
+            </Text>
+            <View className={`merchant-col merchant-field merchant-tier-threshold merchant-tier-threshold--${t.id}`}>
+              <Input
+                type='number'
+                value={thresholds[i] ?? ''}
+                disabled={i === 0}
+                onChange={(v) => setThresholds((xs) => xs.map((x, k) => (k === i ? v : x)))}
+              />
+            </View>
+            <View className={`merchant-col merchant-field merchant-tier-multiplier merchant-tier-multiplier--${t.id}`}>
+              <Input type='digit' value={multipliers[i] ?? ''} onChange={(v) => setMultipliers((xs) => xs.map((x, k) => (k === i ? v : x)))} />
+            </View>
+          </View>
+        ))}
+      </View>
+      <Button className='merchant-tier-save' type='primary' block loading={saving} disabled={saving} onClick={() => void save()}>
+        保存等级设置
+      </Button>
+      {saved ? <Text className='merchant-saved'>{saved}</Text> : null}
+      <ErrorText message={error} />
+    </Section>
+  )
+}
