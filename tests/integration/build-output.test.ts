@@ -35,6 +35,14 @@ describe('build output', () => {
     const app = JSON.parse(read('weapp', 'app.json')) as { pages: string[] };
     expect(app.pages[0]).toBe('pages/index/index');
     expect(fs.existsSync(dist('weapp', 'native', 'tier-progress', 'index.wxml'))).toBe(true);
+    // The card page declares the native tier bar and the template hands it the percent it draws.
+    const cardPage = JSON.parse(read('weapp', 'pages/index/index.json')) as { usingComponents?: Record<string, string> };
+    expect(cardPage.usingComponents?.['tier-progress']).toBe('../../native/tier-progress/index');
+    expect(read('weapp', 'base.wxml')).toMatch(/<tier-progress[^>]*percent="\{\{i\.percent\}\}"/);
+    // The staff workbench and the merchant console are subpackages: the consumer's main package carries neither.
+    const subPackages = (JSON.parse(read('weapp', 'app.json')) as { subPackages?: { root: string }[] }).subPackages ?? [];
+    expect(subPackages.map((p) => p.root).sort()).toEqual(['pages/merchant', 'pages/staff']);
+    expect(app.pages).not.toContain('pages/staff/index');
     const js = filesUnder(dist('weapp'), '.js').map((f) => fs.readFileSync(f, 'utf8')).join('\n');
     expect(js).toContain('callFunction');
     expect(js).not.toContain('/api/fn/');

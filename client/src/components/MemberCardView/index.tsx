@@ -1,8 +1,8 @@
 import { View, Text } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import type { MemberCard } from '@shared/schemas/member'
-import { Progress } from '@/components/nutui'
 import { MemberCode } from '@/components/MemberCode'
+import { TierProgress } from '@/components/TierProgress'
 import './index.scss'
 
 /** Share of the way from the current growth to the next tier, 0–100. */
@@ -69,13 +69,7 @@ export function MemberCardView({ card }: { card: MemberCard }) {
       <View className='member-next-tier'>
         <Text className='member-next-tier__text tier-progress-text'>{card.progressText}</Text>
         {card.tierKeptUntil ? <Text className='member-next-tier__grace'>当前成长值未达到{card.tier.name}标准，等级保留至 {card.tierKeptUntil}</Text> : null}
-        <Progress
-          className='member-next-tier__bar'
-          percent={percent}
-          color={tierColor}
-          strokeWidth='6'
-          showText={false}
-        />
+        <TierProgress className='member-next-tier__bar' percent={percent} color={tierColor} />
       </View>
 
       <View className='tier-benefits'>

@@ -1,0 +1,11 @@
+// Native mini-program components used from React in the weapp build (client/native/).
+import 'react';
+
+declare module 'react' {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace JSX {
+    interface IntrinsicElements {
+      'tier-progress': { className?: string; percent: number; color?: string; label?: string };
+    }
+  }
+}

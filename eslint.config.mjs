@@ -1,0 +1,90 @@
+// One lint for the whole tree (flat config). The layer rules below are the architecture's import
+// rules made errors: functions never import the local cloud or another function's folder, the
+// domain core imports nothing of ours nor any platform, the client takes the domain's schemas as
+// types only (its pure rules and calendar it may run).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const LOCAL_CLOUD = { regex: '(^|/)local-cloud(/|$)', message: 'Cloud functions and the client never import the local cloud: it only replaces the SDK transport.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', '.data/**', 'client/native/**', '**/*.config.js', 'babel.config.js', 'jest.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: ['cloudfunctions/*/**/*.ts'],
+    ignores: ['cloudfunctions/_lib/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            LOCAL_CLOUD,
+            { regex: '^\\.\\./(?!_lib(/|$)|\\.\\.(/|$))', message: "A function never imports another function's folder: move what both need into cloudfunctions/_lib/." },
+            { regex: '^\\.\\./\\.\\./(?!shared(/|$)|\\.\\.(/|$))', message: 'Functions import only their own folder, cloudfunctions/_lib and shared/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['cloudfunctions/_lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [LOCAL_CLOUD, { regex: '^\\.\\./(?!\\.\\./shared(/|$))', message: 'cloudfunctions/_lib is common code: it imports shared/ and itself, never a function folder.' }] }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./\\.\\.', message: 'shared/ is the domain core: it imports nothing of ours outside shared/.' },
+            { regex: '^(node:|fs$|path$|crypto$|http$|os$|child_process$)', message: 'shared/ is pure: no I/O, no Node APIs.' },
+            { regex: '^(wx-server-sdk|@tarojs/|react)', message: 'shared/ is platform-free.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['client/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // The React Compiler's stricter rules do not fit Taro pages (effects that load on show).
+      'react-hooks/set-state-in-effect': 'off',
+      'react-hooks/refs': 'off',
+      'react-hooks/immutability': 'off',
+      'react-hooks/purity': 'off',
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            LOCAL_CLOUD,
+            { regex: '(^|/)cloudfunctions(/|$)|^wx-server-sdk$', message: 'The client calls functions through client/src/api only.' },
+            {
+              regex: '^@shared/(schemas|contracts|contract|envelope|errors)(/|$)',
+              allowTypeImports: true,
+              message: "The client takes shared schemas and contracts as types only (`import type`); it may run shared/rules and shared/calendar.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+);
