@@ -15,7 +15,7 @@ module.exports = {
     node('unit'),
     node('integration'),
     node('conformance'),
-    node('e2e'),
+    node('e2e', { globalSetup: '<rootDir>/tests/support/e2e-setup.ts', globalTeardown: '<rootDir>/tests/support/e2e-teardown.ts' }),
     { ...node('component'), testEnvironment: 'jsdom' },
   ],
 };

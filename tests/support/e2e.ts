@@ -1,28 +1,34 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from './browser';
-import { startServer, type RunningServer } from './server';
+import { chromium, type Browser } from 'playwright-core';
+import { E2E_BROWSER_WS, E2E_SERVER_URL } from './e2e-global';
+
+export interface SharedServer {
+  url: string;
+}
 
 /**
- * One local cloud (fresh data, demo seed) and one Chromium per e2e file, against the built H5 app.
- * Call at the top of a describe block; the getters are valid inside tests.
+ * The e2e files' shared local cloud (demo seed) and Chromium, started once for the run by the e2e
+ * project's globalSetup (tests/support/e2e-global.ts). Call at the top of a describe block; the
+ * getters are valid inside tests. Each file gets its own browser connection; close your contexts.
  */
-export function useH5App(): { server: () => RunningServer; browser: () => Browser } {
-  let server: RunningServer | undefined;
+export function useH5App(): { server: () => SharedServer; browser: () => Browser } {
   let browser: Browser | undefined;
+  const url = process.env[E2E_SERVER_URL];
   beforeAll(async () => {
-    if (!fs.existsSync(path.resolve(__dirname, '../../dist/h5/index.html'))) throw new Error('dist/h5 missing: run `npm run build` first (npm test does)');
-    server = await startServer();
-    browser = await launchBrowser();
+    const ws = process.env[E2E_BROWSER_WS];
+    if (!url || !ws) throw new Error('the e2e server is not running: run e2e tests through jest (the e2e project has a globalSetup)');
+    browser = await chromium.connect(ws);
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
   });
-  const must = <T>(v: T | undefined, what: string): T => {
-    if (!v) throw new Error(`${what} not started`);
-    return v;
+  return {
+    server: () => {
+      if (!url) throw new Error('server not started');
+      return { url };
+    },
+    browser: () => {
+      if (!browser) throw new Error('browser not connected');
+      return browser;
+    },
   };
-  return { server: () => must(server, 'server'), browser: () => must(browser, 'browser') };
 }
