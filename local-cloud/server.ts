@@ -13,7 +13,7 @@ export const MAX_BODY = 256 * 1024;
 export const MAX_KEYS = 5000;
 
 /** Where the server listens: loopback unless HOST widens it (with a warning: /api/login grants any role). */
-export function listenHost(env: NodeJS.ProcessEnv = process.env, warn: (line: string) => void = console.warn): string {
+export function listenHost(env: Record<string, string | undefined> = process.env, warn: (line: string) => void = console.warn): string {
   const host = env.HOST?.trim() || '127.0.0.1';
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
     warn(`[start] WARNING: listening on ${host}: anyone who can reach this port can sign in as any role (local sign-in) and act as the merchant. Use HOST only on a network you trust.`);
@@ -59,9 +59,15 @@ async function readRaw(req: http.IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, 'VALIDATION_FAILED', '请求体过大');
-    chunks.push(chunk as Buffer);
+    // Past the cap nothing is kept; the rest is drained (so the client reads our 413 rather than a
+    // reset), up to a bound past which the connection is dropped.
+    if (size > MAX_BODY * 64) {
+      req.destroy();
+      break;
+    }
+    if (size <= MAX_BODY) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_BODY) throw new HttpError(413, 'VALIDATION_FAILED', `请求体过大（最多 ${MAX_BODY / 1024} kB）`);
   return Buffer.concat(chunks).toString('utf8');
 }
 
