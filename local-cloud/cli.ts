@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from './functions';
 import { LocalCloud } from './local-cloud';
-import { isSeeded, seedDemoData } from './seed';
+import { seedDemoData, seedState } from './seed';
 
 async function run() {
   const [command, ...args] = process.argv.slice(2);
@@ -21,7 +21,9 @@ async function run() {
       if (!name || !cloud.hasFunction(name)) throw new Error(`usage: npm run job -- <function> [trigger]; functions: ${cloud.functionNames.join(', ')}`);
       console.log(JSON.stringify(await cloud.trigger(name, trigger ?? 'manual'), null, 2));
     } else if (command === 'seed') {
-      if (await isSeeded()) console.log('already seeded (use --reset to start over)');
+      const state = await seedState();
+      if (state === 'done') console.log('already seeded (use --reset to start over)');
+      else if (state === 'partial') throw new Error('the demo data is incomplete (a seed did not finish): use --reset to start over');
       else console.log(await seedDemoData());
     } else {
       throw new Error('usage: cli.ts job <function> [trigger] | seed [--reset]');

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { buildFunctions } from '../scripts/build-functions';
 import { PROJECT_ROOT } from './functions';
 import { LocalCloud } from './local-cloud';
-import { isSeeded, seedDemoData } from './seed';
-import { createServer } from './server';
+import { seedDemoData, seedState } from './seed';
+import { createServer, listenHost } from './server';
 import { startTimers } from './timers';
 
 const H5_DIR = path.join(PROJECT_ROOT, 'dist', 'h5');
@@ -38,14 +38,22 @@ async function start() {
   }
 
   const cloud = new LocalCloud({ file: path.join(dataDir, 'cloud.sqlite'), functionSource: skipBuild && !fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'cloudfunctions')) ? 'source' : 'bundle' });
-  if (!(await isSeeded())) {
+  const state = await seedState();
+  if (state === 'partial') {
+    // A seed that died half-way (its marker is written last): serving it would show drifting members.
+    cloud.close();
+    throw new Error(`the demo data in ${dataDir} is incomplete (a seed did not finish); start over with \`npm run seed -- --reset\` or remove the folder`);
+  }
+  if (state === 'empty') {
     const counts = await seedDemoData();
     console.log(`[start] demo data seeded: ${counts.members} members, ${counts.orders} orders, ${counts.ledger} ledger entries`);
   }
   const stopTimers = startTimers((t) => cloud.trigger(t.functionName, t.triggerName));
   const server = createServer({ cloud, staticDir: H5_DIR, sessionSecret: sessionSecret(dataDir), log: (l) => process.env.LOCAL_CLOUD_QUIET ? undefined : console.log(`[http] ${l}`) });
-  server.listen(port, () => {
-    console.log(`[start] local cloud listening on http://localhost:${port} (data: ${dataDir})`);
+  // Loopback by default: the local sign-in grants any role (HOST widens it, with a warning).
+  const host = listenHost();
+  server.listen(port, host, () => {
+    console.log(`[start] local cloud listening on http://${host.includes(':') ? `[${host}]` : host}:${port} (data: ${dataDir})`);
   });
   const shutdown = () => {
     stopTimers();

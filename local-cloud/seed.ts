@@ -28,7 +28,13 @@ const STORES = [
   { _id: 'store-xuhui', name: '徐汇滨江店', city: '上海', address: '上海市徐汇区龙腾大道 2555 号' },
 ];
 
-type Db = { collection(name: string): { add(o: { data: unknown }): Promise<unknown>; count(): Promise<{ total: number }> } };
+type Db = {
+  collection(name: string): {
+    add(o: { data: unknown }): Promise<unknown>;
+    count(): Promise<{ total: number }>;
+    doc(id: string): { get(): Promise<{ data: unknown }> };
+  };
+};
 
 function loadDb(): Db {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,9 +43,51 @@ function loadDb(): Db {
   return cloud.database();
 }
 
-async function addAll(db: Db, collection: string, docs: object[]) {
-  for (let i = 0; i < docs.length; i += 200) await db.collection(collection).add({ data: docs.slice(i, i + 200) });
+const errorText = (e: unknown) => {
+  const x = (e ?? {}) as { code?: string; errMsg?: string; message?: string };
+  return `${x.code ?? ''} ${x.errMsg ?? ''} ${x.message ?? ''}`;
+};
+const isTransient = (e: unknown) => /ESOCKETTIMEDOUT|ETIMEDOUT|ECONNRESET|DATABASE_TIMEOUT|timed out/i.test(errorText(e));
+const isDuplicate = (e: unknown) => /DATABASE_DUPLICATE_WRITE|E11000|duplicate key/i.test(errorText(e));
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retries a seed request through transient faults (the demo seeds under LOCAL_CLOUD_FAULTS too). */
+async function retried<T>(work: () => Promise<T>, attempts = 12): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (e) {
+      if (!isTransient(e) || attempt >= attempts) throw e;
+      await pause(Math.min(200, 5 * 2 ** attempt));
+    }
+  }
 }
+
+/**
+ * Adds documents in batches, through transient faults and lost replies: a batch whose reply was
+ * lost may have been written, so a retry that meets a duplicate key writes the batch one document
+ * at a time, skipping those already there. Every seeded document has its `_id`, so nothing doubles.
+ */
+async function addAll(db: Db, collection: string, docs: object[]) {
+  for (let i = 0; i < docs.length; i += 200) {
+    const batch = docs.slice(i, i + 200);
+    try {
+      await retried(() => db.collection(collection).add({ data: batch }));
+    } catch (e) {
+      if (!isDuplicate(e)) throw e;
+      for (const doc of batch) {
+        try {
+          await retried(() => db.collection(collection).add({ data: doc }));
+        } catch (err) {
+          if (!isDuplicate(err)) throw err;
+        }
+      }
+    }
+  }
+}
+
+/** `settings/demo-seed`: written LAST, so its presence means every demo document is there. */
+export const SEED_MARKER = 'demo-seed';
 
 /** A moment in the past year during opening hours (08:00–22:00 Shanghai), from one random draw. */
 function shopHoursAt(now: Date, r: number): Date {
@@ -49,8 +97,30 @@ function shopHoursAt(now: Date, r: number): Date {
   return at.getTime() <= now.getTime() ? at : new Date(at.getTime() - 86_400_000);
 }
 
+/**
+ * `done`: the seed finished (its marker is there); `empty`: nothing seeded; `partial`: demo data
+ * without the marker — a seed that died half-way. A partial store is not served: it would show
+ * members without their orders or ledgers (reseed with `npm run seed -- --reset`).
+ */
+export async function seedState(): Promise<'done' | 'empty' | 'partial'> {
+  const db = loadDb();
+  const marker = await retried(async () => {
+    try {
+      const res = await db.collection('settings').doc(SEED_MARKER).get();
+      const data = Array.isArray(res.data) ? res.data[0] : res.data;
+      return data ?? null;
+    } catch (e) {
+      if (/does not exist/.test(errorText(e))) return null;
+      throw e;
+    }
+  });
+  if (marker) return 'done';
+  const counts = await Promise.all(['merchants', 'stores', 'roles', 'members', 'orders', 'ledger'].map((c) => retried(() => db.collection(c).count())));
+  return counts.some((c) => c.total > 0) ? 'partial' : 'empty';
+}
+
 export async function isSeeded(): Promise<boolean> {
-  return (await loadDb().collection('merchants').count()).total > 0;
+  return (await seedState()) === 'done';
 }
 
 export async function seedDemoData(options: { members?: number; seed?: number; now?: Date } = {}) {
@@ -134,7 +204,16 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
     { _id: 'item-tote', name: '帆布袋', pointsCost: 300, stock: 80, active: true },
     { _id: 'item-coupon-latte', name: '拿铁兑换券', pointsCost: 350, stock: 1000, active: true },
   ]);
-  return { members: members.length, orders: orders.length, ledger: ledger.length };
+  // One phone, one member: each seeded number is claimed by its member (cloudfunctions/_lib/phones.ts).
+  await addAll(
+    db,
+    'phone_claims',
+    (members as { _id: string; phone?: { hash: string } }[]).filter((m) => m.phone).map((m) => ({ _id: m.phone!.hash, memberId: m._id, at: now })),
+  );
+  const counts = { members: members.length, orders: orders.length, ledger: ledger.length };
+  // Last: the marker says the seed finished (a store without it is not served).
+  await addAll(db, 'settings', [{ _id: SEED_MARKER, done: true, at: new Date(), ...counts }]);
+  return counts;
 }
 
 /** Replays a member's registration and orders through the points rules, day by day. */

@@ -4,7 +4,22 @@ import path from 'node:path';
 import type { LocalCloud } from './local-cloud';
 import { DEMO_OPENIDS, isValidOpenid, parseCookies, SESSION_COOKIE, SessionSigner, type Role } from './session';
 
-const MAX_BODY = 1024 * 1024;
+/**
+ * Request bounds, checked before any deep parsing: the API's bodies are small (an order with 200
+ * items is ~30 kB), so 256 kB and 5,000 keys leave room and keep one request from holding the event
+ * loop or being echoed back at length.
+ */
+export const MAX_BODY = 256 * 1024;
+export const MAX_KEYS = 5000;
+
+/** Where the server listens: loopback unless HOST widens it (with a warning: /api/login grants any role). */
+export function listenHost(env: Record<string, string | undefined> = process.env, warn: (line: string) => void = console.warn): string {
+  const host = env.HOST?.trim() || '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    warn(`[start] WARNING: listening on ${host}: anyone who can reach this port can sign in as any role (local sign-in) and act as the merchant. Use HOST only on a network you trust.`);
+  }
+  return host;
+}
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -44,15 +59,44 @@ async function readRaw(req: http.IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, 'VALIDATION_FAILED', '请求体过大');
-    chunks.push(chunk as Buffer);
+    // Past the cap nothing is kept; the rest is drained (so the client reads our 413 rather than a
+    // reset), up to a bound past which the connection is dropped.
+    if (size > MAX_BODY * 64) {
+      req.destroy();
+      break;
+    }
+    if (size <= MAX_BODY) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_BODY) throw new HttpError(413, 'VALIDATION_FAILED', `请求体过大（最多 ${MAX_BODY / 1024} kB）`);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The number of object keys in a JSON text, counted in one linear pass without building anything
+ * (a key is a string followed by ':'), so a body of 90,000 keys is refused before JSON.parse.
+ */
+export function countJsonKeys(text: string, stopAt = Infinity): number {
+  let keys = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i += 1;
+      else if (c === 34 /* " */) {
+        inString = false;
+        let j = i + 1;
+        while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13)) j += 1;
+        if (text.charCodeAt(j) === 58 /* : */ && ++keys >= stopAt) return keys;
+      }
+    } else if (c === 34) inString = true;
+  }
+  return keys;
 }
 
 async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
   const text = (await readRaw(req)).trim();
   if (text === '') return {};
+  if (countJsonKeys(text, MAX_KEYS + 1) > MAX_KEYS) throw new HttpError(413, 'VALIDATION_FAILED', `请求体的字段过多（最多 ${MAX_KEYS} 个）`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -74,9 +118,14 @@ export function createServer(options: ServerOptions): http.Server {
 
   return http.createServer(async (req, res) => {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    let url = new URL('http://localhost/');
     try {
+      try {
+        url = new URL(req.url ?? '/', 'http://localhost');
+      } catch {
+        throw new HttpError(400, 'VALIDATION_FAILED', '请求地址不正确');
+      }
       const session = signer.verify(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
       if (url.pathname === '/api/login' && method === 'POST') {
         const body = await readJson(req);
@@ -96,7 +145,10 @@ export function createServer(options: ServerOptions): http.Server {
         return send(res, 200, { ok: true, data: { functions: cloud.functionNames } });
       }
       if (url.pathname === '/api/outbox' && method === 'GET') {
-        return send(res, 200, { ok: true, data: cloud.outbox.list(Number(url.searchParams.get('limit') ?? 200) || 200) });
+        // Messages to members, and jobs below: the merchant's, like the console.
+        requireMerchant(session);
+        const limit = Math.min(1000, Math.max(1, Math.floor(Number(url.searchParams.get('limit') ?? 200)) || 200));
+        return send(res, 200, { ok: true, data: cloud.outbox.list(limit) });
       }
       const fn = /^\/api\/fn\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
       if (fn && method === 'POST') {
@@ -120,6 +172,7 @@ export function createServer(options: ServerOptions): http.Server {
       }
       const job = /^\/api\/jobs\/([A-Za-z0-9_-]+)\/run$/.exec(url.pathname);
       if (job && method === 'POST') {
+        requireMerchant(session);
         if (!cloud.hasFunction(job[1])) throw new HttpError(404, 'FUNCTION_NOT_FOUND', `云函数不存在：${job[1]}`);
         return send(res, 200, await cloud.trigger(job[1], url.searchParams.get('trigger') ?? 'manual'));
       }
@@ -134,13 +187,25 @@ export function createServer(options: ServerOptions): http.Server {
   });
 }
 
+function requireMerchant(session: { role: string } | null): void {
+  if (!session) throw new HttpError(401, 'UNAUTHENTICATED', '请先登录');
+  if (session.role !== 'merchant') throw new HttpError(403, 'FORBIDDEN', '仅商家可用');
+}
+
 function serveStatic(root: string, pathname: string, res: http.ServerResponse) {
   const index = path.join(root, 'index.html');
   if (!fs.existsSync(index)) {
     res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
     return res.end('H5 build missing: run `npm run build:h5` (npm start does it for you).');
   }
-  const resolved = path.normalize(path.join(root, decodeURIComponent(pathname)));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    throw new HttpError(400, 'VALIDATION_FAILED', '请求地址不正确');
+  }
+  if (decoded.includes('\0')) throw new HttpError(400, 'VALIDATION_FAILED', '请求地址不正确');
+  const resolved = path.normalize(path.join(root, decoded));
   const inside = resolved.startsWith(root + path.sep);
   const file = inside && fs.existsSync(resolved) && fs.statSync(resolved).isFile() ? resolved : index;
   const type = MIME[path.extname(file)] ?? 'application/octet-stream';

@@ -33,8 +33,10 @@ export class SessionSigner {
     if (!token) return null;
     const [body, mac] = token.split('.');
     if (!body || !mac) return null;
-    const expected = this.mac(body);
-    if (mac.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) return null;
+    // Compared as bytes: a MAC with multibyte characters has another byte length than its string length.
+    const given = Buffer.from(mac);
+    const expected = Buffer.from(this.mac(body));
+    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
     try {
       const s = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Session;
       return isValidOpenid(s.openid) && ['consumer', 'staff', 'merchant'].includes(s.role) ? s : null;
@@ -48,11 +50,24 @@ export class SessionSigner {
   }
 }
 
+/**
+ * Cookies of a request. Never throws: a value with a bad `%`-escape is kept as sent (and then fails
+ * verification like any other wrong value); the map has no prototype, so a cookie named `__proto__`
+ * or `constructor` is just a cookie.
+ */
 export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const part of (typeof header === 'string' ? header : '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    if (i <= 0) continue;
+    const raw = part.slice(i + 1).trim();
+    let value = raw;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      // keep the raw text
+    }
+    out[part.slice(0, i).trim()] = value;
   }
   return out;
 }

@@ -31,6 +31,9 @@ export const ERROR_MESSAGES = {
   TIER_CONFIG_VERSION_CONFLICT: '等级设置已被他人修改，请刷新后重试',
   ORDER_AMOUNT_EXCEEDS_ITEMS: '实付金额超过商品合计金额',
   IDEMPOTENCY_KEY_REUSED: '该编号已用于另一笔内容不同的请求',
+  POINTS_LIMIT_EXCEEDED: '积分数量超出上限',
+  MEMBER_NOT_IDENTIFIED: '请先扫描会员码或查询手机号确认会员身份',
+  PHONE_IN_USE: '该手机号已绑定其他会员',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -21,9 +21,21 @@ export interface Tx {
   collection(name: string): TxCollection;
 }
 
+/**
+ * Reads are idempotent, so every read helper retries transient faults itself (bounded, the same
+ * backoff as transactions): a caller never wraps a read by hand, and no action answers INTERNAL
+ * because one read timed out. Writes are not retried here: only a transaction keyed by idempotency
+ * keys may be re-run (`inTransaction`).
+ */
+function readRetry<T>(read: () => Promise<T>): Promise<T> {
+  return withRetry(read, { attempts: 5, retryConflicts: false });
+}
+
 export async function queryDocs<T>(query: Query): Promise<T[]> {
-  const res = (await (query.get() as unknown as Promise<{ data: T[] }>)) ?? { data: [] };
-  return res.data;
+  return readRetry(async () => {
+    const res = (await (query.get() as unknown as Promise<{ data: T[] }>)) ?? { data: [] };
+    return res.data;
+  });
 }
 
 export async function findOne<T>(collection: string, where: Record<string, unknown>): Promise<T | null> {
@@ -33,15 +45,17 @@ export async function findOne<T>(collection: string, where: Record<string, unkno
 
 /** The document with this `_id`, or null (the SDK's `doc(id).get()` throws for a missing document). */
 export async function getById<T>(collection: string, id: string): Promise<T | null> {
-  let res: { data: T[] | T };
-  try {
-    res = (await (database().collection(collection).doc(id).get() as unknown as Promise<{ data: T[] | T }>)) as { data: T[] | T };
-  } catch (e) {
-    if (/does not exist/.test(text(e))) return null;
-    throw e;
-  }
-  const data = res.data;
-  return Array.isArray(data) ? (data[0] ?? null) : (data ?? null);
+  return readRetry(async () => {
+    let res: { data: T[] | T };
+    try {
+      res = (await (database().collection(collection).doc(id).get() as unknown as Promise<{ data: T[] | T }>)) as { data: T[] | T };
+    } catch (e) {
+      if (/does not exist/.test(text(e))) return null;
+      throw e;
+    }
+    const data = res.data;
+    return Array.isArray(data) ? (data[0] ?? null) : (data ?? null);
+  });
 }
 
 export async function insertDoc(collection: string, data: Record<string, unknown>): Promise<string> {
@@ -50,8 +64,10 @@ export async function insertDoc(collection: string, data: Record<string, unknown
 }
 
 export async function count(query: Query): Promise<number> {
-  const res = (await (query.count() as Promise<{ total: number }>)) as { total: number };
-  return res.total;
+  return readRetry(async () => {
+    const res = (await (query.count() as Promise<{ total: number }>)) as { total: number };
+    return res.total;
+  });
 }
 
 interface SdkError {
@@ -85,6 +101,8 @@ export interface RetryOptions {
   attempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** re-run on a transaction conflict too (default true; reads outside a transaction never conflict) */
+  retryConflicts?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -104,7 +122,7 @@ export async function withRetry<T>(work: () => Promise<T>, options: RetryOptions
       return await work();
     } catch (e) {
       last = e;
-      if (!(isTransactionConflict(e) || isTransient(e)) || attempt === attempts) break;
+      if (!((options.retryConflicts !== false && isTransactionConflict(e)) || isTransient(e)) || attempt === attempts) break;
       const delay = Math.min(max, base * 2 ** (attempt - 1));
       await sleep(delay / 2 + Math.random() * (delay / 2));
     }

@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/errors';
 import { DEFAULT_EARNING_RULES, earningRulesSchema, withoutLegacyEarningKeys, type EarningRules, type RulesDoc } from '../../shared/schemas/points';
-import { getById, inTransaction, txGet, withRetry } from './db';
+import { getById, inTransaction } from './db';
+import { saveVersioned, type Editor, type VersionedSettings } from './settings';
 
 /**
  * The merchant's earning rules, shared by the points function (orders, adjustments, getRules /
@@ -10,7 +11,7 @@ import { getById, inTransaction, txGet, withRetry } from './db';
 export const RULES_ID = 'points-rules';
 
 export async function loadRules(): Promise<{ version: number; rules: EarningRules }> {
-  const doc = await withRetry(() => getById<RulesDoc>('settings', RULES_ID));
+  const doc = await getById<RulesDoc>('settings', RULES_ID);
   if (!doc) return { version: 0, rules: DEFAULT_EARNING_RULES };
   // Rules saved before the tier multipliers and growth per yuan moved to the tier configuration still
   // carry those keys; the strict schema would refuse them and silently fall back to the defaults.
@@ -22,15 +23,16 @@ export async function loadRules(): Promise<{ version: number; rules: EarningRule
   return { version: doc.version, rules: parsed.data };
 }
 
-/** Optimistic: the merchant edits version N; saving answers RULES_VERSION_CONFLICT if someone saved N+1 first. */
-export async function saveRules(expectedVersion: number, rules: EarningRules, by: string, now: Date): Promise<{ version: number }> {
-  return inTransaction(async (tx) => {
-    const current = await txGet<RulesDoc>(tx, 'settings', RULES_ID);
-    const version = current?.version ?? 0;
-    if (version !== expectedVersion) throw new AppError('RULES_VERSION_CONFLICT', undefined, { currentVersion: version });
-    const doc = { version: version + 1, rules, updatedAt: now, updatedBy: by };
-    await tx.collection('settings').doc(RULES_ID).set({ data: doc });
-    await tx.collection('settings').add({ data: { _id: `${RULES_ID}@${version + 1}`, ...doc } });
-    return { version: version + 1 };
-  });
+const RULES_SETTINGS: VersionedSettings<EarningRules> = {
+  collection: 'settings',
+  currentId: RULES_ID,
+  historyId: (v) => `${RULES_ID}@${v}`,
+  conflictCode: 'RULES_VERSION_CONFLICT',
+  defaultVersion: 0,
+  toDoc: (rules, meta) => ({ ...meta, rules }),
+};
+
+/** Optimistic (the versioned-settings policy): the merchant edits version N; RULES_VERSION_CONFLICT if someone saved N+1 first. */
+export async function saveRules(expectedVersion: number, rules: EarningRules, by: Editor, now: Date): Promise<{ version: number }> {
+  return inTransaction(async (tx) => ({ version: await saveVersioned(tx, RULES_SETTINGS, rules, expectedVersion, by, now) }));
 }

@@ -14,6 +14,7 @@ import { AppError } from '../../shared/errors';
 import type { MemberDoc } from '../../shared/schemas/member';
 import { memberPointsSchema, type LedgerEntry, type LedgerKind, type MemberPoints } from '../../shared/schemas/points';
 import { checkPoints, forfeitAll, type Movement } from '../../shared/rules/lots';
+import { MAX_POINTS } from '../../shared/schemas/common';
 import { database } from './cloud';
 import { txGet, type Tx } from './db';
 
@@ -27,6 +28,7 @@ export interface EntryDraft {
   shortfall?: LedgerEntry['shortfall'];
   refund?: LedgerEntry['refund'];
   actor?: LedgerEntry['actor'];
+  fingerprint?: string;
 }
 
 /** The member's points with defaults filled in (documents written before lots existed read as empty lots). */
@@ -34,10 +36,15 @@ export function memberPoints(member: Pick<MemberDoc, 'points'>): MemberPoints {
   return memberPointsSchema.parse(member.points ?? { available: 0, pending: 0 });
 }
 
-/** The member, read inside the transaction; MEMBER_NOT_FOUND when missing. */
-export async function txMember(tx: Tx, memberId: string): Promise<MemberDoc> {
+/**
+ * The member, read inside the transaction; MEMBER_NOT_FOUND when missing. With `live`, an erased
+ * account (deletedAt) is MEMBER_NOT_FOUND too: every path that credits or spends passes it, so an
+ * account erased between the look-up and the write takes nothing. Jobs and reviews that settle
+ * what is already booked read erased members as they are.
+ */
+export async function txMember(tx: Tx, memberId: string, options: { live?: boolean } = {}): Promise<MemberDoc> {
   const member = await txGet<MemberDoc>(tx, 'members', memberId);
-  if (!member) throw new AppError('MEMBER_NOT_FOUND');
+  if (!member || (options.live && member.deletedAt)) throw new AppError('MEMBER_NOT_FOUND');
   return { ...member, _id: memberId };
 }
 
@@ -80,11 +87,16 @@ export async function commitPoints(
     if (d.shortfall) entry.shortfall = d.shortfall;
     if (d.refund) entry.refund = d.refund;
     if (d.actor) entry.actor = d.actor;
+    if (d.fingerprint) entry.fingerprint = d.fingerprint;
     return entry;
   });
   const problems = checkPoints(next);
   if (available !== next.available) problems.push(`entries give available ${available}, points say ${next.available}`);
   if (pending !== next.pending) problems.push(`entries give pending ${pending}, points say ${next.pending}`);
+  if (next.available > MAX_POINTS || next.pending > MAX_POINTS) {
+    // Far beyond any real balance, and inside the safe integers: nothing is ever silently rounded away.
+    throw new AppError('POINTS_LIMIT_EXCEEDED', undefined, { max: MAX_POINTS });
+  }
   if (problems.length) {
     console.error('[ledger] refusing an inconsistent change', member._id, problems);
     throw new AppError('INTERNAL', undefined, { problems });
@@ -107,8 +119,10 @@ export async function applyEntry(
   transition: (points: MemberPoints) => { points: MemberPoints; movement: Movement; shortfall?: number },
   now: Date,
   memberFields: Record<string, unknown> = {},
+  /** the caller already read the key and found nothing (saves a request) */
+  options: { knownAbsent?: boolean } = {},
 ): Promise<{ applied: boolean; entry: LedgerEntry }> {
-  const existing = await txEntry(tx, draft.id);
+  const existing = options.knownAbsent ? null : await txEntry(tx, draft.id);
   if (existing) return { applied: false, entry: existing };
   const result = transition(memberPoints(member));
   const [entry] = await commitPoints(tx, member, result.points, [{ ...draft, movement: result.movement }], now, memberFields);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError, ERROR_MESSAGES, isAppError } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/envelope';
 import { getWXContext, type WXContext } from './cloud';
+import { isTransactionConflict, isTransient } from './db';
 import type { Contract, ParsedInputOf, ResultOf } from '../../shared/contract';
 
 /** What every action handler receives besides its validated input. */
@@ -45,8 +46,11 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
       const { action: _a, userInfo: _u, Type: _t, TriggerName: _tn, Time: _tm, ...payload } = parsedEvent.data;
       const input = def.input.safeParse(payload);
       if (!input.success) {
+        // A few issues with their count, each message bounded: a body of 90,000 unknown keys must not
+        // be echoed back (zod's unrecognized-keys message names every key).
         return fail('VALIDATION_FAILED', `${ERROR_MESSAGES.VALIDATION_FAILED}：${formatIssues(input.error)}`, {
-          issues: input.error.issues.map((i: z.ZodIssue) => ({ path: i.path.join('.'), message: i.message, code: i.code })),
+          issues: input.error.issues.slice(0, MAX_ISSUES).map((i: z.ZodIssue) => ({ path: i.path.join('.').slice(0, 100), message: i.message.slice(0, 200), code: i.code })),
+          issueCount: input.error.issues.length,
         });
       }
       const wx = getWXContext();
@@ -54,6 +58,9 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
       return ok(data);
     } catch (e) {
       if (isAppError(e)) return fail(e.code, e.message, e.details);
+      // A fault that outlived the helpers' bounded retries is the platform's, not a bug: a stable code the caller retries on.
+      if (isTransient(e)) return fail('UNAVAILABLE', ERROR_MESSAGES.UNAVAILABLE);
+      if (isTransactionConflict(e)) return fail('CONFLICT', ERROR_MESSAGES.CONFLICT);
       // Unknown failures are logged with detail but answered without internals.
       console.error('[cloudfunction] unhandled error', e);
       return fail('INTERNAL', ERROR_MESSAGES.INTERNAL);
@@ -63,11 +70,15 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
   return Object.assign(main, { actions: Object.freeze(Object.keys(actions)) as readonly string[] });
 }
 
+/** Validation issues answered in full (the rest are counted in `issueCount`). */
+const MAX_ISSUES = 12;
+
 function formatIssues(error: z.ZodError): string {
-  return error.issues
+  const shown = error.issues
     .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message).slice(0, 120))
     .join('；');
+  return error.issues.length > 3 ? `${shown}；等 ${error.issues.length} 处` : shown;
 }
 
 export function requireOpenid(ctx: ActionContext): string {

@@ -1,14 +1,15 @@
 import { AppError } from '../../shared/errors';
 import { memberContract } from '../../shared/contracts/member';
 import { memberRequests, type AccessLogDoc, type IdentifiedMember, type MemberDoc, type MyRole } from '../../shared/schemas/member';
-import { phoneHash } from '../_lib/pii';
 import { tierRequests } from '../../shared/schemas/tiers';
 import { tierById } from '../../shared/rules/tiers';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/router';
 import { requireRole, type RoleDoc } from '../_lib/auth';
 import { database } from '../_lib/cloud';
-import { findOne, getById, queryDocs, withRetry } from '../_lib/db';
-import { checkMemberCode, issueMemberCode, MEMBER_CODE_PERIOD_MS } from '../_lib/member-code';
+import { getById, queryDocs } from '../_lib/db';
+import { issueMemberCode, MEMBER_CODE_PERIOD_MS } from '../_lib/member-code';
+import { liveMember, memberByOpenid, resolveMember } from '../_lib/members';
+import { logAccess } from '../_lib/access-log';
 import { loadTierConfig } from '../_lib/tiers';
 import { findOrRegisterMember } from './register';
 import { recentTierChanges, toCard } from './card';
@@ -25,11 +26,10 @@ async function me(ctx: ActionContext): Promise<MemberDoc> {
  * Each disclosure is logged (who, how, when) for the merchant and the member's own export; a lookup
  * that finds no one discloses nothing and writes nothing.
  */
-async function disclose(role: RoleDoc, by: AccessLogDoc['by'], member: MemberDoc | null, now: Date): Promise<IdentifiedMember> {
-  if (!member || member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
+async function disclose(role: RoleDoc, by: AccessLogDoc['by'], found: MemberDoc, now: Date): Promise<IdentifiedMember> {
+  const member = liveMember(found);
   const tier = tierById(member.tierId, (await loadTierConfig()).tiers);
-  const entry: Omit<AccessLogDoc, '_id'> = { memberId: member._id, actor: { openid: role.openid, role: role.role, name: role.name, storeId: role.storeId ?? null }, by, at: now };
-  await withRetry(() => database().collection('access_log').add({ data: entry }) as Promise<unknown>);
+  await logAccess(role, member._id, by, now);
   return {
     memberId: member._id,
     cardNo: member.cardNo,
@@ -76,7 +76,7 @@ export const main = createMain(
       return toProfile({ ...member, ...fields } as MemberDoc, ctx.now);
     },
     setBirthday: async (input, ctx) => toProfile(await setBirthday((await me(ctx))._id, input, ctx.now), ctx.now),
-    bindPhone: async (input, ctx) => bindPhone((await me(ctx))._id, input.code, ctx.now),
+    bindPhone: async (input, ctx) => bindPhone((await me(ctx))._id, input.code, input.transfer === true, ctx.now),
     acceptPrivacy: async (input, ctx) => acceptPrivacy((await me(ctx))._id, input.version, ctx.now),
 
     // ---- dynamic member code
@@ -86,14 +86,12 @@ export const main = createMain(
     },
     identifyByCode: async (input, ctx) => {
       const role = await requireRole(ctx.openid, ['staff', 'merchant']);
-      const check = checkMemberCode(input.code, ctx.now);
-      if (!check.ok) throw new AppError(check.reason === 'expired' ? 'MEMBER_CODE_EXPIRED' : 'MEMBER_CODE_INVALID');
-      return disclose(role, 'member_code', await getById<MemberDoc>('members', check.memberId), ctx.now);
+      return disclose(role, 'member_code', await resolveMember({ memberCode: input.code }, ctx.now), ctx.now);
     },
     identifyByPhone: async (input, ctx) => {
       const role = await requireRole(ctx.openid, ['staff', 'merchant']);
-      // Found by the keyed hash (index phone_hash): the number itself is never stored or compared in clear.
-      return disclose(role, 'phone', await findOne<MemberDoc>('members', { 'phone.hash': phoneHash(input.phone) }), ctx.now);
+      // Found by the keyed hash: the number itself is never stored or compared in clear.
+      return disclose(role, 'phone', await resolveMember({ phone: input.phone }, ctx.now), ctx.now);
     },
     listAccessLog: async (input, ctx) => {
       await requireRole(ctx.openid, ['merchant']);
@@ -107,9 +105,7 @@ export const main = createMain(
 
     // ---- my data (PIPL)
     exportMyData: async (_input, ctx) => {
-      const member = await findOne<MemberDoc>('members', { openid: requireOpenid(ctx) });
-      if (!member) throw new AppError('MEMBER_NOT_FOUND');
-      return exportMyData(member, ctx.now);
+      return exportMyData(await memberByOpenid(requireOpenid(ctx)), ctx.now);
     },
     deleteAccount: async (_input, ctx) => deleteAccount(requireOpenid(ctx), ctx.now),
 
@@ -120,7 +116,7 @@ export const main = createMain(
     },
     updateTierConfig: async (input, ctx) => {
       const role = await requireRole(ctx.openid, ['merchant']);
-      return updateTierConfig(input.settings, input.expectedVersion, role.name, ctx.now);
+      return updateTierConfig(input.settings, input.expectedVersion, { openid: role.openid, name: role.name }, ctx.now);
     },
     /** Timer trigger (config.json): the periodic tier review. A person may run it only as the merchant. */
     tierReview: async (_input, ctx) => {

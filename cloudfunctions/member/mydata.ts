@@ -2,7 +2,8 @@ import { AppError } from '../../shared/errors';
 import type { AccessLogDoc, MemberDoc } from '../../shared/schemas/member';
 import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
 import { database } from '../_lib/cloud';
-import { findOne, inTransaction, queryDocs, txGet } from '../_lib/db';
+import { findOne, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
+import { releasePhoneClaim } from '../_lib/phones';
 import { forfeitAllPoints } from '../_lib/ledger';
 import { decryptPhone } from '../_lib/pii';
 
@@ -55,7 +56,8 @@ export async function deleteAccount(openid: string, now: Date): Promise<{ member
   let couponsVoided = 0;
   const open = await queryDocs<{ _id: string }>(database().collection('coupons').where({ memberId, status: 'unused' }).limit(1000));
   for (const c of open) {
-    const res = (await database().collection('coupons').where({ _id: c._id, status: 'unused' }).update({ data: { status: 'void', voidedAt: now, voidReason: 'account_deleted' } })) as { stats?: { updated?: number } };
+    // Conditional on `unused`: a retry after a lost reply voids nothing twice.
+    const res = (await withRetry(() => database().collection('coupons').where({ _id: c._id, status: 'unused' }).update({ data: { status: 'void', voidedAt: now, voidReason: 'account_deleted' } }) as Promise<unknown>, { retryConflicts: false })) as { stats?: { updated?: number } };
     couponsVoided += res.stats?.updated ?? 0;
   }
 
@@ -63,6 +65,8 @@ export async function deleteAccount(openid: string, now: Date): Promise<{ member
     const member = await txGet<MemberDoc>(tx, 'members', memberId);
     if (!member) throw new AppError('MEMBER_NOT_FOUND');
     const entry = await forfeitAllPoints(tx, { ...member, _id: memberId }, '注销账户，积分作废', now);
+    // The number is free again for whoever binds it next.
+    await releasePhoneClaim(tx, memberId, member.phone?.hash);
     await tx.collection('members').doc(memberId).update({
       data: {
         openid: `deleted:${memberId}`,

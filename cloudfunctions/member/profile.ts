@@ -2,8 +2,9 @@ import { AppError } from '../../shared/errors';
 import type { Birthday, MemberDoc, ProfileView } from '../../shared/schemas/member';
 import { PRIVACY_POLICY_VERSION, birthdayChangeableAt, birthdayMonthDay, sameBirthday } from '../../shared/rules/profile';
 import { cloud, database } from '../_lib/cloud';
-import { inTransaction, txGet } from '../_lib/db';
+import { inTransaction, txGet, withRetry } from '../_lib/db';
 import { decryptPhone, protectPhone } from '../_lib/pii';
+import { bindPhoneTo } from '../_lib/phones';
 
 export function toProfile(member: MemberDoc, now: Date): ProfileView {
   const changeable = birthdayChangeableAt(member.birthdayChangedAt, now);
@@ -25,8 +26,9 @@ export function toProfile(member: MemberDoc, now: Date): ProfileView {
   };
 }
 
+/** Sets fields: idempotent, so retried on a transient fault like a read. */
 export async function updateMember(memberId: string, data: Record<string, unknown>): Promise<void> {
-  await (database().collection('members').doc(memberId).update({ data }) as Promise<unknown>);
+  await withRetry(() => database().collection('members').doc(memberId).update({ data }) as Promise<unknown>, { retryConflicts: false });
 }
 
 /** Month-day required, year optional; a change is allowed once in 365 days (the first setting counts). */
@@ -48,8 +50,12 @@ interface PhoneNumberAnswer {
   phoneInfo?: { phoneNumber?: string; purePhoneNumber?: string; countryCode?: string };
 }
 
-/** The phone button's one-time code → WeChat's number → stored encrypted, hashed and masked. */
-export async function bindPhone(memberId: string, code: string, now: Date): Promise<{ phoneMasked: string }> {
+/**
+ * The phone button's one-time code → WeChat's number → stored encrypted, hashed and masked. One
+ * number, one member: a number another member holds is PHONE_IN_USE unless `transfer` (the verified
+ * number moves to the caller, logged in `phone_transfers`).
+ */
+export async function bindPhone(memberId: string, code: string, transfer: boolean, now: Date): Promise<{ phoneMasked: string; transferred: boolean }> {
   let answer: PhoneNumberAnswer;
   try {
     answer = (await cloud.openapi.phonenumber.getPhoneNumber({ code })) as PhoneNumberAnswer;
@@ -61,8 +67,8 @@ export async function bindPhone(memberId: string, code: string, now: Date): Prom
   const number = answer.phoneInfo?.purePhoneNumber ?? answer.phoneInfo?.phoneNumber;
   if (!number) throw new AppError('PHONE_CODE_INVALID');
   const phone = protectPhone(number);
-  await updateMember(memberId, { phone, updatedAt: now });
-  return { phoneMasked: phone.masked };
+  const { transferredFrom } = await bindPhoneTo(memberId, phone, { transfer, now });
+  return { phoneMasked: phone.masked, transferred: transferredFrom !== null };
 }
 
 export async function acceptPrivacy(memberId: string, version: string, now: Date): Promise<{ version: string; acceptedAt: string }> {

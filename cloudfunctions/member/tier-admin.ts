@@ -7,6 +7,7 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import { businessDate } from '../../shared/calendar';
 import { database } from '../_lib/cloud';
 import { inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
+import { saveVersioned, type Editor, type VersionedSettings } from '../_lib/settings';
 import { excluding, runJob, type JobOptions } from '../_lib/jobs';
 import { loadTierConfig, recordTierChange } from '../_lib/tiers';
 
@@ -18,27 +19,24 @@ export async function getTierConfigWithHistory(): Promise<{ config: TierConfig; 
   const config = await loadTierConfig();
   const _ = database().command;
   const past = await queryDocs<TierConfigDoc>(database().collection('tier_configs').where({ _id: _.neq('current') }).orderBy('version', 'desc').limit(50));
-  return { config, history: past.map((d) => ({ version: d.version, updatedAt: new Date(d.updatedAt).toISOString(), updatedBy: d.updatedBy })) };
+  return { config, history: past.map((d) => ({ version: d.version, updatedAt: new Date(d.updatedAt).toISOString(), updatedBy: d.updatedByName ?? d.updatedBy })) };
 }
 
-/** Saves a new version (validated by the request schema) and keeps every past one as `v<N>`. */
-export async function updateTierConfig(settings: TierSettings, expectedVersion: number | undefined, updatedBy: string, now: Date): Promise<TierConfig> {
-  return inTransaction(async (tx) => {
-    const current = await txGet<TierConfigDoc>(tx, 'tier_configs', 'current');
-    const currentVersion = current?.version ?? DEFAULT_TIER_CONFIG.version;
-    if (expectedVersion !== undefined && expectedVersion !== currentVersion) {
-      throw new AppError('TIER_CONFIG_VERSION_CONFLICT', undefined, { currentVersion });
-    }
-    if (!current) {
-      // Keep the defaults the members were rated under as version 1 of the history.
-      await tx.collection('tier_configs').doc(`v${currentVersion}`).set({ data: { ...settingsOf(DEFAULT_TIER_CONFIG), version: currentVersion, updatedAt: now, updatedBy: 'default' } });
-    }
-    const version = currentVersion + 1;
-    const data = { ...settings, version, updatedAt: now, updatedBy };
-    await tx.collection('tier_configs').doc(`v${version}`).set({ data });
-    await tx.collection('tier_configs').doc('current').set({ data });
-    return { ...settings, version };
-  });
+const TIER_SETTINGS: VersionedSettings<TierSettings> = {
+  collection: 'tier_configs',
+  currentId: 'current',
+  historyId: (v) => `v${v}`,
+  conflictCode: 'TIER_CONFIG_VERSION_CONFLICT',
+  defaultVersion: DEFAULT_TIER_CONFIG.version,
+  toDoc: (settings, meta) => ({ ...settings, ...meta }),
+  // Keep the defaults the members were rated under as the first version of the history.
+  defaultsDoc: (meta) => ({ ...settingsOf(DEFAULT_TIER_CONFIG), ...meta }),
+};
+
+/** Saves a new version (validated by the request schema) and keeps every past one as `v<N>` (the versioned-settings policy). */
+export async function updateTierConfig(settings: TierSettings, expectedVersion: number, by: Editor, now: Date): Promise<TierConfig> {
+  const version = await inTransaction((tx) => saveVersioned(tx, TIER_SETTINGS, settings, expectedVersion, by, now));
+  return { ...settings, version };
 }
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;

@@ -1,42 +1,37 @@
 import { AppError } from '../../shared/errors';
 import { pointsContract, type FraudFlagView } from '../../shared/contracts/points';
 import { businessDate } from '../../shared/calendar';
-import { pointsRequests, type LedgerEntry, type PointsHistory } from '../../shared/schemas/points';
+import { type LedgerEntry, type PointsHistory } from '../../shared/schemas/points';
 import { earn, pointsSummary, release, clawback, spend, PointsRuleError } from '../../shared/rules/lots';
 import { expiryDate } from '../../shared/rules/lots';
 import { createMain, requireOpenid } from '../_lib/router';
-import { requireRole, type RoleDoc } from '../_lib/auth';
+import { actorOf, requireRole } from '../_lib/auth';
 import { database } from '../_lib/cloud';
-import { getById as getOnce, inTransaction, queryDocs as queryOnce, txGet, withRetry } from '../_lib/db';
-
-const getById = <T>(c: string, id: string) => withRetry(() => getOnce<T>(c, id));
-const queryDocs = <T>(q: Parameters<typeof queryOnce>[0]) => withRetry(() => queryOnce<T>(q));
-import { posSecret } from './pos-secret';
-import { applyEntry, memberPoints, txMember } from '../_lib/ledger';
-import { memberByOpenid, resolveMember } from './members';
-import { creditOrder, refundOrder, type Actor, type OrderDoc } from './orders';
+import { getById, inTransaction, queryDocs, txGet } from '../_lib/db';
+import { posSecret } from '../_lib/pos-secret';
+import { applyEntry, memberPoints, txEntry, txMember } from '../_lib/ledger';
+import { memberByOpenid, resolveMemberId } from '../_lib/members';
+import { requireIdentified } from '../_lib/access-log';
+import { fingerprint, replayOf } from '../_lib/idempotency';
+import { creditOrder, refundOrder, type OrderDoc } from '../_lib/orders';
 import { loadRules, saveRules } from '../_lib/earning-rules';
+import { storeName } from '../_lib/stores';
 import { nightly, reconcilePage } from './nightly';
 import { FRAUD_REASONS, type FraudKind } from '../../shared/rules/fraud';
 
 const FRAUD_KINDS = Object.keys(FRAUD_REASONS) as FraudKind[];
 
-const actorOf = (role: RoleDoc): Actor => ({ openid: role.openid, role: role.role, name: role.name });
-
-
-/** Domain refusals from the pure rules become stable codes. */
+/**
+ * Domain refusals from the pure rules become stable codes. The answer carries the code only: the
+ * rule's message names the balance, which a clerk must not learn by trying amounts.
+ */
 function rule<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof PointsRuleError) throw new AppError(e.code, e.message);
+    if (e instanceof PointsRuleError) throw new AppError(e.code);
     throw e;
   }
-}
-
-async function storeName(storeId: string): Promise<string | undefined> {
-  const store = await getById<{ name?: string }>('stores', storeId);
-  return store?.name;
 }
 
 export const main = createMain(
@@ -72,74 +67,94 @@ export const main = createMain(
 
     /** A clerk (own store) or the merchant records a paid order for a member. */
     recordOrder: async (input, ctx) => {
-      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant']));
+      const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
       if (role.role === 'staff' && role.storeId !== input.storeId) throw new AppError('FORBIDDEN', '只能为本门店录入订单');
       const { member: ref, ...order } = input;
-      const member = await resolveMember(ref, ctx.now);
-      return creditOrder(member, order, { channel: 'staff', actor: actorOf(role), storeName: await storeName(input.storeId), now: ctx.now });
+      const memberId = await resolveMemberId(ref, ctx.now);
+      return creditOrder(memberId, order, { channel: 'staff', actor: actorOf(role), storeName: await storeName(input.storeId), now: ctx.now });
     },
 
     refundOrder: async (input, ctx) => {
-      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant']));
-      return refundOrder(input.orderId, input.refundId, input.amountFen, actorOf(role), ctx.now, role.role === 'staff' ? role.storeId : undefined);
+      const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
+      return refundOrder(input.orderId, { kind: 'staff', refundId: input.refundId }, input.amountFen, actorOf(role), ctx.now, role.role === 'staff' ? role.storeId : undefined);
     },
 
-    /** Points spent at the counter (e.g. as cash); the lots that expire first go first. */
+    /**
+     * Points spent at the counter (e.g. as cash); the lots that expire first go first. A clerk spends
+     * only for a member identified in this shift (a logged code or phone look-up): a member id alone
+     * discloses nothing, neither the balance nor whether the id exists.
+     */
     redeemPoints: async (input, ctx) => {
-      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant']));
+      const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
+      if (role.role === 'staff') await requireIdentified(role, input.memberId, ctx.now);
+      const id = `redeem:${input.requestId}`;
+      const params = { memberId: input.memberId, amount: input.amount };
       return inTransaction(async (tx) => {
-        const member = await txMember(tx, input.memberId);
-        const { applied, entry } = await applyEntry(
+        // One key, one redemption: a replay answers it, a reuse for another member or amount is refused.
+        const existing = await txEntry(tx, id);
+        if (replayOf(existing, params, { key: input.requestId, legacySame: (e) => e.memberId === input.memberId && -(e.delta + e.pendingDelta) === input.amount }) === 'replay' && existing) {
+          return { entryId: existing._id, balanceAfter: existing.balanceAfter, duplicate: true };
+        }
+        const member = await txMember(tx, input.memberId, { live: true });
+        const { entry } = await applyEntry(
           tx,
           member,
-          { id: `redeem:${input.requestId}`, kind: 'spend', reason: input.reason, ref: { type: 'redeem', id: input.requestId }, actor: actorOf(role) },
+          { id, kind: 'spend', reason: input.reason, ref: { type: 'redeem', id: input.requestId }, actor: actorOf(role), fingerprint: fingerprint(params) },
           (p) => rule(() => spend(p, input.amount)),
           ctx.now,
+          {},
+          { knownAbsent: true },
         );
-        return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: !applied };
+        return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: false };
       });
     },
 
     /** Merchant adjustment with a required reason; the entry records who, when and why. */
     adjustPoints: async (input, ctx) => {
-      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      const role = await requireRole(requireOpenid(ctx), ['merchant']);
       const { rules } = await loadRules();
       const today = businessDate(ctx.now);
       const id = `adjust:${input.requestId}`;
+      const params = { memberId: input.memberId, delta: input.delta };
       return inTransaction(async (tx) => {
-        const member = await txMember(tx, input.memberId);
-        const { applied, entry } = await applyEntry(
+        // A request id names one adjustment: reused for another member or amount it is refused, not silently answered.
+        const existing = await txEntry(tx, id);
+        if (replayOf(existing, params, { key: input.requestId, message: 'requestId 已用于另一笔调整', legacySame: (e) => e.memberId === input.memberId && e.delta + e.pendingDelta === input.delta }) === 'replay' && existing) {
+          return { entryId: existing._id, balanceAfter: existing.balanceAfter, duplicate: true };
+        }
+        const member = await txMember(tx, input.memberId, { live: true });
+        const { entry } = await applyEntry(
           tx,
           member,
-          { id, kind: 'adjust', reason: `商家调整：${input.reason}`, ref: { type: 'adjust', id: input.requestId }, actor: actorOf(role) },
+          { id, kind: 'adjust', reason: `商家调整：${input.reason}`, ref: { type: 'adjust', id: input.requestId }, actor: actorOf(role), fingerprint: fingerprint(params) },
           (p) => (input.delta > 0 ? earn(p, { id, amount: input.delta, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, rules.expiry), today }) : rule(() => spend(p, -input.delta))),
           ctx.now,
+          {},
+          { knownAbsent: true },
         );
-        // A request id names one adjustment: reused for another member or amount it is refused, not silently answered.
-        if (!applied && (entry.memberId !== input.memberId || entry.delta + entry.pendingDelta !== input.delta)) throw new AppError('VALIDATION_FAILED', 'requestId 已用于另一笔调整');
-        return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: !applied };
+        return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: false };
       });
     },
 
     getRules: async (_input, ctx) => {
-      await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      await requireRole(requireOpenid(ctx), ['merchant']);
       return loadRules();
     },
 
     updateRules: async (input, ctx) => {
-      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
-      return saveRules(input.expectedVersion, input.rules, role.openid, ctx.now);
+      const role = await requireRole(requireOpenid(ctx), ['merchant']);
+      return saveRules(input.expectedVersion, input.rules, { openid: role.openid, name: role.name }, ctx.now);
     },
 
     getPosSecret: async (input, ctx) => {
-      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      const role = await requireRole(requireOpenid(ctx), ['merchant']);
       const store = await getById<{ merchantId?: string }>('stores', input.storeId);
       if (!store || (role.merchantId && store.merchantId && store.merchantId !== role.merchantId)) throw new AppError('NOT_FOUND', '门店不存在');
       return { storeId: input.storeId, secret: posSecret(input.storeId), algorithm: 'HMAC-SHA256', headers: ['x-pos-store', 'x-pos-timestamp', 'x-pos-nonce', 'x-pos-signature'] };
     },
 
     listFraudFlags: async (input, ctx) => {
-      await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      await requireRole(requireOpenid(ctx), ['merchant']);
       const flags = await queryDocs<Omit<FraudFlagView, 'createdAt' | 'reviewedAt' | 'reviewedBy' | 'note'> & { createdAt: Date; reviewedAt?: Date; reviewedBy?: string; note?: string }>(database().collection('fraud_flags').where({ status: input.status }).orderBy('createdAt', 'desc').limit(input.limit));
       return flags.map((f) => ({ _id: f._id, kind: f.kind, reason: f.reason, orderId: f.orderId, memberId: f.memberId, storeId: f.storeId, staffOpenid: f.staffOpenid, amountFen: f.amountFen, points: f.points, held: f.held, status: f.status, createdAt: new Date(f.createdAt).toISOString(), reviewedBy: f.reviewedBy ?? null, reviewedAt: f.reviewedAt ? new Date(f.reviewedAt).toISOString() : null, note: f.note ?? '' }));
     },
@@ -150,7 +165,7 @@ export const main = createMain(
      * ledger entry, and the order's other open flags are closed with it.
      */
     reviewFraudFlag: async (input, ctx) => {
-      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      const role = await requireRole(requireOpenid(ctx), ['merchant']);
       return inTransaction(async (tx) => {
         const flag = await txGet<{ status: string; memberId: string; lotId: string; held: boolean; orderId: string }>(tx, 'fraud_flags', input.flagId);
         if (!flag) throw new AppError('NOT_FOUND', '风险记录不存在');
@@ -190,13 +205,13 @@ export const main = createMain(
     },
 
     reconcile: async (input, ctx) => {
-      await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      await requireRole(requireOpenid(ctx), ['merchant']);
       return reconcilePage(input.after, input.limit, ctx.now);
     },
 
     /** Timer (and merchant, for a given day): maturity, expiry, reconciliation. */
     nightly: async (input, ctx) => {
-      if (ctx.wx.SOURCE !== 'wx_trigger' && ctx.openid) await withRetry(() => requireRole(ctx.openid, ['merchant']));
+      if (ctx.wx.SOURCE !== 'wx_trigger' && ctx.openid) await requireRole(ctx.openid, ['merchant']);
       else if (ctx.wx.SOURCE !== 'wx_trigger' && !ctx.openid) throw new AppError('UNAUTHENTICATED');
       // A day ahead of ours would mature pending points early and expire lots before their date: refused.
       if (input.today && input.today > businessDate(ctx.now)) throw new AppError('VALIDATION_FAILED', '不能为未来的日期运行积分结算');

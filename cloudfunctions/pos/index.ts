@@ -14,10 +14,10 @@ import { z } from 'zod';
 import { AppError, ERROR_MESSAGES, isAppError, type ErrorCode } from '../../shared/errors';
 import { fen } from '../../shared/schemas/common';
 import { memberRefSchema, orderInputSchema } from '../../shared/schemas/points';
-import { getById, withRetry } from '../_lib/db';
-import { posSecret } from '../points/pos-secret';
-import { resolveMember } from '../points/members';
-import { creditOrder, orderIdFor, refundOrder } from '../points/orders';
+import { getById, isTransactionConflict, isTransient } from '../_lib/db';
+import { posSecret } from '../_lib/pos-secret';
+import { resolveMemberId } from '../_lib/members';
+import { creditOrder, orderIdFor, refundOrder } from '../_lib/orders';
 import { signatureMatches, signPosRequest } from './signature';
 
 export const WINDOW_SECONDS = 300;
@@ -48,6 +48,9 @@ const STATUS: Record<ErrorCode, number> = {
   POS_UNKNOWN_STORE: 401,
   POS_NONCE_REUSED: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
+  POINTS_LIMIT_EXCEEDED: 422,
+  MEMBER_NOT_IDENTIFIED: 403,
+  PHONE_IN_USE: 409,
   RULES_VERSION_CONFLICT: 409,
   TIER_CONFIG_VERSION_CONFLICT: 409,
   MEMBER_NOT_FOUND: 404,
@@ -110,7 +113,8 @@ function parse<S extends z.ZodTypeAny>(schema: S, body: string): z.infer<S> {
   }
   const r = schema.safeParse(json);
   if (!r.success) {
-    throw new AppError('POS_MALFORMED', `${ERROR_MESSAGES.POS_MALFORMED}：${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('；')}`, { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    // A few issues and their count, messages bounded: an unknown-keys issue would otherwise echo every key.
+    throw new AppError('POS_MALFORMED', `${ERROR_MESSAGES.POS_MALFORMED}：${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`.slice(0, 120)).join('；')}`, { issues: r.error.issues.slice(0, 12).map((i) => ({ path: i.path.join('.').slice(0, 100), message: i.message.slice(0, 200) })), issueCount: r.error.issues.length });
   }
   return r.data;
 }
@@ -137,19 +141,21 @@ export async function main(raw: HttpEvent, _context?: unknown): Promise<HttpAnsw
     if (path === '/orders') {
       const input = parse(orderBody, body);
       if (input.storeId !== undefined && input.storeId !== storeId) throw new AppError('POS_MALFORMED', '请求体的 storeId 与签名门店不一致');
-      const store = await withRetry(() => getById<{ name?: string }>('stores', storeId));
+      const store = await getById<{ name?: string }>('stores', storeId);
       if (!store) throw new AppError('POS_UNKNOWN_STORE');
       const { member: ref, ...order } = input;
-      const member = await resolveMember(ref, now);
-      const result = await creditOrder(member, { ...order, storeId }, { channel: 'pos', storeName: store.name, nonce: claim, now });
+      const memberId = await resolveMemberId(ref, now);
+      const result = await creditOrder(memberId, { ...order, storeId }, { channel: 'pos', storeName: store.name, nonce: claim, now });
       return answer(200, { ok: true, data: result });
     }
     const input = parse(refundBody, body);
     if (input.storeId !== undefined && input.storeId !== storeId) throw new AppError('POS_MALFORMED', '请求体的 storeId 与签名门店不一致');
-    const result = await refundOrder(orderIdFor(storeId, input.receiptNo), `pos-${storeId}-${input.refundNo}`, input.amountFen, undefined, now, storeId, claim);
+    const result = await refundOrder(orderIdFor(storeId, input.receiptNo), { kind: 'pos', storeId, refundNo: input.refundNo }, input.amountFen, undefined, now, storeId, claim);
     return answer(200, { ok: true, data: result });
   } catch (e) {
     if (isAppError(e)) return answer(STATUS[e.code], { ok: false, code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) });
+    // A fault that outlived the bounded retries: the POS retries later (503), it is not a bug (500).
+    if (isTransient(e) || isTransactionConflict(e)) return answer(503, { ok: false, code: 'UNAVAILABLE', message: ERROR_MESSAGES.UNAVAILABLE });
     console.error('[pos] unhandled error', e);
     return answer(500, { ok: false, code: 'INTERNAL', message: ERROR_MESSAGES.INTERNAL });
   }

@@ -49,7 +49,7 @@ export const memberContract = {
   getProfile: act(memberRequests.getProfile).returns<ProfileView>(),
   updateProfile: act(memberRequests.updateProfile).returns<ProfileView>(),
   setBirthday: act(memberRequests.setBirthday).returns<ProfileView>(),
-  bindPhone: act(memberRequests.bindPhone).returns<{ phoneMasked: string }>(),
+  bindPhone: act(memberRequests.bindPhone).returns<{ phoneMasked: string; transferred: boolean }>(),
   acceptPrivacy: act(memberRequests.acceptPrivacy).returns<{ version: string; acceptedAt: string }>(),
   getMemberCode: act(memberRequests.getMemberCode).returns<MemberCodeView>(),
   identifyByCode: act(memberRequests.identifyByCode).returns<IdentifiedMember>(),

@@ -6,6 +6,7 @@
  */
 import { addBusinessDays, businessDate, dayjs, BUSINESS_TZ } from '../calendar';
 import type { EarningRules, OrderItem } from '../schemas/points';
+import { ownValue } from '../schemas/common';
 import { expiryDate } from './lots';
 
 /** Is `day` (YYYY-MM-DD, Shanghai) a member day under the rules? */
@@ -22,7 +23,14 @@ export interface EarningInput {
   paidAt: Date;
   /** what the member already earned from orders on the business day of `paidAt` */
   earnedThatDay: number;
+  /** what the member already earned from orders recorded on the day this one is recorded (the cap holds per recording day too) */
+  earnedRecordedDay?: number;
+  /** the business day the order is recorded: a late-entered order matures no earlier than pendingDays after it */
+  recordedOn?: string;
 }
+
+/** No single order earns more than this (the daily cap is usually far lower; this holds with no cap). */
+export const MAX_ORDER_POINTS = 10 ** 9;
 
 /**
  * What earning takes from the tier configuration (its single source): the member's current tier's
@@ -57,7 +65,8 @@ export function weightedAmountFen(items: readonly OrderItem[], amountFen: number
   let weighted = 0;
   for (const it of items) {
     const share = (amountFen * it.priceFen * it.quantity) / list;
-    const m = rules.skuMultipliers[it.sku] ?? rules.categoryMultipliers[it.category] ?? 1;
+    // Own properties only: a SKU named `constructor` or `toString` is a SKU, not Object.prototype's.
+    const m = ownValue(rules.skuMultipliers, it.sku) ?? ownValue(rules.categoryMultipliers, it.category) ?? 1;
     weighted += share * m;
   }
   return Math.floor(weighted + 1e-9);
@@ -70,15 +79,21 @@ export function computeEarning(input: EarningInput, rules: EarningRules, tier: E
   const dayM = memberDay && rules.memberDay.kind !== 'none' ? rules.memberDay.multiplier : 1;
   const base = Math.floor(weightedAmountFen(input.items, input.amountFen, rules) / rules.stepFen) * rules.pointsPerStep;
   // Round once at the end; the tiny epsilon keeps 10 × 1.2 from landing on 11.999….
-  const uncapped = Math.max(0, Math.floor(base * tierM * dayM + 1e-9));
-  const room = rules.dailyCapPerMember === null ? Infinity : Math.max(0, rules.dailyCapPerMember - input.earnedThatDay);
+  const uncapped = Math.min(MAX_ORDER_POINTS, Math.max(0, Math.floor(base * tierM * dayM + 1e-9)));
+  const cap = rules.dailyCapPerMember;
+  // The cap holds for the day the order was paid AND the day it is recorded: backdating orders to
+  // many past days cannot earn a cap per past day at once.
+  const room = cap === null ? Infinity : Math.max(0, Math.min(cap - input.earnedThatDay, cap - (input.earnedRecordedDay ?? 0)));
+  const paidMaturity = addBusinessDays(earnedOn, rules.pendingDays);
+  const recordedMaturity = input.recordedOn ? addBusinessDays(input.recordedOn, rules.pendingDays) : paidMaturity;
   return {
     points: Math.min(uncapped, room),
     uncapped,
     // growthPerYuan may be fractional in the tier configuration; growth stays an integer.
     growth: Math.max(0, Math.floor(Math.floor(input.amountFen / 100) * tier.growthPerYuan + 1e-9)),
     earnedOn,
-    maturesOn: addBusinessDays(earnedOn, rules.pendingDays),
+    // T+N from the later of payment and recording: a late entry does not skip maturity.
+    maturesOn: recordedMaturity > paidMaturity ? recordedMaturity : paidMaturity,
     expiresOn: expiryDate(earnedOn, rules.expiry),
     memberDay,
     multiplier: tierM * dayM,

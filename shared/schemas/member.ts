@@ -53,6 +53,20 @@ export const memberDocSchema = z.object({
   tierReviewDueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
   /** set when the member deleted their account: the document keeps only the card number and books */
   deletedAt: instant.optional(),
+  /**
+   * Order counters of the latest recording day (fraud velocity, staff repetition, split receipts,
+   * the per-recording-day cap): written in each order's transaction, so the limits are exact under
+   * concurrency. See shared/rules/fraud.ts `OrderDayCounters`.
+   */
+  orderDay: z
+    .object({
+      on: z.string(),
+      orders: z.number().int().nonnegative(),
+      justUnder: z.number().int().nonnegative(),
+      earned: z.number().int().nonnegative(),
+      byStaff: z.array(z.object({ openid: z.string(), orders: z.number().int().nonnegative() })),
+    })
+    .optional(),
 });
 export type MemberDoc = z.infer<typeof memberDocSchema>;
 
@@ -68,7 +82,8 @@ export const memberRequests = {
     })
     .strict(),
   setBirthday: birthdaySchema,
-  bindPhone: z.object({ code: z.string().min(1).max(256) }).strict(),
+  /** `transfer`: the verified number is held by another (stale) member: move it to the caller, logged */
+  bindPhone: z.object({ code: z.string().min(1).max(256), transfer: z.literal(true).optional() }).strict(),
   acceptPrivacy: z.object({ version: z.string().min(1).max(32) }).strict(),
   getMemberCode: z.object({}).strict(),
   identifyByCode: z.object({ code: z.string().min(1).max(200) }).strict(),

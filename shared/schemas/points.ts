@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { businessDate, fen, points } from './common';
+import { businessDate, fen, points, userMapKey } from './common';
 
 /**
  * The points part of a member document, the earning rules, ledger entries and the points
@@ -85,6 +85,15 @@ export const fraudRulesSchema = z.object({
   splitCountPerDay: z.number().int().positive(),
   /** flagged accruals stay pending until reviewed */
   holdFlagged: z.boolean(),
+  /**
+   * A store's hourly limit follows its own volume: this multiple of its trailing hourly median
+   * (the last 24 hours with orders), never below `storeOrdersPerHour` (the floor).
+   */
+  storeVelocityMultiplier: z.number().min(1).max(100).default(3),
+  /** orders a clerk records paid longer ago than this go to review (held, flagged `late_entry`) */
+  staffLateEntryHours: z.number().int().min(1).max(24 * 60).default(24),
+  /** the POS may batch-upload orders paid up to this long ago before they go to review */
+  posLateEntryHours: z.number().int().min(1).max(24 * 60).default(72),
 });
 
 /**
@@ -99,8 +108,8 @@ export const earningRulesSchema = z
     pointsPerStep: points.nonnegative().max(10000),
     stepFen: fen.positive(),
     memberDay: memberDaySchema,
-    categoryMultipliers: z.record(z.string(), multiplier),
-    skuMultipliers: z.record(z.string(), multiplier),
+    categoryMultipliers: z.record(userMapKey, multiplier).refine((m) => Object.keys(m).length <= 500, '最多 500 个品类'),
+    skuMultipliers: z.record(userMapKey, multiplier).refine((m) => Object.keys(m).length <= 2000, '最多 2000 个商品'),
     /** points a member may earn from orders per business day; null: no cap */
     dailyCapPerMember: points.positive().nullable(),
     /** T+N: pending until N business days after payment */
@@ -135,7 +144,18 @@ export const DEFAULT_EARNING_RULES: EarningRules = {
   pendingDays: 1,
   expiry: { kind: 'rolling', months: 12 },
   refundShortfall: 'debt',
-  fraud: { memberOrdersPerDay: 8, staffSameMemberPerDay: 4, storeOrdersPerHour: 120, splitThresholdFen: 100000, splitBandPercent: 90, splitCountPerDay: 3, holdFlagged: true },
+  fraud: {
+    memberOrdersPerDay: 8,
+    staffSameMemberPerDay: 4,
+    storeOrdersPerHour: 120,
+    splitThresholdFen: 100000,
+    splitBandPercent: 90,
+    splitCountPerDay: 3,
+    holdFlagged: true,
+    storeVelocityMultiplier: 3,
+    staffLateEntryHours: 24,
+    posLateEntryHours: 72,
+  },
 };
 
 /** `settings/points-rules`: the current version; `settings/points-rules@<v>` keeps each past one. */
@@ -148,7 +168,8 @@ export const orderItemSchema = z.object({
   sku: z.string().min(1).max(64),
   category: z.string().min(1).max(64),
   name: z.string().max(64).optional(),
-  priceFen: fen,
+  /** ¥10 million a line at most: 200 lines × 9999 × this stays a safe integer */
+  priceFen: fen.max(10 ** 9),
   quantity: z.number().int().positive().max(9999),
 });
 export type OrderItem = z.infer<typeof orderItemSchema>;
@@ -197,6 +218,8 @@ export interface LedgerEntry {
   refund?: { amountFen: number; growth: number };
   /** who did it (adjustments, staff-recorded orders, refunds) */
   actor?: { openid: string; role: string; name: string };
+  /** keyed requests (redeem, adjust, refund): the request's parameters, so a reused key is refused (cloudfunctions/_lib/idempotency.ts) */
+  fingerprint?: string;
 }
 
 // ------------------------------------------------------------------ requests
@@ -207,8 +230,8 @@ export const pointsRequests = {
   history: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional() }).strict(),
   recordOrder: orderInputSchema.extend({ member: memberRefSchema }).strict(),
   refundOrder: z.object({ orderId: z.string().min(1).max(200), refundId: requestId, amountFen: fen.positive() }).strict(),
-  redeemPoints: z.object({ memberId: z.string().min(1), amount: points.positive().max(10 ** 7), requestId, reason: z.string().min(2).max(60) }).strict(),
-  adjustPoints: z.object({ memberId: z.string().min(1), delta: points.refine((n) => n !== 0, '调整数量不能为 0'), requestId, reason: z.string().trim().min(2, '请填写调整原因').max(100) }).strict(),
+  redeemPoints: z.object({ memberId: z.string().min(1).max(64), amount: points.positive().max(10 ** 7), requestId, reason: z.string().min(2).max(60) }).strict(),
+  adjustPoints: z.object({ memberId: z.string().min(1).max(64), delta: points.min(-(10 ** 8)).max(10 ** 8).refine((n) => n !== 0, '调整数量不能为 0'), requestId, reason: z.string().trim().min(2, '请填写调整原因').max(100) }).strict(),
   getRules: z.object({}).strict(),
   updateRules: z.object({ expectedVersion: z.number().int().nonnegative(), rules: earningRulesSchema }).strict(),
   getPosSecret: z.object({ storeId: z.string().min(1).max(64) }).strict(),

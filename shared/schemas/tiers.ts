@@ -40,7 +40,10 @@ export interface TierConfigDoc extends TierSettings {
   _id: string;
   version: number;
   updatedAt: Date;
+  /** the editor's OPENID (`default` for the built-in ladder) */
   updatedBy: string;
+  /** the editor's name, for people */
+  updatedByName?: string;
 }
 
 /** `tier_changes` collection: every change of a member's tier, with its reason (shown to the member). */
@@ -48,6 +51,7 @@ export type TierChangeDoc = TierChange & { _id: string; memberId: string; config
 
 export const tierRequests = {
   getTierConfig: z.object({}).strict(),
-  updateTierConfig: z.object({ expectedVersion: z.number().int().positive().optional(), settings: tierSettingsSchema }).strict(),
+  /** the version the merchant edited (the same rule as the earning rules: required, a save in between is a conflict) */
+  updateTierConfig: z.object({ expectedVersion: z.number().int().positive(), settings: tierSettingsSchema }).strict(),
   tierReview: z.object({}).strict(),
 } as const;

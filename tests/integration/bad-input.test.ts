@@ -39,6 +39,9 @@ const ALLOWED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'TIER_CONFIG_VERSION_CONFLICT',
   'ORDER_AMOUNT_EXCEEDS_ITEMS',
   'IDEMPOTENCY_KEY_REUSED',
+  'PHONE_IN_USE',
+  'MEMBER_NOT_IDENTIFIED',
+  'POINTS_LIMIT_EXCEEDED',
 ]);
 
 // ------------------------------------------------------------------ the battery

@@ -45,8 +45,12 @@ describe('local HTTP contract', () => {
     expect(await post('/api/login', { role: 'consumer', openid: '../../etc' })).toMatchObject({ status: 400 });
   });
 
-  it('lists the outbox', async () => {
-    const res = await fetch(`${base}/api/outbox`);
+  it('lists the outbox to the merchant only (a session is required)', async () => {
+    expect((await fetch(`${base}/api/outbox`)).status).toBe(401);
+    const consumer = await post('/api/login', { role: 'consumer', openid: 'o-http-3' });
+    expect((await fetch(`${base}/api/outbox`, { headers: { cookie: consumer.cookie! } })).status).toBe(403);
+    const merchant = await post('/api/login', { role: 'merchant', openid: 'o-http-boss' });
+    const res = await fetch(`${base}/api/outbox`, { headers: { cookie: merchant.cookie! } });
     expect(await res.json()).toEqual({ ok: true, data: [] });
   });
 });

@@ -138,7 +138,9 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     const settings = { basis: 'cumulative', growthPerYuan: 1, graceDays: 15, tiers: DEFAULT_TIER_CONFIG.tiers.map((t) => (t.id === 'silver' ? { ...t, threshold: 800 } : t)) };
     const bad = await call({ action: 'updateTierConfig', settings: { ...settings, tiers: [{ ...settings.tiers[0], threshold: 5 }, ...settings.tiers.slice(1)] } }, 'o-boss');
     expect(bad).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
-    expect(await call({ action: 'updateTierConfig', settings }, 'o-staff')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await call({ action: 'updateTierConfig', expectedVersion: 1, settings }, 'o-staff')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    // expectedVersion is required, as for the earning rules (one versioned-settings policy)
+    expect(await call({ action: 'updateTierConfig', settings }, 'o-boss')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     const saved = await okData({ action: 'updateTierConfig', expectedVersion: 1, settings }, 'o-boss');
     expect(saved.version).toBe(2);
     expect(await call({ action: 'updateTierConfig', expectedVersion: 1, settings }, 'o-boss')).toMatchObject({ ok: false, code: 'TIER_CONFIG_VERSION_CONFLICT' });

@@ -91,7 +91,9 @@ describe('points administration', () => {
       expect(reused).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED' });
       // The same refund id with another amount is another refund, not a replay: refused, not answered as the first.
       const otherAmount = await call({ action: 'refundOrder', orderId: 'pos:store-a:R1', refundId: 'refund-R1-1', amountFen: 5000 }, 'o-boss');
-      expect(otherAmount).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED', details: { amountFen: 10000 } });
+      // The refusal names the key only, never the first refund's order or amount.
+      expect(otherAmount).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED', details: { key: 'refund-R1-1' } });
+      expect(JSON.stringify(otherAmount)).not.toContain('10000');
       expect(snapshot()).toBe(before);
       expectBalanced(memberId);
     });
@@ -117,11 +119,15 @@ describe('points administration', () => {
       expectBalanced(other);
     });
 
-    it('a late upload for yesterday counts yesterday’s orders only', async () => {
+    it('a late upload counts on the day it is recorded, by the clerk who records it (not on the paid date it claims)', async () => {
       const memberId = await register('o-eve');
-      for (let i = 1; i <= 5; i += 1) await ok('points', order(`L${i}`, memberId, 10000), 'o-clerk');
+      for (let i = 1; i <= 4; i += 1) await ok('points', order(`L${i}`, memberId, 10000), 'o-clerk');
+      // Backdating does not move an order out of today's counts: the fifth by this clerk today is flagged.
       const late = await ok('points', order('L0', memberId, 10000, shanghai('2026-11-22 18:00')), 'o-clerk');
-      expect(late).toMatchObject({ flags: [], held: false });
+      expect(late).toMatchObject({ flags: ['staff_repeat'], held: true });
+      // Another clerk's first order for the member today is not this clerk's repetition.
+      cloud.store.insert('roles', { _id: 'o-clerk-2', openid: 'o-clerk-2', role: 'staff', name: '店员二', storeId: 'store-a' });
+      expect(await ok('points', order('L6', memberId, 10000), 'o-clerk-2')).toMatchObject({ flags: [], held: false });
     });
   });
 
@@ -147,7 +153,7 @@ describe('points administration', () => {
       // the same request again: answered, applied once
       expect(await ok('points', adjust(50, 'adj-00001', '活动补偿'), 'o-boss')).toMatchObject({ entryId: 'adjust:adj-00001', balanceAfter: 150, duplicate: true });
       // the same request id for another amount: refused
-      expect(await call(adjust(80, 'adj-00001', '活动补偿'), 'o-boss')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+      expect(await call(adjust(80, 'adj-00001', '活动补偿'), 'o-boss')).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED' });
       expect(points(memberId).available).toBe(150);
 
       const mid = snapshot();
@@ -226,20 +232,23 @@ describe('points administration', () => {
   });
 
   describe('daily cap', () => {
-    it('holds per business day: late uploads for yesterday are capped against yesterday', async () => {
+    it('holds per business day and per recording day: a late upload for yesterday is capped against both', async () => {
       cloud.store.replace('settings', { _id: 'points-rules', version: 1, rules: { ...RULES, dailyCapPerMember: 100 }, updatedAt: new Date(), updatedBy: 'o-boss' });
       const memberId = await register('o-ivy');
       const p = (r: Any) => r.points;
+      setClock(shanghai('2026-11-22 15:30'));
+      expect(p(await ok('points', order('D0', memberId, 70000, shanghai('2026-11-22 15:00')), 'o-clerk'))).toBe(70); // yesterday, recorded yesterday
+      setClock(shanghai('2026-11-23 12:00'));
       expect(p(await ok('points', order('D1', memberId, 80000), 'o-clerk'))).toBe(80); // today
-      expect(p(await ok('points', order('D2', memberId, 70000, shanghai('2026-11-22 15:00')), 'o-clerk'))).toBe(70); // yesterday, uploaded today
-      expect(p(await ok('points', order('D3', memberId, 70000, shanghai('2026-11-22 16:00')), 'o-clerk'))).toBe(30); // yesterday's cap: 100
-      expect(p(await ok('points', order('D4', memberId, 70000, shanghai('2026-11-22 17:00')), 'o-clerk'))).toBe(0);
-      expect(p(await ok('points', order('D5', memberId, 70000), 'o-clerk'))).toBe(20); // today's cap: 100
+      expect(p(await ok('points', order('D2', memberId, 70000, shanghai('2026-11-22 16:00')), 'o-clerk'))).toBe(20); // yesterday, uploaded today: today's recording room is 20
+      expect(p(await ok('points', order('D3', memberId, 70000, shanghai('2026-11-22 17:00')), 'o-clerk'))).toBe(0); // both caps reached
+      expect(p(await ok('points', order('D4', memberId, 70000), 'o-clerk'))).toBe(0); // today's cap: 100
       expect(points(memberId).earnedDays).toEqual([
-        { on: '2026-11-22', amount: 100 },
-        { on: '2026-11-23', amount: 100 },
+        { on: '2026-11-22', amount: 90 },
+        { on: '2026-11-23', amount: 80 },
       ]);
-      expect(cloud.store.get('ledger', 'order:pos:store-a:D3:earn')!.doc).toMatchObject({ delta: 30, pendingDelta: 0 }); // already due (T+1 = today): available at once
+      // A late entry does not skip maturity: T+1 from the day it was recorded, not from the paid date.
+      expect(cloud.store.get('ledger', 'order:pos:store-a:D2:earn')!.doc).toMatchObject({ delta: 0, pendingDelta: 20, maturesOn: '2026-11-24' });
       expectBalanced(memberId);
     });
 

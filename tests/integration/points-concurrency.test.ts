@@ -35,11 +35,22 @@ describe('points under concurrency and injected faults', () => {
     }
     throw new Error('could not register');
   }
+  /** The clerk scans the member's code (logged): spending for a member id needs it (retried like a till would). */
+  async function identify(openid: string): Promise<void> {
+    for (let attempt = 0; attempt < 12; attempt += 1) {
+      const code = (await cloud.invoke('member', { action: 'getMemberCode' }, { openid })) as Env;
+      if (!code.ok) continue;
+      const r = (await cloud.invoke('member', { action: 'identifyByCode', code: code.data.code }, { openid: 'o-clerk' })) as Env;
+      if (r.ok) return;
+    }
+    throw new Error('could not identify');
+  }
 
   it('credits each receipt once, never goes negative, and reconciles clean', async () => {
     const started = Date.now();
     const random = seededRandom(SEED);
     const members = await Promise.all(Array.from({ length: 12 }, (_, i) => getCard(`o-cc-${i}`)));
+    await Promise.all(Array.from({ length: 12 }, (_, i) => identify(`o-cc-${i}`)));
     const txBefore = cloud.database.requestCounts.get('database.startTransaction') ?? 0;
 
     const ops: Promise<{ kind: string; key: string; memberId: string; body: Record<string, unknown>; r: Env & { attempts: number } }>[] = [];

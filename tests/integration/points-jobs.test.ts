@@ -24,7 +24,7 @@ describe('points nightly job', () => {
     closeTestCloud(cloud);
   });
 
-  const { call, ok, register, trigger, order, points, ledger, expectBalanced } = pointsKit(() => cloud);
+  const { call, ok, register, trigger, order, points, ledger, expectBalanced, identify } = pointsKit(() => cloud);
 
   it('matures on T+1 of the Shanghai day, expires what is left after spends, and re-runs change nothing', async () => {
     setClock(shanghai('2026-11-23 20:00'));
@@ -71,6 +71,7 @@ describe('points nightly job', () => {
 
     // spend 50: the lots that expire first go first (R1 and the registration bonus, both earned on the 23rd)
     setClock(shanghai('2026-11-26 12:00'));
+    await identify(memberId, 'o-clerk');
     await ok('points', { action: 'redeemPoints', memberId, amount: 50, requestId: 'redeem-0001', reason: '积分抵现' }, 'o-clerk');
     const lots = points(memberId).lots as { id: string; remaining: number; expiresOn: string }[];
     const dueOn23 = lots.filter((l) => l.expiresOn === '2027-11-23');

@@ -66,5 +66,15 @@ export function pointsKit(getCloud: () => TestCloud, options: PointsKitOptions =
     expect(mine.reduce((s: number, e: Any) => s + e.pendingDelta, 0)).toBe(p.pending);
   };
 
-  return { call, ok, register, trigger, order, points, ledger, expectBalanced };
+  /**
+   * The clerk identifies the member as at the till: the member shows their code (getMemberCode), the
+   * clerk scans it (identifyByCode, logged). Spending for a member id needs this first.
+   */
+  const identify = async (memberId: string, clerk: string): Promise<void> => {
+    const openid = (getCloud().store.get('members', memberId)!.doc as Any).openid as string;
+    const { code } = await ok<{ code: string }>('member', { action: 'getMemberCode' }, openid);
+    await ok('member', { action: 'identifyByCode', code }, clerk);
+  };
+
+  return { call, ok, register, trigger, order, points, ledger, expectBalanced, identify };
 }

@@ -1,31 +1,29 @@
 /**
  * Orders earn points: one transaction writes the order, the earn entry `order:<orderId>:earn`, the
- * member's points and growth, the fraud flags, and (POS) the request's nonce. Idempotent on
- * (storeId, receiptNo): the order's `_id` is `pos:<storeId>:<receiptNo>`, so a replayed receipt
- * finds its entry and credits nothing.
+ * member's points, growth and order counters, the fraud flags, and (POS) the request's nonce.
+ * Idempotent on (storeId, receiptNo): the order's `_id` is `pos:<storeId>:<receiptNo>` and carries
+ * the fingerprint of the sale (member, amount) and the result it answered, so a replayed receipt
+ * answers exactly the first result (held and flags included) and credits nothing; the same receipt
+ * number for another sale is IDEMPOTENCY_KEY_REUSED.
  */
 import { AppError } from '../../shared/errors';
-
 import type { CreditResult, RefundResult } from '../../shared/contracts/points';
 export type { CreditResult, RefundResult };
 import type { MemberDoc } from '../../shared/schemas/member';
-import type { EarningRules, LedgerEntry, OrderInput } from '../../shared/schemas/points';
-import { addBusinessDays, businessDate, startOfBusinessDate } from '../../shared/calendar';
+import type { OrderInput } from '../../shared/schemas/points';
+import { businessDate } from '../../shared/calendar';
 import { computeEarning, earnedDaysOf, itemsTotalFen, earnedOnDay, earnWindowStart, EARN_WINDOW_DAYS, recordEarnedDay, refundShare, yuan } from '../../shared/rules/earning';
 import { earningTierOf } from '../../shared/rules/tiers';
 import { clawback, earn } from '../../shared/rules/lots';
-import { fraudFlags, FRAUD_REASONS, isJustUnder, type FraudKind } from '../../shared/rules/fraud';
-import { database } from '../_lib/cloud';
-import { count as countOnce, getById, inTransaction, txGet, withRetry, type Tx } from '../_lib/db';
-import { applyEntry, memberPoints, txEntry, txMember } from '../_lib/ledger';
-import { applyGrowthInTx, loadTierConfig } from '../_lib/tiers';
-import { loadRules } from '../_lib/earning-rules';
-
-export interface Actor {
-  openid: string;
-  role: string;
-  name: string;
-}
+import { countersOn, countOrder, fraudFlags, FRAUD_REASONS, isHeld, isJustUnder, isLateEntry, type FraudKind } from '../../shared/rules/fraud';
+import { inTransaction, txGet, type Tx } from './db';
+import { applyEntry, commitPoints, memberPoints, txEntry, txMember } from './ledger';
+import { applyGrowthInTx, loadTierConfig } from './tiers';
+import { loadRules } from './earning-rules';
+import { replayOf, fingerprint } from './idempotency';
+import { countStoreOrder, storeHourState } from './store-hours';
+import type { Actor } from './auth';
+export type { Actor };
 
 export interface OrderDoc {
   _id: string;
@@ -42,6 +40,12 @@ export interface OrderDoc {
   growth: number;
   lotId: string;
   flags: FraudKind[];
+  /** the points were held for review (what the first answer said) */
+  held?: boolean;
+  /** when the points mature (what the first answer said) */
+  maturesOn?: string | null;
+  /** sha256 of the sale's defining parameters (idempotency.ts) */
+  fingerprint?: string;
   refundedFen: number;
   pointsClawed: number;
   growthClawed: number;
@@ -54,7 +58,6 @@ export interface OrderDoc {
 export const PAID_AT_SKEW_MS = 10 * 60_000;
 
 export const orderIdFor = (storeId: string, receiptNo: string) => `pos:${storeId}:${receiptNo}`;
-
 
 /** A POS request's nonce, recorded in the order's transaction so it is never accepted twice. */
 export interface NonceClaim {
@@ -71,35 +74,25 @@ async function claimNonce(tx: Tx, claim: NonceClaim, ref: string): Promise<void>
   if (!seen) await tx.collection('pos_nonces').add({ data: { _id: claim.id, expiresAt: claim.expiresAt, invocation: claim.invocation, ref } });
 }
 
-/** Reads are idempotent: retried on transient failures. */
-const count = (q: Parameters<typeof countOnce>[0]) => withRetry(() => countOnce(q));
+/** A sale is its member and amount, not the payment time: a POS that re-sends may re-stamp it. */
+const saleOf = (memberId: string, amountFen: number) => ({ memberId, amountFen });
 
-async function fraudCounts(member: MemberDoc, input: OrderInput, staffOpenid: string | null, rules: EarningRules, now: Date) {
-  const _ = database().command;
-  const orders = () => database().collection('orders');
-  // The order's business day, bounded on both sides: a late upload for an earlier day counts that day's orders only.
-  const day = businessDate(new Date(input.paidAt));
-  const onDay = () => _.gte(startOfBusinessDate(day)).and(_.lt(startOfBusinessDate(addBusinessDays(day, 1))));
-  const memberOrdersToday = 1 + (await count(orders().where({ memberId: member._id, paidAt: onDay() })));
-  const staffSameMemberToday = staffOpenid ? 1 + (await count(orders().where({ memberId: member._id, staffOpenid, paidAt: onDay() }))) : 0;
-  const storeOrdersLastHour = 1 + (await count(orders().where({ storeId: input.storeId, createdAt: _.gte(new Date(now.getTime() - 3600_000)) })));
-  const t = rules.fraud.splitThresholdFen;
-  const lo = Math.ceil((t * rules.fraud.splitBandPercent) / 100);
-  const justUnderToday = isJustUnder(input.amountFen, rules) ? 1 + (await count(orders().where({ memberId: member._id, paidAt: onDay(), amountFen: _.gte(lo).and(_.lt(t)) }))) : 0;
-  return fraudFlags({ memberOrdersToday, staffSameMemberToday, storeOrdersLastHour, justUnderToday }, input.amountFen, rules);
-}
-
-function fromEntry(orderId: string, member: MemberDoc, entry: LedgerEntry, held: boolean, flags: FraudKind[], growth: number): CreditResult {
-  return { orderId, memberId: member._id, points: entry.delta + entry.pendingDelta, growth, maturesOn: entry.maturesOn ?? null, held, flags, duplicate: true };
-}
-
-function sameSale(order: OrderDoc, memberId: string, input: OrderInput): boolean {
-  // Member and amount, not the payment time: a POS that re-sends may re-stamp it.
-  return order.memberId === memberId && order.amountFen === input.amountFen;
+/** The first answer, from the stored order (orders written before `held`/`maturesOn` were kept: derived). */
+function replayed(order: OrderDoc, holdFlagged: boolean): CreditResult {
+  return {
+    orderId: order._id,
+    memberId: order.memberId,
+    points: order.points,
+    growth: order.growth,
+    maturesOn: order.maturesOn ?? null,
+    held: order.held ?? (order.flags.length > 0 && holdFlagged),
+    flags: order.flags ?? [],
+    duplicate: true,
+  };
 }
 
 export async function creditOrder(
-  member: MemberDoc,
+  memberId: string,
   input: OrderInput,
   options: { channel: 'pos' | 'staff'; actor?: Actor; storeName?: string; nonce?: NonceClaim; now: Date },
 ): Promise<CreditResult> {
@@ -107,45 +100,61 @@ export async function creditOrder(
   const orderId = orderIdFor(input.storeId, input.receiptNo);
   const { version, rules } = await loadRules();
   const staffOpenid = options.channel === 'staff' && options.actor ? options.actor.openid : null;
-  const known = await withRetry(() => getById<OrderDoc>('orders', orderId));
-  if (!known) {
+  const paidAt = new Date(input.paidAt);
+  const entryId = `order:${orderId}:earn`;
+  const recordedOn = businessDate(now);
+  const store = await storeHourState(input.storeId, now, rules);
+  const sale = saleOf(memberId, input.amountFen);
+
+  const result = await inTransaction(async (tx): Promise<CreditResult> => {
+    if (options.nonce) await claimNonce(tx, options.nonce, orderId);
+    const known = await txGet<OrderDoc>(tx, 'orders', orderId);
+    if (known) {
+      // A receipt number names one sale: a replay must be that sale, not another one under its number.
+      replayOf(known, sale, { key: orderId, message: '该小票号已录入另一笔订单', legacySame: (o) => o.memberId === memberId && o.amountFen === input.amountFen });
+      return replayed({ ...known, _id: orderId }, rules.fraud.holdFlagged);
+    }
     // A receipt from the future (beyond clock skew) is malformed; one older than the window cannot be
     // held to its day's cap (the per-day earnings are kept for the window only) and is refused.
-    // A replay of a recorded receipt skips this and answers `duplicate` as always.
     // Points follow the items; paying more than their list price would credit points for nothing bought.
     const listFen = itemsTotalFen(input.items);
     if (input.amountFen > listFen) throw new AppError('ORDER_AMOUNT_EXCEEDS_ITEMS', undefined, { amountFen: input.amountFen, itemsTotalFen: listFen });
-    const paidAtMs = new Date(input.paidAt).getTime();
-    if (paidAtMs > now.getTime() + PAID_AT_SKEW_MS) throw new AppError('VALIDATION_FAILED', '支付时间晚于当前时间');
-    if (businessDate(paidAtMs) < earnWindowStart(businessDate(now))) throw new AppError('ORDER_TOO_OLD', undefined, { windowDays: EARN_WINDOW_DAYS });
-  }
-  const flags = known ? [] : await fraudCounts(member, input, staffOpenid, rules, now);
-  const held = flags.length > 0 && rules.fraud.holdFlagged;
-  const paidAt = new Date(input.paidAt);
-  const entryId = `order:${orderId}:earn`;
+    if (paidAt.getTime() > now.getTime() + PAID_AT_SKEW_MS) throw new AppError('VALIDATION_FAILED', '支付时间晚于当前时间');
+    if (businessDate(paidAt) < earnWindowStart(recordedOn)) throw new AppError('ORDER_TOO_OLD', undefined, { windowDays: EARN_WINDOW_DAYS });
 
-  return inTransaction(async (tx) => {
-    if (options.nonce) await claimNonce(tx, options.nonce, orderId);
-    const existing = await txEntry(tx, entryId);
-    if (existing) {
-      const order = await txGet<OrderDoc>(tx, 'orders', orderId);
-      // A receipt number names one sale: a replay must be that sale, not another one under its number.
-      if (order && !sameSale(order, member._id, input)) throw new AppError('IDEMPOTENCY_KEY_REUSED', '该小票号已录入另一笔订单', { orderId, memberId: order.memberId, amountFen: order.amountFen });
-      return fromEntry(orderId, member, existing, false, order?.flags ?? [], order?.growth ?? 0);
-    }
-    const current = await txMember(tx, member._id);
+    const current = await txMember(tx, memberId, { live: true });
     const p = memberPoints(current);
     const earnedOn = businessDate(paidAt);
     const days = earnedDaysOf(p);
-    const earnedThatDay = earnedOnDay(days, earnedOn);
+    // Counted by the day the order is RECORDED (and by the clerk), in this transaction: exact under concurrency.
+    const counted = countOrder(countersOn(current.orderDay, recordedOn), staffOpenid, isJustUnder(input.amountFen, rules));
+    const flags = fraudFlags(
+      {
+        memberOrdersToday: counted.memberOrdersToday,
+        staffSameMemberToday: counted.staffSameMemberToday,
+        justUnderToday: counted.justUnderToday,
+        storeOrdersLastHour: store.orders + 1,
+        storeHourlyLimit: store.limit,
+        lateEntry: isLateEntry(paidAt, now, options.channel, rules),
+      },
+      input.amountFen,
+      rules,
+    );
+    const held = isHeld(flags, rules);
     // The tier configuration is the one source of the member's points multiplier and growth per yuan.
     const tierConfig = await loadTierConfig(tx);
-    const e = computeEarning({ items: input.items, amountFen: input.amountFen, paidAt, earnedThatDay }, rules, earningTierOf(tierConfig, current.tierId));
+    const e = computeEarning(
+      { items: input.items, amountFen: input.amountFen, paidAt, earnedThatDay: earnedOnDay(days, earnedOn), earnedRecordedDay: counted.next.earned, recordedOn },
+      rules,
+      earningTierOf(tierConfig, current.tierId),
+    );
+    const orderDay = { ...counted.next, earned: counted.next.earned + e.points };
     // Growth, and a tier upgrade if it qualifies (the tier engine's rule, recorded in the same transaction).
     const { fields: tierFields } = await applyGrowthInTx(tx, current, current.growth + e.growth, now, tierConfig);
     // The cap holds per business day: the order's own day, whichever day the member earned on last.
-    const earnedDays = recordEarnedDay(days, earnedOn, e.points, businessDate(now));
+    const earnedDays = recordEarnedDay(days, earnedOn, e.points, recordedOn);
     const reason = `消费 ${yuan(input.amountFen)}${options.storeName ? ` @${options.storeName}` : ''}${e.memberDay ? '（会员日）' : ''}${e.points < e.uncapped ? '（已达每日上限）' : ''}`;
+    const maturesOn = e.points > 0 ? e.maturesOn : null;
     const order: OrderDoc = {
       _id: orderId,
       storeId: input.storeId,
@@ -161,27 +170,41 @@ export async function creditOrder(
       growth: e.growth,
       lotId: entryId,
       flags,
+      held,
+      maturesOn,
+      fingerprint: fingerprint(sale),
       refundedFen: 0,
       pointsClawed: 0,
       growthClawed: 0,
       createdAt: now,
     };
     await tx.collection('orders').add({ data: order as unknown as Record<string, unknown> });
-    const { entry } = await applyEntry(
+    // No earlier entry can exist: the order and its entry are written in one transaction, and the order did not exist.
+    const next = earn(withoutLegacyEarnedDay({ ...p, earnedDays }), { id: entryId, amount: e.points, earnedOn, maturesOn: e.maturesOn, expiresOn: e.expiresOn, held, today: recordedOn });
+    await commitPoints(
       tx,
       current,
-      { id: entryId, kind: 'earn', reason, ref: { type: 'order', id: orderId }, maturesOn: e.points > 0 ? e.maturesOn : undefined, actor: options.actor },
-      (pts) => earn(withoutLegacyEarnedDay({ ...pts, earnedDays }), { id: entryId, amount: e.points, earnedOn, maturesOn: e.maturesOn, expiresOn: e.expiresOn, held, today: businessDate(now) }),
+      next.points,
+      [{ id: entryId, kind: 'earn', movement: next.movement, reason, ref: { type: 'order', id: orderId }, maturesOn: maturesOn ?? undefined, actor: options.actor }],
       now,
-      tierFields,
+      { ...tierFields, orderDay },
     );
     for (const kind of flags) {
       await tx.collection('fraud_flags').add({
         data: { _id: `fraud:${orderId}:${kind}`, kind, reason: FRAUD_REASONS[kind], orderId, memberId: current._id, storeId: input.storeId, staffOpenid, amountFen: input.amountFen, points: e.points, lotId: entryId, held, status: 'open', createdAt: now },
       });
     }
-    return { orderId, memberId: current._id, points: e.points, growth: e.growth, maturesOn: entry.maturesOn ?? null, held, flags, duplicate: false };
+    return { orderId, memberId: current._id, points: e.points, growth: e.growth, maturesOn, held, flags, duplicate: false };
   });
+  if (!result.duplicate) {
+    try {
+      await countStoreOrder(input.storeId, now);
+    } catch (e) {
+      // The order is committed; a lost count only softens the store's velocity signal.
+      console.error('[orders] store hour not counted', input.storeId, e);
+    }
+  }
+  return result;
 }
 
 function withoutLegacyEarnedDay<T extends { earnedDay?: unknown }>(p: T): Omit<T, 'earnedDay'> {
@@ -189,22 +212,30 @@ function withoutLegacyEarnedDay<T extends { earnedDay?: unknown }>(p: T): Omit<T
   return rest;
 }
 
+/**
+ * Refund ids live in separate namespaces: a clerk's `refundId` (`refund:staff:<id>`) can never name a
+ * POS refund (`refund:pos:<storeId>:<refundNo>`, per store: ':' is in neither id's alphabet).
+ */
+export type RefundKey = { kind: 'staff'; refundId: string } | { kind: 'pos'; storeId: string; refundNo: string };
+export const refundEntryId = (k: RefundKey) => (k.kind === 'staff' ? `refund:staff:${k.refundId}` : `refund:pos:${k.storeId}:${k.refundNo}`);
 
 /**
  * Full or partial refund: takes back the order's points and growth in proportion to the amount
  * refunded (cumulatively, so partial refunds add up to the whole). Points already spent: the
  * shortfall becomes a debt or is forfeited, as the rules say, and the entry records which.
  */
-export async function refundOrder(orderId: string, refundKey: string, amountFen: number, actor: Actor | undefined, now: Date, storeId?: string, nonce?: NonceClaim): Promise<RefundResult> {
+export async function refundOrder(orderId: string, key: RefundKey, amountFen: number, actor: Actor | undefined, now: Date, storeId?: string, nonce?: NonceClaim): Promise<RefundResult> {
   const { rules } = await loadRules();
-  const entryId = `refund:${refundKey}`;
+  const entryId = refundEntryId(key);
+  const refundId = key.kind === 'staff' ? key.refundId : key.refundNo;
+  const params = { orderId, amountFen };
   return inTransaction(async (tx) => {
     if (nonce) await claimNonce(tx, nonce, entryId);
     const existing = await txEntry(tx, entryId);
-    // A refund id names one refund: reused for another order it is a caller's mistake, not a replay.
-    if (existing && existing.ref.id !== orderId) throw new AppError('IDEMPOTENCY_KEY_REUSED', '退款编号已用于另一笔订单', { refundId: refundKey, orderId: existing.ref.id });
-    if (existing && existing.refund && existing.refund.amountFen !== amountFen) throw new AppError('IDEMPOTENCY_KEY_REUSED', '退款编号已用于另一笔金额不同的退款', { refundId: refundKey, amountFen: existing.refund.amountFen });
-    if (existing) return { refundId: refundKey, orderId, pointsClawed: -(existing.delta + existing.pendingDelta) + (existing.shortfall?.policy === 'forfeit' ? existing.shortfall.points : 0), growthClawed: existing.refund?.growth ?? 0, shortfall: existing.shortfall?.points ?? 0, duplicate: true };
+    // A refund id names one refund: reused for another order or amount it is refused, not answered.
+    if (replayOf(existing, params, { key: refundId, message: '退款编号已用于另一笔退款', legacySame: (x) => x.ref.id === orderId && x.refund?.amountFen === amountFen }) === 'replay' && existing) {
+      return { refundId, orderId, pointsClawed: -(existing.delta + existing.pendingDelta) + (existing.shortfall?.policy === 'forfeit' ? existing.shortfall.points : 0), growthClawed: existing.refund?.growth ?? 0, shortfall: existing.shortfall?.points ?? 0, duplicate: true };
+    }
     const order = await txGet<OrderDoc>(tx, 'orders', orderId);
     if (!order || (storeId && order.storeId !== storeId)) throw new AppError('ORDER_NOT_FOUND');
     if (order.refundedFen + amountFen > order.amountFen) throw new AppError('REFUND_EXCEEDS_ORDER', undefined, { refundable: order.amountFen - order.refundedFen });
@@ -212,7 +243,7 @@ export async function refundOrder(orderId: string, refundKey: string, amountFen:
     const outstanding = Math.max(0, order.points - order.pointsClawed - (order.pointsForfeited ?? 0));
     const pointsBack = Math.min(outstanding, refundShare(order.points, order.amountFen, order.refundedFen, amountFen));
     const growthBack = refundShare(order.growth, order.amountFen, order.refundedFen, amountFen);
-    const member = await txMember(tx, order.memberId);
+    const member = await txMember(tx, order.memberId, { live: true });
     const r = clawback(memberPoints(member), order.lotId, pointsBack, rules.refundShortfall);
     await tx.collection('orders').doc(orderId).update({ data: { refundedFen: order.refundedFen + amountFen, pointsClawed: order.pointsClawed + pointsBack, growthClawed: order.growthClawed + growthBack } });
     await applyEntry(
@@ -226,13 +257,16 @@ export async function refundOrder(orderId: string, refundKey: string, amountFen:
         actor,
         shortfall: r.shortfall > 0 ? { points: r.shortfall, policy: rules.refundShortfall } : undefined,
         refund: { amountFen, growth: growthBack },
+        fingerprint: fingerprint(params),
       },
       () => r,
       now,
       // Growth is taken back in proportion; a downgrade waits for the tier engine's review.
       (await applyGrowthInTx(tx, member, Math.max(0, member.growth - growthBack), now)).fields,
+      { knownAbsent: true },
     );
-    const shortfall = r.shortfall;
-    return { refundId: refundKey, orderId, pointsClawed: pointsBack, growthClawed: growthBack, shortfall, duplicate: false };
+    return { refundId, orderId, pointsClawed: pointsBack, growthClawed: growthBack, shortfall: r.shortfall, duplicate: false };
   });
 }
+
+export type { MemberDoc };

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { secretKey } from '../_lib/secrets';
+import { secretKey } from './secrets';
 
 /** A store's POS signing secret: derived, never stored — HMAC-SHA256(HY_POS_KEY, storeId), hex. */
 export function posSecret(storeId: string): string {
