@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { aggregate, find, update as applyUpdate, Query } from 'mingo';
 import { decode, encode } from './ejson';
-import { DocumentStore, StoreError, type Doc, type StoredDoc } from './store';
+import { DocumentStore, StoreError, type Doc } from './store';
+import { orderBySql, translateQuery, type SortSpec } from './query-sql';
 import { FaultInjector } from './faults';
 
 /** Answers as the cloud's database API gives them to the SDK: `{ data }`, or `{ code, message }`. */
@@ -114,7 +115,7 @@ export class LocalDatabase {
       case 'database.getDocument':
         return tx ? this.txGet(tx, coll, docId(p)) : this.get(coll, p);
       case 'database.calculateDocument':
-        return { data: { total: this.match(coll, decode(p.query as string) as object | undefined).length } };
+        return { data: { total: this.countMatches(coll, decode(p.query as string) as object | undefined) } };
       case 'database.insertDocument':
         return tx ? this.txInsert(tx, coll, p) : this.insert(coll, p);
       case 'database.modifyDocument':
@@ -141,25 +142,54 @@ export class LocalDatabase {
 
   // ---------------------------------------------------------------- reads
 
-  /** Documents of `coll` matching `query`, in _id order; indexed equality narrows the scan. */
-  private match(coll: string, query: object | undefined): Doc[] {
+  /**
+   * Documents of `coll` matching `query`, in `order` (default `_id`), after `offset`, at most
+   * `limit`. What the indexes can answer is asked of SQLite (`query-sql.ts`): conditions on `_id`
+   * and indexed fields, an order on them, and — when the whole query is in SQL — the window. mingo
+   * re-tests each row when part of the query stayed outside SQL, and sorts only an order SQLite
+   * cannot give; rows are read lazily and the read stops once the window is full.
+   */
+  private find(coll: string, query: object | undefined, window: { order?: SortSpec; offset?: number; limit?: number } = {}): Doc[] {
     const q = (query ?? {}) as Record<string, unknown>;
-    let candidates: StoredDoc[] | undefined;
-    for (const field of this.store.indexedFields(coll)) {
-      const v = q[field];
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-        candidates = this.store.scanByField(coll, field, v);
-        break;
+    const pushable = this.store.indexedFieldsAll(coll);
+    const t = translateQuery(q, pushable);
+    const order = window.order ?? [];
+    const orderBy = order.length ? orderBySql(order, pushable) : 'id ASC';
+    const offset = window.offset ?? 0;
+    const limit = window.limit;
+    if (t.exact && orderBy !== null) {
+      return [...this.store.select(coll, { conditions: t.conditions, orderBy, limit, offset: offset || undefined })].map((s) => s.doc);
+    }
+    const test = t.exact ? () => true : compileQuery(q);
+    const out: Doc[] = [];
+    if (orderBy !== null) {
+      let skipped = 0;
+      if (limit === 0) return out;
+      for (const { doc } of this.store.select(coll, { conditions: t.conditions, orderBy })) {
+        if (!test(doc)) continue;
+        if (skipped < offset) {
+          skipped += 1;
+          continue;
+        }
+        out.push(doc);
+        if (limit !== undefined && out.length >= limit) break;
       }
+      return out;
     }
-    if (!candidates && typeof q._id === 'string') {
-      const one = this.store.get(coll, q._id);
-      candidates = one ? [one] : [];
-    }
-    const docs = (candidates ?? this.store.scan(coll)).map((s) => s.doc);
-    if (Object.keys(q).length === 0) return docs;
-    const mq = new Query(q);
-    return docs.filter((d) => mq.test(d));
+    for (const { doc } of this.store.select(coll, { conditions: t.conditions })) if (test(doc)) out.push(doc);
+    const sorted = find(out, {}).sort(Object.fromEntries(order)).skip(offset);
+    return (limit !== undefined ? sorted.limit(limit) : sorted).all() as Doc[];
+  }
+
+  /** How many documents match: a SQL count when the query is all in SQL, else the matches counted. */
+  private countMatches(coll: string, query: object | undefined): number {
+    const q = (query ?? {}) as Record<string, unknown>;
+    const t = translateQuery(q, this.store.indexedFieldsAll(coll));
+    if (t.exact) return this.store.countWhere(coll, t.conditions);
+    const test = compileQuery(q);
+    let n = 0;
+    for (const { doc } of this.store.select(coll, { conditions: t.conditions })) if (test(doc)) n += 1;
+    return n;
   }
 
   private get(coll: string, p: Params) {
@@ -169,9 +199,8 @@ export class LocalDatabase {
     const limit = Math.min(Math.max(requested, 0) || DEFAULT_GET_LIMIT, MAX_GET_LIMIT);
     const order = decode(p.order as string) as Record<string, 1 | -1> | undefined;
     const projection = decode(p.projection as string) as Record<string, 0 | 1> | undefined;
-    let cursor = find(this.match(coll, query), {}, projection && Object.keys(projection).length ? projection : undefined);
-    if (order && Object.keys(order).length) cursor = cursor.sort(order);
-    const list = cursor.skip(offset).limit(limit).all();
+    const docs = this.find(coll, query, { order: order ? (Object.entries(order) as SortSpec) : undefined, offset, limit });
+    const list = projection && Object.keys(projection).length ? find(docs, {}, projection).all() : docs;
     return { data: { list: list.map(encode), offset, limit } };
   }
 
@@ -183,7 +212,7 @@ export class LocalDatabase {
       return this.store.scan(name).map((s) => s.doc);
     };
     const first = pipeline[0] as Record<string, unknown> | undefined;
-    const source = first && '$match' in first ? this.match(coll, first.$match as object) : this.store.scan(coll).map((s) => s.doc);
+    const source = first && '$match' in first ? this.find(coll, first.$match as object) : this.store.scan(coll).map((s) => s.doc);
     const rest = first && '$match' in first ? pipeline.slice(1) : pipeline;
     const list = aggregate(source, rest, { collectionResolver: resolver });
     return { data: { list: list.map(encode) } };
@@ -219,7 +248,7 @@ export class LocalDatabase {
     const multi = p.queryType === 'DOC' ? false : p.multi !== false;
     const updated = this.store.atomically(() => {
       let n = 0;
-      for (const doc of this.match(coll, query)) {
+      for (const doc of this.find(coll, query, multi ? {} : { limit: 1 })) {
         if (applyModifier(doc, data)) {
           this.store.replace(coll, doc);
           n += 1;
@@ -235,7 +264,7 @@ export class LocalDatabase {
     const data = decode(p.data as string, this.now) as Record<string, unknown>;
     const query = decode(p.query as string) as object | undefined;
     return this.store.atomically(() => {
-      const doc = this.match(coll, query)[0];
+      const doc = this.find(coll, query, { limit: 1 })[0];
       if (!doc) return { data: { updated: 0, doc: null } };
       const changed = applyModifier(doc, data);
       if (changed) this.store.replace(coll, doc);
@@ -248,7 +277,7 @@ export class LocalDatabase {
     const multi = p.queryType === 'DOC' ? false : p.multi !== false;
     const deleted = this.store.atomically(() => {
       let n = 0;
-      for (const doc of this.match(coll, query)) {
+      for (const doc of this.find(coll, query, multi ? {} : { limit: 1 })) {
         if (this.store.remove(coll, doc._id)) n += 1;
         if (!multi) break;
       }
@@ -374,6 +403,36 @@ export class LocalDatabase {
     if (tx && tx.state === 'open') tx.state = 'aborted';
     return { data: {} };
   }
+}
+
+/**
+ * A compiled mingo query, cached by its shape: building a Query (parsing operators, resolving paths)
+ * cost more than testing a document with it. Values are part of the key, so the cache is bounded.
+ */
+const compiledQueries = new Map<string, (doc: Doc) => boolean>();
+function compileQuery(q: Record<string, unknown>): (doc: Doc) => boolean {
+  if (Object.keys(q).length === 0) return () => true;
+  let k: string | undefined;
+  try {
+    // Dates and regular expressions tagged, so they never share a key with a string.
+    k = JSON.stringify(q, function tag(this: Record<string, unknown>, key: string, v: unknown) {
+      const raw = this[key];
+      if (raw instanceof Date) return `\u0000date:${raw.getTime()}`;
+      if (raw instanceof RegExp) return `\u0000re:/${raw.source}/${raw.flags}`;
+      return v;
+    });
+  } catch {
+    k = undefined;
+  }
+  const hit = k !== undefined ? compiledQueries.get(k) : undefined;
+  if (hit) return hit;
+  const mq = new Query(q);
+  const test = (doc: Doc) => mq.test(doc);
+  if (k !== undefined) {
+    if (compiledQueries.size >= 1000) compiledQueries.clear();
+    compiledQueries.set(k, test);
+  }
+  return test;
 }
 
 function docId(p: Params): string {

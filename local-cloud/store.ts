@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fromStorage, toStorage } from './ejson';
+import type { SqlCondition, SqlValue } from './query-sql';
 
 /** Index declaration, the same shape as the list to create in the cloud console. */
 export interface IndexSpec {
@@ -22,6 +23,20 @@ export interface StoredDoc {
   rev: number;
 }
 
+/** A query the store answers in SQL: conditions (ANDed), an order, a window. */
+export interface SqlSelect {
+  conditions: SqlCondition[];
+  /** `ORDER BY` text from `orderBySql`; the default is `_id` order */
+  orderBy?: string | null;
+  limit?: number;
+  offset?: number;
+}
+
+/** Writes between two `PRAGMA optimize` runs (planner statistics follow the data). */
+const OPTIMIZE_EVERY_WRITES = 20_000;
+/** Statements cached per SQL text; a store sees a few dozen query shapes. */
+const MAX_CACHED_STATEMENTS = 500;
+
 export class StoreError extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
@@ -40,6 +55,10 @@ export class DocumentStore {
   readonly db: Database.Database;
   private readonly stmts: ReturnType<DocumentStore['prepare']>;
   private readonly indexedFirstFields = new Map<string, Set<string>>();
+  private readonly indexed = new Map<string, Set<string>>();
+  private readonly collections = new Set<string>();
+  private readonly statements = new Map<string, Database.Statement>();
+  private writesSinceOptimize = 0;
 
   constructor(readonly file: string, options: { durable?: boolean } = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -55,6 +74,12 @@ export class DocumentStore {
       INSERT OR IGNORE INTO meta (key, value) VALUES ('seq', 0);
     `);
     this.stmts = this.prepare();
+    for (const name of this.listCollections()) this.collections.add(name);
+    // Planner statistics (sqlite_stat1 and stat4, which tell a rare flag from a common one): analysed
+    // where missing or stale at open, then every OPTIMIZE_EVERY_WRITES writes. A full ANALYZE (no
+    // analysis_limit: that would drop stat4) takes about 2 ms per 1,000 rows, and `optimize` repeats
+    // it only when a table's size has changed several times over.
+    this.db.pragma('optimize = 0x10002');
   }
 
   private prepare() {
@@ -64,8 +89,6 @@ export class DocumentStore {
       seq: db.prepare("SELECT value FROM meta WHERE key = 'seq'"),
       get: db.prepare('SELECT body, rev FROM docs WHERE coll = ? AND id = ?'),
       rev: db.prepare('SELECT rev FROM docs WHERE coll = ? AND id = ?'),
-      scan: db.prepare('SELECT body, rev FROM docs WHERE coll = ? ORDER BY id'),
-      count: db.prepare('SELECT count(*) AS n FROM docs WHERE coll = ?'),
       insert: db.prepare('INSERT INTO docs (coll, id, body, rev) VALUES (?, ?, ?, ?)'),
       replace: db.prepare('UPDATE docs SET body = ?, rev = ? WHERE coll = ? AND id = ?'),
       remove: db.prepare('DELETE FROM docs WHERE coll = ? AND id = ?'),
@@ -84,14 +107,17 @@ export class DocumentStore {
       }
     });
     tx();
+    this.optimize();
   }
 
   createCollection(name: string): boolean {
+    this.collections.add(name);
     return this.stmts.addColl.run(name, Date.now()).changes > 0;
   }
 
+  /** Answered from memory: collections are created through this store only, never dropped. */
   hasCollection(name: string): boolean {
-    return this.stmts.hasColl.get(name) !== undefined;
+    return this.collections.has(name);
   }
 
   listCollections(): string[] {
@@ -111,6 +137,68 @@ export class DocumentStore {
     const first = this.indexedFirstFields.get(coll) ?? new Set<string>();
     first.add(fields[0]);
     this.indexedFirstFields.set(coll, first);
+    const all = this.indexed.get(coll) ?? new Set<string>();
+    for (const f of fields) all.add(f);
+    this.indexed.set(coll, all);
+  }
+
+  /** Every field of the collection's indexes: conditions and orders on them are answered in SQL. */
+  indexedFieldsAll(coll: string): ReadonlySet<string> {
+    return this.indexed.get(coll) ?? new Set();
+  }
+
+  /** Refreshes the planner's statistics where they are missing or stale (cheap when they are not). */
+  optimize(): void {
+    this.writesSinceOptimize = 0;
+    this.db.pragma('optimize');
+  }
+
+  /**
+   * A statement cached by its text. The collection is written into the SQL as a literal, never bound:
+   * the declared indexes are partial (`WHERE coll = '<name>'`), and only a literal lets the planner
+   * prove one applies; a bound collection once answered every later collection with the first
+   * one's plan (a count of 0).
+   */
+  private statement(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  private selectSql(coll: string, what: string, q: SqlSelect): { sql: string; params: SqlValue[] } {
+    const where = [`coll = ${sqlText(coll)}`, ...q.conditions.map((c) => `(${c.sql})`)].join(' AND ');
+    const params = q.conditions.flatMap((c) => c.params);
+    let sql = `SELECT ${what} FROM docs WHERE ${where}`;
+    if (what !== 'count(*) AS n') sql += ` ORDER BY ${q.orderBy ?? 'id ASC'}`;
+    if (q.limit !== undefined || q.offset) {
+      sql += ' LIMIT ? OFFSET ?';
+      params.push(q.limit ?? -1, q.offset ?? 0);
+    }
+    return { sql, params };
+  }
+
+  /** The documents a SQL query answers, read lazily (stop early by leaving the loop). */
+  *select(coll: string, q: SqlSelect): Generator<StoredDoc> {
+    const { sql, params } = this.selectSql(coll, 'body, rev', q);
+    for (const row of this.statement(sql).iterate(...params) as IterableIterator<{ body: string; rev: number }>) {
+      yield { doc: fromStorage(row.body) as Doc, rev: row.rev };
+    }
+  }
+
+  /** How many documents a SQL query answers. */
+  countWhere(coll: string, conditions: SqlCondition[]): number {
+    const { sql, params } = this.selectSql(coll, 'count(*) AS n', { conditions });
+    return (this.statement(sql).get(...params) as { n: number }).n;
+  }
+
+  /** SQLite's plan for a query (tests prove the declared indexes answer the functions' queries). */
+  explain(coll: string, q: SqlSelect, count = false): string[] {
+    const { sql, params } = this.selectSql(coll, count ? 'count(*) AS n' : 'body, rev', count ? { conditions: q.conditions } : q);
+    return (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
   }
 
   /** Fields that lead an index of the collection: equality on them is answered by the index. */
@@ -133,24 +221,22 @@ export class DocumentStore {
   }
 
   scan(coll: string): StoredDoc[] {
-    return (this.stmts.scan.all(coll) as { body: string; rev: number }[]).map((r) => ({ doc: fromStorage(r.body) as Doc, rev: r.rev }));
+    return [...this.select(coll, { conditions: [] })];
   }
 
   /** Documents whose indexed `field` equals `value` (strings, numbers and booleans only). */
   scanByField(coll: string, field: string, value: string | number | boolean): StoredDoc[] {
     if (!FIELD_PATH.test(field)) throw new StoreError('INVALID_PARAM', `invalid field: ${field}`);
     const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
-    const rows = this.db
-      .prepare(`SELECT body, rev FROM docs WHERE coll = ? AND json_extract(body, '$.${field}') = ? ORDER BY id`)
-      .all(coll, v) as { body: string; rev: number }[];
-    return rows.map((r) => ({ doc: fromStorage(r.body) as Doc, rev: r.rev }));
+    return [...this.select(coll, { conditions: [{ sql: `json_extract(body, '$.${field}') = ?`, params: [v] }] })];
   }
 
   count(coll: string): number {
-    return (this.stmts.count.get(coll) as { n: number }).n;
+    return this.countWhere(coll, []);
   }
 
   private bump(): number {
+    this.writesSinceOptimize += 1;
     return (this.stmts.nextSeq.get() as { value: number }).value;
   }
 
@@ -182,12 +268,19 @@ export class DocumentStore {
 
   /** Runs `fn` atomically (all or nothing) in one SQLite transaction. */
   atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    const out = this.db.transaction(fn).immediate();
+    if (this.writesSinceOptimize >= OPTIMIZE_EVERY_WRITES) this.optimize();
+    return out;
   }
 
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** A SQL string literal. */
+function sqlText(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 function translateSqliteError(e: unknown, coll: string, id: string): unknown {

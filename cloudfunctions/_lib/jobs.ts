@@ -60,7 +60,11 @@ export interface JobStep<S, T extends { _id: string }> {
   findDue(chunkSize: number, ctx: { exclude: string[]; cursor: string | null; state: S }): Promise<T[]>;
   /** the work for one item: idempotent per item per occurrence */
   process(item: T, state: S): Promise<void | 'unchanged'>;
-  /** for steps walking an ordered index: the cursor after this item (e.g. its `_id`) */
+  /**
+   * For steps walking an ordered index: the cursor after this item (e.g. its `_id`). `findDue` then
+   * answers the items after `ctx.cursor` (never from the start again, so a chunk costs the same at
+   * any depth), the runner keeps no per-item memory, and the step ends when `findDue` answers nothing.
+   */
   cursorOf?(item: T): string;
 }
 
@@ -142,14 +146,22 @@ export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobRes
   const within = () => clock() - started < budgetMs;
   // Items that failed in this occurrence (also in an earlier invocation) are not offered again until the next one.
   const exclude = new Set<string>((run.failures ?? []).map((f) => f.memberId));
-  const seen = new Set<string>();
+  // Items a step without a cursor already processed in this invocation (so one that stays due is not
+  // spun on). Per step: a later step is offered the items an earlier one processed (the nightly job
+  // reconciles the members it settled). A step with a cursor needs none: its cursor only moves forward.
+  let seen = new Set<string>();
+  let seenStep = run.step;
 
   while (run.step < steps.length) {
     const step = steps[run.step];
+    if (seenStep !== run.step) {
+      seen = new Set();
+      seenStep = run.step;
+    }
     if (!within()) return { run, alreadyDone: false };
-    const due = await withRetry(() => step.findDue(chunkSize, { exclude: [...exclude], cursor: run.cursor, state: run }));
+    const due = await withRetry(() => step.findDue(chunkSize, { exclude: step.cursorOf ? [] : [...exclude], cursor: run.cursor, state: run }));
     const todo = due.filter((item) => !seen.has(item._id) && !exclude.has(item._id));
-    if (todo.length === 0) {
+    if (due.length === 0 || (todo.length === 0 && !step.cursorOf)) {
       // Nothing (new) is due: the step is through for this occurrence. Items still due after being
       // processed (changing under us) are left for the next occurrence rather than spun on.
       if (due.length > 0) console.warn(`[${job}] ${step.name}: ${due.length} item(s) still due after processing; left for the next run`);
@@ -159,11 +171,11 @@ export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobRes
       continue;
     }
     for (const item of todo) {
-      seen.add(item._id);
+      if (!step.cursorOf) seen.add(item._id);
       await pace();
       try {
         const outcome = await step.process(item, run);
-        if (outcome === 'unchanged') exclude.add(item._id);
+        if (outcome === 'unchanged' && !step.cursorOf) exclude.add(item._id);
         if (run.failures?.some((f) => f.memberId === item._id)) run.failures = run.failures.filter((f) => f.memberId !== item._id);
       } catch (e) {
         // One item's failure must not stop everyone else's work; it stays due for the next occurrence.

@@ -17,9 +17,9 @@ import type { Drift, NightlyCounters, NightlyReport } from '../../shared/contrac
 export type { Drift, NightlyReport };
 import { checkPoints, expire, mature, normalise } from '../../shared/rules/lots';
 import { database } from '../_lib/cloud';
-import { getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
+import { count, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
 import { commitPoints, memberPoints, txMember, type EntryDraft } from '../_lib/ledger';
-import { excluding, runJob, type JobRunState } from '../_lib/jobs';
+import { runJob, type JobRunState } from '../_lib/jobs';
 
 const DEFAULT_CHUNK = 50;
 
@@ -58,21 +58,105 @@ interface Sums {
   entries: number;
 }
 
-async function ledgerSums(memberId: string): Promise<Sums> {
+/**
+ * A member's verified checkpoint (`ledger_checkpoints/<memberId>`): the sums of the member's entries
+ * created up to `through`, written only when the checkpoint plus the entries after it matched the
+ * member's balance. The next reconciliation sums only the entries after `through` (index
+ * `ledger.member_createdAt`), so its cost follows what changed, not the member's whole history.
+ */
+interface LedgerCheckpoint extends Sums {
+  _id: string;
+  memberId: string;
+  through: Date;
+  seq: number;
+  verifiedAt: Date;
+}
+
+/**
+ * How far behind `now` a checkpoint stays: an entry's `createdAt` is its invocation's start, and an
+ * invocation (60 s at most, its transactions 30 s) commits well within this, so no entry can still
+ * arrive below a checkpoint.
+ */
+const CHECKPOINT_LAG_MS = 60 * 60 * 1000;
+
+async function ledgerSums(memberId: string, after?: Date): Promise<Sums> {
   const db = database();
   const $ = db.command.aggregate;
-  const res = (await db.collection('ledger').aggregate().match({ memberId }).group({ _id: null, delta: $.sum('$delta'), pending: $.sum('$pendingDelta'), entries: $.sum(1) }).end()) as { list: Sums[] };
+  const match = after ? { memberId, createdAt: db.command.gt(after) } : { memberId };
+  const res = (await db.collection('ledger').aggregate().match(match).group({ _id: null, delta: $.sum('$delta'), pending: $.sum('$pendingDelta'), entries: $.sum(1) }).end()) as { list: Sums[] };
   return res.list[0] ?? { delta: 0, pending: 0, entries: 0 };
 }
 
-/** Proves one member's points against the ledger (a consistent read: the member's seq is the same before and after the sum). */
-export async function reconcileMember(memberId: string, now: Date, options: { clearDue?: boolean } = {}): Promise<Drift | null> {
+/** The entries after `after` (all when undefined), summed in two parts: up to `cut`, and after it. */
+async function ledgerSumsSplit(memberId: string, after: Date | undefined, cut: Date): Promise<{ upToCut: Sums; afterCut: Sums }> {
+  const db = database();
+  const _ = db.command;
+  const $ = _.aggregate;
+  const match = after ? { memberId, createdAt: _.gt(after) } : { memberId };
+  const res = (await db
+    .collection('ledger')
+    .aggregate()
+    .match(match)
+    .group({ _id: $.lte(['$createdAt', cut]), delta: $.sum('$delta'), pending: $.sum('$pendingDelta'), entries: $.sum(1) })
+    .end()) as { list: Array<Sums & { _id: boolean }> };
+  const part = (early: boolean): Sums => {
+    const g = res.list.find((r) => r._id === early);
+    return { delta: g?.delta ?? 0, pending: g?.pending ?? 0, entries: g?.entries ?? 0 };
+  };
+  return { upToCut: part(true), afterCut: part(false) };
+}
+
+const add = (a: Sums, b: Sums): Sums => ({ delta: a.delta + b.delta, pending: a.pending + b.pending, entries: a.entries + b.entries });
+
+/**
+ * The member's ledger sums from its checkpoint and the entries after it, moving the checkpoint up to
+ * `now - CHECKPOINT_LAG_MS` when they match `expected` (the member's points). A checkpoint is trusted
+ * only while the count of entries up to its `through` is still its own (the ledger is append-only);
+ * otherwise, or without one, every entry is summed once.
+ */
+async function sumsWithCheckpoint(memberId: string, expected: { available: number; pending: number; seq: number }, now: Date): Promise<Sums> {
+  const db = database();
+  const cut = new Date(now.getTime() - CHECKPOINT_LAG_MS);
+  let cp = await withRetry(() => getById<LedgerCheckpoint>('ledger_checkpoints', memberId));
+  if (cp) {
+    const through = cp.through;
+    const counted = await withRetry(() => count(db.collection('ledger').where({ memberId, createdAt: db.command.lte(through) })));
+    if (counted !== cp.entries) {
+      console.warn(`[points-nightly] checkpoint of ${memberId} no longer holds (${counted} entries up to it, ${cp.entries} recorded): summing all`);
+      cp = null;
+    }
+  }
+  const base: Sums = cp ? { delta: cp.delta, pending: cp.pending, entries: cp.entries } : { delta: 0, pending: 0, entries: 0 };
+  const after = cp ? cp.through : undefined;
+  if (after && after.getTime() >= cut.getTime()) return add(base, await withRetry(() => ledgerSums(memberId, after)));
+  const { upToCut, afterCut } = await withRetry(() => ledgerSumsSplit(memberId, after, cut));
+  const total = add(add(base, upToCut), afterCut);
+  if (total.delta === expected.available && total.pending === expected.pending && upToCut.entries > 0) {
+    const next = add(base, upToCut);
+    await withRetry(() => db.collection('ledger_checkpoints').doc(memberId).set({ data: { memberId, through: cut, seq: expected.seq, verifiedAt: now, ...next } }) as Promise<unknown>);
+  }
+  return total;
+}
+
+/**
+ * Proves one member's points against the ledger (a consistent read: the member's seq is the same
+ * before and after the sum). The nightly job (`incremental`) sums from the member's verified
+ * checkpoint; the merchant's audit sums every entry.
+ */
+export async function reconcileMember(
+  memberId: string,
+  now: Date,
+  options: { clearDue?: boolean; incremental?: boolean; known?: Pick<MemberDoc, 'points'> } = {},
+): Promise<Drift | null> {
+  let known = options.known;
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const before = await withRetry(() => getById<MemberDoc>('members', memberId));
+    // The member as the job's chunk query read it (one request fewer), else read now.
+    const before = known ?? (await withRetry(() => getById<MemberDoc>('members', memberId)));
+    known = undefined;
     if (!before) return null;
-    const sums = await withRetry(() => ledgerSums(memberId));
-    const after = await withRetry(() => getById<MemberDoc>('members', memberId));
     const p = memberPoints(before);
+    const sums = options.incremental ? await sumsWithCheckpoint(memberId, p, now) : await withRetry(() => ledgerSums(memberId));
+    const after = await withRetry(() => getById<MemberDoc>('members', memberId));
     if (!after || memberPoints(after).seq !== p.seq) continue;
     const problems = checkPoints(p);
     if (sums.delta !== p.available) problems.push(`ledger Σ delta ${sums.delta} ≠ available ${p.available}`);
@@ -85,20 +169,46 @@ export async function reconcileMember(memberId: string, now: Date, options: { cl
       });
     }
     if (options.clearDue && p.reconcileDue) {
-      // Cleared only if nothing changed since the proof (the transaction conflicts otherwise).
-      await inTransaction(async (tx) => {
-        const m = await txMember(tx, memberId);
-        const q = memberPoints(m);
-        if (q.seq !== p.seq) return;
-        await tx.collection('members').doc(memberId).update({ data: { 'points.reconcileDue': false } });
-      });
+      // Cleared only if nothing changed since the proof: one conditional write (no match, no change).
+      const db = database();
+      await withRetry(() => db.collection('members').where({ _id: memberId, 'points.seq': p.seq }).update({ data: { 'points.reconcileDue': false } }) as Promise<unknown>);
     }
     return drift;
   }
   return { memberId, seq: -1, problems: ['会员积分在核对期间持续变动，稍后再核对'] };
 }
 
+/** `<day>|<memberId>`: the settle step's place in the index order of `points.nextEventOn`, then `_id`. */
+function settleCursor(m: { _id: string; points?: { nextEventOn?: string | null } }): string {
+  return `${m.points?.nextEventOn ?? ''}|${m._id}`;
+}
 
+/**
+ * The members due on or before `today` after `cursor`, in the order of the index
+ * `points.nextEventOn` then `_id`: the rest of the cursor's day by `_id`, then the next due day.
+ * Each query is a range of the index that starts where the last chunk ended, so a chunk costs the
+ * same on the first day of a million members as on the last.
+ */
+async function dueToSettle(today: string, cursor: string | null, limit: number): Promise<Array<{ _id: string; points?: { nextEventOn?: string | null } }>> {
+  const db = database();
+  const _ = db.command;
+  const out: Array<{ _id: string; points?: { nextEventOn?: string | null } }> = [];
+  let [day, id] = cursor ? (cursor.split('|') as [string, string]) : [null, ''];
+  for (let guard = 0; guard < 1000 && out.length < limit; guard += 1) {
+    if (day !== null) {
+      const rest = await queryDocs<{ _id: string }>(db.collection('members').where({ 'points.nextEventOn': day, _id: _.gt(id) }).orderBy('_id', 'asc').field({ _id: true }).limit(limit - out.length));
+      out.push(...rest.map((m) => ({ _id: m._id, points: { nextEventOn: day } })));
+      if (out.length >= limit) break;
+    }
+    const next = await queryDocs<{ points: { nextEventOn: string } }>(
+      db.collection('members').where({ 'points.nextEventOn': day === null ? _.lte(today) : _.gt(day).and(_.lte(today)) }).orderBy('points.nextEventOn', 'asc').field({ 'points.nextEventOn': true }).limit(1),
+    );
+    if (next.length === 0) break;
+    day = next[0].points.nextEventOn;
+    id = '';
+  }
+  return out;
+}
 
 export interface NightlyOptions {
   /** stop starting new chunks after this long (the function's timeout is 60 s); the next trigger continues */
@@ -121,26 +231,29 @@ export async function nightly(today: string, now: Date, options: NightlyOptions 
     initial: () => ({ day: today, settled: 0, matured: 0, expired: 0, reconciled: 0, drifts: [], purgedNonces: 0 }),
     steps: [
       {
-        // 1. maturity and expiry, for members with something due (index points.nextEventOn); a member
-        // that failed is left for the next day's run (its index still says it is due)
+        // 1. maturity and expiry, for members with something due (index points.nextEventOn), walked
+        // by a cursor that only moves forward; a member that failed or had nothing to do is passed
+        // (its index still says it is due: the next day's run finds it)
         name: 'settle',
-        findDue: (limit, { exclude }) => queryDocs<{ _id: string }>(db.collection('members').where(excluding({ 'points.nextEventOn': _.lte(today) }, exclude)).field({ _id: true }).limit(limit)),
+        findDue: (limit, { cursor }) => dueToSettle(today, cursor, limit),
+        cursorOf: settleCursor,
         process: async (m, report) => {
           const r = await settleMember(m._id, today, now);
           report.settled += 1;
           report.matured += r.matured;
           report.expired += r.expired;
-          // nothing moved: do not spin on a member we cannot settle
           return r.matured + r.expired > 0 || r.reindexed ? undefined : 'unchanged';
         },
       },
       {
-        // 2. reconciliation of the members whose points changed (index points.reconcileDue); one still
-        // changing under us stays due and the next run proves it
+        // 2. reconciliation of the members whose points changed (index points.reconcileDue, then
+        // _id: a cursor); each sums only the ledger after its verified checkpoint. One still
+        // changing under us stays due and the next run proves it.
         name: 'reconcile',
-        findDue: (limit) => queryDocs<{ _id: string }>(db.collection('members').where({ 'points.reconcileDue': true }).field({ _id: true }).limit(limit)),
+        findDue: (limit, { cursor }) => queryDocs<Pick<MemberDoc, '_id' | 'points'>>(db.collection('members').where({ 'points.reconcileDue': true, _id: _.gt(cursor ?? '') }).orderBy('_id', 'asc').field({ _id: true, points: true }).limit(limit)),
+        cursorOf: (m) => m._id,
         process: async (m, report) => {
-          const drift = await reconcileMember(m._id, now, { clearDue: true });
+          const drift = await reconcileMember(m._id, now, { clearDue: true, incremental: true, known: m });
           report.reconciled += 1;
           if (drift) report.drifts.push(drift);
         },

@@ -128,4 +128,40 @@ describe('job runner', () => {
     expect(second.run).toMatchObject({ status: 'done', seen: 6, cursor: null });
     expect(calls).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'other']);
   });
+
+  it('offers a later step the items an earlier step processed (each step has its own items)', async () => {
+    // The nightly shape: step 1 settles the members that are due, which makes them due for step 2's
+    // reconciliation. A set of processed ids shared by the steps once made step 2 find nothing.
+    const db = database();
+    const _ = db.command;
+    const order: string[] = [];
+    const { run } = await runJob({
+      job: 'two-steps',
+      occurrence: 'once',
+      chunkSize: 2,
+      initial: () => ({ marked: 0, checked: 0 }),
+      steps: [
+        {
+          name: 'mark',
+          findDue: (n: number, { exclude }: { exclude: string[] }) => queryDocs<{ _id: string }>(db.collection('members').where(excluding({ birthdayMD: '06-18', marked: _.neq(true) }, exclude)).field({ _id: true }).limit(n)),
+          process: async (m: { _id: string }, s: { marked: number; checked: number }) => {
+            order.push(`mark ${m._id}`);
+            await db.collection('members').doc(m._id).update({ data: { marked: true, checkDue: true } });
+            s.marked += 1;
+          },
+        },
+        {
+          name: 'check',
+          findDue: (n: number) => queryDocs<{ _id: string }>(db.collection('members').where({ checkDue: true }).field({ _id: true }).limit(n)),
+          process: async (m: { _id: string }, s: { marked: number; checked: number }) => {
+            order.push(`check ${m._id}`);
+            await db.collection('members').doc(m._id).update({ data: { checkDue: false } });
+            s.checked += 1;
+          },
+        },
+      ],
+    });
+    expect(run).toMatchObject({ status: 'done', marked: 5, checked: 5 });
+    expect(order.filter((o) => o.startsWith('check')).sort()).toEqual(['check m0', 'check m1', 'check m2', 'check m3', 'check m4']);
+  });
 });

@@ -1,0 +1,187 @@
+import { find } from 'mingo';
+import { DocumentStore, type DatabaseSchema, type IndexSpec } from '../../local-cloud/store';
+import { readDatabaseSchema } from '../../local-cloud/local-cloud';
+import { orderBySql, translateQuery, type SortSpec } from '../../local-cloud/query-sql';
+import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
+import { db, useCloud } from './sdk';
+
+/**
+ * The store answers queries through the declared indexes (conditions, orders and windows in SQL),
+ * with the same answers as MongoDB semantics over every document, and counts right in every
+ * collection.
+ */
+const declared = readDatabaseSchema();
+const schema: DatabaseSchema = {
+  collections: {
+    ...declared.collections,
+    typed: { indexes: [{ name: 'v', fields: { v: 1 } }, { name: 'k_at', fields: { k: 1, at: -1 } }] },
+  },
+};
+
+describe('conformance: counts', () => {
+  it('counts every collection, whichever was counted first (statements prepared after the partial indexes)', () => {
+    const store = new DocumentStore(':memory:');
+    store.applySchema(declared);
+    store.insert('members', { _id: 'a', openid: 'oa', cardNo: '1' });
+    for (let i = 0; i < 3; i += 1) store.insert('orders', { _id: `o${i}`, memberId: 'a', storeId: 's', receiptNo: `r${i}` });
+    for (let i = 0; i < 2; i += 1) store.insert('ledger', { _id: `l${i}`, memberId: 'a' });
+    expect([store.count('members'), store.count('orders'), store.count('ledger'), store.count('coupons')]).toEqual([1, 3, 2, 0]);
+    expect([store.count('ledger'), store.count('orders'), store.count('members')]).toEqual([2, 3, 1]);
+    store.close();
+  });
+
+  const ctx = useCloud({ schema });
+  it('counts through the SDK, with and without conditions, across collections', async () => {
+    const _ = db().command;
+    ctx.cloud.store.insert('members', { _id: 'a', openid: 'oa', cardNo: '1', tierId: 'gold' });
+    ctx.cloud.store.insert('members', { _id: 'b', openid: 'ob', cardNo: '2', tierId: 'silver' });
+    for (let i = 0; i < 5; i += 1) ctx.cloud.store.insert('orders', { _id: `o${i}`, memberId: i < 3 ? 'a' : 'b', storeId: 's', receiptNo: `r${i}`, amountFen: i * 100 });
+    const total = async (coll: string, where: Record<string, unknown> = {}) => ((await db().collection(coll).where(where).count()) as { total: number }).total;
+    expect(await total('orders')).toBe(5);
+    expect(await total('members')).toBe(2);
+    expect(await total('orders', { memberId: 'a' })).toBe(3);
+    expect(await total('members', { tierId: 'gold' })).toBe(1);
+    expect(await total('orders', { memberId: 'b', amountFen: _.gte(400) })).toBe(1); // amountFen is not indexed: mingo finishes
+    expect(await total('ledger')).toBe(0);
+  });
+});
+
+describe('conformance: indexed queries answer as MongoDB does', () => {
+  const ctx = useCloud({ schema });
+  // One indexed field holding every type: SQL must pin types as MongoDB compares them.
+  const values: unknown[] = ['a', 'b', 'ab', '', 'B', '10', 0, 1, 2.5, -3, 10, true, false, null, new Date('2026-03-01T00:00:00Z'), new Date('2026-03-02T12:00:00Z'), { x: 1 }, undefined];
+  const docs = values.map((v, i) => {
+    const d: Record<string, unknown> = { _id: `d${String(i).padStart(2, '0')}`, k: i % 3 === 0 ? 'x' : 'y', at: new Date(Date.UTC(2026, 0, 1 + i)), n: i };
+    if (v !== undefined) d.v = v;
+    return d;
+  });
+  beforeEach(async () => {
+    for (const d of docs) ctx.cloud.store.insert('typed', d as never);
+  });
+
+  const expected = (q: Record<string, unknown>, sort: Record<string, 1 | -1> = { _id: 1 }, skip = 0, limit = 1000) =>
+    (find(docs, q).sort(sort).skip(skip).limit(limit).all() as { _id: string }[]).map((d) => d._id);
+  const got = async (q: Record<string, unknown>, order: Array<[string, 'asc' | 'desc']> = [['_id', 'asc']], skip = 0, limit = 1000) => {
+    let query = db().collection('typed').where(q);
+    for (const [f, dir] of order) query = query.orderBy(f, dir);
+    if (skip) query = query.skip(skip);
+    const res = (await query.limit(limit).get()) as { data: { _id: string }[] };
+    return res.data.map((d) => d._id);
+  };
+
+  it('compares strings, numbers, booleans, null and dates on an indexed field', async () => {
+    const _ = db().command;
+    const march2 = new Date('2026-03-02T00:00:00Z');
+    const cases: Array<[Record<string, unknown>, Record<string, unknown>]> = [
+      [{ v: 'a' }, { v: 'a' }],
+      [{ v: 10 }, { v: 10 }],
+      [{ v: 1 }, { v: 1 }], // not true
+      [{ v: true }, { v: true }],
+      [{ v: null }, { v: null }], // null or missing
+      [{ v: _.gt('a') }, { v: { $gt: 'a' } }],
+      [{ v: _.lte('b') }, { v: { $lte: 'b' } }], // strings only, no numbers
+      [{ v: _.gte(1) }, { v: { $gte: 1 } }], // numbers only, no strings or true
+      [{ v: _.lt(2.5) }, { v: { $lt: 2.5 } }],
+      [{ v: _.gte(march2) }, { v: { $gte: march2 } }],
+      [{ v: _.lt(march2) }, { v: { $lt: march2 } }],
+      [{ v: _.in(['a', 'B', 'zz']) }, { v: { $in: ['a', 'B', 'zz'] } }],
+      [{ v: _.in([1, 'a', null]) }, { v: { $in: [1, 'a', null] } }],
+      [{ v: _.neq('a') }, { v: { $ne: 'a' } }],
+      [{ v: _.nin(['a', 'b']) }, { v: { $nin: ['a', 'b'] } }],
+      [{ v: _.gt('a').and(_.lt('b')) }, { v: { $gt: 'a', $lt: 'b' } }],
+      [{ _id: _.gt('d05') }, { _id: { $gt: 'd05' } }],
+      [{ _id: _.nin(['d01', 'd02']), k: 'x' }, { _id: { $nin: ['d01', 'd02'] }, k: 'x' }],
+      [{ k: 'y', n: _.gt(5) }, { k: 'y', n: { $gt: 5 } }], // n is not indexed
+    ];
+    for (const [sdkQuery, mongo] of cases) expect([JSON.stringify(mongo), await got(sdkQuery)]).toEqual([JSON.stringify(mongo), expected(mongo)]);
+  });
+
+  it('orders, skips and limits in SQL as mingo would', async () => {
+    const _ = db().command;
+    expect(await got({ k: 'y' }, [['at', 'desc']], 2, 3)).toEqual(expected({ k: 'y' }, { at: -1 }, 2, 3));
+    expect(await got({ k: 'x', at: _.gte(new Date('2026-01-04T00:00:00Z')) }, [['at', 'asc']])).toEqual(expected({ k: 'x', at: { $gte: new Date('2026-01-04T00:00:00Z') } }, { at: 1 }));
+    expect(await got({ k: 'y', n: _.gt(3) }, [['at', 'desc']], 1, 2)).toEqual(expected({ k: 'y', n: { $gt: 3 } }, { at: -1 }, 1, 2));
+    expect(await got({}, [['n', 'desc']], 3, 4)).toEqual(expected({}, { n: -1 }, 3, 4)); // unindexed order: mingo sorts
+    expect(await got({ k: 'x' }, [['_id', 'desc']])).toEqual(expected({ k: 'x' }, { _id: -1 }));
+  });
+});
+
+describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PLAN)', () => {
+  const ctx = {} as { cloud: TestCloud };
+  afterAll(() => closeTestCloud(ctx.cloud));
+  const plan = (coll: string, query: Record<string, unknown>, order: SortSpec = [], count = false) => {
+    const store = ctx.cloud.store;
+    const t = translateQuery(query, store.indexedFieldsAll(coll));
+    const orderBy = order.length ? orderBySql(order, store.indexedFieldsAll(coll)) : undefined;
+    return store.explain(coll, { conditions: t.conditions, orderBy, limit: 50 }, count).join(' | ');
+  };
+
+  beforeAll(() => {
+    ctx.cloud = openTestCloud();
+    // Enough rows that the planner's statistics (ANALYZE) prefer an index over the collection's range.
+    const s = ctx.cloud.store;
+    s.atomically(() => {
+      for (let i = 0; i < 3000; i += 1) {
+        const m = `m${i}`;
+        s.insert('members', { _id: m, openid: `o${i}`, cardNo: `c${i}`, tierId: `t${i % 4}`, birthdayMD: `0${(i % 9) + 1}-1${i % 10}`, phone: { hash: `h${i}` }, tierReviewDueOn: i % 50 ? null : '2026-03-01', growth: i, points: { nextEventOn: i % 10 ? null : `2026-03-${String((i % 28) + 1).padStart(2, '0')}`, reconcileDue: i % 20 === 0 } });
+        s.insert('orders', { _id: `o${i}`, memberId: `m${i % 300}`, storeId: `s${i % 5}`, receiptNo: `r${i}`, paidAt: new Date(1767225600000 + i * 60_000), createdAt: new Date(1767225600000 + i * 60_000) });
+        s.insert('ledger', { _id: `l${i}`, memberId: `m${i % 300}`, createdAt: new Date(1767225600000 + i * 60_000) });
+        s.insert('roles', { _id: `r${i}`, openid: `staff${i}` });
+        s.insert('coupons', { _id: `c${i}`, memberId: `m${i % 300}`, status: i % 3 ? 'unused' : 'used' });
+        s.insert('tier_changes', { _id: `tc${i}`, memberId: `m${i % 300}`, at: new Date(1767225600000 + i * 1000) });
+        s.insert('pos_nonces', { _id: `n${i}`, expiresAt: new Date(1767225600000 + i * 1000) });
+        s.insert('fraud_flags', { _id: `f${i}`, status: i % 10 ? 'released' : 'open', memberId: `m${i % 300}`, createdAt: new Date(1767225600000 + i * 1000) });
+        s.insert('access_log', { _id: `a${i}`, memberId: `m${i % 300}`, at: new Date(1767225600000 + i * 1000) });
+        s.insert('points_drift', { _id: `d${i}`, status: i % 100 ? 'resolved' : 'open' });
+      }
+    });
+    s.optimize(); // as the store does after its writes: statistics where stale
+    s.db.exec('ANALYZE'); // and current whatever optimize's own thresholds decided
+  });
+
+  const march = new Date('2026-03-01T00:00:00Z');
+  // The shapes the functions ask, one or more per declared index.
+  const cases: Array<{ index: string; coll: string; query: Record<string, unknown>; order?: SortSpec; count?: boolean }> = [
+    { index: 'members.openid_unique', coll: 'members', query: { openid: 'o17' } },
+    { index: 'members.cardNo_unique', coll: 'members', query: { cardNo: 'c17' } },
+    { index: 'members.tier', coll: 'members', query: { tierId: 't1' }, count: true },
+    { index: 'members.birthdayMD', coll: 'members', query: { birthdayMD: '03-13' } },
+    { index: 'members.phone_hash', coll: 'members', query: { 'phone.hash': 'h17' } },
+    { index: 'members.tier_review_due', coll: 'members', query: { tierReviewDueOn: { $lte: '2026-03-01' } }, order: [['tierReviewDueOn', 1], ['_id', 1]] },
+    { index: 'members.growth', coll: 'members', query: { growth: { $gte: 2990 } } },
+    { index: 'members.points_nextEventOn', coll: 'members', query: { 'points.nextEventOn': { $lte: '2026-03-02' } }, order: [['points.nextEventOn', 1], ['_id', 1]] },
+    { index: 'members.points_reconcileDue', coll: 'members', query: { 'points.reconcileDue': true, _id: { $gt: 'm100' } } },
+    { index: 'roles.openid', coll: 'roles', query: { openid: 'staff9' } },
+    { index: 'orders.member_paidAt', coll: 'orders', query: { memberId: 'm7', paidAt: { $gte: march } }, count: true },
+    { index: 'orders.member_paidAt', coll: 'orders', query: { memberId: 'm7' }, order: [['paidAt', -1]] },
+    { index: 'orders.store_receipt_unique', coll: 'orders', query: { storeId: 's1', receiptNo: 'r11' } },
+    { index: 'orders.store_createdAt', coll: 'orders', query: { storeId: 's1', createdAt: { $gte: march } }, count: true },
+    { index: 'ledger.member_createdAt', coll: 'ledger', query: { memberId: 'm7' }, order: [['createdAt', -1]] },
+    { index: 'coupons.member_status', coll: 'coupons', query: { memberId: 'm7', status: 'unused' } },
+    { index: 'tier_changes.member_at', coll: 'tier_changes', query: { memberId: 'm7' }, order: [['at', -1]] },
+    { index: 'pos_nonces.expiresAt', coll: 'pos_nonces', query: { expiresAt: { $lt: new Date(1767225600000 + 100_000) } } },
+    { index: 'fraud_flags.status_createdAt', coll: 'fraud_flags', query: { status: 'open' }, order: [['createdAt', -1]] },
+    { index: 'fraud_flags.member', coll: 'fraud_flags', query: { memberId: 'm7' } },
+    { index: 'access_log.at', coll: 'access_log', query: {}, order: [['at', -1]] },
+    { index: 'access_log.member_at', coll: 'access_log', query: { memberId: 'm7' }, order: [['at', -1]] },
+    { index: 'points_drift.status', coll: 'points_drift', query: { status: 'open' } },
+  ];
+
+  it.each(cases)('$index answers $coll $query', ({ index, coll, query, order, count }) => {
+    const [c, name] = index.split('.');
+    const detail = plan(coll, query, order ?? [], count);
+    expect(detail).toMatch(new RegExp(`USING (COVERING )?INDEX ix_${c}_${name} `));
+    // the whole query is in SQL: no row goes back to mingo
+    expect(translateQuery(query, ctx.cloud.store.indexedFieldsAll(coll)).exact).toBe(true);
+  });
+
+  it('every declared index is exercised by one of the shapes above', () => {
+    const all = Object.entries(declared.collections).flatMap(([coll, spec]) => (spec.indexes ?? []).map((i: IndexSpec) => `${coll}.${i.name}`));
+    expect(new Set(cases.map((c) => c.index))).toEqual(new Set(all));
+  });
+
+  it('a lookup by _id and a count of a whole collection use the primary key, not a scan of every collection', () => {
+    expect(plan('members', { _id: 'm5' })).toMatch(/SEARCH docs USING PRIMARY KEY \(coll=\? AND id=\?\)/);
+    expect(plan('orders', {}, [], true)).toMatch(/SEARCH docs USING (COVERING INDEX ix_orders_\w+|PRIMARY KEY) \(coll=\?\)/);
+  });
+});
