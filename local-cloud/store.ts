@@ -40,6 +40,8 @@ export class DocumentStore {
   readonly db: Database.Database;
   private readonly stmts: ReturnType<DocumentStore['prepare']>;
   private readonly indexedFirstFields = new Map<string, Set<string>>();
+  /** SQLite index name → the declared index (named in duplicate-key messages as the cloud does) */
+  private readonly uniqueIndexes = new Map<string, IndexSpec>();
 
   constructor(readonly file: string, options: { durable?: boolean } = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -54,6 +56,13 @@ export class DocumentStore {
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
       INSERT OR IGNORE INTO meta (key, value) VALUES ('seq', 0);
     `);
+    // Natural order: the cloud answers a get() without orderBy in insertion order, so each document
+    // keeps the sequence number of its insert (an update keeps it; files written before get their rev).
+    const columns = this.db.prepare('PRAGMA table_info(docs)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'ord')) {
+      this.db.exec('ALTER TABLE docs ADD COLUMN ord INTEGER; UPDATE docs SET ord = rev;');
+    }
+    this.db.exec('CREATE INDEX IF NOT EXISTS docs_natural ON docs (coll, ord)');
     this.stmts = this.prepare();
   }
 
@@ -64,9 +73,9 @@ export class DocumentStore {
       seq: db.prepare("SELECT value FROM meta WHERE key = 'seq'"),
       get: db.prepare('SELECT body, rev FROM docs WHERE coll = ? AND id = ?'),
       rev: db.prepare('SELECT rev FROM docs WHERE coll = ? AND id = ?'),
-      scan: db.prepare('SELECT body, rev FROM docs WHERE coll = ? ORDER BY id'),
+      scan: db.prepare('SELECT body, rev FROM docs WHERE coll = ? ORDER BY ord'),
       count: db.prepare('SELECT count(*) AS n FROM docs WHERE coll = ?'),
-      insert: db.prepare('INSERT INTO docs (coll, id, body, rev) VALUES (?, ?, ?, ?)'),
+      insert: db.prepare('INSERT INTO docs (coll, id, body, rev, ord) VALUES (?, ?, ?, ?, ?)'),
       replace: db.prepare('UPDATE docs SET body = ?, rev = ? WHERE coll = ? AND id = ?'),
       remove: db.prepare('DELETE FROM docs WHERE coll = ? AND id = ?'),
       hasColl: db.prepare('SELECT 1 FROM collections WHERE name = ?'),
@@ -108,6 +117,7 @@ export class DocumentStore {
     this.db.exec(
       `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${sqlName}" ON docs (coll, ${exprs}) WHERE coll = '${coll}'`,
     );
+    if (index.unique) this.uniqueIndexes.set(sqlName, index);
     const first = this.indexedFirstFields.get(coll) ?? new Set<string>();
     first.add(fields[0]);
     this.indexedFirstFields.set(coll, first);
@@ -141,7 +151,7 @@ export class DocumentStore {
     if (!FIELD_PATH.test(field)) throw new StoreError('INVALID_PARAM', `invalid field: ${field}`);
     const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
     const rows = this.db
-      .prepare(`SELECT body, rev FROM docs WHERE coll = ? AND json_extract(body, '$.${field}') = ? ORDER BY id`)
+      .prepare(`SELECT body, rev FROM docs WHERE coll = ? AND json_extract(body, '$.${field}') = ? ORDER BY ord`)
       .all(coll, v) as { body: string; rev: number }[];
     return rows.map((r) => ({ doc: fromStorage(r.body) as Doc, rev: r.rev }));
   }
@@ -157,9 +167,9 @@ export class DocumentStore {
   insert(coll: string, doc: Doc): number {
     const rev = this.bump();
     try {
-      this.stmts.insert.run(coll, doc._id, toStorage(doc), rev);
+      this.stmts.insert.run(coll, doc._id, toStorage(doc), rev, rev);
     } catch (e) {
-      throw translateSqliteError(e, coll, doc._id);
+      throw translateSqliteError(e, coll, doc, this.uniqueIndexes);
     }
     return rev;
   }
@@ -169,7 +179,7 @@ export class DocumentStore {
     try {
       this.stmts.replace.run(toStorage(doc), rev, coll, doc._id);
     } catch (e) {
-      throw translateSqliteError(e, coll, doc._id);
+      throw translateSqliteError(e, coll, doc, this.uniqueIndexes);
     }
     return rev;
   }
@@ -190,13 +200,17 @@ export class DocumentStore {
   }
 }
 
-function translateSqliteError(e: unknown, coll: string, id: string): unknown {
+/** A duplicate key in MongoDB's words (`E11000 … index: openid_1 dup key: { openid: "o1" }`), never SQLite's. */
+function translateSqliteError(e: unknown, coll: string, doc: Doc, unique: ReadonlyMap<string, IndexSpec>): unknown {
   const code = (e as { code?: string }).code ?? '';
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
-    return new StoreError(
-      'DATABASE_DUPLICATE_WRITE',
-      `E11000 duplicate key error collection: ${coll} (document ${id}): ${(e as Error).message}`,
-    );
+    const sqlIndex = /index '([^']+)'/.exec((e as Error).message)?.[1];
+    const index = sqlIndex ? unique.get(sqlIndex) : undefined;
+    const fields = index ? Object.keys(index.fields) : ['_id'];
+    const name = index ? index.name : '_id_';
+    const at = (path: string) => path.split('.').reduce<unknown>((o, part) => (o as Record<string, unknown> | undefined)?.[part], doc);
+    const key = fields.map((f) => `${f}: ${JSON.stringify(at(f) ?? null)}`).join(', ');
+    return new StoreError('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${coll} index: ${name} dup key: { ${key} }`);
   }
   return e;
 }
