@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
-import { aggregate, find, update as applyUpdate, Query } from 'mingo';
+import { find, update as applyUpdate, Query } from 'mingo';
 import { decode, encode } from './ejson';
 import { DocumentStore, StoreError, type Doc } from './store';
 import { orderBySql, translateQuery, type SortSpec } from './query-sql';
+import { applyGeo, GeoError, splitGeo, withoutGeo } from './geo';
+import { checkPipeline, runPipeline } from './pipeline';
 import { FaultInjector } from './faults';
 
 /** Answers as the cloud's database API gives them to the SDK: `{ data }`, or `{ code, message }`. */
@@ -12,6 +14,7 @@ export type DbResponse = { data?: unknown; transactionId?: string; requestId?: s
 export const MAX_GET_LIMIT = 1000;
 export const DEFAULT_GET_LIMIT = 100;
 export const TRANSACTION_TTL_MS = 30_000;
+const LOCK_RECHECK_MS = 200;
 
 export class DbError extends Error {
   constructor(readonly code: string, message: string) {
@@ -38,6 +41,18 @@ interface Transaction {
   reads: Map<string, number>;
   writes: Map<string, PendingWrite>;
   state: 'open' | 'committed' | 'aborted';
+  /** resolves when the transaction ends (commit, abort or expiry): plain writers wait on it */
+  ended: Promise<void>;
+  end: () => void;
+}
+
+/** A document's version before a write, kept while an open transaction's snapshot may still need it. */
+interface PriorVersion {
+  /** the revision this version had (0 = absent) */
+  rev: number;
+  doc: Doc | null;
+  /** the revision that replaced it */
+  supersededBy: number;
 }
 
 const key = (coll: string, id: string) => `${coll}\u0000${id}`;
@@ -54,6 +69,10 @@ export interface LocalDatabaseOptions {
  */
 export class LocalDatabase {
   private readonly transactions = new Map<string, Transaction>();
+  /** document key → the open transaction that wrote it (the cloud's document lock) */
+  private readonly locks = new Map<string, Transaction>();
+  /** document key → versions replaced while transactions were open (their snapshots read these) */
+  private readonly priorVersions = new Map<string, PriorVersion[]>();
   readonly faults: FaultInjector;
   private readonly now: () => number;
   /** Counts requests by action: the cloud bills each one. */
@@ -72,7 +91,7 @@ export class LocalDatabase {
       if (this.faults.transient()) {
         throw new DbError('DATABASE_TIMEOUT', `ESOCKETTIMEDOUT: request ${action} timed out (injected fault)`);
       }
-      const data = this.dispatch(action, p);
+      const data = await this.dispatch(action, p);
       const response = { ...(data as object), requestId } as DbResponse;
       if (this.isDurableWrite(action, p) && this.faults.lostReply()) {
         throw new DbError('DATABASE_TIMEOUT', `ESOCKETTIMEDOUT: reply of ${action} lost (injected fault, the write was applied)`);
@@ -80,6 +99,7 @@ export class LocalDatabase {
       return response;
     } catch (e) {
       if (e instanceof DbError || e instanceof StoreError) return { code: e.code, message: e.message, requestId };
+      if (e instanceof GeoError) return { code: 'DATABASE_REQUEST_FAILED', message: e.message, requestId };
       return { code: 'DATABASE_REQUEST_FAILED', message: (e as Error).message ?? String(e), requestId };
     }
   }
@@ -90,7 +110,7 @@ export class LocalDatabase {
     return writes.includes(action) && !p.transactionId;
   }
 
-  private dispatch(action: string, p: Params): object {
+  private async dispatch(action: string, p: Params): Promise<object> {
     switch (action) {
       case 'database.startTransaction':
         return this.startTransaction();
@@ -99,18 +119,15 @@ export class LocalDatabase {
       case 'database.abortTransaction':
         return this.abortTransaction(String(p.transactionId ?? ''));
       case 'database.addCollection':
-        this.store.createCollection(this.collectionName(p, false));
-        return { data: {} };
+        return this.addCollection(this.collectionName(p, false));
     }
     const coll = this.collectionName(p, true);
     const tx = p.transactionId ? this.openTransaction(String(p.transactionId)) : undefined;
     if (tx && p.queryType !== 'DOC' && action !== 'database.insertDocument') {
       throw new DbError('DATABASE_TRANSACTION_FAIL', 'only collection().doc(id) get/set/update/remove and add are supported in a transaction');
     }
-    if (tx && JSON.stringify(p.data ?? '').includes('$tcb_server_date')) {
-      // The cloud refuses serverDate() inside a transaction; code that relies on it must not pass locally.
-      throw new DbError('DATABASE_TRANSACTION_FAIL', 'serverDate() is not supported in a transaction');
-    }
+    // serverDate() inside a transaction is the server's time at the write (decode resolves the marker).
+    if (!tx && isPlainWrite(action)) await this.waitForLocks(coll, p);
     switch (action) {
       case 'database.getDocument':
         return tx ? this.txGet(tx, coll, docId(p)) : this.get(coll, p);
@@ -135,7 +152,7 @@ export class LocalDatabase {
     const name = p.collectionName;
     if (typeof name !== 'string' || name === '') throw new DbError('INVALID_PARAM', 'collectionName is required');
     if (mustExist && !this.store.hasCollection(name)) {
-      throw new DbError('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}`);
+      throw collectionNotFound(name);
     }
     return name;
   }
@@ -143,18 +160,26 @@ export class LocalDatabase {
   // ---------------------------------------------------------------- reads
 
   /**
-   * Documents of `coll` matching `query`, in `order` (default `_id`), after `offset`, at most
-   * `limit`. What the indexes can answer is asked of SQLite (`query-sql.ts`): conditions on `_id`
-   * and indexed fields, an order on them, and — when the whole query is in SQL — the window. mingo
-   * re-tests each row when part of the query stayed outside SQL, and sorts only an order SQLite
-   * cannot give; rows are read lazily and the read stops once the window is full.
+   * Documents of `coll` matching `query`, in `order` (default: natural, insertion order, as the cloud
+   * answers), after `offset`, at most `limit`. What the indexes can answer is asked of SQLite
+   * (`query-sql.ts`): conditions on `_id` and indexed fields, an order on them, and — when the whole
+   * query is in SQL — the window. mingo re-tests each row when part of the query stayed outside SQL,
+   * and sorts only an order SQLite cannot give; rows are read lazily and the read stops once the
+   * window is full. Geo conditions (`geo.ts`) filter, and a near query orders nearest first.
    */
   private find(coll: string, query: object | undefined, window: { order?: SortSpec; offset?: number; limit?: number } = {}): Doc[] {
+    const { rest: plain, geo } = splitGeo((query ?? {}) as Record<string, unknown>);
+    if (geo.length) {
+      const near = applyGeo(this.find(coll, plain), geo);
+      const sorted = window.order?.length ? find(near, {}).sort(Object.fromEntries(window.order)) : find(near, {});
+      const skipped = sorted.skip(window.offset ?? 0);
+      return (window.limit !== undefined ? skipped.limit(window.limit) : skipped).all() as Doc[];
+    }
     const q = (query ?? {}) as Record<string, unknown>;
     const pushable = this.store.indexedFieldsAll(coll);
     const t = translateQuery(q, pushable);
     const order = window.order ?? [];
-    const orderBy = order.length ? orderBySql(order, pushable) : 'id ASC';
+    const orderBy = order.length ? orderBySql(order, pushable) : 'ord ASC';
     const offset = window.offset ?? 0;
     const limit = window.limit;
     if (t.exact && orderBy !== null) {
@@ -207,14 +232,19 @@ export class LocalDatabase {
   private aggregate(coll: string, p: Params) {
     const stages = (p.stages ?? []) as { stageKey: string; stageValue: string }[];
     const pipeline = stages.map((s) => ({ [s.stageKey]: decode(s.stageValue) }));
+    checkPipeline(pipeline);
     const resolver = (name: string) => {
-      if (!this.store.hasCollection(name)) throw new DbError('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}`);
+      if (!this.store.hasCollection(name)) throw collectionNotFound(name);
       return this.store.scan(name).map((s) => s.doc);
     };
     const first = pipeline[0] as Record<string, unknown> | undefined;
     const source = first && '$match' in first ? this.find(coll, first.$match as object) : this.store.scan(coll).map((s) => s.doc);
     const rest = first && '$match' in first ? pipeline.slice(1) : pipeline;
-    const list = aggregate(source, rest, { collectionResolver: resolver });
+    const list = runPipeline(source, rest, { collectionResolver: resolver }, (docs, query) => {
+      const { rest: plain, geo } = splitGeo(query as Record<string, unknown>);
+      const mq = new Query(plain);
+      return applyGeo(docs.filter((d) => mq.test(d)), geo);
+    });
     return { data: { list: list.map(encode) } };
   }
 
@@ -223,7 +253,7 @@ export class LocalDatabase {
   private insert(coll: string, p: Params) {
     const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.now) as Record<string, unknown>));
     this.store.atomically(() => {
-      for (const doc of docs) this.store.insert(coll, doc);
+      for (const doc of docs) this.storeInsert(coll, doc);
     });
     return { data: { insertedIds: docs.map((d) => d._id) } };
   }
@@ -237,10 +267,10 @@ export class LocalDatabase {
       return this.store.atomically(() => {
         const existing = this.store.get(coll, id);
         if (existing) {
-          this.store.replace(coll, doc);
+          this.storeReplace(coll, doc);
           return { data: { updated: 1, upsert_id: null } };
         }
-        this.store.insert(coll, doc);
+        this.storeInsert(coll, doc);
         return { data: { updated: 0, upsert_id: id } };
       });
     }
@@ -249,8 +279,8 @@ export class LocalDatabase {
     const updated = this.store.atomically(() => {
       let n = 0;
       for (const doc of this.find(coll, query, multi ? {} : { limit: 1 })) {
-        if (applyModifier(doc, data)) {
-          this.store.replace(coll, doc);
+        if (applyModifier(doc, data, query)) {
+          this.storeReplace(coll, doc);
           n += 1;
         }
         if (!multi) break;
@@ -266,8 +296,8 @@ export class LocalDatabase {
     return this.store.atomically(() => {
       const doc = this.find(coll, query, { limit: 1 })[0];
       if (!doc) return { data: { updated: 0, doc: null } };
-      const changed = applyModifier(doc, data);
-      if (changed) this.store.replace(coll, doc);
+      const changed = applyModifier(doc, data, query);
+      if (changed) this.storeReplace(coll, doc);
       return { data: { updated: changed ? 1 : 0, doc: encode(doc) } };
     });
   }
@@ -278,7 +308,7 @@ export class LocalDatabase {
     const deleted = this.store.atomically(() => {
       let n = 0;
       for (const doc of this.find(coll, query, multi ? {} : { limit: 1 })) {
-        if (this.store.remove(coll, doc._id)) n += 1;
+        if (this.storeRemove(coll, doc._id)) n += 1;
         if (!multi) break;
       }
       return n;
@@ -287,8 +317,23 @@ export class LocalDatabase {
   }
 
   // ---------------------------------------------------------------- transactions
+  //
+  // The cloud's model (MongoDB transactions under the cloud database), kept here:
+  // - a transaction reads a snapshot taken when it starts: a document changed later reads as it was;
+  // - a document written in a transaction is locked until the transaction ends. Another transaction's
+  //   write to it fails at once (DATABASE_TRANSACTION_CONFLICT, 其它事务的写入会直接失败); a plain
+  //   write outside any transaction waits until the lock is released (bounded by the lock's expiry,
+  //   the transaction's 30 s), then applies;
+  // - a transaction's write to a document changed since its snapshot fails at once as a conflict
+  //   (MongoDB's WriteConflict): no update is ever lost;
+  // - at commit, documents that were only read are not checked again (MongoDB does not validate read
+  //   sets): a transaction whose reads went stale but that did not write them commits.
 
   private startTransaction() {
+    let end = () => undefined as void;
+    const ended = new Promise<void>((resolve) => {
+      end = resolve;
+    });
     const tx: Transaction = {
       id: `tx_${crypto.randomUUID()}`,
       startedAt: this.now(),
@@ -296,6 +341,8 @@ export class LocalDatabase {
       reads: new Map(),
       writes: new Map(),
       state: 'open',
+      ended,
+      end,
     };
     this.transactions.set(tx.id, tx);
     this.sweep();
@@ -304,40 +351,156 @@ export class LocalDatabase {
 
   private sweep() {
     const cutoff = this.now() - TRANSACTION_TTL_MS * 2;
-    for (const [id, tx] of this.transactions) if (tx.state !== 'open' || tx.startedAt < cutoff) this.transactions.delete(id);
+    for (const [id, tx] of this.transactions) {
+      if (tx.state === 'open' && this.expired(tx)) this.finish(tx, 'aborted');
+      if (tx.state !== 'open' || tx.startedAt < cutoff) this.transactions.delete(id);
+    }
+  }
+
+  private expired(tx: Transaction): boolean {
+    return this.now() - tx.startedAt > TRANSACTION_TTL_MS;
+  }
+
+  /** Ends a transaction: releases its locks, wakes the writers waiting on them, drops unneeded versions. */
+  private finish(tx: Transaction, state: 'committed' | 'aborted') {
+    tx.state = state;
+    for (const k of tx.writes.keys()) if (this.locks.get(k) === tx) this.locks.delete(k);
+    tx.end();
+    this.prunePriorVersions();
   }
 
   private openTransaction(id: string): Transaction {
     const tx = this.transactions.get(id);
-    if (!tx) throw new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${id} does not exist`);
+    if (!tx) throw new DbError('DATABASE_TRANSACTION_FAIL', `[ResourceUnavailable.TransactionNotExist] Transaction does not exist on the server: ${id}`);
     if (tx.state !== 'open') throw new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${id} is ${tx.state}`);
-    if (this.now() - tx.startedAt > TRANSACTION_TTL_MS) {
-      tx.state = 'aborted';
+    if (this.expired(tx)) {
+      this.finish(tx, 'aborted');
       throw new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${id} expired: a transaction may last ${TRANSACTION_TTL_MS / 1000}s`);
     }
     return tx;
   }
 
   private conflict(tx: Transaction, what: string): never {
-    tx.state = 'aborted';
+    this.finish(tx, 'aborted');
     throw new DbError('DATABASE_TRANSACTION_CONFLICT', `Transaction is conflict: ${what}`);
   }
 
-  /** The document as this transaction sees it: its own pending write, else the snapshot. */
+  /** The open, unexpired transaction holding the lock on a document, if any. */
+  private lockHolder(k: string): Transaction | undefined {
+    const holder = this.locks.get(k);
+    if (!holder) return undefined;
+    if (holder.state !== 'open' || this.expired(holder)) {
+      if (holder.state === 'open') this.finish(holder, 'aborted');
+      this.locks.delete(k);
+      return undefined;
+    }
+    return holder;
+  }
+
+  /**
+   * A plain write waits while a document it would change is locked by a transaction: until the
+   * transaction ends, or its lock expires (the transaction's 30 s), then it runs on what is there.
+   */
+  private async waitForLocks(coll: string, p: Params): Promise<void> {
+    for (;;) {
+      if (this.locks.size === 0) return;
+      let holder: Transaction | undefined;
+      for (const id of this.affectedIds(coll, p)) {
+        holder = this.lockHolder(key(coll, id));
+        if (holder) break;
+      }
+      if (!holder) return;
+      // Woken by the transaction's end, else re-checked now and then (the clock may be a test's).
+      const left = Math.min(LOCK_RECHECK_MS, Math.max(0, holder.startedAt + TRANSACTION_TTL_MS + 1 - this.now()));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([holder.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
+      clearTimeout(timer);
+    }
+  }
+
+  /** The ids a plain write would touch (decided again after every wait). */
+  private affectedIds(coll: string, p: Params): string[] {
+    if (Array.isArray(p.data)) return (p.data as string[]).map((text) => (decode(text) as { _id?: unknown } | undefined)?._id).filter((id): id is string => typeof id === 'string');
+    const q = decode(p.query as string) as { _id?: unknown } | undefined;
+    if (p.queryType === 'DOC' && q && typeof q._id === 'string') return [q._id];
+    return this.find(coll, q as object | undefined).map((d) => d._id);
+  }
+
+  /** Keeps the version a write is about to replace while some open transaction's snapshot predates it. */
+  private keepPriorVersion(coll: string, id: string) {
+    let oldest = Infinity;
+    for (const tx of this.transactions.values()) if (tx.state === 'open') oldest = Math.min(oldest, tx.snapshotSeq);
+    if (oldest === Infinity) return;
+    const stored = this.store.get(coll, id);
+    const rev = stored?.rev ?? 0;
+    if (rev > oldest) return; // no open snapshot can see this version
+    const k = key(coll, id);
+    const list = this.priorVersions.get(k) ?? [];
+    list.push({ rev, doc: stored ? stored.doc : null, supersededBy: Infinity });
+    this.priorVersions.set(k, list);
+  }
+
+  /** Marks the newest kept version of a document as replaced by revision `by`. */
+  private supersede(coll: string, id: string, by: number) {
+    const list = this.priorVersions.get(key(coll, id));
+    const last = list?.[list.length - 1];
+    if (last && last.supersededBy === Infinity) last.supersededBy = by;
+  }
+
+  private prunePriorVersions() {
+    let oldest = Infinity;
+    for (const tx of this.transactions.values()) if (tx.state === 'open') oldest = Math.min(oldest, tx.snapshotSeq);
+    if (oldest === Infinity) return this.priorVersions.clear();
+    for (const [k, list] of this.priorVersions) {
+      const kept = list.filter((v) => v.supersededBy > oldest);
+      if (kept.length) this.priorVersions.set(k, kept);
+      else this.priorVersions.delete(k);
+    }
+  }
+
+  // Every write to the store goes through these, so open snapshots keep the versions they may read.
+  private storeInsert(coll: string, doc: Doc) {
+    this.keepPriorVersion(coll, doc._id);
+    this.supersede(coll, doc._id, this.store.insert(coll, doc));
+  }
+
+  private storeReplace(coll: string, doc: Doc) {
+    this.keepPriorVersion(coll, doc._id);
+    this.supersede(coll, doc._id, this.store.replace(coll, doc));
+  }
+
+  private storeRemove(coll: string, id: string): boolean {
+    this.keepPriorVersion(coll, id);
+    const removed = this.store.remove(coll, id);
+    if (removed) this.supersede(coll, id, this.store.currentSeq());
+    return removed;
+  }
+
+  /** The document as this transaction sees it: its own pending write, else its snapshot's version. */
   private txRead(tx: Transaction, coll: string, id: string): Doc | null {
     const k = key(coll, id);
     const pending = tx.writes.get(k);
     if (pending) return pending.doc ? structuredClone(pending.doc) : null;
     const stored = this.store.get(coll, id);
     const rev = stored?.rev ?? 0;
-    if (rev > tx.snapshotSeq) this.conflict(tx, `${coll}/${id} changed after the transaction started`);
-    if (!tx.reads.has(k)) tx.reads.set(k, rev);
-    return stored ? stored.doc : null;
+    if (rev <= tx.snapshotSeq) {
+      if (!tx.reads.has(k)) tx.reads.set(k, rev);
+      return stored ? stored.doc : null;
+    }
+    // Changed since the snapshot: the version the snapshot saw.
+    const seen = (this.priorVersions.get(k) ?? []).find((v) => v.rev <= tx.snapshotSeq && v.supersededBy > tx.snapshotSeq);
+    if (!seen) this.conflict(tx, `${coll}/${id} changed after the transaction started`);
+    if (!tx.reads.has(k)) tx.reads.set(k, seen.rev);
+    return seen.doc ? structuredClone(seen.doc) : null;
   }
 
   private txWrite(tx: Transaction, coll: string, id: string, doc: Doc | null, created: boolean) {
     if (this.faults.conflict()) this.conflict(tx, `${coll}/${id} (injected fault)`);
     const k = key(coll, id);
+    const holder = this.lockHolder(k);
+    if (holder && holder !== tx) this.conflict(tx, `${coll}/${id} is locked by another transaction`);
+    if (this.store.rev(coll, id) > tx.snapshotSeq) this.conflict(tx, `${coll}/${id} changed after the transaction started`);
+    this.locks.set(k, tx);
     const prior = tx.writes.get(k);
     tx.writes.set(k, { coll, id, doc, created: prior ? prior.created : created });
   }
@@ -351,7 +514,7 @@ export class LocalDatabase {
     const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.now) as Record<string, unknown>));
     for (const doc of docs) {
       const existing = this.txRead(tx, coll, doc._id);
-      if (existing) throw new DbError('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${coll} dup key: { _id: "${doc._id}" }`);
+      if (existing) throw new DbError('DATABASE_DUPLICATE_WRITE', duplicateIdMessage(coll, doc._id));
       this.txWrite(tx, coll, doc._id, doc, true);
     }
     return { data: { insertedIds: docs.map((d) => d._id) } };
@@ -366,7 +529,7 @@ export class LocalDatabase {
       return { data: existing ? { updated: 1, upsert_id: null } : { updated: 0, upsert_id: id } };
     }
     if (!existing) return { data: { updated: 0, upsert_id: null } };
-    const changed = applyModifier(existing, data);
+    const changed = applyModifier(existing, data, { _id: id });
     if (changed) this.txWrite(tx, coll, id, existing, false);
     return { data: { updated: changed ? 1 : 0, upsert_id: null } };
   }
@@ -382,27 +545,45 @@ export class LocalDatabase {
     const tx = this.openTransaction(id);
     if (tx.writes.size > 0 && this.faults.conflict()) this.conflict(tx, 'commit (injected fault)');
     this.store.atomically(() => {
-      // First committer wins: everything this transaction read or writes must be as it saw it.
-      for (const [k, seen] of tx.reads) {
-        const [coll, docIdPart] = k.split('\u0000');
-        if (this.store.rev(coll, docIdPart) !== seen) this.conflict(tx, `${coll}/${docIdPart} changed by another writer`);
-      }
       for (const w of tx.writes.values()) {
-        if (!tx.reads.has(key(w.coll, w.id)) && this.store.rev(w.coll, w.id) > tx.snapshotSeq) this.conflict(tx, `${w.coll}/${w.id} changed by another writer`);
-        if (w.doc === null) this.store.remove(w.coll, w.id);
-        else if (w.created) this.store.insert(w.coll, w.doc);
-        else this.store.replace(w.coll, w.doc);
+        // The lock kept every other writer out since this transaction's write; this only guards the model.
+        if (this.store.rev(w.coll, w.id) > tx.snapshotSeq) this.conflict(tx, `${w.coll}/${w.id} changed by another writer`);
+        if (w.doc === null) this.storeRemove(w.coll, w.id);
+        else if (w.created) this.storeInsert(w.coll, w.doc);
+        else this.storeReplace(w.coll, w.doc);
       }
     });
-    tx.state = 'committed';
+    this.finish(tx, 'committed');
     return { data: {} };
   }
 
   private abortTransaction(id: string) {
     const tx = this.transactions.get(id);
-    if (tx && tx.state === 'open') tx.state = 'aborted';
+    if (tx && tx.state === 'open') this.finish(tx, 'aborted');
     return { data: {} };
   }
+
+  // ---------------------------------------------------------------- collections
+
+  private addCollection(name: string) {
+    if (!this.store.createCollection(name)) {
+      throw new DbError('DATABASE_COLLECTION_ALREADY_EXIST', '[ResourceUnavailable.ResourceExist] Table exist.');
+    }
+    return { data: {} };
+  }
+}
+
+function isPlainWrite(action: string): boolean {
+  return action === 'database.insertDocument' || action === 'database.modifyDocument' || action === 'database.removeDocument' || action === 'database.modifyAndReturnDoc';
+}
+
+/** The cloud's text for a missing collection (the SDK maps the code to errCode -502005). */
+function collectionNotFound(name: string): DbError {
+  return new DbError('DATABASE_COLLECTION_NOT_EXIST', `[ResourceNotFound] Db or Table not exist: ${name}. Please check your request, but if the problem persists, contact us.`);
+}
+
+function duplicateIdMessage(coll: string, id: string): string {
+  return `E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: ${JSON.stringify(id)} }`;
 }
 
 /**
@@ -457,8 +638,11 @@ function stripId(doc: Record<string, unknown>): Record<string, unknown> {
 
 const UPDATE_OPERATORS = new Set(['$set', '$inc', '$mul', '$unset', '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$min', '$max', '$rename', '$currentDate', '$bit']);
 
-/** Applies an update document in place; plain fields (no operator) are set. Returns whether it changed. */
-function applyModifier(doc: Doc, data: Record<string, unknown>): boolean {
+/**
+ * Applies an update document in place; plain fields (no operator) are set. Returns whether it changed.
+ * `query` is the write's query: the positional `'arr.$'` update names the element it matched.
+ */
+function applyModifier(doc: Doc, data: Record<string, unknown>, query?: object): boolean {
   const modifier: Record<string, Record<string, unknown>> = {};
   for (const [k, v] of Object.entries(data)) {
     if (k.startsWith('$')) {
@@ -471,9 +655,42 @@ function applyModifier(doc: Doc, data: Record<string, unknown>): boolean {
   for (const fields of Object.values(modifier)) {
     if (Object.keys(fields).some((f) => f === '_id' || f.startsWith('_id.'))) throw new DbError('INVALID_PARAM', '不能更新_id的值');
   }
+  if (modifier.$addToSet) modifier.$addToSet = addToSetEach(modifier.$addToSet);
+  const positional = Object.values(modifier).some((fields) => Object.keys(fields).some((f) => f === '$' || f.includes('.$.') || f.endsWith('.$')));
+  if (positional && !positionalMatches(doc, modifier, query)) {
+    throw new DbError('DATABASE_REQUEST_FAILED', 'The positional operator did not find the match needed from the query.');
+  }
   try {
-    return applyUpdate(doc, modifier as never).length > 0;
+    return applyUpdate(doc, modifier as never, undefined, positional ? (withoutGeo(query ?? {}) as never) : undefined).length > 0;
   } catch (e) {
     throw new DbError('DATABASE_REQUEST_FAILED', (e as Error).message);
   }
+}
+
+/**
+ * `_.addToSet({ each: [...] })`, as the documentation's parameter table names it, arrives as
+ * `{ each: [...] }` (wx-server-sdk does not rename it): it means MongoDB's `$each`.
+ */
+function addToSetEach(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [f, v] of Object.entries(fields)) {
+    const each = v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 ? (v as { each?: unknown }).each : undefined;
+    out[f] = Array.isArray(each) ? { $each: each } : v;
+  }
+  return out;
+}
+
+/** Whether the query names an element of every array a positional path updates (MongoDB refuses otherwise). */
+function positionalMatches(doc: Doc, modifier: Record<string, Record<string, unknown>>, query: object | undefined): boolean {
+  const q = (query ?? {}) as Record<string, unknown>;
+  for (const fields of Object.values(modifier)) {
+    for (const f of Object.keys(fields)) {
+      const at = f.indexOf('.$');
+      if (at < 0) continue;
+      const arrayPath = f.slice(0, at);
+      const named = Object.keys(q).some((qk) => qk === arrayPath || qk.startsWith(arrayPath + '.')) || JSON.stringify(q).includes(`"${arrayPath}`);
+      if (!named || !Array.isArray(arrayPath.split('.').reduce<unknown>((o, part) => (o as Record<string, unknown> | undefined)?.[part], doc))) return false;
+    }
+  }
+  return true;
 }

@@ -26,7 +26,7 @@ export interface StoredDoc {
 /** A query the store answers in SQL: conditions (ANDed), an order, a window. */
 export interface SqlSelect {
   conditions: SqlCondition[];
-  /** `ORDER BY` text from `orderBySql`; the default is `_id` order */
+  /** `ORDER BY` text from `orderBySql`; the default is insertion (natural) order, as the cloud answers */
   orderBy?: string | null;
   limit?: number;
   offset?: number;
@@ -59,6 +59,8 @@ export class DocumentStore {
   private readonly collections = new Set<string>();
   private readonly statements = new Map<string, Database.Statement>();
   private writesSinceOptimize = 0;
+  /** SQLite index name → the declared index (named in duplicate-key messages as the cloud does) */
+  private readonly uniqueIndexes = new Map<string, IndexSpec>();
 
   constructor(readonly file: string, options: { durable?: boolean } = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -73,6 +75,13 @@ export class DocumentStore {
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
       INSERT OR IGNORE INTO meta (key, value) VALUES ('seq', 0);
     `);
+    // Natural order: the cloud answers a get() without orderBy in insertion order, so each document
+    // keeps the sequence number of its insert (an update keeps it; files written before get their rev).
+    const columns = this.db.prepare('PRAGMA table_info(docs)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'ord')) {
+      this.db.exec('ALTER TABLE docs ADD COLUMN ord INTEGER; UPDATE docs SET ord = rev;');
+    }
+    this.db.exec('CREATE INDEX IF NOT EXISTS docs_natural ON docs (coll, ord)');
     this.stmts = this.prepare();
     for (const name of this.listCollections()) this.collections.add(name);
     // Planner statistics (sqlite_stat1 and stat4, which tell a rare flag from a common one): analysed
@@ -89,7 +98,7 @@ export class DocumentStore {
       seq: db.prepare("SELECT value FROM meta WHERE key = 'seq'"),
       get: db.prepare('SELECT body, rev FROM docs WHERE coll = ? AND id = ?'),
       rev: db.prepare('SELECT rev FROM docs WHERE coll = ? AND id = ?'),
-      insert: db.prepare('INSERT INTO docs (coll, id, body, rev) VALUES (?, ?, ?, ?)'),
+      insert: db.prepare('INSERT INTO docs (coll, id, body, rev, ord) VALUES (?, ?, ?, ?, ?)'),
       replace: db.prepare('UPDATE docs SET body = ?, rev = ? WHERE coll = ? AND id = ?'),
       remove: db.prepare('DELETE FROM docs WHERE coll = ? AND id = ?'),
       hasColl: db.prepare('SELECT 1 FROM collections WHERE name = ?'),
@@ -134,6 +143,7 @@ export class DocumentStore {
     this.db.exec(
       `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${sqlName}" ON docs (coll, ${exprs}) WHERE coll = '${coll}'`,
     );
+    if (index.unique) this.uniqueIndexes.set(sqlName, index);
     const first = this.indexedFirstFields.get(coll) ?? new Set<string>();
     first.add(fields[0]);
     this.indexedFirstFields.set(coll, first);
@@ -173,7 +183,7 @@ export class DocumentStore {
     const where = [`coll = ${sqlText(coll)}`, ...q.conditions.map((c) => `(${c.sql})`)].join(' AND ');
     const params = q.conditions.flatMap((c) => c.params);
     let sql = `SELECT ${what} FROM docs WHERE ${where}`;
-    if (what !== 'count(*) AS n') sql += ` ORDER BY ${q.orderBy ?? 'id ASC'}`;
+    if (what !== 'count(*) AS n') sql += ` ORDER BY ${q.orderBy ?? 'ord ASC'}`;
     if (q.limit !== undefined || q.offset) {
       sql += ' LIMIT ? OFFSET ?';
       params.push(q.limit ?? -1, q.offset ?? 0);
@@ -243,9 +253,9 @@ export class DocumentStore {
   insert(coll: string, doc: Doc): number {
     const rev = this.bump();
     try {
-      this.stmts.insert.run(coll, doc._id, toStorage(doc), rev);
+      this.stmts.insert.run(coll, doc._id, toStorage(doc), rev, rev);
     } catch (e) {
-      throw translateSqliteError(e, coll, doc._id);
+      throw translateSqliteError(e, coll, doc, this.uniqueIndexes);
     }
     return rev;
   }
@@ -255,7 +265,7 @@ export class DocumentStore {
     try {
       this.stmts.replace.run(toStorage(doc), rev, coll, doc._id);
     } catch (e) {
-      throw translateSqliteError(e, coll, doc._id);
+      throw translateSqliteError(e, coll, doc, this.uniqueIndexes);
     }
     return rev;
   }
@@ -283,13 +293,17 @@ function sqlText(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-function translateSqliteError(e: unknown, coll: string, id: string): unknown {
+/** A duplicate key in MongoDB's words (`E11000 … index: openid_1 dup key: { openid: "o1" }`), never SQLite's. */
+function translateSqliteError(e: unknown, coll: string, doc: Doc, unique: ReadonlyMap<string, IndexSpec>): unknown {
   const code = (e as { code?: string }).code ?? '';
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
-    return new StoreError(
-      'DATABASE_DUPLICATE_WRITE',
-      `E11000 duplicate key error collection: ${coll} (document ${id}): ${(e as Error).message}`,
-    );
+    const sqlIndex = /index '([^']+)'/.exec((e as Error).message)?.[1];
+    const index = sqlIndex ? unique.get(sqlIndex) : undefined;
+    const fields = index ? Object.keys(index.fields) : ['_id'];
+    const name = index ? index.name : '_id_';
+    const at = (path: string) => path.split('.').reduce<unknown>((o, part) => (o as Record<string, unknown> | undefined)?.[part], doc);
+    const key = fields.map((f) => `${f}: ${JSON.stringify(at(f) ?? null)}`).join(', ');
+    return new StoreError('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${coll} index: ${name} dup key: { ${key} }`);
   }
   return e;
 }

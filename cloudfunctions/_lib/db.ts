@@ -133,10 +133,38 @@ export async function withRetry<T>(work: () => Promise<T>, options: RetryOptions
   throw last;
 }
 
-/** One transaction (doc-by-id reads and writes only), retried as `withRetry` says. */
+/**
+ * One transaction (doc-by-id reads and writes only), retried as `withRetry` says.
+ * Run as start / callback / commit rather than through the SDK's `runTransaction`: the SDK's own retry
+ * never sees a conflict through wx-server-sdk anyway (ours does it), and a failed transaction must be
+ * aborted for sure. A document written in a transaction stays locked until the transaction ends, and a
+ * plain write to it waits that long (up to the transaction's 30 s): `runTransaction` tries the abort
+ * once and swallows its failure, so one lost abort would stall every writer of those documents.
+ */
 export async function inTransaction<T>(fn: (tx: Tx) => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  // retry = 0: the SDK's own retry never sees a conflict through wx-server-sdk anyway; ours does it.
-  return withRetry(() => database().runTransaction(fn as (tx: unknown) => Promise<T>, 0) as Promise<T>, options);
+  return withRetry(async () => {
+    const tx = (await database().startTransaction()) as unknown as Tx & { commit(): Promise<unknown>; rollback(): Promise<unknown> };
+    try {
+      const result = await fn(tx);
+      await tx.commit();
+      return result;
+    } catch (e) {
+      await abortSurely(tx);
+      throw e;
+    }
+  }, options);
+}
+
+/** Aborts a failed transaction, retrying an abort that failed in transit; a finished one answers an error we ignore. */
+async function abortSurely(tx: { rollback(): Promise<unknown> }): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    try {
+      await tx.rollback();
+      return;
+    } catch (e) {
+      if (!isTransient(e)) return;
+    }
+  }
 }
 
 /** In a transaction, `doc(id).get()` of a missing document throws; this answers null instead. */

@@ -165,6 +165,9 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
     { index: 'access_log.at', coll: 'access_log', query: {}, order: [['at', -1]] },
     { index: 'access_log.member_at', coll: 'access_log', query: { memberId: 'm7' }, order: [['at', -1]] },
     { index: 'points_drift.status', coll: 'points_drift', query: { status: 'open' } },
+    // a store's trailing hours (cloudfunctions/_lib/store-hours.ts) and a number's transfer history
+    { index: 'store_hours.store_hour', coll: 'store_hours', query: { storeId: 's1', hour: { $gte: '2026112300', $lt: '2026112400' } } },
+    { index: 'phone_transfers.hash', coll: 'phone_transfers', query: { hash: 'h1' } },
   ];
 
   it.each(cases)('$index answers $coll $query', ({ index, coll, query, order, count }) => {

@@ -86,3 +86,23 @@ describe('conformance: duplicate keys', () => {
     expect(ctx.cloud.store.scan('members').map((s) => s.doc._id)).toEqual(['taken']);
   });
 });
+
+// MongoDB answers a query without a sort in natural order, which for the cloud's collections is the
+// order the documents were inserted (an update does not move a document); not _id order.
+describe('conformance: natural order', () => {
+  useCloud();
+
+  it('get() without orderBy answers documents in insertion order, updates keep their place, and an index lookup keeps it too', async () => {
+    await db().collection('orders').add({ data: [{ _id: 'z', storeId: 's1', n: 1 }, { _id: 'a', storeId: 's2', n: 2 }, { _id: 'm', storeId: 's1', n: 3 }] });
+    await db().collection('orders').add({ data: { _id: 'b', storeId: 's1', n: 4 } });
+    await db().collection('orders').doc('z').update({ data: { n: 10 } });
+    const all = await db().collection('orders').get();
+    expect((all.data as { _id: string }[]).map((d) => d._id)).toEqual(['z', 'a', 'm', 'b']);
+    const s1 = await db().collection('orders').where({ storeId: 's1' }).get();
+    expect((s1.data as { _id: string }[]).map((d) => d._id)).toEqual(['z', 'm', 'b']);
+    await db().collection('orders').doc('z').remove();
+    await db().collection('orders').add({ data: { _id: 'z', storeId: 's1' } });
+    const again = await db().collection('orders').get();
+    expect((again.data as { _id: string }[]).map((d) => d._id)).toEqual(['a', 'm', 'b', 'z']);
+  });
+});

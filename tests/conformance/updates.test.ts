@@ -119,4 +119,29 @@ describe('conformance: updates through wx-server-sdk', () => {
     expect(errText(e)).toMatch(/E11000|duplicate|DATABASE_DUPLICATE_WRITE/);
     expect(stored('b')).toMatchObject({ openid: 'ob', points: 20 });
   });
+
+  // 云开发文档 update operators: the positional 'arr.$' updates the first element the query matched.
+  it("the positional 'arr.$' update changes the element named in the query", async () => {
+    const _ = db().command;
+    await coll().add({ data: { _id: 'p', openid: 'op', cardNo: 'c-p', lines: [{ sku: 'x', qty: 1 }, { sku: 'y', qty: 2 }, { sku: 'y', qty: 5 }] } });
+    const res = await coll().where({ _id: 'p', 'lines.sku': 'y' }).update({ data: { 'lines.$.qty': _.inc(10) } });
+    expect(res.stats).toEqual({ updated: 1 });
+    expect(stored('p')!.lines).toEqual([{ sku: 'x', qty: 1 }, { sku: 'y', qty: 12 }, { sku: 'y', qty: 5 }]);
+    await coll().where({ lines: _.elemMatch({ sku: 'y', qty: 5 }) }).update({ data: { 'lines.$.qty': 6 } });
+    expect(stored('p')!.lines).toEqual([{ sku: 'x', qty: 1 }, { sku: 'y', qty: 12 }, { sku: 'y', qty: 6 }]);
+    // Without the array in the query there is no element to name: MongoDB refuses the update.
+    const e = await failure(() => coll().doc('p').update({ data: { 'lines.$.qty': 0 } }));
+    expect(errText(e)).toMatch(/positional operator did not find the match/);
+    expect(stored('p')!.lines).toEqual([{ sku: 'x', qty: 1 }, { sku: 'y', qty: 12 }, { sku: 'y', qty: 6 }]);
+  });
+
+  // 云开发文档 db.command.addToSet: the parameter `{ each: [...] }` adds every element not already there
+  // (wx-server-sdk sends it as it is written, { each: [...] }, not as MongoDB's $each).
+  it('addToSet({ each: [...] }) adds each missing element, as the documentation\'s parameter table names it', async () => {
+    const _ = db().command;
+    await coll().doc('a').update({ data: { tags: _.addToSet({ each: ['y', 'z', 'w', 'z'] }) } });
+    expect(stored('a')!.tags).toEqual(['x', 'y', 'z', 'w']);
+    await coll().doc('b').update({ data: { tags: _.addToSet(['q']) } });
+    expect(stored('b')!.tags).toEqual(['y', ['q']]);
+  });
 });
