@@ -3,6 +3,7 @@ import { aggregate, find, update as applyUpdate, Query } from 'mingo';
 import { decode, encode } from './ejson';
 import { DocumentStore, StoreError, type Doc, type StoredDoc } from './store';
 import { FaultInjector } from './faults';
+import { realNow } from './clock';
 
 /** Answers as the cloud's database API gives them to the SDK: `{ data }`, or `{ code, message }`. */
 export type DbResponse = { data?: unknown; transactionId?: string; requestId?: string } | { code: string; message: string; requestId?: string };
@@ -43,7 +44,10 @@ const key = (coll: string, id: string) => `${coll}\u0000${id}`;
 
 export interface LocalDatabaseOptions {
   faults?: FaultInjector;
+  /** the transactions' clock (their 30 s expiry): real time unless a test steps it */
   now?: () => number;
+  /** the instant `serverDate()` resolves to: the local clock (`Date.now()` at the time of the request) */
+  serverNow?: () => number;
 }
 
 /**
@@ -55,12 +59,14 @@ export class LocalDatabase {
   private readonly transactions = new Map<string, Transaction>();
   readonly faults: FaultInjector;
   private readonly now: () => number;
+  private readonly serverNow: () => number;
   /** Counts requests by action: the cloud bills each one. */
   readonly requestCounts = new Map<string, number>();
 
   constructor(readonly store: DocumentStore, options: LocalDatabaseOptions = {}) {
     this.faults = options.faults ?? new FaultInjector();
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? realNow;
+    this.serverNow = options.serverNow ?? (() => Date.now());
   }
 
   async handle(action: string, params: Params | null | undefined): Promise<DbResponse> {
@@ -192,7 +198,7 @@ export class LocalDatabase {
   // ---------------------------------------------------------------- writes outside transactions
 
   private insert(coll: string, p: Params) {
-    const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.now) as Record<string, unknown>));
+    const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.serverNow) as Record<string, unknown>));
     this.store.atomically(() => {
       for (const doc of docs) this.store.insert(coll, doc);
     });
@@ -200,7 +206,7 @@ export class LocalDatabase {
   }
 
   private modify(coll: string, p: Params) {
-    const data = decode(p.data as string, this.now) as Record<string, unknown>;
+    const data = decode(p.data as string, this.serverNow) as Record<string, unknown>;
     if (p.merge === false) {
       // doc(id).set(): replace the whole document, creating it if missing.
       const id = docId(p);
@@ -232,7 +238,7 @@ export class LocalDatabase {
   }
 
   private modifyAndReturn(coll: string, p: Params) {
-    const data = decode(p.data as string, this.now) as Record<string, unknown>;
+    const data = decode(p.data as string, this.serverNow) as Record<string, unknown>;
     const query = decode(p.query as string) as object | undefined;
     return this.store.atomically(() => {
       const doc = this.match(coll, query)[0];
@@ -319,7 +325,7 @@ export class LocalDatabase {
   }
 
   private txInsert(tx: Transaction, coll: string, p: Params) {
-    const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.now) as Record<string, unknown>));
+    const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.serverNow) as Record<string, unknown>));
     for (const doc of docs) {
       const existing = this.txRead(tx, coll, doc._id);
       if (existing) throw new DbError('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${coll} dup key: { _id: "${doc._id}" }`);
@@ -330,7 +336,7 @@ export class LocalDatabase {
 
   private txModify(tx: Transaction, coll: string, p: Params) {
     const id = docId(p);
-    const data = decode(p.data as string, this.now) as Record<string, unknown>;
+    const data = decode(p.data as string, this.serverNow) as Record<string, unknown>;
     const existing = this.txRead(tx, coll, id);
     if (p.merge === false) {
       this.txWrite(tx, coll, id, { ...stripId(data), _id: id } as Doc, !existing);

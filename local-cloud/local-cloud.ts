@@ -5,10 +5,11 @@ import { DocumentStore, type DatabaseSchema } from './store';
 import { LocalDatabase } from './database';
 import { FaultInjector, parseFaults, type FaultConfig } from './faults';
 import { Outbox } from './outbox';
+import { installClock, localClock, type LocalClock } from './clock';
 import { localOpenapi } from './openapi';
 import { installSdkTransport, invocationContext, type WXInvocationContext } from './sdk-transport';
 import { SECRET_NAMES } from '../cloudfunctions/_lib/secrets';
-import { FUNCTIONS_SRC, listFunctions, loadFunction, type FunctionMain, type FunctionSource } from './functions';
+import { FUNCTIONS_SRC, listFunctions, loadFunction, readFunctionConfig, type FunctionMain, type FunctionSource } from './functions';
 
 export const LOCAL_APPID = 'wxlocal0000000000';
 export const LOCAL_ENV = 'local';
@@ -65,10 +66,13 @@ export class LocalCloud {
   readonly database: LocalDatabase;
   readonly outbox: Outbox;
   readonly functionNames: string[];
+  /** the one clock of this process (installed as its `Date`): functions, serverDate() and timers follow it */
+  readonly clock: LocalClock = localClock;
   private readonly mains = new Map<string, FunctionMain>();
   private readonly functionSource: FunctionSource;
 
   constructor(options: LocalCloudOptions) {
+    installClock(this.clock);
     ensureLocalSecrets(options.file);
     ensureLocalJobPacing();
     this.store = new DocumentStore(options.file, { durable: options.durable });
@@ -77,6 +81,8 @@ export class LocalCloud {
     this.outbox = new Outbox(this.store.db);
     this.functionSource = options.functionSource ?? 'source';
     this.functionNames = listFunctions();
+    // The platform refuses a config.json with more than one trigger: so does the local cloud, at start.
+    for (const name of this.functionNames) readFunctionConfig(name);
     const openapi = localOpenapi(this.outbox);
     installSdkTransport({
       handleDatabase: (action, params) => this.database.handle(action, params),

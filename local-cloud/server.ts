@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { LocalCloud } from './local-cloud';
+import { handleControlRoute, sendControlAnswer } from './control-routes';
 import { DEMO_OPENIDS, isValidOpenid, parseCookies, SESSION_COOKIE, SessionSigner, type Role } from './session';
 
 const MAX_BODY = 1024 * 1024;
@@ -98,6 +99,8 @@ export function createServer(options: ServerOptions): http.Server {
       if (url.pathname === '/api/outbox' && method === 'GET') {
         return send(res, 200, { ok: true, data: cloud.outbox.list(Number(url.searchParams.get('limit') ?? 200) || 200) });
       }
+      const control = await handleControlRoute(cloud, { method, url, session, readJson: () => readJson(req) });
+      if (control) return sendControlAnswer(res, control);
       const fn = /^\/api\/fn\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
       if (fn && method === 'POST') {
         if (!cloud.hasFunction(fn[1])) throw new HttpError(404, 'FUNCTION_NOT_FOUND', `云函数不存在：${fn[1]}`);
