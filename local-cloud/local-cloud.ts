@@ -25,7 +25,7 @@ export interface LocalCloudOptions {
 
 export interface Caller {
   openid?: string;
-  source?: 'wx_client' | 'wx_http' | 'wx_trigger' | 'wx_cloud';
+  source?: 'wx_client' | 'wx_http' | 'wx_trigger' | 'wx_cloud' | 'wx_devtools';
   clientIp?: string;
 }
 
@@ -130,6 +130,19 @@ export class LocalCloud {
   /** Runs a timer trigger's invocation: no OPENID, `Type: 'Timer'`. */
   async trigger(name: string, triggerName: string): Promise<unknown> {
     return this.invoke(name, { Type: 'Timer', TriggerName: triggerName, Time: new Date().toISOString() }, { source: 'wx_trigger' });
+  }
+
+  /**
+   * Runs one scheduled job now by name (`points-nightly`, `birthday`, …), as the developer console does
+   * (`SOURCE: 'wx_devtools'`, no OPENID): the scheduler's `runJob`, under the job's lease.
+   */
+  async runJob(job: string): Promise<unknown> {
+    return this.invoke('scheduler', { action: 'runJob', job }, { source: 'wx_devtools' });
+  }
+
+  /** Every scheduled job with its schedule and last run (the scheduler's `listJobs`, as the console). */
+  async listJobs(): Promise<unknown> {
+    return this.invoke('scheduler', { action: 'listJobs' }, { source: 'wx_devtools' });
   }
 
   close(): void {

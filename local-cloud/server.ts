@@ -121,11 +121,6 @@ export function createServer(options: ServerOptions): http.Server {
         res.writeHead(out.statusCode, { 'content-type': 'application/json; charset=utf-8', ...(out.headers ?? {}) });
         return res.end(out.body ?? '');
       }
-      const job = /^\/api\/jobs\/([A-Za-z0-9_-]+)\/run$/.exec(url.pathname);
-      if (job && method === 'POST') {
-        if (!cloud.hasFunction(job[1])) throw new HttpError(404, 'FUNCTION_NOT_FOUND', `云函数不存在：${job[1]}`);
-        return send(res, 200, await cloud.trigger(job[1], url.searchParams.get('trigger') ?? 'manual'));
-      }
       if (url.pathname.startsWith('/api/')) throw new HttpError(404, 'NOT_FOUND', `没有这个接口：${method} ${url.pathname}`);
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'NOT_FOUND', '不支持的请求方法');
       return serveStatic(staticDir, url.pathname, res);

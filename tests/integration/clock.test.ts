@@ -58,11 +58,11 @@ describe('the local cloud clock', () => {
     cloud.clock.set('2030-05-20T02:00:00Z', { frozen: true });
     const r = (await cloud.invoke('member', { action: 'getCard' }, { openid: 'o-clock' })) as { ok: boolean };
     expect(r.ok).toBe(true);
-    const member = cloud.store.scan('members')[0].doc as { registeredAt: Date };
+    const member = cloud.store.scan('members')[0].doc as unknown as { registeredAt: Date };
     expect(new Date(member.registeredAt).toISOString()).toBe('2030-05-20T02:00:00.000Z');
     const db = database();
     const added = (await db.collection('access_log').add({ data: { at: db.serverDate(), memberId: 'x' } })) as { _id: string };
-    expect((cloud.store.get('access_log', added._id)!.doc as { at: Date }).at.toISOString()).toBe('2030-05-20T02:00:00.000Z');
+    expect((cloud.store.get('access_log', added._id)!.doc as unknown as { at: Date }).at.toISOString()).toBe('2030-05-20T02:00:00.000Z');
     // Dates made before the clock moved are still dates.
     const before = new Date(0);
     expect(before instanceof Date).toBe(true);
