@@ -1,6 +1,6 @@
 /**
  * Local operations without the server:
- *   npm run job -- <function> [triggerName]   run a timer-triggered function now
+ *   npm run job -- <job>                       run a scheduled job now (see shared/schedule.ts)
  *   npm run seed -- [--reset]                  (re)seed demo data
  */
 import fs from 'node:fs';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from './functions';
 import { LocalCloud } from './local-cloud';
 import { seedDemoData, seedState } from './seed';
+import { isJobName, JOB_NAMES } from '../shared/schedule';
 
 async function run() {
   const [command, ...args] = process.argv.slice(2);
@@ -17,16 +18,16 @@ async function run() {
   const cloud = new LocalCloud({ file, functionSource: 'source' });
   try {
     if (command === 'job') {
-      const [name, trigger] = args;
-      if (!name || !cloud.hasFunction(name)) throw new Error(`usage: npm run job -- <function> [trigger]; functions: ${cloud.functionNames.join(', ')}`);
-      console.log(JSON.stringify(await cloud.trigger(name, trigger ?? 'manual'), null, 2));
+      const [name] = args;
+      if (!name || !isJobName(name)) throw new Error(`usage: npm run job -- <job>; jobs: ${JOB_NAMES.join(', ')}`);
+      console.log(JSON.stringify(await cloud.runJob(name), null, 2));
     } else if (command === 'seed') {
       const state = await seedState();
       if (state === 'done') console.log('already seeded (use --reset to start over)');
       else if (state === 'partial') throw new Error('the demo data is incomplete (a seed did not finish): use --reset to start over');
       else console.log(await seedDemoData());
     } else {
-      throw new Error('usage: cli.ts job <function> [trigger] | seed [--reset]');
+      throw new Error('usage: cli.ts job <job> | seed [--reset]');
     }
   } finally {
     cloud.close();

@@ -6,6 +6,7 @@ import { orderBySql, translateQuery, type SortSpec } from './query-sql';
 import { applyGeo, GeoError, splitGeo, withoutGeo } from './geo';
 import { checkPipeline, runPipeline } from './pipeline';
 import { FaultInjector } from './faults';
+import { realNow } from './clock';
 
 /** Answers as the cloud's database API gives them to the SDK: `{ data }`, or `{ code, message }`. */
 export type DbResponse = { data?: unknown; transactionId?: string; requestId?: string } | { code: string; message: string; requestId?: string };
@@ -59,7 +60,10 @@ const key = (coll: string, id: string) => `${coll}\u0000${id}`;
 
 export interface LocalDatabaseOptions {
   faults?: FaultInjector;
+  /** the transactions' clock (their 30 s expiry): real time unless a test steps it */
   now?: () => number;
+  /** the instant `serverDate()` resolves to: the local clock (`Date.now()` at the time of the request) */
+  serverNow?: () => number;
 }
 
 /**
@@ -75,12 +79,14 @@ export class LocalDatabase {
   private readonly priorVersions = new Map<string, PriorVersion[]>();
   readonly faults: FaultInjector;
   private readonly now: () => number;
+  private readonly serverNow: () => number;
   /** Counts requests by action: the cloud bills each one. */
   readonly requestCounts = new Map<string, number>();
 
   constructor(readonly store: DocumentStore, options: LocalDatabaseOptions = {}) {
     this.faults = options.faults ?? new FaultInjector();
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? realNow;
+    this.serverNow = options.serverNow ?? (() => Date.now());
   }
 
   async handle(action: string, params: Params | null | undefined): Promise<DbResponse> {
@@ -251,7 +257,7 @@ export class LocalDatabase {
   // ---------------------------------------------------------------- writes outside transactions
 
   private insert(coll: string, p: Params) {
-    const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.now) as Record<string, unknown>));
+    const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.serverNow) as Record<string, unknown>));
     this.store.atomically(() => {
       for (const doc of docs) this.storeInsert(coll, doc);
     });
@@ -259,7 +265,7 @@ export class LocalDatabase {
   }
 
   private modify(coll: string, p: Params) {
-    const data = decode(p.data as string, this.now) as Record<string, unknown>;
+    const data = decode(p.data as string, this.serverNow) as Record<string, unknown>;
     if (p.merge === false) {
       // doc(id).set(): replace the whole document, creating it if missing.
       const id = docId(p);
@@ -291,7 +297,7 @@ export class LocalDatabase {
   }
 
   private modifyAndReturn(coll: string, p: Params) {
-    const data = decode(p.data as string, this.now) as Record<string, unknown>;
+    const data = decode(p.data as string, this.serverNow) as Record<string, unknown>;
     const query = decode(p.query as string) as object | undefined;
     return this.store.atomically(() => {
       const doc = this.find(coll, query, { limit: 1 })[0];
@@ -511,7 +517,7 @@ export class LocalDatabase {
   }
 
   private txInsert(tx: Transaction, coll: string, p: Params) {
-    const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.now) as Record<string, unknown>));
+    const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.serverNow) as Record<string, unknown>));
     for (const doc of docs) {
       const existing = this.txRead(tx, coll, doc._id);
       if (existing) throw new DbError('DATABASE_DUPLICATE_WRITE', duplicateIdMessage(coll, doc._id));
@@ -522,7 +528,7 @@ export class LocalDatabase {
 
   private txModify(tx: Transaction, coll: string, p: Params) {
     const id = docId(p);
-    const data = decode(p.data as string, this.now) as Record<string, unknown>;
+    const data = decode(p.data as string, this.serverNow) as Record<string, unknown>;
     const existing = this.txRead(tx, coll, id);
     if (p.merge === false) {
       this.txWrite(tx, coll, id, { ...stripId(data), _id: id } as Doc, !existing);

@@ -27,8 +27,18 @@ export function listFunctions(dir = FUNCTIONS_SRC): string[] {
     .sort();
 }
 
+/** A function's `config.json`; refused, as the platform refuses it, with more than one trigger. */
 export function readFunctionConfig(name: string, dir = FUNCTIONS_SRC): FunctionConfig {
-  return JSON.parse(fs.readFileSync(path.join(dir, name, 'config.json'), 'utf8')) as FunctionConfig;
+  const config = JSON.parse(fs.readFileSync(path.join(dir, name, 'config.json'), 'utf8')) as FunctionConfig;
+  checkFunctionConfig(name, config);
+  return config;
+}
+
+/** WeChat: `triggers` 目前仅支持一个触发器. Jobs share the one scheduler instead (cloudfunctions/scheduler). */
+export function checkFunctionConfig(name: string, config: FunctionConfig): void {
+  if ((config.triggers?.length ?? 0) > 1) {
+    throw new Error(`cloud function ${name}: config.json declares ${config.triggers?.length} triggers; the platform allows one (add a job to the scheduler instead)`);
+  }
 }
 
 /**

@@ -5,10 +5,11 @@ import { DocumentStore, type DatabaseSchema } from './store';
 import { LocalDatabase } from './database';
 import { FaultInjector, parseFaults, type FaultConfig } from './faults';
 import { Outbox } from './outbox';
+import { installClock, localClock, type LocalClock } from './clock';
 import { localOpenapi } from './openapi';
 import { installSdkTransport, invocationContext, type WXInvocationContext } from './sdk-transport';
 import { SECRET_NAMES } from '../cloudfunctions/_lib/secrets';
-import { FUNCTIONS_SRC, listFunctions, loadFunction, type FunctionMain, type FunctionSource } from './functions';
+import { FUNCTIONS_SRC, listFunctions, loadFunction, readFunctionConfig, type FunctionMain, type FunctionSource } from './functions';
 
 export const LOCAL_APPID = 'wxlocal0000000000';
 export const LOCAL_ENV = 'local';
@@ -24,7 +25,7 @@ export interface LocalCloudOptions {
 
 export interface Caller {
   openid?: string;
-  source?: 'wx_client' | 'wx_http' | 'wx_trigger' | 'wx_cloud';
+  source?: 'wx_client' | 'wx_http' | 'wx_trigger' | 'wx_cloud' | 'wx_devtools';
   clientIp?: string;
 }
 
@@ -65,10 +66,13 @@ export class LocalCloud {
   readonly database: LocalDatabase;
   readonly outbox: Outbox;
   readonly functionNames: string[];
+  /** the one clock of this process (installed as its `Date`): functions, serverDate() and timers follow it */
+  readonly clock: LocalClock = localClock;
   private readonly mains = new Map<string, FunctionMain>();
   private readonly functionSource: FunctionSource;
 
   constructor(options: LocalCloudOptions) {
+    installClock(this.clock);
     ensureLocalSecrets(options.file);
     ensureLocalJobPacing();
     this.store = new DocumentStore(options.file, { durable: options.durable });
@@ -77,6 +81,8 @@ export class LocalCloud {
     this.outbox = new Outbox(this.store.db);
     this.functionSource = options.functionSource ?? 'source';
     this.functionNames = listFunctions();
+    // The platform refuses a config.json with more than one trigger: so does the local cloud, at start.
+    for (const name of this.functionNames) readFunctionConfig(name);
     const openapi = localOpenapi(this.outbox);
     installSdkTransport({
       handleDatabase: (action, params) => this.database.handle(action, params),
@@ -124,6 +130,19 @@ export class LocalCloud {
   /** Runs a timer trigger's invocation: no OPENID, `Type: 'Timer'`. */
   async trigger(name: string, triggerName: string): Promise<unknown> {
     return this.invoke(name, { Type: 'Timer', TriggerName: triggerName, Time: new Date().toISOString() }, { source: 'wx_trigger' });
+  }
+
+  /**
+   * Runs one scheduled job now by name (`points-nightly`, `birthday`, …), as the developer console does
+   * (`SOURCE: 'wx_devtools'`, no OPENID): the scheduler's `runJob`, under the job's lease.
+   */
+  async runJob(job: string): Promise<unknown> {
+    return this.invoke('scheduler', { action: 'runJob', job }, { source: 'wx_devtools' });
+  }
+
+  /** Every scheduled job with its schedule and last run (the scheduler's `listJobs`, as the console). */
+  async listJobs(): Promise<unknown> {
+    return this.invoke('scheduler', { action: 'listJobs' }, { source: 'wx_devtools' });
   }
 
   close(): void {

@@ -38,6 +38,11 @@ async function start() {
   }
 
   const cloud = new LocalCloud({ file: path.join(dataDir, 'cloud.sqlite'), functionSource: skipBuild && !fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'cloudfunctions')) ? 'source' : 'bundle' });
+  // LOCAL_CLOUD_NOW: start the clock at this instant (it runs on from there; POST /api/clock moves it).
+  if (process.env.LOCAL_CLOUD_NOW) {
+    cloud.clock.set(process.env.LOCAL_CLOUD_NOW);
+    console.log(`[start] clock set to ${cloud.clock.state().now} (LOCAL_CLOUD_NOW)`);
+  }
   const state = await seedState();
   if (state === 'partial') {
     // A seed that died half-way (its marker is written last): serving it would show drifting members.
@@ -48,7 +53,7 @@ async function start() {
     const counts = await seedDemoData();
     console.log(`[start] demo data seeded: ${counts.members} members, ${counts.orders} orders, ${counts.ledger} ledger entries`);
   }
-  const stopTimers = startTimers((t) => cloud.trigger(t.functionName, t.triggerName));
+  const stopTimers = startTimers((t) => cloud.trigger(t.functionName, t.triggerName), console.log, undefined, (listener) => cloud.clock.onChange(listener));
   const server = createServer({ cloud, staticDir: H5_DIR, sessionSecret: sessionSecret(dataDir), log: (l) => process.env.LOCAL_CLOUD_QUIET ? undefined : console.log(`[http] ${l}`) });
   // Loopback by default: the local sign-in grants any role (HOST widens it, with a warning).
   const host = listenHost();

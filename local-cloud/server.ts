@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { LocalCloud } from './local-cloud';
+import { handleControlRoute, sendControlAnswer } from './control-routes';
 import { DEMO_OPENIDS, isValidOpenid, parseCookies, SESSION_COOKIE, SessionSigner, type Role } from './session';
 
 /**
@@ -145,11 +146,14 @@ export function createServer(options: ServerOptions): http.Server {
         return send(res, 200, { ok: true, data: { functions: cloud.functionNames } });
       }
       if (url.pathname === '/api/outbox' && method === 'GET') {
-        // Messages to members, and jobs below: the merchant's, like the console.
-        requireMerchant(session);
+        // Messages to members: the merchant's, like the console.
+        if (!session) throw new HttpError(401, 'UNAUTHENTICATED', '请先登录');
+        if (session.role !== 'merchant') throw new HttpError(403, 'FORBIDDEN', '仅商家可用');
         const limit = Math.min(1000, Math.max(1, Math.floor(Number(url.searchParams.get('limit') ?? 200)) || 200));
         return send(res, 200, { ok: true, data: cloud.outbox.list(limit) });
       }
+      const control = await handleControlRoute(cloud, { method, url, session, readJson: () => readJson(req) });
+      if (control) return sendControlAnswer(res, control);
       const fn = /^\/api\/fn\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
       if (fn && method === 'POST') {
         if (!cloud.hasFunction(fn[1])) throw new HttpError(404, 'FUNCTION_NOT_FOUND', `云函数不存在：${fn[1]}`);
@@ -170,12 +174,6 @@ export function createServer(options: ServerOptions): http.Server {
         res.writeHead(out.statusCode, { 'content-type': 'application/json; charset=utf-8', ...(out.headers ?? {}) });
         return res.end(out.body ?? '');
       }
-      const job = /^\/api\/jobs\/([A-Za-z0-9_-]+)\/run$/.exec(url.pathname);
-      if (job && method === 'POST') {
-        requireMerchant(session);
-        if (!cloud.hasFunction(job[1])) throw new HttpError(404, 'FUNCTION_NOT_FOUND', `云函数不存在：${job[1]}`);
-        return send(res, 200, await cloud.trigger(job[1], url.searchParams.get('trigger') ?? 'manual'));
-      }
       if (url.pathname.startsWith('/api/')) throw new HttpError(404, 'NOT_FOUND', `没有这个接口：${method} ${url.pathname}`);
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'NOT_FOUND', '不支持的请求方法');
       return serveStatic(staticDir, url.pathname, res);
@@ -185,11 +183,6 @@ export function createServer(options: ServerOptions): http.Server {
       return send(res, 500, { ok: false, code: 'INTERNAL', message: '系统错误，请稍后重试' });
     }
   });
-}
-
-function requireMerchant(session: { role: string } | null): void {
-  if (!session) throw new HttpError(401, 'UNAUTHENTICATED', '请先登录');
-  if (session.role !== 'merchant') throw new HttpError(403, 'FORBIDDEN', '仅商家可用');
 }
 
 function serveStatic(root: string, pathname: string, res: http.ServerResponse) {

@@ -1,34 +1,13 @@
-import { CronExpressionParser } from 'cron-parser';
-import { BUSINESS_TZ } from '../shared/calendar';
+import { parseWeChatCron } from '../shared/cron';
 import { listFunctions, readFunctionConfig } from './functions';
+
+export { parseWeChatCron };
 
 export interface ScheduledTrigger {
   functionName: string;
   triggerName: string;
   /** WeChat's 7-field cron: second minute hour day month weekday year */
   cron: string;
-}
-
-/** Parses WeChat's 7-field cron (the 7th field, the year, is `*` or a list of years). */
-export function parseWeChatCron(expression: string) {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 7) throw new Error(`timer trigger "${expression}": WeChat cron has 7 fields (second minute hour day month weekday year)`);
-  const years = fields[6] === '*' ? null : new Set(fields[6].split(',').map(Number));
-  if (years && [...years].some((y) => !Number.isInteger(y))) throw new Error(`timer trigger "${expression}": unsupported year field`);
-  const six = fields.slice(0, 6).join(' ');
-  CronExpressionParser.parse(six, { tz: BUSINESS_TZ }); // validate now, not at the first firing
-  return {
-    /** The next firing strictly after `after`, in Asia/Shanghai time; null if none (years past). */
-    next(after: Date): Date | null {
-      const it = CronExpressionParser.parse(six, { tz: BUSINESS_TZ, currentDate: after });
-      for (let i = 0; i < 1000; i += 1) {
-        const d = it.next().toDate();
-        if (!years || years.has(Number(new Intl.DateTimeFormat('en', { timeZone: BUSINESS_TZ, year: 'numeric' }).format(d)))) return d;
-        if (years && d.getUTCFullYear() > Math.max(...years) + 1) return null;
-      }
-      return null;
-    },
-  };
 }
 
 export function readTriggers(): ScheduledTrigger[] {
@@ -41,40 +20,61 @@ export function readTriggers(): ScheduledTrigger[] {
   return triggers;
 }
 
-/** Runs every timer trigger on schedule; returns a stop function. */
+/**
+ * Runs every timer trigger on schedule, in the time of the process's clock (`Date.now()`, the local
+ * clock once installed); returns a stop function. `onClockChange` (the local clock's) re-arms every
+ * trigger when the clock is set or moved: a firing the jump passed over fires at once (once, as a
+ * platform that was down catches up), the rest are armed from the new time.
+ */
 export function startTimers(
   run: (t: ScheduledTrigger) => Promise<unknown>,
   log: (line: string) => void = console.log,
   triggers: ScheduledTrigger[] = readTriggers(),
+  onClockChange?: (listener: () => void) => () => void,
 ): () => void {
-  const handles: NodeJS.Timeout[] = [];
   let stopped = false;
-  for (const trigger of triggers) {
-    const schedule = parseWeChatCron(trigger.cron);
-    const arm = (after: Date) => {
-      const at = schedule.next(after);
-      if (!at || stopped) return;
-      // setTimeout takes at most ~24.8 days; re-arm in steps for far firings.
-      const delay = Math.min(at.getTime() - Date.now(), 2 ** 31 - 1);
-      const h = setTimeout(async () => {
-        if (stopped) return;
-        if (Date.now() + 50 < at.getTime()) return arm(new Date(Date.now() - 1));
-        log(`[timer] ${trigger.functionName}/${trigger.triggerName} fired`);
-        try {
-          log(`[timer] ${trigger.functionName}/${trigger.triggerName} → ${JSON.stringify(await run(trigger)).slice(0, 300)}`);
-        } catch (e) {
-          log(`[timer] ${trigger.functionName}/${trigger.triggerName} failed: ${(e as Error).message}`);
-        }
-        arm(at);
-      }, Math.max(0, delay));
-      h.unref();
-      handles.push(h);
-    };
-    arm(new Date());
-    log(`[timer] ${trigger.functionName}/${trigger.triggerName} "${trigger.cron}" next at ${schedule.next(new Date())?.toISOString() ?? 'never'}`);
+  const armed = triggers.map((trigger) => ({ trigger, schedule: parseWeChatCron(trigger.cron), at: null as Date | null, handle: null as NodeJS.Timeout | null }));
+  const fire = async (a: (typeof armed)[number]) => {
+    const { trigger } = a;
+    log(`[timer] ${trigger.functionName}/${trigger.triggerName} fired`);
+    try {
+      log(`[timer] ${trigger.functionName}/${trigger.triggerName} → ${JSON.stringify(await run(trigger)).slice(0, 300)}`);
+    } catch (e) {
+      log(`[timer] ${trigger.functionName}/${trigger.triggerName} failed: ${(e as Error).message}`);
+    }
+  };
+  const arm = (a: (typeof armed)[number], after: Date) => {
+    if (a.handle) clearTimeout(a.handle);
+    a.handle = null;
+    const at = a.schedule.next(after);
+    a.at = at;
+    if (!at || stopped) return;
+    // setTimeout takes at most ~24.8 days; re-arm in steps for far firings.
+    const delay = Math.min(at.getTime() - Date.now(), 2 ** 31 - 1);
+    a.handle = setTimeout(async () => {
+      if (stopped) return;
+      if (Date.now() + 50 < at.getTime()) return arm(a, new Date(Date.now() - 1));
+      await fire(a);
+      if (a.at === at) arm(a, at);
+    }, Math.max(0, delay));
+    a.handle.unref();
+  };
+  for (const a of armed) {
+    arm(a, new Date());
+    log(`[timer] ${a.trigger.functionName}/${a.trigger.triggerName} "${a.trigger.cron}" next at ${a.at?.toISOString() ?? 'never'}`);
   }
+  const unsubscribe = onClockChange?.(() => {
+    if (stopped) return;
+    const now = new Date();
+    for (const a of armed) {
+      const passed = a.at !== null && a.at.getTime() <= now.getTime();
+      arm(a, now);
+      if (passed) void fire(a);
+    }
+  });
   return () => {
     stopped = true;
-    handles.forEach(clearTimeout);
+    unsubscribe?.();
+    for (const a of armed) if (a.handle) clearTimeout(a.handle);
   };
 }

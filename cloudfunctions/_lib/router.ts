@@ -21,16 +21,26 @@ export type Handlers<C extends Contract> = {
 const eventSchema = z.object({ action: z.string().min(1) }).passthrough();
 
 /**
+ * Whether this invocation is a timer trigger: from the invocation context the platform sets
+ * (`SOURCE === 'wx_trigger'`, 云函数定时触发器调用; a chain such as `wx_client,scf` is a call, not a
+ * timer), never from event fields (`Type: 'Timer'`), which any caller can send.
+ */
+export function isTimerInvocation(wx: WXContext = getWXContext()): boolean {
+  return wx.SOURCE === 'wx_trigger';
+}
+
+/**
  * Builds a cloud function's `main`: routes on `event.action`, validates the action's input with its
  * zod schema, and answers the `{ ok, data } | { ok: false, code, message }` envelope. A timer trigger
- * arrives with `Type: 'Timer'` and no action: `timerAction` names the action it runs.
+ * (known from the context, see `isTimerInvocation`) arrives with no action: `timerAction` names the
+ * action it runs.
  */
 export function createMain<C extends Contract>(contract: C, handlers: Handlers<C>, options: { timerAction?: keyof C & string } = {}) {
   const actions = contract as Contract;
   const main = async function main(event: unknown, _context?: unknown): Promise<Result<unknown>> {
     try {
       const raw = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
-      const isTimer = raw.Type === 'Timer' || raw.TriggerName !== undefined;
+      const isTimer = isTimerInvocation();
       const routed = isTimer && options.timerAction && raw.action === undefined ? { ...raw, action: options.timerAction } : raw;
       const parsedEvent = eventSchema.safeParse(routed);
       if (!parsedEvent.success) {

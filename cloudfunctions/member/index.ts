@@ -118,11 +118,10 @@ export const main = createMain(
       const role = await requireRole(ctx.openid, ['merchant']);
       return updateTierConfig(input.settings, input.expectedVersion, { openid: role.openid, name: role.name }, ctx.now);
     },
-    /** Timer trigger (config.json): the periodic tier review. A person may run it only as the merchant. */
+    /** The periodic tier review, run by hand by the merchant (the scheduler runs it daily as `tier-review`). */
     tierReview: async (_input, ctx) => {
-      if (ctx.openid) await requireRole(ctx.openid, ['merchant']);
+      await requireRole(requireOpenid(ctx), ['merchant']);
       return runTierReview(ctx.now);
     },
   },
-  { timerAction: 'tierReview' },
 );

@@ -16,7 +16,7 @@ import { fingerprint, replayOf } from '../_lib/idempotency';
 import { creditOrder, refundOrder, type OrderDoc } from '../_lib/orders';
 import { loadRules, saveRules } from '../_lib/earning-rules';
 import { storeName } from '../_lib/stores';
-import { nightly, reconcilePage } from './nightly';
+import { nightly, reconcilePage } from '../_lib/points-nightly';
 import { FRAUD_REASONS, type FraudKind } from '../../shared/rules/fraud';
 
 const FRAUD_KINDS = Object.keys(FRAUD_REASONS) as FraudKind[];
@@ -209,16 +209,14 @@ export const main = createMain(
       return reconcilePage(input.after, input.limit, ctx.now);
     },
 
-    /** Timer (and merchant, for a given day): maturity, expiry, reconciliation. */
+    /** The merchant, for today or an earlier day (the scheduler runs the job as `points-nightly`): maturity, expiry, reconciliation. */
     nightly: async (input, ctx) => {
-      if (ctx.wx.SOURCE !== 'wx_trigger' && ctx.openid) await requireRole(ctx.openid, ['merchant']);
-      else if (ctx.wx.SOURCE !== 'wx_trigger' && !ctx.openid) throw new AppError('UNAUTHENTICATED');
+      await requireRole(requireOpenid(ctx), ['merchant']);
       // A day ahead of ours would mature pending points early and expire lots before their date: refused.
       if (input.today && input.today > businessDate(ctx.now)) throw new AppError('VALIDATION_FAILED', '不能为未来的日期运行积分结算');
       return nightly(input.today ?? businessDate(ctx.now), ctx.now);
     },
   },
-  { timerAction: 'nightly' },
 );
 
 export type { OrderDoc };

@@ -1,5 +1,7 @@
 import { memberContract } from './member';
 import { pointsContract } from './points';
+import { schedulerContract } from './scheduler';
+import { marketingContract } from './marketing';
 
 /**
  * Every callable cloud function's contract, by function name. A new function adds one line here;
@@ -9,6 +11,8 @@ import { pointsContract } from './points';
 export const contracts = {
   member: memberContract,
   points: pointsContract,
+  scheduler: schedulerContract,
+  marketing: marketingContract,
 };
 export type Contracts = typeof contracts;
 export type FunctionName = keyof Contracts;

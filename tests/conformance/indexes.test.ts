@@ -168,6 +168,9 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
     // a store's trailing hours (cloudfunctions/_lib/store-hours.ts) and a number's transfer history
     { index: 'store_hours.store_hour', coll: 'store_hours', query: { storeId: 's1', hour: { $gte: '2026112300', $lt: '2026112400' } } },
     { index: 'phone_transfers.hash', coll: 'phone_transfers', query: { hash: 'h1' } },
+    // the merchant's run records (marketing.listJobRuns), all jobs or one
+    { index: 'job_records.startedAt', coll: 'job_records', query: {}, order: [['startedAt', -1]] },
+    { index: 'job_records.job_startedAt', coll: 'job_records', query: { job: 'birthday' }, order: [['startedAt', -1]] },
   ];
 
   it.each(cases)('$index answers $coll $query', ({ index, coll, query, order, count }) => {

@@ -107,7 +107,7 @@ describe('the local server refuses malformed and oversized requests with a 4xx a
     expect(countJsonKeys('{"a":"x:y","b":{"c":"\\":"}}')).toBe(3);
   });
 
-  it('14. the server binds loopback by default; jobs and the outbox need a merchant session', async () => {
+  it('14. the server binds loopback by default; jobs and the clock need a session, the outbox a merchant session', async () => {
     const warnings: string[] = [];
     expect(listenHost({}, (l) => warnings.push(l))).toBe('127.0.0.1');
     expect(warnings).toEqual([]);
@@ -115,8 +115,11 @@ describe('the local server refuses malformed and oversized requests with a 4xx a
     expect(warnings.join()).toMatch(/WARNING/);
     expect(await raw('POST', '/api/jobs/points/run', {})).toMatchObject({ status: 401, json: { code: 'UNAUTHENTICATED' } });
     expect(await raw('GET', '/api/outbox', {})).toMatchObject({ status: 401 });
+    expect(await raw('GET', '/api/jobs', {})).toMatchObject({ status: 401 });
+    expect(await raw('POST', '/api/clock', {})).toMatchObject({ status: 401 });
     const staff = await login('staff', 'o-edge-4');
-    expect(await raw('POST', '/api/jobs/points/run', { cookie: staff })).toMatchObject({ status: 403 });
+    expect(await raw('GET', '/api/jobs', { cookie: staff })).toMatchObject({ status: 200, json: { ok: true } });
+    expect(await raw('GET', '/api/outbox', { cookie: staff })).toMatchObject({ status: 403 });
     const merchant = await login('merchant', 'o-edge-boss');
     expect(await raw('GET', '/api/outbox', { cookie: merchant })).toMatchObject({ status: 200, json: { ok: true } });
   });

@@ -158,17 +158,19 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     cloud.store.insert('orders', { _id: 'o1', memberId: card.memberId, storeId: 's', receiptNo: 'R1', items: [], amountFen: 120000, paidAt: new Date(t0.getTime() - 30 * DAY) });
     cloud.store.insert('orders', { _id: 'o2', memberId: card.memberId, storeId: 's', receiptNo: 'R2', items: [], amountFen: 500000, paidAt: new Date(t0.getTime() - 400 * DAY) });
 
-    const run1 = (await cloud.trigger('member', 'tierReview')) as Envelope<Any>;
-    expect(run1).toMatchObject({ ok: true, data: { period: '2026-01', reviewed: 1, graceStarted: 1, downgraded: 0, done: true } });
+    // the scheduler's daily tier-review job (its report: the occurrence's counters)
+    const run1 = (await cloud.runJob('tier-review')) as Envelope<Any>;
+    expect(run1).toMatchObject({ ok: true, data: { status: 'done', processed: 1, counters: { period: '2026-01', reviewed: 1, graceStarted: 1, downgraded: 0 } } });
     expect(memberDoc(card.memberId)).toMatchObject({ tierId: 'gold', growth: 1200, lastReviewPeriod: '2026-01' });
-    const run1b = (await cloud.trigger('member', 'tierReview')) as Envelope<Any>;
-    expect(run1b).toMatchObject({ ok: true, data: { reviewed: 0 } });
+    const run1b = (await cloud.runJob('tier-review')) as Envelope<Any>;
+    expect(run1b).toMatchObject({ ok: true, data: { status: 'done', processed: 1, counters: { reviewed: 1 } } });
+    expect(cloud.store.scan('tier_changes')).toHaveLength(1);
     // consumers cannot run the review
     expect(await call({ action: 'tierReview' }, 'o-gus')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
 
     fakeClock(new Date(t0.getTime() + 31 * DAY));
-    const run2 = (await cloud.trigger('member', 'tierReview')) as Envelope<Any>;
-    expect(run2).toMatchObject({ ok: true, data: { period: '2026-02', downgraded: 1 } });
+    const run2 = (await cloud.runJob('tier-review')) as Envelope<Any>;
+    expect(run2).toMatchObject({ ok: true, data: { counters: { period: '2026-02', downgraded: 1 } } });
     expect(memberDoc(card.memberId)).toMatchObject({ tierId: 'silver' });
     const shown = await okData({ action: 'getCard' }, 'o-gus');
     expect(shown.tier.name).toBe('银卡会员');

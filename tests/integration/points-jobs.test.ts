@@ -1,5 +1,5 @@
 import { DEFAULT_EARNING_RULES } from '../../shared/schemas/points';
-import { nightly } from '../../cloudfunctions/points/nightly';
+import { nightly } from '../../cloudfunctions/_lib/points-nightly';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { realClock, setClock, shanghai } from '../support/clock';
 import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';

@@ -44,7 +44,7 @@ describe('points nightly job at scale', () => {
     }
     setClock(shanghai('2026-11-24 02:30'));
     const logged = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const { nightly } = await import('../../cloudfunctions/points/nightly');
+    const { nightly } = await import('../../cloudfunctions/_lib/points-nightly');
     const run = await nightly('2026-11-24', new Date(), { chunkSize: 2 });
     logged.mockRestore();
     expect(run).toMatchObject({ status: 'done', settled: 9, matured: 9, reconciled: 9, drifts: [] });

@@ -34,11 +34,14 @@ export function pointsKit(getCloud: () => TestCloud, options: PointsKitOptions =
   };
   /** Opens a member card for `openid`; its member id. */
   const register = async (openid: string): Promise<string> => (await ok('member', { action: 'getCard' }, openid)).memberId;
-  /** Fires the nightly points timer at the (test) clock's time; the run's data, or throws. */
+  /**
+   * Runs the scheduler's `points-nightly` job at the (test) clock's time; the run (the job's counters
+   * with the runner's runId, status and failures), or throws.
+   */
   const trigger = async (): Promise<Any> => {
-    const r = (await getCloud().trigger('points', 'nightly')) as Envelope;
-    if (!r.ok) throw new Error(`nightly: ${r.code} ${r.message}`);
-    return r.data;
+    const r = (await getCloud().runJob('points-nightly')) as Envelope;
+    if (!r.ok) throw new Error(`points-nightly: ${r.code} ${r.message}`);
+    return { ...r.data.counters, runId: r.data.runId, status: r.data.status, failures: r.data.failures };
   };
   /** A `recordOrder` request: one coffee line for the whole amount. */
   const order = (receiptNo: string, memberId: string, amountFen: number, paidAt = defaultPaidAt(), storeId = 'store-a') => ({

@@ -55,8 +55,14 @@ describe('createMain: routing, validation, envelope', () => {
     spy.mockRestore();
     expect(res).toEqual({ ok: false, code: 'INTERNAL', message: '系统错误，请稍后重试' });
   });
-  it('runs the timer action for a timer trigger, with no OPENID', async () => {
-    expect(await main({ Type: 'Timer', TriggerName: 'nightly', Time: '2026-11-23T18:00:00Z' })).toEqual({ ok: true, data: { openid: '' } });
+  it('runs the timer action for a timer trigger (known from the context), with no OPENID', async () => {
+    const timer = { Type: 'Timer', TriggerName: 'nightly', Time: '2026-11-23T18:00:00Z' };
+    const asTrigger = <T>(fn: () => Promise<T>) => invocationContext.run({ OPENID: '', APPID: 'wx', ENV: 'local', SOURCE: 'wx_trigger' }, fn);
+    expect(await asTrigger(() => main(timer))).toEqual({ ok: true, data: { openid: '' } });
+    // The same event from a client, or through another function, is not a timer: no action, no route.
+    expect(await asUser('o1', () => main(timer))).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' });
+    const viaFunction = await invocationContext.run({ OPENID: '', APPID: 'wx', ENV: 'local', SOURCE: 'wx_trigger,scf' }, () => main(timer));
+    expect(viaFunction).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' });
   });
   it('strips userInfo the SDK adds, so strict schemas still accept the call', async () => {
     expect(await asUser('o2', () => main({ action: 'add', a: 2, b: 2, userInfo: { openId: 'o2', appId: 'wx' } }))).toMatchObject({ ok: true });

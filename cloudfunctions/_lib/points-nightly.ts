@@ -16,10 +16,10 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import type { Drift, NightlyCounters, NightlyReport } from '../../shared/contracts/points';
 export type { Drift, NightlyReport };
 import { checkPoints, expire, mature, normalise } from '../../shared/rules/lots';
-import { database } from '../_lib/cloud';
-import { count, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
-import { commitPoints, memberPoints, txMember, type EntryDraft } from '../_lib/ledger';
-import { runJob, type JobRunState } from '../_lib/jobs';
+import { database } from './cloud';
+import { count, getById, inTransaction, queryDocs, txGet, withRetry } from './db';
+import { commitPoints, memberPoints, txMember, type EntryDraft } from './ledger';
+import { runJob, type JobRunState } from './jobs';
 
 const DEFAULT_CHUNK = 50;
 

@@ -1,0 +1,61 @@
+import type http from 'node:http';
+import type { LocalCloud } from './local-cloud';
+
+/**
+ * The local cloud's control routes (local only, a session required like every API route):
+ *   GET  /api/clock                      the clock: { now, offsetMs, frozen, real }
+ *   POST /api/clock { now } | { advanceMs } | { reset: true }   (optional `frozen: true` with `now`)
+ *   GET  /api/jobs                       every scheduled job with its schedule and last run
+ *   POST /api/jobs/<job>/run             runs one job now by name (e.g. `birthday`), under its lease
+ * Kept apart from server.ts so the HTTP contract's own routes and these evolve separately.
+ */
+export interface ControlRequest {
+  method: string;
+  url: URL;
+  /** the signed session, null without one */
+  session: { role: string; openid: string } | null;
+  readJson(): Promise<Record<string, unknown>>;
+}
+
+export interface ControlAnswer {
+  status: number;
+  body: unknown;
+}
+
+const refuse = (status: number, code: string, message: string): ControlAnswer => ({ status, body: { ok: false, code, message } });
+
+/** Answers a control route, or null when the path is not one (the server carries on). */
+export async function handleControlRoute(cloud: LocalCloud, req: ControlRequest): Promise<ControlAnswer | null> {
+  const { method, url } = req;
+  const jobRun = /^\/api\/jobs\/([A-Za-z0-9_-]+)\/run$/.exec(url.pathname);
+  if (url.pathname !== '/api/clock' && url.pathname !== '/api/jobs' && !jobRun) return null;
+  if (!req.session) return refuse(401, 'UNAUTHENTICATED', '请先登录');
+  if (url.pathname === '/api/jobs') {
+    if (method !== 'GET') return refuse(405, 'NOT_FOUND', '不支持的请求方法');
+    return { status: 200, body: await cloud.listJobs() };
+  }
+  if (jobRun) {
+    if (method !== 'POST') return refuse(405, 'NOT_FOUND', '不支持的请求方法');
+    const answer = (await cloud.runJob(jobRun[1])) as { ok: boolean; code?: string };
+    return { status: answer.ok ? 200 : answer.code === 'NOT_FOUND' ? 404 : 500, body: answer };
+  }
+  if (method === 'GET') return { status: 200, body: { ok: true, data: cloud.clock.state() } };
+  if (method !== 'POST') return refuse(405, 'NOT_FOUND', '不支持的请求方法');
+  const body = await req.readJson();
+  try {
+    if (body.reset === true) return { status: 200, body: { ok: true, data: cloud.clock.reset() } };
+    if (typeof body.now === 'string' && !Number.isNaN(Date.parse(body.now))) {
+      return { status: 200, body: { ok: true, data: cloud.clock.set(body.now, { frozen: body.frozen === true }) } };
+    }
+    if (typeof body.advanceMs === 'number' && Number.isFinite(body.advanceMs)) return { status: 200, body: { ok: true, data: cloud.clock.advance(body.advanceMs) } };
+  } catch (e) {
+    return refuse(400, 'VALIDATION_FAILED', (e as Error).message);
+  }
+  return refuse(400, 'VALIDATION_FAILED', '请求体应为 { now: ISO 时间 }、{ advanceMs: 毫秒数 } 或 { reset: true }');
+}
+
+/** Writes a control answer. */
+export function sendControlAnswer(res: http.ServerResponse, answer: ControlAnswer): void {
+  res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(answer.body));
+}

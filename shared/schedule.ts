@@ -1,0 +1,21 @@
+/**
+ * Every scheduled job, declared once with its WeChat 7-field cron (second minute hour day month
+ * weekday year, Asia/Shanghai). WeChat allows one timer trigger per function, so one function, the
+ * `scheduler`, fires every five minutes (`SCHEDULER_CRON`) and runs each job whose latest scheduled
+ * instant has passed since it last ran, or whose run of the occurrence is not finished yet (a long
+ * run continues at the next firings). A new job is one entry here and one runner in
+ * `cloudfunctions/_lib/scheduler.ts` (a total map: the compiler asks for it).
+ */
+export const SCHEDULER_CRON = '0 */5 * * * * *';
+
+export const JOB_SCHEDULE = {
+  'points-nightly': { cron: '0 0 2 * * * *', title: '积分结算：生效、过期与对账' },
+  'tier-review': { cron: '0 0 4 * * * *', title: '会员等级评定' },
+} as const satisfies Record<string, { cron: string; title: string }>;
+
+export type JobName = keyof typeof JOB_SCHEDULE;
+export const JOB_NAMES = Object.keys(JOB_SCHEDULE) as JobName[];
+
+export function isJobName(name: string): name is JobName {
+  return Object.prototype.hasOwnProperty.call(JOB_SCHEDULE, name);
+}
