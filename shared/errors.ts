@@ -31,6 +31,18 @@ export const ERROR_MESSAGES = {
   TIER_CONFIG_VERSION_CONFLICT: '等级设置已被他人修改，请刷新后重试',
   ORDER_AMOUNT_EXCEEDS_ITEMS: '实付金额超过商品合计金额',
   IDEMPOTENCY_KEY_REUSED: '该编号已用于另一笔内容不同的请求',
+  COUPON_OUT_OF_STOCK: '优惠券已抢光',
+  COUPON_LIMIT_REACHED: '已达到该券的领取上限',
+  COUPON_ALREADY_USED: '该券已核销',
+  COUPON_EXPIRED: '该券已过期',
+  COUPON_NOT_VALID_HERE: '该券不适用于本门店',
+  COUPON_CODE_EXPIRED: '券码已过期，请让顾客刷新后重新出示',
+  COUPON_CODE_INVALID: '券码无效',
+  COUPON_UNDO_WINDOW_PASSED: '核销已超过 10 分钟，不能撤销',
+  COUPON_NOT_STARTED: '该券尚未到可用时间',
+  COUPON_NOT_USED: '该券未核销，无需撤销',
+  COUPON_UNAVAILABLE: '该券当前不可领取',
+  TEMPLATE_VERSION_CONFLICT: '券模板已被他人修改，请刷新后重试',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

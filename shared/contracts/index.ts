@@ -1,5 +1,6 @@
 import { memberContract } from './member';
 import { pointsContract } from './points';
+import { couponContract } from './coupon';
 
 /**
  * Every callable cloud function's contract, by function name. A new function adds one line here;
@@ -9,6 +10,7 @@ import { pointsContract } from './points';
 export const contracts = {
   member: memberContract,
   points: pointsContract,
+  coupon: couponContract,
 };
 export type Contracts = typeof contracts;
 export type FunctionName = keyof Contracts;
