@@ -43,6 +43,12 @@ export const ERROR_MESSAGES = {
   COUPON_NOT_USED: '该券未核销，无需撤销',
   COUPON_UNAVAILABLE: '该券当前不可领取',
   TEMPLATE_VERSION_CONFLICT: '券模板已被他人修改，请刷新后重试',
+  MALL_OUT_OF_STOCK: '商品已兑完',
+  MALL_LIMIT_REACHED: '已达到该商品的兑换上限',
+  POINTS_INSUFFICIENT: '积分不足',
+  MALL_ITEM_UNAVAILABLE: '商品当前不可兑换',
+  MALL_ORDER_NOT_CANCELLABLE: '该订单已发货或不支持取消',
+  MALL_ITEM_VERSION_CONFLICT: '商品已被他人修改，请刷新后重试',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

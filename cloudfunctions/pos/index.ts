@@ -77,6 +77,12 @@ const STATUS: Record<ErrorCode, number> = {
   COUPON_NOT_USED: 422,
   COUPON_UNAVAILABLE: 422,
   TEMPLATE_VERSION_CONFLICT: 409,
+  MALL_OUT_OF_STOCK: 409,
+  MALL_LIMIT_REACHED: 409,
+  POINTS_INSUFFICIENT: 422,
+  MALL_ITEM_UNAVAILABLE: 422,
+  MALL_ORDER_NOT_CANCELLABLE: 422,
+  MALL_ITEM_VERSION_CONFLICT: 409,
 };
 
 const answer = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) });

@@ -1,6 +1,7 @@
 import { memberContract } from './member';
 import { pointsContract } from './points';
 import { couponContract } from './coupon';
+import { mallContract } from './mall';
 
 /**
  * Every callable cloud function's contract, by function name. A new function adds one line here;
@@ -11,6 +12,7 @@ export const contracts = {
   member: memberContract,
   points: pointsContract,
   coupon: couponContract,
+  mall: mallContract,
 };
 export type Contracts = typeof contracts;
 export type FunctionName = keyof Contracts;
