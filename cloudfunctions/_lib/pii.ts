@@ -54,3 +54,17 @@ export function maskPhone(phone: string): string {
 export function protectPhone(phone: string): StoredPhone {
   return { cipher: encryptPhone(phone), hash: phoneHash(phone), masked: maskPhone(phone) };
 }
+
+/**
+ * Any other personal text (a shipping address as JSON): AES-256-GCM under `HY_PII_KEY`, the same
+ * `v1:` format as phone numbers, without the phone normalisation. `decryptPhone` reads it back.
+ */
+export function encryptText(text: string): string {
+  const key = secretKey('HY_PII_KEY');
+  const iv = crypto.randomBytes(12);
+  const c = crypto.createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([c.update(text, 'utf8'), c.final()]);
+  return [FORMAT, iv.toString('base64url'), c.getAuthTag().toString('base64url'), body.toString('base64url')].join(':');
+}
+
+export const decryptText = decryptPhone;

@@ -2,6 +2,8 @@ import { memberContract } from './member';
 import { pointsContract } from './points';
 import { schedulerContract } from './scheduler';
 import { marketingContract } from './marketing';
+import { couponContract } from './coupon';
+import { mallContract } from './mall';
 
 /**
  * Every callable cloud function's contract, by function name. A new function adds one line here;
@@ -13,6 +15,8 @@ export const contracts = {
   points: pointsContract,
   scheduler: schedulerContract,
   marketing: marketingContract,
+  coupon: couponContract,
+  mall: mallContract,
 };
 export type Contracts = typeof contracts;
 export type FunctionName = keyof Contracts;

@@ -1,0 +1,205 @@
+import { AppError } from '../../shared/errors';
+import type { MallItemView, MallOrderView, MallShelfItem } from '../../shared/contracts/mall';
+import type { Address, MallItemDoc, MallOrderDoc } from '../../shared/schemas/mall';
+import type { MemberDoc } from '../../shared/schemas/member';
+import { PointsRuleError, spend } from '../../shared/rules/lots';
+import { restoreSpent, spentLots, unavailableReason, UNAVAILABLE_TEXT } from '../../shared/rules/mall';
+import { database } from '../_lib/cloud';
+import { txGet } from '../_lib/db';
+import { applyEntry, memberPoints, txMember } from '../_lib/ledger';
+import { inKeyedTransaction, issueCoupon } from '../_lib/coupons';
+import { decryptText, encryptText, maskPhone } from '../_lib/pii';
+
+const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+export function toItemView(i: MallItemDoc): MallItemView {
+  return {
+    itemId: i._id,
+    kind: i.kind,
+    title: i.title,
+    images: i.images,
+    description: i.description,
+    pointsPrice: i.pointsPrice,
+    cashFen: i.cashFen,
+    stock: i.stock,
+    sold: i.sold,
+    perMemberLimit: i.perMemberLimit,
+    category: i.category,
+    sortOrder: i.sortOrder,
+    couponTemplateId: i.couponTemplateId,
+    onShelfFrom: i.onShelfFrom,
+    onShelfTo: i.onShelfTo,
+    tiers: i.tiers,
+    status: i.status,
+    version: i.version,
+  };
+}
+
+export function toShelfItem(i: MallItemDoc, member: MemberDoc, redeemed: number, now: Date): MallShelfItem {
+  const reason = unavailableReason(i, member.tierId, now);
+  return {
+    ...toItemView(i),
+    affordable: memberPoints(member).available >= i.pointsPrice,
+    left: Math.max(0, i.perMemberLimit - redeemed),
+    unavailable: reason ? UNAVAILABLE_TEXT[reason] : i.stock <= 0 ? '已兑完' : null,
+  };
+}
+
+/** An order as its member or the merchant sees it (the address decrypted for them only). */
+export function toOrderView(o: MallOrderDoc, withAddress: boolean): MallOrderView {
+  return {
+    orderId: o._id,
+    itemId: o.itemId,
+    kind: o.kind,
+    title: o.title,
+    quantity: o.quantity,
+    pointsSpent: o.pointsSpent,
+    cashFen: o.cashFen,
+    status: o.status,
+    couponIds: o.couponIds,
+    codes: o.codes,
+    address: withAddress && o.address ? (JSON.parse(decryptText(o.address.cipher)) as Address) : null,
+    addressMasked: o.address?.masked ?? null,
+    shipping: o.shipping ? { carrier: o.shipping.carrier, trackingNo: o.shipping.trackingNo, shippedAt: new Date(o.shipping.shippedAt).toISOString() } : null,
+    createdAt: new Date(o.createdAt).toISOString(),
+    cancelledAt: iso(o.cancelledAt),
+    memberId: o.memberId,
+  };
+}
+
+export const orderIdOf = (requestId: string) => `mo-${requestId}`;
+const holdingId = (itemId: string, memberId: string) => `${itemId}:${memberId}`;
+
+export interface RedeemRequest {
+  memberId: string;
+  itemId: string;
+  quantity: number;
+  requestId: string;
+  address?: Address;
+  now: Date;
+}
+
+/**
+ * One redemption in ONE transaction: the item's stock, the member's limit, the points (the lots that
+ * expire first, ledger entry `redeem:mall:<requestId>` through the ledger's one write path), the order
+ * and, for coupon items, the coupons through the coupon issuing path (keys `mall:<orderId>:<n>`),
+ * or a virtual item's codes from its pool. Idempotent on the request id: a retry answers the order.
+ */
+export async function redeem(req: RedeemRequest) {
+  const orderId = orderIdOf(req.requestId);
+  const address = req.address ? { cipher: encryptText(JSON.stringify(req.address)), masked: `${req.address.name.slice(0, 1)}* ${maskPhone(req.address.phone)} ${req.address.region}` } : null;
+  return inKeyedTransaction(async (tx) => {
+    const prior = await txGet<MallOrderDoc>(tx, 'mall_orders', orderId);
+    if (prior) {
+      if (prior.memberId !== req.memberId || prior.itemId !== req.itemId || prior.quantity !== req.quantity) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+      const m = await txMember(tx, req.memberId);
+      return { order: { ...prior, _id: orderId }, balanceAfter: memberPoints(m).available, duplicate: true };
+    }
+    const item = await txGet<MallItemDoc>(tx, 'mall_items', req.itemId);
+    if (!item) throw new AppError('NOT_FOUND', '商品不存在');
+    const member = await txMember(tx, req.memberId);
+    if (member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
+    const reason = unavailableReason(item, member.tierId, req.now);
+    if (reason) throw new AppError('MALL_ITEM_UNAVAILABLE', UNAVAILABLE_TEXT[reason]);
+    if (item.kind === 'physical' && !req.address) throw new AppError('VALIDATION_FAILED', '实物商品需填写收货地址');
+    if (item.stock < req.quantity) throw new AppError('MALL_OUT_OF_STOCK');
+    const holding = await txGet<{ count: number }>(tx, 'mall_holdings', holdingId(item._id, member._id));
+    if ((holding?.count ?? 0) + req.quantity > item.perMemberLimit) throw new AppError('MALL_LIMIT_REACHED');
+
+    const pointsSpent = item.pointsPrice * req.quantity;
+    const entryId = `redeem:mall:${req.requestId}`;
+    let lots: ReturnType<typeof spentLots> = [];
+    const { entry } = await applyEntry(
+      tx,
+      member,
+      { id: entryId, kind: 'spend', reason: `积分兑换：${item.title}${req.quantity > 1 ? ` ×${req.quantity}` : ''}`, ref: { type: 'mall', id: orderId } },
+      (p) => {
+        try {
+          const r = spend(p, pointsSpent);
+          lots = spentLots(p, r.consumed);
+          return r;
+        } catch (e) {
+          if (e instanceof PointsRuleError) throw new AppError('POINTS_INSUFFICIENT', `积分不足（可用 ${p.available}，需要 ${pointsSpent}）`);
+          throw e;
+        }
+      },
+      req.now,
+    );
+
+    const couponIds: string[] = [];
+    if (item.kind === 'coupon' && item.couponTemplateId) {
+      for (let n = 1; n <= req.quantity; n += 1) {
+        const r = await issueCoupon({ templateId: item.couponTemplateId, memberId: member._id, key: `mall:${orderId}:${n}`, channel: 'points_mall', now: req.now }, tx);
+        couponIds.push(r.couponId);
+      }
+    }
+    const codes: string[] = [];
+    if (item.kind === 'virtual') {
+      for (let n = 1; n <= req.quantity; n += 1) {
+        const code = await txGet<{ code: string }>(tx, 'mall_codes', `${item._id}:${item.codesIssued + n}`);
+        if (!code) throw new AppError('MALL_OUT_OF_STOCK');
+        codes.push(code.code);
+      }
+    }
+    await tx.collection('mall_items').doc(item._id).update({ data: { stock: item.stock - req.quantity, sold: item.sold + req.quantity, codesIssued: item.codesIssued + codes.length } });
+    await tx.collection('mall_holdings').doc(holdingId(item._id, member._id)).set({ data: { itemId: item._id, memberId: member._id, count: (holding?.count ?? 0) + req.quantity, updatedAt: req.now } });
+    const order: MallOrderDoc = {
+      _id: orderId,
+      requestId: req.requestId,
+      memberId: member._id,
+      itemId: item._id,
+      kind: item.kind,
+      title: item.title,
+      quantity: req.quantity,
+      pointsSpent,
+      cashFen: item.cashFen * req.quantity,
+      status: item.kind === 'physical' ? 'paid' : 'completed',
+      entryId,
+      spentLots: lots,
+      couponIds,
+      codes,
+      address: item.kind === 'physical' ? address : null,
+      shipping: null,
+      cancelledAt: null,
+      refundEntryId: null,
+      createdAt: req.now,
+    };
+    await tx.collection('mall_orders').add({ data: order as unknown as Record<string, unknown> });
+    return { order, balanceAfter: entry.balanceAfter, duplicate: false };
+  });
+}
+
+/**
+ * Cancelling an order not yet shipped (physical items only: a coupon or a code, once handed out,
+ * cannot be taken back): exactly its points come back (ledger `refund:mall:<orderId>`, the lots with
+ * their original expiry) and exactly its stock, and the member's limit is freed, in one transaction.
+ */
+export async function cancel(memberId: string, orderId: string, now: Date) {
+  return inKeyedTransaction(async (tx) => {
+    const order = await txGet<MallOrderDoc>(tx, 'mall_orders', orderId);
+    if (!order || order.memberId !== memberId) throw new AppError('NOT_FOUND', '订单不存在');
+    const member = await txMember(tx, memberId);
+    if (order.status === 'cancelled') return { orderId, pointsRefunded: order.pointsSpent, balanceAfter: memberPoints(member).available, duplicate: true };
+    if (order.kind !== 'physical' || order.status !== 'paid') throw new AppError('MALL_ORDER_NOT_CANCELLABLE');
+    const item = await txGet<MallItemDoc>(tx, 'mall_items', order.itemId);
+    const holding = await txGet<{ count: number }>(tx, 'mall_holdings', holdingId(order.itemId, memberId));
+    const refundEntryId = `refund:mall:${orderId}`;
+    const { entry } = await applyEntry(tx, member, { id: refundEntryId, kind: 'refund', reason: `取消兑换：${order.title}`, ref: { type: 'mall', id: orderId } }, (p) => restoreSpent(p, order.spentLots, orderId), now);
+    if (item) await tx.collection('mall_items').doc(order.itemId).update({ data: { stock: item.stock + order.quantity, sold: Math.max(0, item.sold - order.quantity) } });
+    if (holding) await tx.collection('mall_holdings').doc(holdingId(order.itemId, memberId)).update({ data: { count: Math.max(0, holding.count - order.quantity), updatedAt: now } });
+    await tx.collection('mall_orders').doc(orderId).update({ data: { status: 'cancelled', cancelledAt: now, refundEntryId } });
+    return { orderId, pointsRefunded: order.pointsSpent, balanceAfter: entry.balanceAfter, duplicate: false };
+  });
+}
+
+export async function ship(orderId: string, carrier: string, trackingNo: string, by: string, now: Date) {
+  return inKeyedTransaction(async (tx) => {
+    const order = await txGet<MallOrderDoc>(tx, 'mall_orders', orderId);
+    if (!order) throw new AppError('NOT_FOUND', '订单不存在');
+    if (order.status === 'shipped' && order.shipping?.carrier === carrier && order.shipping.trackingNo === trackingNo) return { ...order, _id: orderId };
+    if (order.kind !== 'physical' || order.status !== 'paid') throw new AppError('VALIDATION_FAILED', order.status === 'cancelled' ? '订单已取消' : '订单不需要发货或已发货');
+    const shipping = { carrier, trackingNo, shippedAt: now, by };
+    await tx.collection('mall_orders').doc(orderId).update({ data: { status: 'shipped', shipping: database().command.set(shipping) } });
+    return { ...order, _id: orderId, status: 'shipped' as const, shipping };
+  });
+}

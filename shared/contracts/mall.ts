@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { act } from '../contract';
+import { addressSchema, createItemSchema, mallItemIssues, mallItemShape, type MallKind, type MallOrderStatus } from '../schemas/mall';
+
+const id = z.string().min(1).max(64);
+const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字');
+
+export interface MallItemView {
+  itemId: string;
+  kind: MallKind;
+  title: string;
+  images: string[];
+  description: string;
+  pointsPrice: number;
+  cashFen: number;
+  stock: number;
+  sold: number;
+  perMemberLimit: number;
+  category: string;
+  sortOrder: number;
+  couponTemplateId: string | null;
+  onShelfFrom: string | null;
+  onShelfTo: string | null;
+  tiers: string[] | null;
+  status: 'on' | 'off';
+  version: number;
+}
+
+/** An item as the member sees it: whether they can redeem it now, and why not. */
+export interface MallShelfItem extends MallItemView {
+  /** the member's balance covers one */
+  affordable: boolean;
+  /** how many more this member may redeem */
+  left: number;
+  /** why it cannot be redeemed now (null: it can) */
+  unavailable: string | null;
+}
+
+export interface MallOrderView {
+  orderId: string;
+  itemId: string;
+  kind: MallKind;
+  title: string;
+  quantity: number;
+  pointsSpent: number;
+  cashFen: number;
+  status: MallOrderStatus;
+  couponIds: string[];
+  codes: string[];
+  /** the member and the merchant see the address; lists elsewhere only the masked line */
+  address: { name: string; phone: string; region: string; detail: string } | null;
+  addressMasked: string | null;
+  shipping: { carrier: string; trackingNo: string; shippedAt: string } | null;
+  createdAt: string;
+  cancelledAt: string | null;
+  memberId: string;
+}
+
+export const mallRequests = {
+  // merchant
+  createItem: createItemSchema,
+  updateItem: z
+    .object({ itemId: id, expectedVersion: z.number().int().min(1), status: z.enum(['on', 'off']).default('on'), ...mallItemShape })
+    .strict()
+    .superRefine((t, ctx) => {
+      for (const i of mallItemIssues(t)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: i.path, message: i.message });
+    }),
+  restock: z.object({ itemId: id, quantity: z.number().int().min(1).max(10 ** 6).optional(), codes: z.array(z.string().trim().min(4).max(64)).min(1).max(5000).optional() }).strict(),
+  adminItems: z.object({}).strict(),
+  listOrders: z.object({ status: z.enum(['paid', 'shipped', 'completed', 'cancelled']).optional(), limit: z.number().int().min(1).max(100).default(50) }).strict(),
+  ship: z.object({ orderId: id.max(80), carrier: z.string().trim().min(1).max(20), trackingNo: z.string().regex(/^[A-Za-z0-9-]{4,40}$/, '运单号格式不正确') }).strict(),
+  // consumer
+  listItems: z.object({ category: z.string().min(1).max(20).optional(), affordable: z.boolean().optional(), sort: z.enum(['default', 'points_asc', 'points_desc']).default('default') }).strict(),
+  getItem: z.object({ itemId: id }).strict(),
+  redeem: z.object({ itemId: id, quantity: z.number().int().min(1).max(10).default(1), requestId, address: addressSchema.optional() }).strict(),
+  myOrders: z.object({}).strict(),
+  cancel: z.object({ orderId: id.max(80) }).strict(),
+} as const;
+
+export const mallContract = {
+  createItem: act(mallRequests.createItem).returns<{ itemId: string; version: number }>(),
+  updateItem: act(mallRequests.updateItem).returns<{ itemId: string; version: number }>(),
+  restock: act(mallRequests.restock).returns<{ itemId: string; stock: number }>(),
+  adminItems: act(mallRequests.adminItems).returns<{ items: MallItemView[] }>(),
+  listOrders: act(mallRequests.listOrders).returns<{ orders: MallOrderView[] }>(),
+  ship: act(mallRequests.ship).returns<MallOrderView>(),
+  listItems: act(mallRequests.listItems).returns<{ items: MallShelfItem[]; categories: string[]; balance: number }>(),
+  getItem: act(mallRequests.getItem).returns<{ item: MallShelfItem; balance: number }>(),
+  redeem: act(mallRequests.redeem).returns<{ orderId: string; pointsSpent: number; couponId?: string; couponIds: string[]; codes: string[]; balanceAfter: number; duplicate: boolean }>(),
+  myOrders: act(mallRequests.myOrders).returns<{ orders: MallOrderView[] }>(),
+  cancel: act(mallRequests.cancel).returns<{ orderId: string; pointsRefunded: number; balanceAfter: number; duplicate: boolean }>(),
+};
