@@ -31,6 +31,8 @@ export const ERROR_MESSAGES = {
   TIER_CONFIG_VERSION_CONFLICT: '等级设置已被他人修改，请刷新后重试',
   ORDER_AMOUNT_EXCEEDS_ITEMS: '实付金额超过商品合计金额',
   IDEMPOTENCY_KEY_REUSED: '该编号已用于另一笔内容不同的请求',
+  NOT_A_MEMBER: '您还不是会员，请先开卡',
+  REFUND_WINDOW_CLOSED: '已超过可撤销时间，请联系商家处理',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -3,6 +3,10 @@ import { AppError, ERROR_MESSAGES, isAppError } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/envelope';
 import { getWXContext, type WXContext } from './cloud';
 import type { Contract, ParsedInputOf, ResultOf } from '../../shared/contract';
+import { describeIssues, installChineseErrors } from '../../shared/validation';
+
+// Every refusal a person may read is Chinese and names the field they see (shared/validation.ts).
+installChineseErrors();
 
 /** What every action handler receives besides its validated input. */
 export interface ActionContext {
@@ -45,8 +49,8 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
       const { action: _a, userInfo: _u, Type: _t, TriggerName: _tn, Time: _tm, ...payload } = parsedEvent.data;
       const input = def.input.safeParse(payload);
       if (!input.success) {
-        return fail('VALIDATION_FAILED', `${ERROR_MESSAGES.VALIDATION_FAILED}：${formatIssues(input.error)}`, {
-          issues: input.error.issues.map((i: z.ZodIssue) => ({ path: i.path.join('.'), message: i.message, code: i.code })),
+        return fail('VALIDATION_FAILED', describeIssues(input.error) || ERROR_MESSAGES.VALIDATION_FAILED, {
+          issues: input.error.issues.map((i: z.ZodIssue) => ({ path: i.path.join('.'), message: describeIssues(new z.ZodError([i])) })),
         });
       }
       const wx = getWXContext();
@@ -61,13 +65,6 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
   };
   /** The action names this function answers (tests walk every action without repeating the table). */
   return Object.assign(main, { actions: Object.freeze(Object.keys(actions)) as readonly string[] });
-}
-
-function formatIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('；');
 }
 
 export function requireOpenid(ctx: ActionContext): string {

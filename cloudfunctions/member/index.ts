@@ -10,14 +10,20 @@ import { database } from '../_lib/cloud';
 import { findOne, getById, queryDocs, withRetry } from '../_lib/db';
 import { checkMemberCode, issueMemberCode, MEMBER_CODE_PERIOD_MS } from '../_lib/member-code';
 import { loadTierConfig } from '../_lib/tiers';
-import { findOrRegisterMember } from './register';
+import { departureOf, joinMember, requireMember } from './join';
 import { recentTierChanges, toCard } from './card';
 import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from './profile';
 import { getTierConfigWithHistory, runTierReview, updateTierConfig } from './tier-admin';
 import { deleteAccount, exportMyData } from './mydata';
 
+/** The caller's card; a person without one gets NOT_A_MEMBER and nothing is written (开卡 is `join`). */
 async function me(ctx: ActionContext): Promise<MemberDoc> {
-  return (await findOrRegisterMember(requireOpenid(ctx), ctx.now)).member;
+  return requireMember(requireOpenid(ctx));
+}
+
+async function cardOf(member: MemberDoc, isNew: boolean) {
+  const [config, changes] = await Promise.all([loadTierConfig(), recentTierChanges(member._id)]);
+  return toCard(member, isNew, config, changes);
 }
 
 /**
@@ -44,10 +50,18 @@ async function disclose(role: RoleDoc, by: AccessLogDoc['by'], member: MemberDoc
 export const main = createMain(
   memberContract,
   {
-    getCard: async (_input, ctx) => {
-      const { member, isNew } = await findOrRegisterMember(requireOpenid(ctx), ctx.now);
-      const [config, changes] = await Promise.all([loadTierConfig(), recentTierChanges(member._id)]);
-      return toCard(member, isNew, config, changes);
+    getCard: async (_input, ctx) => cardOf(await me(ctx), false),
+
+    /** 开卡 with consent (see join.ts); answers the card, the same one on a second call. */
+    join: async (input, ctx) => {
+      const { member, isNew } = await joinMember(requireOpenid(ctx), input, ctx.now);
+      return cardOf(member, isNew);
+    },
+
+    /** Before 开卡: did this person leave before (the app says farewell instead of a blank 开卡)? Writes nothing. */
+    joinStatus: async (_input, ctx) => {
+      const departed = await departureOf(requireOpenid(ctx), ctx.now);
+      return { departedOn: departed?.departedOn ?? null };
     },
 
     /** Staff or merchant (from `roles`), else `role: null`. Never registers the caller as a member. */
@@ -107,9 +121,7 @@ export const main = createMain(
 
     // ---- my data (PIPL)
     exportMyData: async (_input, ctx) => {
-      const member = await findOne<MemberDoc>('members', { openid: requireOpenid(ctx) });
-      if (!member) throw new AppError('MEMBER_NOT_FOUND');
-      return exportMyData(member, ctx.now);
+      return exportMyData(await me(ctx), ctx.now);
     },
     deleteAccount: async (_input, ctx) => deleteAccount(requireOpenid(ctx), ctx.now),
 

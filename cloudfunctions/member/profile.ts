@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors';
 import type { Birthday, MemberDoc, ProfileView } from '../../shared/schemas/member';
-import { PRIVACY_POLICY_VERSION, birthdayChangeableAt, birthdayMonthDay, sameBirthday } from '../../shared/rules/profile';
+import { PRIVACY_POLICY_VERSION, privacyChangesSince, birthdayChangeableAt, birthdayMonthDay, sameBirthday } from '../../shared/rules/profile';
 import { cloud, database } from '../_lib/cloud';
 import { inTransaction, txGet } from '../_lib/db';
 import { decryptPhone, protectPhone } from '../_lib/pii';
@@ -21,6 +21,7 @@ export function toProfile(member: MemberDoc, now: Date): ProfileView {
       acceptedVersion: member.privacy?.version ?? null,
       acceptedAt: member.privacy ? new Date(member.privacy.acceptedAt).toISOString() : null,
       accepted: member.privacy?.version === PRIVACY_POLICY_VERSION,
+      changes: privacyChangesSince(member.privacy?.version),
     },
   };
 }
@@ -48,8 +49,8 @@ interface PhoneNumberAnswer {
   phoneInfo?: { phoneNumber?: string; purePhoneNumber?: string; countryCode?: string };
 }
 
-/** The phone button's one-time code → WeChat's number → stored encrypted, hashed and masked. */
-export async function bindPhone(memberId: string, code: string, now: Date): Promise<{ phoneMasked: string }> {
+/** The phone button's one-time code → WeChat's number (PHONE_CODE_INVALID for a used or stale code). */
+export async function phoneNumberOf(code: string): Promise<string> {
   let answer: PhoneNumberAnswer;
   try {
     answer = (await cloud.openapi.phonenumber.getPhoneNumber({ code })) as PhoneNumberAnswer;
@@ -60,7 +61,12 @@ export async function bindPhone(memberId: string, code: string, now: Date): Prom
   }
   const number = answer.phoneInfo?.purePhoneNumber ?? answer.phoneInfo?.phoneNumber;
   if (!number) throw new AppError('PHONE_CODE_INVALID');
-  const phone = protectPhone(number);
+  return number;
+}
+
+/** The phone button's one-time code → WeChat's number → stored encrypted, hashed and masked. */
+export async function bindPhone(memberId: string, code: string, now: Date): Promise<{ phoneMasked: string }> {
+  const phone = protectPhone(await phoneNumberOf(code));
   await updateMember(memberId, { phone, updatedAt: now });
   return { phoneMasked: phone.masked };
 }

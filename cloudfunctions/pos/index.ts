@@ -19,6 +19,9 @@ import { posSecret } from '../points/pos-secret';
 import { resolveMember } from '../points/members';
 import { creditOrder, orderIdFor, refundOrder } from '../points/orders';
 import { signatureMatches, signPosRequest } from './signature';
+import { describeIssues, installChineseErrors } from '../../shared/validation';
+
+installChineseErrors();
 
 export const WINDOW_SECONDS = 300;
 
@@ -65,6 +68,8 @@ const STATUS: Record<ErrorCode, number> = {
   CONFLICT: 503,
   UNAVAILABLE: 503,
   INTERNAL: 500,
+  NOT_A_MEMBER: 404,
+  REFUND_WINDOW_CLOSED: 422,
 };
 
 const answer = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) });
@@ -110,7 +115,7 @@ function parse<S extends z.ZodTypeAny>(schema: S, body: string): z.infer<S> {
   }
   const r = schema.safeParse(json);
   if (!r.success) {
-    throw new AppError('POS_MALFORMED', `${ERROR_MESSAGES.POS_MALFORMED}：${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('；')}`, { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    throw new AppError('POS_MALFORMED', `${ERROR_MESSAGES.POS_MALFORMED}：${describeIssues(r.error)}`, { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
   }
   return r.data;
 }

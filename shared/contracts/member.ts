@@ -45,6 +45,8 @@ export interface ReviewRun {
 
 export const memberContract = {
   getCard: act(memberRequests.getCard).returns<MemberCard>(),
+  join: act(memberRequests.join).returns<MemberCard>(),
+  joinStatus: act(memberRequests.joinStatus).returns<{ departedOn: string | null }>(),
   myRole: act(memberRequests.myRole).returns<MyRole>(),
   getProfile: act(memberRequests.getProfile).returns<ProfileView>(),
   updateProfile: act(memberRequests.updateProfile).returns<ProfileView>(),

@@ -201,7 +201,7 @@ export interface LedgerEntry {
 
 // ------------------------------------------------------------------ requests
 
-const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字');
+const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号应为 8–64 位字母、数字、_ 或 -');
 
 export const pointsRequests = {
   history: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional() }).strict(),

@@ -33,7 +33,7 @@ export function pointsKit(getCloud: () => TestCloud, options: PointsKitOptions =
     return r.data;
   };
   /** Opens a member card for `openid`; its member id. */
-  const register = async (openid: string): Promise<string> => (await ok('member', { action: 'getCard' }, openid)).memberId;
+  const register = async (openid: string): Promise<string> => (await ok('member', { action: 'join', agree: true }, openid)).memberId;
   /** Fires the nightly points timer at the (test) clock's time; the run's data, or throws. */
   const trigger = async (): Promise<Any> => {
     const r = (await getCloud().trigger('points', 'nightly')) as Envelope;
