@@ -3,7 +3,8 @@ import { memberContract } from '../../shared/contracts/member';
 import { memberRequests, type AccessLogDoc, type IdentifiedMember, type MemberDoc, type MyRole } from '../../shared/schemas/member';
 import { phoneHash } from '../_lib/pii';
 import { tierRequests } from '../../shared/schemas/tiers';
-import { tierById } from '../../shared/rules/tiers';
+import { describeBenefits, tierById } from '../../shared/rules/tiers';
+import { loadRules } from '../_lib/earning-rules';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/router';
 import { requireRole, type RoleDoc } from '../_lib/auth';
 import { database } from '../_lib/cloud';
@@ -61,7 +62,13 @@ export const main = createMain(
     /** Before 开卡: did this person leave before (the app says farewell instead of a blank 开卡)? Writes nothing. */
     joinStatus: async (_input, ctx) => {
       const departed = await departureOf(requireOpenid(ctx), ctx.now);
-      return { departedOn: departed?.departedOn ?? null };
+      const [{ rules }, config] = await Promise.all([loadRules(), loadTierConfig()]);
+      return {
+        departedOn: departed?.departedOn ?? null,
+        // what 开卡 gives this person: no second registration bonus after a deletion
+        registrationBonus: departed ? 0 : rules.registrationBonus,
+        tiers: config.tiers.map((t) => ({ name: t.name, color: t.color, threshold: t.threshold, benefits: describeBenefits(t.benefits) })),
+      };
     },
 
     /** Staff or merchant (from `roles`), else `role: null`. Never registers the caller as a member. */

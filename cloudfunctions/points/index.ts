@@ -18,6 +18,7 @@ import { creditOrder, refundOrder, type Actor, type OrderDoc } from './orders';
 import { loadRules, saveRules } from '../_lib/earning-rules';
 import { nightly, reconcilePage } from './nightly';
 import { FRAUD_REASONS, type FraudKind } from '../../shared/rules/fraud';
+import { orderLine } from '../../shared/rules/order-state';
 
 const FRAUD_KINDS = Object.keys(FRAUD_REASONS) as FraudKind[];
 
@@ -50,8 +51,14 @@ export const main = createMain(
       const _ = db.command;
       const where: Record<string, unknown> = { memberId: member._id, kind: _.neq('mature') };
       if (input.before) where.createdAt = _.lt(new Date(input.before));
-      const entries = await queryDocs<LedgerEntry>(db.collection('ledger').where(where).orderBy('createdAt', 'desc').limit(input.limit));
+      const [entries, orders, stores, { rules }] = await Promise.all([
+        queryDocs<LedgerEntry>(db.collection('ledger').where(where).orderBy('createdAt', 'desc').limit(input.limit)),
+        input.before ? Promise.resolve([] as OrderDoc[]) : queryDocs<OrderDoc>(db.collection('orders').where({ memberId: member._id }).orderBy('paidAt', 'desc').limit(input.limit)),
+        queryDocs<{ _id: string; name?: string }>(db.collection('stores').limit(100)),
+        loadRules(),
+      ]);
       const pendingById = new Map(p.pendingLots.map((l) => [l.id, l]));
+      const storeNames = new Map(stores.map((st) => [st._id, st.name ?? '门店']));
       const summary = pointsSummary(p, ctx.now);
       const horizon = businessDate(new Date(ctx.now.getTime() + 30 * 86400_000));
       return {
@@ -64,7 +71,17 @@ export const main = createMain(
           points: e.delta + e.pendingDelta,
           reason: e.reason,
           createdAt: new Date(e.createdAt).toISOString(),
-          maturesOn: pendingById.get(e._id)?.maturesOn ?? null,
+          maturesOn: pendingById.get(e._id)?.held ? null : (pendingById.get(e._id)?.maturesOn ?? null),
+          held: pendingById.get(e._id)?.held ?? false,
+        })),
+        orders: orders.map((o) => ({
+          orderId: o._id,
+          paidAt: new Date(o.paidAt).toISOString(),
+          amountFen: o.amountFen,
+          storeName: storeNames.get(o.storeId) ?? '门店',
+          points: o.points,
+          growth: o.growth,
+          ...orderLine({ ...o, pendingLot: pendingById.get(o.lotId) ?? null }, rules.stepFen),
         })),
         nextBefore: entries.length === input.limit ? new Date(entries[entries.length - 1].createdAt).toISOString() : null,
       };

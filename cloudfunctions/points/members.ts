@@ -26,6 +26,7 @@ export async function resolveMember(ref: MemberRef, now: Date): Promise<MemberDo
 
 export async function memberByOpenid(openid: string): Promise<MemberDoc> {
   const member = await findOne<MemberDoc>('members', { openid });
-  if (!member) throw new AppError('MEMBER_NOT_FOUND');
+  // The caller's own card: a person who has not joined (开卡) is told so, not "member not found".
+  if (!member) throw new AppError('NOT_A_MEMBER');
   return member;
 }

@@ -226,13 +226,30 @@ export interface PointsHistoryEntry {
   points: number;
   reason: string;
   createdAt: string;
-  /** still pending: the business day it becomes available */
+  /** still pending and not held: the business day it becomes available */
   maturesOn: string | null;
+  /** held for the merchant's review (a fraud flag): no date until it is released */
+  held: boolean;
 }
+
+/** One of the member's orders as the history lists it (every order, points or not). */
+export interface OrderHistoryLine {
+  orderId: string;
+  paidAt: string;
+  amountFen: number;
+  storeName: string;
+  points: number;
+  growth: number;
+  state: 'none' | 'pending' | 'held' | 'credited' | 'voided' | 'refunded';
+  note: string;
+}
+
 export interface PointsHistory {
   summary: { available: number; pending: number; expiringSoon: number; debt: number };
   pendingLots: { amount: number; maturesOn: string; held: boolean }[];
   expiring: { amount: number; expiresOn: string }[];
   entries: PointsHistoryEntry[];
   nextBefore: string | null;
+  /** the member's latest orders (all of them, those that earned no points too), newest first */
+  orders: OrderHistoryLine[];
 }

@@ -9,3 +9,6 @@ export const supportsLocalSignIn = false
 export async function signIn(_req: SignInRequest): Promise<Result<null>> {
   return { ok: true, data: null }
 }
+
+/** WeChat sessions are the platform's: nothing to end. */
+export async function signOut(): Promise<void> {}
