@@ -3,7 +3,9 @@ import { memberContract } from '../../shared/contracts/member';
 import { memberRequests, type AccessLogDoc, type IdentifiedMember, type MemberDoc, type MyRole } from '../../shared/schemas/member';
 import { phoneHash } from '../_lib/pii';
 import { tierRequests } from '../../shared/schemas/tiers';
-import { describeBenefits, tierById } from '../../shared/rules/tiers';
+import { clerkNotes, describeBenefits, tierById, tierForGrowth, tierRank } from '../../shared/rules/tiers';
+import { isMemberDay } from '../../shared/rules/earning';
+import { businessDate, startOfBusinessDate } from '../../shared/calendar';
 import { loadRules } from '../_lib/earning-rules';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/router';
 import { requireRole, type RoleDoc } from '../_lib/auth';
@@ -14,7 +16,7 @@ import { loadTierConfig } from '../_lib/tiers';
 import { departureOf, joinMember, requireMember } from './join';
 import { recentTierChanges, toCard } from './card';
 import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from './profile';
-import { getTierConfigWithHistory, runTierReview, updateTierConfig } from './tier-admin';
+import { getTierConfigWithHistory, runTierReview, updateTierConfig, upgradeAfterLadderChange, upgradeIfQualifying } from './tier-admin';
 import { deleteAccount, exportMyData } from './mydata';
 
 /** The caller's card; a person without one gets NOT_A_MEMBER and nothing is written (开卡 is `join`). */
@@ -32,16 +34,20 @@ async function cardOf(member: MemberDoc, isNew: boolean) {
  * Each disclosure is logged (who, how, when) for the merchant and the member's own export; a lookup
  * that finds no one discloses nothing and writes nothing.
  */
-async function disclose(role: RoleDoc, by: AccessLogDoc['by'], member: MemberDoc | null, now: Date): Promise<IdentifiedMember> {
+async function disclose(role: RoleDoc, by: AccessLogDoc['by'] | 'refresh', member: MemberDoc | null, now: Date): Promise<IdentifiedMember> {
   if (!member || member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
-  const tier = tierById(member.tierId, (await loadTierConfig()).tiers);
-  const entry: Omit<AccessLogDoc, '_id'> = { memberId: member._id, actor: { openid: role.openid, role: role.role, name: role.name, storeId: role.storeId ?? null }, by, at: now };
-  await withRetry(() => database().collection('access_log').add({ data: entry }) as Promise<unknown>);
+  const [config, { rules }] = await Promise.all([loadTierConfig(), loadRules()]);
+  const tier = tierById(member.tierId, config.tiers);
+  if (by !== 'refresh') {
+    const entry: Omit<AccessLogDoc, '_id'> = { memberId: member._id, actor: { openid: role.openid, role: role.role, name: role.name, storeId: role.storeId ?? null }, by, at: now };
+    await withRetry(() => database().collection('access_log').add({ data: entry }) as Promise<unknown>);
+  }
   return {
     memberId: member._id,
     cardNo: member.cardNo,
     nickname: member.nickname,
-    tier: { id: tier.id, name: tier.name },
+    tier: { id: tier.id, name: tier.name, color: tier.color },
+    clerkNotes: clerkNotes(tier.benefits, isMemberDay(businessDate(now), rules)),
     phoneMasked: member.phone?.masked ?? null,
     pointsAvailable: member.points.available,
     growth: member.growth,
@@ -51,7 +57,14 @@ async function disclose(role: RoleDoc, by: AccessLogDoc['by'], member: MemberDoc
 export const main = createMain(
   memberContract,
   {
-    getCard: async (_input, ctx) => cardOf(await me(ctx), false),
+    getCard: async (_input, ctx) => {
+      let member = await me(ctx);
+      // The card never shows "再消费 ¥0" for a tier not held: a member the ladder already qualifies
+      // (a threshold lowered, the ladder job not yet at them) is upgraded by the tier engine first.
+      const config = await loadTierConfig();
+      if (tierRank(tierForGrowth(member.growth, config.tiers).id, config.tiers) > tierRank(member.tierId, config.tiers) && (await upgradeIfQualifying(member._id, ctx.now, config))) member = await me(ctx);
+      return cardOf(member, false);
+    },
 
     /** 开卡 with consent (see join.ts); answers the card, the same one on a second call. */
     join: async (input, ctx) => {
@@ -116,6 +129,17 @@ export const main = createMain(
       // Found by the keyed hash (index phone_hash): the number itself is never stored or compared in clear.
       return disclose(role, 'phone', await findOne<MemberDoc>('members', { 'phone.hash': phoneHash(input.phone) }), ctx.now);
     },
+    /**
+     * The till after recording: the same member's summary again, by id. Only for a member this clerk
+     * identified today (by code or phone, logged then), so an id alone discloses nothing new.
+     */
+    refreshIdentified: async (input, ctx) => {
+      const role = await requireRole(ctx.openid, ['staff', 'merchant']);
+      const _ = database().command;
+      const seen = await withRetry(() => findOne<AccessLogDoc>('access_log', { memberId: input.memberId, 'actor.openid': role.openid, at: _.gte(startOfBusinessDate(businessDate(ctx.now))) }));
+      if (!seen) throw new AppError('FORBIDDEN', '请重新识别会员码');
+      return disclose(role, 'refresh', await withRetry(() => getById<MemberDoc>('members', input.memberId)), ctx.now);
+    },
     listAccessLog: async (input, ctx) => {
       await requireRole(ctx.openid, ['merchant']);
       const _ = database().command;
@@ -139,7 +163,10 @@ export const main = createMain(
     },
     updateTierConfig: async (input, ctx) => {
       const role = await requireRole(ctx.openid, ['merchant']);
-      return updateTierConfig(input.settings, input.expectedVersion, role.name, ctx.now);
+      const saved = await updateTierConfig(input.settings, input.expectedVersion, role.name, ctx.now);
+      // Members who qualify under the new ladder are upgraded now (what does not fit the time continues nightly).
+      await upgradeAfterLadderChange(ctx.now, { budgetMs: 15_000 });
+      return saved;
     },
     /** Timer trigger (config.json): the periodic tier review. A person may run it only as the merchant. */
     tierReview: async (_input, ctx) => {

@@ -1,6 +1,7 @@
 import { AppError } from '../../shared/errors';
 import { pointsContract, type FraudFlagView } from '../../shared/contracts/points';
-import { businessDate } from '../../shared/calendar';
+import { businessDate, startOfBusinessDate } from '../../shared/calendar';
+import { DEFAULT_TILL_CONFIRM_ABOVE_FEN, STAFF_REVOKE_WINDOW_MINUTES, mayRevoke, revocableUntil } from '../../shared/rules/till';
 import { pointsRequests, type LedgerEntry, type PointsHistory } from '../../shared/schemas/points';
 import { earn, pointsSummary, release, clawback, spend, PointsRuleError } from '../../shared/rules/lots';
 import { expiryDate } from '../../shared/rules/lots';
@@ -99,6 +100,58 @@ export const main = createMain(
     refundOrder: async (input, ctx) => {
       const role = await withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant']));
       return refundOrder(input.orderId, input.refundId, input.amountFen, actorOf(role), ctx.now, role.role === 'staff' ? role.storeId : undefined);
+    },
+
+    /** The till: today's orders (Shanghai day) of the clerk at their store, or of the store for the merchant. */
+    tillOrders: async (input, ctx) => {
+      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant']));
+      if (role.role === 'staff' && role.storeId !== input.storeId) throw new AppError('FORBIDDEN', '只能查看本门店的订单');
+      const _ = database().command;
+      const today = businessDate(ctx.now);
+      const [orders, { rules }] = await Promise.all([
+        queryDocs<OrderDoc>(database().collection('orders').where({ storeId: input.storeId, createdAt: _.gte(startOfBusinessDate(today)) }).orderBy('createdAt', 'desc').limit(100)),
+        loadRules(),
+      ]);
+      const mine = role.role === 'staff' ? orders.filter((o) => o.staffOpenid === role.openid) : orders;
+      const staffIds = [...new Set(mine.map((o) => o.staffOpenid).filter((id): id is string => !!id))];
+      const staff = staffIds.length ? await queryDocs<RoleDoc>(database().collection('roles').where({ _id: _.in(staffIds) }).limit(100)) : [];
+      const names = new Map(staff.map((r) => [r._id, r.name]));
+      return {
+        businessDate: today,
+        confirmAboveFen: rules.tillConfirmAboveFen ?? DEFAULT_TILL_CONFIRM_ABOVE_FEN,
+        orders: mine.map((o) => {
+          const until = revocableUntil(role.role, new Date(o.createdAt));
+          return {
+            orderId: o._id,
+            receiptNo: o.receiptNo,
+            amountFen: o.amountFen,
+            refundedFen: o.refundedFen,
+            points: o.points,
+            cardTail: o.memberId.slice(-4),
+            staffName: o.staffOpenid ? (names.get(o.staffOpenid) ?? '店员') : 'POS',
+            createdAt: new Date(o.createdAt).toISOString(),
+            revocableUntil: until ? until.toISOString() : null,
+            revocable: o.refundedFen < o.amountFen && mayRevoke(role.role, new Date(o.createdAt), ctx.now),
+          };
+        }),
+      };
+    },
+
+    /**
+     * 撤销 at the till: what is left of the order is refunded through the one refund path (points and
+     * growth clawed back, idempotent by `revoke:<orderId>`). A clerk only for their store's orders they
+     * recorded, within STAFF_REVOKE_WINDOW_MINUTES; the merchant at any time.
+     */
+    revokeOrder: async (input, ctx) => {
+      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant']));
+      const order = await getById<OrderDoc>('orders', input.orderId);
+      if (!order || (role.role === 'staff' && order.storeId !== role.storeId)) throw new AppError('ORDER_NOT_FOUND');
+      if (role.role === 'staff' && order.staffOpenid !== role.openid) throw new AppError('FORBIDDEN', '只能撤销本人录入的订单');
+      if (!mayRevoke(role.role, new Date(order.createdAt), ctx.now)) throw new AppError('REFUND_WINDOW_CLOSED', `录入超过 ${STAFF_REVOKE_WINDOW_MINUTES} 分钟的订单请联系商家撤销`);
+      const refundKey = `revoke-${order._id.replace(/[^A-Za-z0-9_-]/g, '_')}`.slice(0, 64);
+      const left = order.amountFen - order.refundedFen;
+      // Already fully refunded: answer the revoke made before (or refuse if another refund emptied it).
+      return refundOrder(order._id, refundKey, left > 0 ? left : order.amountFen, actorOf(role), ctx.now, role.role === 'staff' ? role.storeId : undefined);
     },
 
     /** Points spent at the counter (e.g. as cash); the lots that expire first go first. */

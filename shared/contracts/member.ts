@@ -63,6 +63,7 @@ export const memberContract = {
   getMemberCode: act(memberRequests.getMemberCode).returns<MemberCodeView>(),
   identifyByCode: act(memberRequests.identifyByCode).returns<IdentifiedMember>(),
   identifyByPhone: act(memberRequests.identifyByPhone).returns<IdentifiedMember>(),
+  refreshIdentified: act(memberRequests.refreshIdentified).returns<IdentifiedMember>(),
   listAccessLog: act(memberRequests.listAccessLog).returns<{ entries: AccessLogEntry[] }>(),
   exportMyData: act(memberRequests.exportMyData).returns<MyDataExport>(),
   deleteAccount: act(memberRequests.deleteAccount).returns<{ memberId: string; couponsVoided: number; pointsForfeited: number }>(),

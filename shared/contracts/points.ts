@@ -27,6 +27,28 @@ export interface RefundResult {
   duplicate: boolean;
 }
 
+/** An order on the till's list of today. */
+export interface TillOrder {
+  orderId: string;
+  receiptNo: string;
+  amountFen: number;
+  refundedFen: number;
+  points: number;
+  /** the member's card number, last 4 digits only */
+  cardTail: string;
+  staffName: string;
+  createdAt: string;
+  /** until when the caller may 撤销 it (null: no limit); the order must still be unrefunded */
+  revocableUntil: string | null;
+  revocable: boolean;
+}
+
+export interface TillView {
+  businessDate: string;
+  orders: TillOrder[];
+  confirmAboveFen: number;
+}
+
 export interface EntryResult {
   entryId: string;
   balanceAfter: number;
@@ -102,6 +124,8 @@ export const pointsContract = {
   history: act(pointsRequests.history).returns<PointsHistory>(),
   recordOrder: act(pointsRequests.recordOrder).returns<CreditResult>(),
   refundOrder: act(pointsRequests.refundOrder).returns<RefundResult>(),
+  tillOrders: act(pointsRequests.tillOrders).returns<TillView>(),
+  revokeOrder: act(pointsRequests.revokeOrder).returns<RefundResult>(),
   redeemPoints: act(pointsRequests.redeemPoints).returns<EntryResult>(),
   adjustPoints: act(pointsRequests.adjustPoints).returns<EntryResult>(),
   getRules: act(pointsRequests.getRules).returns<RulesView>(),

@@ -89,6 +89,8 @@ export const memberRequests = {
   getMemberCode: z.object({}).strict(),
   identifyByCode: z.object({ code: z.string().min(1).max(200) }).strict(),
   /** At the counter, a member without the card at hand says their number (mainland mobile, +86 allowed). */
+  /** The till after recording: the summary of a member this clerk identified today, refreshed. */
+  refreshIdentified: z.object({ memberId: z.string().min(1).max(64) }).strict(),
   identifyByPhone: z.object({ phone: z.string().regex(/^(?:\+86|0086|86)?[\s-]*1\d{2}[\s-]?\d{4}[\s-]?\d{4}$/, '请输入 11 位手机号') }).strict(),
   exportMyData: z.object({}).strict(),
   deleteAccount: z.object({ confirm: z.literal('DELETE') }).strict(),
@@ -182,7 +184,9 @@ export interface IdentifiedMember {
   memberId: string;
   cardNo: string;
   nickname: string;
-  tier: { id: string; name: string };
+  tier: { id: string; name: string; color: string };
+  /** the tier's entitlements as the clerk applies them today (member-day discount, free items) */
+  clerkNotes: string[];
   phoneMasked: string | null;
   pointsAvailable: number;
   growth: number;

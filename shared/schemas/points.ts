@@ -109,6 +109,8 @@ export const earningRulesSchema = z
     /** a refund whose points were already spent: carry a debt, or forfeit the shortfall */
     refundShortfall: z.enum(['debt', 'forfeit']),
     fraud: fraudRulesSchema,
+    /** the clerk's till asks for confirmation above this amount (default: shared/rules/till.ts) */
+    tillConfirmAboveFen: fen.positive().max(10 ** 10).optional(),
   })
   .strict();
 export type EarningRules = z.infer<typeof earningRulesSchema>;
@@ -207,6 +209,10 @@ export const pointsRequests = {
   history: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional() }).strict(),
   recordOrder: orderInputSchema.extend({ member: memberRefSchema }).strict(),
   refundOrder: z.object({ orderId: z.string().min(1).max(200), refundId: requestId, amountFen: fen.positive() }).strict(),
+  /** The till: today's orders of this till (the clerk's own; the merchant's: the store's). */
+  tillOrders: z.object({ storeId: z.string().min(1).max(64) }).strict(),
+  /** 撤销 at the till: the whole order refunded through the refund path, within the clerk's window. */
+  revokeOrder: z.object({ orderId: z.string().min(1).max(200) }).strict(),
   redeemPoints: z.object({ memberId: z.string().min(1), amount: points.positive().max(10 ** 7), requestId, reason: z.string().min(2).max(60) }).strict(),
   adjustPoints: z.object({ memberId: z.string().min(1), delta: points.refine((n) => n !== 0, '调整数量不能为 0'), requestId, reason: z.string().trim().min(2, '请填写调整原因').max(100) }).strict(),
   getRules: z.object({}).strict(),
