@@ -203,15 +203,55 @@ export const main = createMain(
 
     getPosSecret: async (input, ctx) => {
       const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
-      const store = await getById<{ merchantId?: string }>('stores', input.storeId);
+      const store = await getById<{ merchantId?: string; posKeyGeneration?: number }>('stores', input.storeId);
       if (!store || (role.merchantId && store.merchantId && store.merchantId !== role.merchantId)) throw new AppError('NOT_FOUND', '门店不存在');
-      return { storeId: input.storeId, secret: posSecret(input.storeId), algorithm: 'HMAC-SHA256', headers: ['x-pos-store', 'x-pos-timestamp', 'x-pos-nonce', 'x-pos-signature'] };
+      return { storeId: input.storeId, secret: posSecret(input.storeId, store.posKeyGeneration ?? 0), algorithm: 'HMAC-SHA256', headers: ['x-pos-store', 'x-pos-timestamp', 'x-pos-nonce', 'x-pos-signature'] };
+    },
+
+    /** 重置: the store's key generation moves on, so a leaked secret stops working at once. */
+    resetPosSecret: async (input, ctx) => {
+      const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+      const generation = await inTransaction(async (tx) => {
+        const store = await txGet<{ merchantId?: string; posKeyGeneration?: number }>(tx, 'stores', input.storeId);
+        if (!store || (role.merchantId && store.merchantId && store.merchantId !== role.merchantId)) throw new AppError('NOT_FOUND', '门店不存在');
+        const next = (store.posKeyGeneration ?? 0) + 1;
+        await tx.collection('stores').doc(input.storeId).update({ data: { posKeyGeneration: next, posKeyResetAt: ctx.now, posKeyResetBy: role.name } });
+        return next;
+      });
+      return { storeId: input.storeId, secret: posSecret(input.storeId, generation), algorithm: 'HMAC-SHA256', headers: ['x-pos-store', 'x-pos-timestamp', 'x-pos-nonce', 'x-pos-signature'] };
     },
 
     listFraudFlags: async (input, ctx) => {
       await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
       const flags = await queryDocs<Omit<FraudFlagView, 'createdAt' | 'reviewedAt' | 'reviewedBy' | 'note'> & { createdAt: Date; reviewedAt?: Date; reviewedBy?: string; note?: string }>(database().collection('fraud_flags').where({ status: input.status }).orderBy('createdAt', 'desc').limit(input.limit));
-      return flags.map((f) => ({ _id: f._id, kind: f.kind, reason: f.reason, orderId: f.orderId, memberId: f.memberId, storeId: f.storeId, staffOpenid: f.staffOpenid, amountFen: f.amountFen, points: f.points, held: f.held, status: f.status, createdAt: new Date(f.createdAt).toISOString(), reviewedBy: f.reviewedBy ?? null, reviewedAt: f.reviewedAt ? new Date(f.reviewedAt).toISOString() : null, note: f.note ?? '' }));
+      // Names, not ids: the clerk who recorded the order, the store, the reviewer.
+      const _ = database().command;
+      const people = [...new Set(flags.flatMap((f) => [f.staffOpenid, f.reviewedBy]).filter((id): id is string => !!id))];
+      const [roles, stores] = await Promise.all([
+        people.length ? queryDocs<RoleDoc>(database().collection('roles').where({ _id: _.in(people) }).limit(100)) : Promise.resolve([] as RoleDoc[]),
+        queryDocs<{ _id: string; name?: string }>(database().collection('stores').limit(100)),
+      ]);
+      const nameOf = new Map(roles.map((r) => [r._id, r.name]));
+      const storeOf = new Map(stores.map((st) => [st._id, st.name ?? st._id]));
+      return flags.map((f) => ({
+        _id: f._id,
+        kind: f.kind,
+        reason: f.reason,
+        orderId: f.orderId,
+        memberId: f.memberId,
+        storeId: f.storeId,
+        storeName: storeOf.get(f.storeId) ?? '未知门店',
+        staffOpenid: f.staffOpenid,
+        staffName: f.staffOpenid ? (nameOf.get(f.staffOpenid) ?? '已离职店员') : null,
+        amountFen: f.amountFen,
+        points: f.points,
+        held: f.held,
+        status: f.status,
+        createdAt: new Date(f.createdAt).toISOString(),
+        reviewedBy: f.reviewedBy ? (nameOf.get(f.reviewedBy) ?? '商家') : null,
+        reviewedAt: f.reviewedAt ? new Date(f.reviewedAt).toISOString() : null,
+        note: f.note ?? '',
+      }));
     },
 
     /**

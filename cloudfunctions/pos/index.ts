@@ -135,7 +135,9 @@ export async function main(raw: HttpEvent, _context?: unknown): Promise<HttpAnsw
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(storeId) || !/^\d{9,11}$/.test(timestamp) || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !/^[0-9a-fA-F]{64}$/.test(signature)) {
       throw new AppError('POS_BAD_SIGNATURE', '缺少或格式错误的签名头：x-pos-store、x-pos-timestamp（秒）、x-pos-nonce（16–64 位）、x-pos-signature（64 位十六进制）');
     }
-    if (!signatureMatches(signPosRequest(posSecret(storeId), method, path, timestamp, nonce, body), signature)) throw new AppError('POS_BAD_SIGNATURE');
+    // The store's key generation (the merchant's 重置 makes a new secret): one read by id.
+    const keyed = await withRetry(() => getById<{ posKeyGeneration?: number }>('stores', storeId));
+    if (!signatureMatches(signPosRequest(posSecret(storeId, keyed?.posKeyGeneration ?? 0), method, path, timestamp, nonce, body), signature)) throw new AppError('POS_BAD_SIGNATURE');
     if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > WINDOW_SECONDS) throw new AppError('POS_STALE_TIMESTAMP');
     const claim = { id: `${storeId}:${nonce}`, expiresAt: new Date((Number(timestamp) + 2 * WINDOW_SECONDS) * 1000), invocation: crypto.randomUUID() };
 

@@ -68,13 +68,17 @@ export interface FraudFlagView {
   orderId: string;
   memberId: string;
   storeId: string;
+  /** names as the merchant knows them (not ids) */
+  storeName: string;
   staffOpenid: string | null;
+  /** the clerk who recorded the order; null for a POS order */
+  staffName: string | null;
   amountFen: number;
   points: number;
   held: boolean;
   status: 'open' | 'released' | 'confirmed';
   createdAt: string;
-  /** set once the merchant reviewed the flag */
+  /** set once the merchant reviewed the flag (their name) */
   reviewedBy: string | null;
   reviewedAt: string | null;
   note: string;
@@ -131,6 +135,7 @@ export const pointsContract = {
   getRules: act(pointsRequests.getRules).returns<RulesView>(),
   updateRules: act(pointsRequests.updateRules).returns<{ version: number }>(),
   getPosSecret: act(pointsRequests.getPosSecret).returns<PosSecret>(),
+  resetPosSecret: act(pointsRequests.resetPosSecret).returns<PosSecret>(),
   listFraudFlags: act(pointsRequests.listFraudFlags).returns<FraudFlagView[]>(),
   reviewFraudFlag: act(pointsRequests.reviewFraudFlag).returns<ReviewFlagResult>(),
   reconcile: act(pointsRequests.reconcile).returns<ReconcileResult>(),

@@ -218,6 +218,8 @@ export const pointsRequests = {
   getRules: z.object({}).strict(),
   updateRules: z.object({ expectedVersion: z.number().int().nonnegative(), rules: earningRulesSchema }).strict(),
   getPosSecret: z.object({ storeId: z.string().min(1).max(64) }).strict(),
+  /** 重置: a new POS secret for the store (the old one stops working at once). */
+  resetPosSecret: z.object({ storeId: z.string().min(1).max(64) }).strict(),
   listFraudFlags: z.object({ status: z.enum(['open', 'released', 'confirmed']).default('open'), limit: z.number().int().min(1).max(100).default(50) }).strict(),
   reviewFraudFlag: z.object({ flagId: z.string().min(1), decision: z.enum(['release', 'confirm']), note: z.string().max(200).default('') }).strict(),
   reconcile: z.object({ after: z.string().optional(), limit: z.number().int().min(1).max(200).default(100) }).strict(),

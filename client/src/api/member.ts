@@ -38,6 +38,9 @@ export const identifyByCode = (code: string) => call('member', 'identifyByCode',
 /** Staff / merchant: the member who says this phone number at the counter. */
 export const identifyByPhone = (phone: string) => call('member', 'identifyByPhone', { phone })
 
+/** Staff / merchant: the summary of a member this clerk identified today, after recording an order. */
+export const refreshIdentified = (memberId: string) => call('member', 'refreshIdentified', { memberId })
+
 /** A scanned or typed entry at the till: a phone number asks by phone, anything else as a member code. */
 export function identifyMember(entry: string) {
   const scanned = classifyScannedCode(entry)

@@ -1,14 +1,18 @@
 import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import type { IdentifiedMember } from '@shared/schemas/member'
-import { identifyMember } from '@/api/member'
+import { identifyMember, refreshIdentified } from '@/api/member'
+import { tillOrders } from '@/api/points'
 import { Button } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
 import { ScanInput } from '@/components/ScanInput'
+import { SwitchIdentity } from '@/components/SwitchIdentity'
+import { useRemote } from '@/hooks/useRemote'
 import { useRequireRole } from '@/hooks/useRequireRole'
 import { MemberSummary } from './components/MemberSummary'
 import { OrderEntry, type RecordedOrder } from './components/OrderEntry'
-import { OrderResult } from './components/OrderResult'
+import { ResultSheet } from './components/ResultSheet'
+import { TillOrders } from './components/TillOrders'
 import './index.scss'
 
 /**
@@ -23,6 +27,27 @@ export default function StaffPage() {
   const [member, setMember] = useState<IdentifiedMember | null>(null)
   const [identifyError, setIdentifyError] = useState<string | null>(null)
   const [result, setResult] = useState<RecordedOrder | null>(null)
+  const [scanKey, setScanKey] = useState(0)
+  const staffRole = state.status === 'ready' ? state.role : null
+  const storeId = staffRole ? (chosenStore ?? staffRole.storeId ?? staffRole.stores?.[0]?.id ?? null) : null
+  const till = useRemote(() => (storeId ? tillOrders(storeId) : Promise.resolve({ ok: false as const, code: 'NOT_FOUND', message: '未绑定门店' })), [storeId])
+
+  /** After 确认录入: the sheet shows the result, the summary and today's list are read again. */
+  const recorded = async (r: RecordedOrder) => {
+    setResult(r)
+    void till.reload({ quiet: true })
+    if (member) {
+      const fresh = await refreshIdentified(member.memberId)
+      if (fresh.ok) setMember(fresh.data)
+    }
+  }
+  /** 下一位顾客: the member is cleared, the code field is empty again. */
+  const next = () => {
+    setResult(null)
+    setMember(null)
+    setIdentifyError(null)
+    setScanKey((k) => k + 1)
+  }
 
   const identify = async (code: string) => {
     setIdentifying(true)
@@ -46,7 +71,6 @@ export default function StaffPage() {
   }
   const staff = state.role
   const stores = staff.stores ?? []
-  const storeId = chosenStore ?? staff.storeId ?? stores[0]?.id ?? null
   const storeName = stores.find((s) => s.id === storeId)?.name ?? storeId ?? '未绑定门店'
 
   return (
@@ -54,6 +78,7 @@ export default function StaffPage() {
       <View className='staff-header'>
         <Text className='staff-header__name'>{staff.name ?? '店员'}</Text>
         <Text className='staff-header__store'>{storeName}</Text>
+        <SwitchIdentity />
       </View>
       {staff.role === 'merchant' && stores.length > 1 ? (
         <View className='staff-stores'>
@@ -67,13 +92,14 @@ export default function StaffPage() {
 
       <View className='staff-card'>
         <Text className='staff-card__title'>识别会员</Text>
-        <ScanInput onCode={(c) => void identify(c)} busy={identifying} />
+        <ScanInput key={scanKey} onCode={(c) => void identify(c)} busy={identifying} />
         {identifyError ? <Text className='staff-error staff-identify-error'>{identifyError}</Text> : null}
       </View>
 
       {member ? <MemberSummary member={member} /> : null}
-      {member && storeId ? <OrderEntry memberId={member.memberId} storeId={storeId} onRecorded={setResult} /> : null}
-      {result ? <OrderResult result={result} /> : null}
+      {member && storeId ? <OrderEntry memberId={member.memberId} storeId={storeId} confirmAboveFen={till.state.status === 'ready' ? till.state.data.confirmAboveFen : null} onRecorded={(r) => void recorded(r)} /> : null}
+      <TillOrders state={till.state} onChanged={() => void till.reload({ quiet: true })} />
+      {result ? <ResultSheet result={result} onNext={next} onStay={() => setResult(null)} /> : null}
     </View>
   )
 }
