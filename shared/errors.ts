@@ -52,6 +52,8 @@ export const ERROR_MESSAGES = {
   MALL_ITEM_UNAVAILABLE: '商品当前不可兑换',
   MALL_ORDER_NOT_CANCELLABLE: '该订单已发货或不支持取消',
   MALL_ITEM_VERSION_CONFLICT: '商品已被他人修改，请刷新后重试',
+  NOT_A_MEMBER: '您还不是会员，请先开卡',
+  REFUND_WINDOW_CLOSED: '已超过可撤销时间，请联系商家处理',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -35,9 +35,14 @@ export function liveMember<T extends Pick<MemberDoc, 'deletedAt'>>(member: T | n
   return member;
 }
 
-/** The caller's own member document (an erased account's OPENID is a pseudonym: never found). */
+/**
+ * The caller's own member document. A person who has not joined (开卡) is told so (NOT_A_MEMBER),
+ * not "member not found"; an erased account's OPENID is a pseudonym, so it has not joined either.
+ */
 export async function memberByOpenid(openid: string): Promise<MemberDoc> {
-  return liveMember(await findOne<MemberDoc>('members', { openid }));
+  const member = await findOne<MemberDoc>('members', { openid });
+  if (!member || member.deletedAt) throw new AppError('NOT_A_MEMBER');
+  return member;
 }
 
 /**

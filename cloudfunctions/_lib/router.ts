@@ -4,6 +4,10 @@ import { fail, ok, type Result } from '../../shared/envelope';
 import { getWXContext, type WXContext } from './cloud';
 import { isTransactionConflict, isTransient } from './db';
 import type { Contract, ParsedInputOf, ResultOf } from '../../shared/contract';
+import { describeIssues, installChineseErrors } from '../../shared/validation';
+
+// Every refusal a person may read is Chinese and names the field they see (shared/validation.ts).
+installChineseErrors();
 
 /** What every action handler receives besides its validated input. */
 export interface ActionContext {
@@ -56,10 +60,10 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
       const { action: _a, userInfo: _u, Type: _t, TriggerName: _tn, Time: _tm, ...payload } = parsedEvent.data;
       const input = def.input.safeParse(payload);
       if (!input.success) {
-        // A few issues with their count, each message bounded: a body of 90,000 unknown keys must not
-        // be echoed back (zod's unrecognized-keys message names every key).
-        return fail('VALIDATION_FAILED', `${ERROR_MESSAGES.VALIDATION_FAILED}：${formatIssues(input.error)}`, {
-          issues: input.error.issues.slice(0, MAX_ISSUES).map((i: z.ZodIssue) => ({ path: i.path.join('.').slice(0, 100), message: i.message.slice(0, 200), code: i.code })),
+        // Chinese sentences about the fields a person sees (shared/validation.ts); a few issues with
+        // their count, each bounded: a body of 90,000 unknown keys must not be echoed back.
+        return fail('VALIDATION_FAILED', (describeIssues(input.error) || ERROR_MESSAGES.VALIDATION_FAILED).slice(0, 300), {
+          issues: input.error.issues.slice(0, MAX_ISSUES).map((i: z.ZodIssue) => ({ path: i.path.join('.').slice(0, 100), message: describeIssues(new z.ZodError([i])).slice(0, 200), code: i.code })),
           issueCount: input.error.issues.length,
         });
       }
@@ -82,14 +86,6 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
 
 /** Validation issues answered in full (the rest are counted in `issueCount`). */
 const MAX_ISSUES = 12;
-
-function formatIssues(error: z.ZodError): string {
-  const shown = error.issues
-    .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message).slice(0, 120))
-    .join('；');
-  return error.issues.length > 3 ? `${shown}；等 ${error.issues.length} 处` : shown;
-}
 
 export function requireOpenid(ctx: ActionContext): string {
   if (!ctx.openid) throw new AppError('UNAUTHENTICATED');

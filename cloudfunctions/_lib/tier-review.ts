@@ -4,13 +4,13 @@
  * which may not import another function's folder, runs it.
  */
 import type { ReviewRun } from '../../shared/contracts/member';
-import { reviewPeriodOf, reviewTier, tierReviewDueOn } from '../../shared/rules/tiers';
+import { reviewPeriodOf, reviewTier, tierForGrowth, tierRank, tierReviewDueOn, type TierConfig } from '../../shared/rules/tiers';
 import type { MemberDoc } from '../../shared/schemas/member';
 import { businessDate } from '../../shared/calendar';
 import { database } from './cloud';
-import { inTransaction, queryDocs, txGet, withRetry } from './db';
+import { getById, inTransaction, queryDocs, txGet, withRetry } from './db';
 import { excluding, runJob, type JobOptions, type JobRun } from './jobs';
-import { loadTierConfig, recordTierChange } from './tiers';
+import { applyGrowthInTx, loadTierConfig, recordTierChange } from './tiers';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
@@ -114,6 +114,13 @@ export async function tierReviewJob(
   const mine = empty();
   const backfill = await backfillTierReviewDue(now, { budgetMs, chunkSize, clock });
   if (!backfill.done) return { review: mine, run: null, backfill };
+  // A ladder change's upgrades not finished at the save continue here (one read when there are none).
+  const config0 = await loadTierConfig();
+  const ladderRun = await withRetry(() => getById<{ status?: string }>('job_runs', `ladder-upgrade:v${config0.version}`));
+  if (ladderRun && ladderRun.status !== 'done') {
+    const ladder = await upgradeAfterLadderChange(now, { budgetMs: Math.max(0, budgetMs - (clock() - started)), chunkSize, clock });
+    if (!ladder.done) return { review: mine, run: null, backfill };
+  }
   const config = await loadTierConfig();
   const base = config.tiers[0].id;
   const db = database();
@@ -170,4 +177,53 @@ export async function tierReviewJob(
   });
   if (alreadyDone) return { review: { ...mine, done: true }, run, backfill };
   return { review: { ...mine, done: run.status === 'done', ...(run.failures?.length ? { failures: run.failures } : {}) }, run, backfill };
+}
+
+/**
+ * After a ladder change: members who already qualify for a higher tier under the new thresholds are
+ * upgraded at once, through the tier engine (applyGrowthInTx: the same upgrade, the same tier-change
+ * record, the review index kept). Found by the indexed growth value (`growth >= ` the lowest
+ * threshold above the base tier), walked by `_id` in checkpointed chunks (`job_runs/ladder-upgrade:v<N>`):
+ * run right after the save and continued by the nightly tier review until done. Idempotent: a member
+ * already at their tier is left as is.
+ */
+export async function upgradeAfterLadderChange(now: Date, options: JobOptions = {}): Promise<{ done: boolean; checked: number; upgraded: number }> {
+  const config = await loadTierConfig();
+  const db = database();
+  const _ = db.command;
+  const lowest = config.tiers.length > 1 ? config.tiers[1].threshold : Infinity;
+  if (!Number.isFinite(lowest)) return { done: true, checked: 0, upgraded: 0 };
+  const { run } = await runJob<{ checked: number; upgraded: number }>({
+    job: 'ladder-upgrade',
+    occurrence: `v${config.version}`,
+    ...options,
+    initial: () => ({ checked: 0, upgraded: 0 }),
+    steps: [
+      {
+        name: 'upgrade',
+        findDue: (limit, { cursor }) => queryDocs<MemberDoc>(db.collection('members').where(cursor ? { growth: _.gte(lowest), _id: _.gt(cursor) } : { growth: _.gte(lowest) }).orderBy('_id', 'asc').limit(limit)),
+        cursorOf: (m) => m._id,
+        process: async (m, counts) => {
+          counts.checked += 1;
+          if (m.deletedAt || tierRank(tierForGrowth(m.growth, config.tiers).id, config.tiers) <= tierRank(m.tierId, config.tiers)) return;
+          const changed = await upgradeIfQualifying(m._id, now, config);
+          if (changed) counts.upgraded += 1;
+        },
+      },
+    ],
+  });
+  return { done: run.status === 'done', checked: run.checked, upgraded: run.upgraded };
+}
+
+/** One member: upgraded in a transaction if their growth qualifies for a higher tier than held. */
+export async function upgradeIfQualifying(memberId: string, now: Date, config?: TierConfig): Promise<boolean> {
+  return inTransaction(async (tx) => {
+    const member = await txGet<MemberDoc>(tx, 'members', memberId);
+    if (!member || member.deletedAt) return false;
+    const loaded = config ?? (await loadTierConfig(tx));
+    const { fields, change } = await applyGrowthInTx(tx, member, member.growth, now, loaded);
+    if (!change) return false;
+    await tx.collection('members').doc(memberId).update({ data: { ...fields, updatedAt: now } });
+    return true;
+  });
 }

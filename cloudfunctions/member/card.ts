@@ -1,7 +1,7 @@
 import type { MemberCard, MemberDoc } from '../../shared/schemas/member';
 import type { TierChangeDoc } from '../../shared/schemas/tiers';
 import { describeBenefits, graceEndsAt, nextTier, tierById, tierProgressText, type TierConfig } from '../../shared/rules/tiers';
-import { PRIVACY_POLICY_VERSION } from '../../shared/rules/profile';
+import { PRIVACY_POLICY_VERSION, privacyChangesSince } from '../../shared/rules/profile';
 import { businessDate } from '../../shared/calendar';
 import { database } from '../_lib/cloud';
 import { queryDocs } from '../_lib/db';
@@ -30,7 +30,12 @@ export function toCard(member: MemberDoc, isNew: boolean, config: TierConfig, ch
     tierKeptUntil: graceEnd ? businessDate(graceEnd) : null,
     tierChanges: changes.map((c) => ({ kind: c.kind, fromTier: tierName(c.fromTierId), toTier: tierName(c.toTierId), reason: c.reason, at: new Date(c.at).toISOString() })),
     phoneMasked: member.phone?.masked ?? null,
-    privacy: { currentVersion: PRIVACY_POLICY_VERSION, acceptedVersion: member.privacy?.version ?? null, accepted: member.privacy?.version === PRIVACY_POLICY_VERSION },
+    privacy: {
+      currentVersion: PRIVACY_POLICY_VERSION,
+      acceptedVersion: member.privacy?.version ?? null,
+      accepted: member.privacy?.version === PRIVACY_POLICY_VERSION,
+      changes: privacyChangesSince(member.privacy?.version),
+    },
     growth: member.growth,
     points: pointsSummary(member.points, new Date()),
     registeredAt: new Date(member.registeredAt).toISOString(),

@@ -2,23 +2,32 @@ import { AppError } from '../../shared/errors';
 import { memberContract } from '../../shared/contracts/member';
 import { memberRequests, type AccessLogDoc, type IdentifiedMember, type MemberDoc, type MyRole } from '../../shared/schemas/member';
 import { tierRequests } from '../../shared/schemas/tiers';
-import { tierById } from '../../shared/rules/tiers';
+import { clerkNotes, describeBenefits, tierById, tierForGrowth, tierRank } from '../../shared/rules/tiers';
+import { isMemberDay } from '../../shared/rules/earning';
+import { businessDate, startOfBusinessDate } from '../../shared/calendar';
+import { loadRules } from '../_lib/earning-rules';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/router';
 import { requireRole, type RoleDoc } from '../_lib/auth';
 import { database } from '../_lib/cloud';
 import { getById, queryDocs } from '../_lib/db';
 import { issueMemberCode, MEMBER_CODE_PERIOD_MS } from '../_lib/member-code';
 import { liveMember, memberByOpenid, resolveMember } from '../_lib/members';
-import { logAccess } from '../_lib/access-log';
+import { logAccess, requireIdentified } from '../_lib/access-log';
 import { loadTierConfig } from '../_lib/tiers';
-import { findOrRegisterMember } from './register';
+import { departureOf, joinMember, requireMember } from './join';
 import { recentTierChanges, toCard } from './card';
 import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from './profile';
-import { getTierConfigWithHistory, runTierReview, updateTierConfig } from './tier-admin';
+import { getTierConfigWithHistory, runTierReview, updateTierConfig, upgradeAfterLadderChange, upgradeIfQualifying } from './tier-admin';
 import { deleteAccount, exportMyData } from './mydata';
 
+/** The caller's card; a person without one gets NOT_A_MEMBER and nothing is written (开卡 is `join`). */
 async function me(ctx: ActionContext): Promise<MemberDoc> {
-  return (await findOrRegisterMember(requireOpenid(ctx), ctx.now)).member;
+  return requireMember(requireOpenid(ctx));
+}
+
+async function cardOf(member: MemberDoc, isNew: boolean) {
+  const [config, changes] = await Promise.all([loadTierConfig(), recentTierChanges(member._id)]);
+  return toCard(member, isNew, config, changes);
 }
 
 /**
@@ -26,15 +35,18 @@ async function me(ctx: ActionContext): Promise<MemberDoc> {
  * Each disclosure is logged (who, how, when) for the merchant and the member's own export; a lookup
  * that finds no one discloses nothing and writes nothing.
  */
-async function disclose(role: RoleDoc, by: AccessLogDoc['by'], found: MemberDoc, now: Date): Promise<IdentifiedMember> {
+async function disclose(role: RoleDoc, by: AccessLogDoc['by'] | 'refresh', found: MemberDoc | null, now: Date): Promise<IdentifiedMember> {
   const member = liveMember(found);
-  const tier = tierById(member.tierId, (await loadTierConfig()).tiers);
-  await logAccess(role, member._id, by, now);
+  const [config, { rules }] = await Promise.all([loadTierConfig(), loadRules()]);
+  const tier = tierById(member.tierId, config.tiers);
+  // A refresh of a member already identified at this till (after an order) discloses nothing new.
+  if (by !== 'refresh') await logAccess(role, member._id, by, now);
   return {
     memberId: member._id,
     cardNo: member.cardNo,
     nickname: member.nickname,
-    tier: { id: tier.id, name: tier.name },
+    tier: { id: tier.id, name: tier.name, color: tier.color },
+    clerkNotes: clerkNotes(tier.benefits, isMemberDay(businessDate(now), rules)),
     phoneMasked: member.phone?.masked ?? null,
     pointsAvailable: member.points.available,
     growth: member.growth,
@@ -45,9 +57,30 @@ export const main = createMain(
   memberContract,
   {
     getCard: async (_input, ctx) => {
-      const { member, isNew } = await findOrRegisterMember(requireOpenid(ctx), ctx.now);
-      const [config, changes] = await Promise.all([loadTierConfig(), recentTierChanges(member._id)]);
-      return toCard(member, isNew, config, changes);
+      let member = await me(ctx);
+      // The card never shows "再消费 ¥0" for a tier not held: a member the ladder already qualifies
+      // (a threshold lowered, the ladder job not yet at them) is upgraded by the tier engine first.
+      const config = await loadTierConfig();
+      if (tierRank(tierForGrowth(member.growth, config.tiers).id, config.tiers) > tierRank(member.tierId, config.tiers) && (await upgradeIfQualifying(member._id, ctx.now, config))) member = await me(ctx);
+      return cardOf(member, false);
+    },
+
+    /** 开卡 with consent (see join.ts); answers the card, the same one on a second call. */
+    join: async (input, ctx) => {
+      const { member, isNew } = await joinMember(requireOpenid(ctx), input, ctx.now);
+      return cardOf(member, isNew);
+    },
+
+    /** Before 开卡: did this person leave before (the app says farewell instead of a blank 开卡)? Writes nothing. */
+    joinStatus: async (_input, ctx) => {
+      const departed = await departureOf(requireOpenid(ctx), ctx.now);
+      const [{ rules }, config] = await Promise.all([loadRules(), loadTierConfig()]);
+      return {
+        departedOn: departed?.departedOn ?? null,
+        // what 开卡 gives this person: no second registration bonus after a deletion
+        registrationBonus: departed ? 0 : rules.registrationBonus,
+        tiers: config.tiers.map((t) => ({ name: t.name, color: t.color, threshold: t.threshold, benefits: describeBenefits(t.benefits) })),
+      };
     },
 
     /** Staff or merchant (from `roles`), else `role: null`. Never registers the caller as a member. */
@@ -93,6 +126,16 @@ export const main = createMain(
       // Found by the keyed hash: the number itself is never stored or compared in clear.
       return disclose(role, 'phone', await resolveMember({ phone: input.phone }, ctx.now), ctx.now);
     },
+    /**
+     * The till after recording: the same member's summary again, by id. Only for a member this clerk
+     * identified in this shift (by code or phone, logged then: requireIdentified), so an id alone
+     * discloses nothing new.
+     */
+    refreshIdentified: async (input, ctx) => {
+      const role = await requireRole(ctx.openid, ['staff', 'merchant']);
+      await requireIdentified(role, input.memberId, ctx.now);
+      return disclose(role, 'refresh', await getById<MemberDoc>('members', input.memberId), ctx.now);
+    },
     listAccessLog: async (input, ctx) => {
       await requireRole(ctx.openid, ['merchant']);
       const _ = database().command;
@@ -116,7 +159,10 @@ export const main = createMain(
     },
     updateTierConfig: async (input, ctx) => {
       const role = await requireRole(ctx.openid, ['merchant']);
-      return updateTierConfig(input.settings, input.expectedVersion, { openid: role.openid, name: role.name }, ctx.now);
+      const saved = await updateTierConfig(input.settings, input.expectedVersion, { openid: role.openid, name: role.name }, ctx.now);
+      // Members who qualify under the new ladder are upgraded now (what does not fit the time continues nightly).
+      await upgradeAfterLadderChange(ctx.now, { budgetMs: 15_000 });
+      return saved;
     },
     /** The periodic tier review, run by hand by the merchant (the scheduler runs it daily as `tier-review`). */
     tierReview: async (_input, ctx) => {

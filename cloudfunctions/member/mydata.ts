@@ -6,6 +6,7 @@ import { findOne, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db'
 import { releasePhoneClaim } from '../_lib/phones';
 import { forfeitAllPoints } from '../_lib/ledger';
 import { decryptPhone } from '../_lib/pii';
+import { recordDeparture } from './join';
 
 async function allOf<T>(collection: string, memberId: string): Promise<T[]> {
   const out: T[] = [];
@@ -49,8 +50,10 @@ export async function exportMyData(member: MemberDoc, now: Date) {
  */
 export async function deleteAccount(openid: string, now: Date): Promise<{ memberId: string; couponsVoided: number; pointsForfeited: number }> {
   const found = await findOne<MemberDoc>('members', { openid });
-  if (!found) throw new AppError('MEMBER_NOT_FOUND');
+  if (!found) throw new AppError('NOT_A_MEMBER');
   const memberId = found._id;
+  // Before the OPENID is erased: a keyed hash and the date, so a rejoin earns no second registration bonus.
+  await recordDeparture(openid, now);
   const _ = database().command;
 
   let couponsVoided = 0;

@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors';
 import type { Birthday, MemberDoc, ProfileView } from '../../shared/schemas/member';
-import { PRIVACY_POLICY_VERSION, birthdayChangeableAt, birthdayMonthDay, sameBirthday } from '../../shared/rules/profile';
+import { PRIVACY_POLICY_VERSION, privacyChangesSince, birthdayChangeableAt, birthdayMonthDay, sameBirthday } from '../../shared/rules/profile';
 import { cloud, database } from '../_lib/cloud';
 import { inTransaction, txGet, withRetry } from '../_lib/db';
 import { decryptPhone, protectPhone } from '../_lib/pii';
@@ -22,6 +22,7 @@ export function toProfile(member: MemberDoc, now: Date): ProfileView {
       acceptedVersion: member.privacy?.version ?? null,
       acceptedAt: member.privacy ? new Date(member.privacy.acceptedAt).toISOString() : null,
       accepted: member.privacy?.version === PRIVACY_POLICY_VERSION,
+      changes: privacyChangesSince(member.privacy?.version),
     },
   };
 }
@@ -50,12 +51,8 @@ interface PhoneNumberAnswer {
   phoneInfo?: { phoneNumber?: string; purePhoneNumber?: string; countryCode?: string };
 }
 
-/**
- * The phone button's one-time code → WeChat's number → stored encrypted, hashed and masked. One
- * number, one member: a number another member holds is PHONE_IN_USE unless `transfer` (the verified
- * number moves to the caller, logged in `phone_transfers`).
- */
-export async function bindPhone(memberId: string, code: string, transfer: boolean, now: Date): Promise<{ phoneMasked: string; transferred: boolean }> {
+/** The phone button's one-time code → WeChat's number (PHONE_CODE_INVALID for a used or stale code). */
+export async function phoneNumberOf(code: string): Promise<string> {
   let answer: PhoneNumberAnswer;
   try {
     answer = (await cloud.openapi.phonenumber.getPhoneNumber({ code })) as PhoneNumberAnswer;
@@ -66,7 +63,16 @@ export async function bindPhone(memberId: string, code: string, transfer: boolea
   }
   const number = answer.phoneInfo?.purePhoneNumber ?? answer.phoneInfo?.phoneNumber;
   if (!number) throw new AppError('PHONE_CODE_INVALID');
-  const phone = protectPhone(number);
+  return number;
+}
+
+/**
+ * The phone button's one-time code → WeChat's number → stored encrypted, hashed and masked. One
+ * number, one member: a number another member holds is PHONE_IN_USE unless `transfer` (the verified
+ * number moves to the caller, logged in `phone_transfers`).
+ */
+export async function bindPhone(memberId: string, code: string, transfer: boolean, now: Date): Promise<{ phoneMasked: string; transferred: boolean }> {
+  const phone = protectPhone(await phoneNumberOf(code));
   const { transferredFrom } = await bindPhoneTo(memberId, phone, { transfer, now });
   return { phoneMasked: phone.masked, transferred: transferredFrom !== null };
 }

@@ -13,33 +13,44 @@ function newCardNo(): string {
   return `8${crypto.randomInt(0, 10 ** 11).toString().padStart(11, '0')}`;
 }
 
+export interface RegistrationOptions {
+  /** false for a person who deleted a card before: rejoining earns no second registration bonus */
+  registrationBonus: boolean;
+  /** fields set at enrolment (consent, a phone authorised at 开卡); written with the member */
+  fields?: Partial<Pick<MemberDoc, 'privacy' | 'terms' | 'phone'>>;
+}
+
 /**
- * The caller's member document, created on first open together with the registration bonus: the
+ * The one registration path (called by `join` after consent; nothing else creates a member). The
  * member and the ledger entry `register:<memberId>` are written in ONE transaction, so there is no
- * member without the bonus and no bonus twice. Concurrent first calls are safe: the unique index on
- * `openid` lets one commit win and the others read it back.
+ * member without the bonus and no bonus twice. Concurrent calls are safe: the unique index on
+ * `openid` lets one commit win and the others read it back, so it answers the same card (`isNew`
+ * only for the call whose commit created it). The new-member gift coupons are issued in the same
+ * transaction, keyed by the member id, so a retried call does not issue twice.
  */
-export async function findOrRegisterMember(openid: string, now: Date): Promise<{ member: MemberDoc; isNew: boolean }> {
+export async function registerMember(openid: string, now: Date, options: RegistrationOptions): Promise<{ member: MemberDoc; isNew: boolean }> {
   return withRetry(async () => {
     const existing = await findOne<MemberDoc>('members', { openid });
     if (existing) return { member: existing, isNew: false };
     const { rules } = await loadRules();
     const today = businessDate(now);
+    const bonus = options.registrationBonus ? rules.registrationBonus : 0;
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const cardNo = newCardNo();
       try {
         const member = await inTransaction(async (tx) => {
-          const doc = buildNewMember(openid, cardNo, now);
+          const doc: MemberDoc = { ...buildNewMember(openid, cardNo, now), ...(options.fields ?? {}) };
           await tx.collection('members').add({ data: doc as unknown as Record<string, unknown> });
-          // The new-member gift coupons, in the same commit: no member without them, none twice.
-          await issueNewMemberGifts(tx, cardNo, now);
-          if (rules.registrationBonus <= 0) return doc;
+          // The new-member gift coupons, in the same commit: no member without them, none twice; a
+          // rejoining person (no second registration bonus) gets no second gift either.
+          if (options.registrationBonus) await issueNewMemberGifts(tx, cardNo, now);
+          if (bonus <= 0) return doc;
           const id = `register:${cardNo}`;
           const { entry } = await applyEntry(
             tx,
             doc,
             { id, kind: 'earn', reason: '注册礼', ref: { type: 'register', id: cardNo } },
-            (p) => earn(p, { id, amount: rules.registrationBonus, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, rules.expiry), today }),
+            (p) => earn(p, { id, amount: bonus, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, rules.expiry), today }),
             now,
           );
           return { ...doc, points: { ...doc.points, available: entry.balanceAfter } };
@@ -48,7 +59,7 @@ export async function findOrRegisterMember(openid: string, now: Date): Promise<{
         return { member: saved ?? member, isNew: true };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
-        // Either another first call registered this OPENID, or the card number was taken, or our own
+        // Either another call registered this OPENID, or the card number was taken, or our own
         // commit went through and only its reply was lost.
         const winner = await findOne<MemberDoc>('members', { openid });
         if (winner) return { member: winner, isNew: winner.cardNo === cardNo };

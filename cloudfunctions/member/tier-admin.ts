@@ -7,7 +7,7 @@ import { database } from '../_lib/cloud';
 import { inTransaction, queryDocs } from '../_lib/db';
 import { saveVersioned, type Editor, type VersionedSettings } from '../_lib/settings';
 import { loadTierConfig } from '../_lib/tiers';
-export { runTierReview } from '../_lib/tier-review';
+export { runTierReview, upgradeAfterLadderChange, upgradeIfQualifying } from '../_lib/tier-review';
 
 function settingsOf(c: TierConfig): TierSettings {
   return { basis: c.basis, growthPerYuan: c.growthPerYuan, graceDays: c.graceDays, tiers: c.tiers };

@@ -19,6 +19,9 @@ import { posSecret } from '../_lib/pos-secret';
 import { resolveMemberId } from '../_lib/members';
 import { creditOrder, orderIdFor, refundOrder } from '../_lib/orders';
 import { signatureMatches, signPosRequest } from './signature';
+import { describeIssues, installChineseErrors } from '../../shared/validation';
+
+installChineseErrors();
 
 export const WINDOW_SECONDS = 300;
 
@@ -86,6 +89,8 @@ const STATUS: Record<ErrorCode, number> = {
   MALL_ITEM_UNAVAILABLE: 422,
   MALL_ORDER_NOT_CANCELLABLE: 422,
   MALL_ITEM_VERSION_CONFLICT: 409,
+  NOT_A_MEMBER: 404,
+  REFUND_WINDOW_CLOSED: 422,
 };
 
 const answer = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) });
@@ -131,8 +136,8 @@ function parse<S extends z.ZodTypeAny>(schema: S, body: string): z.infer<S> {
   }
   const r = schema.safeParse(json);
   if (!r.success) {
-    // A few issues and their count, messages bounded: an unknown-keys issue would otherwise echo every key.
-    throw new AppError('POS_MALFORMED', `${ERROR_MESSAGES.POS_MALFORMED}：${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`.slice(0, 120)).join('；')}`, { issues: r.error.issues.slice(0, 12).map((i) => ({ path: i.path.join('.').slice(0, 100), message: i.message.slice(0, 200) })), issueCount: r.error.issues.length });
+    // A few issues and their count, messages bounded (Chinese, shared/validation.ts): an unknown-keys issue would otherwise echo every key.
+    throw new AppError('POS_MALFORMED', `${ERROR_MESSAGES.POS_MALFORMED}：${describeIssues(r.error).slice(0, 300)}`, { issues: r.error.issues.slice(0, 12).map((i) => ({ path: i.path.join('.').slice(0, 100), message: describeIssues(new z.ZodError([i])).slice(0, 200) })), issueCount: r.error.issues.length });
   }
   return r.data;
 }
@@ -152,7 +157,9 @@ export async function main(raw: HttpEvent, _context?: unknown): Promise<HttpAnsw
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(storeId) || !/^\d{9,11}$/.test(timestamp) || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !/^[0-9a-fA-F]{64}$/.test(signature)) {
       throw new AppError('POS_BAD_SIGNATURE', '缺少或格式错误的签名头：x-pos-store、x-pos-timestamp（秒）、x-pos-nonce（16–64 位）、x-pos-signature（64 位十六进制）');
     }
-    if (!signatureMatches(signPosRequest(posSecret(storeId), method, path, timestamp, nonce, body), signature)) throw new AppError('POS_BAD_SIGNATURE');
+    // The store's key generation (the merchant's 重置 makes a new secret): one read by id.
+    const keyed = await getById<{ posKeyGeneration?: number }>('stores', storeId);
+    if (!signatureMatches(signPosRequest(posSecret(storeId, keyed?.posKeyGeneration ?? 0), method, path, timestamp, nonce, body), signature)) throw new AppError('POS_BAD_SIGNATURE');
     if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > WINDOW_SECONDS) throw new AppError('POS_STALE_TIMESTAMP');
     const claim = { id: `${storeId}:${nonce}`, expiresAt: new Date((Number(timestamp) + 2 * WINDOW_SECONDS) * 1000), invocation: crypto.randomUUID() };
 

@@ -23,6 +23,13 @@ export interface MyDataExport {
   accessLog: { by: string; at: string; staff: string; role: string; storeId: string | null }[];
 }
 
+/** Before 开卡: what joining gives this person, and whether they left before (a farewell, no second bonus). */
+export interface JoinStatus {
+  departedOn: string | null;
+  registrationBonus: number;
+  tiers: { name: string; color: string; threshold: number; benefits: string[] }[];
+}
+
 export interface TierConfigWithHistory {
   config: TierConfig;
   history: { version: number; updatedAt: string; updatedBy: string }[];
@@ -45,6 +52,8 @@ export interface ReviewRun {
 
 export const memberContract = {
   getCard: act(memberRequests.getCard).returns<MemberCard>(),
+  join: act(memberRequests.join).returns<MemberCard>(),
+  joinStatus: act(memberRequests.joinStatus).returns<JoinStatus>(),
   myRole: act(memberRequests.myRole).returns<MyRole>(),
   getProfile: act(memberRequests.getProfile).returns<ProfileView>(),
   updateProfile: act(memberRequests.updateProfile).returns<ProfileView>(),
@@ -54,6 +63,7 @@ export const memberContract = {
   getMemberCode: act(memberRequests.getMemberCode).returns<MemberCodeView>(),
   identifyByCode: act(memberRequests.identifyByCode).returns<IdentifiedMember>(),
   identifyByPhone: act(memberRequests.identifyByPhone).returns<IdentifiedMember>(),
+  refreshIdentified: act(memberRequests.refreshIdentified).returns<IdentifiedMember>(),
   listAccessLog: act(memberRequests.listAccessLog).returns<{ entries: AccessLogEntry[] }>(),
   exportMyData: act(memberRequests.exportMyData).returns<MyDataExport>(),
   deleteAccount: act(memberRequests.deleteAccount).returns<{ memberId: string; couponsVoided: number; pointsForfeited: number }>(),

@@ -27,6 +27,28 @@ export interface RefundResult {
   duplicate: boolean;
 }
 
+/** An order on the till's list of today. */
+export interface TillOrder {
+  orderId: string;
+  receiptNo: string;
+  amountFen: number;
+  refundedFen: number;
+  points: number;
+  /** the member's card number, last 4 digits only */
+  cardTail: string;
+  staffName: string;
+  createdAt: string;
+  /** until when the caller may 撤销 it (null: no limit); the order must still be unrefunded */
+  revocableUntil: string | null;
+  revocable: boolean;
+}
+
+export interface TillView {
+  businessDate: string;
+  orders: TillOrder[];
+  confirmAboveFen: number;
+}
+
 export interface EntryResult {
   entryId: string;
   balanceAfter: number;
@@ -46,13 +68,17 @@ export interface FraudFlagView {
   orderId: string;
   memberId: string;
   storeId: string;
+  /** names as the merchant knows them (not ids) */
+  storeName: string;
   staffOpenid: string | null;
+  /** the clerk who recorded the order; null for a POS order */
+  staffName: string | null;
   amountFen: number;
   points: number;
   held: boolean;
   status: 'open' | 'released' | 'confirmed';
   createdAt: string;
-  /** set once the merchant reviewed the flag */
+  /** set once the merchant reviewed the flag (their name) */
   reviewedBy: string | null;
   reviewedAt: string | null;
   note: string;
@@ -102,11 +128,14 @@ export const pointsContract = {
   history: act(pointsRequests.history).returns<PointsHistory>(),
   recordOrder: act(pointsRequests.recordOrder).returns<CreditResult>(),
   refundOrder: act(pointsRequests.refundOrder).returns<RefundResult>(),
+  tillOrders: act(pointsRequests.tillOrders).returns<TillView>(),
+  revokeOrder: act(pointsRequests.revokeOrder).returns<RefundResult>(),
   redeemPoints: act(pointsRequests.redeemPoints).returns<EntryResult>(),
   adjustPoints: act(pointsRequests.adjustPoints).returns<EntryResult>(),
   getRules: act(pointsRequests.getRules).returns<RulesView>(),
   updateRules: act(pointsRequests.updateRules).returns<{ version: number }>(),
   getPosSecret: act(pointsRequests.getPosSecret).returns<PosSecret>(),
+  resetPosSecret: act(pointsRequests.resetPosSecret).returns<PosSecret>(),
   listFraudFlags: act(pointsRequests.listFraudFlags).returns<FraudFlagView[]>(),
   reviewFraudFlag: act(pointsRequests.reviewFraudFlag).returns<ReviewFlagResult>(),
   reconcile: act(pointsRequests.reconcile).returns<ReconcileResult>(),

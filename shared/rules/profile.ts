@@ -1,7 +1,27 @@
 /** Profile rules: birthday changes, privacy-policy consent. Pure. */
 
 /** The privacy policy in force; bump it when the policy text changes (members are asked again). */
-export const PRIVACY_POLICY_VERSION = '2025-06-01';
+export const PRIVACY_POLICY_VERSION = '2026-12-01';
+
+/** The membership terms in force (accepted at 开卡 together with the privacy policy). */
+export const MEMBERSHIP_TERMS_VERSION = '2026-12-01';
+
+/** What each policy version changed, in a member's words (shown to those who accepted an older one). */
+export const PRIVACY_POLICY_CHANGES: readonly { version: string; changes: readonly string[] }[] = [
+  {
+    version: '2026-12-01',
+    changes: ['开卡前需您主动同意，未同意前不创建会员档案', '注销后保留微信标识的加密摘要及注销日期 2 年，仅用于防止重复领取注册礼'],
+  },
+];
+
+/** The changes a member who accepted `accepted` has not seen; none for a person who never accepted one. */
+export function privacyChangesSince(accepted: string | null | undefined): string[] {
+  if (!accepted || accepted >= PRIVACY_POLICY_VERSION) return [];
+  return PRIVACY_POLICY_CHANGES.filter((c) => c.version > accepted).flatMap((c) => [...c.changes]);
+}
+
+/** How long the keyed hash of a departed member's OPENID is kept (the policy says so). */
+export const DEPARTURE_RETENTION_DAYS = 730;
 
 export const BIRTHDAY_CHANGE_INTERVAL_DAYS = 365;
 const DAY_MS = 24 * 3600 * 1000;

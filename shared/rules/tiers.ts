@@ -11,14 +11,35 @@
  * - A review is idempotent per member per period: reviewing a period already reviewed changes nothing.
  */
 
+/**
+ * A tier's benefits as entitlements the code honours (never free text): the points multiplier (the
+ * earning rules apply it), the birthday coupon template (the birthday job issues it), the member-day
+ * discount (shown to the clerk at the till on member days) and free items (shown to the clerk, so many
+ * a month). The member's words are derived from them (`describeBenefits`); nothing else is listed.
+ */
 export interface TierBenefits {
   /** points earned per point-earning yuan are multiplied by this (1 = no bonus) */
   pointsMultiplier: number;
-  birthdayCoupon: boolean;
-  /** member-day price as a percentage (95 = 9.5 折); null = no member-day discount */
-  memberDayDiscountPercent: number | null;
-  freeShipping: boolean;
-  priorityService: boolean;
+  /** the coupon template the birthday job issues to members of this tier; null = none */
+  birthdayCouponTemplateId: string | null;
+  /** member-day price as a percentage (95 = 9.5 折), shown to the clerk on member days; null = none */
+  memberDay: { discountPercent: number } | null;
+  /** items the clerk may give a member of this tier, at most `perMonth` each a month */
+  freeItems: { name: string; perMonth: number }[];
+}
+
+/**
+ * Benefits as stored before they became entitlements (booleans and free text): what still has a
+ * meaning is kept (multiplier, member-day discount); promises nothing delivered (free shipping,
+ * priority service, a birthday coupon without a template) are dropped.
+ */
+export function benefitsFromStored(raw: unknown): TierBenefits {
+  const b = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const multiplier = typeof b.pointsMultiplier === 'number' && b.pointsMultiplier >= 1 ? b.pointsMultiplier : 1;
+  const legacyPercent = typeof b.memberDayDiscountPercent === 'number' && b.memberDayDiscountPercent < 100 ? b.memberDayDiscountPercent : null;
+  const memberDay = b.memberDay && typeof b.memberDay === 'object' && typeof (b.memberDay as { discountPercent?: unknown }).discountPercent === 'number' ? { discountPercent: (b.memberDay as { discountPercent: number }).discountPercent } : legacyPercent !== null ? { discountPercent: legacyPercent } : null;
+  const freeItems = Array.isArray(b.freeItems) ? (b.freeItems as { name?: unknown; perMonth?: unknown }[]).filter((f) => typeof f?.name === 'string' && typeof f?.perMonth === 'number').map((f) => ({ name: f.name as string, perMonth: f.perMonth as number })) : [];
+  return { pointsMultiplier: multiplier, birthdayCouponTemplateId: typeof b.birthdayCouponTemplateId === 'string' && b.birthdayCouponTemplateId ? b.birthdayCouponTemplateId : null, memberDay, freeItems };
 }
 
 export interface TierDef {
@@ -44,16 +65,20 @@ export interface TierConfig {
   tiers: TierDef[];
 }
 
-const NO_BENEFITS: TierBenefits = { pointsMultiplier: 1, birthdayCoupon: false, memberDayDiscountPercent: null, freeShipping: false, priorityService: false };
+const NO_BENEFITS: TierBenefits = { pointsMultiplier: 1, birthdayCouponTemplateId: null, memberDay: null, freeItems: [] };
 
+// No birthday template by default: the merchant names one once a template exists (a promise the
+// product cannot keep is not listed).
 export const DEFAULT_TIERS: readonly TierDef[] = [
   { id: 'normal', name: '普通会员', threshold: 0, color: '#8a8f99', benefits: { ...NO_BENEFITS } },
-  { id: 'silver', name: '银卡会员', threshold: 1000, color: '#9aa7b8', benefits: { ...NO_BENEFITS, pointsMultiplier: 1.2, birthdayCoupon: true, memberDayDiscountPercent: 95 } },
-  { id: 'gold', name: '金卡会员', threshold: 5000, color: '#c9a227', benefits: { pointsMultiplier: 1.5, birthdayCoupon: true, memberDayDiscountPercent: 90, freeShipping: true, priorityService: false } },
-  { id: 'diamond', name: '钻石会员', threshold: 20000, color: '#3f51b5', benefits: { pointsMultiplier: 2, birthdayCoupon: true, memberDayDiscountPercent: 85, freeShipping: true, priorityService: true } },
+  { id: 'silver', name: '银卡会员', threshold: 1000, color: '#9aa7b8', benefits: { ...NO_BENEFITS, pointsMultiplier: 1.2, memberDay: { discountPercent: 95 } } },
+  { id: 'gold', name: '金卡会员', threshold: 5000, color: '#c9a227', benefits: { ...NO_BENEFITS, pointsMultiplier: 1.5, memberDay: { discountPercent: 90 } } },
+  { id: 'diamond', name: '钻石会员', threshold: 20000, color: '#3f51b5', benefits: { ...NO_BENEFITS, pointsMultiplier: 2, memberDay: { discountPercent: 85 }, freeItems: [{ name: '美式咖啡', perMonth: 1 }] } },
 ];
 
-export const DEFAULT_TIER_CONFIG: TierConfig = { version: 1, basis: 'rolling12m', growthPerYuan: 1, graceDays: 30, tiers: DEFAULT_TIERS.map((t) => ({ ...t, benefits: { ...t.benefits } })) };
+const copyBenefits = (b: TierBenefits): TierBenefits => ({ ...b, memberDay: b.memberDay ? { ...b.memberDay } : null, freeItems: b.freeItems.map((f) => ({ ...f })) });
+
+export const DEFAULT_TIER_CONFIG: TierConfig = { version: 1, basis: 'rolling12m', growthPerYuan: 1, graceDays: 30, tiers: DEFAULT_TIERS.map((t) => ({ ...t, benefits: copyBenefits(t.benefits) })) };
 
 /** The highest tier whose threshold the growth value reaches. */
 export function tierForGrowth(growth: number, tiers: readonly TierDef[] = DEFAULT_TIERS): TierDef {
@@ -96,16 +121,23 @@ export function tierProgressText(current: TierDef, growth: number, config: Pick<
   return `再消费 ¥${yuan} / 再得 ${next.growthNeeded} 成长值 升级${next.tier.name}`;
 }
 
-/** Benefits in a member's words, one line each. */
+/** Benefits in a member's words, one line each, derived from the entitlements only. */
 export function describeBenefits(b: TierBenefits): string[] {
   const lines: string[] = [];
-  if (b.pointsMultiplier > 1) lines.push(`消费积分 ${b.pointsMultiplier} 倍`);
-  if (b.birthdayCoupon) lines.push('生日礼券');
-  if (b.memberDayDiscountPercent !== null && b.memberDayDiscountPercent < 100) lines.push(`会员日 ${(b.memberDayDiscountPercent / 10).toString()} 折`);
-  if (b.freeShipping) lines.push('外送免运费');
-  if (b.priorityService) lines.push('专属优先服务');
-  if (lines.length === 0) lines.push('消费积分、积分兑换');
+  lines.push(b.pointsMultiplier > 1 ? `消费积分 ${b.pointsMultiplier} 倍` : '消费累积积分和成长值');
+  if (b.birthdayCouponTemplateId) lines.push('生日礼券');
+  if (b.memberDay && b.memberDay.discountPercent < 100) lines.push(`会员日到店 ${(b.memberDay.discountPercent / 10).toString()} 折`);
+  for (const f of b.freeItems) lines.push(`每月赠${f.name} ${f.perMonth} 份`);
   return lines;
+}
+
+/** What the clerk sees at the till for a member of this tier today (member day or not). */
+export function clerkNotes(b: TierBenefits, memberDayToday: boolean): string[] {
+  const notes: string[] = [];
+  if (b.memberDay && b.memberDay.discountPercent < 100) notes.push(memberDayToday ? `今天是会员日：本单可享 ${(b.memberDay.discountPercent / 10).toString()} 折` : `会员日可享 ${(b.memberDay.discountPercent / 10).toString()} 折`);
+  for (const f of b.freeItems) notes.push(`每月可赠${f.name} ${f.perMonth} 份`);
+  if (b.pointsMultiplier > 1) notes.push(`积分 ${b.pointsMultiplier} 倍（录入时自动计算）`);
+  return notes;
 }
 
 /** What the tier engine keeps on a member document. */

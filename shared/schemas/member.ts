@@ -45,6 +45,8 @@ export const memberDocSchema = z.object({
   phone: z.object({ cipher: z.string(), hash: z.string(), masked: z.string() }).optional(),
   /** consent to the privacy policy: the version accepted and when */
   privacy: z.object({ version: z.string(), acceptedAt: instant }).optional(),
+  /** consent to the membership terms at 开卡: the version accepted and when */
+  terms: z.object({ version: z.string(), acceptedAt: instant }).optional(),
   // ---- tier engine state (shared/rules/tiers.ts)
   tierSince: instant.optional(),
   graceStartedAt: instant.nullable().optional(),
@@ -73,6 +75,20 @@ export type MemberDoc = z.infer<typeof memberDocSchema>;
 /** `member` function requests. */
 export const memberRequests = {
   getCard: z.object({}).strict(),
+  /**
+   * 开卡: the person agrees to the privacy policy and the membership terms (PIPL: nothing is stored
+   * before this), optionally authorising their phone number (the getPhoneNumber button's code), and
+   * may arrive with an invitation token (referral).
+   */
+  join: z
+    .object({
+      agree: z.literal(true, { errorMap: () => ({ message: '请阅读并同意《隐私政策》和《会员服务协议》' }) }),
+      phoneCode: z.string().min(1).max(256).optional(),
+      invite: z.string().min(1).max(128).optional(),
+    })
+    .strict(),
+  /** Whether the caller left before (a farewell on the next open): answers without writing. */
+  joinStatus: z.object({}).strict(),
   getProfile: z.object({}).strict(),
   updateProfile: z
     .object({
@@ -88,6 +104,8 @@ export const memberRequests = {
   getMemberCode: z.object({}).strict(),
   identifyByCode: z.object({ code: z.string().min(1).max(200) }).strict(),
   /** At the counter, a member without the card at hand says their number (mainland mobile, +86 allowed). */
+  /** The till after recording: the summary of a member this clerk identified today, refreshed. */
+  refreshIdentified: z.object({ memberId: z.string().min(1).max(64) }).strict(),
   identifyByPhone: z.object({ phone: z.string().regex(/^(?:\+86|0086|86)?[\s-]*1\d{2}[\s-]?\d{4}[\s-]?\d{4}$/, '请输入 11 位手机号') }).strict(),
   exportMyData: z.object({}).strict(),
   deleteAccount: z.object({ confirm: z.literal('DELETE') }).strict(),
@@ -129,7 +147,13 @@ export const memberCardSchema = z.object({
   tierKeptUntil: z.string().nullable(),
   tierChanges: z.array(z.object({ kind: z.string(), fromTier: z.string(), toTier: z.string(), reason: z.string(), at: z.string() })),
   phoneMasked: z.string().nullable(),
-  privacy: z.object({ currentVersion: z.string(), acceptedVersion: z.string().nullable(), accepted: z.boolean() }),
+  privacy: z.object({
+    currentVersion: z.string(),
+    acceptedVersion: z.string().nullable(),
+    accepted: z.boolean(),
+    /** a returning member who accepted an earlier version: what changed since (empty otherwise) */
+    changes: z.array(z.string()),
+  }),
   growth: points,
   points: z.object({ available: points, pending: points, expiringSoon: points }),
   registeredAt: z.string(),
@@ -148,7 +172,7 @@ export interface ProfileView {
   birthdayChangeableAt: string | null;
   phone: string | null;
   phoneMasked: string | null;
-  privacy: { currentVersion: string; acceptedVersion: string | null; acceptedAt: string | null; accepted: boolean };
+  privacy: { currentVersion: string; acceptedVersion: string | null; acceptedAt: string | null; accepted: boolean; changes: string[] };
 }
 
 /** The dynamic member code (QR holds `code`, the barcode `numeric` when there is one). */
@@ -175,7 +199,9 @@ export interface IdentifiedMember {
   memberId: string;
   cardNo: string;
   nickname: string;
-  tier: { id: string; name: string };
+  tier: { id: string; name: string; color: string };
+  /** the tier's entitlements as the clerk applies them today (member-day discount, free items) */
+  clerkNotes: string[];
   phoneMasked: string | null;
   pointsAvailable: number;
   growth: number;

@@ -118,6 +118,8 @@ export const earningRulesSchema = z
     /** a refund whose points were already spent: carry a debt, or forfeit the shortfall */
     refundShortfall: z.enum(['debt', 'forfeit']),
     fraud: fraudRulesSchema,
+    /** the clerk's till asks for confirmation above this amount (default: shared/rules/till.ts) */
+    tillConfirmAboveFen: fen.positive().max(10 ** 10).optional(),
   })
   .strict();
 export type EarningRules = z.infer<typeof earningRulesSchema>;
@@ -224,17 +226,23 @@ export interface LedgerEntry {
 
 // ------------------------------------------------------------------ requests
 
-const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字');
+const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号应为 8–64 位字母、数字、_ 或 -');
 
 export const pointsRequests = {
   history: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional() }).strict(),
   recordOrder: orderInputSchema.extend({ member: memberRefSchema }).strict(),
   refundOrder: z.object({ orderId: z.string().min(1).max(200), refundId: requestId, amountFen: fen.positive() }).strict(),
+  /** The till: today's orders of this till (the clerk's own; the merchant's: the store's). */
+  tillOrders: z.object({ storeId: z.string().min(1).max(64) }).strict(),
+  /** 撤销 at the till: the whole order refunded through the refund path, within the clerk's window. */
+  revokeOrder: z.object({ orderId: z.string().min(1).max(200) }).strict(),
   redeemPoints: z.object({ memberId: z.string().min(1).max(64), amount: points.positive().max(10 ** 7), requestId, reason: z.string().min(2).max(60) }).strict(),
   adjustPoints: z.object({ memberId: z.string().min(1).max(64), delta: points.min(-(10 ** 8)).max(10 ** 8).refine((n) => n !== 0, '调整数量不能为 0'), requestId, reason: z.string().trim().min(2, '请填写调整原因').max(100) }).strict(),
   getRules: z.object({}).strict(),
   updateRules: z.object({ expectedVersion: z.number().int().nonnegative(), rules: earningRulesSchema }).strict(),
   getPosSecret: z.object({ storeId: z.string().min(1).max(64) }).strict(),
+  /** 重置: a new POS secret for the store (the old one stops working at once). */
+  resetPosSecret: z.object({ storeId: z.string().min(1).max(64) }).strict(),
   listFraudFlags: z.object({ status: z.enum(['open', 'released', 'confirmed']).default('open'), limit: z.number().int().min(1).max(100).default(50) }).strict(),
   reviewFraudFlag: z.object({ flagId: z.string().min(1), decision: z.enum(['release', 'confirm']), note: z.string().max(200).default('') }).strict(),
   reconcile: z.object({ after: z.string().optional(), limit: z.number().int().min(1).max(200).default(100) }).strict(),
@@ -249,13 +257,30 @@ export interface PointsHistoryEntry {
   points: number;
   reason: string;
   createdAt: string;
-  /** still pending: the business day it becomes available */
+  /** still pending and not held: the business day it becomes available */
   maturesOn: string | null;
+  /** held for the merchant's review (a fraud flag): no date until it is released */
+  held: boolean;
 }
+
+/** One of the member's orders as the history lists it (every order, points or not). */
+export interface OrderHistoryLine {
+  orderId: string;
+  paidAt: string;
+  amountFen: number;
+  storeName: string;
+  points: number;
+  growth: number;
+  state: 'none' | 'pending' | 'held' | 'credited' | 'voided' | 'refunded';
+  note: string;
+}
+
 export interface PointsHistory {
   summary: { available: number; pending: number; expiringSoon: number; debt: number };
   pendingLots: { amount: number; maturesOn: string; held: boolean }[];
   expiring: { amount: number; expiresOn: string }[];
   entries: PointsHistoryEntry[];
   nextBefore: string | null;
+  /** the member's latest orders (all of them, those that earned no points too), newest first */
+  orders: OrderHistoryLine[];
 }

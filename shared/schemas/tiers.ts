@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { tierLadderProblems, type TierChange } from '../rules/tiers';
 
+/** Entitlements the code honours (shared/rules/tiers.ts `TierBenefits`). */
 export const tierBenefitsSchema = z
   .object({
     pointsMultiplier: z.number().min(1).max(10),
-    birthdayCoupon: z.boolean(),
-    memberDayDiscountPercent: z.number().int().min(10).max(100).nullable(),
-    freeShipping: z.boolean(),
-    priorityService: z.boolean(),
+    birthdayCouponTemplateId: z.string().trim().min(1).max(64).nullable(),
+    memberDay: z.object({ discountPercent: z.number().int().min(50).max(99) }).strict().nullable(),
+    freeItems: z.array(z.object({ name: z.string().trim().min(1).max(12), perMonth: z.number().int().min(1).max(31) }).strict()).max(5),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { listFunctions } from '../../local-cloud/functions';
 import { invocationContext } from '../../local-cloud/sdk-transport';
 import { ERROR_MESSAGES, type ErrorCode } from '../../shared/errors';
+import { ENGLISH_VALIDATOR_TEXT } from '../../shared/validation';
 import { memberRequests } from '../../shared/schemas/member';
 import { tierRequests } from '../../shared/schemas/tiers';
 import { pointsRequests } from '../../shared/schemas/points';
@@ -42,6 +43,8 @@ const ALLOWED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'PHONE_IN_USE',
   'MEMBER_NOT_IDENTIFIED',
   'POINTS_LIMIT_EXCEEDED',
+  'NOT_A_MEMBER',
+  'REFUND_WINDOW_CLOSED',
 ]);
 
 // ------------------------------------------------------------------ the battery
@@ -99,6 +102,7 @@ describe('bad input: every action of every function refuses it cleanly and write
   let memberId: string;
   let orderId: string;
   let calls = 0;
+  let chineseRefusals = 0;
   const functions = listFunctions().filter((f) => f !== 'pos');
   const callers = { consumer: 'o-consumer', staff: 'o-clerk', merchant: 'o-boss' } as const;
   const mains: Record<string, Main> = {};
@@ -117,10 +121,8 @@ describe('bad input: every action of every function refuses it cleanly and write
       if (!r.ok) throw new Error(`${fn}.${String(data.action)}: ${r.code} ${r.message}`);
       return r.data;
     };
-    // Every caller is a member already: a member action registers its caller on first touch (by design).
-    memberId = (await ok('member', { action: 'getCard' }, callers.consumer)).memberId;
-    await ok('member', { action: 'getCard' }, callers.staff);
-    await ok('member', { action: 'getCard' }, callers.merchant);
+    // The consumer joined (开卡 with consent); staff and the merchant are never members.
+    memberId = (await ok('member', { action: 'join', agree: true }, callers.consumer)).memberId;
     const order = await ok('points', { action: 'recordOrder', storeId: 'store-a', receiptNo: 'R-BASE', items: [{ sku: 'S1', category: 'coffee', priceFen: 5000, quantity: 1 }], amountFen: 5000, paidAt: new Date().toISOString(), member: { memberId } }, callers.staff);
     orderId = order.orderId;
     const rules = await ok('points', { action: 'getRules' }, callers.merchant);
@@ -172,6 +174,12 @@ describe('bad input: every action of every function refuses it cleanly and write
     if (r.ok) return r; // a valid request may succeed (and write)
     if (!ALLOWED.has(r.code as ErrorCode)) throw new Error(`${label}: answered ${r.code} (${r.message})`);
     if (typeof r.message !== 'string' || r.message.length === 0) throw new Error(`${label}: no message`);
+    // What a person reads is Chinese: no zod English ("Expected number, received string") reaches them.
+    const texts = [r.message, ...(((r as Any).details?.issues ?? []) as { message: string }[]).map((i) => i.message)];
+    for (const text of texts) {
+      if (ENGLISH_VALIDATOR_TEXT.test(text) || !/[\u4e00-\u9fff]/.test(text)) throw new Error(`${label}: answered ${r.code} with text a person cannot read: ${text}`);
+    }
+    if (r.code === 'VALIDATION_FAILED') chineseRefusals++;
     if (snapshot() !== before) throw new Error(`${label}: refused with ${r.code} but the database changed`);
     return r;
   }
@@ -299,6 +307,7 @@ describe('bad input: every action of every function refuses it cleanly and write
       const body = JSON.parse(res.body) as Envelope;
       expect({ label, status: res.statusCode >= 400 && res.statusCode < 500, ok: body.ok }).toEqual({ label, status: true, ok: false });
       if (body.ok) continue;
+      expect({ label, english: ENGLISH_VALIDATOR_TEXT.test(body.message) }).toEqual({ label, english: false });
       expect({ label, code: body.code in ERROR_MESSAGES && body.code !== 'INTERNAL', message: typeof body.message === 'string' && body.message.length > 0 }).toEqual({ label, code: true, message: true });
       expect({ label, unchanged: snapshot() === before }).toEqual({ label, unchanged: true });
     }
@@ -306,7 +315,8 @@ describe('bad input: every action of every function refuses it cleanly and write
     // The battery did not break the endpoint: a good signed order still goes through.
     const fine = (await invocationContext.run({ OPENID: '', APPID: 'wx-local', ENV: 'local', SOURCE: 'wx_http' }, () => pos(signed(good), {}))) as { statusCode: number };
     expect(fine.statusCode).toBe(200);
-    console.log(`bad-input: ${calls} calls checked`);
+    console.log(`bad-input: ${calls} calls checked, ${chineseRefusals} validation refusals read in Chinese`);
+    expect(chineseRefusals).toBeGreaterThan(1000);
   });
 });
 

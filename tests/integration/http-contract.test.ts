@@ -28,7 +28,8 @@ describe('local HTTP contract', () => {
     const login = await post('/api/login', { role: 'consumer', openid: 'o-http-1' });
     expect(login.status).toBe(200);
     expect(login.json).toEqual({ ok: true, data: { role: 'consumer', openid: 'o-http-1' } });
-    const card = await post('/api/fn/member', { action: 'getCard' }, login.cookie);
+    expect((await post('/api/fn/member', { action: 'getCard' }, login.cookie)).json).toMatchObject({ ok: false, code: 'NOT_A_MEMBER' });
+    const card = await post('/api/fn/member', { action: 'join', agree: true }, login.cookie);
     expect(card.json).toMatchObject({ ok: true, data: { isNew: true } });
     expect(cloud.store.scan('members').map((s) => s.doc.openid)).toContain('o-http-1');
   });

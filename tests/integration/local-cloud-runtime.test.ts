@@ -30,7 +30,7 @@ describe('local cloud runtime around the real wx-server-sdk', () => {
   });
 
   it('runs cloud.callFunction locally with the caller identity', async () => {
-    const res = await asCaller<{ errMsg: string; result: unknown }>('o-caller', () => sdk().callFunction({ name: 'member', data: { action: 'getCard' } }));
+    const res = await asCaller<{ errMsg: string; result: unknown }>('o-caller', () => sdk().callFunction({ name: 'member', data: { action: 'join', agree: true } }));
     expect(res.errMsg).toBe('cloud.callFunction:ok');
     expect(res.result).toMatchObject({ ok: true, data: { isNew: true } });
     expect(cloud.store.scan('members').map((s) => s.doc.openid)).toEqual(['o-caller']);

@@ -38,8 +38,9 @@ describe('member profile, privacy, member code, tiers and my data', () => {
   it('sets profile fields, the birthday once a year (month-day indexed), and never the birthday twice within 365 days', async () => {
     const t0 = new Date('2026-03-01T02:00:00Z');
     fakeClock(t0);
-    const card = await okData({ action: 'getCard' }, 'o-ann');
-    expect(card.privacy).toEqual({ currentVersion: PRIVACY_POLICY_VERSION, acceptedVersion: null, accepted: false });
+    const card = await okData({ action: 'join', agree: true }, 'o-ann');
+    // Consent is given at 开卡: a new member has accepted the current policy and is told of no "update".
+    expect(card.privacy).toEqual({ currentVersion: PRIVACY_POLICY_VERSION, acceptedVersion: PRIVACY_POLICY_VERSION, accepted: true, changes: [] });
     const profile = await okData({ action: 'updateProfile', nickname: '安安', gender: 'female', avatarUrl: 'https://example.com/a.png' }, 'o-ann');
     expect(profile).toMatchObject({ nickname: '安安', gender: 'female', birthday: null, birthdayChangeableAt: null });
     expect(await call({ action: 'updateProfile', nickname: '' }, 'o-ann')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
@@ -67,7 +68,7 @@ describe('member profile, privacy, member code, tiers and my data', () => {
   });
 
   it('stores the phone number encrypted, hashed and masked: no 11-digit number anywhere in the document', async () => {
-    const card = await okData({ action: 'getCard' }, 'o-pat');
+    const card = await okData({ action: 'join', agree: true }, 'o-pat');
     expect(await call({ action: 'bindPhone', code: 'invalid' }, 'o-pat')).toMatchObject({ ok: false, code: 'PHONE_CODE_INVALID' });
     const bound = await okData<{ phoneMasked: string }>({ action: 'bindPhone', code: 'code-from-the-button' }, 'o-pat');
     expect(bound.phoneMasked).toMatch(/^138\*{4}\d{4}$/);
@@ -80,7 +81,7 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     expect(profile.phone).toMatch(/^138\d{8}$/);
     expect(profile.phone.slice(-4)).toBe(bound.phoneMasked.slice(-4));
     expect(stored).not.toContain(profile.phone);
-    expect((await okData({ action: 'getCard' }, 'o-pat')).phoneMasked).toBe(bound.phoneMasked);
+    expect((await okData({ action: 'join', agree: true }, 'o-pat')).phoneMasked).toBe(bound.phoneMasked);
     const code = await okData({ action: 'getMemberCode' }, 'o-pat');
     const seen = await okData({ action: 'identifyByCode', code: code.code }, 'o-staff');
     expect(seen).toMatchObject({ memberId: card.memberId, phoneMasked: bound.phoneMasked });
@@ -110,7 +111,7 @@ describe('member profile, privacy, member code, tiers and my data', () => {
   it('issues a dynamic code that staff can scan, that changes after 60 s and is refused once expired', async () => {
     const t0 = new Date('2026-05-05T06:00:10Z');
     fakeClock(t0);
-    const card = await okData({ action: 'getCard' }, 'o-kim');
+    const card = await okData({ action: 'join', agree: true }, 'o-kim');
     const first = await okData({ action: 'getMemberCode' }, 'o-kim');
     expect(first.periodMs).toBe(60_000);
     expect(await okData({ action: 'identifyByCode', code: first.code }, 'o-staff')).toMatchObject({ memberId: card.memberId, tier: { name: '普通会员' } });
@@ -152,7 +153,7 @@ describe('member profile, privacy, member code, tiers and my data', () => {
   it('reviews tiers monthly from the last 12 months of orders: grace first, then one level down; idempotent per period', async () => {
     const t0 = new Date('2026-01-01T19:00:00Z'); // 03:00 on 2 Jan in Shanghai
     fakeClock(t0);
-    const card = await okData({ action: 'getCard' }, 'o-gus');
+    const card = await okData({ action: 'join', agree: true }, 'o-gus');
     // A gold member whose spending in the last 12 months is ¥1,200 (the rest is older).
     cloud.store.replace('members', { ...memberDoc(card.memberId), _id: card.memberId, tierId: 'gold', growth: 6200 });
     cloud.store.insert('orders', { _id: 'o1', memberId: card.memberId, storeId: 's', receiptNo: 'R1', items: [], amountFen: 120000, paidAt: new Date(t0.getTime() - 30 * DAY) });
@@ -172,7 +173,7 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     const run2 = (await cloud.runJob('tier-review')) as Envelope<Any>;
     expect(run2).toMatchObject({ ok: true, data: { counters: { period: '2026-02', downgraded: 1 } } });
     expect(memberDoc(card.memberId)).toMatchObject({ tierId: 'silver' });
-    const shown = await okData({ action: 'getCard' }, 'o-gus');
+    const shown = await okData({ action: 'join', agree: true }, 'o-gus');
     expect(shown.tier.name).toBe('银卡会员');
     expect(shown.tierChanges.map((c: Any) => c.kind)).toEqual(['downgrade', 'grace']);
     expect(shown.tierChanges[0].reason).toContain('保级期结束');
@@ -180,7 +181,7 @@ describe('member profile, privacy, member code, tiers and my data', () => {
   });
 
   it('exports everything held about the member, then deletes the account with balanced books', async () => {
-    const card = await okData({ action: 'getCard' }, 'o-del');
+    const card = await okData({ action: 'join', agree: true }, 'o-del');
     await okData({ action: 'bindPhone', code: 'abc' }, 'o-del');
     await okData({ action: 'setBirthday', month: 7, day: 14, year: 1995 }, 'o-del');
     await okData({ action: 'acceptPrivacy', version: PRIVACY_POLICY_VERSION }, 'o-del');
@@ -204,7 +205,7 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     const deleted = await okData({ action: 'deleteAccount', confirm: 'DELETE' }, 'o-del');
     expect(deleted).toMatchObject({ memberId: card.memberId, couponsVoided: 1, pointsForfeited: held.available + held.pending });
     // Deleting twice: the caller is now a stranger (a new first open would create a fresh member).
-    expect(await call({ action: 'deleteAccount', confirm: 'DELETE' }, 'o-del')).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
+    expect(await call({ action: 'deleteAccount', confirm: 'DELETE' }, 'o-del')).toMatchObject({ ok: false, code: 'NOT_A_MEMBER' });
     const doc = memberDoc(card.memberId);
     expect(doc.openid).not.toBe('o-del');
     expect(doc).toMatchObject({ nickname: '已注销会员', avatarUrl: '' });
@@ -219,10 +220,17 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     expect(doc.points.available).toBe(0);
     expect(entries.reduce((s, e) => s + (e.pendingDelta ?? 0), 0)).toBe(doc.points.pending);
 
-    // A new first open creates a fresh member.
-    const fresh = await okData({ action: 'getCard' }, 'o-del');
+    // The next open is not a silent re-enrolment: no card until an explicit 开卡, which makes a fresh
+    // member without a second registration bonus.
+    expect(await call({ action: 'getCard' }, 'o-del')).toMatchObject({ ok: false, code: 'NOT_A_MEMBER' });
+    expect((await okData<{ departedOn: string | null }>({ action: 'joinStatus' }, 'o-del')).departedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const fresh = await okData({ action: 'join', agree: true }, 'o-del');
     expect(fresh.memberId).not.toBe(card.memberId);
     expect(fresh.isNew).toBe(true);
+    expect(fresh.points.available).toBe(0);
+    expect(cloud.store.scan('ledger').filter((e) => (e.doc as Any).memberId === fresh.memberId)).toHaveLength(0);
+    // Only a keyed hash of the OPENID and the date are kept.
+    expect(JSON.stringify(cloud.store.scan('departures'))).not.toContain('o-del');
     // Staff scanning an old screenshot of the deleted member's code: refused.
     const old = issueMemberCode(card.memberId, new Date());
     expect(await call({ action: 'identifyByCode', code: old.code }, 'o-staff')).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });

@@ -40,7 +40,7 @@ describe('points administration', () => {
       expect(await call({ action: 'reviewFraudFlag', flagId: 'fraud:pos:store-a:F5:staff_repeat', decision: 'release' }, 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
       const flags = await ok('points', { action: 'listFraudFlags' }, 'o-boss');
       expect(flags).toHaveLength(1);
-      expect(flags[0]).toMatchObject({ _id: 'fraud:pos:store-a:F5:staff_repeat', kind: 'staff_repeat', memberId, staffOpenid: 'o-clerk', held: true, status: 'open', points: 10 });
+      expect(flags[0]).toMatchObject({ _id: 'fraud:pos:store-a:F5:staff_repeat', kind: 'staff_repeat', memberId, staffOpenid: 'o-clerk', staffName: '店员', storeName: 'A店', held: true, status: 'open', points: 10 });
 
       // the held accrual does not mature in the nightly run
       setClock(shanghai('2026-11-24 02:30'));
@@ -51,7 +51,7 @@ describe('points administration', () => {
       expect(await ok('points', { action: 'reviewFraudFlag', flagId: flags[0]._id, decision: 'release', note: '核实无误' }, 'o-boss')).toMatchObject({ status: 'released', changed: true });
       expect(await ok('points', { action: 'reviewFraudFlag', flagId: flags[0]._id, decision: 'confirm' }, 'o-boss')).toMatchObject({ status: 'released', changed: false });
       expect(await ok('points', { action: 'listFraudFlags' }, 'o-boss')).toEqual([]);
-      expect(await ok('points', { action: 'listFraudFlags', status: 'released' }, 'o-boss')).toMatchObject([{ reviewedBy: 'o-boss', note: '核实无误' }]);
+      expect(await ok('points', { action: 'listFraudFlags', status: 'released' }, 'o-boss')).toMatchObject([{ reviewedBy: '老板', note: '核实无误' }]);
 
       setClock(shanghai('2026-11-25 02:30'));
       expect(await trigger()).toMatchObject({ matured: 1, drifts: [] });

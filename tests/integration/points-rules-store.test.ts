@@ -27,7 +27,7 @@ describe('earning rules store and the tier configuration', () => {
     expect(loaded.rules).toEqual({ ...DEFAULT_EARNING_RULES, registrationBonus: 250, memberDay: { kind: 'none' } });
 
     // the stored rules are in force (registration bonus 250, no member day); the legacy numbers are not
-    const card = await ok('member', { action: 'getCard' }, 'o-ann');
+    const card = await ok('member', { action: 'join', agree: true }, 'o-ann');
     expect(cloud.store.get('members', card.memberId)?.doc).toMatchObject({ points: { available: 250 } });
     const credited = await ok('points', order('R1', card.memberId, 10000), 'o-clerk');
     expect(credited).toMatchObject({ points: 10, growth: 100 });
@@ -43,7 +43,7 @@ describe('earning rules store and the tier configuration', () => {
 
   it('earns with the multiplier and growth per yuan the merchant set in the tier configuration', async () => {
     cloud.store.insert('settings', { _id: 'points-rules', version: 1, rules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } }, updatedAt: new Date(), updatedBy: 'o-boss' });
-    const card = await ok('member', { action: 'getCard' }, 'o-bea');
+    const card = await ok('member', { action: 'join', agree: true }, 'o-bea');
     const member = cloud.store.get('members', card.memberId)?.doc as Any;
     cloud.store.replace('members', { ...member, tierId: 'gold', growth: 6000 });
 

@@ -33,7 +33,7 @@ export function pointsKit(getCloud: () => TestCloud, options: PointsKitOptions =
     return r.data;
   };
   /** Opens a member card for `openid`; its member id. */
-  const register = async (openid: string): Promise<string> => (await ok('member', { action: 'getCard' }, openid)).memberId;
+  const register = async (openid: string): Promise<string> => (await ok('member', { action: 'join', agree: true }, openid)).memberId;
   /**
    * Runs the scheduler's `points-nightly` job at the (test) clock's time; the run (the job's counters
    * with the runner's runId, status and failures), or throws.

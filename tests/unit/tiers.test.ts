@@ -1,5 +1,7 @@
 import { seededRandom } from '../../local-cloud/faults';
 import {
+  benefitsFromStored,
+  clerkNotes,
   DEFAULT_TIER_CONFIG,
   applyGrowthChange,
   describeBenefits,
@@ -99,7 +101,22 @@ describe('words on the card', () => {
     expect(tierProgressText(config.tiers[1], 4800, { ...config, growthPerYuan: 2 })).toBe('再消费 ¥100 / 再得 200 成长值 升级金卡会员');
     expect(tierProgressText(config.tiers[1], 4800, config)).toBe('再消费 ¥200 / 再得 200 成长值 升级金卡会员');
     expect(tierProgressText(config.tiers[3], 30000, config)).toContain('最高等级');
-    expect(describeBenefits(config.tiers[2].benefits)).toEqual(expect.arrayContaining(['消费积分 1.5 倍', '生日礼券', '会员日 9 折', '外送免运费']));
+    // Benefits are entitlements: the words come from them, and nothing undeliverable is listed.
+    expect(describeBenefits(config.tiers[2].benefits)).toEqual(['消费积分 1.5 倍', '会员日到店 9 折']);
+    expect(describeBenefits({ ...config.tiers[2].benefits, birthdayCouponTemplateId: 'tpl-birthday' })).toContain('生日礼券');
+    expect(describeBenefits(config.tiers[3].benefits)).toContain('每月赠美式咖啡 1 份');
+    expect(describeBenefits(config.tiers[0].benefits).join()).not.toMatch(/兑换|免运费|优先/);
+  });
+
+  it('loads benefits stored before they were entitlements: keeps what can be delivered, drops the rest', () => {
+    expect(benefitsFromStored({ pointsMultiplier: 1.5, birthdayCoupon: true, memberDayDiscountPercent: 90, freeShipping: true, priorityService: false })).toEqual({
+      pointsMultiplier: 1.5,
+      birthdayCouponTemplateId: null,
+      memberDay: { discountPercent: 90 },
+      freeItems: [],
+    });
+    expect(benefitsFromStored({ pointsMultiplier: 1, birthdayCoupon: false, memberDayDiscountPercent: 100, freeShipping: false, priorityService: false }).memberDay).toBeNull();
+    expect(clerkNotes(config.tiers[1].benefits, true)).toContain('今天是会员日：本单可享 9.5 折');
   });
 });
 

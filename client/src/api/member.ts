@@ -4,14 +4,20 @@ import type { memberContract } from '@shared/contracts/member'
 import { classifyScannedCode } from '@shared/rules/scan-code'
 import { call } from './client'
 
-export type { AccessLogEntry, TierConfigWithHistory } from '@shared/contracts/member'
+export type { AccessLogEntry, JoinStatus, TierConfigWithHistory } from '@shared/contracts/member'
 export type UpdateTierConfigRequest = InputOf<typeof memberContract, 'updateTierConfig'>
 
 /** Who the caller is: staff, merchant or (`role: null`) a consumer. Asks the server, never decides locally. */
 export const myRole = () => call('member', 'myRole')
 
-/** The signed-in consumer's member card (registers the member on first visit). */
+/** The signed-in consumer's member card; `NOT_A_MEMBER` before 开卡 (nothing is created by looking). */
 export const getCard = () => call('member', 'getCard')
+
+/** 开卡 after the person agreed to the privacy policy and the terms; answers the card (the same one again). */
+export const join = (input: { phoneCode?: string; invite?: string } = {}) => call('member', 'join', { agree: true, ...input })
+
+/** Before 开卡: the registration gift, the tiers, and whether this person left before. */
+export const joinStatus = () => call('member', 'joinStatus')
 
 export const getProfile = () => call('member', 'getProfile')
 
@@ -31,6 +37,9 @@ export const identifyByCode = (code: string) => call('member', 'identifyByCode',
 
 /** Staff / merchant: the member who says this phone number at the counter. */
 export const identifyByPhone = (phone: string) => call('member', 'identifyByPhone', { phone })
+
+/** Staff / merchant: the summary of a member this clerk identified today, after recording an order. */
+export const refreshIdentified = (memberId: string) => call('member', 'refreshIdentified', { memberId })
 
 /** A scanned or typed entry at the till: a phone number asks by phone, anything else as a member code. */
 export function identifyMember(entry: string) {

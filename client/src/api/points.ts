@@ -5,7 +5,7 @@ import { call } from './client'
 type Points = typeof pointsContract
 export type RecordOrderRequest = InputOf<Points, 'recordOrder'>
 export type UpdateRulesRequest = InputOf<Points, 'updateRules'>
-export type { CreditResult, FraudFlagView as FraudFlag, PosSecret, ReconcileResult, RulesView } from '@shared/contracts/points'
+export type { CreditResult, FraudFlagView as FraudFlag, PosSecret, ReconcileResult, RulesView, TillView } from '@shared/contracts/points'
 
 /** The signed-in member's points: summary, pending and expiring lots, history newest first. */
 export const getPointsHistory = (before?: string) => call('points', 'history', before ? { before } : {})
@@ -25,3 +25,12 @@ export const reviewFraudFlag = (req: InputOf<Points, 'reviewFraudFlag'>) => call
 export const reconcile = (req: InputOf<Points, 'reconcile'> = {}) => call('points', 'reconcile', req)
 
 export const getPosSecret = (storeId: string) => call('points', 'getPosSecret', { storeId })
+
+/** The till: today's orders of this clerk at the store (the merchant: the store's), and when to ask before recording. */
+export const tillOrders = (storeId: string) => call('points', 'tillOrders', { storeId })
+
+/** 撤销 at the till: the whole order refunded through the refund path (clerk: own orders, within the window). */
+export const revokeOrder = (orderId: string) => call('points', 'revokeOrder', { orderId })
+
+/** 重置: a new POS secret for the store; the old one stops working at once. */
+export const resetPosSecret = (storeId: string) => call('points', 'resetPosSecret', { storeId })

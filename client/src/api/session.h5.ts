@@ -28,3 +28,12 @@ export async function signIn(req: SignInRequest): Promise<Result<null>> {
     return UNAVAILABLE
   }
 }
+
+/** `POST /api/logout` ends the local session: the next page asks who to act as (switch identity). */
+export async function signOut(): Promise<void> {
+  try {
+    await fetch('/api/logout', { method: 'POST', credentials: 'include' })
+  } catch (err) {
+    console.warn('[signOut] failed', err)
+  }
+}

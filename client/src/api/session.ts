@@ -12,3 +12,6 @@ export const supportsLocalSignIn = false
 export async function signIn(_req: SignInRequest): Promise<Result<null>> {
   return { ok: true, data: null }
 }
+
+/** Ends the local session (nothing to end in WeChat). */
+export async function signOut(): Promise<void> {}

@@ -1,9 +1,13 @@
+import { useEffect, useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import type { MemberCard } from '@shared/schemas/member'
-import { MemberCode } from '@/components/MemberCode'
+import { Button } from '@/components/nutui'
+import { MemberCode, useMemberCode, type MemberCodeState } from '@/components/MemberCode'
 import { TierProgress } from '@/components/TierProgress'
 import { CouponLink } from '@/components/CouponLink'
+import { calendarDate } from '@/format'
+import { go } from '@/navigation'
 import './index.scss'
 
 /** Share of the way from the current growth to the next tier, 0–100. */
@@ -21,11 +25,48 @@ function formatCardNo(cardNo: string): string {
 
 const SAFE_COLOR = /^#[0-9a-fA-F]{3,8}$|^rgba?\([\d\s.,%]+\)$/
 
-export function MemberCardView({ card }: { card: MemberCard }) {
+/** Full screen at the till: the screen at full brightness while it is open (weapp), restored on close. */
+function CodeSheet({ state, onClose }: { state: MemberCodeState; onClose: () => void }) {
+  useEffect(() => {
+    let before: number | null = null
+    Taro.getScreenBrightness()
+      .then((r) => {
+        before = r.value
+        return Taro.setScreenBrightness({ value: 1 })
+      })
+      .catch(() => undefined) // H5 has no brightness control
+    return () => {
+      if (before !== null) void Taro.setScreenBrightness({ value: before }).catch(() => undefined)
+    }
+  }, [])
+  return (
+    <View className='member-code-sheet'>
+      <MemberCode state={state} fullscreen />
+      <Button className='member-code-sheet__close' block onClick={onClose}>
+        关闭
+      </Button>
+    </View>
+  )
+}
+
+export function MemberCardView({ card, banner, onRetry }: { card: MemberCard; banner?: string | null; onRetry?: () => void }) {
   const tierColor = SAFE_COLOR.test(card.tier.color) ? card.tier.color : '#5b6270'
   const percent = growthPercent(card)
+  const code = useMemberCode()
+  const [showCode, setShowCode] = useState(false)
+  const reached = card.nextTier !== null && card.nextTier.growthNeeded <= 0
+  if (showCode) return <CodeSheet state={code} onClose={() => setShowCode(false)} />
   return (
     <View className='member-card-page'>
+      {banner ? (
+        <View className='member-refresh-banner' onClick={onRetry}>
+          <Text className='member-refresh-banner__text'>{banner}</Text>
+          <Text className='member-refresh-banner__retry'>重试</Text>
+        </View>
+      ) : null}
+      <Button className='member-show-code' type='primary' block onClick={() => setShowCode(true)}>
+        出示会员码
+      </Button>
       <View className='member-card' style={{ backgroundColor: tierColor }}>
         <View className='member-card__head'>
           <Text className='member-nickname'>{card.nickname || '会员'}</Text>
@@ -33,7 +74,7 @@ export function MemberCardView({ card }: { card: MemberCard }) {
         </View>
         {card.isNew ? <Text className='member-card__welcome'>欢迎加入会员！</Text> : null}
         <Text className='member-card-no'>{formatCardNo(card.cardNo)}</Text>
-        <Text className='member-card__since'>入会时间 {card.registeredAt.slice(0, 10)}</Text>
+        <Text className='member-card__since'>入会时间 {calendarDate(card.registeredAt)}</Text>
       </View>
 
       <View className='member-stats'>
@@ -53,23 +94,31 @@ export function MemberCardView({ card }: { card: MemberCard }) {
       {card.points.expiringSoon > 0 ? (
         <Text className='member-expiring'>有 {card.points.expiringSoon} 积分即将过期，请尽快使用</Text>
       ) : null}
-      <View className='member-link member-points-link' onClick={() => void Taro.navigateTo({ url: '/pages/points/index' })}>
+      <View className='member-link member-points-link' onClick={() => go('/pages/points/index')}>
         <Text className='member-link__text'>积分明细</Text>
         <Text className='member-link__arrow'>›</Text>
       </View>
       <CouponLink />
 
       {card.privacy.accepted ? null : (
-        <View className='member-link member-privacy-banner' onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}>
-          <Text className='member-link__text'>隐私政策已更新，请查看并同意</Text>
+        // "已更新" only for a member who accepted an earlier version; a new member agreed at 开卡.
+        <View className='member-link member-privacy-banner' onClick={() => go('/pages/profile/index')}>
+          <View className='member-privacy-banner__body'>
+            <Text className='member-link__text'>{card.privacy.acceptedVersion ? '隐私政策已更新，请查看并同意' : '请查看并同意隐私政策'}</Text>
+            {card.privacy.changes.map((c) => (
+              <Text key={c} className='member-privacy-banner__change'>
+                · {c}
+              </Text>
+            ))}
+          </View>
           <Text className='member-link__arrow'>›</Text>
         </View>
       )}
 
-      <MemberCode />
+      <MemberCode state={code} />
 
       <View className='member-next-tier'>
-        <Text className='member-next-tier__text tier-progress-text'>{card.progressText}</Text>
+        <Text className='member-next-tier__text tier-progress-text'>{reached && card.nextTier ? `已达到${card.nextTier.name}标准，等级更新中` : card.progressText}</Text>
         {card.tierKeptUntil ? <Text className='member-next-tier__grace'>当前成长值未达到{card.tier.name}标准，等级保留至 {card.tierKeptUntil}</Text> : null}
         <TierProgress className='member-next-tier__bar' percent={percent} color={tierColor} />
       </View>
@@ -96,14 +145,14 @@ export function MemberCardView({ card }: { card: MemberCard }) {
           <Text className='tier-benefits__title'>等级变动</Text>
           {card.tierChanges.map((c) => (
             <View key={`${c.at}-${c.kind}`} className='tier-changes__item'>
-              <Text className='tier-changes__date'>{c.at.slice(0, 10)}</Text>
+              <Text className='tier-changes__date'>{calendarDate(c.at)}</Text>
               <Text className='tier-changes__reason'>{c.reason}</Text>
             </View>
           ))}
         </View>
       ) : null}
 
-      <View className='member-link member-profile-link' onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}>
+      <View className='member-link member-profile-link' onClick={() => go('/pages/profile/index')}>
         <Text className='member-link__text'>个人资料与隐私</Text>
         <Text className='member-link__arrow'>›</Text>
       </View>

@@ -1,50 +1,66 @@
-import { useCallback, useState } from 'react'
+import { useCallback, useRef, useState } from 'react'
 import { View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import type { MemberCard } from '@shared/schemas/member'
-import { getCard, myRole } from '@/api/member'
+import { getCard, joinStatus, myRole } from '@/api/member'
 import { supportsLocalSignIn } from '@/api/session'
 import { PageStatus } from '@/components/PageStatus'
 import { MemberCardView } from '@/components/MemberCardView'
 import { LocalSignIn } from '@/components/LocalSignIn'
+import { dateTime } from '@/format'
+import { WORKBENCH, replace } from '@/navigation'
 import './index.scss'
-
-const WORKBENCH = { staff: '/pages/staff/index', merchant: '/pages/merchant/index' } as const
 
 type CardState =
   | { status: 'loading' }
-  | { status: 'ready'; card: MemberCard }
+  | { status: 'ready'; card: MemberCard; loadedAt: string; banner: string | null }
   | { status: 'signIn' }
   | { status: 'error'; message: string }
 
+/**
+ * The card a member opens the app for. Staff and the merchant go to their workbench (never
+ * registered), a person without a card to 开卡 (or the farewell, after a deletion). Once a card is
+ * shown it stays: a failed refresh keeps the last good card and its member code, with a banner.
+ */
 export default function IndexPage() {
   const [state, setState] = useState<CardState>({ status: 'loading' })
+  const shown = useRef<{ card: MemberCard; loadedAt: string } | null>(null)
 
-  const load = useCallback(async (quiet = false) => {
-    if (!quiet) setState({ status: 'loading' })
-    // Staff and the merchant work elsewhere (and must not be registered as members by getCard).
-    const who = await myRole()
-    if (who.ok && who.data.role) {
-      void Taro.redirectTo({ url: WORKBENCH[who.data.role] })
-      return
+  const load = useCallback(async () => {
+    const held = shown.current
+    const keep = (message: string) => {
+      if (held) setState({ status: 'ready', ...held, banner: `${message}（显示的是 ${dateTime(held.loadedAt)} 的数据）` })
+      else setState({ status: 'error', message })
     }
-    if (!who.ok && who.code === 'UNAUTHENTICATED' && supportsLocalSignIn) {
-      setState({ status: 'signIn' })
-      return
+    if (!held) setState({ status: 'loading' })
+    const who = await myRole()
+    if (who.ok && who.data.role) return replace(WORKBENCH[who.data.role])
+    if (!who.ok) {
+      if (who.code === 'UNAUTHENTICATED' && supportsLocalSignIn) return setState({ status: 'signIn' })
+      return keep(who.message)
     }
     const res = await getCard()
-    if (res.ok) setState({ status: 'ready', card: res.data })
-    else if (res.code === 'UNAUTHENTICATED' && supportsLocalSignIn) setState({ status: 'signIn' })
-    else setState({ status: 'error', message: res.message })
+    if (res.ok) {
+      shown.current = { card: res.data, loadedAt: new Date().toISOString() }
+      return setState({ status: 'ready', ...shown.current, banner: null })
+    }
+    if (res.code === 'NOT_A_MEMBER') {
+      shown.current = null
+      const status = await joinStatus()
+      if (status.ok) return replace(status.data.departedOn ? '/pages/farewell/index' : '/pages/join/index')
+      return keep(status.message)
+    }
+    if (res.code === 'UNAUTHENTICATED' && supportsLocalSignIn) return setState({ status: 'signIn' })
+    keep(res.message)
   }, [])
 
   // Re-read on every show: points change after a purchase or a redemption elsewhere.
   useDidShow(() => {
-    void load(state.status === 'ready')
+    void load()
   })
 
   usePullDownRefresh(() => {
-    void load(true).finally(() => Taro.stopPullDownRefresh())
+    void load().finally(() => Taro.stopPullDownRefresh())
   })
 
   return <View className='index-page'>{renderState(state, () => void load())}</View>
@@ -59,6 +75,6 @@ function renderState(state: CardState, reload: () => void) {
     case 'error':
       return <PageStatus className='member-error' status='error' message={state.message} onRetry={reload} />
     case 'ready':
-      return <MemberCardView card={state.card} />
+      return <MemberCardView card={state.card} banner={state.banner} onRetry={reload} />
   }
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import { PageStatus } from '@/components/PageStatus'
+import { SwitchIdentity } from '@/components/SwitchIdentity'
 import { useRequireRole } from '@/hooks/useRequireRole'
 import { SECTIONS } from './sections'
 import './index.scss'
@@ -26,6 +27,7 @@ export default function MerchantPage() {
     <View className='merchant-page merchant-console'>
       <View className='merchant-header'>
         <Text className='merchant-header__name'>{role.name ?? '商家'}</Text>
+        <SwitchIdentity />
       </View>
       <View className='merchant-tabs'>
         {SECTIONS.map((s) => (

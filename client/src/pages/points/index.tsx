@@ -4,10 +4,21 @@ import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import type { PointsHistory, PointsHistoryEntry } from '@shared/schemas/points'
 import { getPointsHistory } from '@/api/points'
 import { Button } from '@/components/nutui'
-import { monthDay, monthOf, stamp } from '@/format'
+import { NotAMember } from '@/components/NotAMember'
+import { formatYuan, monthDay, monthOf, stamp } from '@/format'
 import './index.scss'
 
-type State = { status: 'loading' } | { status: 'ready'; data: PointsHistory } | { status: 'error'; message: string }
+type State = { status: 'loading' } | { status: 'ready'; data: PointsHistory } | { status: 'error'; message: string } | { status: 'notMember' }
+
+/** 获得: what came in; 使用: what went out (spent, expired, clawed back, voided); 订单: every purchase. */
+type Filter = 'all' | 'in' | 'out' | 'orders'
+const FILTERS: { key: Filter; label: string }[] = [
+  { key: 'all', label: '全部' },
+  { key: 'in', label: '获得' },
+  { key: 'out', label: '使用' },
+  { key: 'orders', label: '消费记录' },
+]
+const ORDER_STATE_LABEL: Record<PointsHistory['orders'][number]['state'], string> = { none: '不计积分', pending: '待生效', held: '审核中', credited: '已到账', voided: '已作废', refunded: '已退款' }
 
 const KIND_LABEL: Record<string, string> = { earn: '获得', spend: '使用', expire: '过期', refund: '退款扣回', adjust: '商家调整', forfeit: '作废', mature: '生效' }
 
@@ -24,9 +35,10 @@ function byMonth(entries: PointsHistoryEntry[]): { month: string; entries: Point
 
 export default function PointsPage() {
   const [state, setState] = useState<State>({ status: 'loading' })
+  const [filter, setFilter] = useState<Filter>('all')
   const load = useCallback(async () => {
     const res = await getPointsHistory()
-    setState(res.ok ? { status: 'ready', data: res.data } : { status: 'error', message: res.message })
+    setState(res.ok ? { status: 'ready', data: res.data } : res.code === 'NOT_A_MEMBER' ? { status: 'notMember' } : { status: 'error', message: res.message })
   }, [])
   useDidShow(() => {
     void load()
@@ -35,6 +47,7 @@ export default function PointsPage() {
     void load().finally(() => Taro.stopPullDownRefresh())
   })
 
+  if (state.status === 'notMember') return <NotAMember />
   if (state.status === 'loading') {
     return (
       <View className='points-page page-status'>
@@ -52,7 +65,8 @@ export default function PointsPage() {
       </View>
     )
   }
-  const { summary, pendingLots, expiring, entries } = state.data
+  const { summary, pendingLots, expiring, orders } = state.data
+  const entries = state.data.entries.filter((e) => (filter === 'in' ? e.points > 0 : filter === 'out' ? e.points < 0 : true))
   const expiringTotal = expiring.reduce((s, l) => s + l.amount, 0)
   return (
     <View className='points-page points-history'>
@@ -77,14 +91,42 @@ export default function PointsPage() {
         <View className='points-pending-list'>
           {pendingLots.map((l, i) => (
             <Text key={i} className='points-pending-lot'>
-              {l.amount} 积分{l.held ? '审核中' : `将于 ${monthDay(l.maturesOn)} 生效`}
+              {l.amount} 积分{l.held ? '审核中，审核通过后发放' : `将于 ${monthDay(l.maturesOn)} 生效`}
             </Text>
           ))}
         </View>
       ) : null}
       {summary.debt > 0 ? <Text className='points-debt'>待抵扣 {summary.debt} 积分（将从之后获得的积分中扣除）</Text> : null}
-      {entries.length === 0 ? <Text className='points-empty'>暂无积分记录</Text> : null}
-      {byMonth(entries).map((g) => (
+      <View className='points-filters'>
+        {FILTERS.map((f) => (
+          <Text key={f.key} className={`points-filter points-filter--${f.key}${filter === f.key ? ' points-filter--on' : ''}`} onClick={() => setFilter(f.key)}>
+            {f.label}
+          </Text>
+        ))}
+      </View>
+      {filter === 'orders' ? (
+        <View className='points-orders'>
+          {orders.length === 0 ? <Text className='points-empty'>暂无消费记录</Text> : null}
+          {orders.map((o) => (
+            <View key={o.orderId} className={`points-order points-order--${o.state}`}>
+              <View className='points-entry__main'>
+                <Text className='points-entry__reason'>
+                  {o.storeName} · {formatYuan(o.amountFen)}
+                </Text>
+                <Text className='points-entry__meta points-order__note'>
+                  {stamp(o.paidAt)} · {o.note}
+                </Text>
+              </View>
+              <View className='points-order__side'>
+                <Text className='points-order__points'>{o.points > 0 ? `+${o.points}` : '0'}</Text>
+                <Text className={`points-order__state points-order-state points-order-state--${o.state}`}>{ORDER_STATE_LABEL[o.state]}</Text>
+              </View>
+            </View>
+          ))}
+        </View>
+      ) : null}
+      {filter !== 'orders' && entries.length === 0 ? <Text className='points-empty'>暂无积分记录</Text> : null}
+      {(filter === 'orders' ? [] : byMonth(entries)).map((g) => (
         <View key={g.month} className='points-month'>
           <Text className='points-month__title'>{g.month}</Text>
           {g.entries.map((e) => (
@@ -93,7 +135,7 @@ export default function PointsPage() {
                 <Text className='points-entry__reason'>{e.reason}</Text>
                 <Text className='points-entry__meta'>
                   {KIND_LABEL[e.kind] ?? e.kind} · {stamp(e.createdAt)}
-                  {e.maturesOn ? ` · 待生效，${monthDay(e.maturesOn)}可用` : ''}
+                  {e.held ? ' · 审核中，审核通过后发放' : e.maturesOn ? ` · 待生效，${monthDay(e.maturesOn)}可用` : ''}
                 </Text>
               </View>
               <Text className={`points-entry__delta ${e.points >= 0 ? 'points-entry__delta--plus' : 'points-entry__delta--minus'}`}>

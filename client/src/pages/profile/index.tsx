@@ -6,6 +6,9 @@ import { acceptPrivacy, bindPhone, deleteAccount, exportMyData, getProfile, setB
 import { Button } from '@/components/nutui'
 import { PhoneButton } from '@/components/PhoneButton'
 import { AvatarButton } from '@/components/AvatarButton'
+import { NotAMember } from '@/components/NotAMember'
+import { calendarDate } from '@/format'
+import { go, restart } from '@/navigation'
 import './index.scss'
 
 const GENDERS = [
@@ -14,7 +17,25 @@ const GENDERS = [
   { value: 'unknown', label: '不透露' },
 ] as const
 const MONTHS = Array.from({ length: 12 }, (_, i) => `${i + 1} 月`)
-const DAYS = Array.from({ length: 31 }, (_, i) => `${i + 1} 日`)
+
+/** Days the picker offers for a month: no 2月31日 (29 February only when the year allows it or is not given). */
+export function daysIn(month: number, year?: number): number {
+  if (month === 2) return year === undefined || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 29 : 28
+  return [4, 6, 9, 11].includes(month) ? 30 : 31
+}
+const dayLabels = (n: number) => Array.from({ length: n }, (_, i) => `${i + 1} 日`)
+
+/** The birth year as typed: empty is fine (optional); otherwise a sentence saying what is wrong. */
+export function checkBirthYear(text: string, now = new Date()): { year?: number; error?: string } {
+  const t = text.trim()
+  if (!t) return {}
+  if (!/^\d{4}$/.test(t)) return { error: '出生年份请填写 4 位数字，例如 1990' }
+  const year = Number(t)
+  const thisYear = now.getFullYear()
+  if (year < 1900) return { error: '出生年份不能早于 1900 年' }
+  if (year > thisYear) return { error: `出生年份不能晚于 ${thisYear} 年` }
+  return { year }
+}
 
 function toast(title: string) {
   void Taro.showToast({ title, icon: 'none' })
@@ -24,9 +45,11 @@ export default function ProfilePage() {
   const [profile, setProfile] = useState<ProfileView | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [nickname, setNickname] = useState('')
-  const [md, setMd] = useState<[number, number]>([0, 0])
+  const [md, setMd] = useState<[number, number] | null>(null)
   const [year, setYear] = useState('')
   const [exported, setExported] = useState<string | null>(null)
+  const [notMember, setNotMember] = useState(false)
+  const [birthdayError, setBirthdayError] = useState<string | null>(null)
 
   const show = (p: ProfileView) => {
     setProfile(p)
@@ -40,10 +63,12 @@ export default function ProfilePage() {
   const load = useCallback(async () => {
     const res = await getProfile()
     if (res.ok) show(res.data)
+    else if (res.code === 'NOT_A_MEMBER') setNotMember(true)
     else setError(res.message)
   }, [])
   useDidShow(() => void load())
 
+  if (notMember) return <NotAMember />
   if (!profile) {
     return (
       <View className='profile-page'>
@@ -54,19 +79,29 @@ export default function ProfilePage() {
 
   const saveNickname = async (value: string) => {
     const v = value.trim()
-    if (!v || v === profile.nickname) return
+    if (!v) {
+      toast('昵称不能为空')
+      setNickname(profile.nickname)
+      return
+    }
+    if (v === profile.nickname) return
     const res = await updateProfile({ nickname: v })
     if (res.ok) show(res.data)
     else toast(res.message)
   }
 
   const saveBirthday = async () => {
-    const y = year.trim() ? Number(year.trim()) : undefined
+    const checked = checkBirthYear(year)
+    if (checked.error) return setBirthdayError(checked.error)
+    if (!md) return setBirthdayError('请先选择生日日期')
+    const y = checked.year
+    if (md[1] + 1 > daysIn(md[0] + 1, y)) return setBirthdayError(`${y} 年 ${md[0] + 1} 月没有 ${md[1] + 1} 日`)
+    setBirthdayError(null)
     const res = await setBirthday(y === undefined ? { month: md[0] + 1, day: md[1] + 1 } : { month: md[0] + 1, day: md[1] + 1, year: y })
     if (res.ok) {
       show(res.data)
       toast('生日已保存')
-    } else toast(res.message)
+    } else setBirthdayError(res.message)
   }
 
   const onPhoneCode = async (code: string) => {
@@ -91,10 +126,8 @@ export default function ProfilePage() {
     const confirm = await Taro.showModal({ title: '注销会员', content: '注销后昵称、头像、手机号、生日将被清除，积分作废、未使用的券失效，且无法恢复。确定注销？', confirmText: '注销', confirmColor: '#d4380d' })
     if (!confirm.confirm) return
     const res = await deleteAccount()
-    if (res.ok) {
-      toast('已注销')
-      void Taro.reLaunch({ url: '/pages/index/index' })
-    } else toast(res.message)
+    if (res.ok) restart('/pages/farewell/index')
+    else toast(res.message)
   }
 
   const birthdayLocked = profile.birthdayChangeableAt !== null
@@ -134,16 +167,34 @@ export default function ProfilePage() {
         <Text className='profile-section__title'>生日</Text>
         <View className='profile-row'>
           <Text className='profile-label'>日期</Text>
-          <Picker className='profile-picker' mode='multiSelector' range={[MONTHS, DAYS]} value={md} disabled={birthdayLocked} onChange={(e) => setMd(e.detail.value as [number, number])}>
-            <Text className={`profile-value profile-birthday${birthdayLocked ? ' profile-value--locked' : ''}`}>{`${md[0] + 1} 月 ${md[1] + 1} 日`}</Text>
+          <Picker
+            className='profile-picker'
+            mode='multiSelector'
+            range={[MONTHS, dayLabels(daysIn((md ?? [0, 0])[0] + 1, checkBirthYear(year).year))]}
+            value={md ?? [0, 0]}
+            disabled={birthdayLocked}
+            onColumnChange={(e) => {
+              // Changing the month narrows the days on offer (no 2月31日); a day past the month's end is pulled in.
+              const { column, value } = e.detail as { column: number; value: number }
+              const [m, d] = md ?? [0, 0]
+              const next: [number, number] = column === 0 ? [value, Math.min(d, daysIn(value + 1) - 1)] : [m, value]
+              setMd(next)
+            }}
+            onChange={(e) => {
+              const [m, d] = e.detail.value as [number, number]
+              setMd([m, Math.min(d, daysIn(m + 1) - 1)])
+            }}
+          >
+            <Text className={`profile-value profile-birthday${birthdayLocked ? ' profile-value--locked' : ''}${md ? '' : ' profile-value--unset'}`}>{md ? `${md[0] + 1} 月 ${md[1] + 1} 日` : '未设置'}</Text>
           </Picker>
         </View>
         <View className='profile-row'>
           <Text className='profile-label'>年份</Text>
           <NativeInput className='profile-input profile-birth-year' type='number' placeholder='选填，如 1990' value={year} disabled={birthdayLocked} maxlength={4} onInput={(e) => setYear(e.detail.value)} />
         </View>
+        {birthdayError ? <Text className='profile-error profile-birthday-error'>{birthdayError}</Text> : null}
         {birthdayLocked ? (
-          <Text className='profile-note'>生日一年内只能修改一次，{(profile.birthdayChangeableAt ?? '').slice(0, 10)} 后可再次修改</Text>
+          <Text className='profile-note'>生日一年内只能修改一次，{calendarDate(profile.birthdayChangeableAt)} 后可再次修改</Text>
         ) : (
           <View className='profile-section__footer'>
             <Text className='profile-note'>生日用于发放生日礼券，保存后一年内只能修改一次</Text>
@@ -156,11 +207,24 @@ export default function ProfilePage() {
 
       <View className='profile-section'>
         <Text className='profile-section__title'>隐私政策</Text>
+        <View className='profile-docs'>
+          <Text className='profile-doc' onClick={() => go('/pages/legal/index?doc=privacy')}>
+            查看《隐私政策》
+          </Text>
+          <Text className='profile-doc' onClick={() => go('/pages/legal/index?doc=terms')}>
+            查看《会员服务协议》
+          </Text>
+        </View>
         {profile.privacy.accepted ? (
-          <Text className='profile-note privacy-accepted'>已同意《隐私政策》{profile.privacy.currentVersion} 版（{(profile.privacy.acceptedAt ?? '').slice(0, 10)}）</Text>
+          <Text className='profile-note privacy-accepted'>已同意《隐私政策》{profile.privacy.currentVersion} 版（{calendarDate(profile.privacy.acceptedAt)}）</Text>
         ) : (
           <View>
-            <Text className='profile-note'>我们只收集提供会员服务所需的最少信息；手机号加密保存，仅您本人可见完整号码。</Text>
+            <Text className='profile-note'>{profile.privacy.acceptedVersion ? '《隐私政策》已更新：' : '我们只收集提供会员服务所需的最少信息；手机号加密保存，仅您本人可见完整号码。'}</Text>
+            {profile.privacy.changes.map((c) => (
+              <Text key={c} className='profile-note privacy-change'>
+                · {c}
+              </Text>
+            ))}
             <View className='profile-section__footer'>
               <Button className='privacy-accept' size='small' type='primary' onClick={() => void onAccept()}>
                 同意《隐私政策》{profile.privacy.currentVersion} 版

@@ -1,23 +1,27 @@
 import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import type { IdentifiedMember } from '@shared/schemas/member'
-import { identifyMember } from '@/api/member'
+import { classifyScannedCode } from '@shared/rules/scan-code'
+import { identifyMember, refreshIdentified } from '@/api/member'
+import { tillOrders } from '@/api/points'
 import { Button } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
 import { ScanInput } from '@/components/ScanInput'
+import { SwitchIdentity } from '@/components/SwitchIdentity'
+import { useRemote } from '@/hooks/useRemote'
 import { useRequireRole } from '@/hooks/useRequireRole'
 import { MemberSummary } from './components/MemberSummary'
 import { OrderEntry, type RecordedOrder } from './components/OrderEntry'
-import { OrderResult } from './components/OrderResult'
+import { ResultSheet } from './components/ResultSheet'
+import { TillOrders } from './components/TillOrders'
 import { CouponVerify } from './components/CouponVerify'
 import { Verifications } from './components/Verifications'
-import { classifyScannedCode } from '@shared/rules/scan-code'
 import './index.scss'
 
 /**
- * 店员工作台: identify a member by their dynamic code (or phone number), then record what they paid
- * for. The store is the clerk's own (from `myRole`; the server checks it again); points stay pending
- * until T+N.
+ * 店员工作台: one field takes whatever the customer shows — a member code (or a phone number) to
+ * record what they paid for, or a coupon code to verify it. The store is the clerk's own (from
+ * `myRole`; the server checks it again); points stay pending until T+N.
  */
 export default function StaffPage() {
   const { state, reload } = useRequireRole(['staff', 'merchant'])
@@ -26,25 +30,45 @@ export default function StaffPage() {
   const [member, setMember] = useState<IdentifiedMember | null>(null)
   const [identifyError, setIdentifyError] = useState<string | null>(null)
   const [result, setResult] = useState<RecordedOrder | null>(null)
+  const [scanKey, setScanKey] = useState(0)
   const [couponCode, setCouponCode] = useState<string | null>(null)
   const [verifiedCount, setVerifiedCount] = useState(0)
   // every scan is a fresh look at the coupon, even the same code scanned twice
   const [scanNo, setScanNo] = useState(0)
+  const staffRole = state.status === 'ready' ? state.role : null
+  const storeId = staffRole ? (chosenStore ?? staffRole.storeId ?? staffRole.stores?.[0]?.id ?? null) : null
+  const till = useRemote(() => (storeId ? tillOrders(storeId) : Promise.resolve({ ok: false as const, code: 'NOT_FOUND', message: '未绑定门店' })), [storeId])
+
+  /** After 确认录入: the sheet shows the result, the summary and today's list are read again. */
+  const recorded = async (r: RecordedOrder) => {
+    setResult(r)
+    void till.reload({ quiet: true })
+    if (member) {
+      const fresh = await refreshIdentified(member.memberId)
+      if (fresh.ok) setMember(fresh.data)
+    }
+  }
+  /** 下一位顾客: the member (or coupon) is cleared, the code field is empty again. */
+  const next = () => {
+    setResult(null)
+    setMember(null)
+    setCouponCode(null)
+    setIdentifyError(null)
+    setScanKey((k) => k + 1)
+  }
 
   const identify = async (code: string) => {
+    setIdentifyError(null)
+    setResult(null)
     // A coupon's code goes to coupon verification; anything else identifies a member.
     if (classifyScannedCode(code).kind === 'coupon_code') {
       setMember(null)
-      setIdentifyError(null)
-      setResult(null)
       setCouponCode(code)
       setScanNo((n) => n + 1)
       return
     }
     setCouponCode(null)
     setIdentifying(true)
-    setIdentifyError(null)
-    setResult(null)
     const res = await identifyMember(code)
     setIdentifying(false)
     if (res.ok) setMember(res.data)
@@ -63,7 +87,6 @@ export default function StaffPage() {
   }
   const staff = state.role
   const stores = staff.stores ?? []
-  const storeId = chosenStore ?? staff.storeId ?? stores[0]?.id ?? null
   const storeName = stores.find((s) => s.id === storeId)?.name ?? storeId ?? '未绑定门店'
 
   return (
@@ -71,6 +94,7 @@ export default function StaffPage() {
       <View className='staff-header'>
         <Text className='staff-header__name'>{staff.name ?? '店员'}</Text>
         <Text className='staff-header__store'>{storeName}</Text>
+        <SwitchIdentity />
       </View>
       {staff.role === 'merchant' && stores.length > 1 ? (
         <View className='staff-stores'>
@@ -84,15 +108,16 @@ export default function StaffPage() {
 
       <View className='staff-card'>
         <Text className='staff-card__title'>识别会员 / 核销券</Text>
-        <ScanInput onCode={(c) => void identify(c)} busy={identifying} />
+        <ScanInput key={scanKey} onCode={(c) => void identify(c)} busy={identifying} />
         {identifyError ? <Text className='staff-error staff-identify-error'>{identifyError}</Text> : null}
       </View>
 
       {couponCode ? <CouponVerify key={scanNo} code={couponCode} storeId={storeId} onVerified={() => setVerifiedCount((n) => n + 1)} /> : null}
       {member ? <MemberSummary member={member} /> : null}
-      {member && storeId ? <OrderEntry memberId={member.memberId} storeId={storeId} onRecorded={setResult} /> : null}
-      {result ? <OrderResult result={result} /> : null}
+      {member && storeId ? <OrderEntry memberId={member.memberId} storeId={storeId} confirmAboveFen={till.state.status === 'ready' ? till.state.data.confirmAboveFen : null} onRecorded={(r) => void recorded(r)} /> : null}
+      <TillOrders state={till.state} onChanged={() => void till.reload({ quiet: true })} />
       <Verifications refreshKey={verifiedCount} />
+      {result ? <ResultSheet result={result} onNext={next} onStay={() => setResult(null)} /> : null}
     </View>
   )
 }

@@ -3,12 +3,14 @@ import { View, Text } from '@tarojs/components'
 import { listAccessLog, type AccessLogEntry } from '@/api/member'
 import { Button } from '@/components/nutui'
 import { dateTime } from '@/format'
+import type { StaffRole } from '@/hooks/useRequireRole'
 import { ErrorText, Section } from './common'
 
 const LOOKUP_BY: Record<AccessLogEntry['by'], string> = { member_code: '会员码', phone: '手机号' }
 
 /** Who at the stores looked up which member, and how (PIPL: access to personal data is accountable). */
-export function AccessSection() {
+export function AccessSection({ role }: { role: StaffRole }) {
+  const storeName = (id: string) => role.stores?.find((st) => st.id === id)?.name ?? '其他门店'
   const [entries, setEntries] = useState<AccessLogEntry[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [more, setMore] = useState(false)
@@ -36,7 +38,7 @@ export function AccessSection() {
           <View key={e._id} className='merchant-access-item'>
             <Text className='merchant-access-item__who'>
               {e.actor.name}
-              {e.actor.storeId ? ` · ${e.actor.storeId}` : ''}
+              {e.actor.storeId ? ` · ${storeName(e.actor.storeId)}` : ''}
             </Text>
             <Text className='merchant-hint'>
               以{LOOKUP_BY[e.by]}识别会员 {e.memberId} · {dateTime(e.at)}

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
+import Taro from '@tarojs/taro'
 import { listFraudFlags, reviewFraudFlag } from '@/api/points'
 import { Button } from '@/components/nutui'
 import { dateTime, formatYuan } from '@/format'
@@ -13,6 +14,11 @@ export function FraudSection() {
   const [busy, setBusy] = useState<string | null>(null)
 
   const review = async (flagId: string, decision: 'release' | 'confirm') => {
+    if (decision === 'confirm') {
+      // Destructive: the order's points are forfeited and cannot be given back from here.
+      const ok = await Taro.showModal({ title: '确认作废', content: '确认后，该订单尚未使用的积分将被作废，且无法恢复。', confirmText: '作废', confirmColor: '#d4380d' })
+      if (!ok.confirm) return
+    }
     setBusy(flagId)
     setError(null)
     const res = await reviewFraudFlag({ flagId, decision, note: decision === 'release' ? '商家放行' : '商家确认作废' })
@@ -38,7 +44,7 @@ export function FraudSection() {
           <View key={f._id} className='merchant-fraud-item'>
             <Text className='merchant-fraud-item__reason'>{f.reason}</Text>
             <Text className='merchant-hint'>
-              会员 {f.memberId} · 门店 {f.storeId} · {formatYuan(f.amountFen)} · {f.points} 积分{f.held ? '（暂缓发放）' : ''} · {dateTime(f.createdAt)}
+              {f.storeName} · {f.staffName ? `店员 ${f.staffName}` : 'POS 录入'} · 会员卡尾号 {f.memberId.slice(-4)} · {formatYuan(f.amountFen)} · {f.points} 积分{f.held ? '（暂缓发放）' : ''} · {dateTime(f.createdAt)}
             </Text>
             <View className='merchant-fraud-item__actions'>
               <Button size='small' className='merchant-fraud-release' type='primary' disabled={busy !== null} onClick={() => void review(f._id, 'release')}>

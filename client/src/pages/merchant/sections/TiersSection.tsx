@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { View, Text } from '@tarojs/components'
-import type { TierConfig } from '@shared/rules/tiers'
+import { describeBenefits, type TierConfig } from '@shared/rules/tiers'
 import { getTierConfig, updateTierConfig } from '@/api/member'
 import { Button, Input } from '@/components/nutui'
 import { ErrorText, Section, SectionLoading, wholeNumber } from './common'
@@ -9,6 +9,10 @@ export function TiersSection() {
   const [config, setConfig] = useState<TierConfig | null>(null)
   const [thresholds, setThresholds] = useState<string[]>([])
   const [multipliers, setMultipliers] = useState<string[]>([])
+  /** member-day price in percent (95 = 9.5 折); empty = no member-day discount */
+  const [discounts, setDiscounts] = useState<string[]>([])
+  /** the birthday coupon template id; empty = none (nothing is promised) */
+  const [birthday, setBirthday] = useState<string[]>([])
   const [error, setError] = useState<string | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
@@ -17,6 +21,8 @@ export function TiersSection() {
     setConfig(c)
     setThresholds(c.tiers.map((t) => String(t.threshold)))
     setMultipliers(c.tiers.map((t) => String(t.benefits.pointsMultiplier)))
+    setDiscounts(c.tiers.map((t) => (t.benefits.memberDay ? String(t.benefits.memberDay.discountPercent) : '')))
+    setBirthday(c.tiers.map((t) => t.benefits.birthdayCouponTemplateId ?? ''))
   }
   const load = useCallback(async () => {
     const res = await getTierConfig()
@@ -36,7 +42,15 @@ export function TiersSection() {
       const multiplier = Number(multipliers[i])
       if (threshold === null) return setError(`${config.tiers[i].name}的门槛应为整数成长值`)
       if (!(multiplier >= 1 && multiplier <= 10)) return setError(`${config.tiers[i].name}的积分倍率应在 1–10 之间`)
-      tiers.push({ ...config.tiers[i], threshold, benefits: { ...config.tiers[i].benefits, pointsMultiplier: multiplier } })
+      const discountText = (discounts[i] ?? '').trim()
+      const discount = discountText ? wholeNumber(discountText) : null
+      if (discountText && (discount === null || discount < 50 || discount > 99)) return setError(`${config.tiers[i].name}的会员日折扣请填 50–99（95 即 9.5 折），不打折请留空`)
+      const template = (birthday[i] ?? '').trim()
+      tiers.push({
+        ...config.tiers[i],
+        threshold,
+        benefits: { ...config.tiers[i].benefits, pointsMultiplier: multiplier, memberDay: discount === null ? null : { discountPercent: discount }, birthdayCouponTemplateId: template || null },
+      })
     }
     setSaving(true)
     const res = await updateTierConfig({
@@ -67,6 +81,7 @@ export function TiersSection() {
           <Text className='merchant-col merchant-col--name'>等级</Text>
           <Text className='merchant-col'>门槛（成长值）</Text>
           <Text className='merchant-col'>积分倍率</Text>
+          <Text className='merchant-col'>会员日折扣 %</Text>
         </View>
         {config.tiers.map((t, i) => (
           <View key={t.id} className={`merchant-table__row merchant-tier merchant-tier--${t.id}`}>
@@ -84,6 +99,23 @@ export function TiersSection() {
             <View className={`merchant-col merchant-field merchant-tier-multiplier merchant-tier-multiplier--${t.id}`}>
               <Input type='digit' value={multipliers[i] ?? ''} onChange={(v) => setMultipliers((xs) => xs.map((x, k) => (k === i ? v : x)))} />
             </View>
+            <View className={`merchant-col merchant-field merchant-tier-discount merchant-tier-discount--${t.id}`}>
+              <Input type='number' placeholder='不打折' value={discounts[i] ?? ''} onChange={(v) => setDiscounts((xs) => xs.map((x, k) => (k === i ? v : x)))} />
+            </View>
+          </View>
+        ))}
+      </View>
+      <Text className='merchant-hint'>生日礼券模板（留空则不发放、不展示）与会员看到的权益：</Text>
+      <View className='merchant-table'>
+        {config.tiers.map((t, i) => (
+          <View key={t.id} className={`merchant-table__row merchant-tier-benefits merchant-tier-benefits--${t.id}`}>
+            <Text className='merchant-col merchant-col--name' style={{ color: t.color }}>
+              {t.name}
+            </Text>
+            <View className={`merchant-col merchant-field merchant-tier-birthday--${t.id}`}>
+              <Input placeholder='券模板编号' value={birthday[i] ?? ''} onChange={(v) => setBirthday((xs) => xs.map((x, k) => (k === i ? v : x)))} />
+            </View>
+            <Text className='merchant-col merchant-hint'>{describeBenefits(t.benefits).join('、')}</Text>
           </View>
         ))}
       </View>

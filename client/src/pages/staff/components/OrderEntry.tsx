@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
+import Taro from '@tarojs/taro'
 import { recordOrder, type CreditResult } from '@/api/points'
 import { Button, Input } from '@/components/nutui'
 import { formatYuan, yuanToFen } from '@/format'
@@ -11,7 +12,16 @@ export type RecordedOrder = CreditResult & { amountFen: number; receiptNo: strin
  * 录入消费: the counter's menu and a free amount, recorded for the identified member at the clerk's
  * store. The receipt number is kept across retries, so a retried save is not a second order.
  */
-export function OrderEntry({ memberId, storeId, onRecorded }: { memberId: string; storeId: string; onRecorded: (r: RecordedOrder) => void }) {
+/** The amount typed at the till, checked before sending: a sentence for anything the till cannot take. */
+export function checkAmount(text: string): { fen: number; error?: undefined } | { fen?: undefined; error: string } {
+  const t = text.trim()
+  if (!t) return { fen: 0 }
+  if (/^\d+(\.\d+)?$/.test(t) && t.split('.')[0].length > 8) return { error: '金额不能超过 ¥99999999.99，请核对后重新输入' }
+  const fen = yuanToFen(t)
+  return fen === null ? { error: '金额格式不正确，请输入如 38 或 38.50 的金额' } : { fen }
+}
+
+export function OrderEntry({ memberId, storeId, confirmAboveFen, onRecorded }: { memberId: string; storeId: string; confirmAboveFen: number | null; onRecorded: (r: RecordedOrder) => void }) {
   const [cart, setCart] = useState<Record<string, number>>({})
   const [freeAmount, setFreeAmount] = useState('')
   const [receiptNo, setReceiptNo] = useState(() => newReceiptNo())
@@ -19,14 +29,19 @@ export function OrderEntry({ memberId, storeId, onRecorded }: { memberId: string
   const [error, setError] = useState<string | null>(null)
 
   const items: OrderItem[] = MENU.filter((m) => (cart[m.sku] ?? 0) > 0).map((m) => ({ ...m, quantity: cart[m.sku] }))
-  const freeFen = freeAmount.trim() ? yuanToFen(freeAmount) : 0
+  const checked = checkAmount(freeAmount)
+  const freeFen = checked.error ? null : checked.fen
   if (freeFen) items.push(freeAmountItem(freeFen))
   const totalFen = items.reduce((s, it) => s + it.priceFen * it.quantity, 0)
   const add = (sku: string, by: number) => setCart((c) => ({ ...c, [sku]: Math.max(0, (c[sku] ?? 0) + by) }))
 
   const submit = async () => {
-    if (freeFen === null) return setError('金额格式不正确，例如 38 或 38.50')
+    if (checked.error) return setError(checked.error)
     if (items.length === 0 || totalFen <= 0) return setError('请选择商品或输入消费金额')
+    if (confirmAboveFen !== null && totalFen > confirmAboveFen) {
+      const ok = await Taro.showModal({ title: '请确认金额', content: `本单金额 ${formatYuan(totalFen)}，超过 ${formatYuan(confirmAboveFen)}，确认无误再录入。`, confirmText: '确认录入' })
+      if (!ok.confirm) return
+    }
     setSaving(true)
     setError(null)
     // The member id from the identified summary: the code itself may expire while the clerk picks items.
@@ -68,7 +83,8 @@ export function OrderEntry({ memberId, storeId, onRecorded }: { memberId: string
         <Text className='staff-order-total'>{formatYuan(totalFen)}</Text>
       </View>
       <Text className='staff-order__receipt'>小票号 {receiptNo}</Text>
-      <Button className='staff-record-order' type='primary' block loading={saving} disabled={saving || totalFen <= 0} onClick={() => void submit()}>
+      {checked.error ? <Text className='staff-error staff-amount-error'>{checked.error}</Text> : null}
+      <Button className='staff-record-order' type='primary' block loading={saving} disabled={saving || (totalFen <= 0 && !checked.error)} onClick={() => void submit()}>
         确认录入
       </Button>
       {error ? <Text className='staff-error staff-order-error'>{error}</Text> : null}

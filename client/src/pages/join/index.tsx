@@ -1,0 +1,98 @@
+import { useState } from 'react'
+import { View, Text } from '@tarojs/components'
+import { useRouter } from '@tarojs/taro'
+import { join, joinStatus } from '@/api/member'
+import { Button } from '@/components/nutui'
+import { PageStatus } from '@/components/PageStatus'
+import { PhoneButton } from '@/components/PhoneButton'
+import { useRemote } from '@/hooks/useRemote'
+import { BRAND_NAME, BRAND_SLOGAN } from '@/brand'
+import { go, restart } from '@/navigation'
+import './index.scss'
+
+/**
+ * 开卡: the brand, what membership gives, the privacy policy and the membership terms (real pages),
+ * an agreement the person ticks, then the card — optionally with the phone number authorised in the
+ * same tap (WeChat's 一键开卡). Nothing about the person is stored before they agree.
+ */
+export default function JoinPage() {
+  const invite = useRouter().params.invite
+  const { state, reload } = useRemote(() => joinStatus())
+  const [agreed, setAgreed] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  const open = async (phoneCode?: string) => {
+    if (!agreed) return setError('请先阅读并勾选同意《隐私政策》和《会员服务协议》')
+    setBusy(true)
+    setError(null)
+    const res = await join({ ...(phoneCode ? { phoneCode } : {}), ...(invite ? { invite } : {}) })
+    setBusy(false)
+    if (!res.ok) return setError(res.message)
+    restart('/pages/index/index')
+  }
+
+  if (state.status !== 'ready') {
+    return (
+      <View className='join-page'>
+        <PageStatus status={state.status} message={state.status === 'error' ? state.message : undefined} onRetry={() => void reload()} />
+      </View>
+    )
+  }
+  const info = state.data
+  return (
+    <View className='join-page'>
+      <View className='join-brand'>
+        <Text className='join-brand__name'>{BRAND_NAME}</Text>
+        <Text className='join-brand__slogan'>{BRAND_SLOGAN}</Text>
+      </View>
+
+      <View className='join-section join-benefits'>
+        <Text className='join-section__title'>会员权益</Text>
+        {info.registrationBonus > 0 ? (
+          <Text className='join-gift'>开卡即送 {info.registrationBonus} 积分</Text>
+        ) : info.departedOn ? (
+          <Text className='join-gift join-gift--none'>欢迎回来。注册礼每人仅限一次，重新开卡不再赠送。</Text>
+        ) : null}
+        <Text className='join-line'>消费即积分，积分可在门店抵扣</Text>
+        {info.tiers.map((t) => (
+          <View key={t.name} className='join-tier'>
+            <Text className='join-tier__name' style={{ color: t.color }}>
+              {t.name}
+            </Text>
+            <Text className='join-tier__rule'>{t.threshold > 0 ? `成长值 ${t.threshold}` : '开卡即享'}</Text>
+            <Text className='join-tier__benefits'>{t.benefits.join('、')}</Text>
+          </View>
+        ))}
+      </View>
+
+      <View className='join-section'>
+        <View className={`join-agree${agreed ? ' join-agree--on' : ''}`} onClick={() => setAgreed(!agreed)}>
+          <Text className='join-agree__box'>{agreed ? '✓' : ''}</Text>
+          <Text className='join-agree__text'>我已阅读并同意</Text>
+        </View>
+        <View className='join-docs'>
+          <Text className='join-doc join-doc-privacy' onClick={() => go('/pages/legal/index?doc=privacy')}>
+            《隐私政策》
+          </Text>
+          <Text className='join-doc join-doc-terms' onClick={() => go('/pages/legal/index?doc=terms')}>
+            《会员服务协议》
+          </Text>
+        </View>
+        <Text className='join-note'>开卡只保存您的微信标识；手机号仅在您授权时加密保存，用于到店识别。</Text>
+      </View>
+
+      {error ? <Text className='join-error'>{error}</Text> : null}
+      <View className='join-actions'>
+        {agreed ? (
+          <View className='join-phone'>
+            <PhoneButton label='微信手机号一键开卡' onCode={(code) => void open(code)} />
+          </View>
+        ) : null}
+        <Button className='join-submit' type='primary' block loading={busy} disabled={busy} onClick={() => void open()}>
+          {agreed ? '暂不授权手机号，直接开卡' : '同意并开卡'}
+        </Button>
+      </View>
+    </View>
+  )
+}

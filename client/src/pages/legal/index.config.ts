@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '条款与政策',
+})

@@ -1,0 +1,96 @@
+import crypto from 'node:crypto';
+import { AppError } from '../../shared/errors';
+import type { MemberDoc } from '../../shared/schemas/member';
+import { addBusinessDays, businessDate } from '../../shared/calendar';
+import { DEPARTURE_RETENTION_DAYS, MEMBERSHIP_TERMS_VERSION, PRIVACY_POLICY_VERSION } from '../../shared/rules/profile';
+import { database } from '../_lib/cloud';
+import { findOne, getById, withRetry } from '../_lib/db';
+import { secretKey } from '../_lib/secrets';
+import { protectPhone } from '../_lib/pii';
+import type { RoleDoc } from '../_lib/auth';
+import { registerMember } from './register';
+import { phoneNumberOf } from './profile';
+import { bindPhoneTo, phoneHolderId } from '../_lib/phones';
+
+/**
+ * Joining (开卡) and leaving, as the privacy policy describes them:
+ * - nothing about a person is stored before they agree (no member document, no points);
+ * - a staff or merchant account never becomes a member by accident (`join` refuses it);
+ * - after deletion only a keyed hash of the OPENID and the date are kept (`departures`, for
+ *   DEPARTURE_RETENTION_DAYS), so that rejoining is possible but earns no second registration bonus.
+ */
+
+/** `departures/<hash>`: HMAC of the OPENID (never the OPENID itself) and when the member left. */
+export interface DepartureDoc {
+  _id: string;
+  departedOn: string;
+  /** the record is disregarded (and may be purged) after this business date */
+  keepUntil: string;
+}
+
+function departureId(openid: string): string {
+  return crypto.createHmac('sha256', secretKey('HY_PII_HMAC_KEY')).update(`departed:${openid}`, 'utf8').digest('hex');
+}
+
+/** Called by account deletion: remembers that this OPENID left (hash and date only). Idempotent. */
+export async function recordDeparture(openid: string, now: Date): Promise<void> {
+  const departedOn = businessDate(now);
+  const data: Omit<DepartureDoc, '_id'> = { departedOn, keepUntil: addBusinessDays(departedOn, DEPARTURE_RETENTION_DAYS) };
+  await withRetry(() => database().collection('departures').doc(departureId(openid)).set({ data }) as Promise<unknown>);
+}
+
+/** The departure still kept for this OPENID, if any (a read; writes nothing). */
+export async function departureOf(openid: string, now: Date): Promise<DepartureDoc | null> {
+  const id = departureId(openid);
+  const doc = await withRetry(() => getById<DepartureDoc>('departures', id));
+  return doc && doc.keepUntil >= businessDate(now) ? doc : null;
+}
+
+/** Refuses staff and merchant accounts: they have their own workbench and are never members. */
+export async function refuseStaffAccounts(openid: string): Promise<void> {
+  const role = await withRetry(() => getById<RoleDoc>('roles', openid));
+  if (role && (role.role === 'staff' || role.role === 'merchant')) throw new AppError('FORBIDDEN', '店员和商家账号不能开通会员卡，请前往工作台');
+}
+
+/** The caller's member document; `NOT_A_MEMBER` (nothing written) for a person without a card. */
+export async function requireMember(openid: string): Promise<MemberDoc> {
+  const member = await withRetry(() => findOne<MemberDoc>('members', { openid }));
+  if (!member || member.deletedAt) throw new AppError('NOT_A_MEMBER');
+  return member;
+}
+
+export interface JoinInput {
+  agree: true;
+  phoneCode?: string;
+  invite?: string;
+}
+
+/**
+ * 开卡 after consent. Idempotent: a second call (or a retry) answers the same card. A person who
+ * deleted a card before gets a new one without the registration bonus.
+ */
+export async function joinMember(openid: string, input: JoinInput, now: Date): Promise<{ member: MemberDoc; isNew: boolean }> {
+  await refuseStaffAccounts(openid);
+  const existing = await withRetry(() => findOne<MemberDoc>('members', { openid }));
+  if (existing) return { member: existing, isNew: false };
+  // The phone is read before the card is created, so a failed authorisation creates nothing.
+  const phone = input.phoneCode ? protectPhone(await phoneNumberOf(input.phoneCode)) : undefined;
+  const departed = await departureOf(openid, now);
+  const consent = { version: PRIVACY_POLICY_VERSION, acceptedAt: now };
+  // One number, one member (cloudfunctions/_lib/phones.ts): a number another member holds refuses
+  // the 开卡 before anything is written; the number is then claimed like any binding.
+  if (phone) {
+    const holder = await phoneHolderId(phone.hash);
+    if (holder) throw new AppError('PHONE_IN_USE');
+  }
+  const result = await registerMember(openid, now, {
+    registrationBonus: !departed,
+    fields: { privacy: consent, terms: { version: MEMBERSHIP_TERMS_VERSION, acceptedAt: now } },
+  });
+  if (phone && result.isNew) await bindPhoneTo(result.member._id, phone, { transfer: false, now });
+  if (result.isNew && input.invite) {
+    // REFERRAL: the invitation is accepted here — `acceptInvitation(input.invite, result.member, now)`
+    // from cloudfunctions/_lib (engagement). Until it lands the token is validated and not stored.
+  }
+  return result;
+}
