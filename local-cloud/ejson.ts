@@ -37,8 +37,16 @@ export function encode(doc: unknown): string {
 }
 
 /** Storage form: relaxed EJSON keeps plain numbers and strings queryable by SQLite's json_extract. */
+/** bson writes a whole-second instant without its milliseconds (`…:00Z`). */
+const WHOLE_SECOND_DATE = /\{"\$date":"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})Z"\}/g;
+
+/**
+ * A document as stored. Instants are written fixed-width (`2026-05-03T16:00:00.000Z`), so their text
+ * sorts as the instants do: the SQL query path compares dates as stored text (query-sql.ts), and a
+ * whole-second `endsAt` once compared greater than the same instant asked with its milliseconds.
+ */
 export function toStorage(doc: unknown): string {
-  return EJSON.stringify(doc as Record<string, unknown>, { relaxed: true });
+  return EJSON.stringify(doc as Record<string, unknown>, { relaxed: true }).replace(WHOLE_SECOND_DATE, '{"$date":"$1.000Z"}');
 }
 
 const OTHER_EJSON_TYPE = /"\$(?!date")[A-Za-z]/;

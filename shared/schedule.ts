@@ -11,6 +11,7 @@ export const SCHEDULER_CRON = '0 */5 * * * * *';
 export const JOB_SCHEDULE = {
   'points-nightly': { cron: '0 0 2 * * * *', title: '积分结算：生效、过期与对账' },
   'tier-review': { cron: '0 0 4 * * * *', title: '会员等级评定' },
+  'coupon-expiry': { cron: '0 0 1 * * * *', title: '优惠券过期标记' },
 } as const satisfies Record<string, { cron: string; title: string }>;
 
 export type JobName = keyof typeof JOB_SCHEDULE;

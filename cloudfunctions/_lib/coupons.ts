@@ -40,6 +40,11 @@ export interface IssueCouponRequest {
   key: string;
   channel: CouponChannel;
   now: Date;
+  /**
+   * The calling invocation's token (issueCoupon makes one when absent): a coupon found under the key
+   * with the same token is this call's own write whose reply was lost, not a duplicate.
+   */
+  attempt?: string;
 }
 
 export interface IssuedCoupon {
@@ -83,7 +88,8 @@ async function issueInTx(tx: Tx, req: IssueCouponRequest): Promise<IssuedCoupon>
     if (!existing) couponId = candidate;
     else if (existing.issueKey === req.key) {
       if (existing.memberId !== req.memberId || existing.templateId !== req.templateId) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-      return { couponId: candidate, coupon: { ...existing, _id: candidate }, duplicate: true };
+      const own = req.attempt !== undefined && existing.issueAttempt === req.attempt;
+      return { couponId: candidate, coupon: { ...existing, _id: candidate }, duplicate: !own };
     }
   }
   if (couponId === null) throw new Error(`no free coupon id for key ${req.key}`);
@@ -104,6 +110,7 @@ async function issueInTx(tx: Tx, req: IssueCouponRequest): Promise<IssuedCoupon>
     templateVersion: template.version,
     memberId: req.memberId,
     issueKey: req.key,
+    ...(req.attempt ? { issueAttempt: req.attempt } : {}),
     channel: req.channel,
     status: 'unused',
     terms: termsOf(template),
@@ -135,7 +142,9 @@ export async function inKeyedTransaction<T>(work: (tx: Tx) => Promise<T>): Promi
 
 export async function issueCoupon(req: IssueCouponRequest, tx?: Tx): Promise<IssuedCoupon> {
   if (tx) return issueInTx(tx, req);
-  return inKeyedTransaction((t) => issueInTx(t, req));
+  // One token for every retry of this call, so a commit whose reply was lost reads back as ours.
+  const own = { ...req, attempt: req.attempt ?? crypto.randomUUID() };
+  return inKeyedTransaction((t) => issueInTx(t, own));
 }
 
 /** `settings/new-member-gifts`: the templates flagged as the new-member gift (kept by the coupon function on every template save). */

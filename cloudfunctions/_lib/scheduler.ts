@@ -26,6 +26,7 @@ import { getById, inTransaction, queryDocs, txGet, withRetry } from './db';
 import type { JobOptions, JobRun } from './jobs';
 import { nightly } from './points-nightly';
 import { tierReviewJob } from './tier-review';
+import { runCouponExpiry } from './coupon-expiry';
 
 /** What every runner answers: the occurrence's run in the runner's terms. */
 export interface JobOutcome {
@@ -57,6 +58,10 @@ export const RUNNERS: Record<JobName, JobRunner> = {
     const { run, backfill } = await tierReviewJob(now, options);
     if (!run) return { runId: 'tier-review-backfill:v1', status: 'running', processed: backfill.scanned, skipped: 0, failures: [], counters: { backfillSet: backfill.set } };
     return outcomeOf(run, run.reviewed, 0);
+  },
+  'coupon-expiry': async (now, options) => {
+    const run = await runCouponExpiry(now, options);
+    return outcomeOf(run, run.expired, 0);
   },
 };
 

@@ -87,7 +87,10 @@ export async function joinMember(openid: string, input: JoinInput, now: Date): P
     registrationBonus: !departed,
     fields: { privacy: consent, terms: { version: MEMBERSHIP_TERMS_VERSION, acceptedAt: now } },
   });
-  if (phone && result.isNew) await bindPhoneTo(result.member._id, phone, { transfer: false, now });
+  if (phone && result.isNew) {
+    await bindPhoneTo(result.member._id, phone, { transfer: false, now });
+    return { ...result, member: { ...result.member, phone } };
+  }
   if (result.isNew && input.invite) {
     // REFERRAL: the invitation is accepted here — `acceptInvitation(input.invite, result.member, now)`
     // from cloudfunctions/_lib (engagement). Until it lands the token is validated and not stored.

@@ -131,6 +131,8 @@ export interface CouponDoc {
   memberId: string;
   /** the caller's idempotency key (`claim:<requestId>`, `new_member:<memberId>:<templateId>`, …) */
   issueKey: string;
+  /** the issuing invocation's token: a retry that finds its own write after a lost reply is not a duplicate */
+  issueAttempt?: string;
   channel: CouponChannel;
   status: CouponStatus;
   terms: CouponTerms;

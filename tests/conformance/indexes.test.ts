@@ -72,6 +72,7 @@ describe('conformance: indexed queries answer as MongoDB does', () => {
   it('compares strings, numbers, booleans, null and dates on an indexed field', async () => {
     const _ = db().command;
     const march2 = new Date('2026-03-02T00:00:00Z');
+    const march1 = new Date('2026-03-01T00:00:00Z');
     const cases: Array<[Record<string, unknown>, Record<string, unknown>]> = [
       [{ v: 'a' }, { v: 'a' }],
       [{ v: 10 }, { v: 10 }],
@@ -84,6 +85,10 @@ describe('conformance: indexed queries answer as MongoDB does', () => {
       [{ v: _.lt(2.5) }, { v: { $lt: 2.5 } }],
       [{ v: _.gte(march2) }, { v: { $gte: march2 } }],
       [{ v: _.lt(march2) }, { v: { $lt: march2 } }],
+      // bounds equal to a stored whole-second instant (bson writes it without milliseconds: stored fixed-width)
+      [{ v: _.lte(march1) }, { v: { $lte: march1 } }],
+      [{ v: _.gte(march1) }, { v: { $gte: march1 } }],
+      [{ v: march1 }, { v: march1 }],
       [{ v: _.in(['a', 'B', 'zz']) }, { v: { $in: ['a', 'B', 'zz'] } }],
       [{ v: _.in([1, 'a', null]) }, { v: { $in: [1, 'a', null] } }],
       [{ v: _.neq('a') }, { v: { $ne: 'a' } }],
@@ -171,6 +176,14 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
     // the merchant's run records (marketing.listJobRuns), all jobs or one
     { index: 'job_records.startedAt', coll: 'job_records', query: {}, order: [['startedAt', -1]] },
     { index: 'job_records.job_startedAt', coll: 'job_records', query: { job: 'birthday' }, order: [['startedAt', -1]] },
+    // coupons: the wallet by member and status, the nightly expiry by status and end, the audit by clerk and by time
+    { index: 'coupons.status_endsAt', coll: 'coupons', query: { status: 'unused', endsAt: { $lte: new Date('2026-07-03T00:00:00Z') } }, order: [['endsAt', 1]] },
+    { index: 'coupon_audit.actor_at', coll: 'coupon_audit', query: { 'actor.openid': 'o-clerk' }, order: [['at', -1]] },
+    { index: 'coupon_audit.at', coll: 'coupon_audit', query: {}, order: [['at', -1]] },
+    // the mall's orders: mine, by status for the console, all newest first
+    { index: 'mall_orders.member_createdAt', coll: 'mall_orders', query: { memberId: 'm7' }, order: [['createdAt', -1]] },
+    { index: 'mall_orders.status_createdAt', coll: 'mall_orders', query: { status: 'paid' }, order: [['createdAt', -1]] },
+    { index: 'mall_orders.createdAt', coll: 'mall_orders', query: {}, order: [['createdAt', -1]] },
   ];
 
   it.each(cases)('$index answers $coll $query', ({ index, coll, query, order, count }) => {

@@ -56,7 +56,7 @@ describe('the local cloud clock', () => {
 
   it('drives the functions: ctx.now, serverDate() and the dates they write', async () => {
     cloud.clock.set('2030-05-20T02:00:00Z', { frozen: true });
-    const r = (await cloud.invoke('member', { action: 'getCard' }, { openid: 'o-clock' })) as { ok: boolean };
+    const r = (await cloud.invoke('member', { action: 'join', agree: true }, { openid: 'o-clock' })) as { ok: boolean };
     expect(r.ok).toBe(true);
     const member = cloud.store.scan('members')[0].doc as unknown as { registeredAt: Date };
     expect(new Date(member.registeredAt).toISOString()).toBe('2030-05-20T02:00:00.000Z');

@@ -64,7 +64,7 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
     if (!r.ok) throw new Error(`${fn}.${action}: ${r.code} ${r.message}`);
     return r.data;
   }
-  const register = async (openid: string): Promise<string> => (await ok(openid, 'member', 'getCard')).memberId;
+  const register = async (openid: string): Promise<string> => (await ok(openid, 'member', 'join', { agree: true })).memberId;
   const codeOf = async (openid: string): Promise<string> => (await ok(openid, 'member', 'getMemberCode')).code;
   const identify = async (memberOpenid: string, clerk = 'o-clerk') => ok(clerk, 'member', 'identifyByCode', { code: await codeOf(memberOpenid) });
   const order = (receiptNo: string, member: Record<string, unknown>, amountFen: number, o: { paidAt?: string; sku?: string; category?: string; storeId?: string } = {}) => ({

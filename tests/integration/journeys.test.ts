@@ -24,7 +24,7 @@ describe('journeys: the till, the ladder, the history', () => {
     const memberId = await kit.register('o-m1');
     const code = await kit.ok('member', { action: 'getMemberCode' }, 'o-m1');
     // Before identifying: the refresh by id discloses nothing.
-    expect(await cloud.invoke('member', { action: 'refreshIdentified', memberId }, { openid: 'o-clerk' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await cloud.invoke('member', { action: 'refreshIdentified', memberId }, { openid: 'o-clerk' })).toMatchObject({ ok: false, code: 'MEMBER_NOT_IDENTIFIED' });
     const seen = await kit.ok('member', { action: 'identifyByCode', code: code.code }, 'o-clerk');
     expect(seen).toMatchObject({ memberId, tier: { name: '普通会员', color: '#8a8f99' } });
     const credit = await kit.ok('points', kit.order('R-T1', memberId, 25_600), 'o-clerk');

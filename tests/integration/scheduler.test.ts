@@ -40,7 +40,7 @@ describe('one scheduler for every job', () => {
     // the tier review's 04:00 of the 23rd too (a first deployment catches up once)
     setClock(shanghai('2026-11-24 01:55'));
     const first = await tick();
-    expect(first.ran.map((r) => [r.job, r.status]).sort()).toEqual([['points-nightly', 'done'], ['tier-review', 'done']]);
+    expect(first.ran.map((r) => [r.job, r.status]).sort()).toEqual([['coupon-expiry', 'done'], ['points-nightly', 'done'], ['tier-review', 'done']]);
     // 01:55 is already the 24th in Shanghai: the occurrence of the 24th, in which the lot matures
     expect(first.ran.find((r) => r.job === 'points-nightly')).toMatchObject({ runId: 'points-nightly:20261124', counters: { matured: 1 } });
     expect((cloud.store.get('members', memberId)!.doc as Any).points).toMatchObject({ available: 110, pending: 0 });
