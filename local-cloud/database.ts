@@ -74,6 +74,8 @@ export class LocalDatabase {
   private readonly priorVersions = new Map<string, PriorVersion[]>();
   readonly faults: FaultInjector;
   private readonly now: () => number;
+  /** Plain writes that waited for a transaction's lock, and for how long in all. */
+  readonly lockWaits = { writes: 0, waitedMs: 0 };
   /** Counts requests by action: the cloud bills each one. */
   readonly requestCounts = new Map<string, number>();
 
@@ -371,19 +373,25 @@ export class LocalDatabase {
    * transaction ends, or its lock expires (the transaction's 30 s), then it runs on what is there.
    */
   private async waitForLocks(coll: string, p: Params): Promise<void> {
+    let since = 0;
     for (;;) {
-      if (this.locks.size === 0) return;
+      if (this.locks.size === 0) break;
       let holder: Transaction | undefined;
       for (const id of this.affectedIds(coll, p)) {
         holder = this.lockHolder(key(coll, id));
         if (holder) break;
       }
-      if (!holder) return;
+      if (!holder) break;
+      if (!since) since = Date.now();
       // Woken by the transaction's end, else re-checked now and then (the clock may be a test's).
       const left = Math.min(LOCK_RECHECK_MS, Math.max(0, holder.startedAt + TRANSACTION_TTL_MS + 1 - this.now()));
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([holder.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
       clearTimeout(timer);
+    }
+    if (since) {
+      this.lockWaits.writes += 1;
+      this.lockWaits.waitedMs += Date.now() - since;
     }
   }
 
