@@ -120,6 +120,8 @@ export class LocalCloud {
   readonly subscriptions: SubscriptionCredits;
   readonly openapiState: OpenapiState;
   readonly functionNames: string[];
+  /** where the local HTTP server is reached: the base of temporary file URLs */
+  publicUrl: string;
   private readonly mains = new Map<string, FunctionMain>();
   private readonly configs = new Map<string, FunctionConfig>();
   private readonly functionSource: FunctionSource;
@@ -142,8 +144,8 @@ export class LocalCloud {
     this.functionsDir = options.functionsDir ?? FUNCTIONS_SRC;
     this.functionNames = listFunctions(this.functionsDir);
     const storageDir = options.file === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'local-cloud-storage-')) : path.join(path.dirname(options.file), 'storage');
-    const publicUrl = options.publicUrl ?? `http://localhost:${process.env.PORT ?? 8080}`;
-    this.storage = new LocalStorage(storageDir, LOCAL_ENV, keyFile(options.file, 'storage.key'), () => publicUrl);
+    this.publicUrl = options.publicUrl ?? `http://localhost:${process.env.PORT ?? 8080}`;
+    this.storage = new LocalStorage(storageDir, LOCAL_ENV, keyFile(options.file, 'storage.key'), () => this.publicUrl);
     this.openapiState = { templates: loadTemplates(DEFAULT_TEMPLATES_FILE), credits: this.subscriptions, pages: readAppPages() };
     const openapi = localOpenapi(this.outbox, this.openapiState, (fn) => (this.hasFunction(fn) ? (this.config(fn).permissions?.openapi ?? []) : null));
     installSdkTransport({

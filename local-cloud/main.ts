@@ -37,7 +37,7 @@ async function start() {
     }
   }
 
-  const cloud = new LocalCloud({ file: path.join(dataDir, 'cloud.sqlite'), functionSource: skipBuild && !fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'cloudfunctions')) ? 'source' : 'bundle' });
+  const cloud = new LocalCloud({ file: path.join(dataDir, 'cloud.sqlite'), publicUrl: process.env.LOCAL_PUBLIC_URL ?? `http://localhost:${port}`, functionSource: skipBuild && !fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'cloudfunctions')) ? 'source' : 'bundle' });
   if (!(await isSeeded())) {
     const counts = await seedDemoData();
     console.log(`[start] demo data seeded: ${counts.members} members, ${counts.orders} orders, ${counts.ledger} ledger entries`);

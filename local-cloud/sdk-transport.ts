@@ -80,7 +80,7 @@ export function installSdkTransport(next: LocalBackend): void {
     const answer = await requireBackend().storage('uploadFile', options ?? {});
     // wx-server-sdk reads the upload's HTTP status through this callback.
     const onResponse = (opts as { onResponseReceived?: (r: { statusCode: number }) => void } | undefined)?.onResponseReceived;
-    if (!answer.code) onResponse?.({ statusCode: 204 });
+    if (!answer.code) onResponse?.({ statusCode: 200 }); // COS answers a PUT Object with 200
     return answer;
   };
   proto.getTempFileURL = async function localGetTempFileURL(options) {

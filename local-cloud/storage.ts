@@ -35,7 +35,7 @@ export class LocalStorage {
     private readonly secret: Buffer,
     /** base of the temporary URLs, e.g. http://localhost:8080 */
     private readonly publicUrl: () => string,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {
     this.root = path.resolve(dir);
     fs.mkdirSync(this.root, { recursive: true });
