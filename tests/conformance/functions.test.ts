@@ -79,6 +79,30 @@ describe('conformance: cloud functions', () => {
   });
 });
 
+describe('conformance: function failures over the local HTTP contract', () => {
+  const ctx = useCloud({ functionsDir: FIXTURES });
+
+  it('a function that throws answers 500 INTERNAL with errCode -504002; one past its timeout 504 UNAVAILABLE with -504003', async () => {
+    const { createServer } = await import('../../local-cloud/server');
+    const server = createServer({ cloud: ctx.cloud, staticDir: '/nonexistent', sessionSecret: Buffer.from('s') });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+      const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'consumer' }) });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0];
+      const post = (fn: string, body: unknown) => fetch(`${base}/api/fn/${fn}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+      const thrown = await post('thrower', {});
+      expect(thrown.status).toBe(500);
+      expect(await thrown.json()).toMatchObject({ ok: false, code: 'INTERNAL', errCode: -504002 });
+      const slow = await post('sleeper', { ms: 1300 });
+      expect(slow.status).toBe(504);
+      expect(await slow.json()).toMatchObject({ ok: false, code: 'UNAVAILABLE', errCode: -504003, errMsg: 'Invoking task timed out after 1 seconds' });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe('conformance: function environment from the local file', () => {
   const fs = require('node:fs') as typeof import('node:fs');
   const ctx = useCloud({ functionsDir: FIXTURES });
