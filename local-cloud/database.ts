@@ -405,12 +405,12 @@ export class LocalDatabase {
 
   /** Keeps the version a write is about to replace while some open transaction's snapshot predates it. */
   private keepPriorVersion(coll: string, id: string) {
-    let oldest = Infinity;
-    for (const tx of this.transactions.values()) if (tx.state === 'open') oldest = Math.min(oldest, tx.snapshotSeq);
-    if (oldest === Infinity) return;
+    let newest = -1;
+    for (const tx of this.transactions.values()) if (tx.state === 'open') newest = Math.max(newest, tx.snapshotSeq);
+    if (newest < 0) return;
     const stored = this.store.get(coll, id);
     const rev = stored?.rev ?? 0;
-    if (rev > oldest) return; // no open snapshot can see this version
+    if (rev > newest) return; // newer than every open snapshot: none of them can see this version
     const k = key(coll, id);
     const list = this.priorVersions.get(k) ?? [];
     list.push({ rev, doc: stored ? stored.doc : null, supersededBy: Infinity });

@@ -60,20 +60,16 @@ const LOCAL_FUNCTION_DEFAULTS: Record<string, string> = { HY_JOB_ITEMS_PER_SECON
 
 /**
  * The functions' secrets, generated once into `secrets.json` beside the store file (on the cloud:
- * each function's environment variables), so encrypted data stays readable across restarts. They are
- * the functions' environment; the host process gets a copy for local tools that act as a function
- * (seed, tests), and a value the host set before wins there and is saved as the functions' too.
+ * each function's environment variables), so encrypted data stays readable across restarts. The file
+ * is their source, not the host's variables; the host process gets a copy for the local tools that
+ * act as a function (seed, tests that call function code directly).
  */
 function ensureLocalSecrets(file: string): Record<string, string> {
   const keyFile = file === ':memory:' ? null : path.join(path.dirname(file), 'secrets.json');
   const saved: Record<string, string> = keyFile && fs.existsSync(keyFile) ? (JSON.parse(fs.readFileSync(keyFile, 'utf8')) as Record<string, string>) : {};
   let changed = false;
   for (const name of SECRET_NAMES) {
-    const host = process.env[name];
-    if (host && host !== saved[name]) {
-      saved[name] = host;
-      changed = true;
-    } else if (!saved[name]) {
+    if (!saved[name]) {
       saved[name] = crypto.randomBytes(32).toString('hex');
       changed = true;
     }
