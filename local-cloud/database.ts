@@ -80,6 +80,8 @@ export class LocalDatabase {
   readonly faults: FaultInjector;
   private readonly now: () => number;
   private readonly serverNow: () => number;
+  /** Plain writes that waited for a transaction's lock, and for how long in all. */
+  readonly lockWaits = { writes: 0, waitedMs: 0 };
   /** Counts requests by action: the cloud bills each one. */
   readonly requestCounts = new Map<string, number>();
 
@@ -408,19 +410,25 @@ export class LocalDatabase {
    * transaction ends, or its lock expires (the transaction's 30 s), then it runs on what is there.
    */
   private async waitForLocks(coll: string, p: Params): Promise<void> {
+    let since = 0;
     for (;;) {
-      if (this.locks.size === 0) return;
+      if (this.locks.size === 0) break;
       let holder: Transaction | undefined;
       for (const id of this.affectedIds(coll, p)) {
         holder = this.lockHolder(key(coll, id));
         if (holder) break;
       }
-      if (!holder) return;
+      if (!holder) break;
+      if (!since) since = Date.now();
       // Woken by the transaction's end, else re-checked now and then (the clock may be a test's).
       const left = Math.min(LOCK_RECHECK_MS, Math.max(0, holder.startedAt + TRANSACTION_TTL_MS + 1 - this.now()));
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([holder.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
       clearTimeout(timer);
+    }
+    if (since) {
+      this.lockWaits.writes += 1;
+      this.lockWaits.waitedMs += Date.now() - since;
     }
   }
 
@@ -434,12 +442,12 @@ export class LocalDatabase {
 
   /** Keeps the version a write is about to replace while some open transaction's snapshot predates it. */
   private keepPriorVersion(coll: string, id: string) {
-    let oldest = Infinity;
-    for (const tx of this.transactions.values()) if (tx.state === 'open') oldest = Math.min(oldest, tx.snapshotSeq);
-    if (oldest === Infinity) return;
+    let newest = -1;
+    for (const tx of this.transactions.values()) if (tx.state === 'open') newest = Math.max(newest, tx.snapshotSeq);
+    if (newest < 0) return;
     const stored = this.store.get(coll, id);
     const rev = stored?.rev ?? 0;
-    if (rev > oldest) return; // no open snapshot can see this version
+    if (rev > newest) return; // newer than every open snapshot: none of them can see this version
     const k = key(coll, id);
     const list = this.priorVersions.get(k) ?? [];
     list.push({ rev, doc: stored ? stored.doc : null, supersededBy: Infinity });

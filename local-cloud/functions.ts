@@ -11,7 +11,10 @@ export interface TimerTrigger {
   config: string;
 }
 export interface FunctionConfig {
+  /** seconds; the cloud's default is 3 */
   timeout?: number;
+  /** the function's environment variables (WeChat DevTools' config.json) */
+  envVariables?: Record<string, string>;
   triggers?: TimerTrigger[];
   permissions?: { openapi?: string[] };
 }
@@ -47,8 +50,8 @@ export function checkFunctionConfig(name: string, config: FunctionConfig): void 
  */
 export type FunctionSource = 'bundle' | 'source';
 
-export function loadFunction(name: string, source: FunctionSource): FunctionMain {
-  const file = source === 'bundle' ? path.join(FUNCTIONS_DIST, name, 'index.js') : path.join(FUNCTIONS_SRC, name, 'index.ts');
+export function loadFunction(name: string, source: FunctionSource, sourceDir = FUNCTIONS_SRC): FunctionMain {
+  const file = source === 'bundle' ? path.join(FUNCTIONS_DIST, name, 'index.js') : path.join(sourceDir, name, 'index.ts');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(file) as { main?: FunctionMain };
   if (typeof mod.main !== 'function') throw new Error(`cloud function ${name} does not export main`);

@@ -1,15 +1,19 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DocumentStore, type DatabaseSchema } from './store';
 import { LocalDatabase } from './database';
 import { FaultInjector, parseFaults, type FaultConfig } from './faults';
 import { Outbox } from './outbox';
 import { installClock, localClock, type LocalClock } from './clock';
-import { localOpenapi } from './openapi';
-import { installSdkTransport, invocationContext, type WXInvocationContext } from './sdk-transport';
+import { DEFAULT_TEMPLATES_FILE, loadTemplates, localOpenapi, type OpenapiState } from './openapi';
+import { installSdkTransport, invocationContext, type NodeSdkAnswer, type WXInvocationContext } from './sdk-transport';
 import { SECRET_NAMES } from '../cloudfunctions/_lib/secrets';
-import { FUNCTIONS_SRC, listFunctions, loadFunction, readFunctionConfig, type FunctionMain, type FunctionSource } from './functions';
+import { FUNCTIONS_SRC, PROJECT_ROOT, listFunctions, loadFunction, readFunctionConfig, type FunctionConfig, type FunctionMain, type FunctionSource } from './functions';
+import { installFunctionEnv, withFunctionEnv } from './function-env';
+import { LocalStorage, MAX_FILES_PER_CALL, StorageError } from './storage';
+import { SubscriptionCredits } from './subscriptions';
 
 export const LOCAL_APPID = 'wxlocal0000000000';
 export const LOCAL_ENV = 'local';
@@ -21,6 +25,25 @@ export interface LocalCloudOptions {
   faults?: FaultConfig;
   durable?: boolean;
   schema?: DatabaseSchema;
+  /** variables every function gets on top of its own (tests) */
+  functionEnv?: Record<string, string>;
+  /** base of temporary file URLs; default http://localhost:${PORT:-8080} */
+  publicUrl?: string;
+  /** where the functions' sources are (default cloudfunctions/; tests use fixture functions) */
+  functionsDir?: string;
+}
+
+/** The cloud's default function timeout when config.json sets none (云函数配置: 3 s). */
+export const DEFAULT_FUNCTION_TIMEOUT_S = 3;
+
+/**
+ * A function invocation that failed as the cloud reports it: the code threw (-504002 functions execute
+ * fail) or ran past its config.json timeout (-504003 "Invoking task timed out after N seconds").
+ */
+export class FunctionInvocationError extends Error {
+  constructor(readonly errCode: -504002 | -504003, readonly errMsg: string) {
+    super(errMsg);
+  }
 }
 
 export interface Caller {
@@ -34,16 +57,19 @@ export interface Caller {
  * Kept beside the store file so encrypted data stays readable across restarts.
  */
 /** The embedded store is not billed: jobs may go faster than the cloud default (5 items/s). */
-function ensureLocalJobPacing(): void {
-  process.env.HY_JOB_ITEMS_PER_SECOND ??= '50';
-}
+const LOCAL_FUNCTION_DEFAULTS: Record<string, string> = { HY_JOB_ITEMS_PER_SECOND: '50' };
 
-function ensureLocalSecrets(file: string): void {
+/**
+ * The functions' secrets, generated once into `secrets.json` beside the store file (on the cloud:
+ * each function's environment variables), so encrypted data stays readable across restarts. The file
+ * is their source, not the host's variables; the host process gets a copy for the local tools that
+ * act as a function (seed, tests that call function code directly).
+ */
+function ensureLocalSecrets(file: string): Record<string, string> {
   const keyFile = file === ':memory:' ? null : path.join(path.dirname(file), 'secrets.json');
   const saved: Record<string, string> = keyFile && fs.existsSync(keyFile) ? (JSON.parse(fs.readFileSync(keyFile, 'utf8')) as Record<string, string>) : {};
   let changed = false;
   for (const name of SECRET_NAMES) {
-    if (process.env[name]) continue;
     if (!saved[name]) {
       saved[name] = crypto.randomBytes(32).toString('hex');
       changed = true;
@@ -51,6 +77,28 @@ function ensureLocalSecrets(file: string): void {
     process.env[name] = saved[name];
   }
   if (keyFile && changed) fs.writeFileSync(keyFile, JSON.stringify(saved, null, 2), { mode: 0o600 });
+  return Object.fromEntries(SECRET_NAMES.map((name) => [name, saved[name]]));
+}
+
+/** `function-env.json` beside the store file: `{ "*": { NAME: value }, "<function>": { … } }`. */
+function readLocalFunctionEnv(file: string): Record<string, Record<string, string>> {
+  const envFile = file === ':memory:' ? null : path.join(path.dirname(file), 'function-env.json');
+  return envFile && fs.existsSync(envFile) ? (JSON.parse(fs.readFileSync(envFile, 'utf8')) as Record<string, Record<string, string>>) : {};
+}
+
+/** The mini-program's pages, from the client's app.config.ts (wxacode's check_path). */
+function readAppPages(): string[] | null {
+  const file = path.join(PROJECT_ROOT, 'client', 'src', 'app.config.ts');
+  if (!fs.existsSync(file)) return null;
+  const pages = /pages:\s*\[([^\]]*)\]/.exec(fs.readFileSync(file, 'utf8'))?.[1];
+  return pages ? [...pages.matchAll(/['"]([^'"]+)['"]/g)].map((m) => m[1]) : null;
+}
+
+function keyFile(file: string, name: string): Buffer {
+  if (file === ':memory:') return crypto.randomBytes(32);
+  const f = path.join(path.dirname(file), name);
+  if (!fs.existsSync(f)) fs.writeFileSync(f, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
+  return Buffer.from(fs.readFileSync(f, 'utf8').trim(), 'hex');
 }
 
 export function readDatabaseSchema(): DatabaseSchema {
@@ -65,30 +113,112 @@ export class LocalCloud {
   readonly store: DocumentStore;
   readonly database: LocalDatabase;
   readonly outbox: Outbox;
+  readonly storage: LocalStorage;
+  readonly subscriptions: SubscriptionCredits;
+  readonly openapiState: OpenapiState;
   readonly functionNames: string[];
   /** the one clock of this process (installed as its `Date`): functions, serverDate() and timers follow it */
   readonly clock: LocalClock = localClock;
+  /** where the local HTTP server is reached: the base of temporary file URLs */
+  publicUrl: string;
   private readonly mains = new Map<string, FunctionMain>();
+  private readonly configs = new Map<string, FunctionConfig>();
   private readonly functionSource: FunctionSource;
+  private readonly secrets: Record<string, string>;
+  private readonly localFunctionEnv: Record<string, Record<string, string>>;
+  private readonly extraFunctionEnv: Record<string, string>;
+  private readonly functionsDir: string;
 
   constructor(options: LocalCloudOptions) {
     installClock(this.clock);
-    ensureLocalSecrets(options.file);
-    ensureLocalJobPacing();
+    this.secrets = ensureLocalSecrets(options.file);
+    this.localFunctionEnv = readLocalFunctionEnv(options.file);
+    this.extraFunctionEnv = options.functionEnv ?? {};
+    installFunctionEnv();
     this.store = new DocumentStore(options.file, { durable: options.durable });
     this.store.applySchema(options.schema ?? readDatabaseSchema());
     this.database = new LocalDatabase(this.store, { faults: new FaultInjector(options.faults ?? parseFaults(process.env.LOCAL_CLOUD_FAULTS)) });
     this.outbox = new Outbox(this.store.db);
+    this.subscriptions = new SubscriptionCredits(this.store.db);
     this.functionSource = options.functionSource ?? 'source';
-    this.functionNames = listFunctions();
+    this.functionsDir = options.functionsDir ?? FUNCTIONS_SRC;
+    this.functionNames = listFunctions(this.functionsDir);
     // The platform refuses a config.json with more than one trigger: so does the local cloud, at start.
-    for (const name of this.functionNames) readFunctionConfig(name);
-    const openapi = localOpenapi(this.outbox);
+    for (const name of this.functionNames) readFunctionConfig(name, this.functionsDir);
+    const storageDir = options.file === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'local-cloud-storage-')) : path.join(path.dirname(options.file), 'storage');
+    this.publicUrl = options.publicUrl ?? `http://localhost:${process.env.PORT ?? 8080}`;
+    this.storage = new LocalStorage(storageDir, LOCAL_ENV, keyFile(options.file, 'storage.key'), () => this.publicUrl);
+    this.openapiState = { templates: loadTemplates(DEFAULT_TEMPLATES_FILE), credits: this.subscriptions, pages: readAppPages() };
+    const openapi = localOpenapi(this.outbox, this.openapiState, (fn) => (this.hasFunction(fn) ? (this.config(fn).permissions?.openapi ?? []) : null));
     installSdkTransport({
       handleDatabase: (action, params) => this.database.handle(action, params),
-      callFunction: (name, data, caller) => this.invoke(name, data, { openid: caller?.OPENID, source: 'wx_cloud' }),
+      callFunction: (name, data, caller) => this.callFromFunction(name, data, caller),
       openapi,
+      storage: async (call, params) => this.storageCall(call, params),
     });
+  }
+
+  private config(name: string): FunctionConfig {
+    let config = this.configs.get(name);
+    if (!config) {
+      config = readFunctionConfig(name, this.functionsDir);
+      this.configs.set(name, config);
+    }
+    return config;
+  }
+
+  /**
+   * The function's environment variables: local defaults and secrets, then its config.json
+   * `envVariables`, then `function-env.json` ("*", then its own name), then the test's overrides.
+   */
+  functionEnv(name: string): Record<string, string> {
+    return {
+      ...LOCAL_FUNCTION_DEFAULTS,
+      ...this.secrets,
+      ...(this.config(name).envVariables ?? {}),
+      ...(this.localFunctionEnv['*'] ?? {}),
+      ...(this.localFunctionEnv[name] ?? {}),
+      ...this.extraFunctionEnv,
+    };
+  }
+
+  /** callFunction from inside a function, answered as `@cloudbase/node-sdk` answers wx-server-sdk. */
+  private async callFromFunction(name: string, data: Record<string, unknown>, caller: WXInvocationContext | undefined): Promise<NodeSdkAnswer> {
+    const requestId = crypto.randomUUID();
+    if (!this.hasFunction(name)) {
+      // Not verified against the cloud's exact text; wx-server-sdk maps an unknown code to -501001.
+      return { code: 'FUNCTION_NOT_FOUND', message: `[ResourceNotFound.Function] 未找到指定的Function，请创建后再试。 (${name})`, requestId };
+    }
+    try {
+      const result = await this.invoke(name, data, { openid: caller?.OPENID, source: 'wx_cloud' });
+      // The cloud hands the result over as JSON: what does not survive JSON does not arrive.
+      return { result: result === undefined ? null : JSON.parse(JSON.stringify(result)), requestId };
+    } catch (e) {
+      if (e instanceof FunctionInvocationError && e.errCode === -504003) throw { errCode: e.errCode, errMsg: e.errMsg, requestId };
+      return { code: 'FUNCTIONS_EXECUTE_FAIL', message: e instanceof FunctionInvocationError ? e.errMsg : describeError(e), requestId };
+    }
+  }
+
+  private storageCall(call: 'uploadFile' | 'getTempFileURL' | 'deleteFile' | 'downloadFile', params: Record<string, unknown>): NodeSdkAnswer {
+    const requestId = crypto.randomUUID();
+    try {
+      switch (call) {
+        case 'uploadFile':
+          return { fileID: this.storage.upload(params.cloudPath, params.fileContent), requestId };
+        case 'downloadFile':
+          return { fileContent: this.storage.read(params.fileID), requestId };
+        case 'getTempFileURL':
+        case 'deleteFile': {
+          const list = params.fileList;
+          if (!Array.isArray(list) || list.length === 0) throw new StorageError('INVALID_PARAM', 'fileList必须是非空的数组');
+          if (list.length > MAX_FILES_PER_CALL) throw new StorageError('INVALID_PARAM', `fileList 最多 ${MAX_FILES_PER_CALL} 个文件`);
+          return { fileList: call === 'deleteFile' ? this.storage.remove(list) : this.storage.tempUrls(list), requestId };
+        }
+      }
+    } catch (e) {
+      if (e instanceof StorageError) return { code: e.code, message: e.message, requestId };
+      return { code: 'STORAGE_REQUEST_FAIL', message: (e as Error).message, requestId };
+    }
   }
 
   hasFunction(name: string): boolean {
@@ -98,7 +228,7 @@ export class LocalCloud {
   private main(name: string): FunctionMain {
     let main = this.mains.get(name);
     if (!main) {
-      main = loadFunction(name, this.functionSource);
+      main = loadFunction(name, this.functionSource, this.functionsDir);
       this.mains.set(name, main);
     }
     return main;
@@ -124,7 +254,23 @@ export class LocalCloud {
     if (context.OPENID) event.userInfo = { appId: LOCAL_APPID, openId: context.OPENID };
     else delete event.userInfo;
     const fnContext = { request_id: crypto.randomUUID(), function_name: name, environ: '' };
-    return invocationContext.run(context, () => this.main(name)(event, fnContext));
+    const timeoutS = this.config(name).timeout ?? DEFAULT_FUNCTION_TIMEOUT_S;
+    const run = invocationContext.run(context, () => withFunctionEnv(this.functionEnv(name), () => this.main(name)(event, fnContext)));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      // The invocation ends here as on the cloud; the code itself cannot be stopped in this process and
+      // runs on in the background (on the cloud its instance is frozen).
+      timer = setTimeout(() => reject(new FunctionInvocationError(-504003, `Invoking task timed out after ${timeoutS} seconds`)), timeoutS * 1000);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([run, timeout]);
+    } catch (e) {
+      if (e instanceof FunctionInvocationError) throw e;
+      throw new FunctionInvocationError(-504002, describeError(e));
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Runs a timer trigger's invocation: no OPENID, `Type: 'Timer'`. */
@@ -147,5 +293,15 @@ export class LocalCloud {
 
   close(): void {
     this.store.close();
+  }
+}
+
+/** How the cloud reports a function's uncaught error: its type and message. */
+function describeError(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  try {
+    return JSON.stringify(e);
+  } catch {
+    return String(e);
   }
 }

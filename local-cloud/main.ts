@@ -37,7 +37,7 @@ async function start() {
     }
   }
 
-  const cloud = new LocalCloud({ file: path.join(dataDir, 'cloud.sqlite'), functionSource: skipBuild && !fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'cloudfunctions')) ? 'source' : 'bundle' });
+  const cloud = new LocalCloud({ file: path.join(dataDir, 'cloud.sqlite'), publicUrl: process.env.LOCAL_PUBLIC_URL ?? `http://localhost:${port}`, functionSource: skipBuild && !fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'cloudfunctions')) ? 'source' : 'bundle' });
   // LOCAL_CLOUD_NOW: start the clock at this instant (it runs on from there; POST /api/clock moves it).
   if (process.env.LOCAL_CLOUD_NOW) {
     cloud.clock.set(process.env.LOCAL_CLOUD_NOW);

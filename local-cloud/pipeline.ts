@@ -1,5 +1,5 @@
 import { aggregate } from 'mingo';
-import { geoNearStage } from './geo';
+import { geoNearStage, splitGeo } from './geo';
 
 type Doc = Record<string, unknown>;
 type Stage = Record<string, unknown>;
@@ -35,6 +35,10 @@ export function runPipeline(source: Doc[], pipeline: Stage[], options: Options, 
     if ('$bucket' in stage) {
       flush();
       docs = bucket(docs, stage.$bucket as Record<string, unknown>, options);
+    } else if ('$match' in stage && splitGeo(stage.$match as Record<string, unknown>).geo.length) {
+      // mingo has no geo operators: a later $match with $geoWithin / $geoIntersects is filtered here.
+      flush();
+      docs = filter(docs, stage.$match as object);
     } else if ('$project' in stage) {
       flush();
       const input = docs;

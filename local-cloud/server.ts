@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { LocalCloud } from './local-cloud';
+import { FunctionInvocationError, type LocalCloud } from './local-cloud';
 import { handleControlRoute, sendControlAnswer } from './control-routes';
 import { DEMO_OPENIDS, isValidOpenid, parseCookies, SESSION_COOKIE, SessionSigner, type Role } from './session';
 
@@ -28,6 +28,9 @@ const MIME: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
   '.svg': 'image/svg+xml',
   '.ico': 'image/x-icon',
   '.woff': 'font/woff',
@@ -163,6 +166,31 @@ export function createServer(options: ServerOptions): http.Server {
         log(`${method} ${url.pathname} ${(data.action as string) ?? ''} ${Date.now() - started}ms`);
         return send(res, 200, result);
       }
+      const file = /^\/api\/storage\/(.+)$/.exec(url.pathname);
+      if (file && (method === 'GET' || method === 'HEAD')) {
+        // Temporary file URLs from getTempFileURL: signed, expiring, no session needed (as on the cloud).
+        const served = cloud.storage.serve(decodeURIComponent(file[1]), url.searchParams.get('t'), url.searchParams.get('sign'));
+        if (served.status !== 200) {
+          res.writeHead(served.status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+          return res.end(served.reason);
+        }
+        res.writeHead(200, { 'content-type': MIME[path.extname(file[1]).toLowerCase()] ?? 'application/octet-stream', 'content-length': served.body.length, 'cache-control': 'private, max-age=300' });
+        return res.end(method === 'HEAD' ? undefined : served.body);
+      }
+      if (url.pathname === '/api/subscribe' && method === 'POST') {
+        // What wx.requestSubscribeMessage grants on the phone: one send per accepted template.
+        if (!session) throw new HttpError(401, 'UNAUTHENTICATED', '请先登录');
+        const body = await readJson(req);
+        const ids = body.tmplIds ?? body.templateIds;
+        if (!Array.isArray(ids) || ids.length === 0 || ids.length > 3 || !ids.every((id) => typeof id === 'string')) throw new HttpError(400, 'VALIDATION_FAILED', 'tmplIds 应为 1 到 3 个模板 id');
+        const answer: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };
+        for (const id of ids as string[]) {
+          if (!cloud.openapiState.templates.has(id)) throw new HttpError(400, 'VALIDATION_FAILED', `模板不存在：${id}`);
+          cloud.subscriptions.accept(session.openid, id);
+          answer[id] = 'accept';
+        }
+        return send(res, 200, { ok: true, data: answer });
+      }
       const pos = /^\/api\/pos\/([A-Za-z0-9_\/-]*)$/.exec(url.pathname);
       if (pos && cloud.hasFunction('pos')) {
         // HTTP-triggered function: the raw body and headers travel as the cloud's HTTP event; no session.
@@ -179,6 +207,12 @@ export function createServer(options: ServerOptions): http.Server {
       return serveStatic(staticDir, url.pathname, res);
     } catch (e) {
       if (e instanceof HttpError) return send(res, e.status, { ok: false, code: e.code, message: e.message });
+      if (e instanceof FunctionInvocationError) {
+        // The function threw (-504002) or ran past its timeout (-504003): what wx.cloud.callFunction reports as a failure.
+        log(`${method} ${url.pathname} failed: ${e.errCode} ${e.errMsg}`);
+        const timedOut = e.errCode === -504003;
+        return send(res, timedOut ? 504 : 500, { ok: false, code: timedOut ? 'UNAVAILABLE' : 'INTERNAL', message: timedOut ? '服务暂时不可用，请稍后重试' : '系统错误，请稍后重试', errCode: e.errCode, errMsg: e.errMsg });
+      }
       log(`error ${method} ${url.pathname}: ${(e as Error).stack ?? e}`);
       return send(res, 500, { ok: false, code: 'INTERNAL', message: '系统错误，请稍后重试' });
     }

@@ -90,6 +90,10 @@ describe('conformance: geo queries over db.Geo points', () => {
     expect(list[0].distance).toBeGreaterThan(1100);
     expect(list[0].distance).toBeLessThan(1300);
     expect(JSON.parse(JSON.stringify(list[1].loc))).toEqual({ type: 'Point', coordinates: [121.4484, 31.2286] });
+    // $geoWithin in a later match stage (MongoDB allows it there; $near is only the geoNear stage).
+    const area = Geo.Polygon([Geo.LineString([Geo.Point(121.43, 31.21), Geo.Point(121.48, 31.21), Geo.Point(121.48, 31.25), Geo.Point(121.43, 31.25), Geo.Point(121.43, 31.21)])]);
+    const within = await shops().aggregate().sort({ _id: 1 }).match({ location: db().command.geoWithin({ geometry: area }) }).project({ _id: 1 }).end();
+    expect(within.list).toEqual([{ _id: 'jingan' }, { _id: 'xintiandi' }]);
     const e = await failure(() => shops().aggregate().match({}).geoNear({ near: Geo.Point(...CENTER), distanceField: 'd', spherical: true }).limit(1).end());
     expect(errText(e)).toMatch(/first stage/);
   });

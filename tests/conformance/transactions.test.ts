@@ -204,6 +204,19 @@ describe('conformance: transactions through wx-server-sdk', () => {
     expect(stored('counters', 'c1')).toMatchObject({ value: 77 });
   });
 
+  it('two open snapshots each read the version they started with, through several later writes', async () => {
+    const t1 = await db().startTransaction();
+    await db().collection('counters').doc('c1').update({ data: { value: 10 } });
+    const t2 = await db().startTransaction();
+    await db().collection('counters').doc('c1').update({ data: { value: 20 } });
+    await db().collection('counters').doc('c1').update({ data: { value: 30 } });
+    expect((await t1.collection('counters').doc('c1').get()).data).toMatchObject({ value: 0 });
+    expect((await t2.collection('counters').doc('c1').get()).data).toMatchObject({ value: 10 });
+    await t1.rollback();
+    await t2.rollback();
+    expect(stored('counters', 'c1')).toMatchObject({ value: 30 });
+  });
+
   it('a transaction whose reads went stale, but that did not write those documents, still commits (no read-set check at commit)', async () => {
     await db().runTransaction(async (t: Tx) => {
       const c1 = await t.collection('counters').doc('c1').get();

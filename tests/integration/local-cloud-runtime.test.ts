@@ -4,6 +4,8 @@ import { closeTestCloud, openTestCloud } from '../support/local-cloud';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdk = () => require('wx-server-sdk') as Record<string, any>;
+// As in a function: wx-server-sdk's own callFunction and storage wrappers refuse to run before init().
+sdk().init({ env: 'local' });
 
 describe('local cloud runtime around the real wx-server-sdk', () => {
   let cloud: ReturnType<typeof openTestCloud>;
@@ -31,18 +33,21 @@ describe('local cloud runtime around the real wx-server-sdk', () => {
 
   it('runs cloud.callFunction locally with the caller identity', async () => {
     const res = await asCaller<{ errMsg: string; result: unknown }>('o-caller', () => sdk().callFunction({ name: 'member', data: { action: 'join', agree: true } }));
-    expect(res.errMsg).toBe('cloud.callFunction:ok');
+    expect(res.errMsg).toBe('callFunction:ok'); // wx-server-sdk's own wrapper's text
     expect(res.result).toMatchObject({ ok: true, data: { isNew: true } });
     expect(cloud.store.scan('members').map((s) => s.doc.openid)).toEqual(['o-caller']);
   });
 
   it('records subscribe messages in the outbox instead of sending them, and refuses bad ones', async () => {
     const send = sdk().openapi.subscribeMessage.send;
-    const res = await send({ touser: 'o-1', templateId: 'tpl-1', page: 'pages/index/index', data: { thing1: { value: '生日礼券已到账' } } });
+    // A registered template (local-cloud/subscribe-templates.json) and one acceptance by the member.
+    cloud.subscriptions.accept('o-1', 'LOCAL_TPL_BIRTHDAY');
+    const data = { name1: { value: '小林' }, thing2: { value: '生日礼券已到账' }, date3: { value: '2026年3月2日' } };
+    const res = await send({ touser: 'o-1', templateId: 'LOCAL_TPL_BIRTHDAY', page: 'pages/index/index', data });
     expect(res).toMatchObject({ errCode: 0 });
-    expect(cloud.outbox.list()).toEqual([expect.objectContaining({ touser: 'o-1', templateId: 'tpl-1', data: { thing1: { value: '生日礼券已到账' } } })]);
-    await expect(send({ touser: '', templateId: 'tpl-1', data: {} })).rejects.toMatchObject({ errCode: 40003 });
-    await expect(send({ touser: 'o-1', templateId: 'tpl-1', data: { thing1: {} } })).rejects.toMatchObject({ errCode: 47003 });
+    expect(cloud.outbox.list()).toEqual([expect.objectContaining({ touser: 'o-1', templateId: 'LOCAL_TPL_BIRTHDAY', data })]);
+    await expect(send({ touser: '', templateId: 'LOCAL_TPL_BIRTHDAY', data: {} })).rejects.toMatchObject({ errCode: 40003 });
+    await expect(send({ touser: 'o-1', templateId: 'LOCAL_TPL_BIRTHDAY', data: { ...data, thing2: {} } })).rejects.toMatchObject({ errCode: 47003 });
     expect(cloud.outbox.list()).toHaveLength(1);
   });
 
@@ -55,8 +60,10 @@ describe('local cloud runtime around the real wx-server-sdk', () => {
     await expect(get({ code: 'invalid' })).rejects.toMatchObject({ errCode: 40029 });
   });
 
-  it('never reaches the real network: file and pay APIs fail locally', () => {
-    expect(() => sdk().uploadFile({ cloudPath: 'a.png', fileContent: Buffer.from('x') })).toThrow(/not available in the local cloud/);
+  it('never reaches the real network: files go to the local folder, pay APIs fail locally', async () => {
+    const up = await sdk().uploadFile({ cloudPath: 'a.png', fileContent: Buffer.from('x') });
+    expect(up.fileID).toMatch(/^cloud:\/\/local\./);
+    expect(cloud.storage.read(up.fileID).toString()).toBe('x');
     expect(() => sdk().cloudPay.unifiedOrder({})).toThrow(/cloudPay.unifiedOrder:fail not available/);
   });
 

@@ -12,9 +12,18 @@ export type TestCloud = LocalCloud & { dir: string };
 /** A fresh local cloud on a temporary SQLite file; functions loaded from source. */
 export function openTestCloud(options: Partial<LocalCloudOptions> = {}): TestCloud {
   // Jobs unpaced: the test store is not billed, tests move a fake clock, and pacing has its own test.
+  // Set for the functions' environment (theirs is their own, as on the cloud) and for this process,
+  // where some tests run job code directly as a function would.
   process.env.HY_JOB_ITEMS_PER_SECOND ??= 'Infinity';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-test-'));
-  const cloud = new LocalCloud({ file: path.join(dir, 'cloud.sqlite'), functionSource: 'source', durable: false, faults: { conflict: 0, transient: 0, lostReply: 0 }, ...options });
+  const cloud = new LocalCloud({
+    file: path.join(dir, 'cloud.sqlite'),
+    functionSource: 'source',
+    durable: false,
+    faults: { conflict: 0, transient: 0, lostReply: 0 },
+    ...options,
+    functionEnv: { HY_JOB_ITEMS_PER_SECOND: 'Infinity', ...options.functionEnv },
+  });
   return Object.assign(cloud, { dir });
 }
 

@@ -6,8 +6,9 @@ import { installSdkTransport, invocationContext } from '../../local-cloud/sdk-tr
 
 installSdkTransport({
   handleDatabase: async () => ({ code: 'DATABASE_REQUEST_FAILED', message: 'no database in this test' }),
-  callFunction: async () => null,
+  callFunction: async () => ({ code: 'FUNCTIONS_EXECUTE_FAIL', message: 'no functions in this test' }),
   openapi: async () => null,
+  storage: async () => ({ code: 'STORAGE_REQUEST_FAIL', message: 'no storage in this test' }),
 });
 
 const contract = {
