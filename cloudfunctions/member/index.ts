@@ -46,7 +46,8 @@ export const main = createMain(
   {
     getCard: async (_input, ctx) => {
       const { member, isNew } = await findOrRegisterMember(requireOpenid(ctx), ctx.now);
-      const [config, changes] = await Promise.all([loadTierConfig(), recentTierChanges(member._id)]);
+      // A member registered just now has no tier changes yet: no query for them.
+      const [config, changes] = await Promise.all([loadTierConfig(), isNew ? Promise.resolve([]) : recentTierChanges(member._id)]);
       return toCard(member, isNew, config, changes);
     },
 
