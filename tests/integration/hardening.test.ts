@@ -276,3 +276,20 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
     expect(cloud.store.get('store_hours', `store-busy:${hourOf(15)}`)!.doc).toMatchObject({ orders: 151 });
   });
 });
+
+describe('6 (stored before the fix). rules already holding an EJSON-looking key', () => {
+  it('keep the rest of the merchant rules instead of reverting to defaults', async () => {
+    const cloud = openTestCloud();
+    try {
+      cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板' });
+      // a category map saved as `{ "$date": … }` reads back as a date (EJSON), which no schema accepts
+      const stored = { ...RULES, dailyCapPerMember: 4321, skuMultipliers: { 'COF-LAT': 2 }, categoryMultipliers: { $date: '2020-01-01T00:00:00Z' } };
+      cloud.store.insert('settings', { _id: 'points-rules', version: 7, rules: stored, updatedAt: new Date(), updatedBy: 'o-boss' });
+      const r = (await cloud.invoke('points', { action: 'getRules' }, { openid: 'o-boss' })) as Env;
+      expect(r).toMatchObject({ ok: true, data: { version: 7, rules: { dailyCapPerMember: 4321, skuMultipliers: { 'COF-LAT': 2 } } } });
+      expect((r as Any).data.rules.categoryMultipliers).toEqual({});
+    } finally {
+      closeTestCloud(cloud);
+    }
+  });
+});
