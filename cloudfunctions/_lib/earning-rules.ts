@@ -1,4 +1,3 @@
-import { AppError } from '../../shared/errors';
 import { DEFAULT_EARNING_RULES, earningRulesSchema, withoutLegacyEarningKeys, type EarningRules, type RulesDoc } from '../../shared/schemas/points';
 import { getById, inTransaction } from './db';
 import { userMapKey } from '../../shared/schemas/common';
