@@ -1,6 +1,6 @@
-import { AppError } from '../../shared/errors';
 import { DEFAULT_EARNING_RULES, earningRulesSchema, withoutLegacyEarningKeys, type EarningRules, type RulesDoc } from '../../shared/schemas/points';
 import { getById, inTransaction } from './db';
+import { userMapKey } from '../../shared/schemas/common';
 import { saveVersioned, type Editor, type VersionedSettings } from './settings';
 
 /**
@@ -15,7 +15,17 @@ export async function loadRules(): Promise<{ version: number; rules: EarningRule
   if (!doc) return { version: 0, rules: DEFAULT_EARNING_RULES };
   // Rules saved before the tier multipliers and growth per yuan moved to the tier configuration still
   // carry those keys; the strict schema would refuse them and silently fall back to the defaults.
-  const parsed = earningRulesSchema.safeParse(withoutLegacyEarningKeys(doc.rules));
+  let parsed = earningRulesSchema.safeParse(withoutLegacyEarningKeys(doc.rules));
+  if (!parsed.success) {
+    // Rules saved before map keys were checked may hold a key read back as something else (a `$date`
+    // key decodes as a date): drop those entries, keep the rest of the merchant's rules.
+    const repaired = withoutBadMapEntries(withoutLegacyEarningKeys(doc.rules));
+    const second = earningRulesSchema.safeParse(repaired);
+    if (second.success) {
+      console.error('[points] stored rules held unreadable multiplier keys; those entries are ignored', parsed.error.issues.slice(0, 5));
+      parsed = second;
+    }
+  }
   if (!parsed.success) {
     console.error('[points] stored rules do not validate; using defaults', parsed.error.issues);
     return { version: doc.version, rules: DEFAULT_EARNING_RULES };
@@ -35,4 +45,16 @@ const RULES_SETTINGS: VersionedSettings<EarningRules> = {
 /** Optimistic (the versioned-settings policy): the merchant edits version N; RULES_VERSION_CONFLICT if someone saved N+1 first. */
 export async function saveRules(expectedVersion: number, rules: EarningRules, by: Editor, now: Date): Promise<{ version: number }> {
   return inTransaction(async (tx) => ({ version: await saveVersioned(tx, RULES_SETTINGS, rules, expectedVersion, by, now) }));
+}
+
+/** The multiplier maps with only the entries a save would accept (a map that is not a plain object: empty). */
+function withoutBadMapEntries(stored: unknown): unknown {
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return stored;
+  const out: Record<string, unknown> = { ...(stored as Record<string, unknown>) };
+  for (const name of ['skuMultipliers', 'categoryMultipliers']) {
+    const map = out[name];
+    const plain = map !== null && typeof map === 'object' && Object.getPrototypeOf(map) === Object.prototype;
+    out[name] = plain ? Object.fromEntries(Object.entries(map as Record<string, unknown>).filter(([k, v]) => userMapKey.safeParse(k).success && typeof v === 'number')) : {};
+  }
+  return out;
 }

@@ -16,7 +16,7 @@ import { computeEarning, earnedDaysOf, itemsTotalFen, earnedOnDay, earnWindowSta
 import { earningTierOf } from '../../shared/rules/tiers';
 import { clawback, earn } from '../../shared/rules/lots';
 import { countersOn, countOrder, fraudFlags, FRAUD_REASONS, isHeld, isJustUnder, isLateEntry, type FraudKind } from '../../shared/rules/fraud';
-import { inTransaction, txGet, type Tx } from './db';
+import { inTransaction, isDuplicateKey, txGet, type Tx } from './db';
 import { applyEntry, commitPoints, memberPoints, txEntry, txMember } from './ledger';
 import { applyGrowthInTx, loadTierConfig } from './tiers';
 import { loadRules } from './earning-rules';
@@ -103,26 +103,54 @@ export async function creditOrder(
   const paidAt = new Date(input.paidAt);
   const entryId = `order:${orderId}:earn`;
   const recordedOn = businessDate(now);
-  const store = await storeHourState(input.storeId, now, rules);
   const sale = saleOf(memberId, input.amountFen);
-
-  const result = await inTransaction(async (tx): Promise<CreditResult> => {
-    if (options.nonce) await claimNonce(tx, options.nonce, orderId);
-    const known = await txGet<OrderDoc>(tx, 'orders', orderId);
-    if (known) {
+  /** A replay: the stored order answers (and its nonce is claimed), or the key is refused for another sale. */
+  const replay = () =>
+    inTransaction(async (tx): Promise<CreditResult> => {
+      if (options.nonce) await claimNonce(tx, options.nonce, orderId);
+      const known = await txGet<OrderDoc>(tx, 'orders', orderId);
+      if (!known) throw new AppError('CONFLICT');
       // A receipt number names one sale: a replay must be that sale, not another one under its number.
       replayOf(known, sale, { key: orderId, message: '该小票号已录入另一笔订单', legacySame: (o) => o.memberId === memberId && o.amountFen === input.amountFen });
       return replayed({ ...known, _id: orderId }, rules.fraud.holdFlagged);
-    }
+    });
+  const store = await storeHourState(input.storeId, now, rules);
+  let result: CreditResult;
+  try {
+    result = await inTransaction(async (tx): Promise<CreditResult> => {
+      if (options.nonce) await claimNonce(tx, options.nonce, orderId);
+      return credit(tx);
+    });
+  } catch (e) {
+    // The order's `_id` already there (its add fails, or a refusal found it): a replay, or our own
+    // write whose reply was lost. No read of it on the way in: the common case pays nothing for it.
+    if (isDuplicateKey(e)) return replay();
+    throw e;
+  }
+  try {
+    await countStoreOrder(input.storeId, now);
+  } catch (e) {
+    // The order is committed; a lost count only softens the store's velocity signal.
+    console.error('[orders] store hour not counted', input.storeId, e);
+  }
+  return result;
+
+  async function credit(tx: Tx): Promise<CreditResult> {
     // A receipt from the future (beyond clock skew) is malformed; one older than the window cannot be
     // held to its day's cap (the per-day earnings are kept for the window only) and is refused.
     // Points follow the items; paying more than their list price would credit points for nothing bought.
+    // A replay of a recorded receipt is answered as always, whatever these say: refusing, look first.
+    const refuse = async (error: AppError): Promise<never> => {
+      if (await txGet<OrderDoc>(tx, 'orders', orderId)) throw new Error(`duplicate key: order ${orderId} exists`);
+      throw error;
+    };
     const listFen = itemsTotalFen(input.items);
-    if (input.amountFen > listFen) throw new AppError('ORDER_AMOUNT_EXCEEDS_ITEMS', undefined, { amountFen: input.amountFen, itemsTotalFen: listFen });
-    if (paidAt.getTime() > now.getTime() + PAID_AT_SKEW_MS) throw new AppError('VALIDATION_FAILED', '支付时间晚于当前时间');
-    if (businessDate(paidAt) < earnWindowStart(recordedOn)) throw new AppError('ORDER_TOO_OLD', undefined, { windowDays: EARN_WINDOW_DAYS });
+    if (input.amountFen > listFen) await refuse(new AppError('ORDER_AMOUNT_EXCEEDS_ITEMS', undefined, { amountFen: input.amountFen, itemsTotalFen: listFen }));
+    if (paidAt.getTime() > now.getTime() + PAID_AT_SKEW_MS) await refuse(new AppError('VALIDATION_FAILED', '支付时间晚于当前时间'));
+    if (businessDate(paidAt) < earnWindowStart(recordedOn)) await refuse(new AppError('ORDER_TOO_OLD', undefined, { windowDays: EARN_WINDOW_DAYS }));
 
-    const current = await txMember(tx, memberId, { live: true });
+    // An erased member takes nothing; a replay for one is still answered (as recorded).
+    const current = await txMember(tx, memberId, { live: true }).catch((e: unknown) => refuse(e as AppError));
     const p = memberPoints(current);
     const earnedOn = businessDate(paidAt);
     const days = earnedDaysOf(p);
@@ -133,7 +161,7 @@ export async function creditOrder(
         memberOrdersToday: counted.memberOrdersToday,
         staffSameMemberToday: counted.staffSameMemberToday,
         justUnderToday: counted.justUnderToday,
-        storeOrdersLastHour: store.orders + 1,
+        storeOrdersLastHour: store.orders,
         storeHourlyLimit: store.limit,
         lateEntry: isLateEntry(paidAt, now, options.channel, rules),
       },
@@ -195,16 +223,7 @@ export async function creditOrder(
       });
     }
     return { orderId, memberId: current._id, points: e.points, growth: e.growth, maturesOn, held, flags, duplicate: false };
-  });
-  if (!result.duplicate) {
-    try {
-      await countStoreOrder(input.storeId, now);
-    } catch (e) {
-      // The order is committed; a lost count only softens the store's velocity signal.
-      console.error('[orders] store hour not counted', input.storeId, e);
-    }
   }
-  return result;
 }
 
 function withoutLegacyEarnedDay<T extends { earnedDay?: unknown }>(p: T): Omit<T, 'earnedDay'> {

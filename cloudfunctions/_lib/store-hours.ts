@@ -8,9 +8,9 @@ import { getById, isDuplicateKey, isTransient, queryDocs } from './db';
  * Per-store hourly order counters (`store_hours/<storeId>:<YYYYMMDDHH>`, Shanghai hours): the store's
  * velocity signal and its own normal volume (the trailing hourly median sets its limit). A store's
  * hour is shared by every member who orders there, so it is NOT read and written in the order's
- * transaction (every sale of a busy shop would conflict on it): it is read before and incremented
- * atomically (`inc`) after the order commits — a statistic, not a per-member limit. The per-member
- * and per-clerk counters, which are limits, are exact (see orders.ts).
+ * transaction (every sale of a busy shop would conflict on it): it is incremented atomically (`inc`)
+ * after the order commits, and read by each instance every few seconds — a store-wide signal, not a
+ * per-member limit. The per-member and per-clerk counters, which are limits, are exact (orders.ts).
  */
 export interface StoreHourDoc {
   _id: string;
@@ -25,39 +25,53 @@ const idOf = (storeId: string, hour: string) => `${storeId}:${hour}`;
 /** Per instance: a store's limit is computed once per hour (the trailing hours do not change within it). */
 const limits = new Map<string, { hour: string; limit: number; floor: number; multiplier: number }>();
 
-/** The store's orders so far this hour and its hourly limit. */
+/**
+ * The store's orders this hour (this one included) and its hourly limit, as this instance knows
+ * them: the hour's count is read at most every COUNT_REFRESH_MS per instance and the instance's own
+ * orders are added in between — a store-wide signal may lag a few seconds, it is not a per-member limit.
+ */
+export const COUNT_REFRESH_MS = 15_000;
+const seen = new Map<string, { hour: string; orders: number; readAt: number; since: number }>();
+
 export async function storeHourState(storeId: string, now: Date, rules: EarningRules): Promise<{ orders: number; limit: number }> {
   const hour = hourKey(now);
-  const current = await getById<StoreHourDoc>('store_hours', idOf(storeId, hour));
-  const cached = limits.get(storeId);
-  let limit: number;
-  if (cached && cached.hour === hour && cached.floor === rules.fraud.storeOrdersPerHour && cached.multiplier === rules.fraud.storeVelocityMultiplier) {
-    limit = cached.limit;
-  } else {
-    const _ = database().command;
-    const from = hourKey(new Date(now.getTime() - 24 * 3600_000));
-    const past = await queryDocs<StoreHourDoc>(database().collection('store_hours').where({ storeId, hour: _.gte(from).and(_.lt(hour)) }).limit(24));
-    limit = storeHourlyLimit(past.map((d) => d.orders), rules);
-    limits.set(storeId, { hour, limit, floor: rules.fraud.storeOrdersPerHour, multiplier: rules.fraud.storeVelocityMultiplier });
+  let known = seen.get(storeId);
+  if (!known || known.hour !== hour || Math.abs(Date.now() - known.readAt) >= COUNT_REFRESH_MS) {
+    const doc = await getById<StoreHourDoc>('store_hours', idOf(storeId, hour));
+    known = { hour, orders: doc?.orders ?? 0, readAt: Date.now(), since: 0 };
+    seen.set(storeId, known);
   }
-  return { orders: current?.orders ?? 0, limit };
+  return { orders: known.orders + known.since + 1, limit: await hourlyLimit(storeId, hour, now, rules) };
 }
 
 /** Counts one committed order in its store's hour (atomic increment; created on the hour's first order). */
 export async function countStoreOrder(storeId: string, at: Date): Promise<void> {
   const hour = hourKey(at);
   const id = idOf(storeId, hour);
+  const known = seen.get(storeId);
+  if (known && known.hour === hour) known.since += 1;
   const coll = () => database().collection('store_hours');
-  for (let attempt = 0; attempt < 4; attempt += 1) {
+  for (let attempt = 0; ; attempt += 1) {
     try {
       const res = (await coll().where({ _id: id }).update({ data: { orders: database().command.inc(1) } })) as { stats?: { updated?: number } };
       if ((res.stats?.updated ?? 0) > 0) return;
       await coll().add({ data: { _id: id, storeId, hour, orders: 1 } });
       return;
     } catch (e) {
-      // A first order of the hour raced us to the add, or a transient fault: count again. After a
-      // lost reply the count may be one high; the signal tolerates that, the ledger never sees it.
-      if (!isDuplicateKey(e) && !isTransient(e)) throw e;
+      // The hour's first order raced us to the add, or a transient fault: count again. After a lost
+      // reply the count may be one high: it is a signal, the ledger never sees it.
+      if ((!isDuplicateKey(e) && !isTransient(e)) || attempt >= 3) throw e;
     }
   }
+}
+
+async function hourlyLimit(storeId: string, hour: string, now: Date, rules: EarningRules): Promise<number> {
+  const cached = limits.get(storeId);
+  if (cached && cached.hour === hour && cached.floor === rules.fraud.storeOrdersPerHour && cached.multiplier === rules.fraud.storeVelocityMultiplier) return cached.limit;
+  const _ = database().command;
+  const from = hourKey(new Date(now.getTime() - 24 * 3600_000));
+  const past = await queryDocs<StoreHourDoc>(database().collection('store_hours').where({ storeId, hour: _.gte(from).and(_.lt(hour)) }).limit(24));
+  const limit = storeHourlyLimit(past.map((d) => d.orders), rules);
+  limits.set(storeId, { hour, limit, floor: rules.fraud.storeOrdersPerHour, multiplier: rules.fraud.storeVelocityMultiplier });
+  return limit;
 }

@@ -1,4 +1,3 @@
-import { AppError } from '../../shared/errors';
 import { memberContract } from '../../shared/contracts/member';
 import { memberRequests, type AccessLogDoc, type IdentifiedMember, type MemberDoc, type MyRole } from '../../shared/schemas/member';
 import { tierRequests } from '../../shared/schemas/tiers';

@@ -52,11 +52,15 @@ export async function registerMember(openid: string, now: Date, options: Registr
             { id, kind: 'earn', reason: '注册礼', ref: { type: 'register', id: cardNo } },
             (p) => earn(p, { id, amount: bonus, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, rules.expiry), today }),
             now,
+            {},
+            // the member was added in this transaction: no bonus entry can exist yet
+            { knownAbsent: true },
           );
-          return { ...doc, points: { ...doc.points, available: entry.balanceAfter } };
+          const p = doc.points;
+          return { ...doc, points: { ...p, available: entry.balanceAfter, lots: [...(p.lots ?? []), { id, remaining: rules.registrationBonus, earnedOn: today, expiresOn: expiryDate(today, rules.expiry) }] } };
         });
-        const saved = await findOne<MemberDoc>('members', { openid });
-        return { member: saved ?? member, isNew: true };
+        // What was committed is what we built: no read back (a request saved on every first open).
+        return { member, isNew: true };
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
         // Either another call registered this OPENID, or the card number was taken, or our own

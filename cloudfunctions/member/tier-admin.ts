@@ -1,4 +1,3 @@
-import { AppError } from '../../shared/errors';
 import type { ReviewRun } from '../../shared/contracts/member';
 export type { ReviewRun };
 import { DEFAULT_TIER_CONFIG, type TierConfig } from '../../shared/rules/tiers';

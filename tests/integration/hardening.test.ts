@@ -255,4 +255,41 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
     const posReplay = await pos('store-a', '/orders', order('HR5', { memberId }, 10000));
     expect(posReplay.json).toEqual({ ok: true, data: { ...first[4], duplicate: true } });
   });
+
+  it('issue 10 item 6: a store\'s hourly limit follows its own trailing median (with a floor), so a busy shop is not one long alert', async () => {
+    setClock(shanghai('2026-11-23 15:20'));
+    const hourOf = (h: number) => `20261123${String(h).padStart(2, '0')}`;
+    // A busy store: ~200 orders an hour all day; a quiet one: ~10.
+    for (const [store, perHour] of [['store-busy', 200], ['store-quiet', 10]] as const) {
+      cloud.store.insert('stores', { _id: store, name: store, merchantId: 'm1' });
+      for (let h = 8; h < 15; h += 1) cloud.store.insert('store_hours', { _id: `${store}:${hourOf(h)}`, storeId: store, hour: hourOf(h), orders: perHour + (h % 3) });
+      // this hour so far: 150 orders
+      cloud.store.insert('store_hours', { _id: `${store}:${hourOf(15)}`, storeId: store, hour: hourOf(15), orders: 150 });
+    }
+    const memberId = await register('o-m6');
+    const busy = await ok('o-boss', 'points', 'recordOrder', order('V-BUSY', { memberId }, 10000, { storeId: 'store-busy' }));
+    expect(busy.flags).not.toContain('store_velocity');
+    // 151 orders in an hour where ~10 is normal: above the floor (120), flagged.
+    const quiet = await ok('o-boss', 'points', 'recordOrder', order('V-QUIET', { memberId }, 10000, { storeId: 'store-quiet' }));
+    expect(quiet.flags).toContain('store_velocity');
+    // the committed order is counted in its store's hour
+    expect(cloud.store.get('store_hours', `store-busy:${hourOf(15)}`)!.doc).toMatchObject({ orders: 151 });
+  });
+});
+
+describe('6 (stored before the fix). rules already holding an EJSON-looking key', () => {
+  it('keep the rest of the merchant rules instead of reverting to defaults', async () => {
+    const cloud = openTestCloud();
+    try {
+      cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板' });
+      // a category map saved as `{ "$date": … }` reads back as a date (EJSON), which no schema accepts
+      const stored = { ...RULES, dailyCapPerMember: 4321, skuMultipliers: { 'COF-LAT': 2 }, categoryMultipliers: { $date: '2020-01-01T00:00:00Z' } };
+      cloud.store.insert('settings', { _id: 'points-rules', version: 7, rules: stored, updatedAt: new Date(), updatedBy: 'o-boss' });
+      const r = (await cloud.invoke('points', { action: 'getRules' }, { openid: 'o-boss' })) as Env;
+      expect(r).toMatchObject({ ok: true, data: { version: 7, rules: { dailyCapPerMember: 4321, skuMultipliers: { 'COF-LAT': 2 } } } });
+      expect((r as Any).data.rules.categoryMultipliers).toEqual({});
+    } finally {
+      closeTestCloud(cloud);
+    }
+  });
 });

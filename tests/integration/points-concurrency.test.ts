@@ -115,4 +115,24 @@ describe('points under concurrency and injected faults', () => {
         `${attempts - results.length} client retries (${lateRetries} late),  ${txAfter - txBefore} transactions started, ${ledger.length} ledger entries, ${Date.now() - started} ms`,
     );
   });
+
+  it('holds the member velocity limit exactly when a burst of orders for one member races, under injected faults', async () => {
+    const memberId = await getCard('o-burst');
+    const limit = 8;
+    // 12 concurrent orders for one member, recorded by the merchant and two clerks at once, each retried like a POS would.
+    cloud.store.insert('roles', { _id: 'o-clerk-2', openid: 'o-clerk-2', role: 'staff', name: '店员二', storeId: 'store-a' });
+    const recorders = ['o-boss', 'o-clerk', 'o-clerk-2'];
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        call({ action: 'recordOrder', storeId: 'store-a', receiptNo: `BURST${i}`, items: [{ sku: 'S1', category: 'coffee', priceFen: 10000, quantity: 1 }], amountFen: 10000, paidAt: new Date().toISOString(), member: { memberId } }, recorders[i % 3]),
+      ),
+    );
+    expect(results.filter((r) => !r.ok).map((r) => (r as { code: string }).code)).toEqual([]);
+    const flagged = results.filter((r) => r.ok && (r.data.flags as string[]).includes('member_velocity'));
+    // Exactly the orders beyond the limit: the counter lives in the member document, written in each order's transaction.
+    expect(flagged).toHaveLength(12 - limit);
+    expect(flagged.every((r) => r.ok && r.data.held)).toBe(true);
+    expect((cloud.store.get('members', memberId)!.doc as unknown as { orderDay: { orders: number } }).orderDay.orders).toBe(12);
+    expect(cloud.store.scan('fraud_flags').filter((s) => (s.doc as unknown as { memberId: string; kind: string }).memberId === memberId && (s.doc as unknown as { kind: string }).kind === 'member_velocity')).toHaveLength(12 - limit);
+  });
 });

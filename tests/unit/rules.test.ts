@@ -33,3 +33,16 @@ describe('business calendar (Asia/Shanghai)', () => {
     expect(addBusinessDays('2028-02-28', 1)).toBe('2028-02-29');
   });
 });
+
+describe('store velocity limit (issue 10 item 6)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { storeHourlyLimit } = require('../../shared/rules/fraud') as typeof import('../../shared/rules/fraud');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DEFAULT_EARNING_RULES } = require('../../shared/schemas/points') as typeof import('../../shared/schemas/points');
+  it('is a multiple of the trailing hourly median, never below the floor', () => {
+    expect(storeHourlyLimit([], DEFAULT_EARNING_RULES)).toBe(120);
+    expect(storeHourlyLimit([10, 12, 8], DEFAULT_EARNING_RULES)).toBe(120);
+    expect(storeHourlyLimit([200, 180, 220, 0, 0], DEFAULT_EARNING_RULES)).toBe(600);
+    expect(storeHourlyLimit([100, 300], DEFAULT_EARNING_RULES)).toBe(600);
+  });
+});

@@ -26,7 +26,8 @@ export const updateProfile = (fields: InputOf<typeof memberContract, 'updateProf
 export const setBirthday = (birthday: Birthday) => call('member', 'setBirthday', birthday)
 
 /** `code` from `<Button openType="getPhoneNumber">` (one use, 5 minutes). */
-export const bindPhone = (code: string) => call('member', 'bindPhone', { code })
+/** `transfer`: the number is held by another member; move it to this one (logged) after the member confirms. */
+export const bindPhone = (code: string, transfer?: true) => call('member', 'bindPhone', transfer ? { code, transfer } : { code })
 
 export const acceptPrivacy = (version: string) => call('member', 'acceptPrivacy', { version })
 
