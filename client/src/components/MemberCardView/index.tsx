@@ -58,6 +58,10 @@ export function MemberCardView({ card }: { card: MemberCard }) {
         <Text className='member-link__arrow'>›</Text>
       </View>
       <CouponLink />
+      <View className='member-link member-mall-link' onClick={() => void Taro.navigateTo({ url: '/pages/mall/index' })}>
+        <Text className='member-link__text'>积分商城</Text>
+        <Text className='member-link__arrow'>›</Text>
+      </View>
 
       {card.privacy.accepted ? null : (
         <View className='member-link member-privacy-banner' onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}>
