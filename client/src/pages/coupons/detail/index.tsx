@@ -9,7 +9,6 @@ import { dateTime } from '@/format'
 import { useRemote } from '@/hooks/useRemote'
 import { CouponCard } from '../components/CouponCard'
 import '../coupons.scss'
-import '@/components/MemberCode/index.scss'
 
 /**
  * 券详情: the coupon, and while it is unused its rotating code (QR and Code 128 with the digits for
