@@ -9,6 +9,7 @@ import { DEMO_OPENIDS } from './session';
 import { couponIdFor, NEW_MEMBER_GIFTS_ID, termsOf } from '../cloudfunctions/_lib/coupons';
 import { validityWindow } from '../shared/rules/coupons';
 import type { CouponAuditDoc, CouponDoc, CouponTemplateDoc, TemplateInput } from '../shared/schemas/coupon';
+import type { MallItemDoc } from '../shared/schemas/mall';
 
 /**
  * Demo data for a first run: one merchant (a coffee chain), two stores, staff and the merchant
@@ -197,12 +198,7 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
   await addAll(db, 'orders', orders);
   await addAll(db, 'ledger', ledger);
   await seedCoupons(db, now, (members[0] as { _id: string })._id, members.slice(1, 4).map((m) => (m as { _id: string })._id));
-  await addAll(db, 'mall_items', [
-    { _id: 'item-mug', name: '拾光马克杯', pointsCost: 800, stock: 50, active: true },
-    { _id: 'item-bean', name: '挂耳咖啡 10 包', pointsCost: 500, stock: 120, active: true },
-    { _id: 'item-tote', name: '帆布袋', pointsCost: 300, stock: 80, active: true },
-    { _id: 'item-coupon-latte', name: '拿铁兑换券', pointsCost: 350, stock: 1000, active: true },
-  ]);
+  await seedMall(db, now);
   // One phone, one member: each seeded number is claimed by its member (cloudfunctions/_lib/phones.ts).
   await addAll(
     db,
@@ -348,4 +344,22 @@ async function seedCoupons(db: Db, now: Date, demoMemberId: string, others: stri
   await addAll(db, 'coupon_holdings', [...holdings].map(([id, count]) => ({ _id: id, templateId: id.split(':')[0], memberId: id.split(':')[1], count, updatedAt: now })));
   await addAll(db, 'coupon_audit', [audit]);
   await addAll(db, 'settings', [{ _id: NEW_MEMBER_GIFTS_ID, templateIds: templates.filter((t) => t.newMemberGift).map((t) => t._id) }]);
+}
+
+/**
+ * The points mall: coupon items (issued through the coupon path on redemption), physical goods,
+ * virtual recharge codes from a pool; one sold out, one beyond the demo member's balance.
+ */
+async function seedMall(db: Db, now: Date) {
+  const base = { images: [], description: '', cashFen: 0, perMemberLimit: 2, couponTemplateId: null, sortOrder: 0, onShelfFrom: null, onShelfTo: null, tiers: null, sold: 0, codesLoaded: 0, codesIssued: 0, status: 'on' as const, version: 1, createdAt: now, updatedAt: now };
+  const items: MallItemDoc[] = [
+    { ...base, _id: 'item-coupon-20off100', kind: 'coupon', title: '满100减20 优惠券', description: '兑换后放入「我的券」，14 天内有效', pointsPrice: 200, stock: 500, perMemberLimit: 3, couponTemplateId: 'tpl-20off100', category: '优惠券', sortOrder: 1 },
+    { ...base, _id: 'item-coupon-dripbag', kind: 'coupon', title: '挂耳咖啡兑换券', description: '到店兑换挂耳咖啡一盒', pointsPrice: 500, stock: 1000, couponTemplateId: 'tpl-mall-mug-coupon', category: '优惠券', sortOrder: 2 },
+    { ...base, _id: 'item-mug', kind: 'physical', title: '拾光马克杯', description: '350ml 陶瓷马克杯，包邮到家', pointsPrice: 800, stock: 50, category: '周边', sortOrder: 3 },
+    { ...base, _id: 'item-tote', kind: 'physical', title: '帆布袋', description: '拾光咖啡限定帆布袋', pointsPrice: 300, stock: 0, sold: 80, category: '周边', sortOrder: 4 },
+    { ...base, _id: 'item-grinder', kind: 'physical', title: '手摇磨豆机', description: '不锈钢锥刀，限金卡及以上', pointsPrice: 20000, stock: 5, perMemberLimit: 1, category: '周边', sortOrder: 5 },
+    { ...base, _id: 'item-recharge-10', kind: 'virtual', title: '话费充值 10 元', description: '兑换后显示充值码', pointsPrice: 1000, stock: 20, codesLoaded: 20, category: '虚拟商品', sortOrder: 6 },
+  ];
+  await addAll(db, 'mall_items', items);
+  await addAll(db, 'mall_codes', Array.from({ length: 20 }, (_, i) => ({ _id: `item-recharge-10:${i + 1}`, itemId: 'item-recharge-10', code: `HF10-${String(73910 + i * 37).padStart(6, '0')}` })));
 }

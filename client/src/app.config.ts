@@ -6,6 +6,7 @@ export default defineAppConfig({
     { root: 'pages/staff', pages: ['index'] },
     { root: 'pages/merchant', pages: ['index'] },
     { root: 'pages/coupons', pages: ['center/index', 'mine/index', 'detail/index'] },
+    { root: 'pages/mall', pages: ['index', 'item/index', 'orders/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -12,7 +12,7 @@ jest.setTimeout(120_000);
 type Env = { ok: true; data: Any } | { ok: false; code: string; message: string };
 const FAULTS = { conflict: 0.2, transient: 0.1, lostReply: 0.05, seed: 1313 };
 /** What a till or a phone does on a system failure: try again, a bounded number of times. */
-const SYSTEM = ['CONFLICT', 'INTERNAL', 'UNAVAILABLE'];
+const SYSTEM = ['CONFLICT', 'UNAVAILABLE'];
 
 function kit(getCloud: () => TestCloud) {
   const call = async (data: Record<string, unknown>, openid: string): Promise<Env & { attempts: number }> => {

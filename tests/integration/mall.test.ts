@@ -7,7 +7,7 @@ jest.setTimeout(120_000);
 
 type Env = { ok: true; data: Any } | { ok: false; code: string; message: string };
 const FAULTS = { conflict: 0.2, transient: 0.1, lostReply: 0.05, seed: 1414 };
-const SYSTEM = ['CONFLICT', 'INTERNAL', 'UNAVAILABLE'];
+const SYSTEM = ['CONFLICT', 'UNAVAILABLE'];
 
 describe('points mall under concurrency with injected faults', () => {
   let cloud: TestCloud;

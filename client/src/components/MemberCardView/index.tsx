@@ -99,6 +99,10 @@ export function MemberCardView({ card, banner, onRetry }: { card: MemberCard; ba
         <Text className='member-link__arrow'>›</Text>
       </View>
       <CouponLink />
+      <View className='member-link member-mall-link' onClick={() => void Taro.navigateTo({ url: '/pages/mall/index' })}>
+        <Text className='member-link__text'>积分商城</Text>
+        <Text className='member-link__arrow'>›</Text>
+      </View>
 
       {card.privacy.accepted ? null : (
         // "已更新" only for a member who accepted an earlier version; a new member agreed at 开卡.

@@ -2,14 +2,15 @@ import { useEffect, useRef, useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import { getCouponCode, getMine, type CouponCode } from '@/api/coupon'
+// PageStatus (with the UI kit's styles) before the code views, in the order the card page loads them,
+// so the shared style chunk keeps one order.
+import { PageStatus } from '@/components/PageStatus'
 import { Barcode, QrCode } from '@/components/MemberCode'
 import { groupDigits } from '@/components/MemberCode/encode'
-import { PageStatus } from '@/components/PageStatus'
 import { dateTime } from '@/format'
 import { useRemote } from '@/hooks/useRemote'
 import { CouponCard } from '../components/CouponCard'
 import '../coupons.scss'
-import '@/components/MemberCode/index.scss'
 
 /**
  * 券详情: the coupon, and while it is unused its rotating code (QR and Code 128 with the digits for

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import type { CouponChannel, CouponKind } from '@shared/schemas/coupon'
-import { couponAuditLog, createTemplate, listTemplates, undoVerify } from '@/api/coupon'
+import { couponAuditLog, createTemplate, grantCoupons, listTemplates, newRequestId, undoVerify } from '@/api/coupon'
 import { Button, Input } from '@/components/nutui'
 import { dateTime, yuanToFen } from '@/format'
 import { useRemote } from '@/hooks/useRemote'
@@ -37,6 +37,7 @@ export function CouponsSection() {
   const [channels, setChannels] = useState<CouponChannel[]>(['claim_center'])
   const [error, setError] = useState<string | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
+  const [granting, setGranting] = useState<{ templateId: string; members: string; requestId: string } | null>(null)
 
   const create = async () => {
     setError(null)
@@ -63,6 +64,20 @@ export function CouponsSection() {
     setTitle('')
     void templates.reload({ quiet: true })
   }
+  /** 手动发放 to card numbers; the request id is kept until answered, so a retried tap grants once. */
+  const grant = async () => {
+    if (!granting) return
+    setError(null)
+    setSaved(null)
+    const memberIds = granting.members.split(/[\s,，]+/).filter(Boolean)
+    if (memberIds.length === 0) return setError('请填写会员卡号')
+    const res = await grantCoupons(granting.templateId, memberIds, granting.requestId)
+    if (!res.ok) return setError(res.message)
+    const refused = res.data.results.filter((r) => r.code)
+    setSaved(`已发放 ${res.data.issued} 张${refused.length ? `，${refused.length} 位未发放（${refused.map((r) => `${r.memberId}: ${r.code}`).join('；')}）` : ''}`)
+    setGranting(null)
+    void templates.reload({ quiet: true })
+  }
   const undo = async (couponId: string) => {
     const res = await undoVerify(couponId)
     if (!res.ok) setError(res.message)
@@ -87,6 +102,22 @@ export function CouponsSection() {
                 {t.newMemberGift ? ' · 新人礼' : ''}
               </Text>
               <Text className='merchant-hint'>{t.conditions.join('；')}</Text>
+              {t.channels.includes('manual') ? (
+                granting?.templateId === t.templateId ? (
+                  <View className='merchant-fraud-item__actions'>
+                    <View className='merchant-field merchant-coupon-grant-members'>
+                      <Input placeholder='会员卡号，逗号分隔' value={granting.members} onChange={(v) => setGranting({ ...granting, members: v })} />
+                    </View>
+                    <Button size='small' type='primary' className='merchant-coupon-grant-confirm' onClick={() => void grant()}>
+                      发放
+                    </Button>
+                  </View>
+                ) : (
+                  <Button size='small' className='merchant-coupon-grant' onClick={() => setGranting({ templateId: t.templateId, members: '', requestId: newRequestId('grant') })}>
+                    手动发放
+                  </Button>
+                )
+              ) : null}
             </View>
           ))}
         </View>

@@ -7,6 +7,7 @@ import { ReconcileSection } from './ReconcileSection'
 import { RulesSection } from './RulesSection'
 import { TiersSection } from './TiersSection'
 import { CouponsSection } from './CouponsSection'
+import { MallSection } from './MallSection'
 
 export interface ConsoleSection {
   id: string
@@ -23,4 +24,5 @@ export const SECTIONS: ConsoleSection[] = [
   { id: 'access', label: '查询记录', Component: AccessSection },
   { id: 'pos', label: 'POS 密钥', Component: ({ role }) => <PosSection stores={role.stores ?? []} /> },
   { id: 'coupons', label: '优惠券', Component: CouponsSection },
+  { id: 'mall', label: '积分商城', Component: MallSection },
 ]

@@ -1,0 +1,133 @@
+import { useState } from 'react'
+import { View, Text } from '@tarojs/components'
+import { adminItems, createItem, listOrders, restock, shipOrder, updateItem, type MallItemView } from '@/api/mall'
+import { Button, Input } from '@/components/nutui'
+import { dateTime } from '@/format'
+import { useRemote } from '@/hooks/useRemote'
+import { ErrorText, Section, SectionLoading, wholeNumber } from './common'
+
+const STATUS_TEXT = { paid: '待发货', shipped: '已发货', completed: '已完成', cancelled: '已取消' } as const
+
+/** 积分商城: items (on / off shelf, restock, a new one) and the orders to ship. */
+export function MallSection() {
+  const items = useRemote(() => adminItems(), [])
+  const orders = useRemote(() => listOrders(), [])
+  const [error, setError] = useState<string | null>(null)
+  const [form, setForm] = useState({ title: '', points: '', stock: '', category: '周边', template: '' })
+  const [ship, setShip] = useState<Record<string, { carrier: string; trackingNo: string }>>({})
+
+  const toggle = async (i: MallItemView) => {
+    setError(null)
+    const { itemId, stock: _s, sold: _o, version, ...fields } = i
+    const res = await updateItem({ itemId, expectedVersion: version, ...fields, status: i.status === 'on' ? 'off' : 'on' })
+    if (!res.ok) setError(res.message)
+    void items.reload({ quiet: true })
+  }
+  const addStock = async (itemId: string) => {
+    const res = await restock(itemId, 10)
+    if (!res.ok) setError(res.message)
+    void items.reload({ quiet: true })
+  }
+  const create = async () => {
+    setError(null)
+    const points = wholeNumber(form.points)
+    const stock = wholeNumber(form.stock)
+    if (!points || stock === null) return setError('积分和库存应为整数')
+    const template = form.template.trim()
+    const res = await createItem({ kind: template ? 'coupon' : 'physical', title: form.title.trim(), pointsPrice: points, stock, category: form.category.trim(), couponTemplateId: template || null })
+    if (!res.ok) return setError(res.message)
+    setForm({ title: '', points: '', stock: '', category: form.category, template: '' })
+    void items.reload({ quiet: true })
+  }
+  const doShip = async (orderId: string) => {
+    const s = ship[orderId] ?? { carrier: '', trackingNo: '' }
+    const res = await shipOrder(orderId, s.carrier.trim(), s.trackingNo.trim())
+    if (!res.ok) setError(res.message)
+    void orders.reload({ quiet: true })
+  }
+
+  return (
+    <Section className='merchant-mall'>
+      <ErrorText message={error} />
+      {items.state.status !== 'ready' ? (
+        <SectionLoading error={items.state.status === 'error' ? items.state.message : null} />
+      ) : (
+        items.state.data.items.map((i) => (
+          <View key={i.itemId} className={`merchant-fraud-item merchant-mall-item merchant-mall-item--${i.itemId}`}>
+            <Text className='merchant-access-item__who'>
+              {i.title}
+              {i.status === 'off' ? '（已下架）' : ''}
+            </Text>
+            <Text className='merchant-hint'>
+              {i.pointsPrice} 积分 · 库存 {i.stock} · 已兑 {i.sold} · {i.category}
+            </Text>
+            <View className='merchant-fraud-item__actions'>
+              <Button size='small' className='merchant-mall-toggle' onClick={() => void toggle(i)}>
+                {i.status === 'on' ? '下架' : '上架'}
+              </Button>
+              {i.kind !== 'virtual' ? (
+                <Button size='small' className='merchant-mall-restock' onClick={() => void addStock(i.itemId)}>
+                  补货 10
+                </Button>
+              ) : null}
+            </View>
+          </View>
+        ))
+      )}
+
+      <Text className='merchant-row merchant-label'>新建商品（填券模板 ID 即为优惠券商品）</Text>
+      {(
+        [
+          ['名称', 'title'],
+          ['积分', 'points'],
+          ['库存', 'stock'],
+          ['分类', 'category'],
+          ['券模板 ID（选填）', 'template'],
+        ] as [string, keyof typeof form][]
+      ).map(([label, key]) => (
+        <View key={key} className='merchant-row'>
+          <Text className='merchant-label'>{label}</Text>
+          <View className={`merchant-field merchant-mall-${key}`}>
+            <Input value={form[key]} onChange={(v) => setForm((f) => ({ ...f, [key]: v }))} />
+          </View>
+        </View>
+      ))}
+      <Button className='merchant-mall-create' type='primary' onClick={() => void create()}>
+        创建商品
+      </Button>
+
+      <Text className='merchant-row merchant-label'>兑换订单</Text>
+      {orders.state.status !== 'ready' ? (
+        <SectionLoading error={orders.state.status === 'error' ? orders.state.message : null} />
+      ) : orders.state.data.orders.length === 0 ? (
+        <Text className='merchant-empty'>暂无兑换订单</Text>
+      ) : (
+        orders.state.data.orders.map((o) => (
+          <View key={o.orderId} className='merchant-access-item merchant-mall-order'>
+            <Text className='merchant-access-item__who'>
+              {o.title} ×{o.quantity} · {STATUS_TEXT[o.status]}
+            </Text>
+            <Text className='merchant-hint'>
+              会员 {o.memberId} · {o.pointsSpent} 积分 · {dateTime(o.createdAt)}
+            </Text>
+            {o.address ? <Text className='merchant-hint'>{`${o.address.name} ${o.address.phone} ${o.address.region}${o.address.detail}`}</Text> : null}
+            {o.shipping ? <Text className='merchant-hint'>{`${o.shipping.carrier} ${o.shipping.trackingNo}`}</Text> : null}
+            {o.kind === 'physical' && o.status === 'paid' ? (
+              <View className='merchant-fraud-item__actions'>
+                <View className='merchant-field'>
+                  <Input placeholder='快递公司' value={ship[o.orderId]?.carrier ?? ''} onChange={(v) => setShip((s) => ({ ...s, [o.orderId]: { carrier: v, trackingNo: s[o.orderId]?.trackingNo ?? '' } }))} />
+                </View>
+                <View className='merchant-field'>
+                  <Input placeholder='运单号' value={ship[o.orderId]?.trackingNo ?? ''} onChange={(v) => setShip((s) => ({ ...s, [o.orderId]: { carrier: s[o.orderId]?.carrier ?? '', trackingNo: v } }))} />
+                </View>
+                <Button size='small' type='primary' className='merchant-mall-ship' onClick={() => void doShip(o.orderId)}>
+                  发货
+                </Button>
+              </View>
+            ) : null}
+          </View>
+        ))
+      )}
+    </Section>
+  )
+}
