@@ -158,7 +158,7 @@ export class LocalDatabase {
     const offset = window.offset ?? 0;
     const limit = window.limit;
     if (t.exact && orderBy !== null) {
-      return [...this.store.select(coll, { conditions: t.conditions, orderBy, limit, offset: offset || undefined })].map((s) => s.doc);
+      return this.store.selectAll(coll, { conditions: t.conditions, orderBy, limit, offset: offset || undefined }).map((s) => s.doc);
     }
     const test = t.exact ? () => true : compileQuery(q);
     const out: Doc[] = [];
@@ -176,7 +176,7 @@ export class LocalDatabase {
       }
       return out;
     }
-    for (const { doc } of this.store.select(coll, { conditions: t.conditions })) if (test(doc)) out.push(doc);
+    for (const { doc } of this.store.selectAll(coll, { conditions: t.conditions })) if (test(doc)) out.push(doc);
     const sorted = find(out, {}).sort(Object.fromEntries(order)).skip(offset);
     return (limit !== undefined ? sorted.limit(limit) : sorted).all() as Doc[];
   }
