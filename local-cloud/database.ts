@@ -72,7 +72,13 @@ export class LocalDatabase {
       if (this.faults.transient()) {
         throw new DbError('DATABASE_TIMEOUT', `ESOCKETTIMEDOUT: request ${action} timed out (injected fault)`);
       }
-      const data = this.dispatch(action, p);
+      let data: object;
+      if (action === 'database.commitTransaction') data = await this.commitGrouped(String(p.transactionId ?? ''));
+      else {
+        data = this.dispatch(action, p);
+        // A write outside a transaction is acknowledged once its group commit is on disk.
+        if (this.isDurableWrite(action, p)) await this.store.groupDurable();
+      }
       const response = { ...(data as object), requestId } as DbResponse;
       if (this.isDurableWrite(action, p) && this.faults.lostReply()) {
         throw new DbError('DATABASE_TIMEOUT', `ESOCKETTIMEDOUT: reply of ${action} lost (injected fault, the write was applied)`);
@@ -94,8 +100,6 @@ export class LocalDatabase {
     switch (action) {
       case 'database.startTransaction':
         return this.startTransaction();
-      case 'database.commitTransaction':
-        return this.commitTransaction(String(p.transactionId ?? ''));
       case 'database.abortTransaction':
         return this.abortTransaction(String(p.transactionId ?? ''));
       case 'database.addCollection':
@@ -222,7 +226,7 @@ export class LocalDatabase {
 
   private insert(coll: string, p: Params) {
     const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.now) as Record<string, unknown>));
-    this.store.atomically(() => {
+    this.store.inGroup(() => {
       for (const doc of docs) this.store.insert(coll, doc);
     });
     return { data: { insertedIds: docs.map((d) => d._id) } };
@@ -234,7 +238,7 @@ export class LocalDatabase {
       // doc(id).set(): replace the whole document, creating it if missing.
       const id = docId(p);
       const doc = { ...stripId(data), _id: id } as Doc;
-      return this.store.atomically(() => {
+      return this.store.inGroup(() => {
         const existing = this.store.get(coll, id);
         if (existing) {
           this.store.replace(coll, doc);
@@ -246,7 +250,7 @@ export class LocalDatabase {
     }
     const query = decode(p.query as string) as object | undefined;
     const multi = p.queryType === 'DOC' ? false : p.multi !== false;
-    const updated = this.store.atomically(() => {
+    const updated = this.store.inGroup(() => {
       let n = 0;
       for (const doc of this.find(coll, query, multi ? {} : { limit: 1 })) {
         if (applyModifier(doc, data)) {
@@ -263,7 +267,7 @@ export class LocalDatabase {
   private modifyAndReturn(coll: string, p: Params) {
     const data = decode(p.data as string, this.now) as Record<string, unknown>;
     const query = decode(p.query as string) as object | undefined;
-    return this.store.atomically(() => {
+    return this.store.inGroup(() => {
       const doc = this.find(coll, query, { limit: 1 })[0];
       if (!doc) return { data: { updated: 0, doc: null } };
       const changed = applyModifier(doc, data);
@@ -275,7 +279,7 @@ export class LocalDatabase {
   private remove(coll: string, p: Params) {
     const query = decode(p.query as string) as object | undefined;
     const multi = p.queryType === 'DOC' ? false : p.multi !== false;
-    const deleted = this.store.atomically(() => {
+    const deleted = this.store.inGroup(() => {
       let n = 0;
       for (const doc of this.find(coll, query, multi ? {} : { limit: 1 })) {
         if (this.store.remove(coll, doc._id)) n += 1;
@@ -378,24 +382,33 @@ export class LocalDatabase {
     return { data: { deleted: 1 } };
   }
 
-  private commitTransaction(id: string) {
+  /**
+   * Commits through the store's group commit (`DocumentStore.inGroup`): validated and written at
+   * once, so a later transaction sees it and a conflicting one fails at once, and acknowledged once
+   * the group that holds it is durable.
+   */
+  private async commitGrouped(id: string): Promise<object> {
     const tx = this.openTransaction(id);
     if (tx.writes.size > 0 && this.faults.conflict()) this.conflict(tx, 'commit (injected fault)');
-    this.store.atomically(() => {
-      // First committer wins: everything this transaction read or writes must be as it saw it.
-      for (const [k, seen] of tx.reads) {
-        const [coll, docIdPart] = k.split('\u0000');
-        if (this.store.rev(coll, docIdPart) !== seen) this.conflict(tx, `${coll}/${docIdPart} changed by another writer`);
-      }
-      for (const w of tx.writes.values()) {
-        if (!tx.reads.has(key(w.coll, w.id)) && this.store.rev(w.coll, w.id) > tx.snapshotSeq) this.conflict(tx, `${w.coll}/${w.id} changed by another writer`);
-        if (w.doc === null) this.store.remove(w.coll, w.id);
-        else if (w.created) this.store.insert(w.coll, w.doc);
-        else this.store.replace(w.coll, w.doc);
-      }
-    });
+    this.store.inGroup(() => this.applyCommit(tx));
+    await this.store.groupDurable();
     tx.state = 'committed';
     return { data: {} };
+  }
+
+  /** One transaction's commit, inside the group's SQLite transaction. */
+  private applyCommit(tx: Transaction): void {
+    // First committer wins: everything this transaction read or writes must be as it saw it.
+    for (const [k, seen] of tx.reads) {
+      const [coll, docIdPart] = k.split('\u0000');
+      if (this.store.rev(coll, docIdPart) !== seen) this.conflict(tx, `${coll}/${docIdPart} changed by another writer`);
+    }
+    for (const w of tx.writes.values()) {
+      if (!tx.reads.has(key(w.coll, w.id)) && this.store.rev(w.coll, w.id) > tx.snapshotSeq) this.conflict(tx, `${w.coll}/${w.id} changed by another writer`);
+      if (w.doc === null) this.store.remove(w.coll, w.id);
+      else if (w.created) this.store.insert(w.coll, w.doc);
+      else this.store.replace(w.coll, w.doc);
+    }
   }
 
   private abortTransaction(id: string) {

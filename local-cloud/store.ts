@@ -59,6 +59,7 @@ export class DocumentStore {
   private readonly collections = new Set<string>();
   private readonly statements = new Map<string, Database.Statement>();
   private writesSinceOptimize = 0;
+  private group: { done: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
 
   constructor(readonly file: string, options: { durable?: boolean } = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -289,12 +290,60 @@ export class DocumentStore {
 
   /** Runs `fn` atomically (all or nothing) in one SQLite transaction. */
   atomically<T>(fn: () => T): T {
+    // A synchronous caller expects its write committed on return: close the open group first.
+    this.commitGroup();
     const out = this.db.transaction(fn).immediate();
     if (this.writesSinceOptimize >= OPTIMIZE_EVERY_WRITES) this.optimize();
     return out;
   }
 
+  /**
+   * Group commit. Writes that arrive in the same turn of the event loop (concurrent requests
+   * finishing together) share ONE SQLite transaction and so one fsync: the first opens it and
+   * schedules its COMMIT for the end of the turn; each `fn` runs in its own savepoint, so one that
+   * throws (a conflict, a duplicate key) is undone alone and fails at once. Callers acknowledge a
+   * write only after `groupDurable()`, which settles after the group's COMMIT (synchronous=FULL):
+   * an acknowledged write survives a crash exactly as before. Reads on this connection see a
+   * grouped write from the moment it is applied, a turn before its acknowledgement.
+   */
+  inGroup<T>(fn: () => T): T {
+    if (!this.group) {
+      this.db.exec('BEGIN IMMEDIATE');
+      let resolve!: () => void;
+      let reject!: (e: unknown) => void;
+      const done = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      done.catch(() => undefined); // every waiter gets the failure through its own await
+      this.group = { done, resolve, reject };
+      setImmediate(() => this.commitGroup());
+    }
+    return this.db.transaction(fn)(); // inside the open transaction: a savepoint
+  }
+
+  /** Settles when every write grouped so far is durable (at once when none is pending). */
+  groupDurable(): Promise<void> {
+    return this.group ? this.group.done : Promise.resolve();
+  }
+
+  private commitGroup(): void {
+    const g = this.group;
+    if (!g) return;
+    this.group = null;
+    try {
+      this.db.exec('COMMIT');
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      g.reject(e);
+      return;
+    }
+    g.resolve();
+    if (this.writesSinceOptimize >= OPTIMIZE_EVERY_WRITES) this.optimize();
+  }
+
   close(): void {
+    this.commitGroup();
     if (this.db.open) this.db.close();
   }
 }
