@@ -68,6 +68,9 @@ export class DocumentStore {
     // FULL: a commit is on disk before it is acknowledged (survives power loss, not only SIGKILL).
     this.db.pragma(`synchronous = ${options.durable === false ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
+    // 64 MiB of page cache (SQLite's default is 16): the members and their indexes of a 100,000-member
+    // store stay in memory through a night's job.
+    this.db.pragma('cache_size = -65536');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS docs (coll TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, rev INTEGER NOT NULL, PRIMARY KEY (coll, id)) WITHOUT ROWID;
