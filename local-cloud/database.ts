@@ -3,6 +3,7 @@ import { aggregate, find, update as applyUpdate, Query } from 'mingo';
 import { decode, encode } from './ejson';
 import { DocumentStore, StoreError, type Doc } from './store';
 import { orderBySql, translateQuery, type SortSpec } from './query-sql';
+import { applySimpleUpdate } from './update-fast';
 import { FaultInjector } from './faults';
 
 /** Answers as the cloud's database API gives them to the SDK: `{ data }`, or `{ code, message }`. */
@@ -484,6 +485,8 @@ function applyModifier(doc: Doc, data: Record<string, unknown>): boolean {
   for (const fields of Object.values(modifier)) {
     if (Object.keys(fields).some((f) => f === '_id' || f.startsWith('_id.'))) throw new DbError('INVALID_PARAM', '不能更新_id的值');
   }
+  const simple = applySimpleUpdate(doc, modifier);
+  if (simple !== null) return simple;
   try {
     return applyUpdate(doc, modifier as never).length > 0;
   } catch (e) {
