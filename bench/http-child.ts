@@ -28,7 +28,7 @@ async function main() {
   }
   const members = Number(process.argv[3] ?? 2000);
   const orders = Number(process.argv[4] ?? 100_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-bench-http-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-perfbench-http-'));
   const source = fs.existsSync(path.join(__dirname, '..', 'dist', 'cloudfunctions', 'points', 'index.js')) ? 'bundle' : 'source';
   const cloud = new LocalCloud({ file: path.join(dir, 'cloud.sqlite'), functionSource: source, faults: { conflict: 0, transient: 0, lostReply: 0 } });
   seedStores(cloud);
