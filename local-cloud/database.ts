@@ -5,6 +5,7 @@ import { DocumentStore, StoreError, type Doc } from './store';
 import { orderBySql, translateQuery, type SortSpec } from './query-sql';
 import { applyGeo, GeoError, splitGeo, withoutGeo } from './geo';
 import { checkPipeline, runPipeline } from './pipeline';
+import { applySimpleUpdate } from './update-fast';
 import { FaultInjector } from './faults';
 import { realNow } from './clock';
 
@@ -99,7 +100,13 @@ export class LocalDatabase {
       if (this.faults.transient()) {
         throw new DbError('DATABASE_TIMEOUT', `ESOCKETTIMEDOUT: request ${action} timed out (injected fault)`);
       }
-      const data = await this.dispatch(action, p);
+      let data: object;
+      if (action === 'database.commitTransaction') data = await this.commitGrouped(String(p.transactionId ?? ''));
+      else {
+        data = await this.dispatch(action, p);
+        // A write outside a transaction is acknowledged once its group commit is on disk.
+        if (this.isDurableWrite(action, p)) await this.store.groupDurable();
+      }
       const response = { ...(data as object), requestId } as DbResponse;
       if (this.isDurableWrite(action, p) && this.faults.lostReply()) {
         throw new DbError('DATABASE_TIMEOUT', `ESOCKETTIMEDOUT: reply of ${action} lost (injected fault, the write was applied)`);
@@ -122,8 +129,6 @@ export class LocalDatabase {
     switch (action) {
       case 'database.startTransaction':
         return this.startTransaction();
-      case 'database.commitTransaction':
-        return this.commitTransaction(String(p.transactionId ?? ''));
       case 'database.abortTransaction':
         return this.abortTransaction(String(p.transactionId ?? ''));
       case 'database.addCollection':
@@ -191,7 +196,7 @@ export class LocalDatabase {
     const offset = window.offset ?? 0;
     const limit = window.limit;
     if (t.exact && orderBy !== null) {
-      return [...this.store.select(coll, { conditions: t.conditions, orderBy, limit, offset: offset || undefined })].map((s) => s.doc);
+      return this.store.selectAll(coll, { conditions: t.conditions, orderBy, limit, offset: offset || undefined }).map((s) => s.doc);
     }
     const test = t.exact ? () => true : compileQuery(q);
     const out: Doc[] = [];
@@ -209,7 +214,7 @@ export class LocalDatabase {
       }
       return out;
     }
-    for (const { doc } of this.store.select(coll, { conditions: t.conditions })) if (test(doc)) out.push(doc);
+    for (const { doc } of this.store.selectAll(coll, { conditions: t.conditions })) if (test(doc)) out.push(doc);
     const sorted = find(out, {}).sort(Object.fromEntries(order)).skip(offset);
     return (limit !== undefined ? sorted.limit(limit) : sorted).all() as Doc[];
   }
@@ -260,7 +265,7 @@ export class LocalDatabase {
 
   private insert(coll: string, p: Params) {
     const docs = ((p.data ?? []) as string[]).map((text) => withId(decode(text, this.serverNow) as Record<string, unknown>));
-    this.store.atomically(() => {
+    this.store.inGroup(() => {
       for (const doc of docs) this.storeInsert(coll, doc);
     });
     return { data: { insertedIds: docs.map((d) => d._id) } };
@@ -272,7 +277,7 @@ export class LocalDatabase {
       // doc(id).set(): replace the whole document, creating it if missing.
       const id = docId(p);
       const doc = { ...stripId(data), _id: id } as Doc;
-      return this.store.atomically(() => {
+      return this.store.inGroup(() => {
         const existing = this.store.get(coll, id);
         if (existing) {
           this.storeReplace(coll, doc);
@@ -284,7 +289,7 @@ export class LocalDatabase {
     }
     const query = decode(p.query as string) as object | undefined;
     const multi = p.queryType === 'DOC' ? false : p.multi !== false;
-    const updated = this.store.atomically(() => {
+    const updated = this.store.inGroup(() => {
       let n = 0;
       for (const doc of this.find(coll, query, multi ? {} : { limit: 1 })) {
         if (applyModifier(doc, data, query)) {
@@ -301,7 +306,7 @@ export class LocalDatabase {
   private modifyAndReturn(coll: string, p: Params) {
     const data = decode(p.data as string, this.serverNow) as Record<string, unknown>;
     const query = decode(p.query as string) as object | undefined;
-    return this.store.atomically(() => {
+    return this.store.inGroup(() => {
       const doc = this.find(coll, query, { limit: 1 })[0];
       if (!doc) return { data: { updated: 0, doc: null } };
       const changed = applyModifier(doc, data, query);
@@ -313,7 +318,7 @@ export class LocalDatabase {
   private remove(coll: string, p: Params) {
     const query = decode(p.query as string) as object | undefined;
     const multi = p.queryType === 'DOC' ? false : p.multi !== false;
-    const deleted = this.store.atomically(() => {
+    const deleted = this.store.inGroup(() => {
       let n = 0;
       for (const doc of this.find(coll, query, multi ? {} : { limit: 1 })) {
         if (this.storeRemove(coll, doc._id)) n += 1;
@@ -555,10 +560,15 @@ export class LocalDatabase {
     return { data: { deleted: 1 } };
   }
 
-  private commitTransaction(id: string) {
+  /**
+   * Commits through the store's group commit (`DocumentStore.inGroup`): validated and written at
+   * once, so a later transaction sees it and a conflicting one fails at once, and acknowledged once
+   * the group that holds it is durable.
+   */
+  private async commitGrouped(id: string): Promise<object> {
     const tx = this.openTransaction(id);
     if (tx.writes.size > 0 && this.faults.conflict()) this.conflict(tx, 'commit (injected fault)');
-    this.store.atomically(() => {
+    this.store.inGroup(() => {
       for (const w of tx.writes.values()) {
         // The lock kept every other writer out since this transaction's write; this only guards the model.
         if (this.store.rev(w.coll, w.id) > tx.snapshotSeq) this.conflict(tx, `${w.coll}/${w.id} changed by another writer`);
@@ -567,9 +577,13 @@ export class LocalDatabase {
         else this.storeReplace(w.coll, w.doc);
       }
     });
+    // Acknowledged (and its locks released) once the group that holds it is on disk.
+    await this.store.groupDurable();
     this.finish(tx, 'committed');
     return { data: {} };
   }
+
+
 
   private abortTransaction(id: string) {
     const tx = this.transactions.get(id);
@@ -673,6 +687,11 @@ function applyModifier(doc: Doc, data: Record<string, unknown>, query?: object):
   const positional = Object.values(modifier).some((fields) => Object.keys(fields).some((f) => f === '$' || f.includes('.$.') || f.endsWith('.$')));
   if (positional && !positionalMatches(doc, modifier, query)) {
     throw new DbError('DATABASE_REQUEST_FAILED', 'The positional operator did not find the match needed from the query.');
+  }
+  if (!positional) {
+    // Plain $set/$inc/$unset without mingo's updater (update-fast.ts); anything else falls through.
+    const simple = applySimpleUpdate(doc, modifier);
+    if (simple !== null) return simple;
   }
   try {
     return applyUpdate(doc, modifier as never, undefined, positional ? (withoutGeo(query ?? {}) as never) : undefined).length > 0;

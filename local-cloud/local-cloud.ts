@@ -46,6 +46,21 @@ export class FunctionInvocationError extends Error {
   }
 }
 
+/** The billed database requests of one invocation (a nested callFunction's count in its caller's too). */
+export interface InvocationUsage {
+  fn: string;
+  action: string;
+  requests: number;
+  byAction: Record<string, number>;
+  parent?: InvocationUsage;
+}
+
+/** Per `<function>.<action>`: invocations and the database requests they made. */
+export interface ActionRequests {
+  calls: number;
+  requests: number;
+}
+
 export interface Caller {
   openid?: string;
   source?: 'wx_client' | 'wx_http' | 'wx_trigger' | 'wx_cloud' | 'wx_devtools';
@@ -123,6 +138,10 @@ export class LocalCloud {
   publicUrl: string;
   private readonly mains = new Map<string, FunctionMain>();
   private readonly configs = new Map<string, FunctionConfig>();
+  /** The database requests of each running invocation, by its context object. */
+  private readonly usage = new WeakMap<WXInvocationContext, InvocationUsage>();
+  /** Database requests per `<function>.<action>` since start (or `resetRequestCounts`): the cloud bills each. */
+  readonly requestsByAction = new Map<string, ActionRequests>();
   private readonly functionSource: FunctionSource;
   private readonly secrets: Record<string, string>;
   private readonly localFunctionEnv: Record<string, Record<string, string>>;
@@ -151,7 +170,10 @@ export class LocalCloud {
     this.openapiState = { templates: loadTemplates(DEFAULT_TEMPLATES_FILE), credits: this.subscriptions, pages: readAppPages() };
     const openapi = localOpenapi(this.outbox, this.openapiState, (fn) => (this.hasFunction(fn) ? (this.config(fn).permissions?.openapi ?? []) : null));
     installSdkTransport({
-      handleDatabase: (action, params) => this.database.handle(action, params),
+      handleDatabase: (action, params) => {
+        this.countRequest(action);
+        return this.database.handle(action, params);
+      },
       callFunction: (name, data, caller) => this.callFromFunction(name, data, caller),
       openapi,
       storage: async (call, params) => this.storageCall(call, params),
@@ -221,6 +243,18 @@ export class LocalCloud {
     }
   }
 
+  private countRequest(action: string): void {
+    const ctx = invocationContext.getStore();
+    for (let u = ctx ? this.usage.get(ctx) : undefined; u; u = u.parent) {
+      u.requests += 1;
+      u.byAction[action] = (u.byAction[action] ?? 0) + 1;
+    }
+  }
+
+  resetRequestCounts(): void {
+    this.requestsByAction.clear();
+  }
+
   hasFunction(name: string): boolean {
     return this.functionNames.includes(name);
   }
@@ -239,9 +273,26 @@ export class LocalCloud {
    * the caller's OPENID from the session, never from the data.
    */
   async invoke(name: string, data: Record<string, unknown>, caller: Caller = {}): Promise<unknown> {
+    return (await this.invokeMeasured(name, data, caller)).result;
+  }
+
+  /** `invoke`, answering also the database requests the invocation made (nested calls included). */
+  async invokeMeasured(name: string, data: Record<string, unknown>, caller: Caller = {}): Promise<{ result: unknown; usage: InvocationUsage }> {
+    const outer = invocationContext.getStore();
+    const usage: InvocationUsage = { fn: name, action: typeof data.action === 'string' ? data.action : data.Type === 'Timer' ? 'timer' : '', requests: 0, byAction: {}, parent: outer ? this.usage.get(outer) : undefined };
     if (!this.hasFunction(name)) {
-      return { ok: false, code: 'FUNCTION_NOT_FOUND', message: `云函数不存在：${name}` };
+      return { result: { ok: false, code: 'FUNCTION_NOT_FOUND', message: `云函数不存在：${name}` }, usage };
     }
+    const result = await this.run(name, data, caller, usage);
+    const k = `${name}.${usage.action}`;
+    const totals = this.requestsByAction.get(k) ?? { calls: 0, requests: 0 };
+    totals.calls += 1;
+    totals.requests += usage.requests;
+    this.requestsByAction.set(k, totals);
+    return { result, usage };
+  }
+
+  private async run(name: string, data: Record<string, unknown>, caller: Caller, usage: InvocationUsage): Promise<unknown> {
     const context: WXInvocationContext = {
       OPENID: caller.openid ?? '',
       APPID: LOCAL_APPID,
@@ -255,6 +306,7 @@ export class LocalCloud {
     else delete event.userInfo;
     const fnContext = { request_id: crypto.randomUUID(), function_name: name, environ: '' };
     const timeoutS = this.config(name).timeout ?? DEFAULT_FUNCTION_TIMEOUT_S;
+    this.usage.set(context, usage);
     const run = invocationContext.run(context, () => withFunctionEnv(this.functionEnv(name), () => this.main(name)(event, fnContext)));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

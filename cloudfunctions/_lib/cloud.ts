@@ -20,6 +20,14 @@ export function getWXContext(): WXContext {
 
 export type Database = ReturnType<typeof cloud.database>;
 
+let db: Database | undefined;
+
+/**
+ * The SDK's database object, built once per function instance: `cloud.database()` builds a new
+ * class and a new node-sdk client on every call, and the object holds nothing per request (the
+ * environment is the instance's own, the transport and credentials are resolved per request).
+ */
 export function database(): Database {
-  return cloud.database();
+  db ??= cloud.database();
+  return db;
 }

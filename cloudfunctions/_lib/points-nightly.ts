@@ -217,6 +217,8 @@ export interface NightlyOptions {
   chunkSize?: number;
   /** milliseconds, for the budget (tests give a stepping clock) */
   clock?: () => number;
+  /** members worked on at once (default HY_JOB_CONCURRENCY, else 1) */
+  concurrency?: number;
 }
 
 export async function nightly(today: string, now: Date, options: NightlyOptions = {}): Promise<NightlyReport> {
@@ -228,6 +230,7 @@ export async function nightly(today: string, now: Date, options: NightlyOptions 
     budgetMs: options.budgetMs ?? 50_000,
     chunkSize: options.chunkSize ?? DEFAULT_CHUNK,
     clock: options.clock,
+    concurrency: options.concurrency,
     initial: () => ({ day: today, settled: 0, matured: 0, expired: 0, reconciled: 0, drifts: [], purgedNonces: 0 }),
     steps: [
       {
