@@ -13,7 +13,7 @@ import { database } from '../_lib/cloud';
 import { findOne, getById, queryDocs, withRetry } from '../_lib/db';
 import { checkMemberCode, issueMemberCode, MEMBER_CODE_PERIOD_MS } from '../_lib/member-code';
 import { loadTierConfig } from '../_lib/tiers';
-import { departureOf, joinMember, requireMember } from './join';
+import { departureOf, joinMember, purgeExpiredDepartures, requireMember } from './join';
 import { recentTierChanges, toCard } from './card';
 import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from './profile';
 import { getTierConfigWithHistory, runTierReview, updateTierConfig, upgradeAfterLadderChange, upgradeIfQualifying } from './tier-admin';
@@ -171,6 +171,8 @@ export const main = createMain(
     /** Timer trigger (config.json): the periodic tier review. A person may run it only as the merchant. */
     tierReview: async (_input, ctx) => {
       if (ctx.openid) await requireRole(ctx.openid, ['merchant']);
+      // The nightly member job also forgets departures past their retention (one indexed delete).
+      await purgeExpiredDepartures(ctx.now);
       return runTierReview(ctx.now);
     },
   },

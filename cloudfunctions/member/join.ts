@@ -45,6 +45,13 @@ export async function departureOf(openid: string, now: Date): Promise<DepartureD
   return doc && doc.keepUntil >= businessDate(now) ? doc : null;
 }
 
+/** Departures past their retention are deleted (the policy promises 2 years, no longer). Run nightly. */
+export async function purgeExpiredDepartures(now: Date): Promise<number> {
+  const _ = database().command;
+  const res = (await withRetry(() => database().collection('departures').where({ keepUntil: _.lt(businessDate(now)) }).remove() as Promise<unknown>)) as { stats?: { removed?: number } };
+  return res.stats?.removed ?? 0;
+}
+
 /** Refuses staff and merchant accounts: they have their own workbench and are never members. */
 export async function refuseStaffAccounts(openid: string): Promise<void> {
   const role = await withRetry(() => getById<RoleDoc>('roles', openid));
