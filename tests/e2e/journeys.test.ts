@@ -185,6 +185,18 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     await page.waitForFunction(() => document.querySelector('.member-refresh-banner') === null, undefined, { timeout: 15_000 });
   });
 
+  it('navigation that cannot load its page says so', async () => {
+    const { page, url } = await as('consumer');
+    await page.goto(url + '/');
+    await page.locator('.member-card').first().waitFor({ timeout: 30_000 });
+    // The next page's code cannot be fetched (a bad network): the tap says so instead of doing nothing.
+    await page.route('**/js/*.js', (route) => route.abort());
+    await page.locator('.member-points-link').first().click();
+    await page.getByText('页面加载失败，请检查网络后重试').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('.member-card').count()).toBe(1);
+    await page.unroute('**/js/*.js');
+  });
+
   it('a clerk records an order, sees the result and the refreshed balance, then 下一位顾客; a huge amount reads as a sentence', async () => {
     const consumer = await as('consumer');
     const { page, request, url } = await as('staff');
