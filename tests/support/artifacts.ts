@@ -10,6 +10,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const dir = path.join(ARTIFACTS_DIR, 'screenshots');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
+  // From the top of the page (a tap lower down scrolled it), as a person opening it sees it first.
+  await page.evaluate(() => {
+    window.scrollTo(0, 0);
+    for (const el of Array.from(document.querySelectorAll('.taro_page, .taro_router, body, html'))) el.scrollTop = 0;
+  });
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
