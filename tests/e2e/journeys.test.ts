@@ -297,6 +297,14 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     await page.goto(url + '/');
     await page.locator('.merchant-console').first().waitFor({ timeout: 30_000 });
     await page.locator('.merchant-tier-version').first().waitFor({ timeout: 15_000 });
+    // Benefits are entitlements the merchant edits: a free item for 金卡, shown in the member's words.
+    const v0 = Number((await text(page, '.merchant-tier-version')).replace('v', ''));
+    await page.locator('.merchant-tier-free--gold input').first().fill('拿铁×2');
+    await page.locator('.merchant-tier-save').first().click();
+    await page.waitForFunction((v) => document.querySelector('.merchant-tier-version')?.textContent === `v${v}`, v0 + 1, { timeout: 15_000 });
+    const saved = await ok<{ config: { tiers: { id: string; benefits: { freeItems: unknown } }[] } }>(request, url, 'member', { action: 'getTierConfig' });
+    expect(saved.config.tiers.find((t) => t.id === 'gold')?.benefits.freeItems).toEqual([{ name: '拿铁', perMonth: 2 }]);
+    expect(await text(page, '.merchant-tier-benefits--gold')).toContain('每月赠拿铁 2 份');
     await screenshot(page, '19-merchant-tiers');
     await page.locator('.merchant-tab-rules').first().click();
     await page.locator('.merchant-rules-version').first().waitFor({ timeout: 15_000 });
