@@ -192,6 +192,8 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
       birthday: demo ? { month: 6, day: 18 } : { month: (i * 7) % 12 + 1, day: (i * 11) % 28 + 1, ...(i % 2 ? { year: 1980 + (i % 25) } : {}) },
       birthdayMD: demo ? '06-18' : `${String((i * 7) % 12 + 1).padStart(2, '0')}-${String((i * 11) % 28 + 1).padStart(2, '0')}`,
       ...(demo || i % 4 === 0 ? { phone: protectPhone(`139${String(10000000 + i * 7919).slice(-8)}`) } : {}),
+      // Members joined with consent to the policy of their day: the demo consumer sees what changed since.
+      privacy: { version: '2025-06-01', acceptedAt: registeredAt },
     });
   }
   await addAll(db, 'members', members);

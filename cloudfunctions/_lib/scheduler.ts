@@ -26,6 +26,7 @@ import { getById, inTransaction, queryDocs, txGet, withRetry } from './db';
 import type { JobOptions, JobRun } from './jobs';
 import { nightly } from './points-nightly';
 import { tierReviewJob } from './tier-review';
+import { purgeExpiredDepartures } from './departures';
 import { runCouponExpiry } from './coupon-expiry';
 
 /** What every runner answers: the occurrence's run in the runner's terms. */
@@ -55,6 +56,8 @@ export const RUNNERS: Record<JobName, JobRunner> = {
     return outcomeOf(run, run.settled + run.reconciled, 0);
   },
   'tier-review': async (now, options) => {
+    // Departures past their retention (the privacy policy's promise) go with the nightly member job.
+    await purgeExpiredDepartures(now);
     const { run, backfill } = await tierReviewJob(now, options);
     if (!run) return { runId: 'tier-review-backfill:v1', status: 'running', processed: backfill.scanned, skipped: 0, failures: [], counters: { backfillSet: backfill.set } };
     return outcomeOf(run, run.reviewed, 0);

@@ -13,7 +13,7 @@ import { issueMemberCode, MEMBER_CODE_PERIOD_MS } from '../_lib/member-code';
 import { liveMember, memberByOpenid, resolveMember } from '../_lib/members';
 import { logAccess, requireIdentified } from '../_lib/access-log';
 import { loadTierConfig } from '../_lib/tiers';
-import { departureOf, joinMember, requireMember } from './join';
+import { departureOf, joinMember, purgeExpiredDepartures, requireMember } from './join';
 import { recentTierChanges, toCard } from './card';
 import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from './profile';
 import { getTierConfigWithHistory, runTierReview, updateTierConfig, upgradeAfterLadderChange, upgradeIfQualifying } from './tier-admin';
@@ -166,6 +166,8 @@ export const main = createMain(
     /** The periodic tier review, run by hand by the merchant (the scheduler runs it daily as `tier-review`). */
     tierReview: async (_input, ctx) => {
       await requireRole(requireOpenid(ctx), ['merchant']);
+      // The nightly member job also forgets departures past their retention (one indexed delete).
+      await purgeExpiredDepartures(ctx.now);
       return runTierReview(ctx.now);
     },
   },

@@ -23,16 +23,20 @@ describe('H5 app in a real browser', () => {
     await page.close();
   });
 
-  it('registers a brand-new consumer on first open', async () => {
+  it('shows a brand-new consumer the 开卡 page on first open, and the card after consent', async () => {
     const context = await app.browser().newContext();
     const page = await context.newPage();
     // Signing in over the API shares the session cookie with the page, as the sign-in panel does.
     const res = await page.request.post(app.server().url + '/api/login', { data: { role: 'consumer', openid: 'e2e-newcomer' } });
     expect(res.ok()).toBe(true);
     await page.goto(app.server().url + '/');
+    await page.locator('.join-submit').first().waitFor({ timeout: 30_000 });
+    await page.locator('.join-agree').first().click();
+    await page.locator('.join-submit').first().click();
     await page.locator('.member-card').first().waitFor({ timeout: 30_000 });
     await expect(page.locator('.member-tier').first().textContent()).resolves.toContain('普通会员');
-    await expect(page.locator('.member-points-available').first().textContent()).resolves.toContain('0');
+    // The registration gift: exactly the rules' 100 points.
+    await expect(page.locator('.member-points-available').first().textContent()).resolves.toBe('100');
     await context.close();
   });
 });

@@ -16,7 +16,9 @@ describe('member card page: tier progress, benefits and the dynamic member code 
     const benefits = (await page.locator('.tier-benefits').first().textContent()) ?? '';
     expect(benefits).toContain('银卡会员权益');
     expect(benefits).toContain('升级金卡会员可享');
-    expect(benefits).toContain('生日礼券');
+    // Only entitlements the product delivers are listed (no birthday template configured in the demo).
+    expect(benefits).toContain('会员日到店 9.5 折');
+    expect(benefits).not.toMatch(/生日礼券|免运费|积分兑换/);
 
     const text = page.locator('.member-code-text').first();
     await text.waitFor({ timeout: 30_000 });
@@ -48,11 +50,11 @@ describe('member card page: tier progress, benefits and the dynamic member code 
     const context = await app.browser().newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     await page.request.post(app.server().url + '/api/login', { data: { role: 'consumer', openid: 'e2e-profile' } });
+    // 开卡 with consent (the policy is accepted then, so the profile says so).
+    expect((await (await page.request.post(app.server().url + '/api/fn/member', { data: { action: 'join', agree: true } })).json()).ok).toBe(true);
     await page.goto(app.server().url + '/');
     await page.locator('.member-profile-link').first().click();
-    await page.locator('.privacy-accept').first().waitFor({ timeout: 30_000 });
-    await page.locator('.privacy-accept').first().click();
-    await page.locator('.privacy-accepted').first().waitFor({ timeout: 10_000 });
+    await page.locator('.privacy-accepted').first().waitFor({ timeout: 30_000 });
     await page.locator('.profile-phone-button').first().click();
     await page.waitForFunction(() => /^138\d{8}$/.test(document.querySelector('.profile-phone')?.textContent ?? ''), undefined, { timeout: 10_000 });
     await context.close();

@@ -1,6 +1,6 @@
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
 import { issueMemberCode } from '../../cloudfunctions/_lib/member-code';
-import { PRIVACY_POLICY_VERSION } from '../../shared/rules/profile';
+import { DEPARTURE_RETENTION_DAYS, PRIVACY_POLICY_VERSION } from '../../shared/rules/profile';
 import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
 
 type Envelope<T> = { ok: true; data: T } | { ok: false; code: string; message: string; details?: unknown };
@@ -229,8 +229,12 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     expect(fresh.isNew).toBe(true);
     expect(fresh.points.available).toBe(0);
     expect(cloud.store.scan('ledger').filter((e) => (e.doc as Any).memberId === fresh.memberId)).toHaveLength(0);
-    // Only a keyed hash of the OPENID and the date are kept.
+    // Only a keyed hash of the OPENID and the date are kept, and only for the retention the policy states.
     expect(JSON.stringify(cloud.store.scan('departures'))).not.toContain('o-del');
+    expect(cloud.store.scan('departures')).toHaveLength(1);
+    fakeClock(new Date(Date.now() + (DEPARTURE_RETENTION_DAYS + 2) * DAY));
+    expect(await call({ action: 'tierReview' }, 'o-boss')).toMatchObject({ ok: true });
+    expect(cloud.store.scan('departures')).toHaveLength(0);
     // Staff scanning an old screenshot of the deleted member's code: refused.
     const old = issueMemberCode(card.memberId, new Date());
     expect(await call({ action: 'identifyByCode', code: old.code }, 'o-staff')).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });

@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react'
 import { View } from '@tarojs/components'
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
 import type { MemberCard } from '@shared/schemas/member'
 import { getCard, joinStatus, myRole } from '@/api/member'
 import { supportsLocalSignIn } from '@/api/session'
@@ -25,6 +25,7 @@ type CardState =
 export default function IndexPage() {
   const [state, setState] = useState<CardState>({ status: 'loading' })
   const shown = useRef<{ card: MemberCard; loadedAt: string } | null>(null)
+  const welcome = useRouter().params.welcome === '1'
 
   const load = useCallback(async () => {
     const held = shown.current
@@ -41,7 +42,7 @@ export default function IndexPage() {
     }
     const res = await getCard()
     if (res.ok) {
-      shown.current = { card: res.data, loadedAt: new Date().toISOString() }
+      shown.current = { card: welcome ? { ...res.data, isNew: true } : res.data, loadedAt: new Date().toISOString() }
       return setState({ status: 'ready', ...shown.current, banner: null })
     }
     if (res.code === 'NOT_A_MEMBER') {
@@ -52,7 +53,7 @@ export default function IndexPage() {
     }
     if (res.code === 'UNAUTHENTICATED' && supportsLocalSignIn) return setState({ status: 'signIn' })
     keep(res.message)
-  }, [])
+  }, [welcome])
 
   // Re-read on every show: points change after a purchase or a redemption elsewhere.
   useDidShow(() => {

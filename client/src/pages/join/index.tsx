@@ -29,7 +29,8 @@ export default function JoinPage() {
     const res = await join({ ...(phoneCode ? { phoneCode } : {}), ...(invite ? { invite } : {}) })
     setBusy(false)
     if (!res.ok) return setError(res.message)
-    restart('/pages/index/index')
+    // The card greets a member who just joined (the card page reads it again, so say so on the way).
+    restart(res.data.isNew ? '/pages/index/index?welcome=1' : '/pages/index/index')
   }
 
   if (state.status !== 'ready') {

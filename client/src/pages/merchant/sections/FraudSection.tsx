@@ -44,7 +44,7 @@ export function FraudSection() {
           <View key={f._id} className='merchant-fraud-item'>
             <Text className='merchant-fraud-item__reason'>{f.reason}</Text>
             <Text className='merchant-hint'>
-              {f.storeName} · {f.staffName ? `店员 ${f.staffName}` : 'POS 录入'} · 会员卡尾号 {f.memberId.slice(-4)} · {formatYuan(f.amountFen)} · {f.points} 积分{f.held ? '（暂缓发放）' : ''} · {dateTime(f.createdAt)}
+              {f.storeName} · {f.staffName ? `录入：${f.staffName}` : 'POS 录入'} · 会员卡尾号 {f.memberId.slice(-4)} · {formatYuan(f.amountFen)} · {f.points} 积分{f.held ? '（暂缓发放）' : ''} · {dateTime(f.createdAt)}
             </Text>
             <View className='merchant-fraud-item__actions'>
               <Button size='small' className='merchant-fraud-release' type='primary' disabled={busy !== null} onClick={() => void review(f._id, 'release')}>

@@ -13,6 +13,8 @@ export function TiersSection() {
   const [discounts, setDiscounts] = useState<string[]>([])
   /** the birthday coupon template id; empty = none (nothing is promised) */
   const [birthday, setBirthday] = useState<string[]>([])
+  /** free items as typed: "美式咖啡×1" per line, comma or 、 separated (name × times a month) */
+  const [freeItems, setFreeItems] = useState<string[]>([])
   const [error, setError] = useState<string | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
@@ -23,6 +25,7 @@ export function TiersSection() {
     setMultipliers(c.tiers.map((t) => String(t.benefits.pointsMultiplier)))
     setDiscounts(c.tiers.map((t) => (t.benefits.memberDay ? String(t.benefits.memberDay.discountPercent) : '')))
     setBirthday(c.tiers.map((t) => t.benefits.birthdayCouponTemplateId ?? ''))
+    setFreeItems(c.tiers.map((t) => t.benefits.freeItems.map((f) => `${f.name}×${f.perMonth}`).join('、')))
   }
   const load = useCallback(async () => {
     const res = await getTierConfig()
@@ -46,10 +49,16 @@ export function TiersSection() {
       const discount = discountText ? wholeNumber(discountText) : null
       if (discountText && (discount === null || discount < 50 || discount > 99)) return setError(`${config.tiers[i].name}的会员日折扣请填 50–99（95 即 9.5 折），不打折请留空`)
       const template = (birthday[i] ?? '').trim()
+      const items = []
+      for (const part of (freeItems[i] ?? '').split(/[、,，]/).map((p) => p.trim()).filter(Boolean)) {
+        const m = /^(.{1,12}?)\s*[×xX*]\s*(\d{1,2})$/.exec(part)
+        if (!m || Number(m[2]) < 1 || Number(m[2]) > 31) return setError(`${config.tiers[i].name}的赠品请写成「美式咖啡×1」（每月次数 1–31）`)
+        items.push({ name: m[1], perMonth: Number(m[2]) })
+      }
       tiers.push({
         ...config.tiers[i],
         threshold,
-        benefits: { ...config.tiers[i].benefits, pointsMultiplier: multiplier, memberDay: discount === null ? null : { discountPercent: discount }, birthdayCouponTemplateId: template || null },
+        benefits: { ...config.tiers[i].benefits, pointsMultiplier: multiplier, memberDay: discount === null ? null : { discountPercent: discount }, birthdayCouponTemplateId: template || null, freeItems: items },
       })
     }
     setSaving(true)
@@ -105,7 +114,7 @@ export function TiersSection() {
           </View>
         ))}
       </View>
-      <Text className='merchant-hint'>生日礼券模板（留空则不发放、不展示）与会员看到的权益：</Text>
+      <Text className='merchant-hint'>生日礼券模板、每月赠品（如「美式咖啡×1」，店员在会员信息中看到）与会员看到的权益；留空则不提供、不展示：</Text>
       <View className='merchant-table'>
         {config.tiers.map((t, i) => (
           <View key={t.id} className={`merchant-table__row merchant-tier-benefits merchant-tier-benefits--${t.id}`}>
@@ -114,6 +123,9 @@ export function TiersSection() {
             </Text>
             <View className={`merchant-col merchant-field merchant-tier-birthday--${t.id}`}>
               <Input placeholder='券模板编号' value={birthday[i] ?? ''} onChange={(v) => setBirthday((xs) => xs.map((x, k) => (k === i ? v : x)))} />
+            </View>
+            <View className={`merchant-col merchant-field merchant-tier-free--${t.id}`}>
+              <Input placeholder='赠品×次/月' value={freeItems[i] ?? ''} onChange={(v) => setFreeItems((xs) => xs.map((x, k) => (k === i ? v : x)))} />
             </View>
             <Text className='merchant-col merchant-hint'>{describeBenefits(t.benefits).join('、')}</Text>
           </View>
