@@ -204,7 +204,9 @@ export class DocumentStore {
     const where = [`coll = ${sqlText(coll)}`, ...q.conditions.map((c) => `(${c.sql})`)].join(' AND ');
     const params = q.conditions.flatMap((c) => c.params);
     let sql = `SELECT ${what} FROM docs WHERE ${where}`;
-    if (what !== 'count(*) AS n') sql += ` ORDER BY ${q.orderBy ?? 'ord ASC'}`;
+    if (what !== 'count(*) AS n') // Natural (insertion) order by default. With conditions, `+ord` keeps the planner from walking
+    // the natural-order index past the condition's own index: the matches are found first, then sorted.
+    sql += ` ORDER BY ${q.orderBy ?? (q.conditions.length ? '+ord ASC' : 'ord ASC')}`;
     // The window as literals: a bound LIMIT makes SQLite re-plan the statement on every execution.
     if (q.limit !== undefined || q.offset) sql += ` LIMIT ${Math.trunc(q.limit ?? -1)} OFFSET ${Math.trunc(q.offset ?? 0)}`;
     return { sql, params };

@@ -1,7 +1,7 @@
 import { memberContract } from '../../shared/contracts/member';
 import { memberRequests, type AccessLogDoc, type IdentifiedMember, type MemberDoc, type MyRole } from '../../shared/schemas/member';
 import { tierRequests } from '../../shared/schemas/tiers';
-import { clerkNotes, describeBenefits, tierById, tierForGrowth, tierRank } from '../../shared/rules/tiers';
+import { clerkNotes, describeBenefits, tierById, tierForGrowth, tierRank, type TierConfig } from '../../shared/rules/tiers';
 import { isMemberDay } from '../../shared/rules/earning';
 import { businessDate, startOfBusinessDate } from '../../shared/calendar';
 import { loadRules } from '../_lib/earning-rules';
@@ -24,8 +24,9 @@ async function me(ctx: ActionContext): Promise<MemberDoc> {
   return requireMember(requireOpenid(ctx));
 }
 
-async function cardOf(member: MemberDoc, isNew: boolean) {
-  const [config, changes] = await Promise.all([loadTierConfig(), recentTierChanges(member._id)]);
+/** The card of a member; a member registered just now has no tier changes yet (no query for them). */
+async function cardOf(member: MemberDoc, isNew: boolean, loaded?: TierConfig) {
+  const [config, changes] = await Promise.all([loaded ?? loadTierConfig(), isNew ? Promise.resolve([]) : recentTierChanges(member._id)]);
   return toCard(member, isNew, config, changes);
 }
 
@@ -61,7 +62,7 @@ export const main = createMain(
       // (a threshold lowered, the ladder job not yet at them) is upgraded by the tier engine first.
       const config = await loadTierConfig();
       if (tierRank(tierForGrowth(member.growth, config.tiers).id, config.tiers) > tierRank(member.tierId, config.tiers) && (await upgradeIfQualifying(member._id, ctx.now, config))) member = await me(ctx);
-      return cardOf(member, false);
+      return cardOf(member, false, config);
     },
 
     /** 开卡 with consent (see join.ts); answers the card, the same one on a second call. */

@@ -87,6 +87,7 @@ export async function joinMember(openid: string, input: JoinInput, now: Date): P
   }
   const result = await registerMember(openid, now, {
     registrationBonus: !departed,
+    knownAbsent: true,
     fields: { privacy: consent, terms: { version: MEMBERSHIP_TERMS_VERSION, acceptedAt: now } },
   });
   if (phone && result.isNew) {

@@ -16,6 +16,8 @@ function newCardNo(): string {
 export interface RegistrationOptions {
   /** false for a person who deleted a card before: rejoining earns no second registration bonus */
   registrationBonus: boolean;
+  /** the caller has just looked the OPENID up and found no member: skip the first look-up */
+  knownAbsent?: boolean;
   /** fields set at enrolment (consent, a phone authorised at 开卡); written with the member */
   fields?: Partial<Pick<MemberDoc, 'privacy' | 'terms' | 'phone'>>;
 }
@@ -29,8 +31,11 @@ export interface RegistrationOptions {
  * transaction, keyed by the member id, so a retried call does not issue twice.
  */
 export async function registerMember(openid: string, now: Date, options: RegistrationOptions): Promise<{ member: MemberDoc; isNew: boolean }> {
+  let lookUp = !options.knownAbsent;
   return withRetry(async () => {
-    const existing = await findOne<MemberDoc>('members', { openid });
+    // A retry (a conflict, a concurrent 开卡 that won the unique index) always looks again.
+    const existing = lookUp ? await findOne<MemberDoc>('members', { openid }) : null;
+    lookUp = true;
     if (existing) return { member: existing, isNew: false };
     const { rules } = await loadRules();
     const today = businessDate(now);
