@@ -17,7 +17,7 @@ import type { Doc } from '../local-cloud/store';
 import { inTransaction, txGet } from '../cloudfunctions/_lib/db';
 import { nightly } from '../cloudfunctions/_lib/points-nightly';
 import { businessDate, addBusinessDays } from '../shared/calendar';
-import { BOSS, BENCH_STORES, clerkOf, orderInput, registerMembers, seedHistory, seedStores } from './seed';
+import { BOSS, BENCH_STORES, clerkOf, orderInput, seedStores } from './seed';
 
 /** Members the nightly job works on at once (HY_JOB_CONCURRENCY), so their commits share fsyncs. */
 const JOB_CONCURRENCY = 16;
@@ -138,7 +138,7 @@ async function storeVsRaw() {
   row('store', 'durable transaction (read+update one doc), sequential', `${f0(ourTx)} /s vs ${f0(rawTx)} /s = ${f2(ourTx / rawTx)}`, '0.39', '≥ 0.25');
   // 100 concurrent transactions on 100 documents: their commits group into shared fsyncs
   const CONC = scaled(2000);
-  let t = performance.now();
+  const t = performance.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: 100 }, async (_, w) => {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { find, update as applyUpdate, Query } from 'mingo';
 import { decode, encode } from './ejson';
-import { DocumentStore, StoreError, type Doc } from './store';
+import { type DocumentStore, StoreError, type Doc } from './store';
 import { orderBySql, translateQuery, type SortSpec } from './query-sql';
 import { applyGeo, GeoError, splitGeo, withoutGeo } from './geo';
 import { checkPipeline, runPipeline } from './pipeline';

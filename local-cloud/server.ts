@@ -193,7 +193,7 @@ export function createServer(options: ServerOptions): http.Server {
         }
         return send(res, 200, { ok: true, data: answer });
       }
-      const pos = /^\/api\/pos\/([A-Za-z0-9_\/-]*)$/.exec(url.pathname);
+      const pos = /^\/api\/pos\/([A-Za-z0-9_/-]*)$/.exec(url.pathname);
       if (pos && cloud.hasFunction('pos')) {
         // HTTP-triggered function: the raw body and headers travel as the cloud's HTTP event; no session.
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));

@@ -125,5 +125,5 @@ export class LocalStorage {
 }
 
 function validCloudPath(p: string): boolean {
-  return p.length > 0 && p.length <= 850 && !p.startsWith('/') && !p.split('/').some((part) => part === '' || part === '.' || part === '..') && !/[\u0000-\u001f\\]/.test(p);
+  return p.length > 0 && p.length <= 850 && !p.startsWith('/') && !p.split('/').some((part) => part === '' || part === '.' || part === '..') && !/[\u0000-\u001f\\]/.test(p); // eslint-disable-line no-control-regex -- control characters are what it refuses
 }

@@ -2,7 +2,7 @@
 import 'react';
 
 declare module 'react' {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
+   
   namespace JSX {
     interface IntrinsicElements {
       'tier-progress': { className?: string; percent: number; color?: string; label?: string };

@@ -19,7 +19,7 @@ import { checkPoints, expire, mature, normalise } from '../../shared/rules/lots'
 import { database } from './cloud';
 import { count, getById, inTransaction, queryDocs, txGet, withRetry } from './db';
 import { commitPoints, memberPoints, txMember, type EntryDraft } from './ledger';
-import { runJob, type JobRunState } from './jobs';
+import { runJob } from './jobs';
 
 const DEFAULT_CHUNK = 50;
 

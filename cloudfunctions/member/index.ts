@@ -1,9 +1,8 @@
 import { memberContract } from '../../shared/contracts/member';
-import { memberRequests, type AccessLogDoc, type IdentifiedMember, type MemberDoc, type MyRole } from '../../shared/schemas/member';
-import { tierRequests } from '../../shared/schemas/tiers';
+import type { AccessLogDoc, IdentifiedMember, MemberDoc, MyRole } from '../../shared/schemas/member';
 import { clerkNotes, describeBenefits, tierById, tierForGrowth, tierRank, type TierConfig } from '../../shared/rules/tiers';
 import { isMemberDay } from '../../shared/rules/earning';
-import { businessDate, startOfBusinessDate } from '../../shared/calendar';
+import { businessDate } from '../../shared/calendar';
 import { loadRules } from '../_lib/earning-rules';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/router';
 import { requireRole, type RoleDoc } from '../_lib/auth';

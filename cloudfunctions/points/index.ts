@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors';
 import { pointsContract, type FraudFlagView } from '../../shared/contracts/points';
 import { businessDate, startOfBusinessDate } from '../../shared/calendar';
 import { DEFAULT_TILL_CONFIRM_ABOVE_FEN, STAFF_REVOKE_WINDOW_MINUTES, mayRevoke, revocableUntil } from '../../shared/rules/till';
-import { pointsRequests, type LedgerEntry, type PointsHistory } from '../../shared/schemas/points';
+import type { LedgerEntry, PointsHistory } from '../../shared/schemas/points';
 import { earn, pointsSummary, release, clawback, spend, PointsRuleError } from '../../shared/rules/lots';
 import { expiryDate } from '../../shared/rules/lots';
 import { createMain, requireOpenid } from '../_lib/router';

@@ -104,6 +104,7 @@ describe('conformance: function failures over the local HTTP contract', () => {
 });
 
 describe('conformance: function environment from the local file', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- kept local to this block
   const fs = require('node:fs') as typeof import('node:fs');
   const ctx = useCloud({ functionsDir: FIXTURES });
 

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import jsQR from 'jsqr';

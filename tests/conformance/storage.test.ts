@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TEMP_URL_MAX_AGE_S } from '../../local-cloud/storage';
 import { createServer } from '../../local-cloud/server';

@@ -4,7 +4,7 @@
  * how the defect was found. Each test failed before its fix.
  */
 import crypto from 'node:crypto';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from '../../local-cloud/server';
 import { signPosRequest } from '../../cloudfunctions/pos/signature';

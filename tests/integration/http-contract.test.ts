@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import http from 'node:http';
+import type http from 'node:http';
 import { createServer } from '../../local-cloud/server';
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
 

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import http from 'node:http';
+import type http from 'node:http';
 import { createServer } from '../../local-cloud/server';
 import { signPosRequest } from '../../cloudfunctions/pos/signature';
 import { isMemberDay } from '../../shared/rules/earning';

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import http from 'node:http';
 import { createServer } from '../../local-cloud/server';
 import { checkFunctionConfig, listFunctions, readFunctionConfig } from '../../local-cloud/functions';
 import { JOB_NAMES } from '../../shared/schedule';

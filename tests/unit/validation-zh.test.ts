@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { describeIssues, ENGLISH_VALIDATOR_TEXT, installChineseErrors } from '../../shared/validation';
 import { memberRequests } from '../../shared/schemas/member';
 import { pointsRequests } from '../../shared/schemas/points';
