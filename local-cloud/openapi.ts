@@ -19,6 +19,8 @@ export function localOpenapi(outbox: Outbox) {
         const templateId = params.templateId ?? params.template_id;
         if (typeof touser !== 'string' || touser === '') throw openapiError(path, 40003, 'invalid openid');
         if (typeof templateId !== 'string' || templateId === '') throw openapiError(path, 40037, 'invalid template_id');
+        const refused = outbox.refusalFor(touser);
+        if (refused !== undefined) throw openapiError(path, refused, refused === 43101 ? 'user refuse to accept the msg' : 'refused');
         const data = params.data;
         if (typeof data !== 'object' || data === null) throw openapiError(path, 47003, 'argument invalid! data is empty');
         for (const [field, value] of Object.entries(data as Record<string, unknown>)) {

@@ -31,6 +31,10 @@ export const ERROR_MESSAGES = {
   TIER_CONFIG_VERSION_CONFLICT: '等级设置已被他人修改，请刷新后重试',
   ORDER_AMOUNT_EXCEEDS_ITEMS: '实付金额超过商品合计金额',
   IDEMPOTENCY_KEY_REUSED: '该编号已用于另一笔内容不同的请求',
+  CHECKIN_MAKEUP_REFUSED: '这一天不能补签',
+  TEMPLATE_NOT_FOUND: '订阅消息模板不存在',
+  MESSAGE_FIELD_INVALID: '订阅消息内容不符合模板字段格式',
+  INVITE_INVALID: '邀请链接无效或已过期',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -15,6 +15,7 @@ import { recentTierChanges, toCard } from './card';
 import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from './profile';
 import { getTierConfigWithHistory, runTierReview, updateTierConfig } from './tier-admin';
 import { deleteAccount, exportMyData } from './mydata';
+import { recordSubscriptions } from '../_lib/messages';
 
 async function me(ctx: ActionContext): Promise<MemberDoc> {
   return (await findOrRegisterMember(requireOpenid(ctx), ctx.now)).member;
@@ -122,6 +123,9 @@ export const main = createMain(
       const role = await requireRole(ctx.openid, ['merchant']);
       return updateTierConfig(input.settings, input.expectedVersion, role.name, ctx.now);
     },
+    // ---- subscribe messages: one credit per accepted one-time subscription
+    recordSubscriptions: async (input, ctx) => recordSubscriptions((await me(ctx))._id, input.accepted, ctx.now),
+
     /** The periodic tier review, run by hand by the merchant (the scheduler runs it daily as `tier-review`). */
     tierReview: async (_input, ctx) => {
       await requireRole(requireOpenid(ctx), ['merchant']);

@@ -2,6 +2,7 @@ import { memberContract } from './member';
 import { pointsContract } from './points';
 import { schedulerContract } from './scheduler';
 import { marketingContract } from './marketing';
+import { checkinContract } from './checkin';
 
 /**
  * Every callable cloud function's contract, by function name. A new function adds one line here;
@@ -13,6 +14,7 @@ export const contracts = {
   points: pointsContract,
   scheduler: schedulerContract,
   marketing: marketingContract,
+  checkin: checkinContract,
 };
 export type Contracts = typeof contracts;
 export type FunctionName = keyof Contracts;

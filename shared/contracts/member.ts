@@ -60,4 +60,6 @@ export const memberContract = {
   getTierConfig: act(tierRequests.getTierConfig).returns<TierConfigWithHistory>(),
   updateTierConfig: act(tierRequests.updateTierConfig).returns<TierConfig>(),
   tierReview: act(tierRequests.tierReview).returns<ReviewRun>(),
+  /** one credit per accepted one-time subscription (template ids from `marketing.listTemplates`) */
+  recordSubscriptions: act(memberRequests.recordSubscriptions).returns<{ recorded: { templateId: string; credits: number }[]; ignored: string[] }>(),
 };

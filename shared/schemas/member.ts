@@ -80,6 +80,8 @@ export const memberRequests = {
   listAccessLog: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional(), memberId: z.string().min(1).max(64).optional() }).strict(),
   /** Who the caller is to the merchant (from the `roles` collection, never from the client). */
   myRole: z.object({}).strict(),
+  /** The template ids the member accepted in `wx.requestSubscribeMessage` (one-time: one credit each). */
+  recordSubscriptions: z.object({ accepted: z.array(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)).min(1).max(10) }).strict(),
 } as const;
 
 /**

@@ -56,6 +56,10 @@ export function MemberCardView({ card }: { card: MemberCard }) {
         <Text className='member-link__text'>积分明细</Text>
         <Text className='member-link__arrow'>›</Text>
       </View>
+      <View className='member-link member-checkin-link' onClick={() => void Taro.navigateTo({ url: '/pages/checkin/index' })}>
+        <Text className='member-link__text'>每日签到</Text>
+        <Text className='member-link__arrow'>›</Text>
+      </View>
 
       {card.privacy.accepted ? null : (
         <View className='member-link member-privacy-banner' onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}>
