@@ -2,9 +2,11 @@ import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { checkIn, getCalendar, type CheckinCalendar } from '@/api/checkin'
+import { askSubscribe } from '@/api/subscribe'
 import { Button } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
 import { useRemote } from '@/hooks/useRemote'
+import { useSubscribeTemplates } from '@/hooks/useSubscribeTemplates'
 import './index.scss'
 
 const WEEK = ['日', '一', '二', '三', '四', '五', '六']
@@ -47,8 +49,11 @@ export default function CheckinPage() {
   const { state, reload } = useRemote(() => getCalendar(), [])
   const [busy, setBusy] = useState(false)
   const [toast, setToast] = useState<string | null>(null)
+  const reminderTemplates = useSubscribeTemplates(['checkin_reminder'])
 
   const onCheckIn = async () => {
+    // A natural moment to ask for tomorrow's reminder; WeChat opens the dialog only from the tap itself.
+    void askSubscribe(reminderTemplates)
     setBusy(true)
     const res = await checkIn()
     setBusy(false)
