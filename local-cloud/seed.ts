@@ -6,6 +6,9 @@ import { DEFAULT_EARNING_RULES, EMPTY_POINTS, type MemberPoints } from '../share
 import { seededRandom } from './faults';
 import { protectPhone } from '../cloudfunctions/_lib/pii';
 import { DEMO_OPENIDS } from './session';
+import { couponIdFor, NEW_MEMBER_GIFTS_ID, termsOf } from '../cloudfunctions/_lib/coupons';
+import { validityWindow } from '../shared/rules/coupons';
+import type { CouponAuditDoc, CouponDoc, CouponTemplateDoc, TemplateInput } from '../shared/schemas/coupon';
 
 /**
  * Demo data for a first run: one merchant (a coffee chain), two stores, staff and the merchant
@@ -65,7 +68,7 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
   await addAll(db, 'stores', STORES.map((s) => ({ ...s, merchantId: 'demo-merchant' })));
   await addAll(db, 'roles', [
     { _id: DEMO_OPENIDS.merchant, openid: DEMO_OPENIDS.merchant, role: 'merchant', name: '店主 老周', merchantId: 'demo-merchant' },
-    { _id: DEMO_OPENIDS.staff, openid: DEMO_OPENIDS.staff, role: 'staff', name: '店员 小吴', storeId: 'store-jingan' },
+    { _id: DEMO_OPENIDS.staff, openid: DEMO_OPENIDS.staff, role: 'staff', name: '店员 小吴', storeId: 'store-jingan', storeManager: true },
     { _id: 'demo-staff-xuhui', openid: 'demo-staff-xuhui', role: 'staff', name: '店员 阿May', storeId: 'store-xuhui' },
   ]);
 
@@ -123,11 +126,7 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
   await addAll(db, 'members', members);
   await addAll(db, 'orders', orders);
   await addAll(db, 'ledger', ledger);
-  await addAll(db, 'coupon_templates', [
-    { _id: 'tpl-birthday', name: '生日免费饮品券', kind: 'gift', valueFen: 3800, validDays: 30, createdAt: now },
-    { _id: 'tpl-20off100', name: '满100减20', kind: 'cash', thresholdFen: 10000, valueFen: 2000, validDays: 14, createdAt: now },
-    { _id: 'tpl-recall', name: '回归礼 8 折券', kind: 'discount', discountPercent: 80, validDays: 7, createdAt: now },
-  ]);
+  await seedCoupons(db, now, (members[0] as { _id: string })._id, members.slice(1, 4).map((m) => (m as { _id: string })._id));
   await addAll(db, 'mall_items', [
     { _id: 'item-mug', name: '拾光马克杯', pointsCost: 800, stock: 50, active: true },
     { _id: 'item-bean', name: '挂耳咖啡 10 包', pointsCost: 500, stock: 120, active: true },
@@ -204,4 +203,70 @@ function replayPoints(
     e.pendingAfter = pending;
   }
   return { points: { ...p, seq: entries.length, reconcileDue: false }, growth, entries, earned, earnedGrowth };
+}
+
+/**
+ * Coupon templates of every kind and channel, and the demo member's wallet in every state: unused,
+ * 即将过期, used (with its audit entry), expired (marked by the job) and past its end but not yet
+ * marked (reads as expired). A limited template is sold out. Issued counts and holdings match the
+ * coupons, as the issuing path would have written them.
+ */
+async function seedCoupons(db: Db, now: Date, demoMemberId: string, others: string[]) {
+  const DAY = 86_400_000;
+  const day = (n: number) => businessDate(now.getTime() + n * DAY);
+  const defs: (Partial<TemplateInput> & { _id: string; title: string; kind: TemplateInput['kind']; validity: TemplateInput['validity']; stock: number; channels: TemplateInput['channels'] })[] = [
+    { _id: 'tpl-20off100', title: '满100减20', kind: 'cash', thresholdFen: 10000, valueFen: 2000, validity: { type: 'relative', days: 14 }, stock: 1000, perMemberLimit: 3, channels: ['claim_center', 'manual', 'points_mall'] },
+    { _id: 'tpl-newcomer-latte', title: '新人礼 拿铁兑换券', description: '任意门店兑换中杯拿铁一杯', kind: 'gift', valueFen: 3200, validity: { type: 'relative', days: 30 }, stock: 100000, perMemberLimit: 1, channels: ['new_member', 'manual'], newMemberGift: true },
+    { _id: 'tpl-88off', title: '会员 8.8 折券', kind: 'discount', discountPercent: 88, maxDiscountFen: 3000, validity: { type: 'fixed', from: day(-3), to: day(27) }, stock: 500, perMemberLimit: 1, channels: ['claim_center'] },
+    { _id: 'tpl-birthday', title: '生日免费饮品券', kind: 'gift', valueFen: 3800, validity: { type: 'relative', days: 30 }, stock: 100000, perMemberLimit: 10, channels: ['birthday', 'manual'] },
+    { _id: 'tpl-recall', title: '回归礼 8 折券', kind: 'discount', discountPercent: 80, validity: { type: 'relative', days: 7 }, stock: 10000, perMemberLimit: 5, channels: ['campaign', 'manual'] },
+    { _id: 'tpl-jingan-50off10', title: '静安寺店专享 满50减10', kind: 'cash', thresholdFen: 5000, valueFen: 1000, validity: { type: 'relative', days: 7 }, stock: 200, perMemberLimit: 1, channels: ['claim_center'], storeIds: ['store-jingan'] },
+    { _id: 'tpl-croissant', title: '限量 免费可颂', kind: 'gift', valueFen: 1800, validity: { type: 'relative', days: 7 }, stock: 3, perMemberLimit: 1, channels: ['claim_center'] },
+    { _id: 'tpl-mall-mug-coupon', title: '积分兑 挂耳咖啡券', kind: 'gift', valueFen: 2000, validity: { type: 'relative', days: 30 }, stock: 5000, perMemberLimit: 5, channels: ['points_mall'] },
+  ];
+  const templates: CouponTemplateDoc[] = defs.map((d) => ({
+    description: '',
+    thresholdFen: 0,
+    valueFen: 0,
+    discountPercent: null,
+    maxDiscountFen: null,
+    perMemberLimit: 1,
+    storeIds: null,
+    stackable: false,
+    newMemberGift: false,
+    ...d,
+    version: 1,
+    issued: 0,
+    status: 'active',
+    createdAt: new Date(now.getTime() - 90 * DAY),
+    updatedAt: new Date(now.getTime() - 90 * DAY),
+    updatedBy: '店主 老周',
+  }));
+  const byId = new Map(templates.map((t) => [t._id, t]));
+  const coupons: CouponDoc[] = [];
+  const holdings = new Map<string, number>();
+  const issue = (templateId: string, memberId: string, key: string, channel: CouponDoc['channel'], daysAgo: number, extra: Partial<CouponDoc> = {}) => {
+    const t = byId.get(templateId)!;
+    const issuedAt = new Date(now.getTime() - daysAgo * DAY);
+    t.issued += 1;
+    holdings.set(`${templateId}:${memberId}`, (holdings.get(`${templateId}:${memberId}`) ?? 0) + 1);
+    coupons.push({ _id: couponIdFor(key), templateId, templateVersion: 1, memberId, issueKey: key, channel, status: 'unused', terms: termsOf(t), issuedAt, ...validityWindow(t.validity, issuedAt), used: null, ...extra });
+  };
+  const m = demoMemberId;
+  issue('tpl-20off100', m, `claim:seed-${m}-1`, 'claim_center', 2);
+  issue('tpl-88off', m, `claim:seed-${m}-2`, 'claim_center', 1);
+  issue('tpl-recall', m, `campaign:seed-recall:${m}`, 'campaign', 5); // ends in 2 days: 即将过期
+  const usedAt = new Date(now.getTime() - 3 * DAY);
+  const staff = { openid: DEMO_OPENIDS.staff, name: '店员 小吴', role: 'staff' };
+  issue('tpl-newcomer-latte', m, `new_member:${m}:tpl-newcomer-latte`, 'new_member', 10, { status: 'used', used: { at: usedAt, storeId: 'store-jingan', storeName: '静安寺店', staff, orderId: null, verificationId: 'seed-verify-1' } });
+  issue('tpl-birthday', m, `birthday:seed:${m}`, 'birthday', 60, { status: 'expired', expiredAt: new Date(now.getTime() - 29 * DAY) });
+  issue('tpl-20off100', m, `claim:seed-${m}-0`, 'claim_center', 20); // past its end, not yet marked: reads as 已过期
+  for (const [i, o] of others.entries()) issue('tpl-croissant', o, `claim:seed-${o}-croissant`, 'claim_center', i + 1);
+  const usedCoupon = coupons.find((c) => c.status === 'used')!;
+  const audit: CouponAuditDoc = { _id: 'verify:seed-verify-1', action: 'verify', couponId: usedCoupon._id, memberId: m, title: usedCoupon.terms.title, actor: { ...staff, storeId: 'store-jingan' }, storeId: 'store-jingan', storeName: '静安寺店', orderId: null, at: usedAt };
+  await addAll(db, 'coupon_templates', templates);
+  await addAll(db, 'coupons', coupons);
+  await addAll(db, 'coupon_holdings', [...holdings].map(([id, count]) => ({ _id: id, templateId: id.split(':')[0], memberId: id.split(':')[1], count, updatedAt: now })));
+  await addAll(db, 'coupon_audit', [audit]);
+  await addAll(db, 'settings', [{ _id: NEW_MEMBER_GIFTS_ID, templateIds: templates.filter((t) => t.newMemberGift).map((t) => t._id) }]);
 }

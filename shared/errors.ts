@@ -35,6 +35,18 @@ export const ERROR_MESSAGES = {
   TEMPLATE_NOT_FOUND: '订阅消息模板不存在',
   MESSAGE_FIELD_INVALID: '订阅消息内容不符合模板字段格式',
   INVITE_INVALID: '邀请链接无效或已过期',
+  COUPON_OUT_OF_STOCK: '优惠券已抢光',
+  COUPON_LIMIT_REACHED: '已达到该券的领取上限',
+  COUPON_ALREADY_USED: '该券已核销',
+  COUPON_EXPIRED: '该券已过期',
+  COUPON_NOT_VALID_HERE: '该券不适用于本门店',
+  COUPON_CODE_EXPIRED: '券码已过期，请让顾客刷新后重新出示',
+  COUPON_CODE_INVALID: '券码无效',
+  COUPON_UNDO_WINDOW_PASSED: '核销已超过 10 分钟，不能撤销',
+  COUPON_NOT_STARTED: '该券尚未到可用时间',
+  COUPON_NOT_USED: '该券未核销，无需撤销',
+  COUPON_UNAVAILABLE: '该券当前不可领取',
+  TEMPLATE_VERSION_CONFLICT: '券模板已被他人修改，请刷新后重试',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -5,6 +5,7 @@ export default defineAppConfig({
   subPackages: [
     { root: 'pages/staff', pages: ['index'] },
     { root: 'pages/merchant', pages: ['index'] },
+    { root: 'pages/coupons', pages: ['center/index', 'mine/index', 'detail/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -6,6 +6,7 @@ import { buildNewMember } from './new-member';
 import { findOne, inTransaction, isDuplicateKey, withRetry } from '../_lib/db';
 import { applyEntry } from '../_lib/ledger';
 import { loadRules } from '../_lib/earning-rules';
+import { issueNewMemberGifts } from '../_lib/coupons';
 
 /** A 12-digit card number; the member's `_id` too, so OPENID never becomes a key elsewhere. */
 function newCardNo(): string {
@@ -30,6 +31,8 @@ export async function findOrRegisterMember(openid: string, now: Date): Promise<{
         const member = await inTransaction(async (tx) => {
           const doc = buildNewMember(openid, cardNo, now);
           await tx.collection('members').add({ data: doc as unknown as Record<string, unknown> });
+          // The new-member gift coupons, in the same commit: no member without them, none twice.
+          await issueNewMemberGifts(tx, cardNo, now);
           if (rules.registrationBonus <= 0) return doc;
           const id = `register:${cardNo}`;
           const { entry } = await applyEntry(

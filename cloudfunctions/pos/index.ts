@@ -69,6 +69,18 @@ const STATUS: Record<ErrorCode, number> = {
   CONFLICT: 503,
   UNAVAILABLE: 503,
   INTERNAL: 500,
+  COUPON_OUT_OF_STOCK: 409,
+  COUPON_LIMIT_REACHED: 409,
+  COUPON_ALREADY_USED: 409,
+  COUPON_EXPIRED: 422,
+  COUPON_NOT_VALID_HERE: 422,
+  COUPON_CODE_EXPIRED: 422,
+  COUPON_CODE_INVALID: 422,
+  COUPON_UNDO_WINDOW_PASSED: 422,
+  COUPON_NOT_STARTED: 422,
+  COUPON_NOT_USED: 422,
+  COUPON_UNAVAILABLE: 422,
+  TEMPLATE_VERSION_CONFLICT: 409,
 };
 
 const answer = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) });

@@ -3,6 +3,7 @@ import { pointsContract } from './points';
 import { schedulerContract } from './scheduler';
 import { marketingContract } from './marketing';
 import { checkinContract } from './checkin';
+import { couponContract } from './coupon';
 
 /**
  * Every callable cloud function's contract, by function name. A new function adds one line here;
@@ -15,6 +16,7 @@ export const contracts = {
   scheduler: schedulerContract,
   marketing: marketingContract,
   checkin: checkinContract,
+  coupon: couponContract,
 };
 export type Contracts = typeof contracts;
 export type FunctionName = keyof Contracts;

@@ -1,4 +1,5 @@
 import { parseMemberCode } from './member-code';
+import { isCouponCode } from './coupons';
 
 /**
  * What a clerk scanned or typed at the till. One classifier for every code the workbench accepts,
@@ -8,6 +9,8 @@ import { parseMemberCode } from './member-code';
 export type ScannedCode =
   | { kind: 'member_code'; code: string }
   | { kind: 'phone'; phone: string }
+  /** a coupon's rotating code: the QR token `c1.…` or the 24 digits under its barcode */
+  | { kind: 'coupon_code'; code: string }
   | { kind: 'unknown'; text: string };
 
 /** The numeric member code under the barcode: 26 digits. */
@@ -19,5 +22,6 @@ export function classifyScannedCode(raw: string): ScannedCode {
   const text = raw.replace(/[\s-]+/g, '');
   if (MOBILE.test(text)) return { kind: 'phone', phone: text };
   if (NUMERIC_MEMBER_CODE.test(text) || parseMemberCode(text)) return { kind: 'member_code', code: text };
+  if (isCouponCode(text)) return { kind: 'coupon_code', code: text };
   return { kind: 'unknown', text };
 }

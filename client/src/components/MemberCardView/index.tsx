@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro'
 import type { MemberCard } from '@shared/schemas/member'
 import { Progress } from '@/components/nutui'
 import { MemberCode } from '@/components/MemberCode'
+import { CouponLink } from '@/components/CouponLink'
 import './index.scss'
 
 /** Share of the way from the current growth to the next tier, 0–100. */
@@ -60,6 +61,7 @@ export function MemberCardView({ card }: { card: MemberCard }) {
         <Text className='member-link__text'>每日签到</Text>
         <Text className='member-link__arrow'>›</Text>
       </View>
+      <CouponLink />
 
       {card.privacy.accepted ? null : (
         <View className='member-link member-privacy-banner' onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}>

@@ -10,7 +10,7 @@ function pct(n: number, of: number): string {
   return `${((n / of) * 100).toFixed(4)}%`
 }
 
-function QrCode({ text }: { text: string }) {
+export function QrCode({ text }: { text: string }) {
   const { size, rows } = useMemo(() => qrRuns(text), [text])
   const quiet = 2
   const total = size + quiet * 2
@@ -29,7 +29,7 @@ function QrCode({ text }: { text: string }) {
   )
 }
 
-function Barcode({ text }: { text: string }) {
+export function Barcode({ text }: { text: string }) {
   const { modules, bars } = useMemo(() => code128Runs(text), [text])
   const quiet = 10
   const total = modules + quiet * 2

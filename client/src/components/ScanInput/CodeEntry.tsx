@@ -18,7 +18,7 @@ export function CodeEntry({ onCode, busy, buttonText = '识别' }: ScanInputProp
   return (
     <View className='scan-input'>
       <View className='scan-input__field staff-code-input'>
-        <Input placeholder='会员码（26 位数字）或手机号' value={text} onChange={(v) => setText(v)} onConfirm={submit} clearable />
+        <Input placeholder='会员码、券码或手机号' value={text} onChange={(v) => setText(v)} onConfirm={submit} clearable />
       </View>
       <Button className='scan-input__button staff-identify' type='primary' loading={busy} disabled={busy} onClick={submit}>
         {buttonText}

@@ -9,6 +9,9 @@ import { useRequireRole } from '@/hooks/useRequireRole'
 import { MemberSummary } from './components/MemberSummary'
 import { OrderEntry, type RecordedOrder } from './components/OrderEntry'
 import { OrderResult } from './components/OrderResult'
+import { CouponVerify } from './components/CouponVerify'
+import { Verifications } from './components/Verifications'
+import { classifyScannedCode } from '@shared/rules/scan-code'
 import './index.scss'
 
 /**
@@ -23,8 +26,22 @@ export default function StaffPage() {
   const [member, setMember] = useState<IdentifiedMember | null>(null)
   const [identifyError, setIdentifyError] = useState<string | null>(null)
   const [result, setResult] = useState<RecordedOrder | null>(null)
+  const [couponCode, setCouponCode] = useState<string | null>(null)
+  const [verifiedCount, setVerifiedCount] = useState(0)
+  // every scan is a fresh look at the coupon, even the same code scanned twice
+  const [scanNo, setScanNo] = useState(0)
 
   const identify = async (code: string) => {
+    // A coupon's code goes to coupon verification; anything else identifies a member.
+    if (classifyScannedCode(code).kind === 'coupon_code') {
+      setMember(null)
+      setIdentifyError(null)
+      setResult(null)
+      setCouponCode(code)
+      setScanNo((n) => n + 1)
+      return
+    }
+    setCouponCode(null)
     setIdentifying(true)
     setIdentifyError(null)
     setResult(null)
@@ -66,14 +83,16 @@ export default function StaffPage() {
       ) : null}
 
       <View className='staff-card'>
-        <Text className='staff-card__title'>识别会员</Text>
+        <Text className='staff-card__title'>识别会员 / 核销券</Text>
         <ScanInput onCode={(c) => void identify(c)} busy={identifying} />
         {identifyError ? <Text className='staff-error staff-identify-error'>{identifyError}</Text> : null}
       </View>
 
+      {couponCode ? <CouponVerify key={scanNo} code={couponCode} storeId={storeId} onVerified={() => setVerifiedCount((n) => n + 1)} /> : null}
       {member ? <MemberSummary member={member} /> : null}
       {member && storeId ? <OrderEntry memberId={member.memberId} storeId={storeId} onRecorded={setResult} /> : null}
       {result ? <OrderResult result={result} /> : null}
+      <Verifications refreshKey={verifiedCount} />
     </View>
   )
 }

@@ -6,6 +6,7 @@ import { PosSection } from './PosSection'
 import { ReconcileSection } from './ReconcileSection'
 import { RulesSection } from './RulesSection'
 import { TiersSection } from './TiersSection'
+import { CouponsSection } from './CouponsSection'
 
 export interface ConsoleSection {
   id: string
@@ -21,4 +22,5 @@ export const SECTIONS: ConsoleSection[] = [
   { id: 'reconcile', label: '对账', Component: ReconcileSection },
   { id: 'access', label: '查询记录', Component: AccessSection },
   { id: 'pos', label: 'POS 密钥', Component: ({ role }) => <PosSection stores={role.stores ?? []} /> },
+  { id: 'coupons', label: '优惠券', Component: CouponsSection },
 ]

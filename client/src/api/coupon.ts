@@ -1,0 +1,30 @@
+import type { InputOf } from '@shared/contract'
+import type { couponContract } from '@shared/contracts/coupon'
+import { call } from './client'
+
+export type { ClaimableTemplate, CouponCode, CouponTemplateView, CouponView, InspectedCoupon, VerificationView } from '@shared/contracts/coupon'
+export type CreateTemplateRequest = InputOf<typeof couponContract, 'createTemplate'>
+
+/** A request id for a claim, kept by the page until it is answered, so a retried tap claims once. */
+export function newRequestId(prefix = 'req'): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+}
+
+// ---- consumer
+export const claimable = () => call('coupon', 'claimable')
+export const claim = (templateId: string, requestId: string) => call('coupon', 'claim', { templateId, requestId })
+export const listMine = (status: 'unused' | 'used' | 'expired') => call('coupon', 'listMine', { status })
+export const getMine = (couponId: string) => call('coupon', 'getMine', { couponId })
+export const couponSummary = () => call('coupon', 'summary')
+export const getCouponCode = (couponId: string) => call('coupon', 'getCode', { couponId })
+
+// ---- staff and merchant
+export const inspectCoupon = (code: string, storeId?: string) => call('coupon', 'inspect', { code, ...(storeId ? { storeId } : {}) })
+export const verifyCoupon = (code: string, storeId?: string, orderId?: string) => call('coupon', 'verify', { code, ...(storeId ? { storeId } : {}), ...(orderId ? { orderId } : {}) })
+export const undoVerify = (couponId: string) => call('coupon', 'undoVerify', { couponId })
+export const myVerifications = () => call('coupon', 'myVerifications')
+
+// ---- merchant
+export const listTemplates = () => call('coupon', 'listTemplates')
+export const createTemplate = (req: CreateTemplateRequest) => call('coupon', 'createTemplate', req)
+export const couponAuditLog = () => call('coupon', 'auditLog', { limit: 50 })

@@ -1,0 +1,137 @@
+import crypto from 'node:crypto';
+import { AppError } from '../../shared/errors';
+import { BUSINESS_TZ, businessDate, dayjs, startOfBusinessDate } from '../../shared/calendar';
+import type { VerificationView } from '../../shared/contracts/coupon';
+import type { CouponAuditDoc, CouponDoc, CouponUse } from '../../shared/schemas/coupon';
+import { effectiveStatus } from '../../shared/rules/coupons';
+import type { RoleDoc } from '../_lib/auth';
+import { database } from '../_lib/cloud';
+import { getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
+import { toVerificationView } from './views';
+
+/** A verification may be undone for this long, by the merchant or a store manager of its store. */
+export const UNDO_WINDOW_MS = 10 * 60_000;
+
+/** `roles` documents may mark a clerk as the store's manager (undo rights at their store). */
+export type StaffDoc = RoleDoc & { storeManager?: boolean };
+
+const shanghaiTime = (d: Date | string) => dayjs(d).tz(BUSINESS_TZ).format('YYYY-MM-DD HH:mm');
+
+/** The store a verification happens at: a clerk's own (another is FORBIDDEN); the merchant's choice. */
+export function storeOf(role: StaffDoc, requested: string | undefined): string | null {
+  if (role.role === 'staff') {
+    if (!role.storeId) throw new AppError('FORBIDDEN', '店员未绑定门店');
+    if (requested && requested !== role.storeId) throw new AppError('FORBIDDEN', '只能在本门店核销');
+    return role.storeId;
+  }
+  return requested ?? null;
+}
+
+export async function storeNames(): Promise<Map<string, string>> {
+  const stores = await withRetry(() => queryDocs<{ _id: string; name?: string }>(database().collection('stores').where({}).limit(200)));
+  return new Map(stores.map((s) => [s._id, s.name ?? s._id]));
+}
+
+/** Why this coupon cannot be verified at `storeId` now; null when it can. */
+export function refusalOf(c: CouponDoc, storeId: string | null, now: Date): AppError | null {
+  const status = effectiveStatus(c, now);
+  if (status === 'used' && c.used) return new AppError('COUPON_ALREADY_USED', `已于 ${shanghaiTime(c.used.at)} 在 ${c.used.storeName} 核销`, { usedAt: new Date(c.used.at).toISOString(), storeName: c.used.storeName });
+  if (status === 'expired') return new AppError('COUPON_EXPIRED', `该券已于 ${shanghaiTime(c.endsAt)} 过期`);
+  if (status === 'void') return new AppError('COUPON_EXPIRED', '该券已作废');
+  if (new Date(c.startsAt).getTime() > now.getTime()) return new AppError('COUPON_NOT_STARTED', `该券 ${shanghaiTime(c.startsAt)} 起可用`);
+  // A clerk always has a store; the merchant verifying from the console without one is not store-bound.
+  if (c.terms.storeIds && storeId !== null && !c.terms.storeIds.includes(storeId)) return new AppError('COUPON_NOT_VALID_HERE');
+  if (c.terms.storeIds && storeId === null) return new AppError('COUPON_NOT_VALID_HERE', '该券限指定门店使用，请选择门店');
+  return null;
+}
+
+const actorOf = (role: StaffDoc, storeId: string | null) => ({ openid: role.openid, name: role.name, role: role.role, storeId });
+
+/**
+ * unused → used exactly once: one transaction conditional on the coupon being unused, writing the use
+ * (staff, store, time, order) and the audit entry together. Each invocation has its own
+ * verification id, so a retry after a lost reply recognises its own write instead of answering
+ * COUPON_ALREADY_USED to the clerk who just used it.
+ */
+export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: string | null, orderId: string | null, now: Date) {
+  const names = await storeNames();
+  const storeName = storeId ? (names.get(storeId) ?? storeId) : '商家后台';
+  const verificationId = crypto.randomUUID();
+  // A coupon already used (the second till, the 200th scan) is answered from a plain read, with no transaction.
+  const before = await withRetry(() => getById<CouponDoc>('coupons', couponId));
+  if (!before) throw new AppError('COUPON_CODE_INVALID');
+  const early = refusalOf(before, storeId, now);
+  if (early) throw early;
+  return inTransaction(async (tx) => {
+    const c = await txGet<CouponDoc>(tx, 'coupons', couponId);
+    if (!c) throw new AppError('COUPON_CODE_INVALID');
+    if (c.status === 'used' && c.used?.verificationId === verificationId) return { couponId, verifiedAt: new Date(c.used.at).toISOString(), storeName, title: c.terms.title };
+    const refusal = refusalOf(c, storeId, now);
+    if (refusal) throw refusal;
+    const use: CouponUse = { at: now, storeId, storeName, staff: { openid: role.openid, name: role.name, role: role.role }, orderId, verificationId };
+    await tx.collection('coupons').doc(couponId).update({ data: { status: 'used', used: database().command.set(use) } });
+    const audit: CouponAuditDoc = { _id: `verify:${verificationId}`, action: 'verify', couponId, memberId: c.memberId, title: c.terms.title, actor: actorOf(role, storeId), storeId, storeName, orderId, at: now };
+    await tx.collection('coupon_audit').add({ data: audit as unknown as Record<string, unknown> });
+    return { couponId, verifiedAt: now.toISOString(), storeName, title: c.terms.title };
+  });
+}
+
+function mayUndo(role: StaffDoc, use: CouponUse): boolean {
+  if (role.role === 'merchant') return true;
+  return role.storeManager === true && !!role.storeId && use.storeId === role.storeId;
+}
+
+/** The merchant, or a store manager at the coupon's store, within 10 minutes: the coupon is unused again. */
+export async function undoVerification(role: StaffDoc, couponId: string, now: Date) {
+  const undoId = crypto.randomUUID();
+  return inTransaction(async (tx) => {
+    const c = await txGet<CouponDoc>(tx, 'coupons', couponId);
+    if (!c) throw new AppError('NOT_FOUND', '优惠券不存在');
+    const last = c.undone?.[c.undone.length - 1];
+    if (c.status !== 'used' && last?.undoId === undoId) return { couponId, status: effectiveStatus(c, now), undoneAt: now.toISOString() };
+    if (c.status !== 'used' || !c.used) throw new AppError('COUPON_NOT_USED');
+    if (!mayUndo(role, c.used)) throw new AppError('FORBIDDEN', '仅商家或本店店长可撤销核销');
+    if (now.getTime() - new Date(c.used.at).getTime() > UNDO_WINDOW_MS) throw new AppError('COUPON_UNDO_WINDOW_PASSED');
+    const _ = database().command;
+    const undone = [...(c.undone ?? []), { use: c.used, at: now, by: role.name, undoId }];
+    await tx.collection('coupons').doc(couponId).update({ data: { status: 'unused', used: _.set(null), undone: _.set(undone) } });
+    const audit: CouponAuditDoc = {
+      _id: `undo:${undoId}`,
+      action: 'undo',
+      couponId,
+      memberId: c.memberId,
+      title: c.terms.title,
+      actor: actorOf(role, role.storeId ?? null),
+      storeId: c.used.storeId,
+      storeName: c.used.storeName,
+      orderId: c.used.orderId,
+      at: now,
+    };
+    await tx.collection('coupon_audit').add({ data: audit as unknown as Record<string, unknown> });
+    return { couponId, status: effectiveStatus({ status: 'unused', endsAt: c.endsAt }, now), undoneAt: now.toISOString() };
+  });
+}
+
+/** Audit entries as views: whether each verification still stands and whether `role` may undo it now. */
+export async function verificationViews(entries: CouponAuditDoc[], role: StaffDoc, now: Date): Promise<VerificationView[]> {
+  const ids = [...new Set(entries.filter((e) => e.action === 'verify').map((e) => e.couponId))];
+  const _ = database().command;
+  const coupons = ids.length ? await withRetry(() => queryDocs<CouponDoc>(database().collection('coupons').where({ _id: _.in(ids) }).limit(ids.length))) : [];
+  const byId = new Map(coupons.map((c) => [c._id, c]));
+  return entries.map((e) => {
+    const c = byId.get(e.couponId);
+    const active = e.action === 'verify' && c?.status === 'used' && `verify:${c.used?.verificationId}` === e._id;
+    const canUndo = active && !!c?.used && mayUndo(role, c.used) && now.getTime() - new Date(e.at).getTime() <= UNDO_WINDOW_MS;
+    return toVerificationView(e, { active, canUndo });
+  });
+}
+
+/** The caller's own verifications and undos of today (Shanghai), newest first. */
+export async function myVerifications(role: StaffDoc, now: Date) {
+  const day = businessDate(now);
+  const _ = database().command;
+  const entries = await withRetry(() =>
+    queryDocs<CouponAuditDoc>(database().collection('coupon_audit').where({ 'actor.openid': role.openid, at: _.gte(startOfBusinessDate(day)) }).orderBy('at', 'desc').limit(200)),
+  );
+  return { day, entries: await verificationViews(entries, role, now) };
+}

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { act } from '../contract';
+import { businessDate } from '../schemas/common';
+import { templateInputSchema, templateIssues, templateTermsShape, type CouponChannel, type CouponKind, type CouponStatus, type Validity } from '../schemas/coupon';
+import type { JobRunState } from '../schemas/jobs';
+
+const id = z.string().min(1).max(64);
+const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字');
+/** the QR token or the 24 digits (spaces removed by the client; tolerated here) */
+const code = z.string().min(1).max(200).regex(/^(c1\.[0-9A-Za-z._-]+|[\d\s]{24,40})$/, '券码格式不正确');
+
+/** A template as the merchant's console lists it. */
+export interface CouponTemplateView {
+  templateId: string;
+  version: number;
+  title: string;
+  description: string;
+  kind: CouponKind;
+  thresholdFen: number;
+  valueFen: number;
+  discountPercent: number | null;
+  maxDiscountFen: number | null;
+  validity: Validity;
+  stock: number;
+  issued: number;
+  remaining: number;
+  perMemberLimit: number;
+  storeIds: string[] | null;
+  channels: CouponChannel[];
+  stackable: boolean;
+  newMemberGift: boolean;
+  status: 'active' | 'paused';
+  face: string;
+  conditions: string[];
+  updatedAt: string;
+}
+
+/** A template in the 领券中心, with what the caller already holds of it. */
+export interface ClaimableTemplate {
+  templateId: string;
+  title: string;
+  description: string;
+  kind: CouponKind;
+  face: string;
+  conditions: string[];
+  validity: Validity;
+  remaining: number;
+  perMemberLimit: number;
+  claimed: number;
+  /** claimable now by this member */
+  canClaim: boolean;
+}
+
+export interface CouponView {
+  couponId: string;
+  templateId: string;
+  title: string;
+  description: string;
+  kind: CouponKind;
+  face: string;
+  conditions: string[];
+  /** as read now: an unused coupon past its end is `expired` */
+  status: CouponStatus;
+  /** ends within 3 days */
+  expiringSoon: boolean;
+  issuedAt: string;
+  startsAt: string;
+  endsAt: string;
+  channel: CouponChannel;
+  used: { at: string; storeName: string; orderId: string | null } | null;
+}
+
+export interface CouponCode {
+  /** the QR token */
+  code: string;
+  /** 24 digits for the barcode and for typing at the till */
+  digits: string;
+  /** a scan after this is refused (COUPON_CODE_EXPIRED) */
+  expiresAt: string;
+  /** when the client should show the next code */
+  refreshAt: string;
+  periodMs: number;
+}
+
+/** What the till sees of a scanned coupon: its terms, whether it can be used here, the member masked. */
+export interface InspectedCoupon {
+  coupon: CouponView;
+  member: { memberId: string; cardNo: string; nickname: string; phoneMasked: string | null };
+  /** why it cannot be verified here and now (null: it can) */
+  refusal: { code: string; message: string } | null;
+}
+
+export interface VerificationView {
+  auditId: string;
+  action: 'verify' | 'undo';
+  couponId: string;
+  memberId: string;
+  title: string;
+  staffName: string;
+  storeName: string;
+  orderId: string | null;
+  at: string;
+  /** a verification not undone since */
+  active: boolean;
+  /** the caller may undo it now (merchant or store manager, within 10 minutes) */
+  canUndo: boolean;
+}
+
+export type CouponExpiryRun = JobRunState & { day: string; expired: number };
+
+export interface GrantResult {
+  results: { memberId: string; couponId: string | null; code: string | null; duplicate: boolean }[];
+  issued: number;
+}
+
+export const couponRequests = {
+  createTemplate: templateInputSchema,
+  updateTemplate: z
+    .object({ templateId: id, expectedVersion: z.number().int().min(1), status: z.enum(['active', 'paused']).default('active'), ...templateTermsShape })
+    .strict()
+    .superRefine((t, ctx) => {
+      for (const i of templateIssues(t)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: i.path, message: i.message });
+    }),
+  listTemplates: z.object({}).strict(),
+  grant: z.object({ templateId: id, memberIds: z.array(id).min(1).max(100), requestId }).strict(),
+  claimable: z.object({}).strict(),
+  claim: z.object({ templateId: id, requestId }).strict(),
+  listMine: z.object({ status: z.enum(['unused', 'used', 'expired']).default('unused') }).strict(),
+  getMine: z.object({ couponId: id }).strict(),
+  summary: z.object({}).strict(),
+  getCode: z.object({ couponId: id }).strict(),
+  inspect: z.object({ code, storeId: id.optional() }).strict(),
+  verify: z.object({ code, storeId: id.optional(), orderId: z.string().min(1).max(64).optional() }).strict(),
+  undoVerify: z.object({ couponId: id }).strict(),
+  myVerifications: z.object({}).strict(),
+  auditLog: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional() }).strict(),
+  expireCoupons: z.object({ today: businessDate.optional() }).strict(),
+} as const;
+
+export const couponContract = {
+  // merchant
+  createTemplate: act(couponRequests.createTemplate).returns<{ templateId: string; version: number }>(),
+  updateTemplate: act(couponRequests.updateTemplate).returns<{ templateId: string; version: number }>(),
+  listTemplates: act(couponRequests.listTemplates).returns<{ templates: CouponTemplateView[] }>(),
+  grant: act(couponRequests.grant).returns<GrantResult>(),
+  auditLog: act(couponRequests.auditLog).returns<{ entries: VerificationView[] }>(),
+  // consumer
+  claimable: act(couponRequests.claimable).returns<{ templates: ClaimableTemplate[] }>(),
+  claim: act(couponRequests.claim).returns<{ couponId: string; duplicate: boolean }>(),
+  listMine: act(couponRequests.listMine).returns<{ coupons: CouponView[] }>(),
+  getMine: act(couponRequests.getMine).returns<CouponView>(),
+  summary: act(couponRequests.summary).returns<{ unused: number; expiringSoon: number }>(),
+  getCode: act(couponRequests.getCode).returns<CouponCode>(),
+  // staff (own store) and merchant
+  inspect: act(couponRequests.inspect).returns<InspectedCoupon>(),
+  verify: act(couponRequests.verify).returns<{ couponId: string; verifiedAt: string; storeName: string; title: string }>(),
+  undoVerify: act(couponRequests.undoVerify).returns<{ couponId: string; status: CouponStatus; undoneAt: string }>(),
+  myVerifications: act(couponRequests.myVerifications).returns<{ day: string; entries: VerificationView[] }>(),
+  // timer (and the merchant)
+  expireCoupons: act(couponRequests.expireCoupons).returns<CouponExpiryRun>(),
+};

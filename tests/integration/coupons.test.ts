@@ -1,0 +1,288 @@
+import { buildNewMember } from '../../cloudfunctions/member/new-member';
+import { runCouponExpiry } from '../../cloudfunctions/coupon/expiry';
+import { issueCouponCode } from '../../cloudfunctions/_lib/coupons';
+import type { InputOf } from '../../shared/contract';
+import type { couponContract } from '../../shared/contracts/coupon';
+import { realClock, setClock, shanghai } from '../support/clock';
+import { closeTestCloud, invoke, openTestCloud, type TestCloud } from '../support/local-cloud';
+import { seedStoreAndStaff, type Any } from '../support/points-kit';
+
+jest.setTimeout(120_000);
+
+type Env = { ok: true; data: Any } | { ok: false; code: string; message: string };
+const FAULTS = { conflict: 0.2, transient: 0.1, lostReply: 0.05, seed: 1313 };
+/** What a till or a phone does on a system failure: try again, a bounded number of times. */
+const SYSTEM = ['CONFLICT', 'INTERNAL', 'UNAVAILABLE'];
+
+function kit(getCloud: () => TestCloud) {
+  const call = async (data: Record<string, unknown>, openid: string): Promise<Env & { attempts: number }> => {
+    for (let attempt = 1; ; attempt += 1) {
+      const r = (await getCloud().invoke('coupon', data, { openid })) as Env;
+      if (r.ok || !SYSTEM.includes(r.code) || attempt >= 40) return { ...r, attempts: attempt };
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * Math.min(attempt, 8)));
+    }
+  };
+  const ok = async (data: Record<string, unknown>, openid: string): Promise<Any> => {
+    const r = await call(data, openid);
+    if (!r.ok) throw new Error(`coupon.${String(data.action)}: ${r.code} ${r.message}`);
+    return r.data;
+  };
+  /** Members written straight into the store (registration has its own tests): `o-m<i>` is member `9000000<i>`. */
+  const members = (n: number, from = 0) => {
+    const ids: string[] = [];
+    for (let i = from; i < from + n; i += 1) {
+      const cardNo = `9${String(i).padStart(11, '0')}`;
+      getCloud().store.insert('members', { ...buildNewMember(`o-m${i}`, cardNo, new Date()), phone: { cipher: 'x', hash: `h${i}`, masked: '139****0000' } } as unknown as { _id: string });
+      ids.push(cardNo);
+    }
+    return ids;
+  };
+  const template = (over: Partial<InputOf<typeof couponContract, 'createTemplate'>> = {}) =>
+    ok({ action: 'createTemplate', title: '满100减20', kind: 'cash', thresholdFen: 10000, valueFen: 2000, validity: { type: 'relative', days: 14 }, stock: 100, perMemberLimit: 1, channels: ['claim_center', 'manual', 'points_mall'], ...over }, 'o-boss');
+  const doc = (coll: string, id: string) => getCloud().store.get(coll, id)?.doc as Any;
+  const coupons = () => getCloud().store.scan('coupons').map((s) => s.doc as Any);
+  const snapshot = () => JSON.stringify(getCloud().store.listCollections().filter((c) => c !== 'job_runs').map((c) => [c, getCloud().store.scan(c)]));
+  return { call, ok, members, template, doc, coupons, snapshot };
+}
+
+function seedStores(cloud: TestCloud) {
+  seedStoreAndStaff(cloud);
+  cloud.store.insert('stores', { _id: 'store-b', name: 'B店', merchantId: 'm1' });
+  cloud.store.insert('roles', { _id: 'o-clerk-b', openid: 'o-clerk-b', role: 'staff', name: 'B店店员', storeId: 'store-b' });
+  cloud.store.insert('roles', { _id: 'o-manager', openid: 'o-manager', role: 'staff', name: 'A店店长', storeId: 'store-a', storeManager: true });
+}
+
+describe('coupons under concurrency with injected faults', () => {
+  let cloud: TestCloud;
+  const k = kit(() => cloud);
+  beforeAll(() => {
+    cloud = openTestCloud({ faults: FAULTS });
+    seedStores(cloud);
+  });
+  afterAll(() => closeTestCloud(cloud));
+
+  it('500 concurrent claims from distinct members on stock 100 give exactly 100 coupons and stock 0', async () => {
+    const { templateId } = await k.template({ stock: 100 });
+    const ids = k.members(500);
+    const results = await Promise.all(ids.map((_, i) => k.call({ action: 'claim', templateId, requestId: `claim-500-${i}` }, `o-m${i}`)));
+    const codes = new Map<string, number>();
+    for (const r of results) codes.set(r.ok ? 'ok' : r.code, (codes.get(r.ok ? 'ok' : r.code) ?? 0) + 1);
+    expect(Object.fromEntries(codes)).toEqual({ ok: 100, COUPON_OUT_OF_STOCK: 400 });
+    const mine = k.coupons().filter((c) => c.templateId === templateId);
+    expect(mine).toHaveLength(100);
+    expect(new Set(mine.map((c) => c.memberId)).size).toBe(100);
+    expect(k.doc('coupon_templates', templateId)).toMatchObject({ stock: 100, issued: 100 });
+    const listed = await k.ok({ action: 'listTemplates' }, 'o-boss');
+    expect(listed.templates.find((t: Any) => t.templateId === templateId)).toMatchObject({ remaining: 0, issued: 100 });
+    // every success names a coupon of its own member
+    for (const [i, r] of results.entries()) if (r.ok) expect(k.doc('coupons', r.data.couponId).memberId).toBe(ids[i]);
+    console.log(`[coupons] 500 claims: ${results.reduce((s, r) => s + r.attempts, 0) - results.length} client retries`);
+  });
+
+  it('20 concurrent claims by one member with limit 1 give one coupon; a retried requestId answers the first coupon', async () => {
+    const { templateId } = await k.template({ stock: 50, perMemberLimit: 1 });
+    const [memberId] = k.members(1, 1000);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => k.call({ action: 'claim', templateId, requestId: `claim-one-${i}` }, 'o-m1000')));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).map((r) => (r as { code: string }).code)).toEqual(Array(19).fill('COUPON_LIMIT_REACHED'));
+    expect(k.coupons().filter((c) => c.templateId === templateId && c.memberId === memberId)).toHaveLength(1);
+    expect(k.doc('coupon_templates', templateId).issued).toBe(1);
+
+    // A retried request (double tap, lost reply) answers the first coupon, even sent many times at once.
+    const { templateId: t2 } = await k.template({ stock: 1, perMemberLimit: 3 });
+    const first = await k.ok({ action: 'claim', templateId: t2, requestId: 'claim-retry-1' }, 'o-m1000');
+    const again = await Promise.all(Array.from({ length: 10 }, () => k.call({ action: 'claim', templateId: t2, requestId: 'claim-retry-1' }, 'o-m1000')));
+    for (const r of again) expect(r).toMatchObject({ ok: true, data: { couponId: first.couponId, duplicate: true } });
+    expect(k.doc('coupon_templates', t2).issued).toBe(1);
+    // A new request on the sold-out template is refused; the same requestId by another member is not theirs.
+    expect(await k.call({ action: 'claim', templateId: t2, requestId: 'claim-retry-2' }, 'o-m1000')).toMatchObject({ ok: false, code: 'COUPON_OUT_OF_STOCK' });
+    k.members(1, 1001);
+    expect(await k.call({ action: 'claim', templateId: t2, requestId: 'claim-retry-1' }, 'o-m1001')).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('200 concurrent verifications of one coupon give exactly one success, the rest COUPON_ALREADY_USED with time and store', async () => {
+    const { templateId } = await k.template({ stock: 10 });
+    k.members(1, 2000);
+    const { couponId } = await k.ok({ action: 'claim', templateId, requestId: 'claim-verify-1' }, 'o-m2000');
+    const { digits, code } = await k.ok({ action: 'getCode', couponId }, 'o-m2000');
+    expect(digits).toMatch(/^\d{24}$/);
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => k.call({ action: 'verify', code: i % 2 ? digits : code, orderId: `till-${i}` }, i % 3 ? 'o-clerk' : 'o-boss')));
+    const oks = results.filter((r) => r.ok);
+    expect(oks).toHaveLength(1);
+    const refused = results.filter((r) => !r.ok) as { code: string; message: string }[];
+    expect(new Set(refused.map((r) => r.code))).toEqual(new Set(['COUPON_ALREADY_USED']));
+    const c = k.doc('coupons', couponId);
+    expect(c.status).toBe('used');
+    expect(refused[0].message).toMatch(/^已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 在 (A店|商家后台) 核销$/);
+    // exactly one audit entry for it
+    expect(cloud.store.scan('coupon_audit').filter((s) => (s.doc as Any).couponId === couponId)).toHaveLength(1);
+    expect(c.used).toMatchObject({ verificationId: expect.any(String), orderId: expect.stringMatching(/^till-/) });
+  });
+});
+
+describe('coupon rules: authorization, codes, expiry, undo, audit, templates, new-member gift', () => {
+  let cloud: TestCloud;
+  const k = kit(() => cloud);
+  beforeEach(() => {
+    cloud = openTestCloud({ faults: FAULTS });
+    seedStores(cloud);
+  });
+  afterEach(() => {
+    realClock();
+    closeTestCloud(cloud);
+  });
+
+  it('refuses a consumer, a clerk of another store, an expired coupon, a rotated-out code and a forged code; nothing changes', async () => {
+    setClock(shanghai('2026-05-01 10:00'));
+    const { templateId } = await k.template({ storeIds: ['store-a'], validity: { type: 'fixed', from: '2026-05-01', to: '2026-05-03' } });
+    k.members(2, 3000);
+    const { couponId } = await k.ok({ action: 'claim', templateId, requestId: 'claim-auth-1' }, 'o-m3000');
+    const { digits, code } = await k.ok({ action: 'getCode', couponId }, 'o-m3000');
+    const before = k.snapshot();
+
+    // a consumer (even the owner) cannot verify or inspect
+    expect(await k.call({ action: 'verify', code }, 'o-m3000')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await k.call({ action: 'verify', code }, 'o-m3001')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await k.call({ action: 'inspect', code }, 'o-m3001')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    // a clerk of another store: not valid there; nor may a clerk name another store
+    expect(await k.call({ action: 'verify', code: digits }, 'o-clerk-b')).toMatchObject({ ok: false, code: 'COUPON_NOT_VALID_HERE' });
+    expect(await k.call({ action: 'verify', code: digits, storeId: 'store-a' }, 'o-clerk-b')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    const seenB = await k.ok({ action: 'inspect', code: digits }, 'o-clerk-b');
+    expect(seenB).toMatchObject({ refusal: { code: 'COUPON_NOT_VALID_HERE' }, coupon: { couponId, status: 'unused' }, member: { phoneMasked: '139****0000' } });
+    // forged: a digit changed in the MAC, a token with another coupon id, garbage
+    const forged = digits.slice(0, 20) + ((Number(digits[20]) + 1) % 10) + digits.slice(21);
+    expect(await k.call({ action: 'verify', code: forged }, 'o-clerk')).toMatchObject({ ok: false, code: 'COUPON_CODE_INVALID' });
+    expect(await k.call({ action: 'verify', code: code.replace(couponId, '000000000001') }, 'o-clerk')).toMatchObject({ ok: false, code: 'COUPON_CODE_INVALID' });
+    expect(await k.call({ action: 'verify', code: '1'.repeat(24) }, 'o-clerk')).toMatchObject({ ok: false, code: 'COUPON_CODE_INVALID' });
+    // rotated out: the code is accepted for its own window and the next, then refused (a fake clock, no real wait)
+    setClock(shanghai('2026-05-01 10:03'));
+    expect(await k.call({ action: 'verify', code }, 'o-clerk')).toMatchObject({ ok: false, code: 'COUPON_CODE_EXPIRED' });
+    expect(await k.call({ action: 'verify', code: digits }, 'o-clerk')).toMatchObject({ ok: false, code: 'COUPON_CODE_EXPIRED' });
+    // expired coupon: after its fixed range, with a fresh code too
+    setClock(shanghai('2026-05-04 00:00'));
+    const late = issueCouponCode(couponId, new Date());
+    expect(await k.call({ action: 'verify', code: late.digits }, 'o-clerk')).toMatchObject({ ok: false, code: 'COUPON_EXPIRED' });
+    expect(await k.call({ action: 'getCode', couponId }, 'o-m3000')).toMatchObject({ ok: false, code: 'COUPON_EXPIRED' });
+    expect(k.snapshot()).toBe(before);
+    // and it reads as expired at once, before any job ran
+    expect((await k.ok({ action: 'listMine', status: 'expired' }, 'o-m3000')).coupons.map((c: Any) => c.couponId)).toEqual([couponId]);
+    expect((await k.ok({ action: 'listMine', status: 'unused' }, 'o-m3000')).coupons).toEqual([]);
+    expect(k.doc('coupons', couponId).status).toBe('unused');
+  });
+
+  it('undo within 10 minutes by the merchant or a store manager, never by a plain clerk; every step audited; a clerk sees their own day', async () => {
+    setClock(shanghai('2026-06-01 09:00'));
+    const { templateId } = await k.template({ perMemberLimit: 3 });
+    k.members(1, 4000);
+    const claim = async (n: number) => (await k.ok({ action: 'claim', templateId, requestId: `claim-undo-${n}` }, 'o-m4000')).couponId as string;
+    const verify = async (couponId: string, who: string) => k.ok({ action: 'verify', code: (await k.ok({ action: 'getCode', couponId }, 'o-m4000')).digits, orderId: 'R-1' }, who);
+    const c1 = await claim(1);
+    const used = await verify(c1, 'o-clerk');
+    expect(used).toMatchObject({ couponId: c1, verifiedAt: new Date().toISOString(), storeName: 'A店' });
+    expect(k.doc('coupons', c1).used).toMatchObject({ storeId: 'store-a', staff: { openid: 'o-clerk' }, orderId: 'R-1' });
+
+    // the clerk: not theirs to undo
+    expect(await k.call({ action: 'undoVerify', couponId: c1 }, 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await k.call({ action: 'undoVerify', couponId: c1 }, 'o-clerk-b')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    const day = await k.ok({ action: 'myVerifications' }, 'o-clerk');
+    expect(day.entries).toEqual([expect.objectContaining({ action: 'verify', couponId: c1, active: true, canUndo: false, storeName: 'A店' })]);
+    expect((await k.ok({ action: 'myVerifications' }, 'o-manager')).entries).toEqual([]);
+
+    // the store manager, 9 minutes later: undone, the coupon unused again, and usable again
+    setClock(shanghai('2026-06-01 09:09'));
+    expect(await k.ok({ action: 'undoVerify', couponId: c1 }, 'o-manager')).toMatchObject({ couponId: c1, status: 'unused' });
+    expect(k.doc('coupons', c1)).toMatchObject({ status: 'unused', used: null, undone: [expect.objectContaining({ by: 'A店店长' })] });
+    expect(await k.call({ action: 'undoVerify', couponId: c1 }, 'o-manager')).toMatchObject({ ok: false, code: 'COUPON_NOT_USED' });
+    expect((await k.ok({ action: 'myVerifications' }, 'o-clerk')).entries[0]).toMatchObject({ active: false });
+
+    // a second use, then the window passes (10 minutes): nobody may undo, not even the merchant
+    setClock('2026-06-01T09:09:30+08:00');
+    await verify(c1, 'o-boss');
+    const audit = await k.ok({ action: 'auditLog', limit: 10 }, 'o-boss');
+    expect(audit.entries.map((e: Any) => e.action)).toEqual(['verify', 'undo', 'verify']);
+    expect(audit.entries[0]).toMatchObject({ canUndo: true, active: true, staffName: '老板' });
+    setClock('2026-06-01T09:19:31+08:00');
+    expect(await k.call({ action: 'undoVerify', couponId: c1 }, 'o-boss')).toMatchObject({ ok: false, code: 'COUPON_UNDO_WINDOW_PASSED' });
+    expect(k.doc('coupons', c1).status).toBe('used');
+    expect(await k.call({ action: 'auditLog' }, 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+
+    // the next day, the clerk's list is empty again
+    setClock(shanghai('2026-06-02 09:00'));
+    expect((await k.ok({ action: 'myVerifications' }, 'o-clerk')).entries).toEqual([]);
+  });
+
+  it('the nightly job marks expired coupons by the indexed end date, checkpointed; a used coupon stays used', async () => {
+    setClock(shanghai('2026-07-01 12:00'));
+    const { templateId } = await k.template({ perMemberLimit: 5, validity: { type: 'relative', days: 2 } });
+    k.members(1, 5000);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i += 1) ids.push((await k.ok({ action: 'claim', templateId, requestId: `claim-exp-${i}` }, 'o-m5000')).couponId);
+    await k.ok({ action: 'verify', code: (await k.ok({ action: 'getCode', couponId: ids[0] }, 'o-m5000')).digits }, 'o-clerk');
+    expect(await k.ok({ action: 'summary' }, 'o-m5000')).toEqual({ unused: 3, expiringSoon: 3 });
+    // valid through the end of 07-02 (the issue day is day 1)
+    expect(k.doc('coupons', ids[1]).endsAt.toISOString()).toBe(new Date(shanghai('2026-07-03 00:00')).toISOString());
+    setClock(shanghai('2026-07-03 01:10'));
+    expect(await k.ok({ action: 'summary' }, 'o-m5000')).toEqual({ unused: 0, expiringSoon: 0 });
+    const r = (await cloud.trigger('coupon', 'expireCoupons')) as Env;
+    expect(r).toMatchObject({ ok: true, data: { runId: 'coupon-expiry:20260703', status: 'done', expired: 3 } });
+    expect(ids.map((id) => k.doc('coupons', id).status)).toEqual(['used', 'expired', 'expired', 'expired']);
+    // a second firing of the night does nothing; a consumer cannot run it
+    expect(await runCouponExpiry(new Date(), { itemsPerSecond: Infinity })).toMatchObject({ status: 'done', expired: 3 });
+    expect(await k.call({ action: 'expireCoupons' }, 'o-m5000')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect((await k.ok({ action: 'listMine', status: 'expired' }, 'o-m5000')).coupons).toHaveLength(3);
+    expect((await k.ok({ action: 'listMine', status: 'used' }, 'o-m5000')).coupons).toEqual([expect.objectContaining({ couponId: ids[0], status: 'used', used: expect.objectContaining({ storeName: 'A店' }) })]);
+  });
+
+  it('templates are validated and versioned; the new-member gift is issued once at registration; grants are idempotent', async () => {
+    const register = async (openid: string): Promise<string> => {
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        const r = await invoke(cloud, 'member', 'getCard', {}, openid);
+        if (r.ok) return r.data.memberId;
+      }
+      throw new Error('could not register');
+    };
+    const bad = [
+      { kind: 'cash', valueFen: 0 },
+      { kind: 'discount', discountPercent: null },
+      { kind: 'cash', discountPercent: 80 },
+      { validity: { type: 'fixed', from: '2026-05-03', to: '2026-05-01' } },
+      { channels: [] },
+      { newMemberGift: true, channels: ['claim_center'] },
+      { stock: -1 },
+    ];
+    for (const over of bad) await expect(k.template(over as Any)).rejects.toThrow(/VALIDATION_FAILED/);
+    expect(await k.call({ action: 'createTemplate', title: 'x', kind: 'gift', validity: { type: 'relative', days: 1 }, stock: 1, channels: ['manual'] }, 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+
+    const gift = await k.template({ title: '新人礼 拿铁券', kind: 'gift', thresholdFen: 0, valueFen: 3200, stock: 2, channels: ['new_member'], newMemberGift: true });
+    const memberId = await register('o-newbie');
+    const mine = await k.ok({ action: 'listMine', status: 'unused' }, 'o-newbie');
+    expect(mine.coupons).toEqual([expect.objectContaining({ templateId: gift.templateId, channel: 'new_member', face: '兑换券' })]);
+    expect(await register('o-newbie')).toBe(memberId);
+    expect(k.coupons().filter((c) => c.memberId === memberId)).toHaveLength(1);
+    // stock 2: the third new member registers without the gift (never fails registration)
+    for (const who of ['o-n2', 'o-n3']) await register(who);
+    expect(k.doc('coupon_templates', gift.templateId).issued).toBe(2);
+
+    // a new version: stock raised, terms changed; issued coupons keep theirs; a stale version is refused
+    const view = (await k.ok({ action: 'listTemplates' }, 'o-boss')).templates.find((t: Any) => t.templateId === gift.templateId);
+    const { templateId: _t, version, issued: _i, remaining: _r, face: _f, conditions: _c, updatedAt: _u, ...terms } = view;
+    expect(await k.ok({ action: 'updateTemplate', templateId: gift.templateId, expectedVersion: version, ...terms, title: '新人礼 美式券', stock: 10 }, 'o-boss')).toEqual({ templateId: gift.templateId, version: 2 });
+    expect(await k.call({ action: 'updateTemplate', templateId: gift.templateId, expectedVersion: version, ...terms, stock: 10 }, 'o-boss')).toMatchObject({ ok: false, code: 'TEMPLATE_VERSION_CONFLICT' });
+    expect(await k.call({ action: 'updateTemplate', templateId: gift.templateId, expectedVersion: 2, ...terms, stock: 1 }, 'o-boss')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    expect(k.doc('coupon_template_history', `${gift.templateId}@1`)).toMatchObject({ title: '新人礼 拿铁券', version: 1 });
+    expect(mine.coupons[0].title).toBe('新人礼 拿铁券');
+    expect((await k.ok({ action: 'listMine', status: 'unused' }, 'o-newbie')).coupons[0].title).toBe('新人礼 拿铁券');
+
+    // grant: one per member per request, a retry answers the same coupons
+    const t = await k.template({ stock: 5, channels: ['manual'] });
+    const ids = k.members(2, 6000);
+    const g1 = await k.ok({ action: 'grant', templateId: t.templateId, memberIds: [...ids, 'no-such'], requestId: 'grant-0001' }, 'o-boss');
+    expect(g1.issued).toBe(2);
+    expect(g1.results[2]).toMatchObject({ memberId: 'no-such', couponId: null, code: 'MEMBER_NOT_FOUND' });
+    const g2 = await k.ok({ action: 'grant', templateId: t.templateId, memberIds: ids, requestId: 'grant-0001' }, 'o-boss');
+    expect(g2).toMatchObject({ issued: 0, results: [{ couponId: g1.results[0].couponId, duplicate: true }, { couponId: g1.results[1].couponId, duplicate: true }] });
+    // claiming a template without the claim-centre channel is refused
+    expect(await k.call({ action: 'claim', templateId: t.templateId, requestId: 'claim-manual-1' }, 'o-m6000')).toMatchObject({ ok: false, code: 'COUPON_UNAVAILABLE' });
+    expect(k.doc('coupon_templates', t.templateId).issued).toBe(2);
+  });
+});
