@@ -19,7 +19,7 @@
  * A crash between 4 and 5 leaves the log `sending`: the message is not sent twice (at most once).
  */
 import { z } from 'zod';
-import { messageProblems, type FieldIssue } from '../../shared/rules/message-fields';
+import { kindOfKey, messageProblems, type FieldIssue, type FieldKind } from '../../shared/rules/message-fields';
 import type { MessagePurpose, TemplateView } from '../../shared/contracts/marketing';
 import { cloud, database } from './cloud';
 import { getById, inTransaction, queryDocs, txGet, withRetry } from './db';
@@ -184,4 +184,23 @@ export async function sendMessage(req: MessageRequest): Promise<SendResult> {
 export async function creditsOf(memberId: string, templateId: string): Promise<number> {
   const doc = await withRetry(() => getById<CreditDoc>('subscribe_credits', creditId(memberId, templateId)));
   return doc?.credits ?? 0;
+}
+
+/**
+ * Fills a template's fields from values offered by kind, in order: the n-th `thing` field takes the
+ * n-th `thing` value (or the last one offered). Null when a field's kind has no value: the job then
+ * skips the message rather than send a half-filled one.
+ */
+export function fillTemplate(template: Pick<TemplateDoc, 'fields'>, values: Partial<Record<FieldKind, readonly string[]>>): Record<string, string> | null {
+  const used = new Map<FieldKind, number>();
+  const data: Record<string, string> = {};
+  for (const { key } of template.fields) {
+    const kind = kindOfKey(key);
+    const offered = kind ? values[kind] : undefined;
+    if (!kind || !offered || offered.length === 0) return null;
+    const i = used.get(kind) ?? 0;
+    data[key] = offered[Math.min(i, offered.length - 1)];
+    used.set(kind, i + 1);
+  }
+  return data;
 }

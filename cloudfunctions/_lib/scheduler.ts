@@ -26,6 +26,8 @@ import { getById, inTransaction, queryDocs, txGet, withRetry } from './db';
 import type { JobOptions, JobRun } from './jobs';
 import { nightly } from './points-nightly';
 import { tierReviewJob } from './tier-review';
+import { runCouponExpiry } from './coupon-expiry';
+import { runBirthday, runCheckinReminder, runCouponExpiryReminder, runDailyStats, runPointsExpiryReminder } from './engagement-jobs';
 
 /** What every runner answers: the occurrence's run in the runner's terms. */
 export interface JobOutcome {
@@ -57,6 +59,30 @@ export const RUNNERS: Record<JobName, JobRunner> = {
     const { run, backfill } = await tierReviewJob(now, options);
     if (!run) return { runId: 'tier-review-backfill:v1', status: 'running', processed: backfill.scanned, skipped: 0, failures: [], counters: { backfillSet: backfill.set } };
     return outcomeOf(run, run.reviewed, 0);
+  },
+  'coupon-expiry': async (now, options) => {
+    const run = await runCouponExpiry(now, options);
+    return outcomeOf(run, run.expired, 0);
+  },
+  'daily-stats': async (now, options) => {
+    const run = await runDailyStats(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
+  birthday: async (now, options) => {
+    const run = await runBirthday(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
+  'points-expiry-reminder': async (now, options) => {
+    const run = await runPointsExpiryReminder(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
+  'coupon-expiry-reminder': async (now, options) => {
+    const run = await runCouponExpiryReminder(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
+  'checkin-reminder': async (now, options) => {
+    const run = await runCheckinReminder(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
   },
 };
 

@@ -12,7 +12,7 @@ import { count, findOne, getById, inTransaction, queryDocs, txGet, withRetry } f
 import { checkCouponCode, couponIdFor, issueCoupon, issueCouponCode, isIssueRefusal, refreshNewMemberGifts, termsOf } from '../_lib/coupons';
 import { toCouponView, toTemplateView } from './views';
 import { myVerifications, refusalOf, storeNames, storeOf, undoVerification, verificationViews, verifyCoupon, type StaffDoc } from './verify';
-import { runCouponExpiry } from './expiry';
+import { runCouponExpiry } from '../_lib/coupon-expiry';
 import type { CouponAuditDoc } from '../../shared/schemas/coupon';
 
 const staffOrMerchant = (ctx: ActionContext) => withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant'])) as Promise<StaffDoc>;
@@ -227,15 +227,14 @@ export const main = createMain(
     myVerifications: async (_input, ctx) => myVerifications(await staffOrMerchant(ctx), ctx.now),
 
     // ---------------------------------------------------------------- the nightly expiry
-    /** Timer (and the merchant, for today or an earlier day). */
+    /** The merchant, by hand (the scheduler runs it nightly as `coupon-expiry`). */
     expireCoupons: async (input, ctx) => {
-      if (ctx.wx.SOURCE !== 'wx_trigger') await merchant(ctx);
+      await merchant(ctx);
       const today = businessDate(ctx.now);
       if (input.today && input.today > today) throw new AppError('VALIDATION_FAILED', '不能为未来的日期运行过期任务');
       return runCouponExpiry(ctx.now);
     },
   },
-  { timerAction: 'expireCoupons' },
 );
 
 export { effectiveStatus };

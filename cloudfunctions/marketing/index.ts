@@ -4,6 +4,7 @@ import { requireRole } from '../_lib/auth';
 import { getById, withRetry } from '../_lib/db';
 import { listJobRuns } from '../_lib/scheduler';
 import { listTemplates, registerTemplate } from '../_lib/messages';
+import { loadEngagementSettings, saveEngagementSettings } from '../_lib/engagement-jobs';
 
 /** The merchant's side of engagement: the scheduled jobs' run records, the subscribe-message template registry. */
 export const main = createMain(marketingContract, {
@@ -18,5 +19,13 @@ export const main = createMain(marketingContract, {
   listTemplates: async (input, ctx) => {
     const role = await withRetry(() => getById<{ role: string }>('roles', requireOpenid(ctx)));
     return listTemplates(input.purpose, role?.role === 'merchant');
+  },
+  getSettings: async (_input, ctx) => {
+    await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    return loadEngagementSettings();
+  },
+  updateSettings: async (input, ctx) => {
+    const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    return saveEngagementSettings(input.expectedVersion, input.settings, role.openid, ctx.now);
   },
 });

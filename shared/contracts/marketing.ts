@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { act } from '../contract';
 import { kindOfKey } from '../rules/message-fields';
+import { engagementSettingsSchema, type EngagementSettings } from '../rules/engagement';
 import type { JobRunView } from './scheduler';
 
 /** What a subscribe-message template is for: the jobs and pages find their template by it. */
@@ -29,6 +30,8 @@ export const marketingRequests = {
     })
     .strict(),
   listTemplates: z.object({ purpose: z.enum(MESSAGE_PURPOSES).optional() }).strict(),
+  getSettings: z.object({}).strict(),
+  updateSettings: z.object({ expectedVersion: z.number().int().min(0), settings: engagementSettingsSchema }).strict(),
 };
 
 export interface TemplateView {
@@ -48,4 +51,7 @@ export const marketingContract = {
   registerTemplate: act(marketingRequests.registerTemplate).returns<TemplateView>(),
   /** any signed-in caller (the client asks for subscriptions by these ids): the active templates; the merchant also sees inactive ones */
   listTemplates: act(marketingRequests.listTemplates).returns<TemplateView[]>(),
+  /** merchant: the birthday gift and the reminders' lead times (`settings/engagement`, versioned) */
+  getSettings: act(marketingRequests.getSettings).returns<{ version: number; settings: EngagementSettings }>(),
+  updateSettings: act(marketingRequests.updateSettings).returns<{ version: number }>(),
 };

@@ -1,5 +1,5 @@
 import { buildNewMember } from '../../cloudfunctions/member/new-member';
-import { runCouponExpiry } from '../../cloudfunctions/coupon/expiry';
+import { runCouponExpiry } from '../../cloudfunctions/_lib/coupon-expiry';
 import { issueCouponCode } from '../../cloudfunctions/_lib/coupons';
 import type { InputOf } from '../../shared/contract';
 import type { couponContract } from '../../shared/contracts/coupon';
@@ -223,8 +223,9 @@ describe('coupon rules: authorization, codes, expiry, undo, audit, templates, ne
     expect(k.doc('coupons', ids[1]).endsAt.toISOString()).toBe(new Date(shanghai('2026-07-03 00:00')).toISOString());
     setClock(shanghai('2026-07-03 01:10'));
     expect(await k.ok({ action: 'summary' }, 'o-m5000')).toEqual({ unused: 0, expiringSoon: 0 });
-    const r = (await cloud.trigger('coupon', 'expireCoupons')) as Env;
-    expect(r).toMatchObject({ ok: true, data: { runId: 'coupon-expiry:20260703', status: 'done', expired: 3 } });
+    // the scheduler's coupon-expiry job (its report: the occurrence's counters)
+    const r = (await cloud.runJob('coupon-expiry')) as Env;
+    expect(r).toMatchObject({ ok: true, data: { runId: 'coupon-expiry:20260703', status: 'done', processed: 3, counters: { expired: 3 } } });
     expect(ids.map((id) => k.doc('coupons', id).status)).toEqual(['used', 'expired', 'expired', 'expired']);
     // a second firing of the night does nothing; a consumer cannot run it
     expect(await runCouponExpiry(new Date(), { itemsPerSecond: Infinity })).toMatchObject({ status: 'done', expired: 3 });

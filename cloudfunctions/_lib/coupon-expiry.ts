@@ -1,9 +1,9 @@
 import { businessDate, businessDateKey } from '../../shared/calendar';
 import type { CouponExpiryRun } from '../../shared/contracts/coupon';
 import type { CouponDoc } from '../../shared/schemas/coupon';
-import { database } from '../_lib/cloud';
-import { getById, queryDocs, withRetry } from '../_lib/db';
-import { excluding, runJob, type JobOptions } from '../_lib/jobs';
+import { database } from './cloud';
+import { getById, queryDocs, withRetry } from './db';
+import { excluding, runJob, type JobOptions } from './jobs';
 
 /**
  * The nightly coupon expiry: marks `expired` the unused coupons whose end has passed. Reading never
