@@ -115,8 +115,13 @@ interface RecordDoc {
   skipped: number;
   errors: number;
   failures: JobFailure[];
+  /** the invocation that wrote it last (its lease holder id) */
+  lastInvocation?: string;
   updatedAt: Date;
 }
+
+/** The scheduler's own bookkeeping is worth more attempts than a user's request: a lost run costs a day. */
+const SCHEDULER_RETRY = { attempts: 10 };
 
 const emptySchedule = (): Omit<ScheduleDoc, '_id'> => ({ leaseHolder: null, leaseUntil: null, lastSlot: null, lastRunId: null, lastStatus: null, lastFinishedAt: null });
 const stripId = <T extends { _id: string }>(doc: T): Omit<T, '_id'> => {
@@ -129,10 +134,12 @@ async function acquireLease(job: JobName, holder: string): Promise<boolean> {
   return inTransaction(async (tx) => {
     const doc = (await txGet<ScheduleDoc>(tx, 'job_schedule', job)) ?? { _id: job, ...emptySchedule() };
     const now = Date.now();
+    // Ours already: a retry after our own commit's reply was lost.
+    if (doc.leaseHolder === holder) return true;
     if (doc.leaseHolder && doc.leaseUntil && new Date(doc.leaseUntil).getTime() > now) return false;
     await tx.collection('job_schedule').doc(job).set({ data: { ...stripId(doc), leaseHolder: holder, leaseUntil: new Date(now + LEASE_MS) } });
     return true;
-  });
+  }, SCHEDULER_RETRY);
 }
 
 /** Gives the lease back and notes the run (only if the lease is still ours: an expired one may have passed on). */
@@ -148,13 +155,15 @@ async function releaseLease(job: JobName, holder: string, outcome: JobOutcome | 
     }
     if (slot && (!doc.lastSlot || new Date(doc.lastSlot).getTime() < slot.getTime())) next.lastSlot = slot;
     await tx.collection('job_schedule').doc(job).set({ data: next });
-  });
+  }, SCHEDULER_RETRY);
 }
 
 /** Adds this invocation to the run's record (started once, finished when done). */
-async function recordRun(job: JobName, outcome: JobOutcome, startedAt: Date): Promise<RecordDoc> {
+async function recordRun(job: JobName, outcome: JobOutcome, startedAt: Date, invocation: string): Promise<RecordDoc> {
   return inTransaction(async (tx) => {
     const prior = await txGet<RecordDoc>(tx, 'job_records', outcome.runId);
+    // A retry after our own commit's reply was lost: already counted.
+    if (prior?.lastInvocation === invocation) return { ...prior, _id: outcome.runId };
     const record: Omit<RecordDoc, '_id'> = {
       job,
       status: outcome.status,
@@ -165,11 +174,12 @@ async function recordRun(job: JobName, outcome: JobOutcome, startedAt: Date): Pr
       skipped: outcome.skipped,
       errors: outcome.failures.length,
       failures: outcome.failures.slice(0, 50),
+      lastInvocation: invocation,
       updatedAt: new Date(),
     };
     await tx.collection('job_records').doc(outcome.runId).set({ data: record });
     return { _id: outcome.runId, ...record };
-  });
+  }, SCHEDULER_RETRY);
 }
 
 export interface RunOptions extends JobOptions {
@@ -187,7 +197,7 @@ export async function runScheduledJob(job: JobName, now: Date, options: RunOptio
   try {
     const { slot: _slot, ...jobOptions } = options;
     outcome = await RUNNERS[job](now, jobOptions);
-    await recordRun(job, outcome, startedAt);
+    await recordRun(job, outcome, startedAt, holder);
   } finally {
     await releaseLease(job, holder, outcome, options.slot ?? null);
   }
