@@ -16,6 +16,9 @@ import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from '
 import { getTierConfigWithHistory, runTierReview, updateTierConfig } from './tier-admin';
 import { deleteAccount, exportMyData } from './mydata';
 import { recordSubscriptions } from '../_lib/messages';
+import { listInvitations, loadReferralRules, signInvite } from '../_lib/referral';
+import { invitePath } from '../../shared/rules/referral';
+import { addBusinessDays, businessDate } from '../../shared/calendar';
 
 async function me(ctx: ActionContext): Promise<MemberDoc> {
   return (await findOrRegisterMember(requireOpenid(ctx), ctx.now)).member;
@@ -123,6 +126,23 @@ export const main = createMain(
       const role = await requireRole(ctx.openid, ['merchant']);
       return updateTierConfig(input.settings, input.expectedVersion, role.name, ctx.now);
     },
+    // ---- referral: the member's signed invitation and what it earned
+    getInvite: async (_input, ctx) => {
+      const member = await me(ctx);
+      const rules = await loadReferralRules();
+      const token = signInvite(member._id, ctx.now);
+      return { token, path: invitePath(token), expiresOn: addBusinessDays(businessDate(ctx.now), rules.validDays - 1) };
+    },
+    myInvitations: async (_input, ctx) => {
+      const member = await me(ctx);
+      const { invitations, stats } = await listInvitations(member._id);
+      const friends = await Promise.all(invitations.map((i) => withRetry(() => getById<MemberDoc>('members', i.inviteeId))));
+      return {
+        ...stats,
+        invitations: invitations.map((i, n) => ({ friend: `${[...(friends[n]?.nickname || '好友')][0]}**`, status: i.status, reason: i.reason, at: new Date(i.at).toISOString(), points: i.points })),
+      };
+    },
+
     // ---- subscribe messages: one credit per accepted one-time subscription
     recordSubscriptions: async (input, ctx) => recordSubscriptions((await me(ctx))._id, input.accepted, ctx.now),
 

@@ -82,6 +82,10 @@ export const memberRequests = {
   myRole: z.object({}).strict(),
   /** The template ids the member accepted in `wx.requestSubscribeMessage` (one-time: one credit each). */
   recordSubscriptions: z.object({ accepted: z.array(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)).min(1).max(10) }).strict(),
+  /** The member's invitation link (a signed inviter token; `member.join { invite }` accepts it). */
+  getInvite: z.object({}).strict(),
+  /** The member's invitations and what they earned. */
+  myInvitations: z.object({}).strict(),
 } as const;
 
 /**
