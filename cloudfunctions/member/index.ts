@@ -16,6 +16,8 @@ import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from '
 import { getTierConfigWithHistory, runTierReview, updateTierConfig } from './tier-admin';
 import { deleteAccount, exportMyData } from './mydata';
 import { recordSubscriptions } from '../_lib/messages';
+import { loadRules } from '../_lib/earning-rules';
+import { memberDayView } from '../../shared/rules/member-day';
 import { listInvitations, loadReferralRules, signInvite } from '../_lib/referral';
 import { invitePath } from '../../shared/rules/referral';
 import { addBusinessDays, businessDate } from '../../shared/calendar';
@@ -50,8 +52,8 @@ export const main = createMain(
   {
     getCard: async (_input, ctx) => {
       const { member, isNew } = await findOrRegisterMember(requireOpenid(ctx), ctx.now);
-      const [config, changes] = await Promise.all([loadTierConfig(), recentTierChanges(member._id)]);
-      return toCard(member, isNew, config, changes);
+      const [config, changes, { rules }] = await Promise.all([loadTierConfig(), recentTierChanges(member._id), loadRules()]);
+      return { ...toCard(member, isNew, config, changes), memberDay: memberDayView(rules, businessDate(ctx.now)) };
     },
 
     /** Staff or merchant (from `roles`), else `role: null`. Never registers the caller as a member. */

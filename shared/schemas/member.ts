@@ -123,6 +123,8 @@ export const memberCardSchema = z.object({
   privacy: z.object({ currentVersion: z.string(), acceptedVersion: z.string().nullable(), accepted: z.boolean() }),
   growth: points,
   points: z.object({ available: points, pending: points, expiringSoon: points }),
+  /** the member day (会员日) and its points multiplier; null when the merchant has none */
+  memberDay: z.object({ label: z.string(), multiplier: z.number(), today: z.boolean(), next: z.string() }).nullable().optional(),
   registeredAt: z.string(),
   isNew: z.boolean(),
 });
