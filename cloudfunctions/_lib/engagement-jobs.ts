@@ -86,21 +86,21 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
   const target = birthdayTarget(today, settings.birthday.leadDays);
   const template = await templateFor('birthday');
   const db = database();
-  const _ = db.command;
   const { run } = await runJob<BirthdayCounters>({
     job: 'birthday',
     occurrence: businessDateKey(now),
     ...options,
     initial: () => ({ ...initial(today)(), target: target.day, issued: 0 }),
-    steps: [
-      {
-        name: 'greet',
-        findDue: (n, { cursor }) =>
+    // One step per celebrated month-day (two on 28 February of a common year): an equality on the
+    // indexed `birthdayMD`, walked by `_id`.
+    steps: target.monthDays.map((md) => ({
+        name: `greet-${md}`,
+        findDue: (n: number, { cursor }: { cursor: string | null }) =>
           settings.birthday.enabled
-            ? queryDocs<MemberDoc>(db.collection('members').where({ birthdayMD: _.in(target.monthDays), ...byIdAfter(cursor) }).orderBy('_id', 'asc').limit(n))
+            ? queryDocs<MemberDoc>(db.collection('members').where({ birthdayMD: md, ...byIdAfter(cursor) }).orderBy('_id', 'asc').limit(n))
             : Promise.resolve([]),
         cursorOf: (m: MemberDoc) => m._id,
-        process: async (m: MemberDoc, state) => {
+        process: async (m: MemberDoc, state: BirthdayCounters) => {
           if (m.deletedAt) {
             state.skipped += 1;
             return;
@@ -122,8 +122,7 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
           tally(state, data ? await sendMessage({ key, memberId: m._id, openid: m.openid, purpose: 'birthday', data, now, template }) : null);
           state.processed += 1;
         },
-      },
-    ],
+      })),
   });
   return run;
 }
