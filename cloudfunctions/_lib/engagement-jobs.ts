@@ -13,40 +13,19 @@
  *   (`processed`: members handled, `skipped`: nothing to do or refused, `errors`: failures).
  */
 import { businessDate, businessDateKey, addBusinessDays, startOfBusinessDate } from '../../shared/calendar';
-import { DEFAULT_ENGAGEMENT_SETTINGS, birthdayTarget, engagementSettingsSchema, type EngagementSettings } from '../../shared/rules/engagement';
+import { birthdayTarget } from '../../shared/rules/engagement';
 import { asDate, asThing } from '../../shared/rules/message-fields';
 import type { MemberDoc } from '../../shared/schemas/member';
 import type { CouponDoc } from '../../shared/schemas/coupon';
 import { database } from './cloud';
-import { count, getById, inTransaction, queryDocs, txGet, withRetry } from './db';
+import { count, getById, queryDocs, withRetry } from './db';
 import { runJob, type JobOptions, type JobRun } from './jobs';
 import { fillTemplate, sendMessage, templateFor, type SendResult } from './messages';
 import { issueCoupon, isIssueRefusal } from './coupons';
 import type { CheckinStateDoc } from './checkin';
-import { AppError } from '../../shared/errors';
+import { loadEngagementSettings, saveEngagementSettings } from './engagement-settings';
 
-export const ENGAGEMENT_SETTINGS_ID = 'engagement';
-
-export async function loadEngagementSettings(): Promise<{ version: number; settings: EngagementSettings }> {
-  const doc = await withRetry(() => getById<{ version: number; settings: unknown }>('settings', ENGAGEMENT_SETTINGS_ID));
-  if (!doc) return { version: 0, settings: DEFAULT_ENGAGEMENT_SETTINGS };
-  const parsed = engagementSettingsSchema.safeParse(doc.settings);
-  if (!parsed.success) {
-    console.error('[engagement] stored settings do not validate; using defaults', parsed.error.issues);
-    return { version: doc.version, settings: DEFAULT_ENGAGEMENT_SETTINGS };
-  }
-  return { version: doc.version, settings: parsed.data };
-}
-
-export async function saveEngagementSettings(expectedVersion: number, settings: EngagementSettings, by: string, now: Date): Promise<{ version: number }> {
-  return inTransaction(async (tx) => {
-    const current = await txGet<{ version: number }>(tx, 'settings', ENGAGEMENT_SETTINGS_ID);
-    const version = current?.version ?? 0;
-    if (version !== expectedVersion) throw new AppError('RULES_VERSION_CONFLICT', undefined, { currentVersion: version });
-    await tx.collection('settings').doc(ENGAGEMENT_SETTINGS_ID).set({ data: { version: version + 1, settings, updatedBy: by, updatedAt: now } });
-    return { version: version + 1 };
-  });
-}
+export { loadEngagementSettings, saveEngagementSettings };
 
 /** The counters every member job keeps (the run record reads `processed` and `skipped`). */
 export interface MemberJobCounters {

@@ -11,6 +11,8 @@ export type { CreditResult, RefundResult };
 import type { MemberDoc } from '../../shared/schemas/member';
 import type { EarningRules, LedgerEntry, OrderInput } from '../../shared/schemas/points';
 import { addBusinessDays, businessDate, startOfBusinessDate } from '../../shared/calendar';
+import { isBirthday } from '../../shared/rules/engagement';
+import { loadEngagementSettings } from '../_lib/engagement-settings';
 import { computeEarning, earnedDaysOf, itemsTotalFen, earnedOnDay, earnWindowStart, EARN_WINDOW_DAYS, recordEarnedDay, refundShare, yuan } from '../../shared/rules/earning';
 import { earningTierOf } from '../../shared/rules/tiers';
 import { clawback, earn } from '../../shared/rules/lots';
@@ -140,7 +142,8 @@ export async function creditOrder(
     const earnedThatDay = earnedOnDay(days, earnedOn);
     // The tier configuration is the one source of the member's points multiplier and growth per yuan.
     const tierConfig = await loadTierConfig(tx);
-    const e = computeEarning({ items: input.items, amountFen: input.amountFen, paidAt, earnedThatDay }, rules, earningTierOf(tierConfig, current.tierId));
+    const birthdayMultiplier = isBirthday(current.birthdayMD, earnedOn) ? (await loadEngagementSettings()).settings.birthday.pointsMultiplier : 1;
+    const e = computeEarning({ items: input.items, amountFen: input.amountFen, paidAt, earnedThatDay, birthdayMultiplier }, rules, earningTierOf(tierConfig, current.tierId));
     // Growth, and a tier upgrade if it qualifies (the tier engine's rule, recorded in the same transaction).
     const { fields: tierFields } = await applyGrowthInTx(tx, current, current.growth + e.growth, now, tierConfig);
     // The cap holds per business day: the order's own day, whichever day the member earned on last.

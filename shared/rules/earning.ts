@@ -22,6 +22,8 @@ export interface EarningInput {
   paidAt: Date;
   /** what the member already earned from orders on the business day of `paidAt` */
   earnedThatDay: number;
+  /** the birthday multiplier when `paidAt` falls on the member's birthday (engagement settings), else 1 */
+  birthdayMultiplier?: number;
 }
 
 /**
@@ -67,7 +69,7 @@ export function computeEarning(input: EarningInput, rules: EarningRules, tier: E
   const earnedOn = businessDate(input.paidAt);
   const memberDay = isMemberDay(earnedOn, rules);
   const tierM = tier.pointsMultiplier;
-  const dayM = memberDay && rules.memberDay.kind !== 'none' ? rules.memberDay.multiplier : 1;
+  const dayM = (memberDay && rules.memberDay.kind !== 'none' ? rules.memberDay.multiplier : 1) * (input.birthdayMultiplier ?? 1);
   const base = Math.floor(weightedAmountFen(input.items, input.amountFen, rules) / rules.stepFen) * rules.pointsPerStep;
   // Round once at the end; the tiny epsilon keeps 10 × 1.2 from landing on 11.999….
   const uncapped = Math.max(0, Math.floor(base * tierM * dayM + 1e-9));

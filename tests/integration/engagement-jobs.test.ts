@@ -146,3 +146,26 @@ function closeTestCloudKeepFiles(cloud: TestCloud) {
   cloud.close();
   Object.assign(cloud, { close: () => undefined });
 }
+
+describe('birthday points multiplier', () => {
+  let cloud: TestCloud;
+  beforeEach(() => {
+    cloud = openTestCloud();
+    seedStoreAndStaff(cloud);
+  });
+  afterEach(() => {
+    realClock();
+    closeTestCloud(cloud);
+  });
+
+  it('multiplies an order’s points on the member’s birthday (default ×2), not the day after', async () => {
+    setClock(shanghai('2026-06-01 10:00'));
+    const { memberId } = await invokeOk(cloud, 'member', 'getCard', {}, 'o-bp');
+    await invokeOk(cloud, 'member', 'setBirthday', { month: 6, day: 18 }, 'o-bp');
+    const order = (receiptNo: string, paidAt: string) => ({ storeId: 'store-a', receiptNo, items: [{ sku: 'S1', category: 'coffee', priceFen: 10000, quantity: 1 }], amountFen: 10000, paidAt, member: { memberId } });
+    setClock(shanghai('2026-06-18 12:00')); // a Thursday: no member day
+    expect(await invokeOk(cloud, 'points', 'recordOrder', order('B1', shanghai('2026-06-18 11:00')), 'o-clerk')).toMatchObject({ points: 20 });
+    setClock(shanghai('2026-06-19 12:00'));
+    expect(await invokeOk(cloud, 'points', 'recordOrder', order('B2', shanghai('2026-06-19 11:00')), 'o-clerk')).toMatchObject({ points: 10 });
+  });
+});
