@@ -167,7 +167,16 @@ export class LocalCloud {
     const storageDir = options.file === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'local-cloud-storage-')) : path.join(path.dirname(options.file), 'storage');
     this.publicUrl = options.publicUrl ?? `http://localhost:${process.env.PORT ?? 8080}`;
     this.storage = new LocalStorage(storageDir, LOCAL_ENV, keyFile(options.file, 'storage.key'), () => this.publicUrl);
-    this.openapiState = { templates: loadTemplates(DEFAULT_TEMPLATES_FILE), credits: this.subscriptions, pages: readAppPages() };
+    this.openapiState = {
+      templates: loadTemplates(DEFAULT_TEMPLATES_FILE),
+      credits: this.subscriptions,
+      pages: readAppPages(),
+      registered: (id) => {
+        const doc = this.store.hasCollection('message_templates') ? this.store.get('message_templates', id)?.doc : undefined;
+        const fields = doc?.fields as { key: string }[] | undefined;
+        return doc && Array.isArray(fields) ? { id, title: String(doc.title ?? ''), fields: fields.map((f) => f.key) } : undefined;
+      },
+    };
     const openapi = localOpenapi(this.outbox, this.openapiState, (fn) => (this.hasFunction(fn) ? (this.config(fn).permissions?.openapi ?? []) : null));
     installSdkTransport({
       handleDatabase: (action, params) => {
@@ -178,6 +187,17 @@ export class LocalCloud {
       openapi,
       storage: async (call, params) => this.storageCall(call, params),
     });
+  }
+
+  /**
+   * On the phone, the acceptances the app records (`member.recordSubscriptions`) come from
+   * `wx.requestSubscribeMessage`, which grants the platform's one-time credits at the same moment.
+   * The browser build has no such dialog: the local platform grants them when the app records them.
+   */
+  private grantAcceptedSubscriptions(name: string, data: Record<string, unknown>, caller: Caller, result: unknown): void {
+    if (name !== 'member' || data.action !== 'recordSubscriptions' || !caller.openid) return;
+    if (!(result as { ok?: boolean } | null)?.ok || !Array.isArray(data.accepted)) return;
+    for (const id of data.accepted) if (typeof id === 'string') this.subscriptions.accept(caller.openid, id);
   }
 
   private config(name: string): FunctionConfig {
@@ -284,6 +304,7 @@ export class LocalCloud {
       return { result: { ok: false, code: 'FUNCTION_NOT_FOUND', message: `云函数不存在：${name}` }, usage };
     }
     const result = await this.run(name, data, caller, usage);
+    this.grantAcceptedSubscriptions(name, data, caller, result);
     const k = `${name}.${usage.action}`;
     const totals = this.requestsByAction.get(k) ?? { calls: 0, requests: 0 };
     totals.calls += 1;

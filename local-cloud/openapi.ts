@@ -57,6 +57,11 @@ export interface OpenapiState {
   credits: SubscriptionCredits;
   /** the mini-program's pages (app.config.ts), for wxacode's check_path; null: not checked */
   pages: string[] | null;
+  /**
+   * Templates the merchant registered in the app (`marketing.registerTemplate`, which mirrors the
+   * console's 我的模板): known to the local platform as if added in the console.
+   */
+  registered?: (templateId: string) => SubscribeTemplate | undefined;
 }
 
 /** Templates registered for the local mini-program (on the cloud: 订阅消息 → 我的模板 in the console). */
@@ -98,8 +103,11 @@ function subscribeMessageSend(apiPath: string, params: Record<string, unknown>, 
   const touser = params.touser;
   const templateId = params.templateId ?? params.template_id;
   if (typeof touser !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(touser)) throw new OpenapiError(apiPath, 40003, 'invalid openid');
-  const template = typeof templateId === 'string' ? state.templates.get(templateId) : undefined;
+  const template = typeof templateId === 'string' ? (state.templates.get(templateId) ?? state.registered?.(templateId)) : undefined;
   if (!template) throw new OpenapiError(apiPath, 40037, 'invalid template_id');
+  // A recipient the test or demo told the platform to refuse (43101, 40003 …), as the cloud would.
+  const refused = outbox.refusalFor(touser);
+  if (refused !== undefined) throw new OpenapiError(apiPath, refused, refused === 43101 ? 'user refuse to accept the msg' : 'refused');
   const data = params.data;
   if (typeof data !== 'object' || data === null) throw new OpenapiError(apiPath, 47003, 'argument invalid! data is empty');
   for (const field of template.fields) {

@@ -17,6 +17,21 @@ export class Outbox {
     db.exec(`CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL)`);
   }
 
+  private readonly refusals = new Map<string, number>();
+
+  /**
+   * Makes the platform refuse sends to `touser` with `errCode` (43101: the user has no subscription,
+   * 40003: bad openid …) until cleared with null: what the cloud does for a recipient, locally.
+   */
+  refuse(touser: string, errCode: number | null): void {
+    if (errCode === null) this.refusals.delete(touser);
+    else this.refusals.set(touser, errCode);
+  }
+
+  refusalFor(touser: string): number | undefined {
+    return this.refusals.get(touser);
+  }
+
   record(message: Omit<OutboxMessage, 'id' | 'createdAt' | 'kind'>): OutboxMessage {
     const createdAt = new Date().toISOString();
     const info = this.db

@@ -11,7 +11,12 @@ export const SCHEDULER_CRON = '0 */5 * * * * *';
 export const JOB_SCHEDULE = {
   'points-nightly': { cron: '0 0 2 * * * *', title: '积分结算：生效、过期与对账' },
   'tier-review': { cron: '0 0 4 * * * *', title: '会员等级评定' },
-  'coupon-expiry': { cron: '0 0 1 * * * *', title: '优惠券过期标记' },
+  'coupon-expiry': { cron: '0 0 1 * * * *', title: '优惠券过期' },
+  'daily-stats': { cron: '0 30 0 * * * *', title: '每日数据快照' },
+  birthday: { cron: '0 0 9 * * * *', title: '生日礼券与祝福' },
+  'points-expiry-reminder': { cron: '0 0 10 * * * *', title: '积分过期提醒（30 天、7 天前）' },
+  'coupon-expiry-reminder': { cron: '0 30 10 * * * *', title: '优惠券过期提醒（3 天前）' },
+  'checkin-reminder': { cron: '0 0 20 * * * *', title: '签到提醒（已订阅的会员）' },
 } as const satisfies Record<string, { cron: string; title: string }>;
 
 export type JobName = keyof typeof JOB_SCHEDULE;

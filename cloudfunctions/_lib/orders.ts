@@ -12,6 +12,8 @@ export type { CreditResult, RefundResult };
 import type { MemberDoc } from '../../shared/schemas/member';
 import type { OrderInput } from '../../shared/schemas/points';
 import { businessDate } from '../../shared/calendar';
+import { isBirthday } from '../../shared/rules/engagement';
+import { loadEngagementSettings } from './engagement-settings';
 import { computeEarning, earnedDaysOf, itemsTotalFen, earnedOnDay, earnWindowStart, EARN_WINDOW_DAYS, recordEarnedDay, refundShare, yuan } from '../../shared/rules/earning';
 import { earningTierOf } from '../../shared/rules/tiers';
 import { clawback, earn } from '../../shared/rules/lots';
@@ -171,8 +173,10 @@ export async function creditOrder(
     const held = isHeld(flags, rules);
     // The tier configuration is the one source of the member's points multiplier and growth per yuan.
     const tierConfig = await loadTierConfig(tx);
+    // On the member's birthday (Shanghai), the engagement settings' multiplier; one more read only then.
+    const birthdayMultiplier = isBirthday(current.birthdayMD, earnedOn) ? (await loadEngagementSettings()).settings.birthday.pointsMultiplier : 1;
     const e = computeEarning(
-      { items: input.items, amountFen: input.amountFen, paidAt, earnedThatDay: earnedOnDay(days, earnedOn), earnedRecordedDay: counted.next.earned, recordedOn },
+      { items: input.items, amountFen: input.amountFen, paidAt, earnedThatDay: earnedOnDay(days, earnedOn), earnedRecordedDay: counted.next.earned, recordedOn, birthdayMultiplier },
       rules,
       earningTierOf(tierConfig, current.tierId),
     );

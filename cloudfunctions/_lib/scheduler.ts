@@ -28,6 +28,7 @@ import { nightly } from './points-nightly';
 import { tierReviewJob } from './tier-review';
 import { purgeExpiredDepartures } from './departures';
 import { runCouponExpiry } from './coupon-expiry';
+import { runBirthday, runCheckinReminder, runCouponExpiryReminder, runDailyStats, runPointsExpiryReminder } from './engagement-jobs';
 
 /** What every runner answers: the occurrence's run in the runner's terms. */
 export interface JobOutcome {
@@ -66,6 +67,26 @@ export const RUNNERS: Record<JobName, JobRunner> = {
     const run = await runCouponExpiry(now, options);
     return outcomeOf(run, run.expired, 0);
   },
+  'daily-stats': async (now, options) => {
+    const run = await runDailyStats(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
+  birthday: async (now, options) => {
+    const run = await runBirthday(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
+  'points-expiry-reminder': async (now, options) => {
+    const run = await runPointsExpiryReminder(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
+  'coupon-expiry-reminder': async (now, options) => {
+    const run = await runCouponExpiryReminder(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
+  'checkin-reminder': async (now, options) => {
+    const run = await runCheckinReminder(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
 };
 
 /** A lease outlives its invocation (60 s timeout) by this much at most. */
@@ -97,8 +118,13 @@ interface RecordDoc {
   skipped: number;
   errors: number;
   failures: JobFailure[];
+  /** the invocation that wrote it last (its lease holder id) */
+  lastInvocation?: string;
   updatedAt: Date;
 }
+
+/** The scheduler's own bookkeeping is worth more attempts than a user's request: a lost run costs a day. */
+const SCHEDULER_RETRY = { attempts: 10 };
 
 const emptySchedule = (): Omit<ScheduleDoc, '_id'> => ({ leaseHolder: null, leaseUntil: null, lastSlot: null, lastRunId: null, lastStatus: null, lastFinishedAt: null });
 const stripId = <T extends { _id: string }>(doc: T): Omit<T, '_id'> => {
@@ -111,10 +137,12 @@ async function acquireLease(job: JobName, holder: string): Promise<boolean> {
   return inTransaction(async (tx) => {
     const doc = (await txGet<ScheduleDoc>(tx, 'job_schedule', job)) ?? { _id: job, ...emptySchedule() };
     const now = Date.now();
+    // Ours already: a retry after our own commit's reply was lost.
+    if (doc.leaseHolder === holder) return true;
     if (doc.leaseHolder && doc.leaseUntil && new Date(doc.leaseUntil).getTime() > now) return false;
     await tx.collection('job_schedule').doc(job).set({ data: { ...stripId(doc), leaseHolder: holder, leaseUntil: new Date(now + LEASE_MS) } });
     return true;
-  });
+  }, SCHEDULER_RETRY);
 }
 
 /** Gives the lease back and notes the run (only if the lease is still ours: an expired one may have passed on). */
@@ -130,13 +158,15 @@ async function releaseLease(job: JobName, holder: string, outcome: JobOutcome | 
     }
     if (slot && (!doc.lastSlot || new Date(doc.lastSlot).getTime() < slot.getTime())) next.lastSlot = slot;
     await tx.collection('job_schedule').doc(job).set({ data: next });
-  });
+  }, SCHEDULER_RETRY);
 }
 
 /** Adds this invocation to the run's record (started once, finished when done). */
-async function recordRun(job: JobName, outcome: JobOutcome, startedAt: Date): Promise<RecordDoc> {
+async function recordRun(job: JobName, outcome: JobOutcome, startedAt: Date, invocation: string): Promise<RecordDoc> {
   return inTransaction(async (tx) => {
     const prior = await txGet<RecordDoc>(tx, 'job_records', outcome.runId);
+    // A retry after our own commit's reply was lost: already counted.
+    if (prior?.lastInvocation === invocation) return { ...prior, _id: outcome.runId };
     const record: Omit<RecordDoc, '_id'> = {
       job,
       status: outcome.status,
@@ -147,11 +177,12 @@ async function recordRun(job: JobName, outcome: JobOutcome, startedAt: Date): Pr
       skipped: outcome.skipped,
       errors: outcome.failures.length,
       failures: outcome.failures.slice(0, 50),
+      lastInvocation: invocation,
       updatedAt: new Date(),
     };
     await tx.collection('job_records').doc(outcome.runId).set({ data: record });
     return { _id: outcome.runId, ...record };
-  });
+  }, SCHEDULER_RETRY);
 }
 
 export interface RunOptions extends JobOptions {
@@ -169,7 +200,7 @@ export async function runScheduledJob(job: JobName, now: Date, options: RunOptio
   try {
     const { slot: _slot, ...jobOptions } = options;
     outcome = await RUNNERS[job](now, jobOptions);
-    await recordRun(job, outcome, startedAt);
+    await recordRun(job, outcome, startedAt, holder);
   } finally {
     await releaseLease(job, holder, outcome, options.slot ?? null);
   }

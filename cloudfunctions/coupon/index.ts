@@ -227,7 +227,7 @@ export const main = createMain(
     myVerifications: async (_input, ctx) => myVerifications(await staffOrMerchant(ctx), ctx.now),
 
     // ---------------------------------------------------------------- the nightly expiry
-    /** The merchant, now (the scheduler runs it nightly as `coupon-expiry`). */
+    /** The merchant, by hand (the scheduler runs it nightly as `coupon-expiry`). */
     expireCoupons: async (input, ctx) => {
       await merchant(ctx);
       const today = businessDate(ctx.now);

@@ -1,13 +1,31 @@
 import { marketingContract } from '../../shared/contracts/marketing';
 import { createMain, requireOpenid } from '../_lib/router';
 import { requireRole } from '../_lib/auth';
-import { withRetry } from '../_lib/db';
+import { getById, withRetry } from '../_lib/db';
 import { listJobRuns } from '../_lib/scheduler';
+import { listTemplates, registerTemplate } from '../_lib/messages';
+import { loadEngagementSettings, saveEngagementSettings } from '../_lib/engagement-jobs';
 
-/** The merchant's side of engagement: the scheduled jobs' run records, subscribe-message templates. */
+/** The merchant's side of engagement: the scheduled jobs' run records, the subscribe-message template registry. */
 export const main = createMain(marketingContract, {
   listJobRuns: async (input, ctx) => {
     await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
     return listJobRuns(input.job, input.limit);
+  },
+  registerTemplate: async (input, ctx) => {
+    const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    return registerTemplate(input, role.openid, ctx.now);
+  },
+  listTemplates: async (input, ctx) => {
+    const role = await withRetry(() => getById<{ role: string }>('roles', requireOpenid(ctx)));
+    return listTemplates(input.purpose, role?.role === 'merchant');
+  },
+  getSettings: async (_input, ctx) => {
+    await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    return loadEngagementSettings();
+  },
+  updateSettings: async (input, ctx) => {
+    const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    return saveEngagementSettings(input.expectedVersion, input.settings, role.openid, ctx.now);
   },
 });

@@ -2,7 +2,6 @@ import { memberContract } from '../../shared/contracts/member';
 import type { AccessLogDoc, IdentifiedMember, MemberDoc, MyRole } from '../../shared/schemas/member';
 import { clerkNotes, describeBenefits, tierById, tierForGrowth, tierRank, type TierConfig } from '../../shared/rules/tiers';
 import { isMemberDay } from '../../shared/rules/earning';
-import { businessDate } from '../../shared/calendar';
 import { loadRules } from '../_lib/earning-rules';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/router';
 import { requireRole, type RoleDoc } from '../_lib/auth';
@@ -17,6 +16,11 @@ import { recentTierChanges, toCard } from './card';
 import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from './profile';
 import { getTierConfigWithHistory, runTierReview, updateTierConfig, upgradeAfterLadderChange, upgradeIfQualifying } from './tier-admin';
 import { deleteAccount, exportMyData } from './mydata';
+import { recordSubscriptions } from '../_lib/messages';
+import { memberDayView } from '../../shared/rules/member-day';
+import { listInvitations, loadReferralRules, signInvite } from '../_lib/referral';
+import { invitePath } from '../../shared/rules/referral';
+import { addBusinessDays, businessDate } from '../../shared/calendar';
 
 /** The caller's card; a person without one gets NOT_A_MEMBER and nothing is written (开卡 is `join`). */
 async function me(ctx: ActionContext): Promise<MemberDoc> {
@@ -61,7 +65,7 @@ export const main = createMain(
       // (a threshold lowered, the ladder job not yet at them) is upgraded by the tier engine first.
       const config = await loadTierConfig();
       if (tierRank(tierForGrowth(member.growth, config.tiers).id, config.tiers) > tierRank(member.tierId, config.tiers) && (await upgradeIfQualifying(member._id, ctx.now, config))) member = await me(ctx);
-      return cardOf(member, false, config);
+      return { ...(await cardOf(member, false, config)), memberDay: memberDayView((await loadRules()).rules, businessDate(ctx.now)) };
     },
 
     /** 开卡 with consent (see join.ts); answers the card, the same one on a second call. */
@@ -163,6 +167,26 @@ export const main = createMain(
       await upgradeAfterLadderChange(ctx.now, { budgetMs: 15_000 });
       return saved;
     },
+    // ---- referral: the member's signed invitation and what it earned
+    getInvite: async (_input, ctx) => {
+      const member = await me(ctx);
+      const rules = await loadReferralRules();
+      const token = signInvite(member._id, ctx.now);
+      return { token, path: invitePath(token), expiresOn: addBusinessDays(businessDate(ctx.now), rules.validDays - 1) };
+    },
+    myInvitations: async (_input, ctx) => {
+      const member = await me(ctx);
+      const { invitations, stats } = await listInvitations(member._id);
+      const friends = await Promise.all(invitations.map((i) => getById<MemberDoc>('members', i.inviteeId)));
+      return {
+        ...stats,
+        invitations: invitations.map((i, n) => ({ friend: `${[...(friends[n]?.nickname || '好友')][0]}**`, status: i.status, reason: i.reason, at: new Date(i.at).toISOString(), points: i.points })),
+      };
+    },
+
+    // ---- subscribe messages: one credit per accepted one-time subscription
+    recordSubscriptions: async (input, ctx) => recordSubscriptions((await me(ctx))._id, input.accepted, ctx.now),
+
     /** The periodic tier review, run by hand by the merchant (the scheduler runs it daily as `tier-review`). */
     tierReview: async (_input, ctx) => {
       await requireRole(requireOpenid(ctx), ['merchant']);

@@ -2,6 +2,7 @@ import { memberContract } from './member';
 import { pointsContract } from './points';
 import { schedulerContract } from './scheduler';
 import { marketingContract } from './marketing';
+import { checkinContract } from './checkin';
 import { couponContract } from './coupon';
 import { mallContract } from './mall';
 
@@ -15,6 +16,7 @@ export const contracts = {
   points: pointsContract,
   scheduler: schedulerContract,
   marketing: marketingContract,
+  checkin: checkinContract,
   coupon: couponContract,
   mall: mallContract,
 };

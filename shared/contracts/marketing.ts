@@ -1,12 +1,57 @@
 import { z } from 'zod';
 import { act } from '../contract';
+import { kindOfKey } from '../rules/message-fields';
+import { engagementSettingsSchema, type EngagementSettings } from '../rules/engagement';
 import type { JobRunView } from './scheduler';
+
+/** What a subscribe-message template is for: the jobs and pages find their template by it. */
+export const MESSAGE_PURPOSES = ['checkin_reminder', 'points_expiry', 'coupon_expiry', 'birthday', 'dormancy', 'repurchase', 'invitation', 'campaign'] as const;
+export type MessagePurpose = (typeof MESSAGE_PURPOSES)[number];
+
+const templateField = z
+  .object({
+    key: z.string().refine((k) => kindOfKey(k) !== null, '字段名应为 WeChat 的字段类型加序号，如 thing1、date2'),
+    label: z.string().min(1).max(20),
+  })
+  .strict();
 
 export const marketingRequests = {
   listJobRuns: z.object({ job: z.string().min(1).max(64).optional(), limit: z.number().int().min(1).max(100).default(20) }).strict(),
+  registerTemplate: z
+    .object({
+      /** WeChat's template id (公共模板库 → 我的模板) */
+      templateId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+      title: z.string().min(1).max(40),
+      purpose: z.enum(MESSAGE_PURPOSES),
+      fields: z.array(templateField).min(1).max(10),
+      /** the mini-program page a tap on the message opens */
+      page: z.string().max(200).optional(),
+      active: z.boolean().default(true),
+    })
+    .strict(),
+  listTemplates: z.object({ purpose: z.enum(MESSAGE_PURPOSES).optional() }).strict(),
+  getSettings: z.object({}).strict(),
+  updateSettings: z.object({ expectedVersion: z.number().int().min(0), settings: engagementSettingsSchema }).strict(),
 };
+
+export interface TemplateView {
+  templateId: string;
+  title: string;
+  purpose: MessagePurpose;
+  fields: { key: string; label: string }[];
+  page: string | null;
+  active: boolean;
+  updatedAt: string;
+}
 
 /** `marketing`: the merchant's side of engagement (job runs, subscribe-message templates). */
 export const marketingContract = {
   listJobRuns: act(marketingRequests.listJobRuns).returns<JobRunView[]>(),
+  /** merchant: adds or replaces a template of the registry */
+  registerTemplate: act(marketingRequests.registerTemplate).returns<TemplateView>(),
+  /** any signed-in caller (the client asks for subscriptions by these ids): the active templates; the merchant also sees inactive ones */
+  listTemplates: act(marketingRequests.listTemplates).returns<TemplateView[]>(),
+  /** merchant: the birthday gift and the reminders' lead times (`settings/engagement`, versioned) */
+  getSettings: act(marketingRequests.getSettings).returns<{ version: number; settings: EngagementSettings }>(),
+  updateSettings: act(marketingRequests.updateSettings).returns<{ version: number }>(),
 };

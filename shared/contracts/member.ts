@@ -70,4 +70,17 @@ export const memberContract = {
   getTierConfig: act(tierRequests.getTierConfig).returns<TierConfigWithHistory>(),
   updateTierConfig: act(tierRequests.updateTierConfig).returns<TierConfig>(),
   tierReview: act(tierRequests.tierReview).returns<ReviewRun>(),
+  /** one credit per accepted one-time subscription (template ids from `marketing.listTemplates`) */
+  recordSubscriptions: act(memberRequests.recordSubscriptions).returns<{ recorded: { templateId: string; credits: number }[]; ignored: string[] }>(),
+  getInvite: act(memberRequests.getInvite).returns<{ token: string; path: string; expiresOn: string }>(),
+  myInvitations: act(memberRequests.myInvitations).returns<{ invitations: InvitationView[]; invited: number; successful: number; points: number }>(),
 };
+
+export interface InvitationView {
+  /** the friend, masked (their nickname's first character) */
+  friend: string;
+  status: 'registered' | 'purchased' | 'ineligible';
+  reason: string | null;
+  at: string;
+  points: number;
+}

@@ -27,6 +27,8 @@ export interface EarningInput {
   earnedRecordedDay?: number;
   /** the business day the order is recorded: a late-entered order matures no earlier than pendingDays after it */
   recordedOn?: string;
+  /** the birthday multiplier when `paidAt` falls on the member's birthday (engagement settings), else 1 */
+  birthdayMultiplier?: number;
 }
 
 /** No single order earns more than this (the daily cap is usually far lower; this holds with no cap). */
@@ -76,7 +78,7 @@ export function computeEarning(input: EarningInput, rules: EarningRules, tier: E
   const earnedOn = businessDate(input.paidAt);
   const memberDay = isMemberDay(earnedOn, rules);
   const tierM = tier.pointsMultiplier;
-  const dayM = memberDay && rules.memberDay.kind !== 'none' ? rules.memberDay.multiplier : 1;
+  const dayM = (memberDay && rules.memberDay.kind !== 'none' ? rules.memberDay.multiplier : 1) * (input.birthdayMultiplier ?? 1);
   const base = Math.floor(weightedAmountFen(input.items, input.amountFen, rules) / rules.stepFen) * rules.pointsPerStep;
   // Round once at the end; the tiny epsilon keeps 10 × 1.2 from landing on 11.999….
   const uncapped = Math.min(MAX_ORDER_POINTS, Math.max(0, Math.floor(base * tierM * dayM + 1e-9)));

@@ -113,6 +113,12 @@ export const memberRequests = {
   listAccessLog: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional(), memberId: z.string().min(1).max(64).optional() }).strict(),
   /** Who the caller is to the merchant (from the `roles` collection, never from the client). */
   myRole: z.object({}).strict(),
+  /** The template ids the member accepted in `wx.requestSubscribeMessage` (one-time: one credit each). */
+  recordSubscriptions: z.object({ accepted: z.array(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)).min(1).max(10) }).strict(),
+  /** The member's invitation link (a signed inviter token; `member.join { invite }` accepts it). */
+  getInvite: z.object({}).strict(),
+  /** The member's invitations and what they earned. */
+  myInvitations: z.object({}).strict(),
 } as const;
 
 /**
@@ -156,6 +162,8 @@ export const memberCardSchema = z.object({
   }),
   growth: points,
   points: z.object({ available: points, pending: points, expiringSoon: points }),
+  /** the member day (会员日) and its points multiplier; null when the merchant has none */
+  memberDay: z.object({ label: z.string(), multiplier: z.number(), today: z.boolean(), next: z.string() }).nullable().optional(),
   registeredAt: z.string(),
   isNew: z.boolean(),
 });

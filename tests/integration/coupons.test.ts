@@ -223,9 +223,9 @@ describe('coupon rules: authorization, codes, expiry, undo, audit, templates, ne
     expect(k.doc('coupons', ids[1]).endsAt.toISOString()).toBe(new Date(shanghai('2026-07-03 00:00')).toISOString());
     setClock(shanghai('2026-07-03 01:10'));
     expect(await k.ok({ action: 'summary' }, 'o-m5000')).toEqual({ unused: 0, expiringSoon: 0 });
-    // the scheduler's nightly job (one trigger for every job), run now as `POST /api/jobs/coupon-expiry/run` does
+    // the scheduler's coupon-expiry job (its report: the occurrence's counters)
     const r = (await cloud.runJob('coupon-expiry')) as Env;
-    expect(r).toMatchObject({ ok: true, data: { runId: 'coupon-expiry:20260703', status: 'done', processed: 3 } });
+    expect(r).toMatchObject({ ok: true, data: { runId: 'coupon-expiry:20260703', status: 'done', processed: 3, counters: { expired: 3 } } });
     expect(ids.map((id) => k.doc('coupons', id).status)).toEqual(['used', 'expired', 'expired', 'expired']);
     // a second firing of the night does nothing; a consumer cannot run it
     expect(await runCouponExpiry(new Date(), { itemsPerSecond: Infinity })).toMatchObject({ status: 'done', expired: 3 });

@@ -36,10 +36,10 @@ describe('one scheduler for every job', () => {
     await ok('points', order('S1', memberId, 10000, shanghai('2026-11-23 11:00')), 'o-clerk');
 
     // 01:55 on the 24th: the nightly job (02:00) last ran for nothing, so yesterday's 02:00 is due once;
-    // the tier review's 04:00 of the 23rd too (a first deployment catches up once)
+    // every other job's latest instant too (a first deployment catches up once)
     setClock(shanghai('2026-11-24 01:55'));
     const first = await tick();
-    expect(first.ran.map((r) => [r.job, r.status]).sort()).toEqual([['coupon-expiry', 'done'], ['points-nightly', 'done'], ['tier-review', 'done']]);
+    expect(first.ran.map((r) => [r.job, r.status]).sort()).toEqual([...JOB_NAMES].sort().map((j) => [j, 'done']));
     // 01:55 is already the 24th in Shanghai: the occurrence of the 24th, in which the lot matures
     expect(first.ran.find((r) => r.job === 'points-nightly')).toMatchObject({ runId: 'points-nightly:20261124', counters: { matured: 1 } });
     expect((cloud.store.get('members', memberId)!.doc as Any).points).toMatchObject({ available: 110, pending: 0 });

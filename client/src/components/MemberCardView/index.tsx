@@ -91,11 +91,26 @@ export function MemberCardView({ card, banner, onRetry }: { card: MemberCard; ba
           <Text className='member-stat__label'>成长值</Text>
         </View>
       </View>
+      {card.memberDay ? (
+        <View className={`member-day${card.memberDay.today ? ' member-day--today' : ''}`}>
+          <Text className='member-day__text'>
+            {card.memberDay.today ? `今天是会员日，消费积分 ×${card.memberDay.multiplier}` : `${card.memberDay.label}：消费积分 ×${card.memberDay.multiplier}（下次 ${Number(card.memberDay.next.slice(5, 7))}月${Number(card.memberDay.next.slice(8))}日）`}
+          </Text>
+        </View>
+      ) : null}
       {card.points.expiringSoon > 0 ? (
         <Text className='member-expiring'>有 {card.points.expiringSoon} 积分即将过期，请尽快使用</Text>
       ) : null}
       <View className='member-link member-points-link' onClick={() => go('/pages/points/index')}>
         <Text className='member-link__text'>积分明细</Text>
+        <Text className='member-link__arrow'>›</Text>
+      </View>
+      <View className='member-link member-invite-link' onClick={() => void Taro.navigateTo({ url: '/pages/invite/index' })}>
+        <Text className='member-link__text'>邀请好友</Text>
+        <Text className='member-link__arrow'>›</Text>
+      </View>
+      <View className='member-link member-checkin-link' onClick={() => void Taro.navigateTo({ url: '/pages/checkin/index' })}>
+        <Text className='member-link__text'>每日签到</Text>
         <Text className='member-link__arrow'>›</Text>
       </View>
       <CouponLink />

@@ -3,6 +3,8 @@ import { View, Text } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import type { PointsHistory, PointsHistoryEntry } from '@shared/schemas/points'
 import { getPointsHistory } from '@/api/points'
+import { askSubscribe, canAskSubscribe } from '@/api/subscribe'
+import { useSubscribeTemplates } from '@/hooks/useSubscribeTemplates'
 import { Button } from '@/components/nutui'
 import { NotAMember } from '@/components/NotAMember'
 import { formatYuan, monthDay, monthOf, stamp } from '@/format'
@@ -36,6 +38,7 @@ function byMonth(entries: PointsHistoryEntry[]): { month: string; entries: Point
 export default function PointsPage() {
   const [state, setState] = useState<State>({ status: 'loading' })
   const [filter, setFilter] = useState<Filter>('all')
+  const expiryTemplates = useSubscribeTemplates(['points_expiry'])
   const load = useCallback(async () => {
     const res = await getPointsHistory()
     setState(res.ok ? { status: 'ready', data: res.data } : res.code === 'NOT_A_MEMBER' ? { status: 'notMember' } : { status: 'error', message: res.message })
@@ -85,6 +88,12 @@ export default function PointsPage() {
           <Text className='points-expiring__text'>
             即将过期 <Text className='points-expiring-total'>{expiringTotal}</Text> 积分（{expiring.map((l) => `${monthDay(l.expiresOn)}前 ${l.amount}`).join('，')}）
           </Text>
+        </View>
+      ) : null}
+      {canAskSubscribe && expiryTemplates.length > 0 ? (
+        // Before a points-expiry reminder can be sent, the member must have accepted one (from this tap).
+        <View className='points-subscribe' onClick={() => void askSubscribe(expiryTemplates)}>
+          <Text className='points-subscribe__text'>积分到期前提醒我</Text>
         </View>
       ) : null}
       {pendingLots.length > 0 ? (

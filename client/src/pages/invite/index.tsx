@@ -1,0 +1,53 @@
+import { View, Text } from '@tarojs/components'
+import { useShareAppMessage } from '@tarojs/taro'
+import { getInvite, myInvitations } from '@/api/referral'
+import { QrCode } from '@/components/MemberCode'
+import { PageStatus } from '@/components/PageStatus'
+import { useRemote } from '@/hooks/useRemote'
+import { stamp } from '@/format'
+import './index.scss'
+
+const STATUS: Record<string, string> = { registered: '已注册', purchased: '已首单', ineligible: '不计奖励' }
+
+/** What the QR code on the poster opens: in H5 a full link to the card page, in the mini-program its path. */
+function linkOf(path: string): string {
+  return process.env.TARO_ENV === 'h5' ? `${window.location.origin}/${path}` : `/${path}`
+}
+
+export default function InvitePage() {
+  const invite = useRemote(() => getInvite(), [])
+  const mine = useRemote(() => myInvitations(), [])
+  // 分享给好友: the share card carries the signed invitation.
+  useShareAppMessage(() => ({ title: '送你一张会员卡，注册即得积分', path: invite.state.status === 'ready' ? `/${invite.state.data.path}` : '/pages/index/index' }))
+
+  if (invite.state.status === 'loading') return <PageStatus status='loading' className='invite-page' />
+  if (invite.state.status === 'error') return <PageStatus status='error' message={invite.state.message} onRetry={() => void invite.reload()} className='invite-page' />
+  const { path, expiresOn } = invite.state.data
+  return (
+    <View className='invite-page'>
+      <View className='invite-poster'>
+        <Text className='invite-poster__title'>邀请好友加入会员</Text>
+        <Text className='invite-poster__subtitle'>好友注册、首单，你都能得积分</Text>
+        <View className='invite-qr'>
+          <QrCode text={linkOf(path)} />
+        </View>
+        <Text className='invite-poster__hint'>长按保存海报或截图分享 · {Number(expiresOn.slice(5, 7))}月{Number(expiresOn.slice(8))}日前有效</Text>
+      </View>
+      {mine.state.status === 'ready' ? (
+        <View className='invite-stats'>
+          <Text className='invite-stats__line'>
+            已邀请 <Text className='invite-successful'>{mine.state.data.successful}</Text> 位好友，获得 <Text className='invite-points'>{mine.state.data.points}</Text> 积分
+          </Text>
+          {mine.state.data.invitations.map((i, n) => (
+            <View key={n} className='invite-row'>
+              <Text>{i.friend}</Text>
+              <Text>{STATUS[i.status] ?? i.status}</Text>
+              <Text>{i.points > 0 ? `+${i.points}` : '—'}</Text>
+              <Text className='invite-row__at'>{stamp(i.at)}</Text>
+            </View>
+          ))}
+        </View>
+      ) : null}
+    </View>
+  )
+}

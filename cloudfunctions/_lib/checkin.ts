@@ -1,0 +1,63 @@
+/**
+ * Check-in documents, shared by the `checkin` function and the scheduler's check-in reminder job.
+ * A feature's own documents keyed by member (not more fields on `members`):
+ * - `checkin_state/<memberId>`: the streak (`CheckinState`), `remind` (opted in to the daily reminder),
+ *   indexed by `remind` + `lastDay` so the reminder job finds the opted-in who have not checked in today;
+ * - `checkin_months/<memberId>:<yyyymm>`: the month's checked days (`DD` → points, make-up), one read
+ *   for the calendar page.
+ */
+import { AppError } from '../../shared/errors';
+import { DEFAULT_CHECKIN_RULES, checkinRulesSchema, type CheckinRules, type CheckinState } from '../../shared/rules/checkin';
+import { getById, inTransaction, txGet, withRetry } from './db';
+
+export interface CheckinStateDoc extends CheckinState {
+  _id: string;
+  memberId: string;
+  remind: boolean;
+  /** make-ups used, by month `YYYY-MM` */
+  updatedAt: Date;
+}
+
+export interface CheckinMonthDoc {
+  _id: string;
+  memberId: string;
+  month: string;
+  /** day of month `DD` → what it earned */
+  days: Record<string, { points: number; streak: number; makeUp?: boolean }>;
+  makeUps: number;
+}
+
+export const monthDocId = (memberId: string, month: string) => `${memberId}:${month.replace('-', '')}`;
+
+export const CHECKIN_RULES_ID = 'checkin-rules';
+
+interface RulesDoc {
+  _id: string;
+  version: number;
+  rules: CheckinRules;
+  updatedBy?: string;
+  updatedAt?: Date;
+}
+
+/** The merchant's check-in rules (`settings/checkin-rules`), or the defaults (version 0). */
+export async function loadCheckinRules(): Promise<{ version: number; rules: CheckinRules }> {
+  const doc = await withRetry(() => getById<RulesDoc>('settings', CHECKIN_RULES_ID));
+  if (!doc) return { version: 0, rules: DEFAULT_CHECKIN_RULES };
+  const parsed = checkinRulesSchema.safeParse(doc.rules);
+  if (!parsed.success) {
+    console.error('[checkin] stored rules do not validate; using defaults', parsed.error.issues);
+    return { version: doc.version, rules: DEFAULT_CHECKIN_RULES };
+  }
+  return { version: doc.version, rules: parsed.data };
+}
+
+/** Optimistic: saving version N+1 over N; RULES_VERSION_CONFLICT if someone saved first. */
+export async function saveCheckinRules(expectedVersion: number, rules: CheckinRules, by: string, now: Date): Promise<{ version: number }> {
+  return inTransaction(async (tx) => {
+    const current = await txGet<RulesDoc>(tx, 'settings', CHECKIN_RULES_ID);
+    const version = current?.version ?? 0;
+    if (version !== expectedVersion) throw new AppError('RULES_VERSION_CONFLICT', undefined, { currentVersion: version });
+    await tx.collection('settings').doc(CHECKIN_RULES_ID).set({ data: { version: version + 1, rules, updatedBy: by, updatedAt: now } });
+    return { version: version + 1 };
+  });
+}

@@ -1,0 +1,272 @@
+/**
+ * The engagement jobs the scheduler runs (see `shared/schedule.ts` for their schedules): the birthday
+ * gift, the points-expiry, coupon-expiry and check-in reminders, and the daily statistics snapshot.
+ *
+ * Every one is a checkpointed run (`jobs.ts`) that:
+ * - selects through an indexed field (`birthdayMD`, `points.lots.expiresOn`, coupons `status` +
+ *   `endsAt`, `checkin_state` `remind` + `lastDay`), walking it by `_id` with a cursor so a resumed run
+ *   (after a crash or a spent budget) continues where the last checkpoint left it;
+ * - does each member's work under a key per member per occurrence (the coupon's issue key, the
+ *   message's log key), so a run twice, two runs overlapping past a lost lease, or the chunk a crash
+ *   interrupted, never gives or sends anything twice;
+ * - keeps to the configured rate (the runner's pacing) and leaves its counters for the run record
+ *   (`processed`: members handled, `skipped`: nothing to do or refused, `errors`: failures).
+ */
+import { businessDate, businessDateKey, addBusinessDays, startOfBusinessDate } from '../../shared/calendar';
+import { birthdayTarget } from '../../shared/rules/engagement';
+import { asDate, asThing } from '../../shared/rules/message-fields';
+import type { MemberDoc } from '../../shared/schemas/member';
+import type { CouponDoc } from '../../shared/schemas/coupon';
+import { database } from './cloud';
+import { count, getById, queryDocs, withRetry } from './db';
+import { runJob, type JobOptions, type JobRun } from './jobs';
+import { fillTemplate, sendMessage, templateFor, type SendResult } from './messages';
+import { issueCoupon, isIssueRefusal } from './coupons';
+import type { CheckinStateDoc } from './checkin';
+import { loadEngagementSettings, saveEngagementSettings } from './engagement-settings';
+
+export { loadEngagementSettings, saveEngagementSettings };
+
+/** The counters every member job keeps (the run record reads `processed` and `skipped`). */
+export interface MemberJobCounters {
+  day: string;
+  processed: number;
+  skipped: number;
+  sent: number;
+  /** sends not made: no credit, invalid values, platform refusals (logged per member in `message_log`) */
+  notSent: number;
+}
+
+const initial = (day: string) => (): MemberJobCounters => ({ day, processed: 0, skipped: 0, sent: 0, notSent: 0 });
+
+function tally(state: MemberJobCounters, r: SendResult | null): void {
+  if (!r) return;
+  if (r.status === 'sent') state.sent += 1;
+  else if (r.status !== 'duplicate') state.notSent += 1;
+}
+
+const byIdAfter = (cursor: string | null) => (cursor ? { _id: database().command.gt(cursor) } : {});
+
+// ------------------------------------------------------------------ birthday
+
+export interface BirthdayCounters extends MemberJobCounters {
+  target: string;
+  issued: number;
+}
+
+/**
+ * The birthday gift: `leadDays` (default 3) before the birthday, a coupon (`birthday:<year>:<member>`,
+ * once a year whatever the runs) and a greeting (`message_log/birthday:<year>:<member>`). Members are
+ * found by the indexed `birthdayMD` (29 February birthdays on 28 February in other years).
+ */
+export async function runBirthday(now: Date, options: JobOptions = {}): Promise<JobRun<BirthdayCounters>> {
+  const today = businessDate(now);
+  const { settings } = await loadEngagementSettings();
+  const target = birthdayTarget(today, settings.birthday.leadDays);
+  const template = await templateFor('birthday');
+  const db = database();
+  const { run } = await runJob<BirthdayCounters>({
+    job: 'birthday',
+    occurrence: businessDateKey(now),
+    ...options,
+    initial: () => ({ ...initial(today)(), target: target.day, issued: 0 }),
+    // One step per celebrated month-day (two on 28 February of a common year): an equality on the
+    // indexed `birthdayMD`, walked by `_id`.
+    steps: target.monthDays.map((md) => ({
+        name: `greet-${md}`,
+        findDue: (n: number, { cursor }: { cursor: string | null }) =>
+          settings.birthday.enabled
+            ? queryDocs<MemberDoc>(db.collection('members').where({ birthdayMD: md, ...byIdAfter(cursor) }).orderBy('_id', 'asc').limit(n))
+            : Promise.resolve([]),
+        cursorOf: (m: MemberDoc) => m._id,
+        process: async (m: MemberDoc, state: BirthdayCounters) => {
+          if (m.deletedAt) {
+            state.skipped += 1;
+            return;
+          }
+          const key = `birthday:${target.year}:${m._id}`;
+          let couponTitle = '生日祝福';
+          if (settings.birthday.couponTemplateId) {
+            try {
+              const issued = await issueCoupon({ templateId: settings.birthday.couponTemplateId, memberId: m._id, key, channel: 'birthday', now });
+              if (!issued.duplicate) state.issued += 1;
+              couponTitle = issued.coupon.terms.title;
+            } catch (e) {
+              // Out of stock, paused, over the member's limit: the greeting still goes; the run says so.
+              if (!isIssueRefusal(e)) throw e;
+              state.skipped += 1;
+            }
+          }
+          const data = template && fillTemplate(template, { thing: [asThing(`${m.nickname || '会员'}，生日快乐`), asThing(`${couponTitle}已到账，记得使用`)], date: [asDate(target.day)], phrase: ['已到账'], name: [m.nickname || '会员'] });
+          tally(state, data ? await sendMessage({ key, memberId: m._id, openid: m.openid, purpose: 'birthday', data, now, template }) : null);
+          state.processed += 1;
+        },
+      })),
+  });
+  return run;
+}
+
+// ------------------------------------------------------------------ points expiry reminder
+
+/**
+ * Members whose lots expire in exactly `daysBefore` days (30 and 7 by default): one reminder per
+ * member, lot date and lead (`points-expiry:<member>:<expiresOn>:<lead>`), with the points left to
+ * expire that day. Found by the index on the lots' `expiresOn`.
+ */
+export async function runPointsExpiryReminder(now: Date, options: JobOptions = {}): Promise<JobRun<MemberJobCounters>> {
+  const today = businessDate(now);
+  const { settings } = await loadEngagementSettings();
+  const days = settings.pointsExpiry.daysBefore.map((lead) => ({ lead, on: addBusinessDays(today, lead) }));
+  const template = await templateFor('points_expiry');
+  const db = database();
+  const _ = db.command;
+  const { run } = await runJob<MemberJobCounters>({
+    job: 'points-expiry-reminder',
+    occurrence: businessDateKey(now),
+    ...options,
+    initial: initial(today),
+    steps: [
+      {
+        name: 'remind',
+        findDue: (n, { cursor }) => queryDocs<MemberDoc>(db.collection('members').where({ 'points.lots.expiresOn': _.in(days.map((d) => d.on)), ...byIdAfter(cursor) }).orderBy('_id', 'asc').limit(n)),
+        cursorOf: (m: MemberDoc) => m._id,
+        process: async (m: MemberDoc, state) => {
+          const lots = (m.points?.lots ?? []) as { remaining: number; expiresOn: string }[];
+          let any = false;
+          for (const { lead, on } of days) {
+            const amount = lots.filter((l) => l.expiresOn === on).reduce((s, l) => s + l.remaining, 0);
+            if (amount <= 0 || m.deletedAt) continue;
+            any = true;
+            const data = template && fillTemplate(template, { number: [String(amount)], date: [asDate(on)], thing: [asThing(`您有${amount}积分将于${lead}天后过期`), '积分即将过期，请尽快使用'], phrase: ['即将过期'] });
+            tally(state, data ? await sendMessage({ key: `points-expiry:${m._id}:${on}:${lead}`, memberId: m._id, openid: m.openid, purpose: 'points_expiry', data, now, template }) : null);
+          }
+          if (any) state.processed += 1;
+          else state.skipped += 1;
+        },
+      },
+    ],
+  });
+  return run;
+}
+
+// ------------------------------------------------------------------ coupon expiry reminder
+
+/** Unused coupons ending `daysBefore` days from now (default 3): one reminder per coupon (`coupon-expiry:<couponId>`). */
+export async function runCouponExpiryReminder(now: Date, options: JobOptions = {}): Promise<JobRun<MemberJobCounters>> {
+  const today = businessDate(now);
+  const { settings } = await loadEngagementSettings();
+  const endDay = addBusinessDays(today, settings.couponExpiry.daysBefore);
+  // A coupon valid through `endDay` ends at the start of the next business day.
+  const from = startOfBusinessDate(addBusinessDays(endDay, 1));
+  const to = startOfBusinessDate(addBusinessDays(endDay, 2));
+  const template = await templateFor('coupon_expiry');
+  const db = database();
+  const _ = db.command;
+  const { run } = await runJob<MemberJobCounters>({
+    job: 'coupon-expiry-reminder',
+    occurrence: businessDateKey(now),
+    ...options,
+    initial: initial(today),
+    steps: [
+      {
+        name: 'remind',
+        findDue: (n, { cursor }) => queryDocs<CouponDoc>(db.collection('coupons').where({ status: 'unused', endsAt: _.gte(from).and(_.lt(to)), ...byIdAfter(cursor) }).orderBy('_id', 'asc').limit(n)),
+        cursorOf: (c: CouponDoc) => c._id,
+        process: async (c: CouponDoc, state) => {
+          const member = await withRetry(() => getById<MemberDoc>('members', c.memberId));
+          if (!member || member.deletedAt) {
+            state.skipped += 1;
+            return;
+          }
+          const data = template && fillTemplate(template, { thing: [asThing(c.terms.title), '优惠券即将过期，请尽快使用'], date: [asDate(endDay)], phrase: ['即将过期'], character_string: [c._id] });
+          tally(state, data ? await sendMessage({ key: `coupon-expiry:${c._id}`, memberId: member._id, openid: member.openid, purpose: 'coupon_expiry', data, now, template }) : null);
+          state.processed += 1;
+        },
+      },
+    ],
+  });
+  return run;
+}
+
+// ------------------------------------------------------------------ check-in reminder
+
+/** The opted-in (`checkin_state.remind`) who have not checked in today: one reminder a day (`checkin-reminder:<member>:<yyyymmdd>`). */
+export async function runCheckinReminder(now: Date, options: JobOptions = {}): Promise<JobRun<MemberJobCounters>> {
+  const today = businessDate(now);
+  const template = await templateFor('checkin_reminder');
+  const db = database();
+  const _ = db.command;
+  const { run } = await runJob<MemberJobCounters>({
+    job: 'checkin-reminder',
+    occurrence: businessDateKey(now),
+    ...options,
+    initial: initial(today),
+    steps: [
+      {
+        name: 'remind',
+        findDue: (n, { cursor }) => queryDocs<CheckinStateDoc>(db.collection('checkin_state').where({ remind: true, lastDay: _.lt(today), ...byIdAfter(cursor) }).orderBy('_id', 'asc').limit(n)),
+        cursorOf: (s: CheckinStateDoc) => s._id,
+        process: async (s: CheckinStateDoc, state) => {
+          const member = await withRetry(() => getById<MemberDoc>('members', s.memberId));
+          if (!member || member.deletedAt) {
+            state.skipped += 1;
+            return;
+          }
+          const streakLine = s.lastDay === addBusinessDays(today, -1) ? `已连续签到${s.streak}天，别断签哦` : '今天还没有签到';
+          const data = template && fillTemplate(template, { thing: [asThing(streakLine), '签到领积分'], date: [asDate(today)], number: [String(s.streak)], phrase: ['待签到'] });
+          tally(state, data ? await sendMessage({ key: `checkin-reminder:${member._id}:${businessDateKey(now)}`, memberId: member._id, openid: member.openid, purpose: 'checkin_reminder', data, now, template }) : null);
+          state.processed += 1;
+        },
+      },
+    ],
+  });
+  return run;
+}
+
+// ------------------------------------------------------------------ daily statistics
+
+export interface DailyStats {
+  day: string;
+  processed: number;
+  skipped: number;
+  members: number;
+  newMembers: number;
+  orders: number;
+  checkins: number;
+  messagesSent: number;
+}
+
+/**
+ * Yesterday's snapshot (`stats_daily/<yyyymmdd>`): counts by indexed ranges (`registeredAt`, `paidAt`,
+ * `message_log.status` + `createdAt`, `checkin_state.lastDay`: members whose latest check-in was
+ * yesterday, a lower bound once some of them checked in again after midnight), a handful of `count`
+ * requests, never a scan.
+ */
+export async function runDailyStats(now: Date, options: JobOptions = {}): Promise<JobRun<DailyStats>> {
+  const day = addBusinessDays(businessDate(now), -1);
+  const from = startOfBusinessDate(day);
+  const to = startOfBusinessDate(businessDate(now));
+  const key = day.replace(/-/g, '');
+  const db = database();
+  const _ = db.command;
+  const { run } = await runJob<DailyStats>({
+    job: 'daily-stats',
+    occurrence: key,
+    ...options,
+    initial: () => ({ day, processed: 0, skipped: 0, members: 0, newMembers: 0, orders: 0, checkins: 0, messagesSent: 0 }),
+    steps: [],
+    finish: async (s) => {
+      const range = _.gte(from).and(_.lt(to));
+      const [members, newMembers, orders, checkins, messagesSent] = await Promise.all([
+        withRetry(() => count(db.collection('members').where({ registeredAt: _.lt(to) }))),
+        withRetry(() => count(db.collection('members').where({ registeredAt: range }))),
+        withRetry(() => count(db.collection('orders').where({ paidAt: range }))),
+        withRetry(() => count(db.collection('checkin_state').where({ lastDay: day }))),
+        withRetry(() => count(db.collection('message_log').where({ status: 'sent', createdAt: range }))),
+      ]);
+      Object.assign(s, { members, newMembers, orders, checkins, messagesSent, processed: 1 });
+      await withRetry(() => db.collection('stats_daily').doc(key).set({ data: { day, members, newMembers, orders, checkins, messagesSent, at: now } }) as Promise<unknown>);
+    },
+  });
+  return run;
+}

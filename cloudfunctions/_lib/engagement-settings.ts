@@ -1,0 +1,27 @@
+/** The merchant's engagement settings (`settings/engagement`, versioned): the birthday gift, the reminders' lead times. */
+import { AppError } from '../../shared/errors';
+import { DEFAULT_ENGAGEMENT_SETTINGS, engagementSettingsSchema, type EngagementSettings } from '../../shared/rules/engagement';
+import { getById, inTransaction, txGet, withRetry } from './db';
+
+export const ENGAGEMENT_SETTINGS_ID = 'engagement';
+
+export async function loadEngagementSettings(): Promise<{ version: number; settings: EngagementSettings }> {
+  const doc = await withRetry(() => getById<{ version: number; settings: unknown }>('settings', ENGAGEMENT_SETTINGS_ID));
+  if (!doc) return { version: 0, settings: DEFAULT_ENGAGEMENT_SETTINGS };
+  const parsed = engagementSettingsSchema.safeParse(doc.settings);
+  if (!parsed.success) {
+    console.error('[engagement] stored settings do not validate; using defaults', parsed.error.issues);
+    return { version: doc.version, settings: DEFAULT_ENGAGEMENT_SETTINGS };
+  }
+  return { version: doc.version, settings: parsed.data };
+}
+
+export async function saveEngagementSettings(expectedVersion: number, settings: EngagementSettings, by: string, now: Date): Promise<{ version: number }> {
+  return inTransaction(async (tx) => {
+    const current = await txGet<{ version: number }>(tx, 'settings', ENGAGEMENT_SETTINGS_ID);
+    const version = current?.version ?? 0;
+    if (version !== expectedVersion) throw new AppError('RULES_VERSION_CONFLICT', undefined, { currentVersion: version });
+    await tx.collection('settings').doc(ENGAGEMENT_SETTINGS_ID).set({ data: { version: version + 1, settings, updatedBy: by, updatedAt: now } });
+    return { version: version + 1 };
+  });
+}

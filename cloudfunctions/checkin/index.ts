@@ -1,0 +1,148 @@
+import { AppError } from '../../shared/errors';
+import { checkinContract, type CalendarDay } from '../../shared/contracts/checkin';
+import { businessDate, businessDateKey } from '../../shared/calendar';
+import { EMPTY_CHECKIN, checkInOn, currentStreak, makeUpRefusal, nextBonus, streakAfterMakeUp, type CheckinState } from '../../shared/rules/checkin';
+import { earn, expiryDate, spend, PointsRuleError } from '../../shared/rules/lots';
+import type { MemberDoc } from '../../shared/schemas/member';
+import { createMain, requireOpenid } from '../_lib/router';
+import { requireRole } from '../_lib/auth';
+import { findOne, getById, inTransaction, txGet, withRetry } from '../_lib/db';
+import { applyEntry, memberPoints, txMember } from '../_lib/ledger';
+import { loadRules } from '../_lib/earning-rules';
+import { loadCheckinRules, monthDocId, saveCheckinRules, type CheckinMonthDoc, type CheckinStateDoc } from '../_lib/checkin';
+
+async function myMember(openid: string): Promise<MemberDoc> {
+  const member = await withRetry(() => findOne<MemberDoc>('members', { openid }));
+  if (!member || member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
+  return member;
+}
+
+const stateOf = (doc: CheckinStateDoc | null): CheckinState => (doc ? { lastDay: doc.lastDay, streak: doc.streak, longest: doc.longest, total: doc.total } : EMPTY_CHECKIN);
+const emptyMonth = (memberId: string, month: string): CheckinMonthDoc => ({ _id: monthDocId(memberId, month), memberId, month, days: {}, makeUps: 0 });
+const withoutId = <T extends { _id: string }>(d: T): Omit<T, '_id'> => {
+  const { _id: _omit, ...rest } = d;
+  return rest;
+};
+
+export const main = createMain(checkinContract, {
+  /**
+   * Once per business day: the streak, the points through the ledger (`checkin:<member>:<yyyymmdd>`),
+   * the state and the month, in one transaction. Two taps at once: one commits, the other conflicts,
+   * is re-run and answers `already`.
+   */
+  checkIn: async (_input, ctx) => {
+    const member = await myMember(requireOpenid(ctx));
+    const [{ rules }, { rules: earning }] = await Promise.all([loadCheckinRules(), loadRules()]);
+    const today = businessDate(ctx.now);
+    const key = businessDateKey(ctx.now);
+    const month = today.slice(0, 7);
+    return inTransaction(async (tx) => {
+      const stateDoc = await txGet<CheckinStateDoc>(tx, 'checkin_state', member._id);
+      const before = stateOf(stateDoc);
+      const outcome = checkInOn(before, today, rules);
+      if (outcome.already) return { day: today, streak: before.streak, points: 0, bonus: 0, already: true, nextBonus: nextBonus(before.streak, rules) };
+      const fresh = await txMember(tx, member._id);
+      const id = `checkin:${member._id}:${key}`;
+      const { applied } = await applyEntry(
+        tx,
+        fresh,
+        { id, kind: 'earn', reason: outcome.bonus > 0 ? `签到奖励（连续 ${outcome.streak} 天）` : '每日签到', ref: { type: 'checkin', id: key } },
+        (p) => earn(p, { id, amount: outcome.points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }),
+        ctx.now,
+      );
+      // The ledger already holds today's check-in (the state was lost or restored): nothing twice.
+      if (!applied) return { day: today, streak: before.streak, points: 0, bonus: 0, already: true, nextBonus: nextBonus(before.streak, rules) };
+      const monthDoc = (await txGet<CheckinMonthDoc>(tx, 'checkin_months', monthDocId(member._id, month))) ?? emptyMonth(member._id, month);
+      monthDoc.days = { ...monthDoc.days, [today.slice(8)]: { points: outcome.points, streak: outcome.streak } };
+      await tx.collection('checkin_months').doc(monthDocId(member._id, month)).set({ data: { ...withoutId(monthDoc), memberId: member._id, month } });
+      await tx.collection('checkin_state').doc(member._id).set({ data: { ...outcome.state, memberId: member._id, remind: stateDoc?.remind ?? false, updatedAt: ctx.now } });
+      return { day: today, streak: outcome.streak, points: outcome.points, bonus: outcome.bonus, already: false, nextBonus: nextBonus(outcome.streak, rules) };
+    });
+  },
+
+  /** The month's page: checked days with their points, the streak as of today, the rules. Two reads. */
+  calendar: async (input, ctx) => {
+    const member = await myMember(requireOpenid(ctx));
+    const today = businessDate(ctx.now);
+    const month = input.month ?? today.slice(0, 7);
+    const [{ rules }, stateDoc, monthDoc] = await Promise.all([
+      loadCheckinRules(),
+      withRetry(() => getById<CheckinStateDoc>('checkin_state', member._id)),
+      withRetry(() => getById<CheckinMonthDoc>('checkin_months', monthDocId(member._id, month))),
+    ]);
+    const state = stateOf(stateDoc);
+    const days: CalendarDay[] = Object.entries(monthDoc?.days ?? {})
+      .map(([dd, d]) => ({ day: `${month}-${dd}`, points: d.points, makeUp: d.makeUp === true }))
+      .sort((a, b) => (a.day < b.day ? -1 : 1));
+    const streak = currentStreak(state, today);
+    return {
+      month,
+      today,
+      days,
+      checkedToday: state.lastDay === today,
+      streak,
+      longest: state.longest,
+      monthPoints: days.reduce((s, d) => s + d.points, 0),
+      available: memberPoints(member).available,
+      remind: stateDoc?.remind ?? false,
+      rules,
+      nextBonus: nextBonus(streak, rules),
+    };
+  },
+
+  /** 补签 (off by default): a missed day of this month within the window, for a cost, daily points only. */
+  makeUp: async (input, ctx) => {
+    const member = await myMember(requireOpenid(ctx));
+    const [{ rules }, { rules: earning }] = await Promise.all([loadCheckinRules(), loadRules()]);
+    const today = businessDate(ctx.now);
+    const month = today.slice(0, 7);
+    return inTransaction(async (tx) => {
+      const monthDoc = (await txGet<CheckinMonthDoc>(tx, 'checkin_months', monthDocId(member._id, month))) ?? emptyMonth(member._id, month);
+      const checked = Object.keys(monthDoc.days).map((dd) => `${month}-${dd}`);
+      const refusal = makeUpRefusal(input.day, today, checked, monthDoc.makeUps, rules);
+      if (refusal) throw new AppError('CHECKIN_MAKEUP_REFUSED', undefined, { reason: refusal });
+      const fresh = await txMember(tx, member._id);
+      const key = input.day.replace(/-/g, '');
+      const id = `checkin:${member._id}:${key}`;
+      if (rules.makeUp.costPoints > 0) {
+        await applyEntry(tx, fresh, { id: `checkin-makeup-cost:${member._id}:${key}`, kind: 'spend', reason: `补签 ${input.day}`, ref: { type: 'checkin', id: key } }, (p) => {
+          try {
+            return spend(p, rules.makeUp.costPoints);
+          } catch (e) {
+            if (e instanceof PointsRuleError) throw new AppError(e.code, e.message);
+            throw e;
+          }
+        }, ctx.now);
+      }
+      const afterCost = await txMember(tx, member._id);
+      await applyEntry(tx, afterCost, { id, kind: 'earn', reason: `补签 ${input.day}`, ref: { type: 'checkin', id: key } }, (p) => earn(p, { id, amount: rules.dailyPoints, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }), ctx.now);
+      const days = { ...monthDoc.days, [input.day.slice(8)]: { points: rules.dailyPoints, streak: 0, makeUp: true } };
+      const stateDoc = await txGet<CheckinStateDoc>(tx, 'checkin_state', member._id);
+      const state = stateOf(stateDoc);
+      const byDay = new Map(Object.entries(days).map(([dd, d]) => [`${month}-${dd}`, d.streak]));
+      const streak = state.lastDay && state.lastDay.slice(0, 7) === month ? streakAfterMakeUp(state.lastDay, byDay) : state.streak;
+      await tx.collection('checkin_months').doc(monthDoc._id).set({ data: { memberId: member._id, month, days, makeUps: monthDoc.makeUps + 1 } });
+      await tx.collection('checkin_state').doc(member._id).set({ data: { ...state, streak, longest: Math.max(state.longest, streak), total: state.total + 1, memberId: member._id, remind: stateDoc?.remind ?? false, updatedAt: ctx.now } });
+      return { day: input.day, points: rules.dailyPoints, cost: rules.makeUp.costPoints, streak };
+    });
+  },
+
+  /** Opts in or out of the daily check-in reminder (a subscribe message; the credit is asked for separately). */
+  setReminder: async (input, ctx) => {
+    const member = await myMember(requireOpenid(ctx));
+    await inTransaction(async (tx) => {
+      const doc = await txGet<CheckinStateDoc>(tx, 'checkin_state', member._id);
+      await tx.collection('checkin_state').doc(member._id).set({ data: { ...stateOf(doc), memberId: member._id, remind: input.enabled, updatedAt: ctx.now } });
+    });
+    return { remind: input.enabled };
+  },
+
+  getRules: async (_input, ctx) => {
+    await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    return loadCheckinRules();
+  },
+  updateRules: async (input, ctx) => {
+    const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    return saveCheckinRules(input.expectedVersion, input.rules, role.openid, ctx.now);
+  },
+});

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { addBusinessDays } from '../calendar';
+
+/**
+ * Daily check-in (签到), pure rules.
+ *
+ * Invariants:
+ * C1 one check-in per member per Asia/Shanghai business day (the ledger key `checkin:<member>:<yyyymmdd>`
+ *    and the member's state are written in one transaction: a second tap, concurrent or not, is `already`);
+ * C2 the streak counts consecutive business days: checked in yesterday → streak + 1, else 1;
+ *    a month end is just another day (31 Jan → 1 Feb continues the streak);
+ * C3 points = daily points + the bonus of the streak's day, if any (default: day 7 and day 30 of a
+ *    streak; a streak that goes on does not earn them again until it breaks and reaches them anew);
+ * C4 a make-up (补签) is off by default; when on, it fills a missed day of the current month within
+ *    `withinDays`, at most `perMonth` times, costing `costPoints`, and earns the daily points only (no
+ *    bonus); the streak is then recomputed from the month's checked days (`streakAfterMakeUp`).
+ */
+export const checkinRulesSchema = z
+  .object({
+    dailyPoints: z.number().int().min(0).max(1000),
+    bonuses: z.array(z.object({ day: z.number().int().min(2).max(365), points: z.number().int().min(1).max(100_000) }).strict()).max(10),
+    makeUp: z.object({ enabled: z.boolean(), withinDays: z.number().int().min(1).max(31), perMonth: z.number().int().min(0).max(31), costPoints: z.number().int().min(0).max(100_000) }).strict(),
+  })
+  .strict();
+export type CheckinRules = z.infer<typeof checkinRulesSchema>;
+
+export const DEFAULT_CHECKIN_RULES: CheckinRules = {
+  dailyPoints: 2,
+  bonuses: [
+    { day: 7, points: 10 },
+    { day: 30, points: 50 },
+  ],
+  makeUp: { enabled: false, withinDays: 7, perMonth: 2, costPoints: 20 },
+};
+
+/** The member's check-in state (`checkin_state/<memberId>`). */
+export interface CheckinState {
+  /** the last business day checked in, `YYYY-MM-DD`; null before the first */
+  lastDay: string | null;
+  streak: number;
+  longest: number;
+  total: number;
+}
+
+export const EMPTY_CHECKIN: CheckinState = { lastDay: null, streak: 0, longest: 0, total: 0 };
+
+export interface CheckinOutcome {
+  state: CheckinState;
+  streak: number;
+  points: number;
+  bonus: number;
+  already: boolean;
+}
+
+export function bonusFor(streak: number, rules: CheckinRules): number {
+  return rules.bonuses.filter((b) => b.day === streak).reduce((s, b) => s + b.points, 0);
+}
+
+/** Checking in on `day` (C1–C3). */
+export function checkInOn(state: CheckinState, day: string, rules: CheckinRules): CheckinOutcome {
+  if (state.lastDay === day) return { state, streak: state.streak, points: 0, bonus: 0, already: true };
+  if (state.lastDay !== null && state.lastDay > day) throw new RangeError(`check-in on ${day} before the last one (${state.lastDay})`);
+  const streak = state.lastDay !== null && addBusinessDays(state.lastDay, 1) === day ? state.streak + 1 : 1;
+  const bonus = bonusFor(streak, rules);
+  return {
+    state: { lastDay: day, streak, longest: Math.max(state.longest, streak), total: state.total + 1 },
+    streak,
+    points: rules.dailyPoints + bonus,
+    bonus,
+    already: false,
+  };
+}
+
+/** The streak as the member sees it on `today`: broken (0) when neither today nor yesterday was checked in. */
+export function currentStreak(state: CheckinState, today: string): number {
+  if (state.lastDay === today || (state.lastDay !== null && addBusinessDays(state.lastDay, 1) === today)) return state.streak;
+  return 0;
+}
+
+/** The next bonus ahead of a streak: on which streak day, how many points. */
+export function nextBonus(streak: number, rules: CheckinRules): { day: number; points: number } | null {
+  const ahead = rules.bonuses.filter((b) => b.day > streak).sort((a, b) => a.day - b.day)[0];
+  return ahead ? { day: ahead.day, points: ahead.points } : null;
+}
+
+export type MakeUpRefusal = 'disabled' | 'not_missed' | 'too_old' | 'future' | 'other_month' | 'limit';
+
+/**
+ * Whether `day` may be made up on `today` (C4), given the days of this month already checked in and
+ * the make-ups used this month.
+ */
+export function makeUpRefusal(day: string, today: string, checkedDays: readonly string[], usedThisMonth: number, rules: CheckinRules): MakeUpRefusal | null {
+  if (!rules.makeUp.enabled) return 'disabled';
+  if (day >= today) return 'future';
+  if (day.slice(0, 7) !== today.slice(0, 7)) return 'other_month';
+  if (addBusinessDays(day, rules.makeUp.withinDays) < today) return 'too_old';
+  if (checkedDays.includes(day)) return 'not_missed';
+  if (usedThisMonth >= rules.makeUp.perMonth) return 'limit';
+  return null;
+}
+
+/**
+ * The streak after a make-up filled a gap: the run of consecutive checked days of the month ending at
+ * `last` (`days`: each checked day of the month with the streak recorded for it). A run that reaches
+ * the month's first day continues the streak recorded there (it already counts the days before).
+ */
+export function streakAfterMakeUp(last: string, days: ReadonlyMap<string, number>): number {
+  let n = 0;
+  let d = last;
+  const monthStart = `${last.slice(0, 7)}-01`;
+  while (days.has(d)) {
+    if (d === monthStart) return n + (days.get(d) ?? 1);
+    n += 1;
+    d = addBusinessDays(d, -1);
+  }
+  return n;
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { addBusinessDays } from '../calendar';
+
+/**
+ * The merchant's engagement settings (`settings/engagement`), with defaults: the birthday gift, the
+ * reminders' lead times. Pure rules for the scheduled jobs.
+ */
+export const engagementSettingsSchema = z
+  .object({
+    birthday: z
+      .object({
+        enabled: z.boolean(),
+        /** the coupon is issued this many days before the birthday */
+        leadDays: z.number().int().min(0).max(30),
+        /** the coupon template issued (channel `birthday`); none: the greeting only */
+        couponTemplateId: z.string().min(1).max(64).nullable(),
+        /** points multiplier on the birthday (orders paid that business day) */
+        pointsMultiplier: z.number().min(1).max(10),
+      })
+      .strict(),
+    pointsExpiry: z.object({ daysBefore: z.array(z.number().int().min(1).max(90)).min(1).max(3) }).strict(),
+    couponExpiry: z.object({ daysBefore: z.number().int().min(1).max(30) }).strict(),
+  })
+  .strict();
+export type EngagementSettings = z.infer<typeof engagementSettingsSchema>;
+
+export const DEFAULT_ENGAGEMENT_SETTINGS: EngagementSettings = {
+  birthday: { enabled: true, leadDays: 3, couponTemplateId: null, pointsMultiplier: 2 },
+  pointsExpiry: { daysBefore: [30, 7] },
+  couponExpiry: { daysBefore: 3 },
+};
+
+const isLeap = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+
+/**
+ * The birthdays (`MM-DD`, the indexed `birthdayMD`) celebrated on `day`: its own month-day, and on
+ * 28 February of a year without a 29th, the members born on 29 February too.
+ */
+export function birthdaysCelebratedOn(day: string): string[] {
+  const md = day.slice(5);
+  return md === '02-28' && !isLeap(Number(day.slice(0, 4))) ? ['02-28', '02-29'] : [md];
+}
+
+/**
+ * The birthday job of `today` greets the birthdays celebrated `leadDays` later; the gift belongs to
+ * the year of that birthday (a gift on 30 Dec for a 2 Jan birthday is next year's), once per year.
+ */
+export function birthdayTarget(today: string, leadDays: number): { day: string; year: number; monthDays: string[] } {
+  const day = addBusinessDays(today, leadDays);
+  return { day, year: Number(day.slice(0, 4)), monthDays: birthdaysCelebratedOn(day) };
+}
+
+/** Whether `day` is the member's celebrated birthday (for the birthday points multiplier). */
+export function isBirthday(birthdayMD: string | undefined, day: string): boolean {
+  return birthdayMD !== undefined && birthdaysCelebratedOn(day).includes(birthdayMD);
+}
