@@ -185,7 +185,23 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
     { index: 'mall_orders.createdAt', coll: 'mall_orders', query: {}, order: [['createdAt', -1]] },
     // departures past their retention, purged nightly (cloudfunctions/_lib/departures.ts)
     { index: 'departures.keepUntil', coll: 'departures', query: { keepUntil: { $lt: '2026-12-01' } } },
+    // engagement: check-in reminders and the day's check-ins, invitations, the message log and registry, credits, daily statistics
+    { index: 'checkin_state.remind_lastDay', coll: 'checkin_state', query: { remind: true, lastDay: { $lt: '2026-12-01' } } },
+    { index: 'checkin_state.lastDay', coll: 'checkin_state', query: { lastDay: '2026-12-01' }, count: true },
+    { index: 'invitations.inviter_at', coll: 'invitations', query: { inviterId: 'm7' }, order: [['at', -1]] },
+    { index: 'members.registeredAt', coll: 'members', query: { registeredAt: { $lt: march } }, count: true },
+    { index: 'message_log.status_createdAt', coll: 'message_log', query: { status: 'sent', createdAt: { $gte: march } }, count: true },
+    { index: 'message_log.member_createdAt', coll: 'message_log', query: { memberId: 'm7' }, order: [['createdAt', -1]] },
+    { index: 'message_templates.purpose_active', coll: 'message_templates', query: { purpose: 'birthday', active: true } },
+    { index: 'orders.paidAt', coll: 'orders', query: { paidAt: { $gte: march } }, count: true },
+    { index: 'subscribe_credits.member', coll: 'subscribe_credits', query: { memberId: 'm7' } },
   ];
+  /**
+   * Declared for the cloud but not answered by the local store: an index over an array path
+   * (MongoDB's multikey index) has no SQLite expression-index equivalent here; the local store
+   * scans for it (docs/local-cloud.md). Listed so that a new one is a decision, not an accident.
+   */
+  const MULTIKEY_ON_THE_CLOUD_ONLY = ['members.points_lots_expiresOn'];
 
   it.each(cases)('$index answers $coll $query', ({ index, coll, query, order, count }) => {
     const [c, name] = index.split('.');
@@ -197,7 +213,7 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
 
   it('every declared index is exercised by one of the shapes above', () => {
     const all = Object.entries(declared.collections).flatMap(([coll, spec]) => (spec.indexes ?? []).map((i: IndexSpec) => `${coll}.${i.name}`));
-    expect(new Set(cases.map((c) => c.index))).toEqual(new Set(all));
+    expect(new Set([...cases.map((c) => c.index), ...MULTIKEY_ON_THE_CLOUD_ONLY])).toEqual(new Set(all));
   });
 
   it('a lookup by _id and a count of a whole collection use the primary key, not a scan of every collection', () => {

@@ -51,7 +51,7 @@ describe('birthday gift through the local HTTP contract', () => {
     await fn('marketing', { action: 'registerTemplate', templateId: BIRTHDAY_TPL, title: '生日祝福', purpose: 'birthday', fields: [{ key: 'thing1', label: '祝福语' }, { key: 'thing2', label: '礼遇' }, { key: 'date3', label: '生日' }], page: 'pages/coupons/mine/index' }, boss);
 
     // the member: a card, a birthday on 18 June, one accepted subscription
-    await fn('member', { action: 'getCard' }, me);
+    await fn('member', { action: 'join', agree: true }, me);
     await fn('member', { action: 'setBirthday', month: 6, day: 18 }, me);
     await fn('member', { action: 'recordSubscriptions', accepted: [BIRTHDAY_TPL] }, me);
 

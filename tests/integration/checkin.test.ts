@@ -25,7 +25,7 @@ describe('daily check-in', () => {
 
   it('keeps the streak across a month end, restarts it after a missed day, pays the 7th-day bonus once', async () => {
     setClock(shanghai('2026-01-25 09:00'));
-    const { memberId } = await invokeOk(cloud, 'member', 'getCard', {}, 'o-ci');
+    const { memberId } = await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-ci');
     const start = available(memberId);
     const days = ['2026-01-26', '2026-01-27', '2026-01-28', '2026-01-29', '2026-01-30', '2026-01-31', '2026-02-01'];
     const results = [];
@@ -54,7 +54,7 @@ describe('daily check-in', () => {
 
   it('credits a double tap once, even when both arrive together', async () => {
     setClock(shanghai('2026-03-10 09:00'));
-    const { memberId } = await invokeOk(cloud, 'member', 'getCard', {}, 'o-ci');
+    const { memberId } = await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-ci');
     const start = available(memberId);
     const both = await Promise.all([invokeOk(cloud, 'checkin', 'checkIn', {}, 'o-ci'), invokeOk(cloud, 'checkin', 'checkIn', {}, 'o-ci')]);
     expect(both.map((r) => r.already).sort()).toEqual([false, true]);
@@ -65,7 +65,7 @@ describe('daily check-in', () => {
 
   it('refuses make-ups by default; the merchant may turn them on', async () => {
     setClock(shanghai('2026-03-10 09:00'));
-    await invokeOk(cloud, 'member', 'getCard', {}, 'o-ci');
+    await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-ci');
     await invokeOk(cloud, 'checkin', 'checkIn', {}, 'o-ci');
     setClock(shanghai('2026-03-12 09:00'));
     await invokeOk(cloud, 'checkin', 'checkIn', {}, 'o-ci');

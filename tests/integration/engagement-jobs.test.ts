@@ -38,9 +38,9 @@ describe('engagement jobs on the scheduler', () => {
     setClock(shanghai('2027-01-10 10:00'));
     const { templateId } = await invokeOk(cloud, 'coupon', 'createTemplate', { title: '生日礼券', kind: 'cash', thresholdFen: 0, valueFen: 1000, validity: { type: 'relative', days: 30 }, stock: 10, perMemberLimit: 5, channels: ['birthday'] }, 'o-boss');
     await invokeOk(cloud, 'marketing', 'updateSettings', { expectedVersion: 0, settings: { ...DEFAULT_ENGAGEMENT_SETTINGS, birthday: { ...DEFAULT_ENGAGEMENT_SETTINGS.birthday, couponTemplateId: templateId } } }, 'o-boss');
-    await invokeOk(cloud, 'member', 'getCard', {}, 'o-leap');
+    await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-leap');
     await invokeOk(cloud, 'member', 'setBirthday', { month: 2, day: 29, year: 2000 }, 'o-leap');
-    await invokeOk(cloud, 'member', 'getCard', {}, 'o-mar1');
+    await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-mar1');
     await invokeOk(cloud, 'member', 'setBirthday', { month: 3, day: 1 }, 'o-mar1');
 
     setClock(shanghai('2027-02-24 09:00')); // target 27 Feb: nobody
@@ -160,7 +160,7 @@ describe('birthday points multiplier', () => {
 
   it('multiplies an order’s points on the member’s birthday (default ×2), not the day after', async () => {
     setClock(shanghai('2026-06-01 10:00'));
-    const { memberId } = await invokeOk(cloud, 'member', 'getCard', {}, 'o-bp');
+    const { memberId } = await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-bp');
     await invokeOk(cloud, 'member', 'setBirthday', { month: 6, day: 18 }, 'o-bp');
     const order = (receiptNo: string, paidAt: string) => ({ storeId: 'store-a', receiptNo, items: [{ sku: 'S1', category: 'coffee', priceFen: 10000, quantity: 1 }], amountFen: 10000, paidAt, member: { memberId } });
     setClock(shanghai('2026-06-18 12:00')); // a Thursday: no member day

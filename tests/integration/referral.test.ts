@@ -40,7 +40,7 @@ describe('referral: invitations and rewards', () => {
   const accept = (invite: string, inviteeId: string, inviteeIsNew = true, phoneHash: string | null = null) => inTransaction((tx) => acceptInvitation(tx, { invite, inviteeId, inviteeIsNew, phoneHash, now: new Date() }));
 
   it('signs the invitation, rewards the inviter once at registration and once at the first purchase', async () => {
-    const a = (await invokeOk(cloud, 'member', 'getCard', {}, 'o-inviter')).memberId;
+    const a = (await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-inviter')).memberId;
     const { token, path, expiresOn } = await invokeOk(cloud, 'member', 'getInvite', {}, 'o-inviter');
     expect(path).toBe(`pages/index/index?invite=${encodeURIComponent(token)}`);
     expect(expiresOn).toBe('2026-03-30');
@@ -49,7 +49,7 @@ describe('referral: invitations and rewards', () => {
     expect(verifyInvite(token.replace(a, 'someone'), new Date(), 30)).toBeNull();
 
     const start = available(a);
-    const b = (await invokeOk(cloud, 'member', 'getCard', {}, 'o-friend')).memberId;
+    const b = (await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-friend')).memberId;
     expect(await accept(token, b, true, 'hash-b')).toEqual({ status: 'rewarded', inviterId: a, points: 50 });
     expect(await accept(token, b, true, 'hash-b')).toEqual({ status: 'duplicate', inviterId: a });
     expect(available(a)).toBe(start + 50);
@@ -59,9 +59,9 @@ describe('referral: invitations and rewards', () => {
 
     // self, an old member, a phone seen before: recorded, nothing earned
     expect(await accept(token, a)).toMatchObject({ status: 'refused', reason: 'self' });
-    const c = (await invokeOk(cloud, 'member', 'getCard', {}, 'o-old')).memberId;
+    const c = (await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-old')).memberId;
     expect(await accept(token, c, false)).toMatchObject({ status: 'refused', reason: 'already_member' });
-    const d = (await invokeOk(cloud, 'member', 'getCard', {}, 'o-second-account')).memberId;
+    const d = (await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-second-account')).memberId;
     expect(await accept(token, d, true, 'hash-b')).toMatchObject({ status: 'refused', reason: 'phone_seen' });
     expect(available(a)).toBe(start + 150);
     expect(await accept('forged.20260301.abcdefghijklmnopqrstuvwx', d)).toEqual({ status: 'invalid' });
@@ -72,7 +72,7 @@ describe('referral: invitations and rewards', () => {
 
     // an invitation older than its validity is refused
     setClock(shanghai('2026-04-05 10:00'));
-    const e = (await invokeOk(cloud, 'member', 'getCard', {}, 'o-late')).memberId;
+    const e = (await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-late')).memberId;
     expect(await accept(token, e)).toEqual({ status: 'invalid' });
     expect(await invoke(cloud, 'member', 'getInvite', {}, 'o-late')).toMatchObject({ ok: true });
   });

@@ -45,7 +45,7 @@ describe('subscribe messages: registry, credits, one send path', () => {
   beforeEach(async () => {
     cloud = openTestCloud();
     seedStoreAndStaff(cloud);
-    memberId = (await invokeOk(cloud, 'member', 'getCard', {}, 'o-sub')).memberId;
+    memberId = (await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-sub')).memberId;
     await invokeOk(cloud, 'marketing', 'registerTemplate', { templateId: TPL, title: '积分过期提醒', purpose: 'points_expiry', fields: [{ key: 'number1', label: '即将过期积分' }, { key: 'date2', label: '过期日期' }, { key: 'thing3', label: '温馨提示' }], page: 'pages/points/index' }, 'o-boss');
   });
   afterEach(() => closeTestCloud(cloud));
