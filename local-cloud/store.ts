@@ -9,6 +9,12 @@ export interface IndexSpec {
   name: string;
   fields: Record<string, 1 | -1>;
   unique?: boolean;
+  /**
+   * The path crosses an array (MongoDB's multikey index, e.g. `points.lots.expiresOn`): created on
+   * the cloud only. `json_extract` reads NULL through an array, so an SQLite expression index (and
+   * conditions pushed down to it) would find no document; the local store leaves such fields to mingo.
+   */
+  multikey?: boolean;
 }
 export interface CollectionSpec {
   indexes?: IndexSpec[];
@@ -139,8 +145,14 @@ export class DocumentStore {
     for (const f of [coll, index.name, ...fields]) {
       if (!FIELD_PATH.test(f)) throw new StoreError('INVALID_PARAM', `invalid index name or field: ${f}`);
     }
-    const exprs = fields.map((f) => `json_extract(body, '$.${f}')`).join(', ');
     const sqlName = `ix_${coll}_${index.name}`;
+    if (index.multikey) {
+      // Not answerable in SQL (see IndexSpec.multikey): no index, and its fields are not pushable.
+      // Drops the index a store file may hold from before the flag.
+      this.db.exec(`DROP INDEX IF EXISTS "${sqlName}"`);
+      return;
+    }
+    const exprs = fields.map((f) => `json_extract(body, '$.${f}')`).join(', ');
     this.db.exec(
       `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${sqlName}" ON docs (coll, ${exprs}) WHERE coll = '${coll}'`,
     );

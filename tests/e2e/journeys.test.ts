@@ -264,7 +264,10 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     const sixth = await order('R-E2E-6', 20_000);
     expect([fifth.held, sixth.held]).toEqual([true, true]);
     await ok(boss.request, url, 'points', { action: 'reviewFraudFlag', flagId: `fraud:${fifth.orderId}:staff_repeat`, decision: 'confirm', note: '核实为刷单' });
-    // One point spent at the till (the 使用 side of the history).
+    // One point spent at the till (the 使用 side of the history), after the clerk scans the member's code:
+    // spending for a member id needs an identification in this shift (issue 9).
+    const { code } = await ok<{ code: string }>(member.request, url, 'member', { action: 'getMemberCode' });
+    await ok(clerk, url, 'member', { action: 'identifyByCode', code });
     await ok(clerk, url, 'points', { action: 'redeemPoints', memberId, amount: 1, requestId: 'e2e-redeem-1', reason: '到店抵扣' });
 
     const { page } = member;

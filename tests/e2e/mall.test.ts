@@ -12,7 +12,7 @@ async function ok<T>(request: APIRequestContext, url: string, fn: string, data: 
 }
 
 describe('points mall (H5, real local cloud)', () => {
-  const app = useH5App();
+  const app = useH5App({ ownServer: true });
 
   it('小林 redeems a coupon item: the confirmation shows the balance after, the coupon is in her wallet and the spend in her points history', async () => {
     const url = app.server().url;

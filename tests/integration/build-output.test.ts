@@ -41,7 +41,7 @@ describe('build output', () => {
     expect(read('weapp', 'base.wxml')).toMatch(/<tier-progress[^>]*percent="\{\{i\.percent\}\}"/);
     // The staff workbench and the merchant console are subpackages: the consumer's main package carries neither.
     const subPackages = (JSON.parse(read('weapp', 'app.json')) as { subPackages?: { root: string }[] }).subPackages ?? [];
-    expect(subPackages.map((p) => p.root).sort()).toEqual(['pages/merchant', 'pages/staff']);
+    expect(subPackages.map((p) => p.root).sort()).toEqual(['pages/coupons', 'pages/mall', 'pages/merchant', 'pages/staff']);
     expect(app.pages).not.toContain('pages/staff/index');
     const js = filesUnder(dist('weapp'), '.js').map((f) => fs.readFileSync(f, 'utf8')).join('\n');
     expect(js).toContain('callFunction');

@@ -65,6 +65,8 @@ describe('engagement jobs on the scheduler', () => {
       const id = `m-exp-${String(i).padStart(3, '0')}`;
       target.store.insert('members', { _id: id, openid: `o-exp-${i}`, cardNo: `C${i}`, nickname: `会员${i}`, tierId: 'base', growth: 0, registeredAt: new Date(), points: { available: 40, pending: 0, lots: [{ id: `lot-${i}`, remaining: 40, earnedOn: today, expiresOn }], pendingLots: [], debt: 0, nextEventOn: expiresOn, seq: 1 } });
       target.store.insert('subscribe_credits', { _id: `${id}:${EXPIRY_TPL}`, memberId: id, templateId: EXPIRY_TPL, credits: 3, accepted: 3, consumed: 0, updatedAt: new Date() });
+      // the app's count is written directly: the platform's own credits (what the phone's dialog grants) too
+      target.subscriptions.accept(`o-exp-${i}`, EXPIRY_TPL, 3);
       ids.push(id);
     }
     return ids;
@@ -99,8 +101,10 @@ describe('engagement jobs on the scheduler', () => {
     const ids = await seedExpiring(cloud, 40, today, addBusinessDays(day, 7));
     closeTestCloudKeepFiles(cloud);
 
-    // the child runs the job paced at 20 members a second; it is killed once some are done
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['tests/support/job-child.ts', file, 'points-expiry-reminder'], { cwd: ROOT, env: { ...process.env, HY_JOB_ITEMS_PER_SECOND: '20' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // the child runs the job paced at 20 members a second; it is killed once some are done. Node
+    // itself with tsx's loader: the tsx CLI runs the script in a grandchild, which outlives a SIGKILL
+    // of the CLI and would finish the job behind the test's back.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/job-child.ts', file, 'points-expiry-reminder'], { cwd: ROOT, env: { ...process.env, HY_JOB_ITEMS_PER_SECOND: '20' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -123,7 +127,9 @@ describe('engagement jobs on the scheduler', () => {
     expect(before).toBeLessThan(40);
 
     // reopened: the lease of the killed run holds for a while, then the next run resumes from the checkpoint
-    const again = new LocalCloud({ file, functionSource: 'source', durable: false, faults: { conflict: 0, transient: 0, lostReply: 0 } });
+    // unpaced, as openTestCloud's: functions see only their own environment, and with the test's
+    // frozen clock the default pacing (50/s) would wait ever longer between items
+    const again = new LocalCloud({ file, functionSource: 'source', durable: false, faults: { conflict: 0, transient: 0, lostReply: 0 }, functionEnv: { HY_JOB_ITEMS_PER_SECOND: 'Infinity' } });
     try {
       expect(await again.runJob('points-expiry-reminder')).toMatchObject({ ok: true, data: { status: 'busy' } });
       setClock(new Date(Date.now() + 3 * 60_000));
