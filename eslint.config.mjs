@@ -7,10 +7,25 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const LOCAL_CLOUD = { regex: '(^|/)local-cloud(/|$)', message: 'Cloud functions and the client never import the local cloud: it only replaces the SDK transport.' };
+const LOCAL_CLOUD = {
+  regex: '(^|/)local-cloud(/|$)',
+  message: 'Cloud functions and the client never import the local cloud: it only replaces the SDK transport.',
+};
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', '.data/**', 'client/native/**', '**/*.config.js', 'babel.config.js', 'jest.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-artifacts/**',
+      '.data/**',
+      'client/native/**',
+      '**/*.config.js',
+      'babel.config.js',
+      'jest.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -30,7 +45,10 @@ export default tseslint.config(
         {
           patterns: [
             LOCAL_CLOUD,
-            { regex: '^\\.\\./(?!_lib(/|$)|\\.\\.(/|$))', message: "A function never imports another function's folder: move what both need into cloudfunctions/_lib/." },
+            {
+              regex: '^\\.\\./(?!_lib(/|$)|\\.\\.(/|$))',
+              message: "A function never imports another function's folder: move what both need into cloudfunctions/_lib/.",
+            },
             { regex: '^\\.\\./\\.\\./(?!shared(/|$)|\\.\\.(/|$))', message: 'Functions import only their own folder, cloudfunctions/_lib and shared/.' },
           ],
         },
@@ -40,7 +58,15 @@ export default tseslint.config(
   {
     files: ['cloudfunctions/_lib/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [LOCAL_CLOUD, { regex: '^\\.\\./(?!\\.\\./shared(/|$))', message: 'cloudfunctions/_lib is common code: it imports shared/ and itself, never a function folder.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            LOCAL_CLOUD,
+            { regex: '^\\.\\./(?!\\.\\./shared(/|$))', message: 'cloudfunctions/_lib is common code: it imports shared/ and itself, never a function folder.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -80,7 +106,7 @@ export default tseslint.config(
             {
               regex: '^@shared/(schemas|contracts|contract|envelope|errors)(/|$)',
               allowTypeImports: true,
-              message: "The client takes shared schemas and contracts as types only (`import type`); it may run shared/rules and shared/calendar.",
+              message: 'The client takes shared schemas and contracts as types only (`import type`); it may run shared/rules and shared/calendar.',
             },
           ],
         },

@@ -26,15 +26,34 @@ import type { JobName } from '../shared/schedule';
 
 const N = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
 const TEMPLATES = [
-  { templateId: 'benchBirthday001', purpose: 'birthday', fields: [{ key: 'thing1', label: '祝福' }, { key: 'date2', label: '生日' }] },
-  { templateId: 'benchPointsExp01', purpose: 'points_expiry', fields: [{ key: 'number1', label: '积分' }, { key: 'date2', label: '日期' }] },
+  {
+    templateId: 'benchBirthday001',
+    purpose: 'birthday',
+    fields: [
+      { key: 'thing1', label: '祝福' },
+      { key: 'date2', label: '生日' },
+    ],
+  },
+  {
+    templateId: 'benchPointsExp01',
+    purpose: 'points_expiry',
+    fields: [
+      { key: 'number1', label: '积分' },
+      { key: 'date2', label: '日期' },
+    ],
+  },
   { templateId: 'benchCheckin0001', purpose: 'checkin_reminder', fields: [{ key: 'thing1', label: '提示' }] },
 ];
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-jobs-bench-'));
   process.env.HY_JOB_ITEMS_PER_SECOND = 'Infinity';
-  const cloud = new LocalCloud({ file: path.join(dir, 'bench.sqlite'), functionSource: 'source', durable: false, faults: { conflict: 0, transient: 0, lostReply: 0 } });
+  const cloud = new LocalCloud({
+    file: path.join(dir, 'bench.sqlite'),
+    functionSource: 'source',
+    durable: false,
+    faults: { conflict: 0, transient: 0, lostReply: 0 },
+  });
   const now = new Date();
   const today = businessDate(now);
   console.log(`jobs bench: ${N.toLocaleString('en')} members, node ${process.version}, ${os.cpus().length} cores, today ${today} (Asia/Shanghai)`);
@@ -58,13 +77,32 @@ async function main() {
           growth: i % 5000,
           registeredAt: new Date(now.getTime() - (i % 700) * 86_400_000),
           birthdayMD: `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
-          points: { available: 100, pending: 0, lots: [{ id: `lot-${i}`, remaining: 100, earnedOn: today, expiresOn }], pendingLots: [], debt: 0, nextEventOn: expiresOn, seq: 1 },
+          points: {
+            available: 100,
+            pending: 0,
+            lots: [{ id: `lot-${i}`, remaining: 100, earnedOn: today, expiresOn }],
+            pendingLots: [],
+            debt: 0,
+            nextEventOn: expiresOn,
+            seq: 1,
+          },
         });
-        if (i % 50 === 0) cloud.store.insert('checkin_state', { _id: id, memberId: id, lastDay: addBusinessDays(today, -1), streak: 3, longest: 3, total: 3, remind: true, updatedAt: now });
+        if (i % 50 === 0)
+          cloud.store.insert('checkin_state', {
+            _id: id,
+            memberId: id,
+            lastDay: addBusinessDays(today, -1),
+            streak: 3,
+            longest: 3,
+            total: 3,
+            remind: true,
+            updatedAt: now,
+          });
       }
     });
   }
-  for (const t of TEMPLATES) cloud.store.insert('message_templates', { _id: t.templateId, ...t, title: t.purpose, page: null, active: true, updatedAt: now, updatedBy: 'bench' });
+  for (const t of TEMPLATES)
+    cloud.store.insert('message_templates', { _id: t.templateId, ...t, title: t.purpose, page: null, active: true, updatedAt: now, updatedBy: 'bench' });
   console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   // ---- count requests and the documents they read

@@ -93,8 +93,26 @@ async function storeVsRaw() {
   `);
   const ROWS = 50_000;
   const MEMBERS_WITH_ORDERS = 2_500; // 20 orders each
-  const member = (i: number) => ({ _id: `m${i}`, openid: `o${i}`, cardNo: `c${i}`, tierId: ['normal', 'silver', 'gold', 'black'][i % 4], nickname: '微信用户', growth: i % 5000, points: { available: 100, pending: 0, lots: [], pendingLots: [], debt: 0, nextEventOn: null, seq: 1, reconcileDue: false }, registeredAt: new Date(1767225600000 + i * 1000) });
-  const order = (i: number) => ({ _id: `o${i}`, memberId: `m${i % MEMBERS_WITH_ORDERS}`, storeId: `s${i % 20}`, receiptNo: `r${i}`, amountFen: 25600, items: [{ sku: 'COF-LAT', category: 'coffee', priceFen: 3200, quantity: 8 }], paidAt: new Date(1767225600000 + i * 60_000).toISOString(), createdAt: new Date(1767225600000 + i * 60_000) });
+  const member = (i: number) => ({
+    _id: `m${i}`,
+    openid: `o${i}`,
+    cardNo: `c${i}`,
+    tierId: ['normal', 'silver', 'gold', 'black'][i % 4],
+    nickname: '微信用户',
+    growth: i % 5000,
+    points: { available: 100, pending: 0, lots: [], pendingLots: [], debt: 0, nextEventOn: null, seq: 1, reconcileDue: false },
+    registeredAt: new Date(1767225600000 + i * 1000),
+  });
+  const order = (i: number) => ({
+    _id: `o${i}`,
+    memberId: `m${i % MEMBERS_WITH_ORDERS}`,
+    storeId: `s${i % 20}`,
+    receiptNo: `r${i}`,
+    amountFen: 25600,
+    items: [{ sku: 'COF-LAT', category: 'coffee', priceFen: 3200, quantity: 8 }],
+    paidAt: new Date(1767225600000 + i * 60_000).toISOString(),
+    createdAt: new Date(1767225600000 + i * 60_000),
+  });
   cloud.store.atomically(() => {
     for (let i = 0; i < ROWS; i += 1) {
       cloud.store.insert('members', member(i) as Doc);
@@ -124,7 +142,10 @@ async function storeVsRaw() {
   const increment = (id: string) =>
     inTransaction(async (t) => {
       const c = await txGet<{ n: number }>(t, 'bench_counters', id);
-      await t.collection('bench_counters').doc(id).update({ data: { n: (c?.n ?? 0) + 1 } });
+      await t
+        .collection('bench_counters')
+        .doc(id)
+        .update({ data: { n: (c?.n ?? 0) + 1 } });
     });
   const getC = raw.prepare('SELECT body FROM counters WHERE id = ?');
   const putC = raw.prepare('UPDATE counters SET body = ? WHERE id = ?');
@@ -155,22 +176,54 @@ async function storeVsRaw() {
   const N = scaled(3000);
   const getMember = raw.prepare('SELECT body FROM members WHERE openid = ?');
   const rawUnique = rateSync(N * 10, (i) => JSON.parse((getMember.get(`o${(i * 7) % ROWS}`) as { body: string }).body));
-  const sdkUnique = await rate(N, (i) => db.collection('members').where({ openid: `o${(i * 7) % ROWS}` }).get());
+  const sdkUnique = await rate(N, (i) =>
+    db
+      .collection('members')
+      .where({ openid: `o${(i * 7) % ROWS}` })
+      .get(),
+  );
   const exec = cloud.database;
-  const q = (coll: string, query: object, extra: Record<string, unknown> = {}) => ({ collectionName: coll, query: JSON.stringify(query), queryType: 'WHERE', ...extra });
+  const q = (coll: string, query: object, extra: Record<string, unknown> = {}) => ({
+    collectionName: coll,
+    query: JSON.stringify(query),
+    queryType: 'WHERE',
+    ...extra,
+  });
   const execUnique = await rate(N * 3, (i) => exec.handle('database.getDocument', q('members', { openid: `o${(i * 7) % ROWS}` }, { limit: 1 })));
-  row('store', `indexed lookup, unique (members.openid, ${ROWS} rows): store executor`, `${f0(execUnique)} /s = ${f3(execUnique / rawUnique)}`, '0.085', '≥ 0.25 (within 4×)');
+  row(
+    'store',
+    `indexed lookup, unique (members.openid, ${ROWS} rows): store executor`,
+    `${f0(execUnique)} /s = ${f3(execUnique / rawUnique)}`,
+    '0.085',
+    '≥ 0.25 (within 4×)',
+  );
   row('store', '  … through wx-server-sdk (the SDK’s own cost included)', `${f0(sdkUnique)} /s = ${f3(sdkUnique / rawUnique)}`, '', '');
   const getOrders = raw.prepare('SELECT body FROM orders WHERE member_id = ? ORDER BY id LIMIT 100');
   const rawMulti = rateSync(N * 3, (i) => (getOrders.all(`m${(i * 7) % MEMBERS_WITH_ORDERS}`) as { body: string }[]).map((r) => JSON.parse(r.body)));
   const execMulti = await rate(N, (i) => exec.handle('database.getDocument', q('orders', { memberId: `m${(i * 7) % MEMBERS_WITH_ORDERS}` })));
-  const sdkMulti = await rate(N, (i) => db.collection('orders').where({ memberId: `m${(i * 7) % MEMBERS_WITH_ORDERS}` }).get());
-  row('store', `indexed lookup, non-unique (orders.memberId → 20 of ${ROWS}): executor`, `${f0(execMulti)} /s = ${f3(execMulti / rawMulti)}`, '0.0006', '≥ 0.25 (within 4×)');
+  const sdkMulti = await rate(N, (i) =>
+    db
+      .collection('orders')
+      .where({ memberId: `m${(i * 7) % MEMBERS_WITH_ORDERS}` })
+      .get(),
+  );
+  row(
+    'store',
+    `indexed lookup, non-unique (orders.memberId → 20 of ${ROWS}): executor`,
+    `${f0(execMulti)} /s = ${f3(execMulti / rawMulti)}`,
+    '0.0006',
+    '≥ 0.25 (within 4×)',
+  );
   row('store', '  … through wx-server-sdk', `${f0(sdkMulti)} /s = ${f3(sdkMulti / rawMulti)}`, '', '');
   const countOrders = raw.prepare('SELECT count(*) AS n FROM orders WHERE member_id = ?');
   const rawCount = rateSync(N * 10, (i) => countOrders.get(`m${(i * 7) % MEMBERS_WITH_ORDERS}`));
   const execCount = await rate(N * 3, (i) => exec.handle('database.calculateDocument', q('orders', { memberId: `m${(i * 7) % MEMBERS_WITH_ORDERS}` })));
-  const sdkCount = await rate(N, (i) => db.collection('orders').where({ memberId: `m${(i * 7) % MEMBERS_WITH_ORDERS}` }).count());
+  const sdkCount = await rate(N, (i) =>
+    db
+      .collection('orders')
+      .where({ memberId: `m${(i * 7) % MEMBERS_WITH_ORDERS}` })
+      .count(),
+  );
   row('store', 'count (orders of one member): executor', `${f0(execCount)} /s = ${f3(execCount / rawCount)}`, '', '');
   row('store', '  … through wx-server-sdk', `${f0(sdkCount)} /s = ${f3(sdkCount / rawCount)}`, '', '');
   cloud.close();
@@ -207,7 +260,13 @@ async function requestsPerAction() {
   row('requests', 'points.adjustPoints (merchant)', String(adj.requests), '', '');
   row('requests', 'points.history', String((await measure('points', { action: 'history' }, 'bench-r1')).requests), '', '');
   const code = await measure('member', { action: 'getMemberCode' }, 'bench-r1');
-  row('requests', 'member.identifyByCode (staff)', String((await measure('member', { action: 'identifyByCode', code: String(code.data.code) }, clerkOf(0))).requests), '', '');
+  row(
+    'requests',
+    'member.identifyByCode (staff)',
+    String((await measure('member', { action: 'identifyByCode', code: String(code.data.code) }, clerkOf(0))).requests),
+    '',
+    '',
+  );
   cloud.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
@@ -223,7 +282,12 @@ async function nightlyAtScale() {
   const cloud = openCloud(dir);
   const now = new Date();
   const today = businessDate(now);
-  const lot = (m: number, k: number) => ({ id: `seed:${m}:${k}`, remaining: 10, earnedOn: addBusinessDays(today, -30 - k), expiresOn: addBusinessDays(today, 300 + k) });
+  const lot = (m: number, k: number) => ({
+    id: `seed:${m}:${k}`,
+    remaining: 10,
+    earnedOn: addBusinessDays(today, -30 - k),
+    expiresOn: addBusinessDays(today, 300 + k),
+  });
   let t = performance.now();
   for (let start = 0; start < MEMBERS; start += 10_000) {
     cloud.store.atomically(() => {
@@ -231,18 +295,82 @@ async function nightlyAtScale() {
         const due = i % 5 === 0;
         const id = `n${String(i).padStart(7, '0')}`;
         const lots = Array.from({ length: due ? LOTS - 1 : LOTS }, (_, k) => lot(i, k));
-        const pendingLots = due ? [{ id: `order:seed:${i}:earn`, amount: 10, earnedOn: addBusinessDays(today, -1), maturesOn: today, expiresOn: addBusinessDays(today, 365), held: false }] : [];
+        const pendingLots = due
+          ? [
+              {
+                id: `order:seed:${i}:earn`,
+                amount: 10,
+                earnedOn: addBusinessDays(today, -1),
+                maturesOn: today,
+                expiresOn: addBusinessDays(today, 365),
+                held: false,
+              },
+            ]
+          : [];
         const available = lots.length * 10;
         cloud.store.insert('members', {
-          _id: id, openid: `bench-n${i}`, cardNo: `9${String(i).padStart(11, '0')}`, nickname: '微信用户', tierId: 'normal', growth: 0,
-          points: { available, pending: due ? 10 : 0, lots, pendingLots, debt: 0, nextEventOn: due ? today : lots[0].expiresOn, earnedDays: [], seq: LOTS + 1, reconcileDue: due },
+          _id: id,
+          openid: `bench-n${i}`,
+          cardNo: `9${String(i).padStart(11, '0')}`,
+          nickname: '微信用户',
+          tierId: 'normal',
+          growth: 0,
+          points: {
+            available,
+            pending: due ? 10 : 0,
+            lots,
+            pendingLots,
+            debt: 0,
+            nextEventOn: due ? today : lots[0].expiresOn,
+            earnedDays: [],
+            seq: LOTS + 1,
+            reconcileDue: due,
+          },
           registeredAt: new Date(now.getTime() - 400 * 86_400_000),
         } as Doc);
         // the ledger behind the balance: one entry per lot for the members tonight sums (and the
         // pending earn); one entry for the rest, which tonight never reads (keeps the seed quick)
-        if (due) lots.forEach((l, k) => cloud.store.insert('ledger', { _id: `seed:${i}:${k}`, memberId: id, kind: 'earn', delta: 10, pendingDelta: 0, reason: '消费', ref: { type: 'order', id: `seed:${i}:${k}` }, balanceAfter: 10 * (k + 1), pendingAfter: 0, createdAt: new Date(now.getTime() - (30 + k) * 86_400_000) } as Doc));
-        else cloud.store.insert('ledger', { _id: `seed:${i}:all`, memberId: id, kind: 'earn', delta: available, pendingDelta: 0, reason: '消费', ref: { type: 'order', id: `seed:${i}` }, balanceAfter: available, pendingAfter: 0, createdAt: new Date(now.getTime() - 30 * 86_400_000) } as Doc);
-        if (due) cloud.store.insert('ledger', { _id: `order:seed:${i}:earn`, memberId: id, kind: 'earn', delta: 0, pendingDelta: 10, reason: '消费', ref: { type: 'order', id: `seed:${i}` }, balanceAfter: available, pendingAfter: 10, createdAt: new Date(now.getTime() - 86_400_000) } as Doc);
+        if (due)
+          lots.forEach((l, k) =>
+            cloud.store.insert('ledger', {
+              _id: `seed:${i}:${k}`,
+              memberId: id,
+              kind: 'earn',
+              delta: 10,
+              pendingDelta: 0,
+              reason: '消费',
+              ref: { type: 'order', id: `seed:${i}:${k}` },
+              balanceAfter: 10 * (k + 1),
+              pendingAfter: 0,
+              createdAt: new Date(now.getTime() - (30 + k) * 86_400_000),
+            } as Doc),
+          );
+        else
+          cloud.store.insert('ledger', {
+            _id: `seed:${i}:all`,
+            memberId: id,
+            kind: 'earn',
+            delta: available,
+            pendingDelta: 0,
+            reason: '消费',
+            ref: { type: 'order', id: `seed:${i}` },
+            balanceAfter: available,
+            pendingAfter: 0,
+            createdAt: new Date(now.getTime() - 30 * 86_400_000),
+          } as Doc);
+        if (due)
+          cloud.store.insert('ledger', {
+            _id: `order:seed:${i}:earn`,
+            memberId: id,
+            kind: 'earn',
+            delta: 0,
+            pendingDelta: 10,
+            reason: '消费',
+            ref: { type: 'order', id: `seed:${i}` },
+            balanceAfter: available,
+            pendingAfter: 10,
+            createdAt: new Date(now.getTime() - 86_400_000),
+          } as Doc);
       }
     });
   }
@@ -261,18 +389,31 @@ async function nightlyAtScale() {
   const ms = performance.now() - t;
   clearInterval(sampler);
   const requests = [...cloud.database.requestCounts.values()].reduce((a, b) => a + b, 0) - before;
-  if (report.status !== 'done' || report.settled !== DUE || report.reconciled !== DUE || report.drifts.length) throw new Error(`nightly: ${JSON.stringify({ ...report, drifts: report.drifts.slice(0, 2), failures: report.failures?.slice(0, 2) })}`);
+  if (report.status !== 'done' || report.settled !== DUE || report.reconciled !== DUE || report.drifts.length)
+    throw new Error(`nightly: ${JSON.stringify({ ...report, drifts: report.drifts.slice(0, 2), failures: report.failures?.slice(0, 2) })}`);
   const perMember = ms / DUE;
   const perReq = requests / DUE;
   row('nightly', `seed ${MEMBERS} members, ${MEMBERS * LOTS} lots, ${cloud.store.count('ledger')} entries (not timed below)`, `${f1(seedMs / 1000)} s`);
-  row('nightly', `night: ${DUE} settled + reconciled, ${JOB_CONCURRENCY} at once`, `${f1(ms / 1000)} s, ${f2(perMember)} ms/member`, '2 s per chunk to find due members at 100k', '');
+  row(
+    'nightly',
+    `night: ${DUE} settled + reconciled, ${JOB_CONCURRENCY} at once`,
+    `${f1(ms / 1000)} s, ${f2(perMember)} ms/member`,
+    '2 s per chunk to find due members at 100k',
+    '',
+  );
   row('nightly', 'requests per due member (settle + reconcile, chunk queries included)', f1(perReq), '', '');
   row('nightly', 'memory: rss at start → peak of the run', `${f0(rss0 / 2 ** 20)} → ${f0(peak / 2 ** 20)} MiB`, '', '≤ 512 MB');
   // Extrapolation: the per-member cost does not grow with the store (indexed cursors, checkpointed sums).
   for (const share of [0.05, 0.2, 1]) {
     const members = 1_000_000 * share;
     row('nightly', `1,000,000 members / 10,000,000 lots, ${share * 100}% due: local time`, `${f1((members * perMember) / 60_000)} min`, '', '≤ 5 min');
-    row('nightly', `  … on the cloud: requests, and hours at 30 req/s (all of the plan)`, `${f1((members * perReq) / 1e6)} M, ${f1((members * perReq) / 30 / 3600)} h`, '', 'stated');
+    row(
+      'nightly',
+      `  … on the cloud: requests, and hours at 30 req/s (all of the plan)`,
+      `${f1((members * perReq) / 1e6)} M, ${f1((members * perReq) / 30 / 3600)} h`,
+      '',
+      'stated',
+    );
   }
   cloud.close();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -288,7 +429,11 @@ interface Child {
 
 function startChild(args: string[]): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [path.join(__dirname, 'http-child.ts'), ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOCAL_CLOUD_QUIET: '1' } });
+    const proc = spawn(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [path.join(__dirname, 'http-child.ts'), ...args], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOCAL_CLOUD_QUIET: '1' },
+    });
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`child did not start: ${err}`)), 600_000);
@@ -314,15 +459,38 @@ function stopChild(c: Child): Promise<void> {
 }
 
 /** One POST over a keep-alive agent: status, body and milliseconds. */
-function post(agent: http.Agent, port: number, urlPath: string, body: unknown, cookie?: string): Promise<{ status: number; text: string; ms: number; cookie?: string }> {
+function post(
+  agent: http.Agent,
+  port: number,
+  urlPath: string,
+  body: unknown,
+  cookie?: string,
+): Promise<{ status: number; text: string; ms: number; cookie?: string }> {
   const data = JSON.stringify(body);
   const t = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...(cookie ? { cookie } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString(), ms: performance.now() - t, cookie: res.headers['set-cookie']?.[0]?.split(';')[0] }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: urlPath,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...(cookie ? { cookie } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString(),
+            ms: performance.now() - t,
+            cookie: res.headers['set-cookie']?.[0]?.split(';')[0],
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -399,7 +567,13 @@ async function httpVsBare() {
   const o = await closedLoop(100, TOTAL, (a) => post(a, ours.port, '/api/fn/member', { action: 'myRole' }, cookie));
   await stopChild(ours);
   row('http', 'bare Node server (read JSON, answer JSON)', `${f0(b.perSec)} /s, p50 ${f1(b.p50)} ms`, '', '');
-  row('http', `local cloud, member.myRole (${String(ours.info.source)} functions)`, `${f0(o.perSec)} /s, p50 ${f1(o.p50)} ms${o.failed ? `, ${o.failed} failed` : ''}`, '', '');
+  row(
+    'http',
+    `local cloud, member.myRole (${String(ours.info.source)} functions)`,
+    `${f0(o.perSec)} /s, p50 ${f1(o.p50)} ms${o.failed ? `, ${o.failed} failed` : ''}`,
+    '',
+    '',
+  );
   row('http', 'cost of a trivial call: bare ÷ ours', `${f2(b.perSec / o.perSec)}×`, '8.5×', '≤ 2×');
 }
 
@@ -425,12 +599,30 @@ async function accruals() {
   await closedLoop(50, 300, send(memberIds)); // warm-up
   const N = scaled(3000);
   const sat = await closedLoop(100, N, send(memberIds));
-  row('accrual', '2,000 members, saturation (100 connections)', `${f0(sat.perSec)} /s, p50 ${f1(sat.p50)} ms, p99 ${f1(sat.p99)} ms${sat.failed ? `, ${sat.failed} not ok` : ''}`, '32 /s', '1,000 /s');
+  row(
+    'accrual',
+    '2,000 members, saturation (100 connections)',
+    `${f0(sat.perSec)} /s, p50 ${f1(sat.p50)} ms, p99 ${f1(sat.p99)} ms${sat.failed ? `, ${sat.failed} not ok` : ''}`,
+    '32 /s',
+    '1,000 /s',
+  );
   const half = await openLoop(sat.perSec / 2, Math.min(N, Math.round(sat.perSec * 10)), send(memberIds));
-  row('accrual', `2,000 members, half load (${f0(sat.perSec / 2)} /s offered)`, `p50 ${f1(half.p50)} ms, p99 ${f1(half.p99)} ms${half.failed ? `, ${half.failed} not ok` : ''}`, 'p99 67 ms at 16 /s', 'p99 25 ms');
+  row(
+    'accrual',
+    `2,000 members, half load (${f0(sat.perSec / 2)} /s offered)`,
+    `p50 ${f1(half.p50)} ms, p99 ${f1(half.p99)} ms${half.failed ? `, ${half.failed} not ok` : ''}`,
+    'p99 67 ms at 16 /s',
+    'p99 25 ms',
+  );
   const hot = memberIds.slice(0, 5);
   const h = await closedLoop(100, scaled(1000), send(hot));
-  row('accrual', '5 hot members, 100 connections', `${f0(h.perSec)} /s, p50 ${f1(h.p50)} ms, p99 ${f1(h.p99)} ms${h.failed ? `, ${h.failed} not ok` : ''}`, '', '');
+  row(
+    'accrual',
+    '5 hot members, 100 connections',
+    `${f0(h.perSec)} /s, p50 ${f1(h.p50)} ms, p99 ${f1(h.p99)} ms${h.failed ? `, ${h.failed} not ok` : ''}`,
+    '',
+    '',
+  );
   await stopChild(child);
 }
 
@@ -476,7 +668,10 @@ function coldRequire() {
     console.log(JSON.stringify({ sdk: Number(t1 - t0) / 1e6, ours: Number(t2 - t1) / 1e6 }));`;
   for (const fn of fs.readdirSync(FUNCTIONS_DIST).filter((f) => fs.existsSync(path.join(FUNCTIONS_DIST, f, 'index.js')))) {
     const runs = Array.from({ length: 5 }, () => {
-      const r = spawnSync(process.execPath, ['-e', script(path.join(FUNCTIONS_DIST, fn, 'index.js'))], { cwd: path.join(FUNCTIONS_DIST, fn), encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['-e', script(path.join(FUNCTIONS_DIST, fn, 'index.js'))], {
+        cwd: path.join(FUNCTIONS_DIST, fn),
+        encoding: 'utf8',
+      });
       return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { sdk: number; ours: number };
     });
     const sdk = runs.map((r) => r.sdk).sort((a, b) => a - b)[2];
@@ -487,7 +682,9 @@ function coldRequire() {
 
 function printMarkdown(started: Date, seconds: number) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\n## Bench ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC — ${cpu}, ${os.cpus().length} cores, ${f0(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg().map(f2).join(' ')}, ${f0(seconds)} s${SCALE !== 1 ? `, BENCH_SCALE=${SCALE}` : ''}\n`);
+  console.log(
+    `\n## Bench ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC — ${cpu}, ${os.cpus().length} cores, ${f0(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg().map(f2).join(' ')}, ${f0(seconds)} s${SCALE !== 1 ? `, BENCH_SCALE=${SCALE}` : ''}\n`,
+  );
   console.log('| figure | measured | reference (issue 10) | goal |');
   console.log('| --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r.figure.replace(/\|/g, '/')} | ${r.value} | ${r.reference || '—'} | ${r.goal || '—'} |`);
@@ -496,7 +693,9 @@ function printMarkdown(started: Date, seconds: number) {
 async function main() {
   const started = new Date();
   const t = performance.now();
-  console.log(`huiyuan bench, ${started.toISOString()}, ${os.cpus()[0]?.model}, ${os.cpus().length} cores, node ${process.version}, load ${os.loadavg().map(f2).join(' ')}`);
+  console.log(
+    `huiyuan bench, ${started.toISOString()}, ${os.cpus()[0]?.model}, ${os.cpus().length} cores, node ${process.version}, load ${os.loadavg().map(f2).join(' ')}`,
+  );
   const only = process.env.BENCH_ONLY?.split(',');
   const sections: Array<[string, () => unknown]> = [
     ['store', storeVsRaw],

@@ -33,7 +33,15 @@ export async function registerMembers(cloud: LocalCloud, n: number, prefix = 'be
 }
 
 export function orderInput(memberId: string, store: number, receiptNo: string, paidAt = new Date()) {
-  return { action: 'recordOrder', storeId: storeId(store), receiptNo, items: [{ sku: 'COF-LAT', category: 'coffee', priceFen: 3200, quantity: 8 }], amountFen: 25600, paidAt: paidAt.toISOString(), member: { memberId } };
+  return {
+    action: 'recordOrder',
+    storeId: storeId(store),
+    receiptNo,
+    items: [{ sku: 'COF-LAT', category: 'coffee', priceFen: 3200, quantity: 8 }],
+    amountFen: 25600,
+    paidAt: paidAt.toISOString(),
+    member: { memberId },
+  };
 }
 
 /**
@@ -53,7 +61,16 @@ export async function seedHistory(cloud: LocalCloud, memberIds: string[], count:
         const k = i % BENCH_STORES;
         const id = `pos:${storeId(k)}:H${i}`;
         const at = new Date(now - 3_600_000 - ((i * 7919) % (90 * 86_400)) * 1000);
-        cloud.store.insert('orders', { ...order, _id: id, storeId: storeId(k), receiptNo: `H${i}`, memberId, paidAt: at.toISOString(), createdAt: at, lotId: `order:${id}:earn` } as Doc);
+        cloud.store.insert('orders', {
+          ...order,
+          _id: id,
+          storeId: storeId(k),
+          receiptNo: `H${i}`,
+          memberId,
+          paidAt: at.toISOString(),
+          createdAt: at,
+          lotId: `order:${id}:earn`,
+        } as Doc);
         cloud.store.insert('ledger', { ...entry, _id: `order:${id}:earn`, memberId, ref: { type: 'order', id }, createdAt: at } as Doc);
       }
     });

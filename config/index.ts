@@ -1,11 +1,11 @@
-import path from 'node:path'
-import { defineConfig } from '@tarojs/cli'
-import type { IProjectConfig } from '@tarojs/taro/types/compile'
-import devConfig from './dev'
-import prodConfig from './prod'
+import path from 'node:path';
+import { defineConfig } from '@tarojs/cli';
+import type { IProjectConfig } from '@tarojs/taro/types/compile';
+import devConfig from './dev';
+import prodConfig from './prod';
 
-const root = path.resolve(__dirname, '..')
-const sharedDir = path.join(root, 'shared')
+const root = path.resolve(__dirname, '..');
+const sharedDir = path.join(root, 'shared');
 
 /**
  * NutUI React Taro is drawn at a 375 design width, our own styles at 750 (rpx).
@@ -18,21 +18,21 @@ const sharedDir = path.join(root, 'shared')
 const cacheBuildDependencies = {
   config: [path.join(__dirname, 'index.ts'), path.join(__dirname, 'dev.ts'), path.join(__dirname, 'prod.ts')],
   files: [path.join(root, 'client/src/app.config.ts'), path.join(root, 'babel.config.js')],
-}
-type Chain = Parameters<NonNullable<NonNullable<IProjectConfig<'webpack5'>['mini']>['webpackChain']>>[0]
+};
+type Chain = Parameters<NonNullable<NonNullable<IProjectConfig<'webpack5'>['mini']>['webpackChain']>>[0];
 function useOwnCacheDependencies(chain: Chain): void {
-  const cache = chain.get('cache') as unknown
+  const cache = chain.get('cache') as unknown;
   if (cache && typeof cache === 'object') {
-    chain.cache({ ...(cache as object), buildDependencies: cacheBuildDependencies } as never)
+    chain.cache({ ...(cache as object), buildDependencies: cacheBuildDependencies } as never);
   }
 }
 
 const designWidth: IProjectConfig<'webpack5'>['designWidth'] = (input) =>
-  typeof input === 'object' && (input?.file?.replace(/\\+/g, '/').indexOf('@nutui') ?? -1) > -1 ? 375 : 750
+  typeof input === 'object' && (input?.file?.replace(/\\+/g, '/').indexOf('@nutui') ?? -1) > -1 ? 375 : 750;
 
 // https://docs.taro.zone/docs/config
 export default defineConfig<'webpack5'>(async (merge) => {
-  const isWeapp = process.env.TARO_ENV === 'weapp'
+  const isWeapp = process.env.TARO_ENV === 'weapp';
   const baseConfig: IProjectConfig<'webpack5'> = {
     projectName: 'huiyuan-membership',
     date: '2025-1-1',
@@ -77,9 +77,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
       router: { mode: 'browser' },
       compile: { include: [sharedDir] },
       webpackChain(chain) {
-        useOwnCacheDependencies(chain)
+        useOwnCacheDependencies(chain);
         // A phone-sized app served by the local cloud: webpack's desktop size hints are noise.
-        chain.performance.hints(false)
+        chain.performance.hints(false);
       },
       output: {
         filename: 'js/[name].[contenthash:8].js',
@@ -96,10 +96,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
       },
     },
-  }
+  };
 
   if (process.env.NODE_ENV === 'development') {
-    return merge({}, baseConfig, devConfig)
+    return merge({}, baseConfig, devConfig);
   }
-  return merge({}, baseConfig, prodConfig)
-})
+  return merge({}, baseConfig, prodConfig);
+});

@@ -66,7 +66,12 @@ export class LocalClock {
 
   state(): ClockState {
     const frozen = this.frozenAt !== null;
-    return { now: new RealDate(this.now()).toISOString(), offsetMs: frozen ? this.now() - realNow() : this.offsetMs, frozen, real: !frozen && this.offsetMs === 0 };
+    return {
+      now: new RealDate(this.now()).toISOString(),
+      offsetMs: frozen ? this.now() - realNow() : this.offsetMs,
+      frozen,
+      real: !frozen && this.offsetMs === 0,
+    };
   }
 
   /** Called after every change (the timer schedule re-arms); answers an unsubscribe. */

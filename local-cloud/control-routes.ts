@@ -47,7 +47,8 @@ export async function handleControlRoute(cloud: LocalCloud, req: ControlRequest)
     if (typeof body.now === 'string' && !Number.isNaN(Date.parse(body.now))) {
       return { status: 200, body: { ok: true, data: cloud.clock.set(body.now, { frozen: body.frozen === true }) } };
     }
-    if (typeof body.advanceMs === 'number' && Number.isFinite(body.advanceMs)) return { status: 200, body: { ok: true, data: cloud.clock.advance(body.advanceMs) } };
+    if (typeof body.advanceMs === 'number' && Number.isFinite(body.advanceMs))
+      return { status: 200, body: { ok: true, data: cloud.clock.advance(body.advanceMs) } };
   } catch (e) {
     return refuse(400, 'VALIDATION_FAILED', (e as Error).message);
   }

@@ -19,7 +19,10 @@ export const TRANSACTION_TTL_MS = 30_000;
 const LOCK_RECHECK_MS = 200;
 
 export class DbError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -86,7 +89,10 @@ export class LocalDatabase {
   /** Counts requests by action: the cloud bills each one. */
   readonly requestCounts = new Map<string, number>();
 
-  constructor(readonly store: DocumentStore, options: LocalDatabaseOptions = {}) {
+  constructor(
+    readonly store: DocumentStore,
+    options: LocalDatabaseOptions = {},
+  ) {
     this.faults = options.faults ?? new FaultInjector();
     this.now = options.now ?? realNow;
     this.serverNow = options.serverNow ?? (() => Date.now());
@@ -256,7 +262,10 @@ export class LocalDatabase {
     const list = runPipeline(source, rest, { collectionResolver: resolver }, (docs, query) => {
       const { rest: plain, geo } = splitGeo(query as Record<string, unknown>);
       const mq = new Query(plain);
-      return applyGeo(docs.filter((d) => mq.test(d)), geo);
+      return applyGeo(
+        docs.filter((d) => mq.test(d)),
+        geo,
+      );
     });
     return { data: { list: list.map(encode) } };
   }
@@ -439,7 +448,8 @@ export class LocalDatabase {
 
   /** The ids a plain write would touch (decided again after every wait). */
   private affectedIds(coll: string, p: Params): string[] {
-    if (Array.isArray(p.data)) return (p.data as string[]).map((text) => (decode(text) as { _id?: unknown } | undefined)?._id).filter((id): id is string => typeof id === 'string');
+    if (Array.isArray(p.data))
+      return (p.data as string[]).map((text) => (decode(text) as { _id?: unknown } | undefined)?._id).filter((id): id is string => typeof id === 'string');
     const q = decode(p.query as string) as { _id?: unknown } | undefined;
     if (p.queryType === 'DOC' && q && typeof q._id === 'string') return [q._id];
     return this.find(coll, q as object | undefined).map((d) => d._id);
@@ -583,8 +593,6 @@ export class LocalDatabase {
     return { data: {} };
   }
 
-
-
   private abortTransaction(id: string) {
     const tx = this.transactions.get(id);
     if (tx && tx.state === 'open') this.finish(tx, 'aborted');
@@ -602,12 +610,20 @@ export class LocalDatabase {
 }
 
 function isPlainWrite(action: string): boolean {
-  return action === 'database.insertDocument' || action === 'database.modifyDocument' || action === 'database.removeDocument' || action === 'database.modifyAndReturnDoc';
+  return (
+    action === 'database.insertDocument' ||
+    action === 'database.modifyDocument' ||
+    action === 'database.removeDocument' ||
+    action === 'database.modifyAndReturnDoc'
+  );
 }
 
 /** The cloud's text for a missing collection (the SDK maps the code to errCode -502005). */
 function collectionNotFound(name: string): DbError {
-  return new DbError('DATABASE_COLLECTION_NOT_EXIST', `[ResourceNotFound] Db or Table not exist: ${name}. Please check your request, but if the problem persists, contact us.`);
+  return new DbError(
+    'DATABASE_COLLECTION_NOT_EXIST',
+    `[ResourceNotFound] Db or Table not exist: ${name}. Please check your request, but if the problem persists, contact us.`,
+  );
 }
 
 function duplicateIdMessage(coll: string, id: string): string {
@@ -664,7 +680,22 @@ function stripId(doc: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-const UPDATE_OPERATORS = new Set(['$set', '$inc', '$mul', '$unset', '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$min', '$max', '$rename', '$currentDate', '$bit']);
+const UPDATE_OPERATORS = new Set([
+  '$set',
+  '$inc',
+  '$mul',
+  '$unset',
+  '$push',
+  '$pull',
+  '$pullAll',
+  '$addToSet',
+  '$pop',
+  '$min',
+  '$max',
+  '$rename',
+  '$currentDate',
+  '$bit',
+]);
 
 /**
  * Applies an update document in place; plain fields (no operator) are set. Returns whether it changed.

@@ -28,7 +28,10 @@ export function resolveMarkers(value: unknown, now: () => number = Date.now): un
 
 function toJsFlags(options: string): string {
   // BSON allows i, m, s, x, u, l; JavaScript knows i, m, s, u.
-  return options.split('').filter((f) => 'imsu'.includes(f)).join('');
+  return options
+    .split('')
+    .filter((f) => 'imsu'.includes(f))
+    .join('');
 }
 
 /** Encodes a stored document for the SDK, which parses each list item with `EJSON.parse`. */

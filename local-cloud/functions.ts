@@ -40,7 +40,9 @@ export function readFunctionConfig(name: string, dir = FUNCTIONS_SRC): FunctionC
 /** WeChat: `triggers` 目前仅支持一个触发器. Jobs share the one scheduler instead (cloudfunctions/scheduler). */
 export function checkFunctionConfig(name: string, config: FunctionConfig): void {
   if ((config.triggers?.length ?? 0) > 1) {
-    throw new Error(`cloud function ${name}: config.json declares ${config.triggers?.length} triggers; the platform allows one (add a job to the scheduler instead)`);
+    throw new Error(
+      `cloud function ${name}: config.json declares ${config.triggers?.length} triggers; the platform allows one (add a job to the scheduler instead)`,
+    );
   }
 }
 

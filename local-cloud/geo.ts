@@ -93,13 +93,20 @@ export function applyGeo<T extends Record<string, unknown>>(docs: T[], condition
   }
   if (nearest) {
     const by = nearest;
-    out = out.map((d) => ({ d, m: by(d) })).sort((a, b) => a.m - b.m).map((x) => x.d);
+    out = out
+      .map((d) => ({ d, m: by(d) }))
+      .sort((a, b) => a.m - b.m)
+      .map((x) => x.d);
   }
   return out;
 }
 
 /** The `$geoNear` aggregation stage (it must come first): documents with their distance, nearest first. */
-export function geoNearStage<T extends Record<string, unknown>>(docs: T[], stage: Record<string, unknown>, filter: (docs: T[], query: object) => T[]): Record<string, unknown>[] {
+export function geoNearStage<T extends Record<string, unknown>>(
+  docs: T[],
+  stage: Record<string, unknown>,
+  filter: (docs: T[], query: object) => T[],
+): Record<string, unknown>[] {
   const near = toPosition(stage.near);
   if (!near) throw new GeoError('$geoNear requires a near point');
   const distanceField = stage.distanceField;
@@ -134,10 +141,7 @@ function soleGeoField(docs: Record<string, unknown>[]): string {
 
 // ---------------------------------------------------------------- geometry
 
-type Geometry =
-  | { kind: 'points'; points: Position[] }
-  | { kind: 'lines'; lines: Position[][] }
-  | { kind: 'polygons'; polygons: Position[][][] };
+type Geometry = { kind: 'points'; points: Position[] } | { kind: 'lines'; lines: Position[][] } | { kind: 'polygons'; polygons: Position[][][] };
 
 function isGeoJSON(v: unknown): v is GeoJSON {
   return v !== null && typeof v === 'object' && typeof (v as GeoJSON).type === 'string' && Array.isArray((v as GeoJSON).coordinates);
@@ -261,7 +265,10 @@ function onRing(p: Position, ring: Position[]): boolean {
 
 function segmentsCross(a: Position, b: Position, c: Position, d: Position): boolean {
   const o = (p: Position, q: Position, r: Position) => Math.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]));
-  const o1 = o(a, b, c), o2 = o(a, b, d), o3 = o(c, d, a), o4 = o(c, d, b);
+  const o1 = o(a, b, c),
+    o2 = o(a, b, d),
+    o3 = o(c, d, a),
+    o4 = o(c, d, b);
   if (o1 !== o2 && o3 !== o4) return true;
   return onSegment(c, a, b) || onSegment(d, a, b) || onSegment(a, c, d) || onSegment(b, c, d);
 }
@@ -282,7 +289,8 @@ function intersects(a: Geometry, b: Geometry): boolean {
         : g.polygons.some((poly) => inPolygon(p, poly));
   if (a.kind === 'points') return a.points.some((p) => coversPoint(b, p));
   if (b.kind === 'points') return b.points.some((p) => coversPoint(a, p));
-  const sa = segments(a), sb = segments(b);
+  const sa = segments(a),
+    sb = segments(b);
   if (sa.some(([p, q]) => sb.some(([r, s]) => segmentsCross(p, q, r, s)))) return true;
   // No edges cross: one may lie wholly inside the other.
   return everyPosition(a).some((p) => coversPoint(b, p)) || everyPosition(b).some((p) => coversPoint(a, p));

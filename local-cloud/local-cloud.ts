@@ -10,7 +10,16 @@ import { installClock, localClock, type LocalClock } from './clock';
 import { DEFAULT_TEMPLATES_FILE, loadTemplates, localOpenapi, type OpenapiState } from './openapi';
 import { installSdkTransport, invocationContext, type NodeSdkAnswer, type WXInvocationContext } from './sdk-transport';
 import { SECRET_NAMES } from '../cloudfunctions/_lib/secrets';
-import { FUNCTIONS_SRC, PROJECT_ROOT, listFunctions, loadFunction, readFunctionConfig, type FunctionConfig, type FunctionMain, type FunctionSource } from './functions';
+import {
+  FUNCTIONS_SRC,
+  PROJECT_ROOT,
+  listFunctions,
+  loadFunction,
+  readFunctionConfig,
+  type FunctionConfig,
+  type FunctionMain,
+  type FunctionSource,
+} from './functions';
 import { installFunctionEnv, withFunctionEnv } from './function-env';
 import { LocalStorage, MAX_FILES_PER_CALL, StorageError } from './storage';
 import { SubscriptionCredits } from './subscriptions';
@@ -41,7 +50,10 @@ export const DEFAULT_FUNCTION_TIMEOUT_S = 3;
  * fail) or ran past its config.json timeout (-504003 "Invoking task timed out after N seconds").
  */
 export class FunctionInvocationError extends Error {
-  constructor(readonly errCode: -504002 | -504003, readonly errMsg: string) {
+  constructor(
+    readonly errCode: -504002 | -504003,
+    readonly errMsg: string,
+  ) {
     super(errMsg);
   }
 }
@@ -164,7 +176,8 @@ export class LocalCloud {
     this.functionNames = listFunctions(this.functionsDir);
     // The platform refuses a config.json with more than one trigger: so does the local cloud, at start.
     for (const name of this.functionNames) readFunctionConfig(name, this.functionsDir);
-    const storageDir = options.file === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'local-cloud-storage-')) : path.join(path.dirname(options.file), 'storage');
+    const storageDir =
+      options.file === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'local-cloud-storage-')) : path.join(path.dirname(options.file), 'storage');
     this.publicUrl = options.publicUrl ?? `http://localhost:${process.env.PORT ?? 8080}`;
     this.storage = new LocalStorage(storageDir, LOCAL_ENV, keyFile(options.file, 'storage.key'), () => this.publicUrl);
     this.openapiState = {
@@ -299,7 +312,13 @@ export class LocalCloud {
   /** `invoke`, answering also the database requests the invocation made (nested calls included). */
   async invokeMeasured(name: string, data: Record<string, unknown>, caller: Caller = {}): Promise<{ result: unknown; usage: InvocationUsage }> {
     const outer = invocationContext.getStore();
-    const usage: InvocationUsage = { fn: name, action: typeof data.action === 'string' ? data.action : data.Type === 'Timer' ? 'timer' : '', requests: 0, byAction: {}, parent: outer ? this.usage.get(outer) : undefined };
+    const usage: InvocationUsage = {
+      fn: name,
+      action: typeof data.action === 'string' ? data.action : data.Type === 'Timer' ? 'timer' : '',
+      requests: 0,
+      byAction: {},
+      parent: outer ? this.usage.get(outer) : undefined,
+    };
     if (!this.hasFunction(name)) {
       return { result: { ok: false, code: 'FUNCTION_NOT_FOUND', message: `云函数不存在：${name}` }, usage };
     }

@@ -32,12 +32,20 @@ async function start() {
     console.log(`[start] functions built: ${built.map((b) => b.name).join(', ')}`);
     if (!fs.existsSync(path.join(H5_DIR, 'index.html'))) {
       console.log('[start] building the H5 app (first run)…');
-      const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', '@tarojs', 'cli', 'bin', 'taro'), 'build', '--type', 'h5'], { cwd: PROJECT_ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+      const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', '@tarojs', 'cli', 'bin', 'taro'), 'build', '--type', 'h5'], {
+        cwd: PROJECT_ROOT,
+        stdio: 'inherit',
+        env: { ...process.env, NODE_ENV: 'production' },
+      });
       if (r.status !== 0) throw new Error('H5 build failed');
     }
   }
 
-  const cloud = new LocalCloud({ file: path.join(dataDir, 'cloud.sqlite'), publicUrl: process.env.LOCAL_PUBLIC_URL ?? `http://localhost:${port}`, functionSource: skipBuild && !fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'cloudfunctions')) ? 'source' : 'bundle' });
+  const cloud = new LocalCloud({
+    file: path.join(dataDir, 'cloud.sqlite'),
+    publicUrl: process.env.LOCAL_PUBLIC_URL ?? `http://localhost:${port}`,
+    functionSource: skipBuild && !fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'cloudfunctions')) ? 'source' : 'bundle',
+  });
   // LOCAL_CLOUD_NOW: start the clock at this instant (it runs on from there; POST /api/clock moves it).
   if (process.env.LOCAL_CLOUD_NOW) {
     cloud.clock.set(process.env.LOCAL_CLOUD_NOW);
@@ -53,8 +61,18 @@ async function start() {
     const counts = await seedDemoData();
     console.log(`[start] demo data seeded: ${counts.members} members, ${counts.orders} orders, ${counts.ledger} ledger entries`);
   }
-  const stopTimers = startTimers((t) => cloud.trigger(t.functionName, t.triggerName), console.log, undefined, (listener) => cloud.clock.onChange(listener));
-  const server = createServer({ cloud, staticDir: H5_DIR, sessionSecret: sessionSecret(dataDir), log: (l) => process.env.LOCAL_CLOUD_QUIET ? undefined : console.log(`[http] ${l}`) });
+  const stopTimers = startTimers(
+    (t) => cloud.trigger(t.functionName, t.triggerName),
+    console.log,
+    undefined,
+    (listener) => cloud.clock.onChange(listener),
+  );
+  const server = createServer({
+    cloud,
+    staticDir: H5_DIR,
+    sessionSecret: sessionSecret(dataDir),
+    log: (l) => (process.env.LOCAL_CLOUD_QUIET ? undefined : console.log(`[http] ${l}`)),
+  });
   // Loopback by default: the local sign-in grants any role (HOST widens it, with a warning).
   const host = listenHost();
   server.listen(port, host, () => {

@@ -18,7 +18,11 @@ import type { WXInvocationContext } from './sdk-transport';
  */
 export class OpenapiError extends Error {
   readonly errMsg: string;
-  constructor(apiPath: string, readonly errCode: number, reason: string) {
+  constructor(
+    apiPath: string,
+    readonly errCode: number,
+    reason: string,
+  ) {
     super(`openapi.${apiPath}:fail ${errCode} ${reason}`);
     this.errMsg = this.message;
   }
@@ -43,7 +47,8 @@ export const FIELD_RULES: Record<string, (v: string) => boolean> = {
   letter: (v) => /^[A-Za-z]{1,32}$/.test(v),
   symbol: (v) => /^[^\w\s\u4e00-\u9fa5]{1,5}$/.test(v),
   character_string: (v) => /^[A-Za-z0-9!-/:-@[-`{-~]{1,32}$/.test(v),
-  time: (v) => /^(\d{4}年\d{1,2}月\d{1,2}日 )?([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(v) || /^\d{4}-\d{1,2}-\d{1,2} ([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(v),
+  time: (v) =>
+    /^(\d{4}年\d{1,2}月\d{1,2}日 )?([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(v) || /^\d{4}-\d{1,2}-\d{1,2} ([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(v),
   date: (v) => /^\d{4}年\d{1,2}月\d{1,2}日( ([01]?\d|2[0-3]):[0-5]\d)?$/.test(v) || /^\d{4}-\d{1,2}-\d{1,2}( ([01]?\d|2[0-3]):[0-5]\d)?$/.test(v),
   amount: (v) => /^[¥￥$€£]?\d{1,10}(\.\d{1,2})?元?$/.test(v) && /^[¥￥$€£]|元$/.test(v),
   phone_number: (v) => /^[\d+\-() ]{1,17}$/.test(v),
@@ -171,7 +176,10 @@ function lineColor(params: Record<string, unknown>): string {
   const c = params.lineColor ?? params.line_color;
   if (params.auto_color !== true && params.autoColor !== true && c && typeof c === 'object') {
     const { r, g, b } = c as { r?: unknown; g?: unknown; b?: unknown };
-    const hex = (v: unknown) => Math.min(255, Math.max(0, Number(v) || 0)).toString(16).padStart(2, '0');
+    const hex = (v: unknown) =>
+      Math.min(255, Math.max(0, Number(v) || 0))
+        .toString(16)
+        .padStart(2, '0');
     return `#${hex(r)}${hex(g)}${hex(b)}ff`;
   }
   return '#000000ff';

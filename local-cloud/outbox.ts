@@ -34,9 +34,7 @@ export class Outbox {
 
   record(message: Omit<OutboxMessage, 'id' | 'createdAt' | 'kind'>): OutboxMessage {
     const createdAt = new Date().toISOString();
-    const info = this.db
-      .prepare('INSERT INTO outbox (kind, body, created_at) VALUES (?, ?, ?)')
-      .run('subscribeMessage', JSON.stringify(message), createdAt);
+    const info = this.db.prepare('INSERT INTO outbox (kind, body, created_at) VALUES (?, ?, ?)').run('subscribeMessage', JSON.stringify(message), createdAt);
     return { id: Number(info.lastInsertRowid), kind: 'subscribeMessage', createdAt, ...message };
   }
 

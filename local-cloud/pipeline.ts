@@ -72,9 +72,13 @@ function bucket(docs: Doc[], spec: Record<string, unknown>, options: Options): D
   }));
   const hasDefault = 'default' in spec;
   const output = (spec.output as Record<string, unknown> | undefined) ?? { count: { $sum: 1 } };
-  const grouped = aggregate(docs, [{ $group: { _id: { $switch: { branches, default: { $literal: hasDefault ? spec.default : OUTSIDE } } }, ...output } }], options) as Doc[];
+  const grouped = aggregate(
+    docs,
+    [{ $group: { _id: { $switch: { branches, default: { $literal: hasDefault ? spec.default : OUTSIDE } } }, ...output } }],
+    options,
+  ) as Doc[];
   if (!hasDefault && grouped.some((g) => g._id === OUTSIDE)) {
-    throw new Error("$bucket could not find a matching branch for an input, and no default was specified");
+    throw new Error('$bucket could not find a matching branch for an input, and no default was specified');
   }
   const rank = (v: unknown) => {
     const i = boundaries.findIndex((b) => b === v || (b instanceof Date && v instanceof Date && b.getTime() === v.getTime()));

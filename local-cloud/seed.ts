@@ -136,7 +136,11 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
   const yearMs = 365 * 24 * 3600 * 1000;
 
   await addAll(db, 'merchants', [{ _id: 'demo-merchant', name: '拾光咖啡', tiers: DEFAULT_TIERS, createdAt: new Date(now.getTime() - 2 * yearMs) }]);
-  await addAll(db, 'stores', STORES.map((s) => ({ ...s, merchantId: 'demo-merchant' })));
+  await addAll(
+    db,
+    'stores',
+    STORES.map((s) => ({ ...s, merchantId: 'demo-merchant' })),
+  );
   await addAll(db, 'roles', [
     { _id: DEMO_OPENIDS.merchant, openid: DEMO_OPENIDS.merchant, role: 'merchant', name: '店主 老周', merchantId: 'demo-merchant' },
     { _id: DEMO_OPENIDS.staff, openid: DEMO_OPENIDS.staff, role: 'staff', name: '店员 小吴', storeId: 'store-jingan', storeManager: true },
@@ -154,14 +158,34 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
     let growth = 0;
     // Points are replayed through the same rules and lot transitions the functions use, so the
     // seeded ledger, lots and balances reconcile exactly (maturity T+1, expiry, member days, tiers).
-    const history: { at: Date; orderId: string; amountFen: number; items: { sku: string; category: string; priceFen: number; quantity: number }[]; storeName: string }[] = [];
+    const history: {
+      at: Date;
+      orderId: string;
+      amountFen: number;
+      items: { sku: string; category: string; priceFen: number; quantity: number }[];
+      storeName: string;
+    }[] = [];
     for (let k = 0; k < orderCount; k += 1) {
       const paidAt = shopHoursAt(now, random());
       const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ ...pick(MENU), quantity: 1 + Math.floor(random() * 2) }));
       const amountFen = items.reduce((s, it) => s + it.priceFen * it.quantity, 0);
       const store = pick(STORES);
       const orderId = `ord-${cardNo}-${k}`;
-      orders.push({ _id: orderId, memberId: cardNo, storeId: store._id, channel: random() < 0.7 ? 'store' : 'miniprogram', receiptNo: `R${cardNo.slice(-6)}${k}`, items, amountFen, paidAt, lotId: `order:${orderId}:earn`, refundedFen: 0, pointsClawed: 0, growthClawed: 0, createdAt: paidAt });
+      orders.push({
+        _id: orderId,
+        memberId: cardNo,
+        storeId: store._id,
+        channel: random() < 0.7 ? 'store' : 'miniprogram',
+        receiptNo: `R${cardNo.slice(-6)}${k}`,
+        items,
+        amountFen,
+        paidAt,
+        lotId: `order:${orderId}:earn`,
+        refundedFen: 0,
+        pointsClawed: 0,
+        growthClawed: 0,
+        createdAt: paidAt,
+      });
       history.push({ at: paidAt, orderId, amountFen, items, storeName: store.name });
     }
     history.sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -189,8 +213,8 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
       source: random() < 0.3 ? 'pos' : 'miniprogram',
       // Profile fields derived from the index (no draws from `random`: the rest of the demo stays as it was).
       gender: (['female', 'male', 'unknown'] as const)[i % 3],
-      birthday: demo ? { month: 6, day: 18 } : { month: (i * 7) % 12 + 1, day: (i * 11) % 28 + 1, ...(i % 2 ? { year: 1980 + (i % 25) } : {}) },
-      birthdayMD: demo ? '06-18' : `${String((i * 7) % 12 + 1).padStart(2, '0')}-${String((i * 11) % 28 + 1).padStart(2, '0')}`,
+      birthday: demo ? { month: 6, day: 18 } : { month: ((i * 7) % 12) + 1, day: ((i * 11) % 28) + 1, ...(i % 2 ? { year: 1980 + (i % 25) } : {}) },
+      birthdayMD: demo ? '06-18' : `${String(((i * 7) % 12) + 1).padStart(2, '0')}-${String(((i * 11) % 28) + 1).padStart(2, '0')}`,
       ...(demo || i % 4 === 0 ? { phone: protectPhone(`139${String(10000000 + i * 7919).slice(-8)}`) } : {}),
       // Members joined with consent to the policy of their day: the demo consumer sees what changed since.
       privacy: { version: '2025-06-01', acceptedAt: registeredAt },
@@ -199,7 +223,12 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
   await addAll(db, 'members', members);
   await addAll(db, 'orders', orders);
   await addAll(db, 'ledger', ledger);
-  await seedCoupons(db, now, (members[0] as { _id: string })._id, members.slice(1, 4).map((m) => (m as { _id: string })._id));
+  await seedCoupons(
+    db,
+    now,
+    (members[0] as { _id: string })._id,
+    members.slice(1, 4).map((m) => (m as { _id: string })._id),
+  );
   await seedMall(db, now);
   // One phone, one member: each seeded number is claimed by its member (cloudfunctions/_lib/phones.ts).
   await addAll(
@@ -217,7 +246,13 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
 function replayPoints(
   memberId: string,
   registeredAt: Date,
-  history: { at: Date; orderId: string; amountFen: number; items: { sku: string; category: string; priceFen: number; quantity: number }[]; storeName: string }[],
+  history: {
+    at: Date;
+    orderId: string;
+    amountFen: number;
+    items: { sku: string; category: string; priceFen: number; quantity: number }[];
+    storeName: string;
+  }[],
   now: Date,
 ) {
   const rules = DEFAULT_EARNING_RULES;
@@ -228,7 +263,19 @@ function replayPoints(
   const earnedGrowth = new Map<string, number>();
   const book = (id: string, kind: string, m: Movement, reason: string, ref: { type: string; id: string }, at: Date, extra: object = {}) => {
     if (m.delta === 0 && m.pendingDelta === 0 && kind !== 'earn') return;
-    entries.push({ _id: id, memberId, kind, delta: m.delta, pendingDelta: m.pendingDelta, reason, ref, balanceAfter: p.available, pendingAfter: p.pending, createdAt: at, ...extra });
+    entries.push({
+      _id: id,
+      memberId,
+      kind,
+      delta: m.delta,
+      pendingDelta: m.pendingDelta,
+      reason,
+      ref,
+      balanceAfter: p.available,
+      pendingAfter: p.pending,
+      createdAt: at,
+      ...extra,
+    });
   };
   /** matures and expires everything due up to `day`, as the nightly job would have */
   const settle = (day: string) => {
@@ -241,10 +288,32 @@ function replayPoints(
       const x = expire(p, next);
       // running balances are filled in at the end, in time order
       for (const { lot, movement } of m.matured) {
-        entries.push({ _id: `mature:${lot.id}`, memberId, kind: 'mature', delta: movement.delta, pendingDelta: movement.pendingDelta, reason: '积分生效', ref: { type: 'lot', id: lot.id }, balanceAfter: 0, pendingAfter: 0, createdAt: at });
+        entries.push({
+          _id: `mature:${lot.id}`,
+          memberId,
+          kind: 'mature',
+          delta: movement.delta,
+          pendingDelta: movement.pendingDelta,
+          reason: '积分生效',
+          ref: { type: 'lot', id: lot.id },
+          balanceAfter: 0,
+          pendingAfter: 0,
+          createdAt: at,
+        });
       }
       for (const { lot, movement } of x.expired) {
-        entries.push({ _id: `expire:${lot.id}`, memberId, kind: 'expire', delta: movement.delta, pendingDelta: 0, reason: `积分过期（${lot.earnedOn} 获得）`, ref: { type: 'lot', id: lot.id }, balanceAfter: 0, pendingAfter: 0, createdAt: at });
+        entries.push({
+          _id: `expire:${lot.id}`,
+          memberId,
+          kind: 'expire',
+          delta: movement.delta,
+          pendingDelta: 0,
+          reason: `积分过期（${lot.earnedOn} 获得）`,
+          ref: { type: 'lot', id: lot.id },
+          balanceAfter: 0,
+          pendingAfter: 0,
+          createdAt: at,
+        });
       }
       p = x.points;
       if (m.matured.length === 0 && x.expired.length === 0) return;
@@ -252,13 +321,24 @@ function replayPoints(
   };
   const regDay = businessDate(registeredAt);
   const regId = `register:${memberId}`;
-  const reg = earn(p, { id: regId, amount: rules.registrationBonus, earnedOn: regDay, maturesOn: regDay, expiresOn: expiryDate(regDay, rules.expiry), today: regDay });
+  const reg = earn(p, {
+    id: regId,
+    amount: rules.registrationBonus,
+    earnedOn: regDay,
+    maturesOn: regDay,
+    expiresOn: expiryDate(regDay, rules.expiry),
+    today: regDay,
+  });
   p = reg.points;
   book(regId, 'earn', reg.movement, '注册礼', { type: 'register', id: memberId }, registeredAt);
   for (const h of history) {
     const day = businessDate(h.at);
     settle(day);
-    const e = computeEarning({ items: h.items, amountFen: h.amountFen, paidAt: h.at, earnedThatDay: 0 }, rules, earningTierOf(DEFAULT_TIER_CONFIG, tierForGrowth(growth, DEFAULT_TIER_CONFIG.tiers).id));
+    const e = computeEarning(
+      { items: h.items, amountFen: h.amountFen, paidAt: h.at, earnedThatDay: 0 },
+      rules,
+      earningTierOf(DEFAULT_TIER_CONFIG, tierForGrowth(growth, DEFAULT_TIER_CONFIG.tiers).id),
+    );
     growth += e.growth;
     earned.set(h.orderId, e.points);
     earnedGrowth.set(h.orderId, e.growth);
@@ -266,7 +346,9 @@ function replayPoints(
     const id = `order:${h.orderId}:earn`;
     const r = earn(p, { id, amount: e.points, earnedOn: e.earnedOn, maturesOn: e.maturesOn, expiresOn: e.expiresOn, today: day });
     p = r.points;
-    book(id, 'earn', r.movement, `消费 ${yuan(h.amountFen)} @${h.storeName}${e.memberDay ? '（会员日）' : ''}`, { type: 'order', id: h.orderId }, h.at, { maturesOn: e.maturesOn });
+    book(id, 'earn', r.movement, `消费 ${yuan(h.amountFen)} @${h.storeName}${e.memberDay ? '（会员日）' : ''}`, { type: 'order', id: h.orderId }, h.at, {
+      maturesOn: e.maturesOn,
+    });
   }
   settle(businessDate(now));
   // running balances, in the order the entries happened
@@ -291,15 +373,100 @@ function replayPoints(
 async function seedCoupons(db: Db, now: Date, demoMemberId: string, others: string[]) {
   const DAY = 86_400_000;
   const day = (n: number) => businessDate(now.getTime() + n * DAY);
-  const defs: (Partial<TemplateInput> & { _id: string; title: string; kind: TemplateInput['kind']; validity: TemplateInput['validity']; stock: number; channels: TemplateInput['channels'] })[] = [
-    { _id: 'tpl-20off100', title: '满100减20', kind: 'cash', thresholdFen: 10000, valueFen: 2000, validity: { type: 'relative', days: 14 }, stock: 1000, perMemberLimit: 3, channels: ['claim_center', 'manual', 'points_mall'] },
-    { _id: 'tpl-newcomer-latte', title: '新人礼 拿铁兑换券', description: '任意门店兑换中杯拿铁一杯', kind: 'gift', valueFen: 3200, validity: { type: 'relative', days: 30 }, stock: 100000, perMemberLimit: 1, channels: ['new_member', 'manual'], newMemberGift: true },
-    { _id: 'tpl-88off', title: '会员 8.8 折券', kind: 'discount', discountPercent: 88, maxDiscountFen: 3000, validity: { type: 'fixed', from: day(-3), to: day(27) }, stock: 500, perMemberLimit: 1, channels: ['claim_center'] },
-    { _id: 'tpl-birthday', title: '生日免费饮品券', kind: 'gift', valueFen: 3800, validity: { type: 'relative', days: 30 }, stock: 100000, perMemberLimit: 10, channels: ['birthday', 'manual'] },
-    { _id: 'tpl-recall', title: '回归礼 8 折券', kind: 'discount', discountPercent: 80, validity: { type: 'relative', days: 7 }, stock: 10000, perMemberLimit: 5, channels: ['campaign', 'manual'] },
-    { _id: 'tpl-jingan-50off10', title: '静安寺店专享 满50减10', kind: 'cash', thresholdFen: 5000, valueFen: 1000, validity: { type: 'relative', days: 7 }, stock: 200, perMemberLimit: 1, channels: ['claim_center'], storeIds: ['store-jingan'] },
-    { _id: 'tpl-croissant', title: '限量 免费可颂', kind: 'gift', valueFen: 1800, validity: { type: 'relative', days: 7 }, stock: 3, perMemberLimit: 1, channels: ['claim_center'] },
-    { _id: 'tpl-mall-mug-coupon', title: '积分兑 挂耳咖啡券', kind: 'gift', valueFen: 2000, validity: { type: 'relative', days: 30 }, stock: 5000, perMemberLimit: 5, channels: ['points_mall'] },
+  const defs: (Partial<TemplateInput> & {
+    _id: string;
+    title: string;
+    kind: TemplateInput['kind'];
+    validity: TemplateInput['validity'];
+    stock: number;
+    channels: TemplateInput['channels'];
+  })[] = [
+    {
+      _id: 'tpl-20off100',
+      title: '满100减20',
+      kind: 'cash',
+      thresholdFen: 10000,
+      valueFen: 2000,
+      validity: { type: 'relative', days: 14 },
+      stock: 1000,
+      perMemberLimit: 3,
+      channels: ['claim_center', 'manual', 'points_mall'],
+    },
+    {
+      _id: 'tpl-newcomer-latte',
+      title: '新人礼 拿铁兑换券',
+      description: '任意门店兑换中杯拿铁一杯',
+      kind: 'gift',
+      valueFen: 3200,
+      validity: { type: 'relative', days: 30 },
+      stock: 100000,
+      perMemberLimit: 1,
+      channels: ['new_member', 'manual'],
+      newMemberGift: true,
+    },
+    {
+      _id: 'tpl-88off',
+      title: '会员 8.8 折券',
+      kind: 'discount',
+      discountPercent: 88,
+      maxDiscountFen: 3000,
+      validity: { type: 'fixed', from: day(-3), to: day(27) },
+      stock: 500,
+      perMemberLimit: 1,
+      channels: ['claim_center'],
+    },
+    {
+      _id: 'tpl-birthday',
+      title: '生日免费饮品券',
+      kind: 'gift',
+      valueFen: 3800,
+      validity: { type: 'relative', days: 30 },
+      stock: 100000,
+      perMemberLimit: 10,
+      channels: ['birthday', 'manual'],
+    },
+    {
+      _id: 'tpl-recall',
+      title: '回归礼 8 折券',
+      kind: 'discount',
+      discountPercent: 80,
+      validity: { type: 'relative', days: 7 },
+      stock: 10000,
+      perMemberLimit: 5,
+      channels: ['campaign', 'manual'],
+    },
+    {
+      _id: 'tpl-jingan-50off10',
+      title: '静安寺店专享 满50减10',
+      kind: 'cash',
+      thresholdFen: 5000,
+      valueFen: 1000,
+      validity: { type: 'relative', days: 7 },
+      stock: 200,
+      perMemberLimit: 1,
+      channels: ['claim_center'],
+      storeIds: ['store-jingan'],
+    },
+    {
+      _id: 'tpl-croissant',
+      title: '限量 免费可颂',
+      kind: 'gift',
+      valueFen: 1800,
+      validity: { type: 'relative', days: 7 },
+      stock: 3,
+      perMemberLimit: 1,
+      channels: ['claim_center'],
+    },
+    {
+      _id: 'tpl-mall-mug-coupon',
+      title: '积分兑 挂耳咖啡券',
+      kind: 'gift',
+      valueFen: 2000,
+      validity: { type: 'relative', days: 30 },
+      stock: 5000,
+      perMemberLimit: 5,
+      channels: ['points_mall'],
+    },
   ];
   const templates: CouponTemplateDoc[] = defs.map((d) => ({
     description: '',
@@ -327,7 +494,20 @@ async function seedCoupons(db: Db, now: Date, demoMemberId: string, others: stri
     const issuedAt = new Date(now.getTime() - daysAgo * DAY);
     t.issued += 1;
     holdings.set(`${templateId}:${memberId}`, (holdings.get(`${templateId}:${memberId}`) ?? 0) + 1);
-    coupons.push({ _id: couponIdFor(key), templateId, templateVersion: 1, memberId, issueKey: key, channel, status: 'unused', terms: termsOf(t), issuedAt, ...validityWindow(t.validity, issuedAt), used: null, ...extra });
+    coupons.push({
+      _id: couponIdFor(key),
+      templateId,
+      templateVersion: 1,
+      memberId,
+      issueKey: key,
+      channel,
+      status: 'unused',
+      terms: termsOf(t),
+      issuedAt,
+      ...validityWindow(t.validity, issuedAt),
+      used: null,
+      ...extra,
+    });
   };
   const m = demoMemberId;
   issue('tpl-20off100', m, `claim:seed-${m}-1`, 'claim_center', 2);
@@ -335,15 +515,33 @@ async function seedCoupons(db: Db, now: Date, demoMemberId: string, others: stri
   issue('tpl-recall', m, `campaign:seed-recall:${m}`, 'campaign', 5); // ends in 2 days: 即将过期
   const usedAt = new Date(now.getTime() - 3 * DAY);
   const staff = { openid: DEMO_OPENIDS.staff, name: '店员 小吴', role: 'staff' };
-  issue('tpl-newcomer-latte', m, `new_member:${m}:tpl-newcomer-latte`, 'new_member', 10, { status: 'used', used: { at: usedAt, storeId: 'store-jingan', storeName: '静安寺店', staff, orderId: null, verificationId: 'seed-verify-1' } });
+  issue('tpl-newcomer-latte', m, `new_member:${m}:tpl-newcomer-latte`, 'new_member', 10, {
+    status: 'used',
+    used: { at: usedAt, storeId: 'store-jingan', storeName: '静安寺店', staff, orderId: null, verificationId: 'seed-verify-1' },
+  });
   issue('tpl-birthday', m, `birthday:seed:${m}`, 'birthday', 60, { status: 'expired', expiredAt: new Date(now.getTime() - 29 * DAY) });
   issue('tpl-20off100', m, `claim:seed-${m}-0`, 'claim_center', 20); // past its end, not yet marked: reads as 已过期
   for (const [i, o] of others.entries()) issue('tpl-croissant', o, `claim:seed-${o}-croissant`, 'claim_center', i + 1);
   const usedCoupon = coupons.find((c) => c.status === 'used')!;
-  const audit: CouponAuditDoc = { _id: 'verify:seed-verify-1', action: 'verify', couponId: usedCoupon._id, memberId: m, title: usedCoupon.terms.title, actor: { ...staff, storeId: 'store-jingan' }, storeId: 'store-jingan', storeName: '静安寺店', orderId: null, at: usedAt };
+  const audit: CouponAuditDoc = {
+    _id: 'verify:seed-verify-1',
+    action: 'verify',
+    couponId: usedCoupon._id,
+    memberId: m,
+    title: usedCoupon.terms.title,
+    actor: { ...staff, storeId: 'store-jingan' },
+    storeId: 'store-jingan',
+    storeName: '静安寺店',
+    orderId: null,
+    at: usedAt,
+  };
   await addAll(db, 'coupon_templates', templates);
   await addAll(db, 'coupons', coupons);
-  await addAll(db, 'coupon_holdings', [...holdings].map(([id, count]) => ({ _id: id, templateId: id.split(':')[0], memberId: id.split(':')[1], count, updatedAt: now })));
+  await addAll(
+    db,
+    'coupon_holdings',
+    [...holdings].map(([id, count]) => ({ _id: id, templateId: id.split(':')[0], memberId: id.split(':')[1], count, updatedAt: now })),
+  );
   await addAll(db, 'coupon_audit', [audit]);
   await addAll(db, 'settings', [{ _id: NEW_MEMBER_GIFTS_ID, templateIds: templates.filter((t) => t.newMemberGift).map((t) => t._id) }]);
 }
@@ -353,15 +551,106 @@ async function seedCoupons(db: Db, now: Date, demoMemberId: string, others: stri
  * virtual recharge codes from a pool; one sold out, one beyond the demo member's balance.
  */
 async function seedMall(db: Db, now: Date) {
-  const base = { images: [], description: '', cashFen: 0, perMemberLimit: 2, couponTemplateId: null, sortOrder: 0, onShelfFrom: null, onShelfTo: null, tiers: null, sold: 0, codesLoaded: 0, codesIssued: 0, status: 'on' as const, version: 1, createdAt: now, updatedAt: now };
+  const base = {
+    images: [],
+    description: '',
+    cashFen: 0,
+    perMemberLimit: 2,
+    couponTemplateId: null,
+    sortOrder: 0,
+    onShelfFrom: null,
+    onShelfTo: null,
+    tiers: null,
+    sold: 0,
+    codesLoaded: 0,
+    codesIssued: 0,
+    status: 'on' as const,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
   const items: MallItemDoc[] = [
-    { ...base, _id: 'item-coupon-20off100', kind: 'coupon', title: '满100减20 优惠券', description: '兑换后放入「我的券」，14 天内有效', pointsPrice: 200, stock: 500, perMemberLimit: 3, couponTemplateId: 'tpl-20off100', category: '优惠券', sortOrder: 1 },
-    { ...base, _id: 'item-coupon-dripbag', kind: 'coupon', title: '挂耳咖啡兑换券', description: '到店兑换挂耳咖啡一盒', pointsPrice: 500, stock: 1000, couponTemplateId: 'tpl-mall-mug-coupon', category: '优惠券', sortOrder: 2 },
-    { ...base, _id: 'item-mug', kind: 'physical', title: '拾光马克杯', description: '350ml 陶瓷马克杯，包邮到家', pointsPrice: 800, stock: 50, category: '周边', sortOrder: 3 },
-    { ...base, _id: 'item-tote', kind: 'physical', title: '帆布袋', description: '拾光咖啡限定帆布袋', pointsPrice: 300, stock: 0, sold: 80, category: '周边', sortOrder: 4 },
-    { ...base, _id: 'item-grinder', kind: 'physical', title: '手摇磨豆机', description: '不锈钢锥刀，限金卡及以上', pointsPrice: 20000, stock: 5, perMemberLimit: 1, category: '周边', sortOrder: 5 },
-    { ...base, _id: 'item-recharge-10', kind: 'virtual', title: '话费充值 10 元', description: '兑换后显示充值码', pointsPrice: 1000, stock: 20, codesLoaded: 20, category: '虚拟商品', sortOrder: 6 },
+    {
+      ...base,
+      _id: 'item-coupon-20off100',
+      kind: 'coupon',
+      title: '满100减20 优惠券',
+      description: '兑换后放入「我的券」，14 天内有效',
+      pointsPrice: 200,
+      stock: 500,
+      perMemberLimit: 3,
+      couponTemplateId: 'tpl-20off100',
+      category: '优惠券',
+      sortOrder: 1,
+    },
+    {
+      ...base,
+      _id: 'item-coupon-dripbag',
+      kind: 'coupon',
+      title: '挂耳咖啡兑换券',
+      description: '到店兑换挂耳咖啡一盒',
+      pointsPrice: 500,
+      stock: 1000,
+      couponTemplateId: 'tpl-mall-mug-coupon',
+      category: '优惠券',
+      sortOrder: 2,
+    },
+    {
+      ...base,
+      _id: 'item-mug',
+      kind: 'physical',
+      title: '拾光马克杯',
+      description: '350ml 陶瓷马克杯，包邮到家',
+      pointsPrice: 800,
+      stock: 50,
+      category: '周边',
+      sortOrder: 3,
+    },
+    {
+      ...base,
+      _id: 'item-tote',
+      kind: 'physical',
+      title: '帆布袋',
+      description: '拾光咖啡限定帆布袋',
+      pointsPrice: 300,
+      stock: 0,
+      sold: 80,
+      category: '周边',
+      sortOrder: 4,
+    },
+    {
+      ...base,
+      _id: 'item-grinder',
+      kind: 'physical',
+      title: '手摇磨豆机',
+      description: '不锈钢锥刀，限金卡及以上',
+      pointsPrice: 20000,
+      stock: 5,
+      perMemberLimit: 1,
+      category: '周边',
+      sortOrder: 5,
+    },
+    {
+      ...base,
+      _id: 'item-recharge-10',
+      kind: 'virtual',
+      title: '话费充值 10 元',
+      description: '兑换后显示充值码',
+      pointsPrice: 1000,
+      stock: 20,
+      codesLoaded: 20,
+      category: '虚拟商品',
+      sortOrder: 6,
+    },
   ];
   await addAll(db, 'mall_items', items);
-  await addAll(db, 'mall_codes', Array.from({ length: 20 }, (_, i) => ({ _id: `item-recharge-10:${i + 1}`, itemId: 'item-recharge-10', code: `HF10-${String(73910 + i * 37).padStart(6, '0')}` })));
+  await addAll(
+    db,
+    'mall_codes',
+    Array.from({ length: 20 }, (_, i) => ({
+      _id: `item-recharge-10:${i + 1}`,
+      itemId: 'item-recharge-10',
+      code: `HF10-${String(73910 + i * 37).padStart(6, '0')}`,
+    })),
+  );
 }

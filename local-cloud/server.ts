@@ -19,7 +19,9 @@ export const MAX_KEYS = 5000;
 export function listenHost(env: Record<string, string | undefined> = process.env, warn: (line: string) => void = console.warn): string {
   const host = env.HOST?.trim() || '127.0.0.1';
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
-    warn(`[start] WARNING: listening on ${host}: anyone who can reach this port can sign in as any role (local sign-in) and act as the merchant. Use HOST only on a network you trust.`);
+    warn(
+      `[start] WARNING: listening on ${host}: anyone who can reach this port can sign in as any role (local sign-in) and act as the merchant. Use HOST only on a network you trust.`,
+    );
   }
   return host;
 }
@@ -49,7 +51,11 @@ export interface ServerOptions {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -137,7 +143,8 @@ export function createServer(options: ServerOptions): http.Server {
         const body = await readJson(req);
         const role = body.role as Role;
         if (!['consumer', 'staff', 'merchant'].includes(role)) throw new HttpError(400, 'VALIDATION_FAILED', 'role 应为 consumer、staff 或 merchant');
-        if (body.openid !== undefined && !isValidOpenid(body.openid)) throw new HttpError(400, 'VALIDATION_FAILED', 'openid 只能包含字母、数字、下划线和连字符（最长 64 位）');
+        if (body.openid !== undefined && !isValidOpenid(body.openid))
+          throw new HttpError(400, 'VALIDATION_FAILED', 'openid 只能包含字母、数字、下划线和连字符（最长 64 位）');
         const next = { role, openid: (body.openid as string | undefined) ?? DEMO_OPENIDS[role] };
         return send(res, 200, { ok: true, data: next }, { 'set-cookie': `${SESSION_COOKIE}=${signer.sign(next)}; Path=/; HttpOnly; SameSite=Lax` });
       }
@@ -176,7 +183,11 @@ export function createServer(options: ServerOptions): http.Server {
           res.writeHead(served.status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
           return res.end(served.reason);
         }
-        res.writeHead(200, { 'content-type': MIME[path.extname(file[1]).toLowerCase()] ?? 'application/octet-stream', 'content-length': served.body.length, 'cache-control': 'private, max-age=300' });
+        res.writeHead(200, {
+          'content-type': MIME[path.extname(file[1]).toLowerCase()] ?? 'application/octet-stream',
+          'content-length': served.body.length,
+          'cache-control': 'private, max-age=300',
+        });
         return res.end(method === 'HEAD' ? undefined : served.body);
       }
       if (url.pathname === '/api/subscribe' && method === 'POST') {
@@ -184,7 +195,8 @@ export function createServer(options: ServerOptions): http.Server {
         if (!session) throw new HttpError(401, 'UNAUTHENTICATED', '请先登录');
         const body = await readJson(req);
         const ids = body.tmplIds ?? body.templateIds;
-        if (!Array.isArray(ids) || ids.length === 0 || ids.length > 3 || !ids.every((id) => typeof id === 'string')) throw new HttpError(400, 'VALIDATION_FAILED', 'tmplIds 应为 1 到 3 个模板 id');
+        if (!Array.isArray(ids) || ids.length === 0 || ids.length > 3 || !ids.every((id) => typeof id === 'string'))
+          throw new HttpError(400, 'VALIDATION_FAILED', 'tmplIds 应为 1 到 3 个模板 id');
         const answer: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };
         for (const id of ids as string[]) {
           if (!cloud.openapiState.templates.has(id)) throw new HttpError(400, 'VALIDATION_FAILED', `模板不存在：${id}`);
@@ -197,8 +209,19 @@ export function createServer(options: ServerOptions): http.Server {
       if (pos && cloud.hasFunction('pos')) {
         // HTTP-triggered function: the raw body and headers travel as the cloud's HTTP event; no session.
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
-        const event = { httpMethod: method, path: '/' + pos[1], headers, queryStringParameters: Object.fromEntries(url.searchParams), body: await readRaw(req), isBase64Encoded: false };
-        const out = (await cloud.invoke('pos', event, { source: 'wx_http', clientIp: req.socket.remoteAddress })) as { statusCode?: number; headers?: Record<string, string>; body?: string };
+        const event = {
+          httpMethod: method,
+          path: '/' + pos[1],
+          headers,
+          queryStringParameters: Object.fromEntries(url.searchParams),
+          body: await readRaw(req),
+          isBase64Encoded: false,
+        };
+        const out = (await cloud.invoke('pos', event, { source: 'wx_http', clientIp: req.socket.remoteAddress })) as {
+          statusCode?: number;
+          headers?: Record<string, string>;
+          body?: string;
+        };
         log(`${method} ${url.pathname} ${out.statusCode ?? '?'} ${Date.now() - started}ms`);
         if (typeof out?.statusCode !== 'number') return send(res, 500, { ok: false, code: 'INTERNAL', message: '系统错误，请稍后重试' });
         res.writeHead(out.statusCode, { 'content-type': 'application/json; charset=utf-8', ...(out.headers ?? {}) });
@@ -213,7 +236,13 @@ export function createServer(options: ServerOptions): http.Server {
         // The function threw (-504002) or ran past its timeout (-504003): what wx.cloud.callFunction reports as a failure.
         log(`${method} ${url.pathname} failed: ${e.errCode} ${e.errMsg}`);
         const timedOut = e.errCode === -504003;
-        return send(res, timedOut ? 504 : 500, { ok: false, code: timedOut ? 'UNAVAILABLE' : 'INTERNAL', message: timedOut ? '服务暂时不可用，请稍后重试' : '系统错误，请稍后重试', errCode: e.errCode, errMsg: e.errMsg });
+        return send(res, timedOut ? 504 : 500, {
+          ok: false,
+          code: timedOut ? 'UNAVAILABLE' : 'INTERNAL',
+          message: timedOut ? '服务暂时不可用，请稍后重试' : '系统错误，请稍后重试',
+          errCode: e.errCode,
+          errMsg: e.errMsg,
+        });
       }
       log(`error ${method} ${url.pathname}: ${(e as Error).stack ?? e}`);
       return send(res, 500, { ok: false, code: 'INTERNAL', message: '系统错误，请稍后重试' });
@@ -242,7 +271,13 @@ function loadStatic(file: string): StaticFile {
   const cached = staticFiles.get(file);
   if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached;
   const raw = fs.readFileSync(file);
-  const entry: StaticFile = { mtimeMs: st.mtimeMs, size: st.size, raw, etag: `"${st.size.toString(16)}-${Math.trunc(st.mtimeMs).toString(16)}"`, encoded: new Map() };
+  const entry: StaticFile = {
+    mtimeMs: st.mtimeMs,
+    size: st.size,
+    raw,
+    etag: `"${st.size.toString(16)}-${Math.trunc(st.mtimeMs).toString(16)}"`,
+    encoded: new Map(),
+  };
   staticFiles.set(file, entry);
   return entry;
 }
@@ -253,7 +288,9 @@ function encoded(entry: StaticFile, encoding: 'br' | 'gzip'): Promise<Buffer> {
     // In zlib's thread pool, never on the event loop; brotli 9 is within a few % of 11 on JS at a fraction of its time.
     out =
       encoding === 'br'
-        ? promisify(zlib.brotliCompress)(entry.raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: entry.raw.length } })
+        ? promisify(zlib.brotliCompress)(entry.raw, {
+            params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: entry.raw.length },
+          })
         : promisify(zlib.gzip)(entry.raw, { level: 9 });
     entry.encoded.set(encoding, out);
   }

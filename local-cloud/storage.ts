@@ -14,7 +14,10 @@ export const MAX_FILES_PER_CALL = 50;
 const BUCKET = '6c6f-local-1250000000';
 
 export class StorageError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -62,7 +65,13 @@ export class LocalStorage {
 
   upload(cloudPath: unknown, content: unknown): string {
     if (typeof cloudPath !== 'string' || !validCloudPath(cloudPath)) throw new StorageError('INVALID_PARAM', `cloudPath 不合法: ${String(cloudPath)}`);
-    const bytes = Buffer.isBuffer(content) ? content : typeof content === 'string' ? Buffer.from(content) : content instanceof Uint8Array ? Buffer.from(content) : null;
+    const bytes = Buffer.isBuffer(content)
+      ? content
+      : typeof content === 'string'
+        ? Buffer.from(content)
+        : content instanceof Uint8Array
+          ? Buffer.from(content)
+          : null;
     if (!bytes) throw new StorageError('INVALID_PARAM', 'fileContent must be a Buffer or a string');
     const target = this.file(cloudPath);
     fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -75,7 +84,8 @@ export class LocalStorage {
 
   read(fileId: unknown): Buffer {
     const cloudPath = this.cloudPathOf(fileId);
-    if (cloudPath === null || !fs.existsSync(this.file(cloudPath))) throw new StorageError('STORAGE_FILE_NONEXIST', `storage file not exists: ${String(fileId)}`);
+    if (cloudPath === null || !fs.existsSync(this.file(cloudPath)))
+      throw new StorageError('STORAGE_FILE_NONEXIST', `storage file not exists: ${String(fileId)}`);
     return fs.readFileSync(this.file(cloudPath));
   }
 
@@ -112,7 +122,8 @@ export class LocalStorage {
     const t = Number(expires);
     if (!validCloudPath(cloudPath) || !Number.isInteger(t) || !sign) return { status: 403, reason: 'SignatureDoesNotMatch' };
     const expected = this.sign(cloudPath, t);
-    if (sign.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sign), Buffer.from(expected))) return { status: 403, reason: 'SignatureDoesNotMatch' };
+    if (sign.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sign), Buffer.from(expected)))
+      return { status: 403, reason: 'SignatureDoesNotMatch' };
     if (t * 1000 < this.now()) return { status: 403, reason: 'Request has expired' };
     const file = this.file(cloudPath);
     if (!fs.existsSync(file)) return { status: 404, reason: 'NoSuchKey' };
@@ -125,5 +136,12 @@ export class LocalStorage {
 }
 
 function validCloudPath(p: string): boolean {
-  return p.length > 0 && p.length <= 850 && !p.startsWith('/') && !p.split('/').some((part) => part === '' || part === '.' || part === '..') && !/[\u0000-\u001f\\]/.test(p); // eslint-disable-line no-control-regex -- control characters are what it refuses
+  return (
+    p.length > 0 &&
+    p.length <= 850 &&
+    !p.startsWith('/') &&
+    !p.split('/').some((part) => part === '' || part === '.' || part === '..') &&
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+    !/[\u0000-\u001f\\]/.test(p)
+  );
 }

@@ -44,7 +44,10 @@ const OPTIMIZE_EVERY_WRITES = 20_000;
 const MAX_CACHED_STATEMENTS = 500;
 
 export class StoreError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -69,7 +72,10 @@ export class DocumentStore {
   private readonly uniqueIndexes = new Map<string, IndexSpec>();
   private group: { done: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
 
-  constructor(readonly file: string, options: { durable?: boolean } = {}) {
+  constructor(
+    readonly file: string,
+    options: { durable?: boolean } = {},
+  ) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -153,9 +159,7 @@ export class DocumentStore {
       return;
     }
     const exprs = fields.map((f) => `json_extract(body, '$.${f}')`).join(', ');
-    this.db.exec(
-      `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${sqlName}" ON docs (coll, ${exprs}) WHERE coll = '${coll}'`,
-    );
+    this.db.exec(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${sqlName}" ON docs (coll, ${exprs}) WHERE coll = '${coll}'`);
     if (index.unique) this.uniqueIndexes.set(sqlName, index);
     const first = this.indexedFirstFields.get(coll) ?? new Set<string>();
     first.add(fields[0]);
@@ -216,9 +220,10 @@ export class DocumentStore {
     const where = [`coll = ${sqlText(coll)}`, ...q.conditions.map((c) => `(${c.sql})`)].join(' AND ');
     const params = q.conditions.flatMap((c) => c.params);
     let sql = `SELECT ${what} FROM docs WHERE ${where}`;
-    if (what !== 'count(*) AS n') // Natural (insertion) order by default. With conditions, `+ord` keeps the planner from walking
-    // the natural-order index past the condition's own index: the matches are found first, then sorted.
-    sql += ` ORDER BY ${q.orderBy ?? (q.conditions.length ? '+ord ASC' : 'ord ASC')}`;
+    if (what !== 'count(*) AS n')
+      // Natural (insertion) order by default. With conditions, `+ord` keeps the planner from walking
+      // the natural-order index past the condition's own index: the matches are found first, then sorted.
+      sql += ` ORDER BY ${q.orderBy ?? (q.conditions.length ? '+ord ASC' : 'ord ASC')}`;
     // The window as literals: a bound LIMIT makes SQLite re-plan the statement on every execution.
     if (q.limit !== undefined || q.offset) sql += ` LIMIT ${Math.trunc(q.limit ?? -1)} OFFSET ${Math.trunc(q.offset ?? 0)}`;
     return { sql, params };

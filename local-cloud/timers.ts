@@ -33,7 +33,12 @@ export function startTimers(
   onClockChange?: (listener: () => void) => () => void,
 ): () => void {
   let stopped = false;
-  const armed = triggers.map((trigger) => ({ trigger, schedule: parseWeChatCron(trigger.cron), at: null as Date | null, handle: null as NodeJS.Timeout | null }));
+  const armed = triggers.map((trigger) => ({
+    trigger,
+    schedule: parseWeChatCron(trigger.cron),
+    at: null as Date | null,
+    handle: null as NodeJS.Timeout | null,
+  }));
   const fire = async (a: (typeof armed)[number]) => {
     const { trigger } = a;
     log(`[timer] ${trigger.functionName}/${trigger.triggerName} fired`);
@@ -51,12 +56,15 @@ export function startTimers(
     if (!at || stopped) return;
     // setTimeout takes at most ~24.8 days; re-arm in steps for far firings.
     const delay = Math.min(at.getTime() - Date.now(), 2 ** 31 - 1);
-    a.handle = setTimeout(async () => {
-      if (stopped) return;
-      if (Date.now() + 50 < at.getTime()) return arm(a, new Date(Date.now() - 1));
-      await fire(a);
-      if (a.at === at) arm(a, at);
-    }, Math.max(0, delay));
+    a.handle = setTimeout(
+      async () => {
+        if (stopped) return;
+        if (Date.now() + 50 < at.getTime()) return arm(a, new Date(Date.now() - 1));
+        await fire(a);
+        if (a.at === at) arm(a, at);
+      },
+      Math.max(0, delay),
+    );
     a.handle.unref();
   };
   for (const a of armed) {

@@ -11,7 +11,9 @@ const SIMPLE_OPS = new Set(['$set', '$inc', '$unset']);
 type Obj = Record<string, unknown>;
 
 function isPlainObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp) && Object.getPrototypeOf(v) === Object.prototype;
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp) && Object.getPrototypeOf(v) === Object.prototype
+  );
 }
 
 /** Deep equality as an update's "modified" test needs it (Dates by instant, objects by keys). */

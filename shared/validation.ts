@@ -197,4 +197,5 @@ export function describeIssues(error: z.ZodError, max = 3): string {
 }
 
 /** Zod's English phrases; none may reach a person (the test of every action's answers uses it). */
-export const ENGLISH_VALIDATOR_TEXT = /\b(expected|required|must|invalid|received|unrecognized|characters?|greater|less than|at least|at most|number|string|array|object|enum|literal|undefined|datetime)\b/i;
+export const ENGLISH_VALIDATOR_TEXT =
+  /\b(expected|required|must|invalid|received|unrecognized|characters?|greater|less than|at least|at most|number|string|array|object|enum|literal|undefined|datetime)\b/i;

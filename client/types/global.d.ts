@@ -1,23 +1,23 @@
 /// <reference types="@tarojs/taro" />
 
-declare module '*.png';
-declare module '*.gif';
-declare module '*.jpg';
-declare module '*.jpeg';
-declare module '*.svg';
-declare module '*.css';
-declare module '*.scss';
-declare module '*.sass';
+declare module '*.png'
+declare module '*.gif'
+declare module '*.jpg'
+declare module '*.jpeg'
+declare module '*.svg'
+declare module '*.css'
+declare module '*.scss'
+declare module '*.sass'
 
 declare namespace NodeJS {
   interface ProcessEnv {
     /** Build mode; decides minification among other things. */
-    NODE_ENV: 'development' | 'production' | 'test';
+    NODE_ENV: 'development' | 'production' | 'test'
     /** The platform being built. */
-    TARO_ENV: 'weapp' | 'swan' | 'alipay' | 'h5' | 'rn' | 'tt' | 'qq' | 'jd' | 'harmony' | 'jdrn';
+    TARO_ENV: 'weapp' | 'swan' | 'alipay' | 'h5' | 'rn' | 'tt' | 'qq' | 'jd' | 'harmony' | 'jdrn'
     /** Mini-program appid (optional, see .env files). */
-    TARO_APP_ID?: string;
+    TARO_APP_ID?: string
     /** WeChat cloud development environment id used by `Taro.cloud.init` in the weapp build. */
-    TARO_APP_CLOUD_ENV?: string;
+    TARO_APP_CLOUD_ENV?: string
   }
 }

@@ -12,7 +12,12 @@ import { queryDocs, withRetry } from './db';
 export const IDENTIFICATION_VALID_MS = 12 * 3600_000;
 
 export async function logAccess(role: RoleDoc, memberId: string, by: AccessLogDoc['by'], now: Date): Promise<void> {
-  const entry: Omit<AccessLogDoc, '_id'> = { memberId, actor: { openid: role.openid, role: role.role, name: role.name, storeId: role.storeId ?? null }, by, at: now };
+  const entry: Omit<AccessLogDoc, '_id'> = {
+    memberId,
+    actor: { openid: role.openid, role: role.role, name: role.name, storeId: role.storeId ?? null },
+    by,
+    at: now,
+  };
   // An add retried after a lost reply may log twice: a duplicate line in an audit log is harmless, a missing one is not.
   await withRetry(() => database().collection('access_log').add({ data: entry }) as Promise<unknown>, { retryConflicts: false });
 }

@@ -57,7 +57,10 @@ export async function saveCheckinRules(expectedVersion: number, rules: CheckinRu
     const current = await txGet<RulesDoc>(tx, 'settings', CHECKIN_RULES_ID);
     const version = current?.version ?? 0;
     if (version !== expectedVersion) throw new AppError('RULES_VERSION_CONFLICT', undefined, { currentVersion: version });
-    await tx.collection('settings').doc(CHECKIN_RULES_ID).set({ data: { version: version + 1, rules, updatedBy: by, updatedAt: now } });
+    await tx
+      .collection('settings')
+      .doc(CHECKIN_RULES_ID)
+      .set({ data: { version: version + 1, rules, updatedBy: by, updatedAt: now } });
     return { version: version + 1 };
   });
 }

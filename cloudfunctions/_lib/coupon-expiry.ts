@@ -24,10 +24,23 @@ export async function runCouponExpiry(now: Date, options: JobOptions = {}): Prom
     steps: [
       {
         name: 'expire',
-        findDue: (n, { exclude }) => queryDocs<CouponDoc>(db.collection('coupons').where(excluding({ status: 'unused', endsAt: _.lte(now) }, exclude)).orderBy('endsAt', 'asc').limit(n)),
+        findDue: (n, { exclude }) =>
+          queryDocs<CouponDoc>(
+            db
+              .collection('coupons')
+              .where(excluding({ status: 'unused', endsAt: _.lte(now) }, exclude))
+              .orderBy('endsAt', 'asc')
+              .limit(n),
+          ),
         process: async (c: CouponDoc, state) => {
           // Conditional: a coupon verified or undone meanwhile is left as it is.
-          const res = (await withRetry(() => db.collection('coupons').where({ _id: c._id, status: 'unused', endsAt: _.lte(now) }).update({ data: { status: 'expired', expiredAt: now } }) as Promise<unknown>)) as { stats?: { updated?: number } };
+          const res = (await withRetry(
+            () =>
+              db
+                .collection('coupons')
+                .where({ _id: c._id, status: 'unused', endsAt: _.lte(now) })
+                .update({ data: { status: 'expired', expiredAt: now } }) as Promise<unknown>,
+          )) as { stats?: { updated?: number } };
           if ((res.stats?.updated ?? 0) > 0) state.expired += 1;
           else {
             // A lost reply of our own write reads back as ours (same instant): counted once.

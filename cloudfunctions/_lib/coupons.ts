@@ -62,7 +62,10 @@ export function isIssueRefusal(e: unknown): e is AppError {
 
 /** Candidate coupon ids of a key: 12 digits from SHA-256 of the key (the next candidate on a collision with another key). */
 export function couponIdFor(key: string, attempt = 0): string {
-  const h = crypto.createHash('sha256').update(attempt === 0 ? key : `${key}#${attempt}`).digest();
+  const h = crypto
+    .createHash('sha256')
+    .update(attempt === 0 ? key : `${key}#${attempt}`)
+    .digest();
   return (h.readBigUInt64BE(0) % 1_000_000_000_000n).toString().padStart(12, '0');
 }
 
@@ -96,7 +99,8 @@ async function issueInTx(tx: Tx, req: IssueCouponRequest): Promise<IssuedCoupon>
 
   const template = await txGet<CouponTemplateDoc>(tx, 'coupon_templates', req.templateId);
   if (!template) throw new AppError('NOT_FOUND', '优惠券不存在');
-  if (template.status !== 'active' || !template.channels.includes(req.channel) || !templateIssuable(template.validity, req.now)) throw new AppError('COUPON_UNAVAILABLE');
+  if (template.status !== 'active' || !template.channels.includes(req.channel) || !templateIssuable(template.validity, req.now))
+    throw new AppError('COUPON_UNAVAILABLE');
   if (template.issued >= template.stock) throw new AppError('COUPON_OUT_OF_STOCK');
   const holdingId = `${req.templateId}:${req.memberId}`;
   const holding = await txGet<CouponHoldingDoc>(tx, 'coupon_holdings', holdingId);
@@ -119,7 +123,10 @@ async function issueInTx(tx: Tx, req: IssueCouponRequest): Promise<IssuedCoupon>
     endsAt,
     used: null,
   };
-  await tx.collection('coupon_templates').doc(req.templateId).update({ data: { issued: template.issued + 1 } });
+  await tx
+    .collection('coupon_templates')
+    .doc(req.templateId)
+    .update({ data: { issued: template.issued + 1 } });
   const nextHolding: Omit<CouponHoldingDoc, '_id'> = { templateId: req.templateId, memberId: req.memberId, count: held + 1, updatedAt: req.now };
   await tx.collection('coupon_holdings').doc(holdingId).set({ data: nextHolding });
   await tx.collection('coupons').add({ data: coupon as unknown as Record<string, unknown> });
@@ -172,8 +179,16 @@ export async function issueNewMemberGifts(tx: Tx, memberId: string, now: Date): 
 
 /** Keeps `settings/new-member-gifts` in step with the templates (after a template is saved). */
 export async function refreshNewMemberGifts(): Promise<void> {
-  const flagged = await withRetry(() => queryDocs<{ _id: string }>(database().collection('coupon_templates').where({ newMemberGift: true, status: 'active' }).limit(100)));
-  await withRetry(() => database().collection('settings').doc(NEW_MEMBER_GIFTS_ID).set({ data: { templateIds: flagged.map((t) => t._id).sort() } }) as Promise<unknown>);
+  const flagged = await withRetry(() =>
+    queryDocs<{ _id: string }>(database().collection('coupon_templates').where({ newMemberGift: true, status: 'active' }).limit(100)),
+  );
+  await withRetry(
+    () =>
+      database()
+        .collection('settings')
+        .doc(NEW_MEMBER_GIFTS_ID)
+        .set({ data: { templateIds: flagged.map((t) => t._id).sort() } }) as Promise<unknown>,
+  );
 }
 
 // ------------------------------------------------------------------ the rotating code

@@ -5,6 +5,12 @@ import { withRetry } from './db';
 /** Departures past their retention are deleted (the policy promises 2 years, no longer). Run nightly. */
 export async function purgeExpiredDepartures(now: Date): Promise<number> {
   const _ = database().command;
-  const res = (await withRetry(() => database().collection('departures').where({ keepUntil: _.lt(businessDate(now)) }).remove() as Promise<unknown>)) as { stats?: { removed?: number } };
+  const res = (await withRetry(
+    () =>
+      database()
+        .collection('departures')
+        .where({ keepUntil: _.lt(businessDate(now)) })
+        .remove() as Promise<unknown>,
+  )) as { stats?: { removed?: number } };
   return res.stats?.removed ?? 0;
 }

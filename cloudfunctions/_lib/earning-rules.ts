@@ -54,7 +54,9 @@ function withoutBadMapEntries(stored: unknown): unknown {
   for (const name of ['skuMultipliers', 'categoryMultipliers']) {
     const map = out[name];
     const plain = map !== null && typeof map === 'object' && Object.getPrototypeOf(map) === Object.prototype;
-    out[name] = plain ? Object.fromEntries(Object.entries(map as Record<string, unknown>).filter(([k, v]) => userMapKey.safeParse(k).success && typeof v === 'number')) : {};
+    out[name] = plain
+      ? Object.fromEntries(Object.entries(map as Record<string, unknown>).filter(([k, v]) => userMapKey.safeParse(k).success && typeof v === 'number'))
+      : {};
   }
   return out;
 }

@@ -73,35 +73,48 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
     // One step per celebrated month-day (two on 28 February of a common year): an equality on the
     // indexed `birthdayMD`, walked by `_id`.
     steps: target.monthDays.map((md) => ({
-        name: `greet-${md}`,
-        findDue: (n: number, { cursor }: { cursor: string | null }) =>
-          settings.birthday.enabled
-            ? queryDocs<MemberDoc>(db.collection('members').where({ birthdayMD: md, ...byIdAfter(cursor) }).orderBy('_id', 'asc').limit(n))
-            : Promise.resolve([]),
-        cursorOf: (m: MemberDoc) => m._id,
-        process: async (m: MemberDoc, state: BirthdayCounters) => {
-          if (m.deletedAt) {
+      name: `greet-${md}`,
+      findDue: (n: number, { cursor }: { cursor: string | null }) =>
+        settings.birthday.enabled
+          ? queryDocs<MemberDoc>(
+              db
+                .collection('members')
+                .where({ birthdayMD: md, ...byIdAfter(cursor) })
+                .orderBy('_id', 'asc')
+                .limit(n),
+            )
+          : Promise.resolve([]),
+      cursorOf: (m: MemberDoc) => m._id,
+      process: async (m: MemberDoc, state: BirthdayCounters) => {
+        if (m.deletedAt) {
+          state.skipped += 1;
+          return;
+        }
+        const key = `birthday:${target.year}:${m._id}`;
+        let couponTitle = '生日祝福';
+        if (settings.birthday.couponTemplateId) {
+          try {
+            const issued = await issueCoupon({ templateId: settings.birthday.couponTemplateId, memberId: m._id, key, channel: 'birthday', now });
+            if (!issued.duplicate) state.issued += 1;
+            couponTitle = issued.coupon.terms.title;
+          } catch (e) {
+            // Out of stock, paused, over the member's limit: the greeting still goes; the run says so.
+            if (!isIssueRefusal(e)) throw e;
             state.skipped += 1;
-            return;
           }
-          const key = `birthday:${target.year}:${m._id}`;
-          let couponTitle = '生日祝福';
-          if (settings.birthday.couponTemplateId) {
-            try {
-              const issued = await issueCoupon({ templateId: settings.birthday.couponTemplateId, memberId: m._id, key, channel: 'birthday', now });
-              if (!issued.duplicate) state.issued += 1;
-              couponTitle = issued.coupon.terms.title;
-            } catch (e) {
-              // Out of stock, paused, over the member's limit: the greeting still goes; the run says so.
-              if (!isIssueRefusal(e)) throw e;
-              state.skipped += 1;
-            }
-          }
-          const data = template && fillTemplate(template, { thing: [asThing(`${m.nickname || '会员'}，生日快乐`), asThing(`${couponTitle}已到账，记得使用`)], date: [asDate(target.day)], phrase: ['已到账'], name: [m.nickname || '会员'] });
-          tally(state, data ? await sendMessage({ key, memberId: m._id, openid: m.openid, purpose: 'birthday', data, now, template }) : null);
-          state.processed += 1;
-        },
-      })),
+        }
+        const data =
+          template &&
+          fillTemplate(template, {
+            thing: [asThing(`${m.nickname || '会员'}，生日快乐`), asThing(`${couponTitle}已到账，记得使用`)],
+            date: [asDate(target.day)],
+            phrase: ['已到账'],
+            name: [m.nickname || '会员'],
+          });
+        tally(state, data ? await sendMessage({ key, memberId: m._id, openid: m.openid, purpose: 'birthday', data, now, template }) : null);
+        state.processed += 1;
+      },
+    })),
   });
   return run;
 }
@@ -128,7 +141,14 @@ export async function runPointsExpiryReminder(now: Date, options: JobOptions = {
     steps: [
       {
         name: 'remind',
-        findDue: (n, { cursor }) => queryDocs<MemberDoc>(db.collection('members').where({ 'points.lots.expiresOn': _.in(days.map((d) => d.on)), ...byIdAfter(cursor) }).orderBy('_id', 'asc').limit(n)),
+        findDue: (n, { cursor }) =>
+          queryDocs<MemberDoc>(
+            db
+              .collection('members')
+              .where({ 'points.lots.expiresOn': _.in(days.map((d) => d.on)), ...byIdAfter(cursor) })
+              .orderBy('_id', 'asc')
+              .limit(n),
+          ),
         cursorOf: (m: MemberDoc) => m._id,
         process: async (m: MemberDoc, state) => {
           const lots = (m.points?.lots ?? []) as { remaining: number; expiresOn: string }[];
@@ -137,8 +157,28 @@ export async function runPointsExpiryReminder(now: Date, options: JobOptions = {
             const amount = lots.filter((l) => l.expiresOn === on).reduce((s, l) => s + l.remaining, 0);
             if (amount <= 0 || m.deletedAt) continue;
             any = true;
-            const data = template && fillTemplate(template, { number: [String(amount)], date: [asDate(on)], thing: [asThing(`您有${amount}积分将于${lead}天后过期`), '积分即将过期，请尽快使用'], phrase: ['即将过期'] });
-            tally(state, data ? await sendMessage({ key: `points-expiry:${m._id}:${on}:${lead}`, memberId: m._id, openid: m.openid, purpose: 'points_expiry', data, now, template }) : null);
+            const data =
+              template &&
+              fillTemplate(template, {
+                number: [String(amount)],
+                date: [asDate(on)],
+                thing: [asThing(`您有${amount}积分将于${lead}天后过期`), '积分即将过期，请尽快使用'],
+                phrase: ['即将过期'],
+              });
+            tally(
+              state,
+              data
+                ? await sendMessage({
+                    key: `points-expiry:${m._id}:${on}:${lead}`,
+                    memberId: m._id,
+                    openid: m.openid,
+                    purpose: 'points_expiry',
+                    data,
+                    now,
+                    template,
+                  })
+                : null,
+            );
           }
           if (any) state.processed += 1;
           else state.skipped += 1;
@@ -170,7 +210,14 @@ export async function runCouponExpiryReminder(now: Date, options: JobOptions = {
     steps: [
       {
         name: 'remind',
-        findDue: (n, { cursor }) => queryDocs<CouponDoc>(db.collection('coupons').where({ status: 'unused', endsAt: _.gte(from).and(_.lt(to)), ...byIdAfter(cursor) }).orderBy('_id', 'asc').limit(n)),
+        findDue: (n, { cursor }) =>
+          queryDocs<CouponDoc>(
+            db
+              .collection('coupons')
+              .where({ status: 'unused', endsAt: _.gte(from).and(_.lt(to)), ...byIdAfter(cursor) })
+              .orderBy('_id', 'asc')
+              .limit(n),
+          ),
         cursorOf: (c: CouponDoc) => c._id,
         process: async (c: CouponDoc, state) => {
           const member = await withRetry(() => getById<MemberDoc>('members', c.memberId));
@@ -178,8 +225,20 @@ export async function runCouponExpiryReminder(now: Date, options: JobOptions = {
             state.skipped += 1;
             return;
           }
-          const data = template && fillTemplate(template, { thing: [asThing(c.terms.title), '优惠券即将过期，请尽快使用'], date: [asDate(endDay)], phrase: ['即将过期'], character_string: [c._id] });
-          tally(state, data ? await sendMessage({ key: `coupon-expiry:${c._id}`, memberId: member._id, openid: member.openid, purpose: 'coupon_expiry', data, now, template }) : null);
+          const data =
+            template &&
+            fillTemplate(template, {
+              thing: [asThing(c.terms.title), '优惠券即将过期，请尽快使用'],
+              date: [asDate(endDay)],
+              phrase: ['即将过期'],
+              character_string: [c._id],
+            });
+          tally(
+            state,
+            data
+              ? await sendMessage({ key: `coupon-expiry:${c._id}`, memberId: member._id, openid: member.openid, purpose: 'coupon_expiry', data, now, template })
+              : null,
+          );
           state.processed += 1;
         },
       },
@@ -204,7 +263,14 @@ export async function runCheckinReminder(now: Date, options: JobOptions = {}): P
     steps: [
       {
         name: 'remind',
-        findDue: (n, { cursor }) => queryDocs<CheckinStateDoc>(db.collection('checkin_state').where({ remind: true, lastDay: _.lt(today), ...byIdAfter(cursor) }).orderBy('_id', 'asc').limit(n)),
+        findDue: (n, { cursor }) =>
+          queryDocs<CheckinStateDoc>(
+            db
+              .collection('checkin_state')
+              .where({ remind: true, lastDay: _.lt(today), ...byIdAfter(cursor) })
+              .orderBy('_id', 'asc')
+              .limit(n),
+          ),
         cursorOf: (s: CheckinStateDoc) => s._id,
         process: async (s: CheckinStateDoc, state) => {
           const member = await withRetry(() => getById<MemberDoc>('members', s.memberId));
@@ -213,8 +279,23 @@ export async function runCheckinReminder(now: Date, options: JobOptions = {}): P
             return;
           }
           const streakLine = s.lastDay === addBusinessDays(today, -1) ? `已连续签到${s.streak}天，别断签哦` : '今天还没有签到';
-          const data = template && fillTemplate(template, { thing: [asThing(streakLine), '签到领积分'], date: [asDate(today)], number: [String(s.streak)], phrase: ['待签到'] });
-          tally(state, data ? await sendMessage({ key: `checkin-reminder:${member._id}:${businessDateKey(now)}`, memberId: member._id, openid: member.openid, purpose: 'checkin_reminder', data, now, template }) : null);
+          const data =
+            template &&
+            fillTemplate(template, { thing: [asThing(streakLine), '签到领积分'], date: [asDate(today)], number: [String(s.streak)], phrase: ['待签到'] });
+          tally(
+            state,
+            data
+              ? await sendMessage({
+                  key: `checkin-reminder:${member._id}:${businessDateKey(now)}`,
+                  memberId: member._id,
+                  openid: member.openid,
+                  purpose: 'checkin_reminder',
+                  data,
+                  now,
+                  template,
+                })
+              : null,
+          );
           state.processed += 1;
         },
       },
@@ -265,7 +346,13 @@ export async function runDailyStats(now: Date, options: JobOptions = {}): Promis
         withRetry(() => count(db.collection('message_log').where({ status: 'sent', createdAt: range }))),
       ]);
       Object.assign(s, { members, newMembers, orders, checkins, messagesSent, processed: 1 });
-      await withRetry(() => db.collection('stats_daily').doc(key).set({ data: { day, members, newMembers, orders, checkins, messagesSent, at: now } }) as Promise<unknown>);
+      await withRetry(
+        () =>
+          db
+            .collection('stats_daily')
+            .doc(key)
+            .set({ data: { day, members, newMembers, orders, checkins, messagesSent, at: now } }) as Promise<unknown>,
+      );
     },
   });
   return run;

@@ -21,7 +21,10 @@ export async function saveEngagementSettings(expectedVersion: number, settings: 
     const current = await txGet<{ version: number }>(tx, 'settings', ENGAGEMENT_SETTINGS_ID);
     const version = current?.version ?? 0;
     if (version !== expectedVersion) throw new AppError('RULES_VERSION_CONFLICT', undefined, { currentVersion: version });
-    await tx.collection('settings').doc(ENGAGEMENT_SETTINGS_ID).set({ data: { version: version + 1, settings, updatedBy: by, updatedAt: now } });
+    await tx
+      .collection('settings')
+      .doc(ENGAGEMENT_SETTINGS_ID)
+      .set({ data: { version: version + 1, settings, updatedBy: by, updatedAt: now } });
     return { version: version + 1 };
   });
 }

@@ -26,7 +26,10 @@ function stable(value: unknown): unknown {
 }
 
 export function fingerprint(params: Record<string, unknown>): string {
-  return crypto.createHash('sha256').update(JSON.stringify(stable(params))).digest('base64url');
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify(stable(params)))
+    .digest('base64url');
 }
 
 /**

@@ -150,7 +150,10 @@ export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobRes
   const save = () =>
     withRetry(() => {
       const { runId: _r, ...data } = run;
-      return database().collection('job_runs').doc(runId).set({ data: { job, ...data, updatedAt: new Date() } }) as Promise<unknown>;
+      return database()
+        .collection('job_runs')
+        .doc(runId)
+        .set({ data: { job, ...data, updatedAt: new Date() } }) as Promise<unknown>;
     });
   const within = () => clock() - started < budgetMs;
   // Items that failed in this occurrence (also in an earlier invocation) are not offered again until the next one.
@@ -190,7 +193,10 @@ export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobRes
         // One item's failure must not stop everyone else's work; it stays due for the next occurrence.
         console.error(`[${job}] ${step.name} failed`, item._id, e);
         exclude.add(item._id);
-        run.failures = [...(run.failures ?? []).filter((f) => f.memberId !== item._id), { memberId: item._id, error: String((e as Error)?.message ?? e).slice(0, 200) }];
+        run.failures = [
+          ...(run.failures ?? []).filter((f) => f.memberId !== item._id),
+          { memberId: item._id, error: String((e as Error)?.message ?? e).slice(0, 200) },
+        ];
       }
     };
     // Items of a chunk are independent (one member each): `concurrency` of them run at once, so a

@@ -103,7 +103,10 @@ export async function commitPoints(
   }
   const _ = database().command;
   const points: MemberPoints = { ...next, seq: before.seq + 1, reconcileDue: true };
-  await tx.collection('members').doc(member._id).update({ data: { ...memberFields, points: _.set(points), updatedAt: now } });
+  await tx
+    .collection('members')
+    .doc(member._id)
+    .update({ data: { ...memberFields, points: _.set(points), updatedAt: now } });
   for (const entry of entries) await tx.collection('ledger').add({ data: entry as unknown as Record<string, unknown> });
   return entries;
 }
@@ -137,6 +140,12 @@ export async function applyEntry(
 export async function forfeitAllPoints(tx: Tx, member: MemberDoc, reason: string, now: Date = new Date()): Promise<LedgerEntry | null> {
   const p = memberPoints(member);
   if (p.available === 0 && p.pending === 0 && p.debt === 0 && p.lots.length === 0 && p.pendingLots.length === 0) return null;
-  const { applied, entry } = await applyEntry(tx, member, { id: `forfeit:${member._id}`, kind: 'forfeit', reason, ref: { type: 'member', id: member._id } }, forfeitAll, now);
+  const { applied, entry } = await applyEntry(
+    tx,
+    member,
+    { id: `forfeit:${member._id}`, kind: 'forfeit', reason, ref: { type: 'member', id: member._id } },
+    forfeitAll,
+    now,
+  );
   return applied ? entry : null;
 }

@@ -66,7 +66,15 @@ export interface MessageLogDoc {
 export const creditId = (memberId: string, templateId: string) => `${memberId}:${templateId}`;
 
 export function toTemplateView(t: TemplateDoc): TemplateView {
-  return { templateId: t.templateId, title: t.title, purpose: t.purpose, fields: t.fields, page: t.page ?? null, active: t.active, updatedAt: new Date(t.updatedAt).toISOString() };
+  return {
+    templateId: t.templateId,
+    title: t.title,
+    purpose: t.purpose,
+    fields: t.fields,
+    page: t.page ?? null,
+    active: t.active,
+    updatedAt: new Date(t.updatedAt).toISOString(),
+  };
 }
 
 export async function listTemplates(purpose: MessagePurpose | undefined, includeInactive: boolean): Promise<TemplateView[]> {
@@ -79,11 +87,17 @@ export async function listTemplates(purpose: MessagePurpose | undefined, include
 
 /** The active template for a purpose (the latest registered), or null. */
 export async function templateFor(purpose: MessagePurpose): Promise<TemplateDoc | null> {
-  const docs = await withRetry(() => queryDocs<TemplateDoc>(database().collection('message_templates').where({ purpose, active: true }).orderBy('updatedAt', 'desc').limit(1)));
+  const docs = await withRetry(() =>
+    queryDocs<TemplateDoc>(database().collection('message_templates').where({ purpose, active: true }).orderBy('updatedAt', 'desc').limit(1)),
+  );
   return docs[0] ?? null;
 }
 
-export async function registerTemplate(input: Omit<TemplateDoc, '_id' | 'updatedAt' | 'updatedBy' | 'page'> & { page?: string }, by: string, now: Date): Promise<TemplateView> {
+export async function registerTemplate(
+  input: Omit<TemplateDoc, '_id' | 'updatedAt' | 'updatedBy' | 'page'> & { page?: string },
+  by: string,
+  now: Date,
+): Promise<TemplateView> {
   const doc: Omit<TemplateDoc, '_id'> = { ...input, page: input.page ?? null, updatedAt: now, updatedBy: by };
   await withRetry(() => database().collection('message_templates').doc(input.templateId).set({ data: doc }) as Promise<unknown>);
   return toTemplateView({ _id: input.templateId, ...doc });
@@ -93,7 +107,11 @@ export async function registerTemplate(input: Omit<TemplateDoc, '_id' | 'updated
  * One credit per accepted template id (known, active ones; others are answered as ignored). Each
  * credit is one transaction on the member's credit document for that template.
  */
-export async function recordSubscriptions(memberId: string, accepted: readonly string[], now: Date): Promise<{ recorded: { templateId: string; credits: number }[]; ignored: string[] }> {
+export async function recordSubscriptions(
+  memberId: string,
+  accepted: readonly string[],
+  now: Date,
+): Promise<{ recorded: { templateId: string; credits: number }[]; ignored: string[] }> {
   const recorded: { templateId: string; credits: number }[] = [];
   const ignored: string[] = [];
   for (const templateId of accepted) {
@@ -139,7 +157,15 @@ const platformError = z.object({ errCode: z.number(), errMsg: z.string().optiona
 /** The one send path (see the top of this file). */
 export async function sendMessage(req: MessageRequest): Promise<SendResult> {
   const template = req.template !== undefined ? req.template : await templateFor(req.purpose);
-  const log = (status: SendStatus, extra: Partial<MessageLogDoc> = {}): Omit<MessageLogDoc, '_id'> => ({ memberId: req.memberId, templateId: template?.templateId ?? null, purpose: req.purpose, status, createdAt: req.now, updatedAt: req.now, ...extra });
+  const log = (status: SendStatus, extra: Partial<MessageLogDoc> = {}): Omit<MessageLogDoc, '_id'> => ({
+    memberId: req.memberId,
+    templateId: template?.templateId ?? null,
+    purpose: req.purpose,
+    status,
+    createdAt: req.now,
+    updatedAt: req.now,
+    ...extra,
+  });
   const existing = await withRetry(() => getById<MessageLogDoc>('message_log', req.key));
   if (existing) return { status: 'duplicate' };
   if (!template) return { status: 'no_template' };
@@ -149,33 +175,75 @@ export async function sendMessage(req: MessageRequest): Promise<SendResult> {
   );
   if (issues.length > 0) {
     // Refused before sending: no credit is consumed, and the log says why.
-    await withRetry(() => database().collection('message_log').doc(req.key).set({ data: log('invalid', { issues }) }) as Promise<unknown>);
+    await withRetry(
+      () =>
+        database()
+          .collection('message_log')
+          .doc(req.key)
+          .set({ data: log('invalid', { issues }) }) as Promise<unknown>,
+    );
     return { status: 'invalid', issues };
   }
   const claimed = await inTransaction(async (tx) => {
     if (await txGet<MessageLogDoc>(tx, 'message_log', req.key)) return 'duplicate' as const;
     const credit = await txGet<CreditDoc>(tx, 'subscribe_credits', creditId(req.memberId, template.templateId));
     if (!credit || credit.credits < 1) {
-      await tx.collection('message_log').doc(req.key).set({ data: log('no_credit') });
+      await tx
+        .collection('message_log')
+        .doc(req.key)
+        .set({ data: log('no_credit') });
       return 'no_credit' as const;
     }
-    await tx.collection('subscribe_credits').doc(creditId(req.memberId, template.templateId)).set({
-      data: { memberId: credit.memberId, templateId: credit.templateId, credits: credit.credits - 1, accepted: credit.accepted, consumed: credit.consumed + 1, updatedAt: req.now },
-    });
-    await tx.collection('message_log').doc(req.key).set({ data: log('sending') });
+    await tx
+      .collection('subscribe_credits')
+      .doc(creditId(req.memberId, template.templateId))
+      .set({
+        data: {
+          memberId: credit.memberId,
+          templateId: credit.templateId,
+          credits: credit.credits - 1,
+          accepted: credit.accepted,
+          consumed: credit.consumed + 1,
+          updatedAt: req.now,
+        },
+      });
+    await tx
+      .collection('message_log')
+      .doc(req.key)
+      .set({ data: log('sending') });
     return 'claimed' as const;
   });
   if (claimed !== 'claimed') return { status: claimed };
   const payload = Object.fromEntries(Object.entries(req.data).map(([k, value]) => [k, { value }]));
   try {
-    const res = (await cloud.openapi.subscribeMessage.send({ touser: req.openid, templateId: template.templateId, page: req.page ?? template.page ?? undefined, data: payload, miniprogramState: 'formal' })) as { msgid?: string | number };
-    await withRetry(() => database().collection('message_log').doc(req.key).update({ data: { status: 'sent', msgid: res?.msgid ?? null, updatedAt: new Date() } }) as Promise<unknown>);
+    const res = (await cloud.openapi.subscribeMessage.send({
+      touser: req.openid,
+      templateId: template.templateId,
+      page: req.page ?? template.page ?? undefined,
+      data: payload,
+      miniprogramState: 'formal',
+    })) as { msgid?: string | number };
+    await withRetry(
+      () =>
+        database()
+          .collection('message_log')
+          .doc(req.key)
+          .update({ data: { status: 'sent', msgid: res?.msgid ?? null, updatedAt: new Date() } }) as Promise<unknown>,
+    );
     return { status: 'sent' };
   } catch (e) {
     const err = platformError.safeParse(e);
     if (!err.success) throw e;
     // The platform refused this recipient: logged, and the credit stays spent.
-    await withRetry(() => database().collection('message_log').doc(req.key).update({ data: { status: 'failed', errCode: err.data.errCode, errMsg: String(err.data.errMsg ?? '').slice(0, 200), updatedAt: new Date() } }) as Promise<unknown>);
+    await withRetry(
+      () =>
+        database()
+          .collection('message_log')
+          .doc(req.key)
+          .update({
+            data: { status: 'failed', errCode: err.data.errCode, errMsg: String(err.data.errMsg ?? '').slice(0, 200), updatedAt: new Date() },
+          }) as Promise<unknown>,
+    );
     return { status: 'failed', errCode: err.data.errCode };
   }
 }

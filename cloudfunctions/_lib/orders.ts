@@ -14,7 +14,17 @@ import type { OrderInput } from '../../shared/schemas/points';
 import { businessDate } from '../../shared/calendar';
 import { isBirthday } from '../../shared/rules/engagement';
 import { loadEngagementSettings } from './engagement-settings';
-import { computeEarning, earnedDaysOf, itemsTotalFen, earnedOnDay, earnWindowStart, EARN_WINDOW_DAYS, recordEarnedDay, refundShare, yuan } from '../../shared/rules/earning';
+import {
+  computeEarning,
+  earnedDaysOf,
+  itemsTotalFen,
+  earnedOnDay,
+  earnWindowStart,
+  EARN_WINDOW_DAYS,
+  recordEarnedDay,
+  refundShare,
+  yuan,
+} from '../../shared/rules/earning';
 import { earningTierOf } from '../../shared/rules/tiers';
 import { clawback, earn } from '../../shared/rules/lots';
 import { countersOn, countOrder, fraudFlags, FRAUD_REASONS, isHeld, isJustUnder, isLateEntry, type FraudKind } from '../../shared/rules/fraud';
@@ -113,7 +123,11 @@ export async function creditOrder(
       const known = await txGet<OrderDoc>(tx, 'orders', orderId);
       if (!known) throw new AppError('CONFLICT');
       // A receipt number names one sale: a replay must be that sale, not another one under its number.
-      replayOf(known, sale, { key: orderId, message: '该小票号已录入另一笔订单', legacySame: (o) => o.memberId === memberId && o.amountFen === input.amountFen });
+      replayOf(known, sale, {
+        key: orderId,
+        message: '该小票号已录入另一笔订单',
+        legacySame: (o) => o.memberId === memberId && o.amountFen === input.amountFen,
+      });
       return replayed({ ...known, _id: orderId }, rules.fraud.holdFlagged);
     });
   const store = await storeHourState(input.storeId, now, rules);
@@ -176,7 +190,15 @@ export async function creditOrder(
     // On the member's birthday (Shanghai), the engagement settings' multiplier; one more read only then.
     const birthdayMultiplier = isBirthday(current.birthdayMD, earnedOn) ? (await loadEngagementSettings()).settings.birthday.pointsMultiplier : 1;
     const e = computeEarning(
-      { items: input.items, amountFen: input.amountFen, paidAt, earnedThatDay: earnedOnDay(days, earnedOn), earnedRecordedDay: counted.next.earned, recordedOn, birthdayMultiplier },
+      {
+        items: input.items,
+        amountFen: input.amountFen,
+        paidAt,
+        earnedThatDay: earnedOnDay(days, earnedOn),
+        earnedRecordedDay: counted.next.earned,
+        recordedOn,
+        birthdayMultiplier,
+      },
       rules,
       earningTierOf(tierConfig, current.tierId),
     );
@@ -212,18 +234,50 @@ export async function creditOrder(
     };
     await tx.collection('orders').add({ data: order as unknown as Record<string, unknown> });
     // No earlier entry can exist: the order and its entry are written in one transaction, and the order did not exist.
-    const next = earn(withoutLegacyEarnedDay({ ...p, earnedDays }), { id: entryId, amount: e.points, earnedOn, maturesOn: e.maturesOn, expiresOn: e.expiresOn, held, today: recordedOn });
+    const next = earn(withoutLegacyEarnedDay({ ...p, earnedDays }), {
+      id: entryId,
+      amount: e.points,
+      earnedOn,
+      maturesOn: e.maturesOn,
+      expiresOn: e.expiresOn,
+      held,
+      today: recordedOn,
+    });
     await commitPoints(
       tx,
       current,
       next.points,
-      [{ id: entryId, kind: 'earn', movement: next.movement, reason, ref: { type: 'order', id: orderId }, maturesOn: maturesOn ?? undefined, actor: options.actor }],
+      [
+        {
+          id: entryId,
+          kind: 'earn',
+          movement: next.movement,
+          reason,
+          ref: { type: 'order', id: orderId },
+          maturesOn: maturesOn ?? undefined,
+          actor: options.actor,
+        },
+      ],
       now,
       { ...tierFields, orderDay },
     );
     for (const kind of flags) {
       await tx.collection('fraud_flags').add({
-        data: { _id: `fraud:${orderId}:${kind}`, kind, reason: FRAUD_REASONS[kind], orderId, memberId: current._id, storeId: input.storeId, staffOpenid, amountFen: input.amountFen, points: e.points, lotId: entryId, held, status: 'open', createdAt: now },
+        data: {
+          _id: `fraud:${orderId}:${kind}`,
+          kind,
+          reason: FRAUD_REASONS[kind],
+          orderId,
+          memberId: current._id,
+          storeId: input.storeId,
+          staffOpenid,
+          amountFen: input.amountFen,
+          points: e.points,
+          lotId: entryId,
+          held,
+          status: 'open',
+          createdAt: now,
+        },
       });
     }
     return { orderId, memberId: current._id, points: e.points, growth: e.growth, maturesOn, held, flags, duplicate: false };
@@ -247,7 +301,15 @@ export const refundEntryId = (k: RefundKey) => (k.kind === 'staff' ? `refund:sta
  * refunded (cumulatively, so partial refunds add up to the whole). Points already spent: the
  * shortfall becomes a debt or is forfeited, as the rules say, and the entry records which.
  */
-export async function refundOrder(orderId: string, key: RefundKey, amountFen: number, actor: Actor | undefined, now: Date, storeId?: string, nonce?: NonceClaim): Promise<RefundResult> {
+export async function refundOrder(
+  orderId: string,
+  key: RefundKey,
+  amountFen: number,
+  actor: Actor | undefined,
+  now: Date,
+  storeId?: string,
+  nonce?: NonceClaim,
+): Promise<RefundResult> {
   const { rules } = await loadRules();
   const entryId = refundEntryId(key);
   const refundId = key.kind === 'staff' ? key.refundId : key.refundNo;
@@ -256,26 +318,49 @@ export async function refundOrder(orderId: string, key: RefundKey, amountFen: nu
     if (nonce) await claimNonce(tx, nonce, entryId);
     const existing = await txEntry(tx, entryId);
     // A refund id names one refund: reused for another order or amount it is refused, not answered.
-    if (replayOf(existing, params, { key: refundId, message: '退款编号已用于另一笔退款', legacySame: (x) => x.ref.id === orderId && x.refund?.amountFen === amountFen }) === 'replay' && existing) {
-      return { refundId, orderId, pointsClawed: -(existing.delta + existing.pendingDelta) + (existing.shortfall?.policy === 'forfeit' ? existing.shortfall.points : 0), growthClawed: existing.refund?.growth ?? 0, shortfall: existing.shortfall?.points ?? 0, duplicate: true };
+    if (
+      replayOf(existing, params, {
+        key: refundId,
+        message: '退款编号已用于另一笔退款',
+        legacySame: (x) => x.ref.id === orderId && x.refund?.amountFen === amountFen,
+      }) === 'replay' &&
+      existing
+    ) {
+      return {
+        refundId,
+        orderId,
+        pointsClawed: -(existing.delta + existing.pendingDelta) + (existing.shortfall?.policy === 'forfeit' ? existing.shortfall.points : 0),
+        growthClawed: existing.refund?.growth ?? 0,
+        shortfall: existing.shortfall?.points ?? 0,
+        duplicate: true,
+      };
     }
     const order = await txGet<OrderDoc>(tx, 'orders', orderId);
     if (!order || (storeId && order.storeId !== storeId)) throw new AppError('ORDER_NOT_FOUND');
-    if (order.refundedFen + amountFen > order.amountFen) throw new AppError('REFUND_EXCEEDS_ORDER', undefined, { refundable: order.amountFen - order.refundedFen });
+    if (order.refundedFen + amountFen > order.amountFen)
+      throw new AppError('REFUND_EXCEEDS_ORDER', undefined, { refundable: order.amountFen - order.refundedFen });
     // Points already forfeited (a confirmed fraud flag) are not taken back a second time.
     const outstanding = Math.max(0, order.points - order.pointsClawed - (order.pointsForfeited ?? 0));
     const pointsBack = Math.min(outstanding, refundShare(order.points, order.amountFen, order.refundedFen, amountFen));
     const growthBack = refundShare(order.growth, order.amountFen, order.refundedFen, amountFen);
     const member = await txMember(tx, order.memberId, { live: true });
     const r = clawback(memberPoints(member), order.lotId, pointsBack, rules.refundShortfall);
-    await tx.collection('orders').doc(orderId).update({ data: { refundedFen: order.refundedFen + amountFen, pointsClawed: order.pointsClawed + pointsBack, growthClawed: order.growthClawed + growthBack } });
+    await tx
+      .collection('orders')
+      .doc(orderId)
+      .update({
+        data: { refundedFen: order.refundedFen + amountFen, pointsClawed: order.pointsClawed + pointsBack, growthClawed: order.growthClawed + growthBack },
+      });
     await applyEntry(
       tx,
       member,
       {
         id: entryId,
         kind: 'refund',
-        reason: r.shortfall > 0 ? `退款 ${yuan(amountFen)}，扣回积分（${r.shortfall} 积分已使用，${rules.refundShortfall === 'debt' ? '计为待抵扣' : '不再追回'}）` : `退款 ${yuan(amountFen)}，扣回积分`,
+        reason:
+          r.shortfall > 0
+            ? `退款 ${yuan(amountFen)}，扣回积分（${r.shortfall} 积分已使用，${rules.refundShortfall === 'debt' ? '计为待抵扣' : '不再追回'}）`
+            : `退款 ${yuan(amountFen)}，扣回积分`,
         ref: { type: 'order', id: orderId },
         actor,
         shortfall: r.shortfall > 0 ? { points: r.shortfall, policy: rules.refundShortfall } : undefined,

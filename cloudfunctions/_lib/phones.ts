@@ -33,7 +33,11 @@ export async function releasePhoneClaim(tx: Tx, memberId: string, hash: string |
 }
 
 /** Binds `phone` to the member; PHONE_IN_USE if another member holds it, unless `transfer` (logged). */
-export async function bindPhoneTo(memberId: string, phone: StoredPhone, options: { transfer: boolean; now: Date }): Promise<{ transferredFrom: string | null }> {
+export async function bindPhoneTo(
+  memberId: string,
+  phone: StoredPhone,
+  options: { transfer: boolean; now: Date },
+): Promise<{ transferredFrom: string | null }> {
   const { now } = options;
   // Before the transaction (a query cannot run in one): a holder bound before claims existed.
   const legacyHolder = await phoneHolderId(phone.hash);
@@ -46,13 +50,23 @@ export async function bindPhoneTo(memberId: string, phone: StoredPhone, options:
     if (holder && holder !== memberId) {
       if (!options.transfer) throw new AppError('PHONE_IN_USE', undefined, { transferable: true });
       const stale = await txGet<MemberDoc>(tx, 'members', holder);
-      if (stale?.phone?.hash === phone.hash) await tx.collection('members').doc(holder).update({ data: { phone: database().command.remove(), updatedAt: now } });
+      if (stale?.phone?.hash === phone.hash)
+        await tx
+          .collection('members')
+          .doc(holder)
+          .update({ data: { phone: database().command.remove(), updatedAt: now } });
       await tx.collection('phone_transfers').add({ data: { hash: phone.hash, from: holder, to: memberId, at: now } });
       transferredFrom = holder;
     }
     if (member.phone?.hash && member.phone.hash !== phone.hash) await releasePhoneClaim(tx, memberId, member.phone.hash);
-    await tx.collection('phone_claims').doc(phone.hash).set({ data: { memberId, at: now } });
-    await tx.collection('members').doc(memberId).update({ data: { phone, updatedAt: now } });
+    await tx
+      .collection('phone_claims')
+      .doc(phone.hash)
+      .set({ data: { memberId, at: now } });
+    await tx
+      .collection('members')
+      .doc(memberId)
+      .update({ data: { phone, updatedAt: now } });
     return { transferredFrom };
   });
 }

@@ -37,12 +37,27 @@ export async function settleMember(memberId: string, today: string, now: Date): 
     if (m.matured.length === 0 && x.expired.length === 0) {
       const nextEventOn = normalise(start).nextEventOn;
       if (nextEventOn === start.nextEventOn) return { matured: 0, expired: 0 };
-      await tx.collection('members').doc(memberId).update({ data: { 'points.nextEventOn': nextEventOn } });
+      await tx
+        .collection('members')
+        .doc(memberId)
+        .update({ data: { 'points.nextEventOn': nextEventOn } });
       return { matured: 0, expired: 0, reindexed: true };
     }
     const drafts: EntryDraft[] = [
-      ...m.matured.map(({ lot, movement }) => ({ id: `mature:${lot.id}`, kind: 'mature' as const, movement, reason: '积分生效', ref: { type: 'lot', id: lot.id } })),
-      ...x.expired.map(({ lot, movement }) => ({ id: `expire:${lot.id}`, kind: 'expire' as const, movement, reason: `积分过期（${lot.earnedOn} 获得）`, ref: { type: 'lot', id: lot.id } })),
+      ...m.matured.map(({ lot, movement }) => ({
+        id: `mature:${lot.id}`,
+        kind: 'mature' as const,
+        movement,
+        reason: '积分生效',
+        ref: { type: 'lot', id: lot.id },
+      })),
+      ...x.expired.map(({ lot, movement }) => ({
+        id: `expire:${lot.id}`,
+        kind: 'expire' as const,
+        movement,
+        reason: `积分过期（${lot.earnedOn} 获得）`,
+        ref: { type: 'lot', id: lot.id },
+      })),
     ];
     // A key already present would mean the state and the ledger disagree: refuse rather than double-count.
     for (const d of drafts) if (await txGet(tx, 'ledger', d.id)) throw new Error(`ledger entry ${d.id} exists but its lot is still due`);
@@ -50,7 +65,6 @@ export async function settleMember(memberId: string, today: string, now: Date): 
     return { matured: m.matured.length, expired: x.expired.length };
   });
 }
-
 
 interface Sums {
   delta: number;
@@ -83,7 +97,12 @@ async function ledgerSums(memberId: string, after?: Date): Promise<Sums> {
   const db = database();
   const $ = db.command.aggregate;
   const match = after ? { memberId, createdAt: db.command.gt(after) } : { memberId };
-  const res = (await db.collection('ledger').aggregate().match(match).group({ _id: null, delta: $.sum('$delta'), pending: $.sum('$pendingDelta'), entries: $.sum(1) }).end()) as { list: Sums[] };
+  const res = (await db
+    .collection('ledger')
+    .aggregate()
+    .match(match)
+    .group({ _id: null, delta: $.sum('$delta'), pending: $.sum('$pendingDelta'), entries: $.sum(1) })
+    .end()) as { list: Sums[] };
   return res.list[0] ?? { delta: 0, pending: 0, entries: 0 };
 }
 
@@ -133,7 +152,13 @@ async function sumsWithCheckpoint(memberId: string, expected: { available: numbe
   const total = add(add(base, upToCut), afterCut);
   if (total.delta === expected.available && total.pending === expected.pending && upToCut.entries > 0) {
     const next = add(base, upToCut);
-    await withRetry(() => db.collection('ledger_checkpoints').doc(memberId).set({ data: { memberId, through: cut, seq: expected.seq, verifiedAt: now, ...next } }) as Promise<unknown>);
+    await withRetry(
+      () =>
+        db
+          .collection('ledger_checkpoints')
+          .doc(memberId)
+          .set({ data: { memberId, through: cut, seq: expected.seq, verifiedAt: now, ...next } }) as Promise<unknown>,
+    );
   }
   return total;
 }
@@ -165,13 +190,23 @@ export async function reconcileMember(
     if (drift) {
       await withRetry(async () => {
         const id = `drift:${memberId}:${p.seq}`;
-        if (!(await getById('points_drift', id))) await database().collection('points_drift').doc(id).set({ data: { memberId, seq: p.seq, problems, available: p.available, pending: p.pending, ledger: sums, status: 'open', foundAt: now } });
+        if (!(await getById('points_drift', id)))
+          await database()
+            .collection('points_drift')
+            .doc(id)
+            .set({ data: { memberId, seq: p.seq, problems, available: p.available, pending: p.pending, ledger: sums, status: 'open', foundAt: now } });
       });
     }
     if (options.clearDue && p.reconcileDue) {
       // Cleared only if nothing changed since the proof: one conditional write (no match, no change).
       const db = database();
-      await withRetry(() => db.collection('members').where({ _id: memberId, 'points.seq': p.seq }).update({ data: { 'points.reconcileDue': false } }) as Promise<unknown>);
+      await withRetry(
+        () =>
+          db
+            .collection('members')
+            .where({ _id: memberId, 'points.seq': p.seq })
+            .update({ data: { 'points.reconcileDue': false } }) as Promise<unknown>,
+      );
     }
     return drift;
   }
@@ -196,12 +231,24 @@ async function dueToSettle(today: string, cursor: string | null, limit: number):
   let [day, id] = cursor ? (cursor.split('|') as [string, string]) : [null, ''];
   for (let guard = 0; guard < 1000 && out.length < limit; guard += 1) {
     if (day !== null) {
-      const rest = await queryDocs<{ _id: string }>(db.collection('members').where({ 'points.nextEventOn': day, _id: _.gt(id) }).orderBy('_id', 'asc').field({ _id: true }).limit(limit - out.length));
+      const rest = await queryDocs<{ _id: string }>(
+        db
+          .collection('members')
+          .where({ 'points.nextEventOn': day, _id: _.gt(id) })
+          .orderBy('_id', 'asc')
+          .field({ _id: true })
+          .limit(limit - out.length),
+      );
       out.push(...rest.map((m) => ({ _id: m._id, points: { nextEventOn: day } })));
       if (out.length >= limit) break;
     }
     const next = await queryDocs<{ points: { nextEventOn: string } }>(
-      db.collection('members').where({ 'points.nextEventOn': day === null ? _.lte(today) : _.gt(day).and(_.lte(today)) }).orderBy('points.nextEventOn', 'asc').field({ 'points.nextEventOn': true }).limit(1),
+      db
+        .collection('members')
+        .where({ 'points.nextEventOn': day === null ? _.lte(today) : _.gt(day).and(_.lte(today)) })
+        .orderBy('points.nextEventOn', 'asc')
+        .field({ 'points.nextEventOn': true })
+        .limit(1),
     );
     if (next.length === 0) break;
     day = next[0].points.nextEventOn;
@@ -253,7 +300,15 @@ export async function nightly(today: string, now: Date, options: NightlyOptions 
         // _id: a cursor); each sums only the ledger after its verified checkpoint. One still
         // changing under us stays due and the next run proves it.
         name: 'reconcile',
-        findDue: (limit, { cursor }) => queryDocs<Pick<MemberDoc, '_id' | 'points'>>(db.collection('members').where({ 'points.reconcileDue': true, _id: _.gt(cursor ?? '') }).orderBy('_id', 'asc').field({ _id: true, points: true }).limit(limit)),
+        findDue: (limit, { cursor }) =>
+          queryDocs<Pick<MemberDoc, '_id' | 'points'>>(
+            db
+              .collection('members')
+              .where({ 'points.reconcileDue': true, _id: _.gt(cursor ?? '') })
+              .orderBy('_id', 'asc')
+              .field({ _id: true, points: true })
+              .limit(limit),
+          ),
         cursorOf: (m) => m._id,
         process: async (m, report) => {
           const drift = await reconcileMember(m._id, now, { clearDue: true, incremental: true, known: m });
@@ -264,7 +319,14 @@ export async function nightly(today: string, now: Date, options: NightlyOptions 
     ],
     // 3. forget POS nonces past their window
     finish: async (report) => {
-      const res = (await withRetry(() => db.collection('pos_nonces').where({ expiresAt: _.lt(now) }).remove() as Promise<{ stats?: { removed: number }; deleted?: number }>)) ?? {};
+      const res =
+        (await withRetry(
+          () =>
+            db
+              .collection('pos_nonces')
+              .where({ expiresAt: _.lt(now) })
+              .remove() as Promise<{ stats?: { removed: number }; deleted?: number }>,
+        )) ?? {};
       report.purgedNonces += res.stats?.removed ?? res.deleted ?? 0;
     },
   });
@@ -272,7 +334,11 @@ export async function nightly(today: string, now: Date, options: NightlyOptions 
 }
 
 /** Merchant's full audit: every member, in pages of `limit` by `_id` (call again with `after`). */
-export async function reconcilePage(after: string | undefined, limit: number, now: Date): Promise<{ checked: number; drifts: Drift[]; nextAfter: string | null }> {
+export async function reconcilePage(
+  after: string | undefined,
+  limit: number,
+  now: Date,
+): Promise<{ checked: number; drifts: Drift[]; nextAfter: string | null }> {
   const db = database();
   const _ = db.command;
   const query = after ? db.collection('members').where({ _id: _.gt(after) }) : db.collection('members').where({});

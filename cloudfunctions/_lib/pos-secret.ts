@@ -7,5 +7,8 @@ import { secretKey } from './secrets';
  * working at once); generation 0 is the secret as it was before resets existed.
  */
 export function posSecret(storeId: string, generation = 0): string {
-  return crypto.createHmac('sha256', secretKey('HY_POS_KEY')).update(generation > 0 ? `${storeId}#${generation}` : storeId).digest('hex');
+  return crypto
+    .createHmac('sha256', secretKey('HY_POS_KEY'))
+    .update(generation > 0 ? `${storeId}#${generation}` : storeId)
+    .digest('hex');
 }

@@ -13,7 +13,17 @@
  */
 import crypto from 'node:crypto';
 import { businessDate } from '../../shared/calendar';
-import { DEFAULT_REFERRAL_RULES, formatInviteToken, inviteFresh, invitationRefusal, milestonesReached, parseInviteToken, referralRulesSchema, type InvitationRefusal, type ReferralRules } from '../../shared/rules/referral';
+import {
+  DEFAULT_REFERRAL_RULES,
+  formatInviteToken,
+  inviteFresh,
+  invitationRefusal,
+  milestonesReached,
+  parseInviteToken,
+  referralRulesSchema,
+  type InvitationRefusal,
+  type ReferralRules,
+} from '../../shared/rules/referral';
 import { earn, expiryDate } from '../../shared/rules/lots';
 import type { MemberDoc } from '../../shared/schemas/member';
 import { database } from './cloud';
@@ -31,7 +41,8 @@ export async function loadReferralRules(): Promise<ReferralRules> {
   return parsed?.success ? parsed.data : DEFAULT_REFERRAL_RULES;
 }
 
-const macOf = (inviterId: string, issuedOn: string) => crypto.createHmac('sha256', secretKey('HY_MEMBER_CODE_KEY')).update(`invite.v1.${inviterId}.${issuedOn}`).digest().subarray(0, 18).toString('base64url');
+const macOf = (inviterId: string, issuedOn: string) =>
+  crypto.createHmac('sha256', secretKey('HY_MEMBER_CODE_KEY')).update(`invite.v1.${inviterId}.${issuedOn}`).digest().subarray(0, 18).toString('base64url');
 
 export function signInvite(inviterId: string, now: Date): string {
   const issuedOn = businessDate(now);
@@ -65,7 +76,11 @@ interface StatsDoc {
   points: number;
 }
 
-export type AcceptOutcome = { status: 'rewarded'; inviterId: string; points: number } | { status: 'refused'; inviterId: string; reason: InvitationRefusal } | { status: 'invalid' } | { status: 'duplicate'; inviterId: string };
+export type AcceptOutcome =
+  | { status: 'rewarded'; inviterId: string; points: number }
+  | { status: 'refused'; inviterId: string; reason: InvitationRefusal }
+  | { status: 'invalid' }
+  | { status: 'duplicate'; inviterId: string };
 
 export interface AcceptRequest {
   invite: string;
@@ -88,10 +103,29 @@ export async function acceptInvitation(tx: Tx, req: AcceptRequest): Promise<Acce
   if (existing) return { status: 'duplicate', inviterId: existing.inviterId };
   const inviter = inviterId === req.inviteeId ? null : await txGet<MemberDoc>(tx, 'members', inviterId);
   const phoneSeen = req.phoneHash ? await txGet<{ inviteeId: string }>(tx, 'invite_phones', req.phoneHash) : null;
-  const reason = invitationRefusal({ rules, inviterId, inviteeId: req.inviteeId, inviteeIsNew: req.inviteeIsNew, phoneSeenBefore: phoneSeen !== null && phoneSeen.inviteeId !== req.inviteeId, inviterActive: inviterId === req.inviteeId || (inviter !== null && !inviter.deletedAt) });
-  if (req.phoneHash && !phoneSeen) await tx.collection('invite_phones').doc(req.phoneHash).set({ data: { inviteeId: req.inviteeId, at: req.now } });
+  const reason = invitationRefusal({
+    rules,
+    inviterId,
+    inviteeId: req.inviteeId,
+    inviteeIsNew: req.inviteeIsNew,
+    phoneSeenBefore: phoneSeen !== null && phoneSeen.inviteeId !== req.inviteeId,
+    inviterActive: inviterId === req.inviteeId || (inviter !== null && !inviter.deletedAt),
+  });
+  if (req.phoneHash && !phoneSeen)
+    await tx
+      .collection('invite_phones')
+      .doc(req.phoneHash)
+      .set({ data: { inviteeId: req.inviteeId, at: req.now } });
   const points = reason ? 0 : rules.onRegister.points;
-  const doc: Omit<InvitationDoc, '_id'> = { inviterId, inviteeId: req.inviteeId, status: reason ? 'ineligible' : 'registered', reason, at: req.now, firstPurchaseAt: null, points };
+  const doc: Omit<InvitationDoc, '_id'> = {
+    inviterId,
+    inviteeId: req.inviteeId,
+    status: reason ? 'ineligible' : 'registered',
+    reason,
+    at: req.now,
+    firstPurchaseAt: null,
+    points,
+  };
   await tx.collection('invitations').doc(req.inviteeId).set({ data: doc });
   if (reason) return { status: 'refused', inviterId, reason };
 
@@ -99,14 +133,26 @@ export async function acceptInvitation(tx: Tx, req: AcceptRequest): Promise<Acce
   if (points > 0) {
     const member = await txMember(tx, inviterId);
     const id = `referral:${req.inviteeId}:register`;
-    await applyEntry(tx, member, { id, kind: 'earn', reason: '邀请好友注册奖励', ref: { type: 'referral', id: req.inviteeId } }, (p) => earn(p, { id, amount: points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }), req.now);
+    await applyEntry(
+      tx,
+      member,
+      { id, kind: 'earn', reason: '邀请好友注册奖励', ref: { type: 'referral', id: req.inviteeId } },
+      (p) => earn(p, { id, amount: points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }),
+      req.now,
+    );
   }
   const stats = (await txGet<StatsDoc>(tx, 'referral_stats', inviterId)) ?? { invited: 0, successful: 0, points: 0 };
   const next = { invited: stats.invited + 1, successful: stats.successful + 1, points: stats.points + points };
-  await tx.collection('referral_stats').doc(inviterId).set({ data: { ...next, updatedAt: req.now } });
+  await tx
+    .collection('referral_stats')
+    .doc(inviterId)
+    .set({ data: { ...next, updatedAt: req.now } });
   for (const m of milestonesReached(next.successful, rules)) {
     try {
-      await issueCoupon({ templateId: m.couponTemplateId, memberId: inviterId, key: `referral-milestone:${inviterId}:${next.successful}`, channel: 'campaign', now: req.now }, tx);
+      await issueCoupon(
+        { templateId: m.couponTemplateId, memberId: inviterId, key: `referral-milestone:${inviterId}:${next.successful}`, channel: 'campaign', now: req.now },
+        tx,
+      );
     } catch (e) {
       if (!isIssueRefusal(e)) throw e;
     }
@@ -125,11 +171,24 @@ export async function rewardFirstPurchase(tx: Tx, inviteeId: string, now: Date):
     const inviter = await txGet<MemberDoc>(tx, 'members', invitation.inviterId);
     if (!inviter || inviter.deletedAt) return 0;
     const id = `referral:${inviteeId}:purchase`;
-    await applyEntry(tx, { ...inviter, _id: invitation.inviterId }, { id, kind: 'earn', reason: '好友首单奖励', ref: { type: 'referral', id: inviteeId } }, (p) => earn(p, { id, amount: points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }), now);
+    await applyEntry(
+      tx,
+      { ...inviter, _id: invitation.inviterId },
+      { id, kind: 'earn', reason: '好友首单奖励', ref: { type: 'referral', id: inviteeId } },
+      (p) => earn(p, { id, amount: points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }),
+      now,
+    );
   }
-  await tx.collection('invitations').doc(inviteeId).update({ data: { status: 'purchased', firstPurchaseAt: now, points: invitation.points + points } });
+  await tx
+    .collection('invitations')
+    .doc(inviteeId)
+    .update({ data: { status: 'purchased', firstPurchaseAt: now, points: invitation.points + points } });
   const stats = await txGet<StatsDoc>(tx, 'referral_stats', invitation.inviterId);
-  if (stats) await tx.collection('referral_stats').doc(invitation.inviterId).set({ data: { invited: stats.invited, successful: stats.successful, points: stats.points + points, updatedAt: now } });
+  if (stats)
+    await tx
+      .collection('referral_stats')
+      .doc(invitation.inviterId)
+      .set({ data: { invited: stats.invited, successful: stats.successful, points: stats.points + points, updatedAt: now } });
   return points;
 }
 

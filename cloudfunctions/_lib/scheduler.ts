@@ -60,7 +60,15 @@ export const RUNNERS: Record<JobName, JobRunner> = {
     // Departures past their retention (the privacy policy's promise) go with the nightly member job.
     await purgeExpiredDepartures(now);
     const { run, backfill } = await tierReviewJob(now, options);
-    if (!run) return { runId: 'tier-review-backfill:v1', status: 'running', processed: backfill.scanned, skipped: 0, failures: [], counters: { backfillSet: backfill.set } };
+    if (!run)
+      return {
+        runId: 'tier-review-backfill:v1',
+        status: 'running',
+        processed: backfill.scanned,
+        skipped: 0,
+        failures: [],
+        counters: { backfillSet: backfill.set },
+      };
     return outcomeOf(run, run.reviewed, 0);
   },
   'coupon-expiry': async (now, options) => {
@@ -126,7 +134,14 @@ interface RecordDoc {
 /** The scheduler's own bookkeeping is worth more attempts than a user's request: a lost run costs a day. */
 const SCHEDULER_RETRY = { attempts: 10 };
 
-const emptySchedule = (): Omit<ScheduleDoc, '_id'> => ({ leaseHolder: null, leaseUntil: null, lastSlot: null, lastRunId: null, lastStatus: null, lastFinishedAt: null });
+const emptySchedule = (): Omit<ScheduleDoc, '_id'> => ({
+  leaseHolder: null,
+  leaseUntil: null,
+  lastSlot: null,
+  lastRunId: null,
+  lastStatus: null,
+  lastFinishedAt: null,
+});
 const stripId = <T extends { _id: string }>(doc: T): Omit<T, '_id'> => {
   const { _id: _omit, ...rest } = doc;
   return rest;
@@ -140,7 +155,10 @@ async function acquireLease(job: JobName, holder: string): Promise<boolean> {
     // Ours already: a retry after our own commit's reply was lost.
     if (doc.leaseHolder === holder) return true;
     if (doc.leaseHolder && doc.leaseUntil && new Date(doc.leaseUntil).getTime() > now) return false;
-    await tx.collection('job_schedule').doc(job).set({ data: { ...stripId(doc), leaseHolder: holder, leaseUntil: new Date(now + LEASE_MS) } });
+    await tx
+      .collection('job_schedule')
+      .doc(job)
+      .set({ data: { ...stripId(doc), leaseHolder: holder, leaseUntil: new Date(now + LEASE_MS) } });
     return true;
   }, SCHEDULER_RETRY);
 }
@@ -194,7 +212,18 @@ export interface RunOptions extends JobOptions {
 export async function runScheduledJob(job: JobName, now: Date, options: RunOptions = {}): Promise<JobReport> {
   const startedAt = new Date();
   const holder = crypto.randomUUID();
-  const busy = (): JobReport => ({ job, runId: null, status: 'busy', startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), processed: 0, skipped: 0, errors: 0, failures: [], counters: {} });
+  const busy = (): JobReport => ({
+    job,
+    runId: null,
+    status: 'busy',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    processed: 0,
+    skipped: 0,
+    errors: 0,
+    failures: [],
+    counters: {},
+  });
   if (!(await acquireLease(job, holder))) return busy();
   let outcome: JobOutcome | null = null;
   try {
@@ -254,7 +283,18 @@ export async function tick(now: Date, options: JobOptions = {}): Promise<TickRep
     } catch (e) {
       // One job's failure must not keep the others from running; it stays due (its slot is not marked).
       console.error(`[scheduler] ${job} failed`, e);
-      ran.push({ job, runId: null, status: 'running', startedAt: new Date(now).toISOString(), finishedAt: new Date().toISOString(), processed: 0, skipped: 0, errors: 1, failures: [{ memberId: '-', error: String((e as Error)?.message ?? e).slice(0, 200) }], counters: {} });
+      ran.push({
+        job,
+        runId: null,
+        status: 'running',
+        startedAt: new Date(now).toISOString(),
+        finishedAt: new Date().toISOString(),
+        processed: 0,
+        skipped: 0,
+        errors: 1,
+        failures: [{ memberId: '-', error: String((e as Error)?.message ?? e).slice(0, 200) }],
+        counters: {},
+      });
     }
   }
   return { at: now.toISOString(), ran, deferred };
@@ -263,7 +303,18 @@ export async function tick(now: Date, options: JobOptions = {}): Promise<TickRep
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 export function toRunView(r: RecordDoc): JobRunView {
-  return { runId: r._id, job: r.job, status: r.status, startedAt: new Date(r.startedAt).toISOString(), finishedAt: iso(r.finishedAt), invocations: r.invocations, processed: r.processed, skipped: r.skipped, errors: r.errors, failures: r.failures ?? [] };
+  return {
+    runId: r._id,
+    job: r.job,
+    status: r.status,
+    startedAt: new Date(r.startedAt).toISOString(),
+    finishedAt: iso(r.finishedAt),
+    invocations: r.invocations,
+    processed: r.processed,
+    skipped: r.skipped,
+    errors: r.errors,
+    failures: r.failures ?? [],
+  };
 }
 
 /** Every job with its schedule, next instant and last run. */
@@ -273,7 +324,13 @@ export async function listJobs(now: Date): Promise<JobStatusView[]> {
     JOB_NAMES.map(async (job) => {
       const doc = docs.get(job);
       const record = doc?.lastRunId ? await withRetry(() => getById<RecordDoc>('job_records', doc.lastRunId as string)) : null;
-      return { job, title: JOB_SCHEDULE[job].title, cron: JOB_SCHEDULE[job].cron, nextAt: iso(parseWeChatCron(JOB_SCHEDULE[job].cron).next(now)), lastRun: record ? toRunView(record) : null };
+      return {
+        job,
+        title: JOB_SCHEDULE[job].title,
+        cron: JOB_SCHEDULE[job].cron,
+        nextAt: iso(parseWeChatCron(JOB_SCHEDULE[job].cron).next(now)),
+        lastRun: record ? toRunView(record) : null,
+      };
     }),
   );
 }

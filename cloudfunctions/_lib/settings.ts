@@ -43,7 +43,10 @@ export async function saveVersioned<T>(tx: Tx, spec: VersionedSettings<T>, value
   if (expectedVersion !== currentVersion) throw new AppError(spec.conflictCode, undefined, { currentVersion });
   if (!current && spec.defaultsDoc) {
     const meta = { version: currentVersion, updatedAt: now, updatedBy: 'default', updatedByName: '默认设置' };
-    await tx.collection(spec.collection).doc(spec.historyId(currentVersion)).set({ data: spec.defaultsDoc(meta) });
+    await tx
+      .collection(spec.collection)
+      .doc(spec.historyId(currentVersion))
+      .set({ data: spec.defaultsDoc(meta) });
   }
   const version = currentVersion + 1;
   const data = spec.toDoc(value, { version, updatedAt: now, updatedBy: by.openid, updatedByName: by.name });

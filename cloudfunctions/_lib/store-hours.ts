@@ -53,7 +53,9 @@ export async function countStoreOrder(storeId: string, at: Date): Promise<void> 
   const coll = () => database().collection('store_hours');
   for (let attempt = 0; ; attempt += 1) {
     try {
-      const res = (await coll().where({ _id: id }).update({ data: { orders: database().command.inc(1) } })) as { stats?: { updated?: number } };
+      const res = (await coll()
+        .where({ _id: id })
+        .update({ data: { orders: database().command.inc(1) } })) as { stats?: { updated?: number } };
       if ((res.stats?.updated ?? 0) > 0) return;
       await coll().add({ data: { _id: id, storeId, hour, orders: 1 } });
       return;
@@ -67,11 +69,20 @@ export async function countStoreOrder(storeId: string, at: Date): Promise<void> 
 
 async function hourlyLimit(storeId: string, hour: string, now: Date, rules: EarningRules): Promise<number> {
   const cached = limits.get(storeId);
-  if (cached && cached.hour === hour && cached.floor === rules.fraud.storeOrdersPerHour && cached.multiplier === rules.fraud.storeVelocityMultiplier) return cached.limit;
+  if (cached && cached.hour === hour && cached.floor === rules.fraud.storeOrdersPerHour && cached.multiplier === rules.fraud.storeVelocityMultiplier)
+    return cached.limit;
   const _ = database().command;
   const from = hourKey(new Date(now.getTime() - 24 * 3600_000));
-  const past = await queryDocs<StoreHourDoc>(database().collection('store_hours').where({ storeId, hour: _.gte(from).and(_.lt(hour)) }).limit(24));
-  const limit = storeHourlyLimit(past.map((d) => d.orders), rules);
+  const past = await queryDocs<StoreHourDoc>(
+    database()
+      .collection('store_hours')
+      .where({ storeId, hour: _.gte(from).and(_.lt(hour)) })
+      .limit(24),
+  );
+  const limit = storeHourlyLimit(
+    past.map((d) => d.orders),
+    rules,
+  );
   limits.set(storeId, { hour, limit, floor: rules.fraud.storeOrdersPerHour, multiplier: rules.fraud.storeVelocityMultiplier });
   return limit;
 }

@@ -26,14 +26,18 @@ export async function rollingGrowth(memberId: string, now: Date, growthPerYuan: 
   let total = 0;
   for (let skip = 0; ; skip += 1000) {
     const page = await queryDocs<OrderLike>(
-      database().collection('orders').where({ memberId, paidAt: _.gte(new Date(now.getTime() - YEAR_MS)) }).orderBy('paidAt', 'desc').skip(skip).limit(1000),
+      database()
+        .collection('orders')
+        .where({ memberId, paidAt: _.gte(new Date(now.getTime() - YEAR_MS)) })
+        .orderBy('paidAt', 'desc')
+        .skip(skip)
+        .limit(1000),
     );
     for (const o of page) total += Math.floor(Math.max(0, o.amountFen - (o.refundedFen ?? 0)) / 100) * growthPerYuan;
     if (page.length < 1000) break;
   }
   return Math.floor(total);
 }
-
 
 export interface ReviewCounters {
   period: string;
@@ -66,7 +70,10 @@ export async function backfillTierReviewDue(now: Date, options: JobOptions = {})
     steps: [
       {
         name: 'backfill',
-        findDue: (limit, { cursor }) => queryDocs<MemberDoc>((cursor ? db.collection('members').where({ _id: _.gt(cursor) }) : db.collection('members').where({})).orderBy('_id', 'asc').limit(limit)),
+        findDue: (limit, { cursor }) =>
+          queryDocs<MemberDoc>(
+            (cursor ? db.collection('members').where({ _id: _.gt(cursor) }) : db.collection('members').where({})).orderBy('_id', 'asc').limit(limit),
+          ),
         cursorOf: (m) => m._id,
         process: async (m, counts) => {
           counts.scanned += 1;
@@ -74,7 +81,13 @@ export async function backfillTierReviewDue(now: Date, options: JobOptions = {})
           const due = tierReviewDueOn(m, base, today);
           if (!due) return;
           // Only where the engine has not set it meanwhile (a conditional write, not a read-then-write).
-          await withRetry(() => db.collection('members').where({ _id: m._id, tierReviewDueOn: _.exists(false) }).update({ data: { tierReviewDueOn: due } }) as Promise<unknown>);
+          await withRetry(
+            () =>
+              db
+                .collection('members')
+                .where({ _id: m._id, tierReviewDueOn: _.exists(false) })
+                .update({ data: { tierReviewDueOn: due } }) as Promise<unknown>,
+          );
           counts.set += 1;
         },
       },
@@ -109,7 +122,15 @@ export async function tierReviewJob(
   const chunkSize = options.chunkSize ?? options.chunk ?? 50;
   const today = businessDate(now);
   const period = reviewPeriodOf(today);
-  const empty = (): ReviewRun => ({ runId: `tier-review:${today.replace(/-/g, '')}`, period, reviewed: 0, upgraded: 0, downgraded: 0, graceStarted: 0, done: false });
+  const empty = (): ReviewRun => ({
+    runId: `tier-review:${today.replace(/-/g, '')}`,
+    period,
+    reviewed: 0,
+    upgraded: 0,
+    downgraded: 0,
+    graceStarted: 0,
+    done: false,
+  });
   // Members written before the due field existed are found once, by the one-time backfill.
   const mine = empty();
   const backfill = await backfillTierReviewDue(now, { budgetMs, chunkSize, clock });
@@ -135,7 +156,13 @@ export async function tierReviewJob(
     steps: [
       {
         name: 'review',
-        findDue: (limit, { exclude }) => queryDocs<MemberDoc>(db.collection('members').where(excluding({ tierReviewDueOn: _.lte(today) }, exclude)).limit(limit)),
+        findDue: (limit, { exclude }) =>
+          queryDocs<MemberDoc>(
+            db
+              .collection('members')
+              .where(excluding({ tierReviewDueOn: _.lte(today) }, exclude))
+              .limit(limit),
+          ),
         process: async (m, counts) => {
           const growth = config.basis === 'rolling12m' && !m.deletedAt ? await rollingGrowth(m._id, now, config.growthPerYuan) : null;
           const outcome = await inTransaction(async (tx) => {
@@ -144,21 +171,28 @@ export async function tierReviewJob(
             if (member.deletedAt || member.lastReviewPeriod === period) {
               // Nothing to review (a deleted account, or reviewed already): correct the index so it is not found again.
               const due = member.deletedAt ? null : tierReviewDueOn(member, base, today);
-              if ((member.tierReviewDueOn ?? null) !== due) await tx.collection('members').doc(member._id).update({ data: { tierReviewDueOn: due } });
+              if ((member.tierReviewDueOn ?? null) !== due)
+                await tx
+                  .collection('members')
+                  .doc(member._id)
+                  .update({ data: { tierReviewDueOn: due } });
               return null;
             }
             const { state, changes } = reviewTier(member, growth ?? member.growth, config, now, period);
             for (const change of changes) await recordTierChange(tx, member._id, change, config.version);
-            await tx.collection('members').doc(member._id).update({
-              data: {
-                tierId: state.tierId,
-                growth: state.growth,
-                tierSince: state.tierSince ?? member.registeredAt,
-                graceStartedAt: state.graceStartedAt ?? null,
-                lastReviewPeriod: period,
-                tierReviewDueOn: tierReviewDueOn(state, base, today),
-              },
-            });
+            await tx
+              .collection('members')
+              .doc(member._id)
+              .update({
+                data: {
+                  tierId: state.tierId,
+                  growth: state.growth,
+                  tierSince: state.tierSince ?? member.registeredAt,
+                  graceStartedAt: state.graceStartedAt ?? null,
+                  lastReviewPeriod: period,
+                  tierReviewDueOn: tierReviewDueOn(state, base, today),
+                },
+              });
             return changes;
           });
           if (!outcome) return;
@@ -201,7 +235,14 @@ export async function upgradeAfterLadderChange(now: Date, options: JobOptions = 
     steps: [
       {
         name: 'upgrade',
-        findDue: (limit, { cursor }) => queryDocs<MemberDoc>(db.collection('members').where(cursor ? { growth: _.gte(lowest), _id: _.gt(cursor) } : { growth: _.gte(lowest) }).orderBy('_id', 'asc').limit(limit)),
+        findDue: (limit, { cursor }) =>
+          queryDocs<MemberDoc>(
+            db
+              .collection('members')
+              .where(cursor ? { growth: _.gte(lowest), _id: _.gt(cursor) } : { growth: _.gte(lowest) })
+              .orderBy('_id', 'asc')
+              .limit(limit),
+          ),
         cursorOf: (m) => m._id,
         process: async (m, counts) => {
           counts.checked += 1;
@@ -223,7 +264,10 @@ export async function upgradeIfQualifying(memberId: string, now: Date, config?: 
     const loaded = config ?? (await loadTierConfig(tx));
     const { fields, change } = await applyGrowthInTx(tx, member, member.growth, now, loaded);
     if (!change) return false;
-    await tx.collection('members').doc(memberId).update({ data: { ...fields, updatedAt: now } });
+    await tx
+      .collection('members')
+      .doc(memberId)
+      .update({ data: { ...fields, updatedAt: now } });
     return true;
   });
 }

@@ -1,4 +1,12 @@
-import { DEFAULT_TIER_CONFIG, applyGrowthChange, benefitsFromStored, tierReviewDueOn, type MemberTierState, type TierChange, type TierConfig } from '../../shared/rules/tiers';
+import {
+  DEFAULT_TIER_CONFIG,
+  applyGrowthChange,
+  benefitsFromStored,
+  tierReviewDueOn,
+  type MemberTierState,
+  type TierChange,
+  type TierConfig,
+} from '../../shared/rules/tiers';
 import { businessDate } from '../../shared/calendar';
 import type { TierChangeDoc, TierConfigDoc } from '../../shared/schemas/tiers';
 import { findOne, txGet, type Tx } from './db';
@@ -11,7 +19,13 @@ export async function loadTierConfig(tx?: Tx): Promise<TierConfig> {
   const doc = tx ? await txGet<TierConfigDoc>(tx, 'tier_configs', 'current') : await findOne<TierConfigDoc>('tier_configs', { _id: 'current' });
   if (!doc) return DEFAULT_TIER_CONFIG;
   // Benefits saved before they became entitlements load as entitlements (what they can deliver).
-  return { version: doc.version, basis: doc.basis, growthPerYuan: doc.growthPerYuan, graceDays: doc.graceDays, tiers: doc.tiers.map((t) => ({ ...t, benefits: benefitsFromStored(t.benefits) })) };
+  return {
+    version: doc.version,
+    basis: doc.basis,
+    growthPerYuan: doc.growthPerYuan,
+    graceDays: doc.graceDays,
+    tiers: doc.tiers.map((t) => ({ ...t, benefits: benefitsFromStored(t.benefits) })),
+  };
 }
 
 /** Idempotency key of a tier change: the same change re-run in a retried transaction writes once. */

@@ -17,7 +17,8 @@ async function myMember(openid: string): Promise<MemberDoc> {
   return member;
 }
 
-const stateOf = (doc: CheckinStateDoc | null): CheckinState => (doc ? { lastDay: doc.lastDay, streak: doc.streak, longest: doc.longest, total: doc.total } : EMPTY_CHECKIN);
+const stateOf = (doc: CheckinStateDoc | null): CheckinState =>
+  doc ? { lastDay: doc.lastDay, streak: doc.streak, longest: doc.longest, total: doc.total } : EMPTY_CHECKIN;
 const emptyMonth = (memberId: string, month: string): CheckinMonthDoc => ({ _id: monthDocId(memberId, month), memberId, month, days: {}, makeUps: 0 });
 const withoutId = <T extends { _id: string }>(d: T): Omit<T, '_id'> => {
   const { _id: _omit, ...rest } = d;
@@ -54,8 +55,14 @@ export const main = createMain(checkinContract, {
       if (!applied) return { day: today, streak: before.streak, points: 0, bonus: 0, already: true, nextBonus: nextBonus(before.streak, rules) };
       const monthDoc = (await txGet<CheckinMonthDoc>(tx, 'checkin_months', monthDocId(member._id, month))) ?? emptyMonth(member._id, month);
       monthDoc.days = { ...monthDoc.days, [today.slice(8)]: { points: outcome.points, streak: outcome.streak } };
-      await tx.collection('checkin_months').doc(monthDocId(member._id, month)).set({ data: { ...withoutId(monthDoc), memberId: member._id, month } });
-      await tx.collection('checkin_state').doc(member._id).set({ data: { ...outcome.state, memberId: member._id, remind: stateDoc?.remind ?? false, updatedAt: ctx.now } });
+      await tx
+        .collection('checkin_months')
+        .doc(monthDocId(member._id, month))
+        .set({ data: { ...withoutId(monthDoc), memberId: member._id, month } });
+      await tx
+        .collection('checkin_state')
+        .doc(member._id)
+        .set({ data: { ...outcome.state, memberId: member._id, remind: stateDoc?.remind ?? false, updatedAt: ctx.now } });
       return { day: today, streak: outcome.streak, points: outcome.points, bonus: outcome.bonus, already: false, nextBonus: nextBonus(outcome.streak, rules) };
     });
   },
@@ -105,24 +112,52 @@ export const main = createMain(checkinContract, {
       const key = input.day.replace(/-/g, '');
       const id = `checkin:${member._id}:${key}`;
       if (rules.makeUp.costPoints > 0) {
-        await applyEntry(tx, fresh, { id: `checkin-makeup-cost:${member._id}:${key}`, kind: 'spend', reason: `补签 ${input.day}`, ref: { type: 'checkin', id: key } }, (p) => {
-          try {
-            return spend(p, rules.makeUp.costPoints);
-          } catch (e) {
-            if (e instanceof PointsRuleError) throw new AppError(e.code, e.message);
-            throw e;
-          }
-        }, ctx.now);
+        await applyEntry(
+          tx,
+          fresh,
+          { id: `checkin-makeup-cost:${member._id}:${key}`, kind: 'spend', reason: `补签 ${input.day}`, ref: { type: 'checkin', id: key } },
+          (p) => {
+            try {
+              return spend(p, rules.makeUp.costPoints);
+            } catch (e) {
+              if (e instanceof PointsRuleError) throw new AppError(e.code, e.message);
+              throw e;
+            }
+          },
+          ctx.now,
+        );
       }
       const afterCost = await txMember(tx, member._id);
-      await applyEntry(tx, afterCost, { id, kind: 'earn', reason: `补签 ${input.day}`, ref: { type: 'checkin', id: key } }, (p) => earn(p, { id, amount: rules.dailyPoints, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }), ctx.now);
+      await applyEntry(
+        tx,
+        afterCost,
+        { id, kind: 'earn', reason: `补签 ${input.day}`, ref: { type: 'checkin', id: key } },
+        (p) => earn(p, { id, amount: rules.dailyPoints, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }),
+        ctx.now,
+      );
       const days = { ...monthDoc.days, [input.day.slice(8)]: { points: rules.dailyPoints, streak: 0, makeUp: true } };
       const stateDoc = await txGet<CheckinStateDoc>(tx, 'checkin_state', member._id);
       const state = stateOf(stateDoc);
       const byDay = new Map(Object.entries(days).map(([dd, d]) => [`${month}-${dd}`, d.streak]));
       const streak = state.lastDay && state.lastDay.slice(0, 7) === month ? streakAfterMakeUp(state.lastDay, byDay) : state.streak;
-      await tx.collection('checkin_months').doc(monthDoc._id).set({ data: { memberId: member._id, month, days, makeUps: monthDoc.makeUps + 1 } });
-      await tx.collection('checkin_state').doc(member._id).set({ data: { ...state, streak, longest: Math.max(state.longest, streak), total: state.total + 1, memberId: member._id, remind: stateDoc?.remind ?? false, updatedAt: ctx.now } });
+      await tx
+        .collection('checkin_months')
+        .doc(monthDoc._id)
+        .set({ data: { memberId: member._id, month, days, makeUps: monthDoc.makeUps + 1 } });
+      await tx
+        .collection('checkin_state')
+        .doc(member._id)
+        .set({
+          data: {
+            ...state,
+            streak,
+            longest: Math.max(state.longest, streak),
+            total: state.total + 1,
+            memberId: member._id,
+            remind: stateDoc?.remind ?? false,
+            updatedAt: ctx.now,
+          },
+        });
       return { day: input.day, points: rules.dailyPoints, cost: rules.makeUp.costPoints, streak };
     });
   },
@@ -132,7 +167,10 @@ export const main = createMain(checkinContract, {
     const member = await myMember(requireOpenid(ctx));
     await inTransaction(async (tx) => {
       const doc = await txGet<CheckinStateDoc>(tx, 'checkin_state', member._id);
-      await tx.collection('checkin_state').doc(member._id).set({ data: { ...stateOf(doc), memberId: member._id, remind: input.enabled, updatedAt: ctx.now } });
+      await tx
+        .collection('checkin_state')
+        .doc(member._id)
+        .set({ data: { ...stateOf(doc), memberId: member._id, remind: input.enabled, updatedAt: ctx.now } });
     });
     return { remind: input.enabled };
   },

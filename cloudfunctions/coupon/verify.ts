@@ -35,7 +35,11 @@ export async function storeNames(): Promise<Map<string, string>> {
 /** Why this coupon cannot be verified at `storeId` now; null when it can. */
 export function refusalOf(c: CouponDoc, storeId: string | null, now: Date): AppError | null {
   const status = effectiveStatus(c, now);
-  if (status === 'used' && c.used) return new AppError('COUPON_ALREADY_USED', `已于 ${shanghaiTime(c.used.at)} 在 ${c.used.storeName} 核销`, { usedAt: new Date(c.used.at).toISOString(), storeName: c.used.storeName });
+  if (status === 'used' && c.used)
+    return new AppError('COUPON_ALREADY_USED', `已于 ${shanghaiTime(c.used.at)} 在 ${c.used.storeName} 核销`, {
+      usedAt: new Date(c.used.at).toISOString(),
+      storeName: c.used.storeName,
+    });
   if (status === 'expired') return new AppError('COUPON_EXPIRED', `该券已于 ${shanghaiTime(c.endsAt)} 过期`);
   if (status === 'void') return new AppError('COUPON_EXPIRED', '该券已作废');
   if (new Date(c.startsAt).getTime() > now.getTime()) return new AppError('COUPON_NOT_STARTED', `该券 ${shanghaiTime(c.startsAt)} 起可用`);
@@ -65,12 +69,27 @@ export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: st
   return inTransaction(async (tx) => {
     const c = await txGet<CouponDoc>(tx, 'coupons', couponId);
     if (!c) throw new AppError('COUPON_CODE_INVALID');
-    if (c.status === 'used' && c.used?.verificationId === verificationId) return { couponId, verifiedAt: new Date(c.used.at).toISOString(), storeName, title: c.terms.title };
+    if (c.status === 'used' && c.used?.verificationId === verificationId)
+      return { couponId, verifiedAt: new Date(c.used.at).toISOString(), storeName, title: c.terms.title };
     const refusal = refusalOf(c, storeId, now);
     if (refusal) throw refusal;
     const use: CouponUse = { at: now, storeId, storeName, staff: { openid: role.openid, name: role.name, role: role.role }, orderId, verificationId };
-    await tx.collection('coupons').doc(couponId).update({ data: { status: 'used', used: database().command.set(use) } });
-    const audit: CouponAuditDoc = { _id: `verify:${verificationId}`, action: 'verify', couponId, memberId: c.memberId, title: c.terms.title, actor: actorOf(role, storeId), storeId, storeName, orderId, at: now };
+    await tx
+      .collection('coupons')
+      .doc(couponId)
+      .update({ data: { status: 'used', used: database().command.set(use) } });
+    const audit: CouponAuditDoc = {
+      _id: `verify:${verificationId}`,
+      action: 'verify',
+      couponId,
+      memberId: c.memberId,
+      title: c.terms.title,
+      actor: actorOf(role, storeId),
+      storeId,
+      storeName,
+      orderId,
+      at: now,
+    };
     await tx.collection('coupon_audit').add({ data: audit as unknown as Record<string, unknown> });
     return { couponId, verifiedAt: now.toISOString(), storeName, title: c.terms.title };
   });
@@ -94,7 +113,10 @@ export async function undoVerification(role: StaffDoc, couponId: string, now: Da
     if (now.getTime() - new Date(c.used.at).getTime() > UNDO_WINDOW_MS) throw new AppError('COUPON_UNDO_WINDOW_PASSED');
     const _ = database().command;
     const undone = [...(c.undone ?? []), { use: c.used, at: now, by: role.name, undoId }];
-    await tx.collection('coupons').doc(couponId).update({ data: { status: 'unused', used: _.set(null), undone: _.set(undone) } });
+    await tx
+      .collection('coupons')
+      .doc(couponId)
+      .update({ data: { status: 'unused', used: _.set(null), undone: _.set(undone) } });
     const audit: CouponAuditDoc = {
       _id: `undo:${undoId}`,
       action: 'undo',
@@ -116,7 +138,16 @@ export async function undoVerification(role: StaffDoc, couponId: string, now: Da
 export async function verificationViews(entries: CouponAuditDoc[], role: StaffDoc, now: Date): Promise<VerificationView[]> {
   const ids = [...new Set(entries.filter((e) => e.action === 'verify').map((e) => e.couponId))];
   const _ = database().command;
-  const coupons = ids.length ? await withRetry(() => queryDocs<CouponDoc>(database().collection('coupons').where({ _id: _.in(ids) }).limit(ids.length))) : [];
+  const coupons = ids.length
+    ? await withRetry(() =>
+        queryDocs<CouponDoc>(
+          database()
+            .collection('coupons')
+            .where({ _id: _.in(ids) })
+            .limit(ids.length),
+        ),
+      )
+    : [];
   const byId = new Map(coupons.map((c) => [c._id, c]));
   return entries.map((e) => {
     const c = byId.get(e.couponId);
@@ -131,7 +162,13 @@ export async function myVerifications(role: StaffDoc, now: Date) {
   const day = businessDate(now);
   const _ = database().command;
   const entries = await withRetry(() =>
-    queryDocs<CouponAuditDoc>(database().collection('coupon_audit').where({ 'actor.openid': role.openid, at: _.gte(startOfBusinessDate(day)) }).orderBy('at', 'desc').limit(200)),
+    queryDocs<CouponAuditDoc>(
+      database()
+        .collection('coupon_audit')
+        .where({ 'actor.openid': role.openid, at: _.gte(startOfBusinessDate(day)) })
+        .orderBy('at', 'desc')
+        .limit(200),
+    ),
   );
   return { day, entries: await verificationViews(entries, role, now) };
 }

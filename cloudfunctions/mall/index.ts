@@ -21,13 +21,27 @@ async function me(ctx: ActionContext): Promise<MemberDoc> {
 async function redeemedCounts(memberId: string, itemIds: string[]): Promise<Map<string, number>> {
   if (itemIds.length === 0) return new Map();
   const _ = database().command;
-  const docs = await withRetry(() => queryDocs<{ _id: string; itemId: string; count: number }>(database().collection('mall_holdings').where({ _id: _.in(itemIds.map((i) => `${i}:${memberId}`)) }).limit(itemIds.length)));
+  const docs = await withRetry(() =>
+    queryDocs<{ _id: string; itemId: string; count: number }>(
+      database()
+        .collection('mall_holdings')
+        .where({ _id: _.in(itemIds.map((i) => `${i}:${memberId}`)) })
+        .limit(itemIds.length),
+    ),
+  );
   return new Map(docs.map((d) => [d.itemId, d.count]));
 }
 
 async function loadCodes(itemId: string, from: number, codes: string[]) {
   // The pool: `mall_codes/<itemId>:<n>`, n from `from` + 1 (plain writes, re-runnable: same ids, same codes).
-  for (const [i, code] of codes.entries()) await withRetry(() => database().collection('mall_codes').doc(`${itemId}:${from + i + 1}`).set({ data: { itemId, code } }) as Promise<unknown>);
+  for (const [i, code] of codes.entries())
+    await withRetry(
+      () =>
+        database()
+          .collection('mall_codes')
+          .doc(`${itemId}:${from + i + 1}`)
+          .set({ data: { itemId, code } }) as Promise<unknown>,
+    );
 }
 
 export const main = createMain(mallContract, {
@@ -42,7 +56,16 @@ export const main = createMain(mallContract, {
     }
     const itemId = `item_${crypto.randomBytes(6).toString('hex')}`;
     await loadCodes(itemId, 0, codes);
-    const doc: Omit<MallItemDoc, '_id'> = { ...fields, sold: 0, codesLoaded: codes.length, codesIssued: 0, status: 'on', version: 1, createdAt: ctx.now, updatedAt: ctx.now };
+    const doc: Omit<MallItemDoc, '_id'> = {
+      ...fields,
+      sold: 0,
+      codesLoaded: codes.length,
+      codesIssued: 0,
+      status: 'on',
+      version: 1,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    };
     await withRetry(() => database().collection('mall_items').doc(itemId).set({ data: doc }) as Promise<unknown>);
     return { itemId, version: 1 };
   },
@@ -57,7 +80,10 @@ export const main = createMain(mallContract, {
       if (item.version !== expectedVersion) throw new AppError('MALL_ITEM_VERSION_CONFLICT');
       if (fields.kind !== item.kind) throw new AppError('VALIDATION_FAILED', '商品类型不能修改');
       const _ = database().command;
-      await tx.collection('mall_items').doc(itemId).update({ data: { ...fields, images: _.set(fields.images), tiers: _.set(fields.tiers), version: item.version + 1, updatedAt: ctx.now } });
+      await tx
+        .collection('mall_items')
+        .doc(itemId)
+        .update({ data: { ...fields, images: _.set(fields.images), tiers: _.set(fields.tiers), version: item.version + 1, updatedAt: ctx.now } });
       return { itemId, version: item.version + 1 };
     });
   },
@@ -77,7 +103,10 @@ export const main = createMain(mallContract, {
       const now = await txGet<MallItemDoc>(tx, 'mall_items', input.itemId);
       if (!now) throw new AppError('NOT_FOUND', '商品不存在');
       if (now.codesLoaded !== item.codesLoaded) throw new AppError('CONFLICT');
-      await tx.collection('mall_items').doc(item._id).update({ data: { stock: now.stock + add, codesLoaded: now.codesLoaded + codes.length, updatedAt: ctx.now } });
+      await tx
+        .collection('mall_items')
+        .doc(item._id)
+        .update({ data: { stock: now.stock + add, codesLoaded: now.codesLoaded + codes.length, updatedAt: ctx.now } });
       return { itemId: item._id, stock: now.stock + add };
     });
   },
@@ -91,7 +120,9 @@ export const main = createMain(mallContract, {
   listOrders: async (input, ctx) => {
     await merchant(ctx);
     const where = input.status ? { status: input.status } : {};
-    const orders = await withRetry(() => queryDocs<MallOrderDoc>(database().collection('mall_orders').where(where).orderBy('createdAt', 'desc').limit(input.limit)));
+    const orders = await withRetry(() =>
+      queryDocs<MallOrderDoc>(database().collection('mall_orders').where(where).orderBy('createdAt', 'desc').limit(input.limit)),
+    );
     // The merchant ships to the address: shown in full here, and only here.
     return { orders: orders.map((o) => toOrderView(o, true)) };
   },
@@ -105,9 +136,16 @@ export const main = createMain(mallContract, {
   /** The shelf: on-shelf items, by category, only what the balance covers (我能兑换), sorted by points. */
   listItems: async (input, ctx) => {
     const member = await me(ctx);
-    const all = await withRetry(() => queryDocs<MallItemDoc>(database().collection('mall_items').where({ status: 'on' }).orderBy('sortOrder', 'asc').limit(500)));
-    const counts = await redeemedCounts(member._id, all.map((i) => i._id));
-    const shelf = all.map((i) => toShelfItem(i, member, counts.get(i._id) ?? 0, ctx.now)).filter((i) => i.unavailable === null || i.unavailable === '已兑完' || i.unavailable === '当前会员等级不可兑换');
+    const all = await withRetry(() =>
+      queryDocs<MallItemDoc>(database().collection('mall_items').where({ status: 'on' }).orderBy('sortOrder', 'asc').limit(500)),
+    );
+    const counts = await redeemedCounts(
+      member._id,
+      all.map((i) => i._id),
+    );
+    const shelf = all
+      .map((i) => toShelfItem(i, member, counts.get(i._id) ?? 0, ctx.now))
+      .filter((i) => i.unavailable === null || i.unavailable === '已兑完' || i.unavailable === '当前会员等级不可兑换');
     const categories = [...new Set(shelf.map((i) => i.category))];
     let items = shelf.filter((i) => (!input.category || i.category === input.category) && (!input.affordable || i.affordable));
     if (input.sort === 'points_asc') items = [...items].sort((a, b) => a.pointsPrice - b.pointsPrice);
@@ -125,13 +163,30 @@ export const main = createMain(mallContract, {
 
   redeem: async (input, ctx) => {
     const member = await me(ctx);
-    const { order, balanceAfter, duplicate } = await redeem({ memberId: member._id, itemId: input.itemId, quantity: input.quantity, requestId: input.requestId, address: input.address, now: ctx.now });
-    return { orderId: order._id, pointsSpent: order.pointsSpent, ...(order.couponIds[0] ? { couponId: order.couponIds[0] } : {}), couponIds: order.couponIds, codes: order.codes, balanceAfter, duplicate };
+    const { order, balanceAfter, duplicate } = await redeem({
+      memberId: member._id,
+      itemId: input.itemId,
+      quantity: input.quantity,
+      requestId: input.requestId,
+      address: input.address,
+      now: ctx.now,
+    });
+    return {
+      orderId: order._id,
+      pointsSpent: order.pointsSpent,
+      ...(order.couponIds[0] ? { couponId: order.couponIds[0] } : {}),
+      couponIds: order.couponIds,
+      codes: order.codes,
+      balanceAfter,
+      duplicate,
+    };
   },
 
   myOrders: async (_input, ctx) => {
     const member = await me(ctx);
-    const orders = await withRetry(() => queryDocs<MallOrderDoc>(database().collection('mall_orders').where({ memberId: member._id }).orderBy('createdAt', 'desc').limit(100)));
+    const orders = await withRetry(() =>
+      queryDocs<MallOrderDoc>(database().collection('mall_orders').where({ memberId: member._id }).orderBy('createdAt', 'desc').limit(100)),
+    );
     return { orders: orders.map((o) => toOrderView(o, true)) };
   },
 

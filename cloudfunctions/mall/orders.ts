@@ -87,7 +87,9 @@ export interface RedeemRequest {
  */
 export async function redeem(req: RedeemRequest) {
   const orderId = orderIdOf(req.requestId);
-  const address = req.address ? { cipher: encryptText(JSON.stringify(req.address)), masked: `${req.address.name.slice(0, 1)}* ${maskPhone(req.address.phone)} ${req.address.region}` } : null;
+  const address = req.address
+    ? { cipher: encryptText(JSON.stringify(req.address)), masked: `${req.address.name.slice(0, 1)}* ${maskPhone(req.address.phone)} ${req.address.region}` }
+    : null;
   return inKeyedTransaction(async (tx) => {
     const prior = await txGet<MallOrderDoc>(tx, 'mall_orders', orderId);
     if (prior) {
@@ -129,7 +131,10 @@ export async function redeem(req: RedeemRequest) {
     const couponIds: string[] = [];
     if (item.kind === 'coupon' && item.couponTemplateId) {
       for (let n = 1; n <= req.quantity; n += 1) {
-        const r = await issueCoupon({ templateId: item.couponTemplateId, memberId: member._id, key: `mall:${orderId}:${n}`, channel: 'points_mall', now: req.now }, tx);
+        const r = await issueCoupon(
+          { templateId: item.couponTemplateId, memberId: member._id, key: `mall:${orderId}:${n}`, channel: 'points_mall', now: req.now },
+          tx,
+        );
         couponIds.push(r.couponId);
       }
     }
@@ -141,8 +146,14 @@ export async function redeem(req: RedeemRequest) {
         codes.push(code.code);
       }
     }
-    await tx.collection('mall_items').doc(item._id).update({ data: { stock: item.stock - req.quantity, sold: item.sold + req.quantity, codesIssued: item.codesIssued + codes.length } });
-    await tx.collection('mall_holdings').doc(holdingId(item._id, member._id)).set({ data: { itemId: item._id, memberId: member._id, count: (holding?.count ?? 0) + req.quantity, updatedAt: req.now } });
+    await tx
+      .collection('mall_items')
+      .doc(item._id)
+      .update({ data: { stock: item.stock - req.quantity, sold: item.sold + req.quantity, codesIssued: item.codesIssued + codes.length } });
+    await tx
+      .collection('mall_holdings')
+      .doc(holdingId(item._id, member._id))
+      .set({ data: { itemId: item._id, memberId: member._id, count: (holding?.count ?? 0) + req.quantity, updatedAt: req.now } });
     const order: MallOrderDoc = {
       _id: orderId,
       requestId: req.requestId,
@@ -184,10 +195,27 @@ export async function cancel(memberId: string, orderId: string, now: Date) {
     const item = await txGet<MallItemDoc>(tx, 'mall_items', order.itemId);
     const holding = await txGet<{ count: number }>(tx, 'mall_holdings', holdingId(order.itemId, memberId));
     const refundEntryId = `refund:mall:${orderId}`;
-    const { entry } = await applyEntry(tx, member, { id: refundEntryId, kind: 'refund', reason: `取消兑换：${order.title}`, ref: { type: 'mall', id: orderId } }, (p) => restoreSpent(p, order.spentLots, orderId), now);
-    if (item) await tx.collection('mall_items').doc(order.itemId).update({ data: { stock: item.stock + order.quantity, sold: Math.max(0, item.sold - order.quantity) } });
-    if (holding) await tx.collection('mall_holdings').doc(holdingId(order.itemId, memberId)).update({ data: { count: Math.max(0, holding.count - order.quantity), updatedAt: now } });
-    await tx.collection('mall_orders').doc(orderId).update({ data: { status: 'cancelled', cancelledAt: now, refundEntryId } });
+    const { entry } = await applyEntry(
+      tx,
+      member,
+      { id: refundEntryId, kind: 'refund', reason: `取消兑换：${order.title}`, ref: { type: 'mall', id: orderId } },
+      (p) => restoreSpent(p, order.spentLots, orderId),
+      now,
+    );
+    if (item)
+      await tx
+        .collection('mall_items')
+        .doc(order.itemId)
+        .update({ data: { stock: item.stock + order.quantity, sold: Math.max(0, item.sold - order.quantity) } });
+    if (holding)
+      await tx
+        .collection('mall_holdings')
+        .doc(holdingId(order.itemId, memberId))
+        .update({ data: { count: Math.max(0, holding.count - order.quantity), updatedAt: now } });
+    await tx
+      .collection('mall_orders')
+      .doc(orderId)
+      .update({ data: { status: 'cancelled', cancelledAt: now, refundEntryId } });
     return { orderId, pointsRefunded: order.pointsSpent, balanceAfter: entry.balanceAfter, duplicate: false };
   });
 }
@@ -197,9 +225,13 @@ export async function ship(orderId: string, carrier: string, trackingNo: string,
     const order = await txGet<MallOrderDoc>(tx, 'mall_orders', orderId);
     if (!order) throw new AppError('NOT_FOUND', '订单不存在');
     if (order.status === 'shipped' && order.shipping?.carrier === carrier && order.shipping.trackingNo === trackingNo) return { ...order, _id: orderId };
-    if (order.kind !== 'physical' || order.status !== 'paid') throw new AppError('VALIDATION_FAILED', order.status === 'cancelled' ? '订单已取消' : '订单不需要发货或已发货');
+    if (order.kind !== 'physical' || order.status !== 'paid')
+      throw new AppError('VALIDATION_FAILED', order.status === 'cancelled' ? '订单已取消' : '订单不需要发货或已发货');
     const shipping = { carrier, trackingNo, shippedAt: now, by };
-    await tx.collection('mall_orders').doc(orderId).update({ data: { status: 'shipped', shipping: database().command.set(shipping) } });
+    await tx
+      .collection('mall_orders')
+      .doc(orderId)
+      .update({ data: { status: 'shipped', shipping: database().command.set(shipping) } });
     return { ...order, _id: orderId, status: 'shipped' as const, shipping };
   });
 }

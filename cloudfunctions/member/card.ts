@@ -24,11 +24,23 @@ export function toCard(member: MemberDoc, isNew: boolean, config: TierConfig, ch
     avatarUrl: member.avatarUrl ?? '',
     tier: { id: tier.id, name: tier.name, color: tier.color, benefits: describeBenefits(tier.benefits) },
     nextTier: next
-      ? { id: next.tier.id, name: next.tier.name, growthNeeded: next.growthNeeded, spendNeededFen: Math.ceil(next.growthNeeded / config.growthPerYuan) * 100, benefits: describeBenefits(next.tier.benefits) }
+      ? {
+          id: next.tier.id,
+          name: next.tier.name,
+          growthNeeded: next.growthNeeded,
+          spendNeededFen: Math.ceil(next.growthNeeded / config.growthPerYuan) * 100,
+          benefits: describeBenefits(next.tier.benefits),
+        }
       : null,
     progressText: tierProgressText(tier, member.growth, config),
     tierKeptUntil: graceEnd ? businessDate(graceEnd) : null,
-    tierChanges: changes.map((c) => ({ kind: c.kind, fromTier: tierName(c.fromTierId), toTier: tierName(c.toTierId), reason: c.reason, at: new Date(c.at).toISOString() })),
+    tierChanges: changes.map((c) => ({
+      kind: c.kind,
+      fromTier: tierName(c.fromTierId),
+      toTier: tierName(c.toTierId),
+      reason: c.reason,
+      at: new Date(c.at).toISOString(),
+    })),
     phoneMasked: member.phone?.masked ?? null,
     privacy: {
       currentVersion: PRIVACY_POLICY_VERSION,

@@ -56,143 +56,156 @@ async function disclose(role: RoleDoc, by: AccessLogDoc['by'] | 'refresh', found
   };
 }
 
-export const main = createMain(
-  memberContract,
-  {
-    getCard: async (_input, ctx) => {
-      let member = await me(ctx);
-      // The card never shows "再消费 ¥0" for a tier not held: a member the ladder already qualifies
-      // (a threshold lowered, the ladder job not yet at them) is upgraded by the tier engine first.
-      const config = await loadTierConfig();
-      if (tierRank(tierForGrowth(member.growth, config.tiers).id, config.tiers) > tierRank(member.tierId, config.tiers) && (await upgradeIfQualifying(member._id, ctx.now, config))) member = await me(ctx);
-      return { ...(await cardOf(member, false, config)), memberDay: memberDayView((await loadRules()).rules, businessDate(ctx.now)) };
-    },
-
-    /** 开卡 with consent (see join.ts); answers the card, the same one on a second call. */
-    join: async (input, ctx) => {
-      const { member, isNew } = await joinMember(requireOpenid(ctx), input, ctx.now);
-      return cardOf(member, isNew);
-    },
-
-    /** Before 开卡: did this person leave before (the app says farewell instead of a blank 开卡)? Writes nothing. */
-    joinStatus: async (_input, ctx) => {
-      const departed = await departureOf(requireOpenid(ctx), ctx.now);
-      const [{ rules }, config] = await Promise.all([loadRules(), loadTierConfig()]);
-      return {
-        departedOn: departed?.departedOn ?? null,
-        // what 开卡 gives this person: no second registration bonus after a deletion
-        registrationBonus: departed ? 0 : rules.registrationBonus,
-        tiers: config.tiers.map((t) => ({ name: t.name, color: t.color, threshold: t.threshold, benefits: describeBenefits(t.benefits) })),
-      };
-    },
-
-    /** Staff or merchant (from `roles`), else `role: null`. Never registers the caller as a member. */
-    myRole: async (_input, ctx): Promise<MyRole> => {
-      const doc = await getById<RoleDoc>('roles', requireOpenid(ctx));
-      if (!doc || (doc.role !== 'staff' && doc.role !== 'merchant')) return { role: null };
-      const where = doc.role === 'staff' ? { _id: doc.storeId ?? '' } : doc.merchantId ? { merchantId: doc.merchantId } : {};
-      const stores = await queryDocs<{ _id: string; name?: string }>(database().collection('stores').where(where).limit(100));
-      return {
-        role: doc.role,
-        name: doc.name,
-        ...(doc.storeId ? { storeId: doc.storeId } : {}),
-        stores: stores.map((s) => ({ id: s._id, name: s.name ?? s._id })),
-      };
-    },
-
-    // ---- profile and privacy (the member's own data)
-    getProfile: async (_input, ctx) => toProfile(await me(ctx), ctx.now),
-    updateProfile: async (input, ctx) => {
-      const member = await me(ctx);
-      const fields: Record<string, unknown> = { updatedAt: ctx.now };
-      if (input.nickname !== undefined) fields.nickname = input.nickname;
-      if (input.avatarUrl !== undefined) fields.avatarUrl = input.avatarUrl;
-      if (input.gender !== undefined) fields.gender = input.gender;
-      await updateMember(member._id, fields);
-      return toProfile({ ...member, ...fields } as MemberDoc, ctx.now);
-    },
-    setBirthday: async (input, ctx) => toProfile(await setBirthday((await me(ctx))._id, input, ctx.now), ctx.now),
-    bindPhone: async (input, ctx) => bindPhone((await me(ctx))._id, input.code, input.transfer === true, ctx.now),
-    acceptPrivacy: async (input, ctx) => acceptPrivacy((await me(ctx))._id, input.version, ctx.now),
-
-    // ---- dynamic member code
-    getMemberCode: async (_input, ctx) => {
-      const issued = issueMemberCode((await me(ctx))._id, ctx.now);
-      return { code: issued.code, numeric: issued.numeric, refreshAt: issued.refreshAt.toISOString(), expiresAt: issued.expiresAt.toISOString(), periodMs: MEMBER_CODE_PERIOD_MS };
-    },
-    identifyByCode: async (input, ctx) => {
-      const role = await requireRole(ctx.openid, ['staff', 'merchant']);
-      return disclose(role, 'member_code', await resolveMember({ memberCode: input.code }, ctx.now), ctx.now);
-    },
-    identifyByPhone: async (input, ctx) => {
-      const role = await requireRole(ctx.openid, ['staff', 'merchant']);
-      // Found by the keyed hash: the number itself is never stored or compared in clear.
-      return disclose(role, 'phone', await resolveMember({ phone: input.phone }, ctx.now), ctx.now);
-    },
-    /**
-     * The till after recording: the same member's summary again, by id. Only for a member this clerk
-     * identified in this shift (by code or phone, logged then: requireIdentified), so an id alone
-     * discloses nothing new.
-     */
-    refreshIdentified: async (input, ctx) => {
-      const role = await requireRole(ctx.openid, ['staff', 'merchant']);
-      await requireIdentified(role, input.memberId, ctx.now);
-      return disclose(role, 'refresh', await getById<MemberDoc>('members', input.memberId), ctx.now);
-    },
-    listAccessLog: async (input, ctx) => {
-      await requireRole(ctx.openid, ['merchant']);
-      const _ = database().command;
-      const where: Record<string, unknown> = {};
-      if (input.memberId) where.memberId = input.memberId;
-      if (input.before) where.at = _.lt(new Date(input.before));
-      const entries = await queryDocs<AccessLogDoc>(database().collection('access_log').where(where).orderBy('at', 'desc').limit(input.limit));
-      return { entries: entries.map((e) => ({ ...e, at: e.at.toISOString() })) };
-    },
-
-    // ---- my data (PIPL)
-    exportMyData: async (_input, ctx) => {
-      return exportMyData(await memberByOpenid(requireOpenid(ctx)), ctx.now);
-    },
-    deleteAccount: async (_input, ctx) => deleteAccount(requireOpenid(ctx), ctx.now),
-
-    // ---- tiers (merchant)
-    getTierConfig: async (_input, ctx) => {
-      await requireRole(ctx.openid, ['merchant']);
-      return getTierConfigWithHistory();
-    },
-    updateTierConfig: async (input, ctx) => {
-      const role = await requireRole(ctx.openid, ['merchant']);
-      const saved = await updateTierConfig(input.settings, input.expectedVersion, { openid: role.openid, name: role.name }, ctx.now);
-      // Members who qualify under the new ladder are upgraded now (what does not fit the time continues nightly).
-      await upgradeAfterLadderChange(ctx.now, { budgetMs: 15_000 });
-      return saved;
-    },
-    // ---- referral: the member's signed invitation and what it earned
-    getInvite: async (_input, ctx) => {
-      const member = await me(ctx);
-      const rules = await loadReferralRules();
-      const token = signInvite(member._id, ctx.now);
-      return { token, path: invitePath(token), expiresOn: addBusinessDays(businessDate(ctx.now), rules.validDays - 1) };
-    },
-    myInvitations: async (_input, ctx) => {
-      const member = await me(ctx);
-      const { invitations, stats } = await listInvitations(member._id);
-      const friends = await Promise.all(invitations.map((i) => getById<MemberDoc>('members', i.inviteeId)));
-      return {
-        ...stats,
-        invitations: invitations.map((i, n) => ({ friend: `${[...(friends[n]?.nickname || '好友')][0]}**`, status: i.status, reason: i.reason, at: new Date(i.at).toISOString(), points: i.points })),
-      };
-    },
-
-    // ---- subscribe messages: one credit per accepted one-time subscription
-    recordSubscriptions: async (input, ctx) => recordSubscriptions((await me(ctx))._id, input.accepted, ctx.now),
-
-    /** The periodic tier review, run by hand by the merchant (the scheduler runs it daily as `tier-review`). */
-    tierReview: async (_input, ctx) => {
-      await requireRole(requireOpenid(ctx), ['merchant']);
-      // The nightly member job also forgets departures past their retention (one indexed delete).
-      await purgeExpiredDepartures(ctx.now);
-      return runTierReview(ctx.now);
-    },
+export const main = createMain(memberContract, {
+  getCard: async (_input, ctx) => {
+    let member = await me(ctx);
+    // The card never shows "再消费 ¥0" for a tier not held: a member the ladder already qualifies
+    // (a threshold lowered, the ladder job not yet at them) is upgraded by the tier engine first.
+    const config = await loadTierConfig();
+    if (
+      tierRank(tierForGrowth(member.growth, config.tiers).id, config.tiers) > tierRank(member.tierId, config.tiers) &&
+      (await upgradeIfQualifying(member._id, ctx.now, config))
+    )
+      member = await me(ctx);
+    return { ...(await cardOf(member, false, config)), memberDay: memberDayView((await loadRules()).rules, businessDate(ctx.now)) };
   },
-);
+
+  /** 开卡 with consent (see join.ts); answers the card, the same one on a second call. */
+  join: async (input, ctx) => {
+    const { member, isNew } = await joinMember(requireOpenid(ctx), input, ctx.now);
+    return cardOf(member, isNew);
+  },
+
+  /** Before 开卡: did this person leave before (the app says farewell instead of a blank 开卡)? Writes nothing. */
+  joinStatus: async (_input, ctx) => {
+    const departed = await departureOf(requireOpenid(ctx), ctx.now);
+    const [{ rules }, config] = await Promise.all([loadRules(), loadTierConfig()]);
+    return {
+      departedOn: departed?.departedOn ?? null,
+      // what 开卡 gives this person: no second registration bonus after a deletion
+      registrationBonus: departed ? 0 : rules.registrationBonus,
+      tiers: config.tiers.map((t) => ({ name: t.name, color: t.color, threshold: t.threshold, benefits: describeBenefits(t.benefits) })),
+    };
+  },
+
+  /** Staff or merchant (from `roles`), else `role: null`. Never registers the caller as a member. */
+  myRole: async (_input, ctx): Promise<MyRole> => {
+    const doc = await getById<RoleDoc>('roles', requireOpenid(ctx));
+    if (!doc || (doc.role !== 'staff' && doc.role !== 'merchant')) return { role: null };
+    const where = doc.role === 'staff' ? { _id: doc.storeId ?? '' } : doc.merchantId ? { merchantId: doc.merchantId } : {};
+    const stores = await queryDocs<{ _id: string; name?: string }>(database().collection('stores').where(where).limit(100));
+    return {
+      role: doc.role,
+      name: doc.name,
+      ...(doc.storeId ? { storeId: doc.storeId } : {}),
+      stores: stores.map((s) => ({ id: s._id, name: s.name ?? s._id })),
+    };
+  },
+
+  // ---- profile and privacy (the member's own data)
+  getProfile: async (_input, ctx) => toProfile(await me(ctx), ctx.now),
+  updateProfile: async (input, ctx) => {
+    const member = await me(ctx);
+    const fields: Record<string, unknown> = { updatedAt: ctx.now };
+    if (input.nickname !== undefined) fields.nickname = input.nickname;
+    if (input.avatarUrl !== undefined) fields.avatarUrl = input.avatarUrl;
+    if (input.gender !== undefined) fields.gender = input.gender;
+    await updateMember(member._id, fields);
+    return toProfile({ ...member, ...fields } as MemberDoc, ctx.now);
+  },
+  setBirthday: async (input, ctx) => toProfile(await setBirthday((await me(ctx))._id, input, ctx.now), ctx.now),
+  bindPhone: async (input, ctx) => bindPhone((await me(ctx))._id, input.code, input.transfer === true, ctx.now),
+  acceptPrivacy: async (input, ctx) => acceptPrivacy((await me(ctx))._id, input.version, ctx.now),
+
+  // ---- dynamic member code
+  getMemberCode: async (_input, ctx) => {
+    const issued = issueMemberCode((await me(ctx))._id, ctx.now);
+    return {
+      code: issued.code,
+      numeric: issued.numeric,
+      refreshAt: issued.refreshAt.toISOString(),
+      expiresAt: issued.expiresAt.toISOString(),
+      periodMs: MEMBER_CODE_PERIOD_MS,
+    };
+  },
+  identifyByCode: async (input, ctx) => {
+    const role = await requireRole(ctx.openid, ['staff', 'merchant']);
+    return disclose(role, 'member_code', await resolveMember({ memberCode: input.code }, ctx.now), ctx.now);
+  },
+  identifyByPhone: async (input, ctx) => {
+    const role = await requireRole(ctx.openid, ['staff', 'merchant']);
+    // Found by the keyed hash: the number itself is never stored or compared in clear.
+    return disclose(role, 'phone', await resolveMember({ phone: input.phone }, ctx.now), ctx.now);
+  },
+  /**
+   * The till after recording: the same member's summary again, by id. Only for a member this clerk
+   * identified in this shift (by code or phone, logged then: requireIdentified), so an id alone
+   * discloses nothing new.
+   */
+  refreshIdentified: async (input, ctx) => {
+    const role = await requireRole(ctx.openid, ['staff', 'merchant']);
+    await requireIdentified(role, input.memberId, ctx.now);
+    return disclose(role, 'refresh', await getById<MemberDoc>('members', input.memberId), ctx.now);
+  },
+  listAccessLog: async (input, ctx) => {
+    await requireRole(ctx.openid, ['merchant']);
+    const _ = database().command;
+    const where: Record<string, unknown> = {};
+    if (input.memberId) where.memberId = input.memberId;
+    if (input.before) where.at = _.lt(new Date(input.before));
+    const entries = await queryDocs<AccessLogDoc>(database().collection('access_log').where(where).orderBy('at', 'desc').limit(input.limit));
+    return { entries: entries.map((e) => ({ ...e, at: e.at.toISOString() })) };
+  },
+
+  // ---- my data (PIPL)
+  exportMyData: async (_input, ctx) => {
+    return exportMyData(await memberByOpenid(requireOpenid(ctx)), ctx.now);
+  },
+  deleteAccount: async (_input, ctx) => deleteAccount(requireOpenid(ctx), ctx.now),
+
+  // ---- tiers (merchant)
+  getTierConfig: async (_input, ctx) => {
+    await requireRole(ctx.openid, ['merchant']);
+    return getTierConfigWithHistory();
+  },
+  updateTierConfig: async (input, ctx) => {
+    const role = await requireRole(ctx.openid, ['merchant']);
+    const saved = await updateTierConfig(input.settings, input.expectedVersion, { openid: role.openid, name: role.name }, ctx.now);
+    // Members who qualify under the new ladder are upgraded now (what does not fit the time continues nightly).
+    await upgradeAfterLadderChange(ctx.now, { budgetMs: 15_000 });
+    return saved;
+  },
+  // ---- referral: the member's signed invitation and what it earned
+  getInvite: async (_input, ctx) => {
+    const member = await me(ctx);
+    const rules = await loadReferralRules();
+    const token = signInvite(member._id, ctx.now);
+    return { token, path: invitePath(token), expiresOn: addBusinessDays(businessDate(ctx.now), rules.validDays - 1) };
+  },
+  myInvitations: async (_input, ctx) => {
+    const member = await me(ctx);
+    const { invitations, stats } = await listInvitations(member._id);
+    const friends = await Promise.all(invitations.map((i) => getById<MemberDoc>('members', i.inviteeId)));
+    return {
+      ...stats,
+      invitations: invitations.map((i, n) => ({
+        friend: `${[...(friends[n]?.nickname || '好友')][0]}**`,
+        status: i.status,
+        reason: i.reason,
+        at: new Date(i.at).toISOString(),
+        points: i.points,
+      })),
+    };
+  },
+
+  // ---- subscribe messages: one credit per accepted one-time subscription
+  recordSubscriptions: async (input, ctx) => recordSubscriptions((await me(ctx))._id, input.accepted, ctx.now),
+
+  /** The periodic tier review, run by hand by the merchant (the scheduler runs it daily as `tier-review`). */
+  tierReview: async (_input, ctx) => {
+    await requireRole(requireOpenid(ctx), ['merchant']);
+    // The nightly member job also forgets departures past their retention (one indexed delete).
+    await purgeExpiredDepartures(ctx.now);
+    return runTierReview(ctx.now);
+  },
+});

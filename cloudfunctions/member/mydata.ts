@@ -27,7 +27,9 @@ export async function exportMyData(member: MemberDoc, now: Date) {
     allOf<Record<string, unknown>>('coupons', member._id),
     allOf<Record<string, unknown>>('tier_changes', member._id),
     // who at the merchant looked the member up (staff names and stores; their openids are not the member's data)
-    allOf<AccessLogDoc>('access_log', member._id).then((rows) => rows.map(({ actor, by, at }) => ({ by, at: new Date(at).toISOString(), staff: actor.name, role: actor.role, storeId: actor.storeId }))),
+    allOf<AccessLogDoc>('access_log', member._id).then((rows) =>
+      rows.map(({ actor, by, at }) => ({ by, at: new Date(at).toISOString(), staff: actor.name, role: actor.role, storeId: actor.storeId })),
+    ),
   ]);
   return {
     exportedAt: now.toISOString(),
@@ -60,7 +62,14 @@ export async function deleteAccount(openid: string, now: Date): Promise<{ member
   const open = await queryDocs<{ _id: string }>(database().collection('coupons').where({ memberId, status: 'unused' }).limit(1000));
   for (const c of open) {
     // Conditional on `unused`: a retry after a lost reply voids nothing twice.
-    const res = (await withRetry(() => database().collection('coupons').where({ _id: c._id, status: 'unused' }).update({ data: { status: 'void', voidedAt: now, voidReason: 'account_deleted' } }) as Promise<unknown>, { retryConflicts: false })) as { stats?: { updated?: number } };
+    const res = (await withRetry(
+      () =>
+        database()
+          .collection('coupons')
+          .where({ _id: c._id, status: 'unused' })
+          .update({ data: { status: 'void', voidedAt: now, voidReason: 'account_deleted' } }) as Promise<unknown>,
+      { retryConflicts: false },
+    )) as { stats?: { updated?: number } };
     couponsVoided += res.stats?.updated ?? 0;
   }
 
@@ -70,25 +79,28 @@ export async function deleteAccount(openid: string, now: Date): Promise<{ member
     const entry = await forfeitAllPoints(tx, { ...member, _id: memberId }, '注销账户，积分作废', now);
     // The number is free again for whoever binds it next.
     await releasePhoneClaim(tx, memberId, member.phone?.hash);
-    await tx.collection('members').doc(memberId).update({
-      data: {
-        openid: `deleted:${memberId}`,
-        nickname: '已注销会员',
-        avatarUrl: '',
-        phone: _.remove(),
-        gender: _.remove(),
-        birthday: _.remove(),
-        birthdayMD: _.remove(),
-        birthdayChangedAt: _.remove(),
-        privacy: _.remove(),
-        tierId: DEFAULT_TIER_CONFIG.tiers[0].id,
-        growth: 0,
-        graceStartedAt: null,
-        tierReviewDueOn: null,
-        deletedAt: now,
-        updatedAt: now,
-      },
-    });
+    await tx
+      .collection('members')
+      .doc(memberId)
+      .update({
+        data: {
+          openid: `deleted:${memberId}`,
+          nickname: '已注销会员',
+          avatarUrl: '',
+          phone: _.remove(),
+          gender: _.remove(),
+          birthday: _.remove(),
+          birthdayMD: _.remove(),
+          birthdayChangedAt: _.remove(),
+          privacy: _.remove(),
+          tierId: DEFAULT_TIER_CONFIG.tiers[0].id,
+          growth: 0,
+          graceStartedAt: null,
+          tierReviewDueOn: null,
+          deletedAt: now,
+          updatedAt: now,
+        },
+      });
     return entry ? -(entry.delta + entry.pendingDelta) : 0;
   });
   return { memberId, couponsVoided, pointsForfeited: forfeited };

@@ -39,8 +39,12 @@ export async function setBirthday(memberId: string, birthday: Birthday, now: Dat
     if (!member) throw new AppError('MEMBER_NOT_FOUND');
     if (sameBirthday(member.birthday, birthday)) return member;
     const until = birthdayChangeableAt(member.birthdayChangedAt, now);
-    if (until) throw new AppError('BIRTHDAY_CHANGE_TOO_SOON', `生日一年内只能修改一次，${until.toISOString().slice(0, 10)} 后可再次修改`, { changeableAt: until.toISOString() });
-    const clean: Birthday = birthday.year === undefined ? { month: birthday.month, day: birthday.day } : { month: birthday.month, day: birthday.day, year: birthday.year };
+    if (until)
+      throw new AppError('BIRTHDAY_CHANGE_TOO_SOON', `生日一年内只能修改一次，${until.toISOString().slice(0, 10)} 后可再次修改`, {
+        changeableAt: until.toISOString(),
+      });
+    const clean: Birthday =
+      birthday.year === undefined ? { month: birthday.month, day: birthday.day } : { month: birthday.month, day: birthday.day, year: birthday.year };
     const fields = { birthday: clean, birthdayMD: birthdayMonthDay(clean), birthdayChangedAt: now, updatedAt: now };
     await tx.collection('members').doc(memberId).update({ data: fields });
     return { ...member, ...fields };

@@ -10,7 +10,10 @@ import { issueNewMemberGifts } from '../_lib/coupons';
 
 /** A 12-digit card number; the member's `_id` too, so OPENID never becomes a key elsewhere. */
 function newCardNo(): string {
-  return `8${crypto.randomInt(0, 10 ** 11).toString().padStart(11, '0')}`;
+  return `8${crypto
+    .randomInt(0, 10 ** 11)
+    .toString()
+    .padStart(11, '0')}`;
 }
 
 export interface RegistrationOptions {
@@ -62,7 +65,14 @@ export async function registerMember(openid: string, now: Date, options: Registr
             { knownAbsent: true },
           );
           const p = doc.points;
-          return { ...doc, points: { ...p, available: entry.balanceAfter, lots: [...(p.lots ?? []), { id, remaining: rules.registrationBonus, earnedOn: today, expiresOn: expiryDate(today, rules.expiry) }] } };
+          return {
+            ...doc,
+            points: {
+              ...p,
+              available: entry.balanceAfter,
+              lots: [...(p.lots ?? []), { id, remaining: rules.registrationBonus, earnedOn: today, expiresOn: expiryDate(today, rules.expiry) }],
+            },
+          };
         });
         // What was committed is what we built: no read back (a request saved on every first open).
         return { member, isNew: true };

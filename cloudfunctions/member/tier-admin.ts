@@ -15,8 +15,17 @@ function settingsOf(c: TierConfig): TierSettings {
 export async function getTierConfigWithHistory(): Promise<{ config: TierConfig; history: { version: number; updatedAt: string; updatedBy: string }[] }> {
   const config = await loadTierConfig();
   const _ = database().command;
-  const past = await queryDocs<TierConfigDoc>(database().collection('tier_configs').where({ _id: _.neq('current') }).orderBy('version', 'desc').limit(50));
-  return { config, history: past.map((d) => ({ version: d.version, updatedAt: new Date(d.updatedAt).toISOString(), updatedBy: d.updatedByName ?? d.updatedBy })) };
+  const past = await queryDocs<TierConfigDoc>(
+    database()
+      .collection('tier_configs')
+      .where({ _id: _.neq('current') })
+      .orderBy('version', 'desc')
+      .limit(50),
+  );
+  return {
+    config,
+    history: past.map((d) => ({ version: d.version, updatedAt: new Date(d.updatedAt).toISOString(), updatedBy: d.updatedByName ?? d.updatedBy })),
+  };
 }
 
 const TIER_SETTINGS: VersionedSettings<TierSettings> = {

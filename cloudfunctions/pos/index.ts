@@ -97,10 +97,21 @@ const STATUS: Record<ErrorCode, number> = {
   REFUND_WINDOW_CLOSED: 422,
 };
 
-const answer = (statusCode: number, body: unknown): HttpAnswer => ({ statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) });
+const answer = (statusCode: number, body: unknown): HttpAnswer => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
 
 const orderBody = orderInputSchema.omit({ storeId: true }).extend({ storeId: z.string().optional(), member: memberRefSchema }).strict();
-const refundBody = z.object({ storeId: z.string().optional(), receiptNo: orderInputSchema.shape.receiptNo, refundNo: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), amountFen: fen.positive() }).strict();
+const refundBody = z
+  .object({
+    storeId: z.string().optional(),
+    receiptNo: orderInputSchema.shape.receiptNo,
+    refundNo: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+    amountFen: fen.positive(),
+  })
+  .strict();
 
 function header(event: HttpEvent, name: string): string {
   const h = typeof event.headers === 'object' && event.headers !== null ? event.headers : {};
@@ -141,7 +152,10 @@ function parse<S extends z.ZodTypeAny>(schema: S, body: string): z.infer<S> {
   const r = schema.safeParse(json);
   if (!r.success) {
     // A few issues and their count, messages bounded (Chinese, shared/validation.ts): an unknown-keys issue would otherwise echo every key.
-    throw new AppError('POS_MALFORMED', `${ERROR_MESSAGES.POS_MALFORMED}：${describeIssues(r.error).slice(0, 300)}`, { issues: r.error.issues.slice(0, 12).map((i) => ({ path: i.path.join('.').slice(0, 100), message: describeIssues(new z.ZodError([i])).slice(0, 200) })), issueCount: r.error.issues.length });
+    throw new AppError('POS_MALFORMED', `${ERROR_MESSAGES.POS_MALFORMED}：${describeIssues(r.error).slice(0, 300)}`, {
+      issues: r.error.issues.slice(0, 12).map((i) => ({ path: i.path.join('.').slice(0, 100), message: describeIssues(new z.ZodError([i])).slice(0, 200) })),
+      issueCount: r.error.issues.length,
+    });
   }
   return r.data;
 }
@@ -152,18 +166,28 @@ export async function main(raw: HttpEvent, _context?: unknown): Promise<HttpAnsw
     const event = httpEvent(raw);
     const method = (event.httpMethod ?? 'GET').toUpperCase();
     const path = routePath(event.path);
-    if (method !== 'POST' || (path !== '/orders' && path !== '/refunds')) return answer(404, { ok: false, code: 'NOT_FOUND', message: `没有这个接口：${method} ${path}` });
+    if (method !== 'POST' || (path !== '/orders' && path !== '/refunds'))
+      return answer(404, { ok: false, code: 'NOT_FOUND', message: `没有这个接口：${method} ${path}` });
     const body = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     const storeId = header(event, 'x-pos-store');
     const timestamp = header(event, 'x-pos-timestamp');
     const nonce = header(event, 'x-pos-nonce');
     const signature = header(event, 'x-pos-signature');
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(storeId) || !/^\d{9,11}$/.test(timestamp) || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !/^[0-9a-fA-F]{64}$/.test(signature)) {
-      throw new AppError('POS_BAD_SIGNATURE', '缺少或格式错误的签名头：x-pos-store、x-pos-timestamp（秒）、x-pos-nonce（16–64 位）、x-pos-signature（64 位十六进制）');
+    if (
+      !/^[A-Za-z0-9_-]{1,64}$/.test(storeId) ||
+      !/^\d{9,11}$/.test(timestamp) ||
+      !/^[A-Za-z0-9_-]{16,64}$/.test(nonce) ||
+      !/^[0-9a-fA-F]{64}$/.test(signature)
+    ) {
+      throw new AppError(
+        'POS_BAD_SIGNATURE',
+        '缺少或格式错误的签名头：x-pos-store、x-pos-timestamp（秒）、x-pos-nonce（16–64 位）、x-pos-signature（64 位十六进制）',
+      );
     }
     // The store's key generation (the merchant's 重置 makes a new secret): one read by id.
     const keyed = await getById<{ posKeyGeneration?: number }>('stores', storeId);
-    if (!signatureMatches(signPosRequest(posSecret(storeId, keyed?.posKeyGeneration ?? 0), method, path, timestamp, nonce, body), signature)) throw new AppError('POS_BAD_SIGNATURE');
+    if (!signatureMatches(signPosRequest(posSecret(storeId, keyed?.posKeyGeneration ?? 0), method, path, timestamp, nonce, body), signature))
+      throw new AppError('POS_BAD_SIGNATURE');
     if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > WINDOW_SECONDS) throw new AppError('POS_STALE_TIMESTAMP');
     const claim = { id: `${storeId}:${nonce}`, expiresAt: new Date((Number(timestamp) + 2 * WINDOW_SECONDS) * 1000), invocation: crypto.randomUUID() };
 
@@ -179,10 +203,19 @@ export async function main(raw: HttpEvent, _context?: unknown): Promise<HttpAnsw
     }
     const input = parse(refundBody, body);
     if (input.storeId !== undefined && input.storeId !== storeId) throw new AppError('POS_MALFORMED', '请求体的 storeId 与签名门店不一致');
-    const result = await refundOrder(orderIdFor(storeId, input.receiptNo), { kind: 'pos', storeId, refundNo: input.refundNo }, input.amountFen, undefined, now, storeId, claim);
+    const result = await refundOrder(
+      orderIdFor(storeId, input.receiptNo),
+      { kind: 'pos', storeId, refundNo: input.refundNo },
+      input.amountFen,
+      undefined,
+      now,
+      storeId,
+      claim,
+    );
     return answer(200, { ok: true, data: result });
   } catch (e) {
-    if (isAppError(e)) return answer(STATUS[e.code], { ok: false, code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) });
+    if (isAppError(e))
+      return answer(STATUS[e.code], { ok: false, code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) });
     // A fault that outlived the bounded retries: the POS retries later (503), it is not a bug (500).
     if (isTransient(e) || isTransactionConflict(e)) return answer(503, { ok: false, code: 'UNAVAILABLE', message: ERROR_MESSAGES.UNAVAILABLE });
     console.error('[pos] unhandled error', e);

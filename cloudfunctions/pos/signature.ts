@@ -14,7 +14,10 @@ export function canonicalString(method: string, path: string, timestamp: string,
 }
 
 export function signPosRequest(secret: string, method: string, path: string, timestamp: string, nonce: string, body: string | Buffer): string {
-  return crypto.createHmac('sha256', secret).update(canonicalString(method, path, timestamp, nonce, body)).digest('hex');
+  return crypto
+    .createHmac('sha256', secret)
+    .update(canonicalString(method, path, timestamp, nonce, body))
+    .digest('hex');
 }
 
 export function signatureMatches(expected: string, given: string): boolean {

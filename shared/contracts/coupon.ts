@@ -1,13 +1,25 @@
 import { z } from 'zod';
 import { act } from '../contract';
 import { businessDate } from '../schemas/common';
-import { templateInputSchema, templateIssues, templateTermsShape, type CouponChannel, type CouponKind, type CouponStatus, type Validity } from '../schemas/coupon';
+import {
+  templateInputSchema,
+  templateIssues,
+  templateTermsShape,
+  type CouponChannel,
+  type CouponKind,
+  type CouponStatus,
+  type Validity,
+} from '../schemas/coupon';
 import type { JobRunState } from '../schemas/jobs';
 
 const id = z.string().min(1).max(64);
 const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字');
 /** the QR token or the 24 digits (spaces removed by the client; tolerated here) */
-const code = z.string().min(1).max(200).regex(/^(c1\.[0-9A-Za-z._-]+|[\d\s]{24,40})$/, '券码格式不正确');
+const code = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^(c1\.[0-9A-Za-z._-]+|[\d\s]{24,40})$/, '券码格式不正确');
 
 /** A template as the merchant's console lists it. */
 export interface CouponTemplateView {

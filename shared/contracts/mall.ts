@@ -65,12 +65,33 @@ export const mallRequests = {
     .superRefine((t, ctx) => {
       for (const i of mallItemIssues(t)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: i.path, message: i.message });
     }),
-  restock: z.object({ itemId: id, quantity: z.number().int().min(1).max(10 ** 6).optional(), codes: z.array(z.string().trim().min(4).max(64)).min(1).max(5000).optional() }).strict(),
+  restock: z
+    .object({
+      itemId: id,
+      quantity: z
+        .number()
+        .int()
+        .min(1)
+        .max(10 ** 6)
+        .optional(),
+      codes: z.array(z.string().trim().min(4).max(64)).min(1).max(5000).optional(),
+    })
+    .strict(),
   adminItems: z.object({}).strict(),
-  listOrders: z.object({ status: z.enum(['paid', 'shipped', 'completed', 'cancelled']).optional(), limit: z.number().int().min(1).max(100).default(50) }).strict(),
-  ship: z.object({ orderId: id.max(80), carrier: z.string().trim().min(1).max(20), trackingNo: z.string().regex(/^[A-Za-z0-9-]{4,40}$/, '运单号格式不正确') }).strict(),
+  listOrders: z
+    .object({ status: z.enum(['paid', 'shipped', 'completed', 'cancelled']).optional(), limit: z.number().int().min(1).max(100).default(50) })
+    .strict(),
+  ship: z
+    .object({ orderId: id.max(80), carrier: z.string().trim().min(1).max(20), trackingNo: z.string().regex(/^[A-Za-z0-9-]{4,40}$/, '运单号格式不正确') })
+    .strict(),
   // consumer
-  listItems: z.object({ category: z.string().min(1).max(20).optional(), affordable: z.boolean().optional(), sort: z.enum(['default', 'points_asc', 'points_desc']).default('default') }).strict(),
+  listItems: z
+    .object({
+      category: z.string().min(1).max(20).optional(),
+      affordable: z.boolean().optional(),
+      sort: z.enum(['default', 'points_asc', 'points_desc']).default('default'),
+    })
+    .strict(),
   getItem: z.object({ itemId: id }).strict(),
   redeem: z.object({ itemId: id, quantity: z.number().int().min(1).max(10).default(1), requestId, address: addressSchema.optional() }).strict(),
   myOrders: z.object({}).strict(),
@@ -86,7 +107,15 @@ export const mallContract = {
   ship: act(mallRequests.ship).returns<MallOrderView>(),
   listItems: act(mallRequests.listItems).returns<{ items: MallShelfItem[]; categories: string[]; balance: number }>(),
   getItem: act(mallRequests.getItem).returns<{ item: MallShelfItem; balance: number }>(),
-  redeem: act(mallRequests.redeem).returns<{ orderId: string; pointsSpent: number; couponId?: string; couponIds: string[]; codes: string[]; balanceAfter: number; duplicate: boolean }>(),
+  redeem: act(mallRequests.redeem).returns<{
+    orderId: string;
+    pointsSpent: number;
+    couponId?: string;
+    couponIds: string[];
+    codes: string[];
+    balanceAfter: number;
+    duplicate: boolean;
+  }>(),
   myOrders: act(mallRequests.myOrders).returns<{ orders: MallOrderView[] }>(),
   cancel: act(mallRequests.cancel).returns<{ orderId: string; pointsRefunded: number; balanceAfter: number; duplicate: boolean }>(),
 };

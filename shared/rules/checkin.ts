@@ -19,7 +19,14 @@ export const checkinRulesSchema = z
   .object({
     dailyPoints: z.number().int().min(0).max(1000),
     bonuses: z.array(z.object({ day: z.number().int().min(2).max(365), points: z.number().int().min(1).max(100_000) }).strict()).max(10),
-    makeUp: z.object({ enabled: z.boolean(), withinDays: z.number().int().min(1).max(31), perMonth: z.number().int().min(0).max(31), costPoints: z.number().int().min(0).max(100_000) }).strict(),
+    makeUp: z
+      .object({
+        enabled: z.boolean(),
+        withinDays: z.number().int().min(1).max(31),
+        perMonth: z.number().int().min(0).max(31),
+        costPoints: z.number().int().min(0).max(100_000),
+      })
+      .strict(),
   })
   .strict();
 export type CheckinRules = z.infer<typeof checkinRulesSchema>;

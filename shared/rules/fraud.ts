@@ -95,7 +95,11 @@ export function countersOn(c: OrderDayCounters | null | undefined, recordedOn: s
 }
 
 /** The counters with this order counted; and the counts it is judged by (this order included). */
-export function countOrder(c: OrderDayCounters, staffOpenid: string | null, justUnder: boolean): { next: OrderDayCounters; memberOrdersToday: number; staffSameMemberToday: number; justUnderToday: number } {
+export function countOrder(
+  c: OrderDayCounters,
+  staffOpenid: string | null,
+  justUnder: boolean,
+): { next: OrderDayCounters; memberOrdersToday: number; staffSameMemberToday: number; justUnderToday: number } {
   const byStaff = staffOpenid
     ? c.byStaff.some((s) => s.openid === staffOpenid)
       ? c.byStaff.map((s) => (s.openid === staffOpenid ? { ...s, orders: s.orders + 1 } : s))

@@ -21,13 +21,17 @@ export interface Movement {
 }
 
 export class PointsRuleError extends Error {
-  constructor(readonly code: 'INSUFFICIENT_POINTS', message: string) {
+  constructor(
+    readonly code: 'INSUFFICIENT_POINTS',
+    message: string,
+  ) {
     super(message);
   }
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-const byExpiry = (a: { expiresOn: string; id: string }, b: { expiresOn: string; id: string }) => (a.expiresOn < b.expiresOn ? -1 : a.expiresOn > b.expiresOn ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byExpiry = (a: { expiresOn: string; id: string }, b: { expiresOn: string; id: string }) =>
+  a.expiresOn < b.expiresOn ? -1 : a.expiresOn > b.expiresOn ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 /** The first business day on which points earned on `earnedOn` no longer count. */
 export function expiryDate(earnedOn: string, policy: ExpiryPolicy): string {

@@ -20,5 +20,10 @@ export function memberDayView(rules: EarningRules, today: string): MemberDayView
   if (md.kind === 'none') return null;
   let next = today;
   for (let i = 0; i < 31 && !isMemberDay(next, rules); i += 1) next = addBusinessDays(next, 1);
-  return { label: md.kind === 'weekly' ? `每周${WEEKDAYS[md.weekday]}会员日` : `每月 ${md.day} 日会员日`, multiplier: md.multiplier, today: next === today, next };
+  return {
+    label: md.kind === 'weekly' ? `每周${WEEKDAYS[md.weekday]}会员日` : `每月 ${md.day} 日会员日`,
+    multiplier: md.multiplier,
+    today: next === today,
+    next,
+  };
 }

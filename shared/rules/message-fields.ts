@@ -18,7 +18,20 @@
  * | name | ≤ 10 Chinese characters, or ≤ 20 letters |
  * | phrase | ≤ 5 Chinese characters |
  */
-export const FIELD_KINDS = ['thing', 'number', 'letter', 'symbol', 'character_string', 'time', 'date', 'amount', 'phone_number', 'car_number', 'name', 'phrase'] as const;
+export const FIELD_KINDS = [
+  'thing',
+  'number',
+  'letter',
+  'symbol',
+  'character_string',
+  'time',
+  'date',
+  'amount',
+  'phone_number',
+  'car_number',
+  'name',
+  'phrase',
+] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];
 
 const HAN = /^\p{Script=Han}+$/u;

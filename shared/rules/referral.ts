@@ -58,7 +58,14 @@ export function inviteFresh(issuedOn: string, today: string, validDays: number):
 export type InvitationRefusal = 'disabled' | 'self' | 'already_member' | 'phone_seen' | 'inviter_gone';
 
 /** R2: why this invitation earns nothing, or null when it counts. */
-export function invitationRefusal(c: { rules: ReferralRules; inviterId: string; inviteeId: string; inviteeIsNew: boolean; phoneSeenBefore: boolean; inviterActive: boolean }): InvitationRefusal | null {
+export function invitationRefusal(c: {
+  rules: ReferralRules;
+  inviterId: string;
+  inviteeId: string;
+  inviteeIsNew: boolean;
+  phoneSeenBefore: boolean;
+  inviterActive: boolean;
+}): InvitationRefusal | null {
   if (!c.rules.enabled) return 'disabled';
   if (c.inviterId === c.inviteeId) return 'self';
   if (!c.inviterActive) return 'inviter_gone';

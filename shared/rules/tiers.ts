@@ -37,9 +37,23 @@ export function benefitsFromStored(raw: unknown): TierBenefits {
   const b = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const multiplier = typeof b.pointsMultiplier === 'number' && b.pointsMultiplier >= 1 ? b.pointsMultiplier : 1;
   const legacyPercent = typeof b.memberDayDiscountPercent === 'number' && b.memberDayDiscountPercent < 100 ? b.memberDayDiscountPercent : null;
-  const memberDay = b.memberDay && typeof b.memberDay === 'object' && typeof (b.memberDay as { discountPercent?: unknown }).discountPercent === 'number' ? { discountPercent: (b.memberDay as { discountPercent: number }).discountPercent } : legacyPercent !== null ? { discountPercent: legacyPercent } : null;
-  const freeItems = Array.isArray(b.freeItems) ? (b.freeItems as { name?: unknown; perMonth?: unknown }[]).filter((f) => typeof f?.name === 'string' && typeof f?.perMonth === 'number').map((f) => ({ name: f.name as string, perMonth: f.perMonth as number })) : [];
-  return { pointsMultiplier: multiplier, birthdayCouponTemplateId: typeof b.birthdayCouponTemplateId === 'string' && b.birthdayCouponTemplateId ? b.birthdayCouponTemplateId : null, memberDay, freeItems };
+  const memberDay =
+    b.memberDay && typeof b.memberDay === 'object' && typeof (b.memberDay as { discountPercent?: unknown }).discountPercent === 'number'
+      ? { discountPercent: (b.memberDay as { discountPercent: number }).discountPercent }
+      : legacyPercent !== null
+        ? { discountPercent: legacyPercent }
+        : null;
+  const freeItems = Array.isArray(b.freeItems)
+    ? (b.freeItems as { name?: unknown; perMonth?: unknown }[])
+        .filter((f) => typeof f?.name === 'string' && typeof f?.perMonth === 'number')
+        .map((f) => ({ name: f.name as string, perMonth: f.perMonth as number }))
+    : [];
+  return {
+    pointsMultiplier: multiplier,
+    birthdayCouponTemplateId: typeof b.birthdayCouponTemplateId === 'string' && b.birthdayCouponTemplateId ? b.birthdayCouponTemplateId : null,
+    memberDay,
+    freeItems,
+  };
 }
 
 export interface TierDef {
@@ -71,14 +85,36 @@ const NO_BENEFITS: TierBenefits = { pointsMultiplier: 1, birthdayCouponTemplateI
 // product cannot keep is not listed).
 export const DEFAULT_TIERS: readonly TierDef[] = [
   { id: 'normal', name: '普通会员', threshold: 0, color: '#8a8f99', benefits: { ...NO_BENEFITS } },
-  { id: 'silver', name: '银卡会员', threshold: 1000, color: '#9aa7b8', benefits: { ...NO_BENEFITS, pointsMultiplier: 1.2, memberDay: { discountPercent: 95 } } },
+  {
+    id: 'silver',
+    name: '银卡会员',
+    threshold: 1000,
+    color: '#9aa7b8',
+    benefits: { ...NO_BENEFITS, pointsMultiplier: 1.2, memberDay: { discountPercent: 95 } },
+  },
   { id: 'gold', name: '金卡会员', threshold: 5000, color: '#c9a227', benefits: { ...NO_BENEFITS, pointsMultiplier: 1.5, memberDay: { discountPercent: 90 } } },
-  { id: 'diamond', name: '钻石会员', threshold: 20000, color: '#3f51b5', benefits: { ...NO_BENEFITS, pointsMultiplier: 2, memberDay: { discountPercent: 85 }, freeItems: [{ name: '美式咖啡', perMonth: 1 }] } },
+  {
+    id: 'diamond',
+    name: '钻石会员',
+    threshold: 20000,
+    color: '#3f51b5',
+    benefits: { ...NO_BENEFITS, pointsMultiplier: 2, memberDay: { discountPercent: 85 }, freeItems: [{ name: '美式咖啡', perMonth: 1 }] },
+  },
 ];
 
-const copyBenefits = (b: TierBenefits): TierBenefits => ({ ...b, memberDay: b.memberDay ? { ...b.memberDay } : null, freeItems: b.freeItems.map((f) => ({ ...f })) });
+const copyBenefits = (b: TierBenefits): TierBenefits => ({
+  ...b,
+  memberDay: b.memberDay ? { ...b.memberDay } : null,
+  freeItems: b.freeItems.map((f) => ({ ...f })),
+});
 
-export const DEFAULT_TIER_CONFIG: TierConfig = { version: 1, basis: 'rolling12m', growthPerYuan: 1, graceDays: 30, tiers: DEFAULT_TIERS.map((t) => ({ ...t, benefits: copyBenefits(t.benefits) })) };
+export const DEFAULT_TIER_CONFIG: TierConfig = {
+  version: 1,
+  basis: 'rolling12m',
+  growthPerYuan: 1,
+  graceDays: 30,
+  tiers: DEFAULT_TIERS.map((t) => ({ ...t, benefits: copyBenefits(t.benefits) })),
+};
 
 /** The highest tier whose threshold the growth value reaches. */
 export function tierForGrowth(growth: number, tiers: readonly TierDef[] = DEFAULT_TIERS): TierDef {
@@ -93,7 +129,10 @@ export function tierById(id: string, tiers: readonly TierDef[] = DEFAULT_TIERS):
 
 /** Position of a tier in the ladder; an unknown id (removed by a config change) counts as the base. */
 export function tierRank(id: string, tiers: readonly TierDef[] = DEFAULT_TIERS): number {
-  return Math.max(0, tiers.findIndex((t) => t.id === id));
+  return Math.max(
+    0,
+    tiers.findIndex((t) => t.id === id),
+  );
 }
 
 /** The tier after `current` and the growth still needed to reach it; null at the top. */
@@ -134,7 +173,12 @@ export function describeBenefits(b: TierBenefits): string[] {
 /** What the clerk sees at the till for a member of this tier today (member day or not). */
 export function clerkNotes(b: TierBenefits, memberDayToday: boolean): string[] {
   const notes: string[] = [];
-  if (b.memberDay && b.memberDay.discountPercent < 100) notes.push(memberDayToday ? `今天是会员日：本单可享 ${(b.memberDay.discountPercent / 10).toString()} 折` : `会员日可享 ${(b.memberDay.discountPercent / 10).toString()} 折`);
+  if (b.memberDay && b.memberDay.discountPercent < 100)
+    notes.push(
+      memberDayToday
+        ? `今天是会员日：本单可享 ${(b.memberDay.discountPercent / 10).toString()} 折`
+        : `会员日可享 ${(b.memberDay.discountPercent / 10).toString()} 折`,
+    );
   for (const f of b.freeItems) notes.push(`每月可赠${f.name} ${f.perMonth} 份`);
   if (b.pointsMultiplier > 1) notes.push(`积分 ${b.pointsMultiplier} 倍（录入时自动计算）`);
   return notes;
@@ -172,7 +216,12 @@ const DAY_MS = 24 * 3600 * 1000;
  * Upgrades at once to the highest tier the new growth reaches; never downgrades (that waits for the
  * review). Clears a running grace period when the member qualifies for their tier again.
  */
-export function applyGrowthChange(state: MemberTierState, newGrowth: number, config: Pick<TierConfig, 'tiers'>, now: Date): { state: MemberTierState; change: TierChange | null } {
+export function applyGrowthChange(
+  state: MemberTierState,
+  newGrowth: number,
+  config: Pick<TierConfig, 'tiers'>,
+  now: Date,
+): { state: MemberTierState; change: TierChange | null } {
   const tiers = config.tiers;
   const growth = Math.max(0, Math.floor(newGrowth));
   const current = tierById(state.tierId, tiers);
@@ -182,7 +231,14 @@ export function applyGrowthChange(state: MemberTierState, newGrowth: number, con
   if (qualifyingRank > currentRank) {
     return {
       state: { ...state, tierId: qualifying.id, growth, tierSince: now, graceStartedAt: null },
-      change: { kind: 'upgrade', fromTierId: current.id, toTierId: qualifying.id, growth, reason: `成长值达到 ${qualifying.threshold}，升级为${qualifying.name}`, at: now },
+      change: {
+        kind: 'upgrade',
+        fromTierId: current.id,
+        toTierId: qualifying.id,
+        growth,
+        reason: `成长值达到 ${qualifying.threshold}，升级为${qualifying.name}`,
+        at: now,
+      },
     };
   }
   const next: MemberTierState = { ...state, tierId: current.id, growth };
@@ -201,7 +257,13 @@ export function graceEndsAt(state: MemberTierState, config: Pick<TierConfig, 'gr
  * rolling basis, the last 12 months' spend). Upgrades if qualifying; below the tier, starts a grace
  * period, or — once the grace has run out — drops exactly one level. Idempotent per `period`.
  */
-export function reviewTier(state: MemberTierState, growth: number, config: Pick<TierConfig, 'tiers' | 'graceDays'>, now: Date, period: string): { state: MemberTierState; changes: TierChange[] } {
+export function reviewTier(
+  state: MemberTierState,
+  growth: number,
+  config: Pick<TierConfig, 'tiers' | 'graceDays'>,
+  now: Date,
+  period: string,
+): { state: MemberTierState; changes: TierChange[] } {
   if (state.lastReviewPeriod === period) return { state, changes: [] };
   const tiers = config.tiers;
   const up = applyGrowthChange(state, growth, config, now);
@@ -215,13 +277,29 @@ export function reviewTier(state: MemberTierState, growth: number, config: Pick<
     if (!next.graceStartedAt) {
       next = { ...next, graceStartedAt: now };
       const until = new Date(now.getTime() + config.graceDays * DAY_MS);
-      changes.push({ kind: 'grace', fromTierId: current.id, toTierId: current.id, growth: next.growth, reason: `成长值 ${next.growth} 未达到${current.name}标准 ${current.threshold}，等级保留至 ${until.toISOString().slice(0, 10)}`, at: now, period });
+      changes.push({
+        kind: 'grace',
+        fromTierId: current.id,
+        toTierId: current.id,
+        growth: next.growth,
+        reason: `成长值 ${next.growth} 未达到${current.name}标准 ${current.threshold}，等级保留至 ${until.toISOString().slice(0, 10)}`,
+        at: now,
+        period,
+      });
     } else if (now.getTime() >= (graceEndsAt(next, config) as Date).getTime()) {
       const lower = tiers[currentRank - 1];
       const stillBelow = qualifyingRank < currentRank - 1;
       // Keep the grace running while still below the new tier: the next review drops one more level.
       next = { ...next, tierId: lower.id, tierSince: now, graceStartedAt: stillBelow ? next.graceStartedAt : null };
-      changes.push({ kind: 'downgrade', fromTierId: current.id, toTierId: lower.id, growth: next.growth, reason: `保级期结束，成长值 ${next.growth} 未达到${current.name}标准 ${current.threshold}，调整为${lower.name}`, at: now, period });
+      changes.push({
+        kind: 'downgrade',
+        fromTierId: current.id,
+        toTierId: lower.id,
+        growth: next.growth,
+        reason: `保级期结束，成长值 ${next.growth} 未达到${current.name}标准 ${current.threshold}，调整为${lower.name}`,
+        at: now,
+        period,
+      });
     }
   }
   return { state: next, changes };

@@ -36,10 +36,17 @@ export const templateTermsShape = {
   /** discount: pay this percent (88 = 八八折) */
   discountPercent: z.number().int().min(1).max(99).nullable().default(null),
   /** discount: the most it takes off (null: no cap) */
-  maxDiscountFen: fen.max(10 ** 8).nullable().default(null),
+  maxDiscountFen: fen
+    .max(10 ** 8)
+    .nullable()
+    .default(null),
   validity: validitySchema,
   /** total coupons that may ever be issued */
-  stock: z.number().int().min(0).max(10 ** 7),
+  stock: z
+    .number()
+    .int()
+    .min(0)
+    .max(10 ** 7),
   perMemberLimit: z.number().int().min(1).max(100).default(1),
   /** the stores where it may be used; absent or null: every store */
   storeIds: z.array(storeId).min(1).max(200).nullable().default(null),
@@ -170,4 +177,3 @@ export interface CouponAuditDoc {
   orderId: string | null;
   at: Date;
 }
-

@@ -18,7 +18,11 @@ export const mallItemShape = {
   title: z.string().trim().min(1).max(40),
   images: z.array(z.string().url().max(500)).max(9).default([]),
   description: z.string().max(1000).default(''),
-  pointsPrice: z.number().int().min(1).max(10 ** 7),
+  pointsPrice: z
+    .number()
+    .int()
+    .min(1)
+    .max(10 ** 7),
   /** points + cash: paid at the counter or online outside this system; 0 for points only */
   cashFen: fen.max(10 ** 8).default(0),
   perMemberLimit: z.number().int().min(1).max(100).default(1),
@@ -33,7 +37,12 @@ export const mallItemShape = {
   tiers: z.array(id).min(1).max(20).nullable().default(null),
 };
 
-export function mallItemIssues(t: { kind: MallKind; couponTemplateId: string | null; onShelfFrom: string | null; onShelfTo: string | null }): { path: string[]; message: string }[] {
+export function mallItemIssues(t: {
+  kind: MallKind;
+  couponTemplateId: string | null;
+  onShelfFrom: string | null;
+  onShelfTo: string | null;
+}): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
   if (t.kind === 'coupon' && !t.couponTemplateId) issues.push({ path: ['couponTemplateId'], message: '优惠券商品需选择券模板' });
   if (t.kind !== 'coupon' && t.couponTemplateId) issues.push({ path: ['couponTemplateId'], message: '只有优惠券商品可关联券模板' });
@@ -44,14 +53,19 @@ export function mallItemIssues(t: { kind: MallKind; couponTemplateId: string | n
 export const createItemSchema = z
   .object({
     ...mallItemShape,
-    stock: z.number().int().min(0).max(10 ** 7),
+    stock: z
+      .number()
+      .int()
+      .min(0)
+      .max(10 ** 7),
     /** virtual items: the pool of codes, one per unit (the stock is their number) */
     codes: z.array(poolCode).max(5000).default([]),
   })
   .strict()
   .superRefine((t, ctx) => {
     for (const i of mallItemIssues(t)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: i.path, message: i.message });
-    if (t.kind === 'virtual' && t.codes.length !== t.stock) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['codes'], message: '虚拟商品的库存应等于导入的兑换码数量' });
+    if (t.kind === 'virtual' && t.codes.length !== t.stock)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['codes'], message: '虚拟商品的库存应等于导入的兑换码数量' });
     if (t.kind !== 'virtual' && t.codes.length > 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['codes'], message: '只有虚拟商品可导入兑换码' });
     if (new Set(t.codes).size !== t.codes.length) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['codes'], message: '兑换码重复' });
   });

@@ -39,7 +39,10 @@ export const memberDocSchema = z.object({
   gender: genderSchema.optional(),
   birthday: birthdaySchema.optional(),
   /** 'MM-DD', indexed: the birthday-coupon job finds the day's members by it */
-  birthdayMD: z.string().regex(/^\d{2}-\d{2}$/).optional(),
+  birthdayMD: z
+    .string()
+    .regex(/^\d{2}-\d{2}$/)
+    .optional(),
   birthdayChangedAt: instant.optional(),
   /** encrypted (AES-256-GCM), keyed hash for lookup (indexed), masked for display */
   phone: z.object({ cipher: z.string(), hash: z.string(), masked: z.string() }).optional(),
@@ -52,7 +55,11 @@ export const memberDocSchema = z.object({
   graceStartedAt: instant.nullable().optional(),
   lastReviewPeriod: z.string().nullable().optional(),
   /** 'YYYY-MM-DD', indexed: the tier review job finds the members due by `<= today`; null = nothing to review */
-  tierReviewDueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+  tierReviewDueOn: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable()
+    .optional(),
   /** set when the member deleted their account: the document keeps only the card number and books */
   deletedAt: instant.optional(),
   /**
@@ -93,7 +100,12 @@ export const memberRequests = {
   updateProfile: z
     .object({
       nickname: z.string().trim().min(1, '昵称不能为空').max(32).optional(),
-      avatarUrl: z.string().max(512).regex(/^(https:\/\/|cloud:\/\/|wxfile:\/\/|http:\/\/tmp\/|data:image\/)/, '头像地址不正确').or(z.literal('')).optional(),
+      avatarUrl: z
+        .string()
+        .max(512)
+        .regex(/^(https:\/\/|cloud:\/\/|wxfile:\/\/|http:\/\/tmp\/|data:image\/)/, '头像地址不正确')
+        .or(z.literal(''))
+        .optional(),
       gender: genderSchema.optional(),
     })
     .strict(),
@@ -110,11 +122,20 @@ export const memberRequests = {
   exportMyData: z.object({}).strict(),
   deleteAccount: z.object({ confirm: z.literal('DELETE') }).strict(),
   /** Merchant: who looked up which member, newest first (staff identifications disclose a member's summary). */
-  listAccessLog: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional(), memberId: z.string().min(1).max(64).optional() }).strict(),
+  listAccessLog: z
+    .object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional(), memberId: z.string().min(1).max(64).optional() })
+    .strict(),
   /** Who the caller is to the merchant (from the `roles` collection, never from the client). */
   myRole: z.object({}).strict(),
   /** The template ids the member accepted in `wx.requestSubscribeMessage` (one-time: one credit each). */
-  recordSubscriptions: z.object({ accepted: z.array(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)).min(1).max(10) }).strict(),
+  recordSubscriptions: z
+    .object({
+      accepted: z
+        .array(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/))
+        .min(1)
+        .max(10),
+    })
+    .strict(),
   /** The member's invitation link (a signed inviter token; `member.join { invite }` accepts it). */
   getInvite: z.object({}).strict(),
   /** The member's invitations and what they earned. */

@@ -56,7 +56,17 @@ export const memberPointsSchema = z.object({
 });
 export type MemberPoints = z.infer<typeof memberPointsSchema>;
 
-export const EMPTY_POINTS: MemberPoints = { available: 0, pending: 0, lots: [], pendingLots: [], debt: 0, nextEventOn: null, earnedDays: [], seq: 0, reconcileDue: false };
+export const EMPTY_POINTS: MemberPoints = {
+  available: 0,
+  pending: 0,
+  lots: [],
+  pendingLots: [],
+  debt: 0,
+  nextEventOn: null,
+  earnedDays: [],
+  seq: 0,
+  reconcileDue: false,
+};
 
 // ------------------------------------------------------------------ earning rules
 
@@ -91,9 +101,19 @@ export const fraudRulesSchema = z.object({
    */
   storeVelocityMultiplier: z.number().min(1).max(100).default(3),
   /** orders a clerk records paid longer ago than this go to review (held, flagged `late_entry`) */
-  staffLateEntryHours: z.number().int().min(1).max(24 * 60).default(24),
+  staffLateEntryHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(24),
   /** the POS may batch-upload orders paid up to this long ago before they go to review */
-  posLateEntryHours: z.number().int().min(1).max(24 * 60).default(72),
+  posLateEntryHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(72),
 });
 
 /**
@@ -119,7 +139,10 @@ export const earningRulesSchema = z
     refundShortfall: z.enum(['debt', 'forfeit']),
     fraud: fraudRulesSchema,
     /** the clerk's till asks for confirmation above this amount (default: shared/rules/till.ts) */
-    tillConfirmAboveFen: fen.positive().max(10 ** 10).optional(),
+    tillConfirmAboveFen: fen
+      .positive()
+      .max(10 ** 10)
+      .optional(),
   })
   .strict();
 export type EarningRules = z.infer<typeof earningRulesSchema>;
@@ -161,7 +184,13 @@ export const DEFAULT_EARNING_RULES: EarningRules = {
 };
 
 /** `settings/points-rules`: the current version; `settings/points-rules@<v>` keeps each past one. */
-export const rulesDocSchema = z.object({ _id: z.string(), version: z.number().int().nonnegative(), rules: earningRulesSchema, updatedAt: z.date(), updatedBy: z.string() });
+export const rulesDocSchema = z.object({
+  _id: z.string(),
+  version: z.number().int().nonnegative(),
+  rules: earningRulesSchema,
+  updatedAt: z.date(),
+  updatedBy: z.string(),
+});
 export type RulesDoc = z.infer<typeof rulesDocSchema>;
 
 // ------------------------------------------------------------------ orders
@@ -236,8 +265,20 @@ export const pointsRequests = {
   tillOrders: z.object({ storeId: z.string().min(1).max(64) }).strict(),
   /** 撤销 at the till: the whole order refunded through the refund path, within the clerk's window. */
   revokeOrder: z.object({ orderId: z.string().min(1).max(200) }).strict(),
-  redeemPoints: z.object({ memberId: z.string().min(1).max(64), amount: points.positive().max(10 ** 7), requestId, reason: z.string().min(2).max(60) }).strict(),
-  adjustPoints: z.object({ memberId: z.string().min(1).max(64), delta: points.min(-(10 ** 8)).max(10 ** 8).refine((n) => n !== 0, '调整数量不能为 0'), requestId, reason: z.string().trim().min(2, '请填写调整原因').max(100) }).strict(),
+  redeemPoints: z
+    .object({ memberId: z.string().min(1).max(64), amount: points.positive().max(10 ** 7), requestId, reason: z.string().min(2).max(60) })
+    .strict(),
+  adjustPoints: z
+    .object({
+      memberId: z.string().min(1).max(64),
+      delta: points
+        .min(-(10 ** 8))
+        .max(10 ** 8)
+        .refine((n) => n !== 0, '调整数量不能为 0'),
+      requestId,
+      reason: z.string().trim().min(2, '请填写调整原因').max(100),
+    })
+    .strict(),
   getRules: z.object({}).strict(),
   updateRules: z.object({ expectedVersion: z.number().int().nonnegative(), rules: earningRulesSchema }).strict(),
   getPosSecret: z.object({ storeId: z.string().min(1).max(64) }).strict(),

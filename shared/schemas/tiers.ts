@@ -6,7 +6,10 @@ export const tierBenefitsSchema = z
   .object({
     pointsMultiplier: z.number().min(1).max(10),
     birthdayCouponTemplateId: z.string().trim().min(1).max(64).nullable(),
-    memberDay: z.object({ discountPercent: z.number().int().min(50).max(99) }).strict().nullable(),
+    memberDay: z
+      .object({ discountPercent: z.number().int().min(50).max(99) })
+      .strict()
+      .nullable(),
     freeItems: z.array(z.object({ name: z.string().trim().min(1).max(12), perMonth: z.number().int().min(1).max(31) }).strict()).max(5),
   })
   .strict();

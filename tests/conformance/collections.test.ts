@@ -14,7 +14,9 @@ describe('conformance: collections and error texts', () => {
     const direct = await ctx.cloud.database.handle('database.addCollection', { collectionName: 'shops' });
     expect(direct).toMatchObject({ code: 'DATABASE_COLLECTION_ALREADY_EXIST', message: '[ResourceUnavailable.ResourceExist] Table exist.' });
     // A declared collection (cloudfunctions/database.json) exists already, as it would on the cloud.
-    expect(await ctx.cloud.database.handle('database.addCollection', { collectionName: 'members' })).toMatchObject({ code: 'DATABASE_COLLECTION_ALREADY_EXIST' });
+    expect(await ctx.cloud.database.handle('database.addCollection', { collectionName: 'members' })).toMatchObject({
+      code: 'DATABASE_COLLECTION_ALREADY_EXIST',
+    });
   });
 
   it('a missing collection answers "[ResourceNotFound] Db or Table not exist: <name>" on every action', async () => {
@@ -37,12 +39,27 @@ describe('conformance: collections and error texts', () => {
   });
 
   it("duplicate keys answer MongoDB's E11000 text with the index and key, never SQLite's wording", async () => {
-    await db().collection('members').add({ data: { _id: 'm1', openid: 'o-1', cardNo: 'C1' } });
-    const byId = await failure(() => db().collection('members').add({ data: { _id: 'm1', openid: 'o-2' } }));
-    const byIndex = await failure(() => db().collection('members').add({ data: { _id: 'm2', openid: 'o-1' } }));
+    await db()
+      .collection('members')
+      .add({ data: { _id: 'm1', openid: 'o-1', cardNo: 'C1' } });
+    const byId = await failure(() =>
+      db()
+        .collection('members')
+        .add({ data: { _id: 'm1', openid: 'o-2' } }),
+    );
+    const byIndex = await failure(() =>
+      db()
+        .collection('members')
+        .add({ data: { _id: 'm2', openid: 'o-1' } }),
+    );
     const byUpdate = await failure(async () => {
-      await db().collection('members').add({ data: { _id: 'm3', openid: 'o-3' } });
-      await db().collection('members').doc('m3').update({ data: { cardNo: 'C1' } });
+      await db()
+        .collection('members')
+        .add({ data: { _id: 'm3', openid: 'o-3' } });
+      await db()
+        .collection('members')
+        .doc('m3')
+        .update({ data: { cardNo: 'C1' } });
     });
     expect(errText(byId)).toContain('E11000 duplicate key error collection: members index: _id_ dup key: { _id: "m1" }');
     expect(errText(byIndex)).toContain('E11000 duplicate key error collection: members index: openid_unique dup key: { openid: "o-1" }');

@@ -82,7 +82,9 @@ describe('conformance: durability across SIGKILL', () => {
     try {
       const last = acked[acked.length - 1];
       expect((await db().collection('ledger').doc(last).get()).data).toMatchObject({ _id: last });
-      await db().collection('ledger').add({ data: { _id: 'after-crash', n: -1 } });
+      await db()
+        .collection('ledger')
+        .add({ data: { _id: 'after-crash', n: -1 } });
       expect(cloud.store.get('ledger', 'after-crash')).toBeDefined();
       expect((await db().collection('ledger').count()).total).toBeGreaterThanOrEqual(acked.length + 1);
     } finally {

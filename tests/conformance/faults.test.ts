@@ -18,12 +18,17 @@ async function withCloud<T>(faults: FaultConfig, fn: (c: ReturnType<typeof openT
 describe('conformance: fault injection', () => {
   it('conflict: 1 makes every transactional write conflict, as wx-server-sdk reports it', () =>
     withCloud({ conflict: 1, transient: 0, lostReply: 0 }, async (c) => {
-      await db().collection('coupons').add({ data: { _id: 'k1', status: 'new' } }); // plain writes are untouched
+      await db()
+        .collection('coupons')
+        .add({ data: { _id: 'k1', status: 'new' } }); // plain writes are untouched
       let runs = 0;
       const e = await failure(() =>
         db().runTransaction(async (t: Tx) => {
           runs += 1;
-          await t.collection('coupons').doc('k1').update({ data: { status: 'used' } });
+          await t
+            .collection('coupons')
+            .doc('k1')
+            .update({ data: { status: 'used' } });
         }),
       );
       expect(e.errCode).toBe(-501001);
@@ -38,12 +43,17 @@ describe('conformance: fault injection', () => {
 
   it('conflict: 1 exhausts inTransaction, which gives up with a CONFLICT AppError after its bounded attempts', () =>
     withCloud({ conflict: 1, transient: 0, lostReply: 0 }, async (c) => {
-      await db().collection('coupons').add({ data: { _id: 'k1', status: 'new' } });
+      await db()
+        .collection('coupons')
+        .add({ data: { _id: 'k1', status: 'new' } });
       let runs = 0;
       const e = await failure(() =>
         inTransaction(async (t) => {
           runs += 1;
-          await t.collection('coupons').doc('k1').update({ data: { status: 'used' } });
+          await t
+            .collection('coupons')
+            .doc('k1')
+            .update({ data: { status: 'used' } });
         }, fast),
       );
       expect(isAppError(e)).toBe(true);
@@ -54,7 +64,11 @@ describe('conformance: fault injection', () => {
 
   it('transient: 1 fails every request with a retryable timeout, before doing anything', () =>
     withCloud({ conflict: 0, transient: 1, lostReply: 0 }, async (c) => {
-      const add = await failure(() => db().collection('coupons').add({ data: { _id: 'k1' } }));
+      const add = await failure(() =>
+        db()
+          .collection('coupons')
+          .add({ data: { _id: 'k1' } }),
+      );
       expect(isTransient(add)).toBe(true);
       expect(add.errCode).toBe(-501001);
       const get = await failure(() => db().collection('coupons').where({}).get());
@@ -63,18 +77,31 @@ describe('conformance: fault injection', () => {
       expect(isTransient(tx)).toBe(true);
       expect(c.store.count('coupons')).toBe(0);
       let calls = 0;
-      const retried = await failure(() => withRetry(async () => { calls += 1; return db().collection('coupons').count(); }, fast));
+      const retried = await failure(() =>
+        withRetry(async () => {
+          calls += 1;
+          return db().collection('coupons').count();
+        }, fast),
+      );
       expect(calls).toBe(3);
       expect(isAppError(retried)).toBe(true);
     }));
 
   it('lostReply: 1 applies a plain add but the caller sees a retryable error', () =>
     withCloud({ conflict: 0, transient: 0, lostReply: 1 }, async (c) => {
-      const e = await failure(() => db().collection('coupons').add({ data: { _id: 'k1', status: 'new' } }));
+      const e = await failure(() =>
+        db()
+          .collection('coupons')
+          .add({ data: { _id: 'k1', status: 'new' } }),
+      );
       expect(isTransient(e)).toBe(true);
       expect(c.store.get('coupons', 'k1')?.doc).toEqual({ _id: 'k1', status: 'new' });
       // A blind retry of a keyed write now meets its own first attempt: the idempotency key holds.
-      const again = await failure(() => db().collection('coupons').add({ data: { _id: 'k1', status: 'new' } }));
+      const again = await failure(() =>
+        db()
+          .collection('coupons')
+          .add({ data: { _id: 'k1', status: 'new' } }),
+      );
       expect(String(again.errMsg)).toMatch(/E11000|duplicate|DATABASE_DUPLICATE_WRITE/);
       expect(c.store.count('coupons')).toBe(1);
       // Reads are never affected by lostReply.
@@ -94,7 +121,9 @@ describe('conformance: fault injection', () => {
         const outcome: string[] = [];
         for (let i = 0; i < 30; i += 1) {
           try {
-            await db().collection('coupons').add({ data: { _id: `k${i}` } });
+            await db()
+              .collection('coupons')
+              .add({ data: { _id: `k${i}` } });
             outcome.push('ok');
           } catch (e) {
             outcome.push(/lost/.test(String((e as { errMsg?: string }).errMsg)) ? 'lost' : 'transient');

@@ -28,7 +28,9 @@ describe('conformance: cloud functions', () => {
     expect(res.ok).toBe(false);
     expect(res.isError).toBe(true);
     expect(res.errCode).toBe(-504002);
-    expect(res.errMsg).toMatch(/^callFunction:fail -504002 functions execute fail\. requestID [0-9a-f-]+, TypeError: Cannot read properties of undefined \(reading 'points'\)$/);
+    expect(res.errMsg).toMatch(
+      /^callFunction:fail -504002 functions execute fail\. requestID [0-9a-f-]+, TypeError: Cannot read properties of undefined \(reading 'points'\)$/,
+    );
   });
 
   it('callFunction of an unknown function rejects', async () => {
@@ -55,7 +57,9 @@ describe('conformance: cloud functions', () => {
   it("a function's environment comes from its config.json and the local file, never from the host process", async () => {
     process.env.HOST_ONLY_SECRET = 'leak';
     try {
-      const res = (await ctx.cloud.invoke('echo', { names: ['GREETING', 'SHARED', 'HOST_ONLY_SECRET', 'HY_PII_KEY', 'HY_JOB_ITEMS_PER_SECOND', 'PATH'] })) as { env: Record<string, string | null> };
+      const res = (await ctx.cloud.invoke('echo', { names: ['GREETING', 'SHARED', 'HOST_ONLY_SECRET', 'HY_PII_KEY', 'HY_JOB_ITEMS_PER_SECOND', 'PATH'] })) as {
+        env: Record<string, string | null>;
+      };
       expect(res.env.GREETING).toBe('你好');
       expect(res.env.SHARED).toBe('from-config');
       expect(res.env.HOST_ONLY_SECRET).toBeNull();
@@ -71,7 +75,9 @@ describe('conformance: cloud functions', () => {
   });
 
   it('a function that sets process.env changes only its own invocation, never the host or the next invocation', async () => {
-    const first = (await ctx.cloud.invoke('echo', { set: { GREETING: 'changed', NEW_VAR: 'x' }, names: ['GREETING', 'NEW_VAR'] })) as { env: Record<string, string | null> };
+    const first = (await ctx.cloud.invoke('echo', { set: { GREETING: 'changed', NEW_VAR: 'x' }, names: ['GREETING', 'NEW_VAR'] })) as {
+      env: Record<string, string | null>;
+    };
     expect(first.env).toEqual({ GREETING: 'changed', NEW_VAR: 'x' });
     const second = (await ctx.cloud.invoke('echo', { names: ['GREETING', 'NEW_VAR'] })) as { env: Record<string, string | null> };
     expect(second.env).toEqual({ GREETING: '你好', NEW_VAR: null });
@@ -88,9 +94,14 @@ describe('conformance: function failures over the local HTTP contract', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const base = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
-      const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'consumer' }) });
+      const login = await fetch(`${base}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'consumer' }),
+      });
       const cookie = login.headers.get('set-cookie')!.split(';')[0];
-      const post = (fn: string, body: unknown) => fetch(`${base}/api/fn/${fn}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+      const post = (fn: string, body: unknown) =>
+        fetch(`${base}/api/fn/${fn}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
       const thrown = await post('thrower', {});
       expect(thrown.status).toBe(500);
       expect(await thrown.json()).toMatchObject({ ok: false, code: 'INTERNAL', errCode: -504002 });

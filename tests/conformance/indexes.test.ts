@@ -14,7 +14,12 @@ const declared = readDatabaseSchema();
 const schema: DatabaseSchema = {
   collections: {
     ...declared.collections,
-    typed: { indexes: [{ name: 'v', fields: { v: 1 } }, { name: 'k_at', fields: { k: 1, at: -1 } }] },
+    typed: {
+      indexes: [
+        { name: 'v', fields: { v: 1 } },
+        { name: 'k_at', fields: { k: 1, at: -1 } },
+      ],
+    },
   },
 };
 
@@ -35,7 +40,8 @@ describe('conformance: counts', () => {
     const _ = db().command;
     ctx.cloud.store.insert('members', { _id: 'a', openid: 'oa', cardNo: '1', tierId: 'gold' });
     ctx.cloud.store.insert('members', { _id: 'b', openid: 'ob', cardNo: '2', tierId: 'silver' });
-    for (let i = 0; i < 5; i += 1) ctx.cloud.store.insert('orders', { _id: `o${i}`, memberId: i < 3 ? 'a' : 'b', storeId: 's', receiptNo: `r${i}`, amountFen: i * 100 });
+    for (let i = 0; i < 5; i += 1)
+      ctx.cloud.store.insert('orders', { _id: `o${i}`, memberId: i < 3 ? 'a' : 'b', storeId: 's', receiptNo: `r${i}`, amountFen: i * 100 });
     const total = async (coll: string, where: Record<string, unknown> = {}) => ((await db().collection(coll).where(where).count()) as { total: number }).total;
     expect(await total('orders')).toBe(5);
     expect(await total('members')).toBe(2);
@@ -49,7 +55,26 @@ describe('conformance: counts', () => {
 describe('conformance: indexed queries answer as MongoDB does', () => {
   const ctx = useCloud({ schema });
   // One indexed field holding every type: SQL must pin types as MongoDB compares them.
-  const values: unknown[] = ['a', 'b', 'ab', '', 'B', '10', 0, 1, 2.5, -3, 10, true, false, null, new Date('2026-03-01T00:00:00Z'), new Date('2026-03-02T12:00:00Z'), { x: 1 }, undefined];
+  const values: unknown[] = [
+    'a',
+    'b',
+    'ab',
+    '',
+    'B',
+    '10',
+    0,
+    1,
+    2.5,
+    -3,
+    10,
+    true,
+    false,
+    null,
+    new Date('2026-03-01T00:00:00Z'),
+    new Date('2026-03-02T12:00:00Z'),
+    { x: 1 },
+    undefined,
+  ];
   const docs = values.map((v, i) => {
     const d: Record<string, unknown> = { _id: `d${String(i).padStart(2, '0')}`, k: i % 3 === 0 ? 'x' : 'y', at: new Date(Date.UTC(2026, 0, 1 + i)), n: i };
     if (v !== undefined) d.v = v;
@@ -95,8 +120,14 @@ describe('conformance: indexed queries answer as MongoDB does', () => {
       [{ v: _.nin(['a', 'b']) }, { v: { $nin: ['a', 'b'] } }],
       [{ v: _.gt('a').and(_.lt('b')) }, { v: { $gt: 'a', $lt: 'b' } }],
       [{ _id: _.gt('d05') }, { _id: { $gt: 'd05' } }],
-      [{ _id: _.nin(['d01', 'd02']), k: 'x' }, { _id: { $nin: ['d01', 'd02'] }, k: 'x' }],
-      [{ k: 'y', n: _.gt(5) }, { k: 'y', n: { $gt: 5 } }], // n is not indexed
+      [
+        { _id: _.nin(['d01', 'd02']), k: 'x' },
+        { _id: { $nin: ['d01', 'd02'] }, k: 'x' },
+      ],
+      [
+        { k: 'y', n: _.gt(5) },
+        { k: 'y', n: { $gt: 5 } },
+      ], // n is not indexed
     ];
     for (const [sdkQuery, mongo] of cases) expect([JSON.stringify(mongo), await got(sdkQuery)]).toEqual([JSON.stringify(mongo), expected(mongo)]);
   });
@@ -104,7 +135,9 @@ describe('conformance: indexed queries answer as MongoDB does', () => {
   it('orders, skips and limits in SQL as mingo would', async () => {
     const _ = db().command;
     expect(await got({ k: 'y' }, [['at', 'desc']], 2, 3)).toEqual(expected({ k: 'y' }, { at: -1 }, 2, 3));
-    expect(await got({ k: 'x', at: _.gte(new Date('2026-01-04T00:00:00Z')) }, [['at', 'asc']])).toEqual(expected({ k: 'x', at: { $gte: new Date('2026-01-04T00:00:00Z') } }, { at: 1 }));
+    expect(await got({ k: 'x', at: _.gte(new Date('2026-01-04T00:00:00Z')) }, [['at', 'asc']])).toEqual(
+      expected({ k: 'x', at: { $gte: new Date('2026-01-04T00:00:00Z') } }, { at: 1 }),
+    );
     expect(await got({ k: 'y', n: _.gt(3) }, [['at', 'desc']], 1, 2)).toEqual(expected({ k: 'y', n: { $gt: 3 } }, { at: -1 }, 1, 2));
     expect(await got({}, [['n', 'desc']], 3, 4)).toEqual(expected({}, { n: -1 }, 3, 4)); // unindexed order: mingo sorts
     expect(await got({ k: 'x' }, [['_id', 'desc']])).toEqual(expected({ k: 'x' }, { _id: -1 }));
@@ -128,8 +161,25 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
     s.atomically(() => {
       for (let i = 0; i < 3000; i += 1) {
         const m = `m${i}`;
-        s.insert('members', { _id: m, openid: `o${i}`, cardNo: `c${i}`, tierId: `t${i % 4}`, birthdayMD: `0${(i % 9) + 1}-1${i % 10}`, phone: { hash: `h${i}` }, tierReviewDueOn: i % 50 ? null : '2026-03-01', growth: i, points: { nextEventOn: i % 10 ? null : `2026-03-${String((i % 28) + 1).padStart(2, '0')}`, reconcileDue: i % 20 === 0 } });
-        s.insert('orders', { _id: `o${i}`, memberId: `m${i % 300}`, storeId: `s${i % 5}`, receiptNo: `r${i}`, paidAt: new Date(1767225600000 + i * 60_000), createdAt: new Date(1767225600000 + i * 60_000) });
+        s.insert('members', {
+          _id: m,
+          openid: `o${i}`,
+          cardNo: `c${i}`,
+          tierId: `t${i % 4}`,
+          birthdayMD: `0${(i % 9) + 1}-1${i % 10}`,
+          phone: { hash: `h${i}` },
+          tierReviewDueOn: i % 50 ? null : '2026-03-01',
+          growth: i,
+          points: { nextEventOn: i % 10 ? null : `2026-03-${String((i % 28) + 1).padStart(2, '0')}`, reconcileDue: i % 20 === 0 },
+        });
+        s.insert('orders', {
+          _id: `o${i}`,
+          memberId: `m${i % 300}`,
+          storeId: `s${i % 5}`,
+          receiptNo: `r${i}`,
+          paidAt: new Date(1767225600000 + i * 60_000),
+          createdAt: new Date(1767225600000 + i * 60_000),
+        });
         s.insert('ledger', { _id: `l${i}`, memberId: `m${i % 300}`, createdAt: new Date(1767225600000 + i * 60_000) });
         s.insert('roles', { _id: `r${i}`, openid: `staff${i}` });
         s.insert('coupons', { _id: `c${i}`, memberId: `m${i % 300}`, status: i % 3 ? 'unused' : 'used' });
@@ -151,9 +201,25 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
     { index: 'members.tier', coll: 'members', query: { tierId: 't1' }, count: true },
     { index: 'members.birthdayMD', coll: 'members', query: { birthdayMD: '03-13' } },
     { index: 'members.phone_hash', coll: 'members', query: { 'phone.hash': 'h17' } },
-    { index: 'members.tier_review_due', coll: 'members', query: { tierReviewDueOn: { $lte: '2026-03-01' } }, order: [['tierReviewDueOn', 1], ['_id', 1]] },
+    {
+      index: 'members.tier_review_due',
+      coll: 'members',
+      query: { tierReviewDueOn: { $lte: '2026-03-01' } },
+      order: [
+        ['tierReviewDueOn', 1],
+        ['_id', 1],
+      ],
+    },
     { index: 'members.growth', coll: 'members', query: { growth: { $gte: 2990 } } },
-    { index: 'members.points_nextEventOn', coll: 'members', query: { 'points.nextEventOn': { $lte: '2026-03-02' } }, order: [['points.nextEventOn', 1], ['_id', 1]] },
+    {
+      index: 'members.points_nextEventOn',
+      coll: 'members',
+      query: { 'points.nextEventOn': { $lte: '2026-03-02' } },
+      order: [
+        ['points.nextEventOn', 1],
+        ['_id', 1],
+      ],
+    },
     { index: 'members.points_reconcileDue', coll: 'members', query: { 'points.reconcileDue': true, _id: { $gt: 'm100' } } },
     { index: 'roles.openid', coll: 'roles', query: { openid: 'staff9' } },
     { index: 'orders.member_paidAt', coll: 'orders', query: { memberId: 'm7', paidAt: { $gte: march } }, count: true },
@@ -176,7 +242,12 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
     { index: 'job_records.startedAt', coll: 'job_records', query: {}, order: [['startedAt', -1]] },
     { index: 'job_records.job_startedAt', coll: 'job_records', query: { job: 'birthday' }, order: [['startedAt', -1]] },
     // coupons: the wallet by member and status, the nightly expiry by status and end, the audit by clerk and by time
-    { index: 'coupons.status_endsAt', coll: 'coupons', query: { status: 'unused', endsAt: { $lte: new Date('2026-07-03T00:00:00Z') } }, order: [['endsAt', 1]] },
+    {
+      index: 'coupons.status_endsAt',
+      coll: 'coupons',
+      query: { status: 'unused', endsAt: { $lte: new Date('2026-07-03T00:00:00Z') } },
+      order: [['endsAt', 1]],
+    },
     { index: 'coupon_audit.actor_at', coll: 'coupon_audit', query: { 'actor.openid': 'o-clerk' }, order: [['at', -1]] },
     { index: 'coupon_audit.at', coll: 'coupon_audit', query: {}, order: [['at', -1]] },
     // the mall's orders: mine, by status for the console, all newest first
@@ -201,7 +272,9 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
    * (MongoDB's multikey index) has no SQLite expression-index equivalent here; the local store
    * scans for it (docs/local-cloud.md). Marked `multikey: true` in database.json, so a new one is a decision.
    */
-  const MULTIKEY_ON_THE_CLOUD_ONLY = Object.entries(declared.collections).flatMap(([coll, spec]) => (spec.indexes ?? []).filter((i: IndexSpec) => i.multikey).map((i: IndexSpec) => `${coll}.${i.name}`));
+  const MULTIKEY_ON_THE_CLOUD_ONLY = Object.entries(declared.collections).flatMap(([coll, spec]) =>
+    (spec.indexes ?? []).filter((i: IndexSpec) => i.multikey).map((i: IndexSpec) => `${coll}.${i.name}`),
+  );
 
   it.each(cases)('$index answers $coll $query', ({ index, coll, query, order, count }) => {
     const [c, name] = index.split('.');

@@ -35,7 +35,7 @@ describe('conformance: open APIs', () => {
     await expect(cloud.openapi.wxa.someFuture.api({})).rejects.toMatchObject({ errCode: -604100 });
   });
 
-  it("a function may call only the APIs its config.json permits (-604101)", async () => {
+  it('a function may call only the APIs its config.json permits (-604101)', async () => {
     expect(await asFunction('phonenumber.getPhoneNumber', { code: 'abc' })).toEqual({
       ok: false,
       errCode: -604101,
@@ -44,11 +44,14 @@ describe('conformance: open APIs', () => {
     expect(await asFunction('security.msgSecCheck', { content: '你好', version: 2, scene: 2, openid: 'o-1' })).toMatchObject({ ok: true, errCode: 0 });
   });
 
-  it('subscribeMessage.send checks the template, each field against its type, and the member\'s remaining acceptances', async () => {
+  it("subscribeMessage.send checks the template, each field against its type, and the member's remaining acceptances", async () => {
     expect(await asFunction('subscribeMessage.send', { ...birthday(), templateId: 'NOT_REGISTERED' })).toMatchObject({ errCode: 40037 });
     expect(await asFunction('subscribeMessage.send', { ...birthday(), touser: '' })).toMatchObject({ errCode: 40003 });
     // Well formed, but the member accepted nothing: 43101.
-    expect(await asFunction('subscribeMessage.send', birthday())).toMatchObject({ errCode: 43101, errMsg: expect.stringContaining('user refuse to accept the msg') });
+    expect(await asFunction('subscribeMessage.send', birthday())).toMatchObject({
+      errCode: 43101,
+      errMsg: expect.stringContaining('user refuse to accept the msg'),
+    });
     ctx.cloud.subscriptions.accept('o-member', 'LOCAL_TPL_BIRTHDAY');
     // Field formats: thing ≤ 20 characters, name ≤ 10 Chinese characters, date as 2019年10月1日.
     const bads: Record<string, { value: string }>[] = [
@@ -71,10 +74,18 @@ describe('conformance: open APIs', () => {
   it('field types: amount needs a currency, phrase is ≤ 5 Chinese characters', async () => {
     ctx.cloud.subscriptions.accept('o-member', 'LOCAL_TPL_COUPON_ARRIVED', 3);
     ctx.cloud.subscriptions.accept('o-member', 'LOCAL_TPL_TIER_CHANGED', 3);
-    const coupon = (amount: string) => ({ touser: 'o-member', templateId: 'LOCAL_TPL_COUPON_ARRIVED', data: { thing1: { value: '满100减20' }, amount2: { value: amount }, date3: { value: '2026-03-31' }, thing4: { value: '全部门店可用' } } });
+    const coupon = (amount: string) => ({
+      touser: 'o-member',
+      templateId: 'LOCAL_TPL_COUPON_ARRIVED',
+      data: { thing1: { value: '满100减20' }, amount2: { value: amount }, date3: { value: '2026-03-31' }, thing4: { value: '全部门店可用' } },
+    });
     expect(await asFunction('subscribeMessage.send', coupon('20'))).toMatchObject({ errCode: 47003 });
     expect(await asFunction('subscribeMessage.send', coupon('¥20.00'))).toMatchObject({ errCode: 0 });
-    const tier = (phrase: string) => ({ touser: 'o-member', templateId: 'LOCAL_TPL_TIER_CHANGED', data: { phrase1: { value: '银卡' }, phrase2: { value: phrase }, time3: { value: '2026年3月2日 15:01' } } });
+    const tier = (phrase: string) => ({
+      touser: 'o-member',
+      templateId: 'LOCAL_TPL_TIER_CHANGED',
+      data: { phrase1: { value: '银卡' }, phrase2: { value: phrase }, time3: { value: '2026年3月2日 15:01' } },
+    });
     expect(await asFunction('subscribeMessage.send', tier('Gold'))).toMatchObject({ errCode: 47003 });
     expect(await asFunction('subscribeMessage.send', tier('尊贵黑金会员'))).toMatchObject({ errCode: 47003 });
     expect(await asFunction('subscribeMessage.send', tier('金卡'))).toMatchObject({ errCode: 0 });
@@ -122,12 +133,24 @@ describe('conformance: open APIs', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'consumer', openid: 'o-member' }) });
+      const login = await fetch(`${base}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'consumer', openid: 'o-member' }),
+      });
       const cookie = login.headers.get('set-cookie')!.split(';')[0];
-      const res = await fetch(`${base}/api/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ tmplIds: ['LOCAL_TPL_BIRTHDAY'] }) });
+      const res = await fetch(`${base}/api/subscribe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ tmplIds: ['LOCAL_TPL_BIRTHDAY'] }),
+      });
       expect(await res.json()).toEqual({ ok: true, data: { errMsg: 'requestSubscribeMessage:ok', LOCAL_TPL_BIRTHDAY: 'accept' } });
       expect(ctx.cloud.subscriptions.left('o-member', 'LOCAL_TPL_BIRTHDAY')).toBe(1);
-      const bad = await fetch(`${base}/api/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ tmplIds: ['NOPE'] }) });
+      const bad = await fetch(`${base}/api/subscribe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ tmplIds: ['NOPE'] }),
+      });
       expect(bad.status).toBe(400);
     } finally {
       await new Promise((r) => server.close(r));

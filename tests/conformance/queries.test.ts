@@ -42,9 +42,29 @@ describe('conformance: queries through wx-server-sdk', () => {
     const _ = db().command;
     expect(await ids({ points: _.gt(5).and(_.lt(30)) })).toEqual(['m1', 'm2', 'm4']);
     expect(await ids({ points: _.lt(10).or(_.gt(20)) })).toEqual(['m3', 'm5']);
-    expect(await db().collection('people').where(_.or([{ points: 5 }, { name: 'bob' }])).orderBy('_id', 'asc').get().then((r: { data: M[] }) => r.data.map((d) => d._id))).toEqual(['m2', 'm5']);
-    expect(await db().collection('people').where(_.and([{ points: _.gte(20) }, { 'profile.city': 'SH' }])).get().then((r: { data: M[] }) => r.data.map((d) => d._id))).toEqual(['m3']);
-    expect(await db().collection('people').where(_.nor([{ points: 20 }, { vip: true }])).orderBy('_id', 'asc').get().then((r: { data: M[] }) => r.data.map((d) => d._id))).toEqual(['m3', 'm5']);
+    expect(
+      await db()
+        .collection('people')
+        .where(_.or([{ points: 5 }, { name: 'bob' }]))
+        .orderBy('_id', 'asc')
+        .get()
+        .then((r: { data: M[] }) => r.data.map((d) => d._id)),
+    ).toEqual(['m2', 'm5']);
+    expect(
+      await db()
+        .collection('people')
+        .where(_.and([{ points: _.gte(20) }, { 'profile.city': 'SH' }]))
+        .get()
+        .then((r: { data: M[] }) => r.data.map((d) => d._id)),
+    ).toEqual(['m3']);
+    expect(
+      await db()
+        .collection('people')
+        .where(_.nor([{ points: 20 }, { vip: true }]))
+        .orderBy('_id', 'asc')
+        .get()
+        .then((r: { data: M[] }) => r.data.map((d) => d._id)),
+    ).toEqual(['m3', 'm5']);
     expect(await ids({ points: _.not(_.gt(10)) })).toEqual(['m1', 'm5']);
   });
 
@@ -67,7 +87,19 @@ describe('conformance: queries through wx-server-sdk', () => {
     expect(await ids({ tags: _.all(['a', 'b']) })).toEqual(['m1', 'm3']);
     expect(await ids({ tags: _.elemMatch(_.eq('c')) })).toEqual(['m3']);
     expect(await ids({ tags: 'a' })).toEqual(['m1', 'm3']);
-    await db().collection('people').add({ data: { _id: 'm6', name: 'eve', points: 0, lines: [{ sku: 'x', qty: 1 }, { sku: 'y', qty: 5 }] } });
+    await db()
+      .collection('people')
+      .add({
+        data: {
+          _id: 'm6',
+          name: 'eve',
+          points: 0,
+          lines: [
+            { sku: 'x', qty: 1 },
+            { sku: 'y', qty: 5 },
+          ],
+        },
+      });
     expect(await ids({ lines: _.elemMatch({ sku: 'y', qty: _.gt(2) }) })).toEqual(['m6']);
     expect(await ids({ lines: _.elemMatch({ sku: 'x', qty: _.gt(2) }) })).toEqual([]);
   });
@@ -97,7 +129,12 @@ describe('conformance: queries through wx-server-sdk', () => {
 
   it('counts matching documents', async () => {
     const _ = db().command;
-    expect(await db().collection('people').where({ points: _.gte(20) }).count()).toMatchObject({ total: 3 });
+    expect(
+      await db()
+        .collection('people')
+        .where({ points: _.gte(20) })
+        .count(),
+    ).toMatchObject({ total: 3 });
     expect(await db().collection('people').count()).toMatchObject({ total: 5 });
     expect(await db().collection('people').where({ points: 999 }).count()).toMatchObject({ total: 0 });
   });
@@ -111,16 +148,24 @@ describe('conformance: queries through wx-server-sdk', () => {
   it('round-trips Date values: a stored Date comes back as a Date and is comparable in queries', async () => {
     const _ = db().command;
     const when = new Date('2024-05-06T07:08:09.123Z');
-    await db().collection('orders').add({ data: { _id: 'o1', paidAt: when, nested: { at: when }, list: [when] } });
+    await db()
+      .collection('orders')
+      .add({ data: { _id: 'o1', paidAt: when, nested: { at: when }, list: [when] } });
     const res = await db().collection('orders').doc('o1').get();
     const doc = res.data as { paidAt: Date; nested: { at: Date }; list: Date[] };
     expect(doc.paidAt).toBeInstanceOf(Date);
     expect(doc.paidAt.getTime()).toBe(when.getTime());
     expect(doc.nested.at).toBeInstanceOf(Date);
     expect(doc.list[0]).toBeInstanceOf(Date);
-    const hit = await db().collection('orders').where({ paidAt: _.gte(new Date('2024-01-01')) }).get();
+    const hit = await db()
+      .collection('orders')
+      .where({ paidAt: _.gte(new Date('2024-01-01')) })
+      .get();
     expect(hit.data).toHaveLength(1);
-    const miss = await db().collection('orders').where({ paidAt: _.gt(new Date('2025-01-01')) }).get();
+    const miss = await db()
+      .collection('orders')
+      .where({ paidAt: _.gt(new Date('2025-01-01')) })
+      .get();
     expect(miss.data).toHaveLength(0);
   });
 
@@ -138,7 +183,9 @@ describe('conformance: queries through wx-server-sdk', () => {
   });
 
   it('answers add with generated 32-hex ids, and a missing collection with DATABASE_COLLECTION_NOT_EXIST', async () => {
-    const res = await db().collection('people').add({ data: { name: 'gen' } });
+    const res = await db()
+      .collection('people')
+      .add({ data: { name: 'gen' } });
     expect(res._id).toMatch(/^[0-9a-f]{32}$/);
     // wx-server-sdk maps this backend code to its own -502005 (database collection not exists).
     await expect(db().collection('no_such_collection').where({}).get()).rejects.toMatchObject({

@@ -10,14 +10,29 @@ describe('conformance: transactions through wx-server-sdk', () => {
 
   beforeEach(async () => {
     await db().createCollection('counters');
-    await db().collection('counters').add({ data: [{ _id: 'c1', value: 0 }, { _id: 'c2', value: 100 }] });
+    await db()
+      .collection('counters')
+      .add({
+        data: [
+          { _id: 'c1', value: 0 },
+          { _id: 'c2', value: 100 },
+        ],
+      });
   });
 
   it('runTransaction commits every write: update, set, add, remove', async () => {
-    await db().collection('counters').add({ data: { _id: 'gone', value: 1 } });
+    await db()
+      .collection('counters')
+      .add({ data: { _id: 'gone', value: 1 } });
     const result = await db().runTransaction(async (t: Tx) => {
-      await t.collection('counters').doc('c1').update({ data: { value: db().command.inc(5) } });
-      await t.collection('counters').doc('c3').set({ data: { value: 3 } });
+      await t
+        .collection('counters')
+        .doc('c1')
+        .update({ data: { value: db().command.inc(5) } });
+      await t
+        .collection('counters')
+        .doc('c3')
+        .set({ data: { value: 3 } });
       const added = await t.collection('ledger').add({ data: { _id: 'l1', memberId: 'm', delta: 5 } });
       await t.collection('counters').doc('gone').remove();
       return { added };
@@ -32,7 +47,10 @@ describe('conformance: transactions through wx-server-sdk', () => {
   it('a throw inside runTransaction rolls back every write', async () => {
     const e = await failure(() =>
       db().runTransaction(async (t: Tx) => {
-        await t.collection('counters').doc('c1').update({ data: { value: 1 } });
+        await t
+          .collection('counters')
+          .doc('c1')
+          .update({ data: { value: 1 } });
         await t.collection('ledger').add({ data: { _id: 'l-x', delta: 1 } });
         await t.collection('counters').doc('c2').remove();
         throw new Error('business rule says no');
@@ -47,7 +65,10 @@ describe('conformance: transactions through wx-server-sdk', () => {
   it('t.rollback(reason) aborts and runTransaction rejects with the reason', async () => {
     const e = await failure(() =>
       db().runTransaction(async (t: Tx & { rollback(r: unknown): Promise<unknown> }) => {
-        await t.collection('counters').doc('c1').update({ data: { value: 9 } });
+        await t
+          .collection('counters')
+          .doc('c1')
+          .update({ data: { value: 9 } });
         await t.rollback({ why: 'no stock' });
       }),
     ).catch((x) => x);
@@ -57,10 +78,16 @@ describe('conformance: transactions through wx-server-sdk', () => {
 
   it('reads inside a transaction see its own writes; others see nothing until commit', async () => {
     const t = await db().startTransaction();
-    await t.collection('counters').doc('c1').update({ data: { value: db().command.inc(7) } });
+    await t
+      .collection('counters')
+      .doc('c1')
+      .update({ data: { value: db().command.inc(7) } });
     const own = await t.collection('counters').doc('c1').get();
     expect(own.data).toMatchObject({ _id: 'c1', value: 7 });
-    await t.collection('counters').doc('new').set({ data: { value: 1 } });
+    await t
+      .collection('counters')
+      .doc('new')
+      .set({ data: { value: 1 } });
     expect((await t.collection('counters').doc('new').get()).data).toMatchObject({ value: 1 });
     const outside = await db().collection('counters').doc('c1').get();
     expect(outside.data).toMatchObject({ value: 0 });
@@ -72,7 +99,10 @@ describe('conformance: transactions through wx-server-sdk', () => {
 
   it('startTransaction + rollback discards the writes', async () => {
     const t = await db().startTransaction();
-    await t.collection('counters').doc('c1').update({ data: { value: 50 } });
+    await t
+      .collection('counters')
+      .doc('c1')
+      .update({ data: { value: 50 } });
     await t.rollback();
     expect(stored('counters', 'c1')).toMatchObject({ value: 0 });
     // The aborted transaction is finished: further use fails.
@@ -87,8 +117,14 @@ describe('conformance: transactions through wx-server-sdk', () => {
         runs += 1;
         const res = await t.collection('counters').doc('c1').get();
         const current = (res.data as Counter).value;
-        await db().collection('counters').doc('c1').update({ data: { value: 1000 } }); // another writer
-        await t.collection('counters').doc('c1').update({ data: { value: current + 1 } });
+        await db()
+          .collection('counters')
+          .doc('c1')
+          .update({ data: { value: 1000 } }); // another writer
+        await t
+          .collection('counters')
+          .doc('c1')
+          .update({ data: { value: current + 1 } });
       }),
     );
     expect(e.errCode).toBe(-501001);
@@ -105,17 +141,27 @@ describe('conformance: transactions through wx-server-sdk', () => {
   it('a plain write to a document locked by a transaction waits until the transaction commits, then applies', async () => {
     const t = await db().startTransaction();
     const res = await t.collection('counters').doc('c1').get();
-    await t.collection('counters').doc('c1').update({ data: { value: (res.data as Counter).value + 1 } });
+    await t
+      .collection('counters')
+      .doc('c1')
+      .update({ data: { value: (res.data as Counter).value + 1 } });
     let applied = false;
-    const plain = db().collection('counters').doc('c1').update({ data: { value: db().command.inc(1000) } }).then((r: unknown) => {
-      applied = true;
-      return r;
-    });
+    const plain = db()
+      .collection('counters')
+      .doc('c1')
+      .update({ data: { value: db().command.inc(1000) } })
+      .then((r: unknown) => {
+        applied = true;
+        return r;
+      });
     for (let i = 0; i < 20; i += 1) await new Promise((r) => setImmediate(r));
     expect(applied).toBe(false);
     expect(stored('counters', 'c1')).toMatchObject({ value: 0 });
     // A plain write to another document is not held up.
-    await db().collection('counters').doc('c2').update({ data: { value: 101 } });
+    await db()
+      .collection('counters')
+      .doc('c2')
+      .update({ data: { value: 101 } });
     await t.commit();
     expect(await plain).toMatchObject({ stats: { updated: 1 } });
     expect(stored('counters', 'c1')).toMatchObject({ value: 1001 });
@@ -123,8 +169,14 @@ describe('conformance: transactions through wx-server-sdk', () => {
 
   it('a plain write waiting on a lock applies after a rollback too, and reads are never held up', async () => {
     const t = await db().startTransaction();
-    await t.collection('counters').doc('c1').update({ data: { value: 5 } });
-    const plainWhere = db().collection('counters').where({ value: db().command.gte(0) }).update({ data: { seen: true } });
+    await t
+      .collection('counters')
+      .doc('c1')
+      .update({ data: { value: 5 } });
+    const plainWhere = db()
+      .collection('counters')
+      .where({ value: db().command.gte(0) })
+      .update({ data: { seen: true } });
     expect((await db().collection('counters').doc('c1').get()).data).toMatchObject({ value: 0 });
     await t.rollback();
     expect(await plainWhere).toMatchObject({ stats: { updated: 2 } });
@@ -133,13 +185,22 @@ describe('conformance: transactions through wx-server-sdk', () => {
 
   it("another transaction's write to a locked document fails at once with -501001 Transaction is conflict, and runTransaction does not retry", async () => {
     const t1 = await db().startTransaction();
-    await t1.collection('counters').doc('c1').update({ data: { value: 1 } });
+    await t1
+      .collection('counters')
+      .doc('c1')
+      .update({ data: { value: 1 } });
     let runs = 0;
     const e = await failure(() =>
       db().runTransaction(async (t2: Tx) => {
         runs += 1;
-        await t2.collection('counters').doc('c2').update({ data: { value: 7 } });
-        await t2.collection('counters').doc('c1').update({ data: { value: 2 } });
+        await t2
+          .collection('counters')
+          .doc('c2')
+          .update({ data: { value: 7 } });
+        await t2
+          .collection('counters')
+          .doc('c1')
+          .update({ data: { value: 2 } });
       }),
     );
     expect(e.errCode).toBe(-501001);
@@ -150,7 +211,10 @@ describe('conformance: transactions through wx-server-sdk', () => {
     expect(stored('counters', 'c1')).toMatchObject({ value: 1 });
     // The failed transaction was aborted: its other write never lands, and its lock on c2 is gone.
     expect(stored('counters', 'c2')).toMatchObject({ value: 100 });
-    await db().collection('counters').doc('c2').update({ data: { value: 3 } });
+    await db()
+      .collection('counters')
+      .doc('c2')
+      .update({ data: { value: 3 } });
     expect(stored('counters', 'c2')).toMatchObject({ value: 3 });
   });
 
@@ -160,7 +224,11 @@ describe('conformance: transactions through wx-server-sdk', () => {
     const t2 = await db().startTransaction();
     const e = await failure(() => t2.collection('ledger').add({ data: { _id: 'same', delta: 2 } }));
     expect(isTransactionConflict(e)).toBe(true);
-    const plain = failure(() => db().collection('ledger').add({ data: { _id: 'same', delta: 3 } }));
+    const plain = failure(() =>
+      db()
+        .collection('ledger')
+        .add({ data: { _id: 'same', delta: 3 } }),
+    );
     await t1.commit();
     expect(errText(await plain)).toMatch(/E11000 duplicate key/);
     expect(stored('ledger', 'same')).toMatchObject({ delta: 1 });
@@ -172,7 +240,14 @@ describe('conformance: transactions through wx-server-sdk', () => {
     const { transactionId } = (await local.handle('database.startTransaction', {})) as { transactionId: string };
     const write = (id: string, value: number, tx?: string) =>
       local.handle('database.modifyDocument', {
-        collectionName: 'counters', queryType: 'DOC', query: JSON.stringify({ _id: id }), data: JSON.stringify({ $set: { value } }), multi: false, merge: true, upsert: false, ...(tx ? { transactionId: tx } : {}),
+        collectionName: 'counters',
+        queryType: 'DOC',
+        query: JSON.stringify({ _id: id }),
+        data: JSON.stringify({ $set: { value } }),
+        multi: false,
+        merge: true,
+        upsert: false,
+        ...(tx ? { transactionId: tx } : {}),
       });
     await write('c1', 42, transactionId);
     let done = false;
@@ -195,10 +270,18 @@ describe('conformance: transactions through wx-server-sdk', () => {
   it('snapshot: a document changed after the transaction started reads as it was; writing it then fails as a conflict', async () => {
     const t = await db().startTransaction();
     await t.collection('counters').doc('c2').get();
-    await db().collection('counters').doc('c1').update({ data: { value: 77 } });
+    await db()
+      .collection('counters')
+      .doc('c1')
+      .update({ data: { value: 77 } });
     const seen = await t.collection('counters').doc('c1').get();
     expect(seen.data).toMatchObject({ _id: 'c1', value: 0 });
-    const e = await failure(() => t.collection('counters').doc('c1').update({ data: { value: 1 } }));
+    const e = await failure(() =>
+      t
+        .collection('counters')
+        .doc('c1')
+        .update({ data: { value: 1 } }),
+    );
     expect(e.errCode).toBe(-501001);
     expect(String(e.errMsg)).toContain('Transaction is conflict');
     expect(stored('counters', 'c1')).toMatchObject({ value: 77 });
@@ -206,10 +289,19 @@ describe('conformance: transactions through wx-server-sdk', () => {
 
   it('two open snapshots each read the version they started with, through several later writes', async () => {
     const t1 = await db().startTransaction();
-    await db().collection('counters').doc('c1').update({ data: { value: 10 } });
+    await db()
+      .collection('counters')
+      .doc('c1')
+      .update({ data: { value: 10 } });
     const t2 = await db().startTransaction();
-    await db().collection('counters').doc('c1').update({ data: { value: 20 } });
-    await db().collection('counters').doc('c1').update({ data: { value: 30 } });
+    await db()
+      .collection('counters')
+      .doc('c1')
+      .update({ data: { value: 20 } });
+    await db()
+      .collection('counters')
+      .doc('c1')
+      .update({ data: { value: 30 } });
     expect((await t1.collection('counters').doc('c1').get()).data).toMatchObject({ value: 0 });
     expect((await t2.collection('counters').doc('c1').get()).data).toMatchObject({ value: 10 });
     await t1.rollback();
@@ -220,8 +312,14 @@ describe('conformance: transactions through wx-server-sdk', () => {
   it('a transaction whose reads went stale, but that did not write those documents, still commits (no read-set check at commit)', async () => {
     await db().runTransaction(async (t: Tx) => {
       const c1 = await t.collection('counters').doc('c1').get();
-      await db().collection('counters').doc('c1').update({ data: { value: 500 } });
-      await t.collection('counters').doc('c2').update({ data: { value: (c1.data as Counter).value + 1 } });
+      await db()
+        .collection('counters')
+        .doc('c1')
+        .update({ data: { value: 500 } });
+      await t
+        .collection('counters')
+        .doc('c2')
+        .update({ data: { value: (c1.data as Counter).value + 1 } });
     });
     expect(stored('counters', 'c1')).toMatchObject({ value: 500 });
     expect(stored('counters', 'c2')).toMatchObject({ value: 1 });
@@ -232,8 +330,15 @@ describe('conformance: transactions through wx-server-sdk', () => {
     const out = await inTransaction(async (t) => {
       runs += 1;
       const doc = await txGet<Counter>(t, 'counters', 'c1');
-      if (runs === 1) await db().collection('counters').doc('c1').update({ data: { value: 1000 } });
-      await t.collection('counters').doc('c1').update({ data: { value: doc!.value + 1 } });
+      if (runs === 1)
+        await db()
+          .collection('counters')
+          .doc('c1')
+          .update({ data: { value: 1000 } });
+      await t
+        .collection('counters')
+        .doc('c1')
+        .update({ data: { value: doc!.value + 1 } });
       return doc!.value + 1;
     });
     expect(runs).toBeGreaterThan(1);
@@ -248,7 +353,10 @@ describe('conformance: transactions through wx-server-sdk', () => {
       inTransaction(async (t) => {
         runs += 1;
         const doc = await txGet<Counter>(t, 'counters', 'c2');
-        await t.collection('counters').doc('c2').update({ data: { value: doc!.value + 1 } });
+        await t
+          .collection('counters')
+          .doc('c2')
+          .update({ data: { value: doc!.value + 1 } });
       });
     await Promise.all(Array.from({ length: 50 }, increment));
     expect(runs).toBeGreaterThan(50);
@@ -265,7 +373,10 @@ describe('conformance: transactions through wx-server-sdk', () => {
   it('a duplicate add inside a transaction fails it and nothing is written', async () => {
     const e = await failure(() =>
       db().runTransaction(async (t: Tx) => {
-        await t.collection('counters').doc('c1').update({ data: { value: 5 } });
+        await t
+          .collection('counters')
+          .doc('c1')
+          .update({ data: { value: 5 } });
         await t.collection('counters').add({ data: { _id: 'c2', value: 1 } });
       }),
     );
@@ -285,7 +396,13 @@ describe('conformance: transactions through wx-server-sdk', () => {
     const where = await ctx.cloud.database.handle('database.getDocument', { collectionName: 'counters', queryType: 'WHERE', query: '{}', transactionId });
     expect(where).toMatchObject({ code: 'DATABASE_TRANSACTION_FAIL' });
     const update = await ctx.cloud.database.handle('database.modifyDocument', {
-      collectionName: 'counters', queryType: 'WHERE', query: '{}', data: '{"$set":{"value":9}}', multi: true, merge: true, transactionId,
+      collectionName: 'counters',
+      queryType: 'WHERE',
+      query: '{}',
+      data: '{"$set":{"value":9}}',
+      multi: true,
+      merge: true,
+      transactionId,
     });
     expect(update).toMatchObject({ code: 'DATABASE_TRANSACTION_FAIL' });
     const count = await ctx.cloud.database.handle('database.calculateDocument', { collectionName: 'counters', queryType: 'WHERE', query: '{}', transactionId });
@@ -309,7 +426,10 @@ describe('conformance: transactions through wx-server-sdk', () => {
   it('serverDate() works inside a transaction, on add and on update, stored as the server time at the write', async () => {
     const before = Date.now();
     await db().runTransaction(async (t: Tx) => {
-      await t.collection('counters').doc('c1').update({ data: { value: 1, at: db().serverDate() } });
+      await t
+        .collection('counters')
+        .doc('c1')
+        .update({ data: { value: 1, at: db().serverDate() } });
       await t.collection('ledger').add({ data: { _id: 'l-sd', at: db().serverDate({ offset: 1000 }) } });
     });
     const after = Date.now();
@@ -327,11 +447,20 @@ describe('conformance: transactions through wx-server-sdk', () => {
     const start = (await local.handle('database.startTransaction', {})) as { transactionId: string };
     const transactionId = start.transactionId;
     const write = await local.handle('database.modifyDocument', {
-      collectionName: 'counters', queryType: 'DOC', query: '{"_id":"c1"}', data: '{"$set":{"value":42}}', multi: false, merge: true, upsert: false, transactionId,
+      collectionName: 'counters',
+      queryType: 'DOC',
+      query: '{"_id":"c1"}',
+      data: '{"$set":{"value":42}}',
+      multi: false,
+      merge: true,
+      upsert: false,
+      transactionId,
     });
     expect(write).toMatchObject({ data: { updated: 1 } });
     clock += TRANSACTION_TTL_MS - 1;
-    expect(await local.handle('database.getDocument', { collectionName: 'counters', queryType: 'DOC', query: '{"_id":"c1"}', transactionId })).toMatchObject({ data: { list: [expect.any(String)] } });
+    expect(await local.handle('database.getDocument', { collectionName: 'counters', queryType: 'DOC', query: '{"_id":"c1"}', transactionId })).toMatchObject({
+      data: { list: [expect.any(String)] },
+    });
     clock += 2;
     const late = await local.handle('database.getDocument', { collectionName: 'counters', queryType: 'DOC', query: '{"_id":"c1"}', transactionId });
     expect(late).toMatchObject({ code: 'DATABASE_TRANSACTION_FAIL', message: expect.stringMatching(/expired/) });
@@ -342,7 +471,10 @@ describe('conformance: transactions through wx-server-sdk', () => {
 
   it('a committed transaction cannot be committed or used again', async () => {
     const t = await db().startTransaction();
-    await t.collection('counters').doc('c1').update({ data: { value: 1 } });
+    await t
+      .collection('counters')
+      .doc('c1')
+      .update({ data: { value: 1 } });
     await t.commit();
     const again = await failure(() => t.commit());
     expect(errText(again)).toMatch(/committed|TRANSACTION_FAIL/);

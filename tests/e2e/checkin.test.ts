@@ -27,7 +27,10 @@ describe('daily check-in in a real browser', () => {
     await expect(page.locator('.checkin-button').first().textContent()).resolves.toContain('今日已签到');
 
     // a second tap (through the API) earns nothing more
-    const again = (await (await page.request.post(app.server().url + '/api/fn/checkin', { data: { action: 'checkIn' } })).json()) as { ok: boolean; data: { already: boolean; streak: number } };
+    const again = (await (await page.request.post(app.server().url + '/api/fn/checkin', { data: { action: 'checkIn' } })).json()) as {
+      ok: boolean;
+      data: { already: boolean; streak: number };
+    };
     expect(again).toMatchObject({ ok: true, data: { already: true, streak: 1 } });
     await context.close();
   });

@@ -9,7 +9,10 @@ describe('invitation page in a real browser', () => {
     const context = await app.browser().newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     expect((await page.request.post(app.server().url + '/api/login', { data: { role: 'consumer' } })).ok()).toBe(true);
-    const api = (await (await page.request.post(app.server().url + '/api/fn/member', { data: { action: 'getInvite' } })).json()) as { ok: true; data: { token: string; path: string } };
+    const api = (await (await page.request.post(app.server().url + '/api/fn/member', { data: { action: 'getInvite' } })).json()) as {
+      ok: true;
+      data: { token: string; path: string };
+    };
     expect(api.ok).toBe(true);
 
     await page.goto(app.server().url + '/pages/invite/index');

@@ -103,8 +103,15 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     expect(await text(page, '.profile-birthday-error')).toBe(`出生年份不能晚于 ${new Date().getFullYear()} 年`);
     await screenshot(page, '07-profile-birthday-refused');
     // What the server says to a client that sends such values anyway: Chinese sentences about the field.
-    expect(await api(request, url, 'member', { action: 'setBirthday', month: 2, day: 31 })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', message: '日期不存在' });
-    expect(await api(request, url, 'member', { action: 'setBirthday', month: 5, day: 1, year: 2101 })).toMatchObject({ ok: false, message: '出生年份不能晚于 2100 年' });
+    expect(await api(request, url, 'member', { action: 'setBirthday', month: 2, day: 31 })).toMatchObject({
+      ok: false,
+      code: 'VALIDATION_FAILED',
+      message: '日期不存在',
+    });
+    expect(await api(request, url, 'member', { action: 'setBirthday', month: 5, day: 1, year: 2101 })).toMatchObject({
+      ok: false,
+      message: '出生年份不能晚于 2100 年',
+    });
     expect(await api(request, url, 'member', { action: 'updateProfile', nickname: '   ' })).toMatchObject({ ok: false, message: '昵称不能为空' });
     await page.locator('.profile-nickname').first().locator('input').fill('');
     await page.locator('.profile-nickname').first().locator('input').blur();
@@ -204,18 +211,34 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     await page.goto(url + '/pages/staff/index');
     await page.waitForFunction(() => (document.querySelector('.staff-workbench')?.textContent ?? '').includes('静安寺店'), undefined, { timeout: 30_000 });
     await screenshot(page, '13-workbench');
-    await page.locator('.staff-code-input input').first().fill(code.numeric ?? code.code);
+    await page
+      .locator('.staff-code-input input')
+      .first()
+      .fill(code.numeric ?? code.code);
     await page.locator('.staff-identify').first().click();
     await page.locator('.staff-member-summary').first().waitFor({ timeout: 15_000 });
     // The tier chip in the tier's colour (银卡 #9aa7b8), and the entitlements the clerk applies.
-    expect(await page.locator('.staff-tier-chip').first().evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(154, 167, 184)');
+    expect(
+      await page
+        .locator('.staff-tier-chip')
+        .first()
+        .evaluate((el) => getComputedStyle(el).backgroundColor),
+    ).toBe('rgb(154, 167, 184)');
     expect(await text(page, '.staff-member-summary')).toMatch(/会员日(可享|：本单可享) 9\.5 折/);
     const growthBefore = Number(await text(page, '.staff-member-growth'));
 
     // A huge amount: refused before sending, in a sentence; the server says the same kind of thing.
     await page.locator('.staff-amount-input input').first().fill('123456789012');
     expect(await text(page, '.staff-amount-error')).toBe('金额不能超过 ¥99999999.99，请核对后重新输入');
-    const huge = await api(request, url, 'points', { action: 'recordOrder', storeId: 'store-jingan', receiptNo: 'R-HUGE', items: [{ sku: 'X', category: 'other', priceFen: 10 ** 12, quantity: 1 }], amountFen: 10 ** 12, paidAt: new Date().toISOString(), member: { memberCode: code.code } });
+    const huge = await api(request, url, 'points', {
+      action: 'recordOrder',
+      storeId: 'store-jingan',
+      receiptNo: 'R-HUGE',
+      items: [{ sku: 'X', category: 'other', priceFen: 10 ** 12, quantity: 1 }],
+      amountFen: 10 ** 12,
+      paidAt: new Date().toISOString(),
+      member: { memberCode: code.code },
+    });
     expect(huge).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     expect(huge.ok ? '' : huge.message).toMatch(/^(金额|商品单价)不能超过 ¥\d+\.00/);
     await screenshot(page, '14-workbench-huge-amount');
@@ -256,14 +279,28 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     const { request: clerk, url } = await as('staff');
     const boss = await as('merchant');
     const { memberId } = await ok<{ memberId: string }>(member.request, url, 'member', { action: 'join', agree: true });
-    const order = (receiptNo: string, amountFen: number) => ok<{ held: boolean; orderId: string }>(clerk, url, 'points', { action: 'recordOrder', storeId: 'store-jingan', receiptNo, items: [{ sku: 'X', category: 'other', priceFen: amountFen, quantity: 1 }], amountFen, paidAt: new Date().toISOString(), member: { memberId } });
+    const order = (receiptNo: string, amountFen: number) =>
+      ok<{ held: boolean; orderId: string }>(clerk, url, 'points', {
+        action: 'recordOrder',
+        storeId: 'store-jingan',
+        receiptNo,
+        items: [{ sku: 'X', category: 'other', priceFen: amountFen, quantity: 1 }],
+        amountFen,
+        paidAt: new Date().toISOString(),
+        member: { memberId },
+      });
     await order('R-E2E-SMALL', 3_800);
     for (let i = 1; i <= 3; i += 1) await order(`R-E2E-${i}`, 20_000);
     // The clerk's fifth and sixth order for the same member today are held for review (staff_repeat).
     const fifth = await order('R-E2E-5', 20_000);
     const sixth = await order('R-E2E-6', 20_000);
     expect([fifth.held, sixth.held]).toEqual([true, true]);
-    await ok(boss.request, url, 'points', { action: 'reviewFraudFlag', flagId: `fraud:${fifth.orderId}:staff_repeat`, decision: 'confirm', note: '核实为刷单' });
+    await ok(boss.request, url, 'points', {
+      action: 'reviewFraudFlag',
+      flagId: `fraud:${fifth.orderId}:staff_repeat`,
+      decision: 'confirm',
+      note: '核实为刷单',
+    });
     // One point spent at the till (the 使用 side of the history), after the clerk scans the member's code:
     // spending for a member id needs an identification in this shift (issue 9).
     const { code } = await ok<{ code: string }>(member.request, url, 'member', { action: 'getMemberCode' });
@@ -330,15 +367,23 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     await screenshot(page, '23-merchant-access');
 
     await page.locator('.merchant-tab-pos').first().click();
-    await page.waitForFunction(() => (document.querySelector('.merchant-pos-store--store-jingan .merchant-pos-secret')?.textContent ?? '').includes('•'), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('.merchant-pos-store--store-jingan .merchant-pos-secret')?.textContent ?? '').includes('•'),
+      undefined,
+      { timeout: 15_000 },
+    );
     expect(await text(page, '.merchant-pos-store--store-jingan .merchant-pos-store__name')).toBe('静安寺店');
     const before = await ok<{ secret: string }>(request, url, 'points', { action: 'getPosSecret', storeId: 'store-jingan' });
     await page.locator('.merchant-pos-store--store-jingan .merchant-pos-reset').first().click();
     await modal(page, 'confirm').click();
-    await page.waitForFunction((old) => {
-      const t = document.querySelector('.merchant-pos-store--store-jingan .merchant-pos-secret')?.textContent ?? '';
-      return /^[0-9a-f]{64}$/.test(t) && t !== old;
-    }, before.secret, { timeout: 15_000 });
+    await page.waitForFunction(
+      (old) => {
+        const t = document.querySelector('.merchant-pos-store--store-jingan .merchant-pos-secret')?.textContent ?? '';
+        return /^[0-9a-f]{64}$/.test(t) && t !== old;
+      },
+      before.secret,
+      { timeout: 15_000 },
+    );
     const after = await ok<{ secret: string }>(request, url, 'points', { action: 'getPosSecret', storeId: 'store-jingan' });
     expect(after.secret).not.toBe(before.secret);
     expect(await text(page, '.merchant-pos-store--store-jingan .merchant-pos-secret')).toBe(after.secret);

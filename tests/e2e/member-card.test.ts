@@ -16,7 +16,9 @@ describe('H5 app in a real browser', () => {
     await expect(page.locator('.member-tier').first().textContent()).resolves.toContain('银卡会员');
     // The seed replays a year of orders through the points rules (T+1 maturity, 12-month expiry,
     // member days), so the balance depends on the day it is seeded: compare with the ledger-backed API.
-    const seeded = (await (await page.request.post(app.server().url + '/api/fn/points', { data: { action: 'history' } })).json()) as { data: { summary: { available: number } } };
+    const seeded = (await (await page.request.post(app.server().url + '/api/fn/points', { data: { action: 'history' } })).json()) as {
+      data: { summary: { available: number } };
+    };
     expect(seeded.data.summary.available).toBeGreaterThan(100);
     await expect(page.locator('.member-points-available').first().textContent()).resolves.toBe(String(seeded.data.summary.available));
     if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: path.resolve(__dirname, '../../docs/screenshot.png') });

@@ -37,7 +37,10 @@ describe('member card page: tier progress, benefits and the dynamic member code 
     expect((await (await staff.request.post(app.server().url + '/api/fn/member', { data: { action: 'identifyByCode', code: first } })).json()).ok).toBe(true);
 
     // The client refreshes when the 60 s window ends: the code on screen changes.
-    await page.waitForFunction((old) => (document.querySelector('.member-code-text')?.textContent ?? '').replace(/\s/g, '') !== old, first, { timeout: 70_000, polling: 500 });
+    await page.waitForFunction((old) => (document.querySelector('.member-code-text')?.textContent ?? '').replace(/\s/g, '') !== old, first, {
+      timeout: 70_000,
+      polling: 500,
+    });
     const second = ((await text.textContent()) ?? '').replace(/\s/g, '');
     expect(second).toMatch(/^\d{26}$/);
     expect(second).not.toBe(first);

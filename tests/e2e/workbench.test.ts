@@ -50,7 +50,10 @@ describe('staff workbench and merchant console (H5, real local cloud)', () => {
     await expect(page.locator('.staff-identify-error').first().textContent()).resolves.toContain('会员码');
     expect(await page.locator('.staff-member-summary').count()).toBe(0);
 
-    await page.locator('.staff-code-input input').first().fill(code.numeric ?? code.code);
+    await page
+      .locator('.staff-code-input input')
+      .first()
+      .fill(code.numeric ?? code.code);
     await page.locator('.staff-identify').first().click();
     const summary = page.locator('.staff-member-summary').first();
     await summary.waitFor({ timeout: 10_000 });
@@ -102,7 +105,9 @@ describe('staff workbench and merchant console (H5, real local cloud)', () => {
     await page.locator('.merchant-tier-threshold--silver input').first().fill('1200');
     await page.locator('.merchant-tier-save').first().click();
     await page.waitForFunction((v) => document.querySelector('.merchant-tier-version')?.textContent === `v${v}`, v0 + 1, { timeout: 10_000 });
-    const saved = await call<{ config: { version: number; tiers: { id: string; threshold: number }[] } }>(page.request, url, 'member', { action: 'getTierConfig' });
+    const saved = await call<{ config: { version: number; tiers: { id: string; threshold: number }[] } }>(page.request, url, 'member', {
+      action: 'getTierConfig',
+    });
     expect(saved.config.version).toBe(v0 + 1);
     expect(saved.config.tiers.find((t) => t.id === 'silver')?.threshold).toBe(1200);
 
@@ -122,7 +127,11 @@ describe('staff workbench and merchant console (H5, real local cloud)', () => {
 
     await page.locator('.merchant-tab-pos').first().click();
     const secret = page.locator('.merchant-pos-store--store-jingan .merchant-pos-secret').first();
-    await page.waitForFunction(() => (document.querySelector('.merchant-pos-store--store-jingan .merchant-pos-secret')?.textContent ?? '').includes('•'), undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('.merchant-pos-store--store-jingan .merchant-pos-secret')?.textContent ?? '').includes('•'),
+      undefined,
+      { timeout: 10_000 },
+    );
     await page.locator('.merchant-pos-store--store-jingan .merchant-pos-toggle').first().click();
     await expect(secret.textContent()).resolves.not.toContain('•');
     await context.close();

@@ -61,7 +61,13 @@ function topKeys(schema: z.ZodTypeAny): string[] {
   return [];
 }
 /** Every field name the request schemas use: sent to every action (a foreign field must be refused too). */
-const FIELDS = [...new Set([memberRequests, tierRequests, pointsRequests].flatMap((table) => Object.values(table).flatMap((s) => topKeys(s as z.ZodTypeAny))).concat(['id', '_id', 'openid', 'role']))].sort();
+const FIELDS = [
+  ...new Set(
+    [memberRequests, tierRequests, pointsRequests]
+      .flatMap((table) => Object.values(table).flatMap((s) => topKeys(s as z.ZodTypeAny)))
+      .concat(['id', '_id', 'openid', 'role']),
+  ),
+].sort();
 
 const BIG = 'x'.repeat(100 * 1024);
 const deep = (n: number): Any => (n === 0 ? { leaf: 1 } : { a: deep(n - 1) });
@@ -139,7 +145,19 @@ describe('bad input: every action of every function refuses it cleanly and write
     };
     // The consumer joined (开卡 with consent); staff and the merchant are never members.
     memberId = (await ok('member', { action: 'join', agree: true }, callers.consumer)).memberId;
-    const order = await ok('points', { action: 'recordOrder', storeId: 'store-a', receiptNo: 'R-BASE', items: [{ sku: 'S1', category: 'coffee', priceFen: 5000, quantity: 1 }], amountFen: 5000, paidAt: new Date().toISOString(), member: { memberId } }, callers.staff);
+    const order = await ok(
+      'points',
+      {
+        action: 'recordOrder',
+        storeId: 'store-a',
+        receiptNo: 'R-BASE',
+        items: [{ sku: 'S1', category: 'coffee', priceFen: 5000, quantity: 1 }],
+        amountFen: 5000,
+        paidAt: new Date().toISOString(),
+        member: { memberId },
+      },
+      callers.staff,
+    );
     orderId = order.orderId;
     const rules = await ok('points', { action: 'getRules' }, callers.merchant);
     const tiers = await ok('member', { action: 'getTierConfig' }, callers.merchant);
@@ -158,7 +176,14 @@ describe('bad input: every action of every function refuses it cleanly and write
       },
       points: {
         history: { limit: 10, before: new Date().toISOString() },
-        recordOrder: { storeId: 'store-a', receiptNo: 'R-MUT', items: [{ sku: 'S1', category: 'coffee', priceFen: 100, quantity: 1 }], amountFen: 100, paidAt: new Date().toISOString(), member: { memberId } },
+        recordOrder: {
+          storeId: 'store-a',
+          receiptNo: 'R-MUT',
+          items: [{ sku: 'S1', category: 'coffee', priceFen: 100, quantity: 1 }],
+          amountFen: 100,
+          paidAt: new Date().toISOString(),
+          member: { memberId },
+        },
         refundOrder: { orderId, refundId: 'refund-0001', amountFen: 100 },
         redeemPoints: { memberId, amount: 1, requestId: 'redeem-0001', reason: '抵现测试' },
         adjustPoints: { memberId, delta: 1, requestId: 'adjust-0001', reason: '补偿测试' },
@@ -193,7 +218,8 @@ describe('bad input: every action of every function refuses it cleanly and write
     // What a person reads is Chinese: no zod English ("Expected number, received string") reaches them.
     const texts = [r.message, ...(((r as Any).details?.issues ?? []) as { message: string }[]).map((i) => i.message)];
     for (const text of texts) {
-      if (ENGLISH_VALIDATOR_TEXT.test(text) || !/[\u4e00-\u9fff]/.test(text)) throw new Error(`${label}: answered ${r.code} with text a person cannot read: ${text}`);
+      if (ENGLISH_VALIDATOR_TEXT.test(text) || !/[\u4e00-\u9fff]/.test(text))
+        throw new Error(`${label}: answered ${r.code} with text a person cannot read: ${text}`);
     }
     if (r.code === 'VALIDATION_FAILED') chineseRefusals++;
     if (snapshot() !== before) throw new Error(`${label}: refused with ${r.code} but the database changed`);
@@ -222,7 +248,8 @@ describe('bad input: every action of every function refuses it cleanly and write
         expect(probe).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
         const own = new Set<string>(((probe as Any).details?.issues ?? []).map((i: { path: string }) => i.path.split('.')[0]).filter(Boolean));
         // The probe finds what a hand-written valid request names (so it is not silently finding nothing).
-        for (const f of Object.keys(baselines[fn]?.[act] ?? {})) expect(`${fn}.${act}: ${f} ${own.has(f) ? 'found' : 'missed'}`).toBe(`${fn}.${act}: ${f} found`);
+        for (const f of Object.keys(baselines[fn]?.[act] ?? {}))
+          expect(`${fn}.${act}: ${f} ${own.has(f) ? 'found' : 'missed'}`).toBe(`${fn}.${act}: ${f} found`);
         for (const field of FIELDS) {
           if (!own.has(field)) await send(`foreign ${field}=null`, { [field]: null });
           else for (const [label, value] of BAD_VALUES()) await send(`${field}=${label}`, { [field]: value });
@@ -244,7 +271,8 @@ describe('bad input: every action of every function refuses it cleanly and write
         }
         if (base) {
           await send('baseline+{x:1}', { ...structuredClone(base), x: 1 });
-          for (const field of Object.keys(base)) for (const [label, value] of BAD_VALUES()) await send(`baseline.${field}=${label}`, { ...structuredClone(base), [field]: value });
+          for (const field of Object.keys(base))
+            for (const [label, value] of BAD_VALUES()) await send(`baseline.${field}=${label}`, { ...structuredClone(base), [field]: value });
         }
       }
     }
@@ -252,13 +280,28 @@ describe('bad input: every action of every function refuses it cleanly and write
   });
 
   it('refuses events that are not objects, and actions that are not strings', async () => {
-    const asCaller = (fn: string, event: unknown) => () => invocationContext.run({ OPENID: callers.consumer, APPID: 'wx-local', ENV: 'local', SOURCE: 'wx_client' }, () => mains[fn](event, {}));
+    const asCaller = (fn: string, event: unknown) => () =>
+      invocationContext.run({ OPENID: callers.consumer, APPID: 'wx-local', ENV: 'local', SOURCE: 'wx_client' }, () => mains[fn](event, {}));
     for (const fn of functions) {
       for (const event of [null, undefined, [], [{ action: mains[fn].actions![0] }], 'getCard', mains[fn].actions![0], 42, true]) {
         const r = await expectRefusedOrOk(`${fn} with event ${JSON.stringify(event)}`, asCaller(fn, event));
         expect(r).toMatchObject({ ok: false, code: expect.stringMatching(/^(UNKNOWN_ACTION|VALIDATION_FAILED)$/) });
       }
-      for (const action of [null, 1, true, [], [mains[fn].actions![0]], {}, { name: mains[fn].actions![0] }, '', BIG, '__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      for (const action of [
+        null,
+        1,
+        true,
+        [],
+        [mains[fn].actions![0]],
+        {},
+        { name: mains[fn].actions![0] },
+        '',
+        BIG,
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+      ]) {
         for (const run of [asCaller(fn, { action }), () => cloud.invoke(fn, { action }, { openid: callers.merchant })]) {
           const r = await expectRefusedOrOk(`${fn} with action ${JSON.stringify(action)?.slice(0, 40)}`, run);
           expect(r).toMatchObject({ ok: false, code: expect.stringMatching(/^(UNKNOWN_ACTION|VALIDATION_FAILED)$/) });
@@ -287,7 +330,10 @@ describe('bad input: every action of every function refuses it cleanly and write
               calls++;
               const code = r.ok ? 'ok' : r.code;
               answers.set(code, (answers.get(code) ?? 0) + 1);
-              expect({ call: `${fn}.${act} as ${openid}`, code: code === 'ok' || (code in ERROR_MESSAGES && code !== 'INTERNAL') }).toEqual({ call: `${fn}.${act} as ${openid}`, code: true });
+              expect({ call: `${fn}.${act} as ${openid}`, code: code === 'ok' || (code in ERROR_MESSAGES && code !== 'INTERNAL') }).toEqual({
+                call: `${fn}.${act} as ${openid}`,
+                code: true,
+              });
             }
           }
         }
@@ -308,12 +354,34 @@ describe('bad input: every action of every function refuses it cleanly and write
     const server = createServer({ cloud, staticDir, sessionSecret: Buffer.from('battery') });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const cookies = ['hy_session=%E0%A4%A', 'hy_session=%', 'hy_session=a.%FF', `hy_session=e30.${'é'.repeat(43)}`, '__proto__=%; constructor=%', '=%', ';;;', 'hy_session=' + 'x'.repeat(8000)];
-    const routes: [string, string][] = [...functions.map((f): [string, string] => ['POST', `/api/fn/${f}`]), ['POST', '/api/login'], ['GET', '/api/session'], ['GET', '/api/outbox'], ['POST', '/api/jobs/points/run'], ['POST', '/api/pos/orders'], ['GET', '/%E0%A4%A'], ['GET', '/pages/%/x']];
+    const cookies = [
+      'hy_session=%E0%A4%A',
+      'hy_session=%',
+      'hy_session=a.%FF',
+      `hy_session=e30.${'é'.repeat(43)}`,
+      '__proto__=%; constructor=%',
+      '=%',
+      ';;;',
+      'hy_session=' + 'x'.repeat(8000),
+    ];
+    const routes: [string, string][] = [
+      ...functions.map((f): [string, string] => ['POST', `/api/fn/${f}`]),
+      ['POST', '/api/login'],
+      ['GET', '/api/session'],
+      ['GET', '/api/outbox'],
+      ['POST', '/api/jobs/points/run'],
+      ['POST', '/api/pos/orders'],
+      ['GET', '/%E0%A4%A'],
+      ['GET', '/pages/%/x'],
+    ];
     try {
       for (const [method, route] of routes) {
         for (const cookie of cookies) {
-          const res = await fetch(base + route, { method, headers: { 'content-type': 'application/json', cookie }, body: method === 'POST' ? '{"action":"getCard"}' : undefined });
+          const res = await fetch(base + route, {
+            method,
+            headers: { 'content-type': 'application/json', cookie },
+            body: method === 'POST' ? '{"action":"getCard"}' : undefined,
+          });
           calls++;
           expect({ route, cookie: cookie.slice(0, 30), status: res.status < 500 }).toEqual({ route, cookie: cookie.slice(0, 30), status: true });
         }
@@ -335,12 +403,23 @@ describe('bad input: every action of every function refuses it cleanly and write
       return {
         httpMethod: o.method ?? 'POST',
         path: `/pos${path}`,
-        headers: { 'x-pos-store': 'store-a', 'x-pos-timestamp': ts, 'x-pos-nonce': nonce, 'x-pos-signature': signPosRequest(secret, o.method ?? 'POST', path, ts, nonce, o.signBody ?? body) },
+        headers: {
+          'x-pos-store': 'store-a',
+          'x-pos-timestamp': ts,
+          'x-pos-nonce': nonce,
+          'x-pos-signature': signPosRequest(secret, o.method ?? 'POST', path, ts, nonce, o.signBody ?? body),
+        },
         body,
         isBase64Encoded: o.base64 ?? false,
       };
     };
-    const order = { receiptNo: 'R-POS', items: [{ sku: 'S1', category: 'coffee', priceFen: 100, quantity: 1 }], amountFen: 100, paidAt: new Date().toISOString(), member: { memberId } };
+    const order = {
+      receiptNo: 'R-POS',
+      items: [{ sku: 'S1', category: 'coffee', priceFen: 100, quantity: 1 }],
+      amountFen: 100,
+      paidAt: new Date().toISOString(),
+      member: { memberId },
+    };
     const good = JSON.stringify(order);
     const hugeBody = JSON.stringify({ ...order, items: Array.from({ length: 50_000 }, () => order.items[0]) });
     const garbage64 = '%%%not base64!!!';
@@ -358,9 +437,22 @@ describe('bad input: every action of every function refuses it cleanly and write
       ['no headers', { ...signed(good), headers: undefined }],
       ['headers null', { ...signed(good), headers: null }],
       ['headers a string', { ...signed(good), headers: 'x-pos-store: store-a' }],
-      ['header values numbers', { ...signed(good), headers: Object.fromEntries(Object.entries(signed(good).headers).map(([k, v]) => [k, /^\d+$/.test(v) ? Number(v) : v])) }],
-      ['header values arrays of junk', { ...signed(good), headers: { 'x-pos-store': [null], 'x-pos-timestamp': [{}], 'x-pos-nonce': [], 'x-pos-signature': [1] } }],
-      ['no signature', (() => { const e = signed(good); delete (e.headers as Any)['x-pos-signature']; return e; })()],
+      [
+        'header values numbers',
+        { ...signed(good), headers: Object.fromEntries(Object.entries(signed(good).headers).map(([k, v]) => [k, /^\d+$/.test(v) ? Number(v) : v])) },
+      ],
+      [
+        'header values arrays of junk',
+        { ...signed(good), headers: { 'x-pos-store': [null], 'x-pos-timestamp': [{}], 'x-pos-nonce': [], 'x-pos-signature': [1] } },
+      ],
+      [
+        'no signature',
+        (() => {
+          const e = signed(good);
+          delete (e.headers as Any)['x-pos-signature'];
+          return e;
+        })(),
+      ],
       ['bad signature', { ...signed(good), headers: { ...signed(good).headers, 'x-pos-signature': 'f'.repeat(64) } }],
       ['unknown store (signed with its own secret)', { ...signed(good), headers: { ...signed(good).headers, 'x-pos-store': 'no-such-store' } }],
       ['non-JSON body', signed('{"receiptNo": ')],
@@ -389,18 +481,27 @@ describe('bad input: every action of every function refuses it cleanly and write
     ];
     for (const [label, event] of events) {
       const before = snapshot();
-      const res = (await invocationContext.run({ OPENID: '', APPID: 'wx-local', ENV: 'local', SOURCE: 'wx_http' }, () => pos(event, {}))) as { statusCode: number; body: string };
+      const res = (await invocationContext.run({ OPENID: '', APPID: 'wx-local', ENV: 'local', SOURCE: 'wx_http' }, () => pos(event, {}))) as {
+        statusCode: number;
+        body: string;
+      };
       calls++;
       const body = JSON.parse(res.body) as Envelope;
       expect({ label, status: res.statusCode >= 400 && res.statusCode < 500, ok: body.ok }).toEqual({ label, status: true, ok: false });
       if (body.ok) continue;
       expect({ label, english: ENGLISH_VALIDATOR_TEXT.test(body.message) }).toEqual({ label, english: false });
-      expect({ label, code: body.code in ERROR_MESSAGES && body.code !== 'INTERNAL', message: typeof body.message === 'string' && body.message.length > 0 }).toEqual({ label, code: true, message: true });
+      expect({
+        label,
+        code: body.code in ERROR_MESSAGES && body.code !== 'INTERNAL',
+        message: typeof body.message === 'string' && body.message.length > 0,
+      }).toEqual({ label, code: true, message: true });
       expect({ label, unchanged: snapshot() === before }).toEqual({ label, unchanged: true });
     }
     expect(({} as Any).polluted).toBeUndefined();
     // The battery did not break the endpoint: a good signed order still goes through.
-    const fine = (await invocationContext.run({ OPENID: '', APPID: 'wx-local', ENV: 'local', SOURCE: 'wx_http' }, () => pos(signed(good), {}))) as { statusCode: number };
+    const fine = (await invocationContext.run({ OPENID: '', APPID: 'wx-local', ENV: 'local', SOURCE: 'wx_http' }, () => pos(signed(good), {}))) as {
+      statusCode: number;
+    };
     expect(fine.statusCode).toBe(200);
     console.log(`bad-input: ${calls} calls checked, ${chineseRefusals} validation refusals read in Chinese`);
     expect(chineseRefusals).toBeGreaterThan(1000);

@@ -22,7 +22,9 @@ describe('build output', () => {
       const pkg = JSON.parse(read('cloudfunctions', name, 'package.json')) as { main: string; dependencies: Record<string, string> };
       expect(pkg.main).toBe('index.js');
       expect(pkg.dependencies).toEqual({ 'wx-server-sdk': '4.0.2' });
-      expect(JSON.parse(read('cloudfunctions', name, 'config.json'))).toEqual(JSON.parse(fs.readFileSync(path.join(ROOT, 'cloudfunctions', name, 'config.json'), 'utf8')));
+      expect(JSON.parse(read('cloudfunctions', name, 'config.json'))).toEqual(
+        JSON.parse(fs.readFileSync(path.join(ROOT, 'cloudfunctions', name, 'config.json'), 'utf8')),
+      );
       const bundle = read('cloudfunctions', name, 'index.js');
       expect(bundle).toMatch(/require\("wx-server-sdk"\)/);
       // The SDK and the local cloud are never inside a deployable bundle.
@@ -43,14 +45,18 @@ describe('build output', () => {
     const subPackages = (JSON.parse(read('weapp', 'app.json')) as { subPackages?: { root: string }[] }).subPackages ?? [];
     expect(subPackages.map((p) => p.root).sort()).toEqual(['pages/coupons', 'pages/mall', 'pages/merchant', 'pages/staff']);
     expect(app.pages).not.toContain('pages/staff/index');
-    const js = filesUnder(dist('weapp'), '.js').map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const js = filesUnder(dist('weapp'), '.js')
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
     expect(js).toContain('callFunction');
     expect(js).not.toContain('/api/fn/');
   });
 
   it('builds the H5 app into dist/h5, calling functions over the local HTTP contract', () => {
     expect(read('h5', 'index.html')).toMatch(/<script/);
-    const js = filesUnder(dist('h5'), '.js').map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const js = filesUnder(dist('h5'), '.js')
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
     expect(js).toContain('/api/fn/');
   });
 });

@@ -19,7 +19,10 @@ describe('daily check-in', () => {
   };
   const available = (memberId: string) => (cloud.store.get('members', memberId)!.doc as Any).points.available as number;
   const balanced = (memberId: string) => {
-    const entries = cloud.store.scan('ledger').map((s) => s.doc as Any).filter((e) => e.memberId === memberId);
+    const entries = cloud.store
+      .scan('ledger')
+      .map((s) => s.doc as Any)
+      .filter((e) => e.memberId === memberId);
     expect(entries.reduce((s, e) => s + e.delta, 0)).toBe(available(memberId));
   };
 
@@ -70,11 +73,28 @@ describe('daily check-in', () => {
     setClock(shanghai('2026-03-12 09:00'));
     await invokeOk(cloud, 'checkin', 'checkIn', {}, 'o-ci');
     expect(await invoke(cloud, 'checkin', 'makeUp', { day: '2026-03-11' }, 'o-ci')).toMatchObject({ ok: false, code: 'CHECKIN_MAKEUP_REFUSED' });
-    expect(await invoke(cloud, 'checkin', 'updateRules', { expectedVersion: 0, rules: DEFAULT_CHECKIN_RULES }, 'o-ci')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    await invokeOk(cloud, 'checkin', 'updateRules', { expectedVersion: 0, rules: { ...DEFAULT_CHECKIN_RULES, makeUp: { enabled: true, withinDays: 7, perMonth: 1, costPoints: 5 } } }, 'o-boss');
+    expect(await invoke(cloud, 'checkin', 'updateRules', { expectedVersion: 0, rules: DEFAULT_CHECKIN_RULES }, 'o-ci')).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    await invokeOk(
+      cloud,
+      'checkin',
+      'updateRules',
+      { expectedVersion: 0, rules: { ...DEFAULT_CHECKIN_RULES, makeUp: { enabled: true, withinDays: 7, perMonth: 1, costPoints: 5 } } },
+      'o-boss',
+    );
     expect(await invokeOk(cloud, 'checkin', 'makeUp', { day: '2026-03-11' }, 'o-ci')).toEqual({ day: '2026-03-11', points: 2, cost: 5, streak: 3 });
-    expect(await invoke(cloud, 'checkin', 'makeUp', { day: '2026-03-09' }, 'o-ci')).toMatchObject({ ok: false, code: 'CHECKIN_MAKEUP_REFUSED', details: { reason: 'limit' } });
-    expect((await invokeOk(cloud, 'checkin', 'calendar', {}, 'o-ci')).days.find((d) => d.day === '2026-03-11')).toEqual({ day: '2026-03-11', points: 2, makeUp: true });
+    expect(await invoke(cloud, 'checkin', 'makeUp', { day: '2026-03-09' }, 'o-ci')).toMatchObject({
+      ok: false,
+      code: 'CHECKIN_MAKEUP_REFUSED',
+      details: { reason: 'limit' },
+    });
+    expect((await invokeOk(cloud, 'checkin', 'calendar', {}, 'o-ci')).days.find((d) => d.day === '2026-03-11')).toEqual({
+      day: '2026-03-11',
+      points: 2,
+      makeUp: true,
+    });
   });
 
   it('answers MEMBER_NOT_FOUND for a caller without a card', async () => {
@@ -112,6 +132,15 @@ describe('check-in rules', () => {
     expect(makeUpRefusal('2026-03-09', '2026-03-10', [], 2, on)).toBe('limit');
     expect(makeUpRefusal('2026-03-09', '2026-03-10', [], 1, on)).toBeNull();
     // a run reaching the 1st continues the streak recorded there
-    expect(streakAfterMakeUp('2026-03-03', new Map([['2026-03-01', 9], ['2026-03-02', 0], ['2026-03-03', 1]]))).toBe(11);
+    expect(
+      streakAfterMakeUp(
+        '2026-03-03',
+        new Map([
+          ['2026-03-01', 9],
+          ['2026-03-02', 0],
+          ['2026-03-03', 1],
+        ]),
+      ),
+    ).toBe(11);
   });
 });

@@ -17,7 +17,11 @@ describe('the local cloud clock', () => {
     server = createServer({ cloud, staticDir: '/nonexistent', sessionSecret: Buffer.from('test-secret') });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'merchant' }) });
+    const login = await fetch(`${base}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'merchant' }),
+    });
     cookie = login.headers.get('set-cookie')!.split(';')[0];
   });
   afterEach(() => cloud.clock.reset());
@@ -32,7 +36,10 @@ describe('the local cloud clock', () => {
       headers: { 'content-type': 'application/json', ...(withCookie ? { cookie } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, json: (await res.json()) as { ok: boolean; code?: string; data: { now: string; offsetMs: number; frozen: boolean; real: boolean } } };
+    return {
+      status: res.status,
+      json: (await res.json()) as { ok: boolean; code?: string; data: { now: string; offsetMs: number; frozen: boolean; real: boolean } },
+    };
   };
 
   it('is set, advanced and reset over HTTP, and refuses callers without a session and bad bodies', async () => {
@@ -73,7 +80,12 @@ describe('the local cloud clock', () => {
   it('re-arms the timers when the clock jumps, firing once what the jump passed over', async () => {
     cloud.clock.set('2030-01-01T00:00:00+08:00');
     const fired: string[] = [];
-    const stop = startTimers(async () => void fired.push(new Date().toISOString()), () => undefined, [{ functionName: 'scheduler', triggerName: 'tick', cron: '0 0 9 * * * *' }], (l) => cloud.clock.onChange(l));
+    const stop = startTimers(
+      async () => void fired.push(new Date().toISOString()),
+      () => undefined,
+      [{ functionName: 'scheduler', triggerName: 'tick', cron: '0 0 9 * * * *' }],
+      (l) => cloud.clock.onChange(l),
+    );
     expect(fired).toEqual([]);
     cloud.clock.advance(3 * 86_400_000);
     await new Promise((r) => setTimeout(r, 20));

@@ -32,16 +32,42 @@ function kit(getCloud: () => TestCloud) {
     const ids: string[] = [];
     for (let i = from; i < from + n; i += 1) {
       const cardNo = `9${String(i).padStart(11, '0')}`;
-      getCloud().store.insert('members', { ...buildNewMember(`o-m${i}`, cardNo, new Date()), phone: { cipher: 'x', hash: `h${i}`, masked: '139****0000' } } as unknown as { _id: string });
+      getCloud().store.insert('members', {
+        ...buildNewMember(`o-m${i}`, cardNo, new Date()),
+        phone: { cipher: 'x', hash: `h${i}`, masked: '139****0000' },
+      } as unknown as { _id: string });
       ids.push(cardNo);
     }
     return ids;
   };
   const template = (over: Partial<InputOf<typeof couponContract, 'createTemplate'>> = {}) =>
-    ok({ action: 'createTemplate', title: '满100减20', kind: 'cash', thresholdFen: 10000, valueFen: 2000, validity: { type: 'relative', days: 14 }, stock: 100, perMemberLimit: 1, channels: ['claim_center', 'manual', 'points_mall'], ...over }, 'o-boss');
+    ok(
+      {
+        action: 'createTemplate',
+        title: '满100减20',
+        kind: 'cash',
+        thresholdFen: 10000,
+        valueFen: 2000,
+        validity: { type: 'relative', days: 14 },
+        stock: 100,
+        perMemberLimit: 1,
+        channels: ['claim_center', 'manual', 'points_mall'],
+        ...over,
+      },
+      'o-boss',
+    );
   const doc = (coll: string, id: string) => getCloud().store.get(coll, id)?.doc as Any;
-  const coupons = () => getCloud().store.scan('coupons').map((s) => s.doc as Any);
-  const snapshot = () => JSON.stringify(getCloud().store.listCollections().filter((c) => c !== 'job_runs').map((c) => [c, getCloud().store.scan(c)]));
+  const coupons = () =>
+    getCloud()
+      .store.scan('coupons')
+      .map((s) => s.doc as Any);
+  const snapshot = () =>
+    JSON.stringify(
+      getCloud()
+        .store.listCollections()
+        .filter((c) => c !== 'job_runs')
+        .map((c) => [c, getCloud().store.scan(c)]),
+    );
   return { call, ok, members, template, doc, coupons, snapshot };
 }
 
@@ -97,7 +123,10 @@ describe('coupons under concurrency with injected faults', () => {
     // A new request on the sold-out template is refused; the same requestId by another member is not theirs.
     expect(await k.call({ action: 'claim', templateId: t2, requestId: 'claim-retry-2' }, 'o-m1000')).toMatchObject({ ok: false, code: 'COUPON_OUT_OF_STOCK' });
     k.members(1, 1001);
-    expect(await k.call({ action: 'claim', templateId: t2, requestId: 'claim-retry-1' }, 'o-m1001')).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await k.call({ action: 'claim', templateId: t2, requestId: 'claim-retry-1' }, 'o-m1001')).toMatchObject({
+      ok: false,
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
   });
 
   it('200 concurrent verifications of one coupon give exactly one success, the rest COUPON_ALREADY_USED with time and store', async () => {
@@ -106,7 +135,9 @@ describe('coupons under concurrency with injected faults', () => {
     const { couponId } = await k.ok({ action: 'claim', templateId, requestId: 'claim-verify-1' }, 'o-m2000');
     const { digits, code } = await k.ok({ action: 'getCode', couponId }, 'o-m2000');
     expect(digits).toMatch(/^\d{24}$/);
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => k.call({ action: 'verify', code: i % 2 ? digits : code, orderId: `till-${i}` }, i % 3 ? 'o-clerk' : 'o-boss')));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => k.call({ action: 'verify', code: i % 2 ? digits : code, orderId: `till-${i}` }, i % 3 ? 'o-clerk' : 'o-boss')),
+    );
     const oks = results.filter((r) => r.ok);
     expect(oks).toHaveLength(1);
     const refused = results.filter((r) => !r.ok) as { code: string; message: string }[];
@@ -152,7 +183,10 @@ describe('coupon rules: authorization, codes, expiry, undo, audit, templates, ne
     // forged: a digit changed in the MAC, a token with another coupon id, garbage
     const forged = digits.slice(0, 20) + ((Number(digits[20]) + 1) % 10) + digits.slice(21);
     expect(await k.call({ action: 'verify', code: forged }, 'o-clerk')).toMatchObject({ ok: false, code: 'COUPON_CODE_INVALID' });
-    expect(await k.call({ action: 'verify', code: code.replace(couponId, '000000000001') }, 'o-clerk')).toMatchObject({ ok: false, code: 'COUPON_CODE_INVALID' });
+    expect(await k.call({ action: 'verify', code: code.replace(couponId, '000000000001') }, 'o-clerk')).toMatchObject({
+      ok: false,
+      code: 'COUPON_CODE_INVALID',
+    });
     expect(await k.call({ action: 'verify', code: '1'.repeat(24) }, 'o-clerk')).toMatchObject({ ok: false, code: 'COUPON_CODE_INVALID' });
     // rotated out: the code is accepted for its own window and the next, then refused (a fake clock, no real wait)
     setClock(shanghai('2026-05-01 10:03'));
@@ -175,7 +209,8 @@ describe('coupon rules: authorization, codes, expiry, undo, audit, templates, ne
     const { templateId } = await k.template({ perMemberLimit: 3 });
     k.members(1, 4000);
     const claim = async (n: number) => (await k.ok({ action: 'claim', templateId, requestId: `claim-undo-${n}` }, 'o-m4000')).couponId as string;
-    const verify = async (couponId: string, who: string) => k.ok({ action: 'verify', code: (await k.ok({ action: 'getCode', couponId }, 'o-m4000')).digits, orderId: 'R-1' }, who);
+    const verify = async (couponId: string, who: string) =>
+      k.ok({ action: 'verify', code: (await k.ok({ action: 'getCode', couponId }, 'o-m4000')).digits, orderId: 'R-1' }, who);
     const c1 = await claim(1);
     const used = await verify(c1, 'o-clerk');
     expect(used).toMatchObject({ couponId: c1, verifiedAt: new Date().toISOString(), storeName: 'A店' });
@@ -231,7 +266,9 @@ describe('coupon rules: authorization, codes, expiry, undo, audit, templates, ne
     expect(await runCouponExpiry(new Date(), { itemsPerSecond: Infinity })).toMatchObject({ status: 'done', expired: 3 });
     expect(await k.call({ action: 'expireCoupons' }, 'o-m5000')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect((await k.ok({ action: 'listMine', status: 'expired' }, 'o-m5000')).coupons).toHaveLength(3);
-    expect((await k.ok({ action: 'listMine', status: 'used' }, 'o-m5000')).coupons).toEqual([expect.objectContaining({ couponId: ids[0], status: 'used', used: expect.objectContaining({ storeName: 'A店' }) })]);
+    expect((await k.ok({ action: 'listMine', status: 'used' }, 'o-m5000')).coupons).toEqual([
+      expect.objectContaining({ couponId: ids[0], status: 'used', used: expect.objectContaining({ storeName: 'A店' }) }),
+    ]);
   });
 
   it('templates are validated and versioned; the new-member gift is issued once at registration; grants are idempotent', async () => {
@@ -252,9 +289,19 @@ describe('coupon rules: authorization, codes, expiry, undo, audit, templates, ne
       { stock: -1 },
     ];
     for (const over of bad) await expect(k.template(over as Any)).rejects.toThrow(/VALIDATION_FAILED/);
-    expect(await k.call({ action: 'createTemplate', title: 'x', kind: 'gift', validity: { type: 'relative', days: 1 }, stock: 1, channels: ['manual'] }, 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(
+      await k.call({ action: 'createTemplate', title: 'x', kind: 'gift', validity: { type: 'relative', days: 1 }, stock: 1, channels: ['manual'] }, 'o-clerk'),
+    ).toMatchObject({ ok: false, code: 'FORBIDDEN' });
 
-    const gift = await k.template({ title: '新人礼 拿铁券', kind: 'gift', thresholdFen: 0, valueFen: 3200, stock: 2, channels: ['new_member'], newMemberGift: true });
+    const gift = await k.template({
+      title: '新人礼 拿铁券',
+      kind: 'gift',
+      thresholdFen: 0,
+      valueFen: 3200,
+      stock: 2,
+      channels: ['new_member'],
+      newMemberGift: true,
+    });
     const memberId = await register('o-newbie');
     const mine = await k.ok({ action: 'listMine', status: 'unused' }, 'o-newbie');
     expect(mine.coupons).toEqual([expect.objectContaining({ templateId: gift.templateId, channel: 'new_member', face: '兑换券' })]);
@@ -267,9 +314,17 @@ describe('coupon rules: authorization, codes, expiry, undo, audit, templates, ne
     // a new version: stock raised, terms changed; issued coupons keep theirs; a stale version is refused
     const view = (await k.ok({ action: 'listTemplates' }, 'o-boss')).templates.find((t: Any) => t.templateId === gift.templateId);
     const { templateId: _t, version, issued: _i, remaining: _r, face: _f, conditions: _c, updatedAt: _u, ...terms } = view;
-    expect(await k.ok({ action: 'updateTemplate', templateId: gift.templateId, expectedVersion: version, ...terms, title: '新人礼 美式券', stock: 10 }, 'o-boss')).toEqual({ templateId: gift.templateId, version: 2 });
-    expect(await k.call({ action: 'updateTemplate', templateId: gift.templateId, expectedVersion: version, ...terms, stock: 10 }, 'o-boss')).toMatchObject({ ok: false, code: 'TEMPLATE_VERSION_CONFLICT' });
-    expect(await k.call({ action: 'updateTemplate', templateId: gift.templateId, expectedVersion: 2, ...terms, stock: 1 }, 'o-boss')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    expect(
+      await k.ok({ action: 'updateTemplate', templateId: gift.templateId, expectedVersion: version, ...terms, title: '新人礼 美式券', stock: 10 }, 'o-boss'),
+    ).toEqual({ templateId: gift.templateId, version: 2 });
+    expect(await k.call({ action: 'updateTemplate', templateId: gift.templateId, expectedVersion: version, ...terms, stock: 10 }, 'o-boss')).toMatchObject({
+      ok: false,
+      code: 'TEMPLATE_VERSION_CONFLICT',
+    });
+    expect(await k.call({ action: 'updateTemplate', templateId: gift.templateId, expectedVersion: 2, ...terms, stock: 1 }, 'o-boss')).toMatchObject({
+      ok: false,
+      code: 'VALIDATION_FAILED',
+    });
     expect(k.doc('coupon_template_history', `${gift.templateId}@1`)).toMatchObject({ title: '新人礼 拿铁券', version: 1 });
     expect(mine.coupons[0].title).toBe('新人礼 拿铁券');
     expect((await k.ok({ action: 'listMine', status: 'unused' }, 'o-newbie')).coupons[0].title).toBe('新人礼 拿铁券');
@@ -285,9 +340,18 @@ describe('coupon rules: authorization, codes, expiry, undo, audit, templates, ne
     for (const memberId of ids) expect(k.coupons().filter((c) => c.issueKey === `grant:grant-0001:${memberId}`)).toHaveLength(1);
     expect(g1.results[2]).toMatchObject({ memberId: 'no-such', couponId: null, code: 'MEMBER_NOT_FOUND' });
     const g2 = await k.ok({ action: 'grant', templateId: t.templateId, memberIds: ids, requestId: 'grant-0001' }, 'o-boss');
-    expect(g2).toMatchObject({ issued: 0, results: [{ couponId: g1.results[0].couponId, duplicate: true }, { couponId: g1.results[1].couponId, duplicate: true }] });
+    expect(g2).toMatchObject({
+      issued: 0,
+      results: [
+        { couponId: g1.results[0].couponId, duplicate: true },
+        { couponId: g1.results[1].couponId, duplicate: true },
+      ],
+    });
     // claiming a template without the claim-centre channel is refused
-    expect(await k.call({ action: 'claim', templateId: t.templateId, requestId: 'claim-manual-1' }, 'o-m6000')).toMatchObject({ ok: false, code: 'COUPON_UNAVAILABLE' });
+    expect(await k.call({ action: 'claim', templateId: t.templateId, requestId: 'claim-manual-1' }, 'o-m6000')).toMatchObject({
+      ok: false,
+      code: 'COUPON_UNAVAILABLE',
+    });
     expect(k.doc('coupon_templates', t.templateId).issued).toBe(2);
   });
 });

@@ -36,8 +36,29 @@ describe('engagement jobs on the scheduler', () => {
 
   it('gives a 29 February birthday its gift on 28 February of a non-leap year, once', async () => {
     setClock(shanghai('2027-01-10 10:00'));
-    const { templateId } = await invokeOk(cloud, 'coupon', 'createTemplate', { title: '生日礼券', kind: 'cash', thresholdFen: 0, valueFen: 1000, validity: { type: 'relative', days: 30 }, stock: 10, perMemberLimit: 5, channels: ['birthday'] }, 'o-boss');
-    await invokeOk(cloud, 'marketing', 'updateSettings', { expectedVersion: 0, settings: { ...DEFAULT_ENGAGEMENT_SETTINGS, birthday: { ...DEFAULT_ENGAGEMENT_SETTINGS.birthday, couponTemplateId: templateId } } }, 'o-boss');
+    const { templateId } = await invokeOk(
+      cloud,
+      'coupon',
+      'createTemplate',
+      {
+        title: '生日礼券',
+        kind: 'cash',
+        thresholdFen: 0,
+        valueFen: 1000,
+        validity: { type: 'relative', days: 30 },
+        stock: 10,
+        perMemberLimit: 5,
+        channels: ['birthday'],
+      },
+      'o-boss',
+    );
+    await invokeOk(
+      cloud,
+      'marketing',
+      'updateSettings',
+      { expectedVersion: 0, settings: { ...DEFAULT_ENGAGEMENT_SETTINGS, birthday: { ...DEFAULT_ENGAGEMENT_SETTINGS.birthday, couponTemplateId: templateId } } },
+      'o-boss',
+    );
     await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-leap');
     await invokeOk(cloud, 'member', 'setBirthday', { month: 2, day: 29, year: 2000 }, 'o-leap');
     await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-mar1');
@@ -59,12 +80,52 @@ describe('engagement jobs on the scheduler', () => {
 
   /** Members with 40 points expiring in 7 days, each with one accepted subscription. */
   async function seedExpiring(target: LocalCloud, n: number, today: string, expiresOn: string) {
-    await invokeOk(target, 'marketing', 'registerTemplate', { templateId: EXPIRY_TPL, title: '积分过期提醒', purpose: 'points_expiry', fields: [{ key: 'number1', label: '积分' }, { key: 'date2', label: '过期日期' }, { key: 'thing3', label: '提示' }] }, 'o-boss');
+    await invokeOk(
+      target,
+      'marketing',
+      'registerTemplate',
+      {
+        templateId: EXPIRY_TPL,
+        title: '积分过期提醒',
+        purpose: 'points_expiry',
+        fields: [
+          { key: 'number1', label: '积分' },
+          { key: 'date2', label: '过期日期' },
+          { key: 'thing3', label: '提示' },
+        ],
+      },
+      'o-boss',
+    );
     const ids: string[] = [];
     for (let i = 0; i < n; i += 1) {
       const id = `m-exp-${String(i).padStart(3, '0')}`;
-      target.store.insert('members', { _id: id, openid: `o-exp-${i}`, cardNo: `C${i}`, nickname: `会员${i}`, tierId: 'base', growth: 0, registeredAt: new Date(), points: { available: 40, pending: 0, lots: [{ id: `lot-${i}`, remaining: 40, earnedOn: today, expiresOn }], pendingLots: [], debt: 0, nextEventOn: expiresOn, seq: 1 } });
-      target.store.insert('subscribe_credits', { _id: `${id}:${EXPIRY_TPL}`, memberId: id, templateId: EXPIRY_TPL, credits: 3, accepted: 3, consumed: 0, updatedAt: new Date() });
+      target.store.insert('members', {
+        _id: id,
+        openid: `o-exp-${i}`,
+        cardNo: `C${i}`,
+        nickname: `会员${i}`,
+        tierId: 'base',
+        growth: 0,
+        registeredAt: new Date(),
+        points: {
+          available: 40,
+          pending: 0,
+          lots: [{ id: `lot-${i}`, remaining: 40, earnedOn: today, expiresOn }],
+          pendingLots: [],
+          debt: 0,
+          nextEventOn: expiresOn,
+          seq: 1,
+        },
+      });
+      target.store.insert('subscribe_credits', {
+        _id: `${id}:${EXPIRY_TPL}`,
+        memberId: id,
+        templateId: EXPIRY_TPL,
+        credits: 3,
+        accepted: 3,
+        consumed: 0,
+        updatedAt: new Date(),
+      });
       // the app's count is written directly: the platform's own credits (what the phone's dialog grants) too
       target.subscriptions.accept(`o-exp-${i}`, EXPIRY_TPL, 3);
       ids.push(id);
@@ -104,7 +165,11 @@ describe('engagement jobs on the scheduler', () => {
     // the child runs the job paced at 20 members a second; it is killed once some are done. Node
     // itself with tsx's loader: the tsx CLI runs the script in a grandchild, which outlives a SIGKILL
     // of the CLI and would finish the job behind the test's back.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/job-child.ts', file, 'points-expiry-reminder'], { cwd: ROOT, env: { ...process.env, HY_JOB_ITEMS_PER_SECOND: '20' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/job-child.ts', file, 'points-expiry-reminder'], {
+      cwd: ROOT,
+      env: { ...process.env, HY_JOB_ITEMS_PER_SECOND: '20' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -129,7 +194,13 @@ describe('engagement jobs on the scheduler', () => {
     // reopened: the lease of the killed run holds for a while, then the next run resumes from the checkpoint
     // unpaced, as openTestCloud's: functions see only their own environment, and with the test's
     // frozen clock the default pacing (50/s) would wait ever longer between items
-    const again = new LocalCloud({ file, functionSource: 'source', durable: false, faults: { conflict: 0, transient: 0, lostReply: 0 }, functionEnv: { HY_JOB_ITEMS_PER_SECOND: 'Infinity' } });
+    const again = new LocalCloud({
+      file,
+      functionSource: 'source',
+      durable: false,
+      faults: { conflict: 0, transient: 0, lostReply: 0 },
+      functionEnv: { HY_JOB_ITEMS_PER_SECOND: 'Infinity' },
+    });
     try {
       expect(await again.runJob('points-expiry-reminder')).toMatchObject({ ok: true, data: { status: 'busy' } });
       setClock(new Date(Date.now() + 3 * 60_000));
@@ -168,7 +239,14 @@ describe('birthday points multiplier', () => {
     setClock(shanghai('2026-06-01 10:00'));
     const { memberId } = await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-bp');
     await invokeOk(cloud, 'member', 'setBirthday', { month: 6, day: 18 }, 'o-bp');
-    const order = (receiptNo: string, paidAt: string) => ({ storeId: 'store-a', receiptNo, items: [{ sku: 'S1', category: 'coffee', priceFen: 10000, quantity: 1 }], amountFen: 10000, paidAt, member: { memberId } });
+    const order = (receiptNo: string, paidAt: string) => ({
+      storeId: 'store-a',
+      receiptNo,
+      items: [{ sku: 'S1', category: 'coffee', priceFen: 10000, quantity: 1 }],
+      amountFen: 10000,
+      paidAt,
+      member: { memberId },
+    });
     setClock(shanghai('2026-06-18 12:00')); // a Thursday: no member day
     expect(await invokeOk(cloud, 'points', 'recordOrder', order('B1', shanghai('2026-06-18 11:00')), 'o-clerk')).toMatchObject({ points: 20 });
     setClock(shanghai('2026-06-19 12:00'));

@@ -40,7 +40,12 @@ describe('the local server refuses malformed and oversized requests with a 4xx a
     return res.headers.get('set-cookie')!.split(';')[0];
   }
   /** A raw request (fetch would refuse some of these headers). */
-  function raw(method: string, pathname: string, headers: Record<string, string>, body = ''): Promise<{ status: number; json: Record<string, unknown> | null; length: number }> {
+  function raw(
+    method: string,
+    pathname: string,
+    headers: Record<string, string>,
+    body = '',
+  ): Promise<{ status: number; json: Record<string, unknown> | null; length: number }> {
     return new Promise((resolve, reject) => {
       const req = http.request(`${base}${pathname}`, { method, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
         const chunks: Buffer[] = [];
@@ -74,7 +79,10 @@ describe('the local server refuses malformed and oversized requests with a 4xx a
     // A session MAC with multibyte characters of the same string length as a real one.
     const [payload, mac] = good.slice('hy_session='.length).split('.');
     const multibyte = `hy_session=${payload}.${'é'.repeat(mac.length)}`;
-    expect(await raw('POST', '/api/fn/member', { 'content-type': 'application/json', cookie: multibyte }, body)).toMatchObject({ status: 401, json: { code: 'UNAUTHENTICATED' } });
+    expect(await raw('POST', '/api/fn/member', { 'content-type': 'application/json', cookie: multibyte }, body)).toMatchObject({
+      status: 401,
+      json: { code: 'UNAUTHENTICATED' },
+    });
     expect(new SessionSigner(Buffer.from('k')).verify(`${payload}.${'漢'.repeat(43)}`)).toBeNull();
     for (const p of ['/%E0%A4%A', '/%', '/pages/%zz/index', '/%00']) {
       expect(await raw('GET', p, {})).toMatchObject({ status: 400, json: { code: 'VALIDATION_FAILED' } });
@@ -98,9 +106,20 @@ describe('the local server refuses malformed and oversized requests with a 4xx a
     const answer = await raw('POST', '/api/fn/member', { 'content-type': 'application/json', cookie }, unknown);
     expect(answer.json).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     expect(answer.length).toBeLessThan(3000);
-    const wrong = JSON.stringify({ action: 'recordOrder', ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}`, i])), storeId: 1, receiptNo: 2, items: 3, amountFen: 'x', paidAt: 5, member: 6 });
+    const wrong = JSON.stringify({
+      action: 'recordOrder',
+      ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}`, i])),
+      storeId: 1,
+      receiptNo: 2,
+      items: 3,
+      amountFen: 'x',
+      paidAt: 5,
+      member: 6,
+    });
     const staff = await login('staff', 'o-edge-3');
-    const issues = (await raw('POST', '/api/fn/points', { 'content-type': 'application/json', cookie: staff }, wrong)).json as { details?: { issues: unknown[]; issueCount: number } };
+    const issues = (await raw('POST', '/api/fn/points', { 'content-type': 'application/json', cookie: staff }, wrong)).json as {
+      details?: { issues: unknown[]; issueCount: number };
+    };
     expect(issues.details!.issues.length).toBeLessThanOrEqual(12);
     expect(issues.details!.issueCount).toBeGreaterThanOrEqual(7);
     // The key counter counts keys, not colons inside strings.

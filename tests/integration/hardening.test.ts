@@ -56,7 +56,11 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
   }
   /** `POST /api/fn/<fn>` as `openid` (signed session cookie): the envelope. */
   async function api(openid: string, fn: string, action: string, input: Record<string, unknown> = {}): Promise<Env> {
-    const res = await fetch(`${base}/api/fn/${fn}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: await login(openid) }, body: JSON.stringify({ ...input, action }) });
+    const res = await fetch(`${base}/api/fn/${fn}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: await login(openid) },
+      body: JSON.stringify({ ...input, action }),
+    });
     return (await res.json()) as Env;
   }
   async function ok(openid: string, fn: string, action: string, input: Record<string, unknown> = {}): Promise<Any> {
@@ -67,7 +71,12 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
   const register = async (openid: string): Promise<string> => (await ok(openid, 'member', 'join', { agree: true })).memberId;
   const codeOf = async (openid: string): Promise<string> => (await ok(openid, 'member', 'getMemberCode')).code;
   const identify = async (memberOpenid: string, clerk = 'o-clerk') => ok(clerk, 'member', 'identifyByCode', { code: await codeOf(memberOpenid) });
-  const order = (receiptNo: string, member: Record<string, unknown>, amountFen: number, o: { paidAt?: string; sku?: string; category?: string; storeId?: string } = {}) => ({
+  const order = (
+    receiptNo: string,
+    member: Record<string, unknown>,
+    amountFen: number,
+    o: { paidAt?: string; sku?: string; category?: string; storeId?: string } = {},
+  ) => ({
     storeId: o.storeId ?? 'store-a',
     receiptNo,
     items: [{ sku: o.sku ?? 'S1', category: o.category ?? 'coffee', priceFen: amountFen, quantity: 1 }],
@@ -83,7 +92,13 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
     const nonce = crypto.randomBytes(12).toString('hex');
     const res = await fetch(`${base}/api/pos${route}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-pos-store': store, 'x-pos-timestamp': ts, 'x-pos-nonce': nonce, 'x-pos-signature': signPosRequest(secret, 'POST', route, ts, nonce, body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-pos-store': store,
+        'x-pos-timestamp': ts,
+        'x-pos-nonce': nonce,
+        'x-pos-signature': signPosRequest(secret, 'POST', route, ts, nonce, body),
+      },
       body,
     });
     return { status: res.status, json: (await res.json()) as Env };
@@ -109,9 +124,17 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
     expect(results[8].flags).toContain('member_velocity');
     // The same clerk cannot spend them.
     await identify('o-m1');
-    expect(await api('o-clerk', 'points', 'redeemPoints', { memberId, amount: 5000, requestId: 'spend-bd-0001', reason: '抵现' })).toMatchObject({ ok: false, code: 'INSUFFICIENT_POINTS' });
+    expect(await api('o-clerk', 'points', 'redeemPoints', { memberId, amount: 5000, requestId: 'spend-bd-0001', reason: '抵现' })).toMatchObject({
+      ok: false,
+      code: 'INSUFFICIENT_POINTS',
+    });
     // An order paid an hour ago is not late; the POS may batch-upload up to its own limit.
-    const fresh = await ok('o-clerk', 'points', 'recordOrder', order('BD-NOW', { memberId: await register('o-m1b') }, 10000, { paidAt: new Date(Date.now() - 3600_000).toISOString() }));
+    const fresh = await ok(
+      'o-clerk',
+      'points',
+      'recordOrder',
+      order('BD-NOW', { memberId: await register('o-m1b') }, 10000, { paidAt: new Date(Date.now() - 3600_000).toISOString() }),
+    );
     expect(fresh.flags).not.toContain('late_entry');
     const now = new Date(Date.parse(shanghai('2026-11-23 12:00')));
     expect(isLateEntry(new Date(now.getTime() - 30 * 3600_000), now, 'staff', RULES)).toBe(true);
@@ -123,7 +146,10 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
     const b = await register('o-m3b');
     await ok('o-boss', 'points', 'adjustPoints', { memberId: a, delta: 500, requestId: 'adj-m3a-0001', reason: '测试' });
     await ok('o-boss', 'points', 'adjustPoints', { memberId: b, delta: 300, requestId: 'adj-m3b-0001', reason: '测试' });
-    expect(await ok('o-boss', 'points', 'redeemPoints', { memberId: a, amount: 100, requestId: 'redeem-shared-1', reason: '抵现' })).toMatchObject({ duplicate: false, balanceAfter: 500 });
+    expect(await ok('o-boss', 'points', 'redeemPoints', { memberId: a, amount: 100, requestId: 'redeem-shared-1', reason: '抵现' })).toMatchObject({
+      duplicate: false,
+      balanceAfter: 500,
+    });
     const reused = await api('o-boss', 'points', 'redeemPoints', { memberId: b, amount: 50, requestId: 'redeem-shared-1', reason: '抵现' });
     expect(reused).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED' });
     // B is not answered with A's entry or balance, and nothing was charged to anyone.
@@ -131,19 +157,31 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
     expect(memberDoc(b).points.available).toBe(400);
     expect(memberDoc(a).points.available).toBe(500);
     // The same request again is a replay: the first answer.
-    expect(await ok('o-boss', 'points', 'redeemPoints', { memberId: a, amount: 100, requestId: 'redeem-shared-1', reason: '抵现' })).toMatchObject({ duplicate: true, balanceAfter: 500 });
+    expect(await ok('o-boss', 'points', 'redeemPoints', { memberId: a, amount: 100, requestId: 'redeem-shared-1', reason: '抵现' })).toMatchObject({
+      duplicate: true,
+      balanceAfter: 500,
+    });
 
     // Refund numbers: a POS refund RF1 of store-a and a clerk's refund id that spells the old POS key.
     const s1 = await pos('store-a', '/orders', { ...order('R-NS1', { memberId: a }, 20000), storeId: undefined });
     expect(s1.status).toBe(200);
     await ok('o-clerk', 'points', 'recordOrder', order('R-NS2', { memberId: a }, 20000));
-    expect((await pos('store-a', '/refunds', { receiptNo: 'R-NS1', refundNo: 'RF1', amountFen: 5000 })).json).toMatchObject({ ok: true, data: { duplicate: false } });
+    expect((await pos('store-a', '/refunds', { receiptNo: 'R-NS1', refundNo: 'RF1', amountFen: 5000 })).json).toMatchObject({
+      ok: true,
+      data: { duplicate: false },
+    });
     const staff = await api('o-clerk', 'points', 'refundOrder', { orderId: 'pos:store-a:R-NS2', refundId: 'pos-store-a-RF1', amountFen: 5000 });
     expect(staff).toMatchObject({ ok: true, data: { duplicate: false, orderId: 'pos:store-a:R-NS2' } });
     // Store ids with hyphens no longer collide: store "a-b" refund "c" is not store "a" refund "b-c".
     await ok('o-boss', 'points', 'recordOrder', order('R-NS3', { memberId: b }, 20000, { storeId: 'store-a-b' }));
-    expect((await pos('store-a-b', '/refunds', { receiptNo: 'R-NS3', refundNo: 'RF2', amountFen: 1000 })).json).toMatchObject({ ok: true, data: { duplicate: false } });
-    expect((await pos('store-a', '/refunds', { receiptNo: 'R-NS1', refundNo: 'b-RF2', amountFen: 1000 })).json).toMatchObject({ ok: true, data: { duplicate: false } });
+    expect((await pos('store-a-b', '/refunds', { receiptNo: 'R-NS3', refundNo: 'RF2', amountFen: 1000 })).json).toMatchObject({
+      ok: true,
+      data: { duplicate: false },
+    });
+    expect((await pos('store-a', '/refunds', { receiptNo: 'R-NS1', refundNo: 'b-RF2', amountFen: 1000 })).json).toMatchObject({
+      ok: true,
+      data: { duplicate: false },
+    });
   });
 
   it('4. an erased member takes nothing on any path (MEMBER_NOT_FOUND), even by a code issued before the deletion; an expired code is not a forged one', async () => {
@@ -156,8 +194,14 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
     expect((await pos('store-a', '/orders', order('E2', { memberCode: code }, 10000))).json).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
     expect(await api('o-clerk', 'points', 'recordOrder', order('E3', { memberId }, 10000))).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
     expect(await api('o-clerk', 'points', 'recordOrder', order('E4', { memberCode: code }, 10000))).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
-    expect(await api('o-boss', 'points', 'adjustPoints', { memberId, delta: 100, requestId: 'adj-erased-01', reason: '补偿' })).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
-    expect(await api('o-boss', 'points', 'redeemPoints', { memberId, amount: 1, requestId: 'red-erased-01', reason: '抵现' })).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
+    expect(await api('o-boss', 'points', 'adjustPoints', { memberId, delta: 100, requestId: 'adj-erased-01', reason: '补偿' })).toMatchObject({
+      ok: false,
+      code: 'MEMBER_NOT_FOUND',
+    });
+    expect(await api('o-boss', 'points', 'redeemPoints', { memberId, amount: 1, requestId: 'red-erased-01', reason: '抵现' })).toMatchObject({
+      ok: false,
+      code: 'MEMBER_NOT_FOUND',
+    });
     expect(await api('o-clerk', 'member', 'identifyByCode', { code })).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
     expect(JSON.stringify(memberDoc(memberId).points)).toBe(before);
     expect(cloud.store.scan('orders')).toHaveLength(0);
@@ -168,7 +212,10 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
     setClock(shanghai('2026-11-23 12:03'));
     expect(await api('o-clerk', 'points', 'recordOrder', order('E5', { memberCode: old }, 10000))).toMatchObject({ ok: false, code: 'MEMBER_CODE_EXPIRED' });
     expect((await pos('store-a', '/orders', order('E6', { memberCode: old }, 10000))).json).toMatchObject({ ok: false, code: 'MEMBER_CODE_EXPIRED' });
-    expect(await api('o-clerk', 'points', 'recordOrder', order('E7', { memberCode: `m1.${live}.1.AAAAAAAAAAAAAAAAAAAAAA` }, 10000))).toMatchObject({ ok: false, code: 'MEMBER_CODE_INVALID' });
+    expect(await api('o-clerk', 'points', 'recordOrder', order('E7', { memberCode: `m1.${live}.1.AAAAAAAAAAAAAAAAAAAAAA` }, 10000))).toMatchObject({
+      ok: false,
+      code: 'MEMBER_CODE_INVALID',
+    });
   });
 
   it('5. prototype names are SKUs like any other; absurd numbers are refused, never INTERNAL; balances stay inside the safe integers', async () => {
@@ -180,25 +227,47 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
       expect(byCategory).toMatchObject({ ok: true, data: { points: 10 } });
     }
     for (const priceFen of [1e308, 1e16, 2 ** 53 + 2]) {
-      const r = await api('o-clerk', 'points', 'recordOrder', { ...order('P-HUGE', { memberId }, 100), items: [{ sku: 'S1', category: 'coffee', priceFen, quantity: 1 }] });
+      const r = await api('o-clerk', 'points', 'recordOrder', {
+        ...order('P-HUGE', { memberId }, 100),
+        items: [{ sku: 'S1', category: 'coffee', priceFen, quantity: 1 }],
+      });
       expect(r).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     }
     for (const delta of [1e15, 2 ** 53, -1e15, 1e308]) {
-      expect(await api('o-boss', 'points', 'adjustPoints', { memberId, delta, requestId: `adj-huge-${String(delta).length}`, reason: '测试' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+      expect(await api('o-boss', 'points', 'adjustPoints', { memberId, delta, requestId: `adj-huge-${String(delta).length}`, reason: '测试' })).toMatchObject({
+        ok: false,
+        code: 'VALIDATION_FAILED',
+      });
     }
     for (const amountFen of [1e308, 1e13]) {
-      expect(await api('o-clerk', 'points', 'refundOrder', { orderId: 'pos:store-a:P-constructor', refundId: 'refund-huge-1', amountFen })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+      expect(await api('o-clerk', 'points', 'refundOrder', { orderId: 'pos:store-a:P-constructor', refundId: 'refund-huge-1', amountFen })).toMatchObject({
+        ok: false,
+        code: 'VALIDATION_FAILED',
+      });
     }
     // A balance close to the bound: the adjustment that would pass it is refused, nothing rounds away.
     const doc = memberDoc(memberId);
     const near = 10 ** 12 - 50;
-    cloud.store.replace('members', { ...doc, points: { ...doc.points, available: near, lots: [{ id: 'seed-lot', remaining: near + doc.points.debt, earnedOn: '2026-01-01', expiresOn: '2099-01-01' }] } });
-    expect(await api('o-boss', 'points', 'adjustPoints', { memberId, delta: 100, requestId: 'adj-bound-01', reason: '测试' })).toMatchObject({ ok: false, code: 'POINTS_LIMIT_EXCEEDED' });
+    cloud.store.replace('members', {
+      ...doc,
+      points: {
+        ...doc.points,
+        available: near,
+        lots: [{ id: 'seed-lot', remaining: near + doc.points.debt, earnedOn: '2026-01-01', expiresOn: '2099-01-01' }],
+      },
+    });
+    expect(await api('o-boss', 'points', 'adjustPoints', { memberId, delta: 100, requestId: 'adj-bound-01', reason: '测试' })).toMatchObject({
+      ok: false,
+      code: 'POINTS_LIMIT_EXCEEDED',
+    });
   });
 
   it('6. rule keys that look like EJSON types or prototype names are refused with a clear message; the saved rules never revert to defaults', async () => {
     const { version, rules } = await ok('o-boss', 'points', 'getRules');
-    const saved = await ok('o-boss', 'points', 'updateRules', { expectedVersion: version, rules: { ...rules, skuMultipliers: { 'COF-LAT': 2 }, dailyCapPerMember: 4000 } });
+    const saved = await ok('o-boss', 'points', 'updateRules', {
+      expectedVersion: version,
+      rules: { ...rules, skuMultipliers: { 'COF-LAT': 2 }, dailyCapPerMember: 4000 },
+    });
     for (const key of ['$date', '$numberLong', '$oid', '$where', 'a.b', 'constructor']) {
       const r = await api('o-boss', 'points', 'updateRules', { expectedVersion: saved.version, rules: { ...rules, skuMultipliers: { [key]: 2 } } });
       expect(r).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
@@ -206,7 +275,11 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
     }
     // __proto__ as a JSON key (JSON.parse makes it an own property) is refused too.
     const raw = `{"action":"updateRules","expectedVersion":${saved.version},"rules":${JSON.stringify(rules).replace('"skuMultipliers":{}', '"skuMultipliers":{"__proto__":2}')}}`;
-    const res = await fetch(`${base}/api/fn/points`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: await login('o-boss') }, body: raw });
+    const res = await fetch(`${base}/api/fn/points`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: await login('o-boss') },
+      body: raw,
+    });
     expect(await res.json()).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     const after = await ok('o-boss', 'points', 'getRules');
     expect(after).toMatchObject({ version: saved.version, rules: { skuMultipliers: { 'COF-LAT': 2 }, dailyCapPerMember: 4000 } });
@@ -236,19 +309,27 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
     const blind = await api('o-clerk', 'points', 'redeemPoints', { memberId, amount: 100000, requestId: 'probe-00001', reason: '探测' });
     expect(blind).toMatchObject({ ok: false, code: 'MEMBER_NOT_IDENTIFIED' });
     // The same answer for an id that does not exist: existence is not disclosed either.
-    expect(await api('o-clerk', 'points', 'redeemPoints', { memberId: '899999999999', amount: 1, requestId: 'probe-00002', reason: '探测' })).toMatchObject({ ok: false, code: 'MEMBER_NOT_IDENTIFIED' });
+    expect(await api('o-clerk', 'points', 'redeemPoints', { memberId: '899999999999', amount: 1, requestId: 'probe-00002', reason: '探测' })).toMatchObject({
+      ok: false,
+      code: 'MEMBER_NOT_IDENTIFIED',
+    });
     await identify('o-m10');
-    expect(cloud.store.scan('access_log').map((s) => s.doc)).toEqual([expect.objectContaining({ memberId, by: 'member_code', actor: expect.objectContaining({ openid: 'o-clerk' }) })]);
+    expect(cloud.store.scan('access_log').map((s) => s.doc)).toEqual([
+      expect.objectContaining({ memberId, by: 'member_code', actor: expect.objectContaining({ openid: 'o-clerk' }) }),
+    ]);
     const short = await api('o-clerk', 'points', 'redeemPoints', { memberId, amount: 100000, requestId: 'probe-00003', reason: '抵现' });
     expect(short).toMatchObject({ ok: false, code: 'INSUFFICIENT_POINTS' });
     expect(JSON.stringify(short)).not.toContain('877');
-    expect(await ok('o-clerk', 'points', 'redeemPoints', { memberId, amount: 77, requestId: 'spend-m10-01', reason: '抵现' })).toMatchObject({ balanceAfter: 800 });
+    expect(await ok('o-clerk', 'points', 'redeemPoints', { memberId, amount: 77, requestId: 'spend-m10-01', reason: '抵现' })).toMatchObject({
+      balanceAfter: 800,
+    });
   });
 
   it('12. a replayed held order answers exactly the first result (held and flags included)', async () => {
     const memberId = await register('o-m12');
     const first: Any[] = [];
-    for (let i = 1; i <= 5; i += 1) first.push(await ok('o-clerk', 'points', 'recordOrder', order(`HR${i}`, { memberId }, 10000, { paidAt: new Date(Date.now() - 60_000).toISOString() })));
+    for (let i = 1; i <= 5; i += 1)
+      first.push(await ok('o-clerk', 'points', 'recordOrder', order(`HR${i}`, { memberId }, 10000, { paidAt: new Date(Date.now() - 60_000).toISOString() })));
     expect(first[4]).toMatchObject({ held: true, flags: ['staff_repeat'], duplicate: false });
     const replay = await ok('o-clerk', 'points', 'recordOrder', order('HR5', { memberId }, 10000));
     expect(replay).toEqual({ ...first[4], duplicate: true });
@@ -256,13 +337,17 @@ describe('hardening (issue 9) over the local HTTP contract', () => {
     expect(posReplay.json).toEqual({ ok: true, data: { ...first[4], duplicate: true } });
   });
 
-  it('issue 10 item 6: a store\'s hourly limit follows its own trailing median (with a floor), so a busy shop is not one long alert', async () => {
+  it("issue 10 item 6: a store's hourly limit follows its own trailing median (with a floor), so a busy shop is not one long alert", async () => {
     setClock(shanghai('2026-11-23 15:20'));
     const hourOf = (h: number) => `20261123${String(h).padStart(2, '0')}`;
     // A busy store: ~200 orders an hour all day; a quiet one: ~10.
-    for (const [store, perHour] of [['store-busy', 200], ['store-quiet', 10]] as const) {
+    for (const [store, perHour] of [
+      ['store-busy', 200],
+      ['store-quiet', 10],
+    ] as const) {
       cloud.store.insert('stores', { _id: store, name: store, merchantId: 'm1' });
-      for (let h = 8; h < 15; h += 1) cloud.store.insert('store_hours', { _id: `${store}:${hourOf(h)}`, storeId: store, hour: hourOf(h), orders: perHour + (h % 3) });
+      for (let h = 8; h < 15; h += 1)
+        cloud.store.insert('store_hours', { _id: `${store}:${hourOf(h)}`, storeId: store, hour: hourOf(h), orders: perHour + (h % 3) });
       // this hour so far: 150 orders
       cloud.store.insert('store_hours', { _id: `${store}:${hourOf(15)}`, storeId: store, hour: hourOf(15), orders: 150 });
     }

@@ -23,11 +23,21 @@ describe('job runner', () => {
     const step: JobStep<{ stamped: number }, { _id: string }> = {
       name: 'stamp',
       // due: a 06-18 birthday and not stamped in this occurrence (indexed by birthdayMD)
-      findDue: (n, { exclude }) => queryDocs(db.collection('members').where(excluding({ birthdayMD: '06-18', stampedOn: _.neq(occurrence) }, exclude)).field({ _id: true }).limit(n)),
+      findDue: (n, { exclude }) =>
+        queryDocs(
+          db
+            .collection('members')
+            .where(excluding({ birthdayMD: '06-18', stampedOn: _.neq(occurrence) }, exclude))
+            .field({ _id: true })
+            .limit(n),
+        ),
       process: async (m, s) => {
         calls.push(m._id);
         if (broken.has(m._id)) throw new Error(`cannot stamp ${m._id}`);
-        await db.collection('members').doc(m._id).update({ data: { stampedOn: occurrence } });
+        await db
+          .collection('members')
+          .doc(m._id)
+          .update({ data: { stampedOn: occurrence } });
         s.stamped += 1;
       },
     };
@@ -40,7 +50,13 @@ describe('job runner', () => {
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const first = await stampJob('20260618', broken, calls);
     expect(first.alreadyDone).toBe(false);
-    expect(first.run).toMatchObject({ runId: 'stamp:20260618', status: 'done', stamped: 4, chunks: 3, failures: [{ memberId: 'm2', error: 'cannot stamp m2' }] });
+    expect(first.run).toMatchObject({
+      runId: 'stamp:20260618',
+      status: 'done',
+      stamped: 4,
+      chunks: 3,
+      failures: [{ memberId: 'm2', error: 'cannot stamp m2' }],
+    });
     expect(calls.sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']); // the failure is tried once, never spun on
     expect(logged).toHaveBeenCalledTimes(1);
     logged.mockRestore();
@@ -79,7 +95,13 @@ describe('job runner', () => {
       steps: [
         {
           name: 'walk',
-          findDue: (n: number, { cursor }: { cursor: string | null }) => queryDocs<{ _id: string }>((cursor ? db.collection('members').where({ _id: _.gt(cursor) }) : db.collection('members').where({})).orderBy('_id', 'asc').field({ _id: true }).limit(n)),
+          findDue: (n: number, { cursor }: { cursor: string | null }) =>
+            queryDocs<{ _id: string }>(
+              (cursor ? db.collection('members').where({ _id: _.gt(cursor) }) : db.collection('members').where({}))
+                .orderBy('_id', 'asc')
+                .field({ _id: true })
+                .limit(n),
+            ),
           cursorOf: (m: { _id: string }) => m._id,
           process: async (_m: { _id: string }, s: { seen: number }) => {
             starts.push(t);
@@ -112,7 +134,13 @@ describe('job runner', () => {
         {
           name: 'walk',
           // an ordered walk by _id with a cursor (the primary index)
-          findDue: (n: number, { cursor }: { cursor: string | null }) => queryDocs<{ _id: string }>((cursor ? db.collection('members').where({ _id: _.gt(cursor) }) : db.collection('members').where({})).orderBy('_id', 'asc').field({ _id: true }).limit(n)),
+          findDue: (n: number, { cursor }: { cursor: string | null }) =>
+            queryDocs<{ _id: string }>(
+              (cursor ? db.collection('members').where({ _id: _.gt(cursor) }) : db.collection('members').where({}))
+                .orderBy('_id', 'asc')
+                .field({ _id: true })
+                .limit(n),
+            ),
           cursorOf: (m: { _id: string }) => m._id,
           process: async (m: { _id: string }, s: { seen: number }) => {
             calls.push(m._id);
@@ -143,10 +171,20 @@ describe('job runner', () => {
       steps: [
         {
           name: 'mark',
-          findDue: (n: number, { exclude }: { exclude: string[] }) => queryDocs<{ _id: string }>(db.collection('members').where(excluding({ birthdayMD: '06-18', marked: _.neq(true) }, exclude)).field({ _id: true }).limit(n)),
+          findDue: (n: number, { exclude }: { exclude: string[] }) =>
+            queryDocs<{ _id: string }>(
+              db
+                .collection('members')
+                .where(excluding({ birthdayMD: '06-18', marked: _.neq(true) }, exclude))
+                .field({ _id: true })
+                .limit(n),
+            ),
           process: async (m: { _id: string }, s: { marked: number; checked: number }) => {
             order.push(`mark ${m._id}`);
-            await db.collection('members').doc(m._id).update({ data: { marked: true, checkDue: true } });
+            await db
+              .collection('members')
+              .doc(m._id)
+              .update({ data: { marked: true, checkDue: true } });
             s.marked += 1;
           },
         },
@@ -155,7 +193,10 @@ describe('job runner', () => {
           findDue: (n: number) => queryDocs<{ _id: string }>(db.collection('members').where({ checkDue: true }).field({ _id: true }).limit(n)),
           process: async (m: { _id: string }, s: { marked: number; checked: number }) => {
             order.push(`check ${m._id}`);
-            await db.collection('members').doc(m._id).update({ data: { checkDue: false } });
+            await db
+              .collection('members')
+              .doc(m._id)
+              .update({ data: { checkDue: false } });
             s.checked += 1;
           },
         },

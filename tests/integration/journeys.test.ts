@@ -24,7 +24,10 @@ describe('journeys: the till, the ladder, the history', () => {
     const memberId = await kit.register('o-m1');
     const code = await kit.ok('member', { action: 'getMemberCode' }, 'o-m1');
     // Before identifying: the refresh by id discloses nothing.
-    expect(await cloud.invoke('member', { action: 'refreshIdentified', memberId }, { openid: 'o-clerk' })).toMatchObject({ ok: false, code: 'MEMBER_NOT_IDENTIFIED' });
+    expect(await cloud.invoke('member', { action: 'refreshIdentified', memberId }, { openid: 'o-clerk' })).toMatchObject({
+      ok: false,
+      code: 'MEMBER_NOT_IDENTIFIED',
+    });
     const seen = await kit.ok('member', { action: 'identifyByCode', code: code.code }, 'o-clerk');
     expect(seen).toMatchObject({ memberId, tier: { name: '普通会员', color: '#8a8f99' } });
     const credit = await kit.ok('points', kit.order('R-T1', memberId, 25_600), 'o-clerk');
@@ -42,13 +45,18 @@ describe('journeys: the till, the ladder, the history', () => {
     expect(await kit.call({ action: 'tillOrders', storeId: 'store-b' }, 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
 
     // Another clerk's order is not this clerk's to revoke.
-    const other = till.orders.length ? (await kit.ok('points', { action: 'tillOrders', storeId: 'store-a' }, 'o-boss')).orders.find((o: Any) => o.receiptNo === 'R-T2') : null;
+    const other = till.orders.length
+      ? (await kit.ok('points', { action: 'tillOrders', storeId: 'store-a' }, 'o-boss')).orders.find((o: Any) => o.receiptNo === 'R-T2')
+      : null;
     expect(await kit.call({ action: 'revokeOrder', orderId: other.orderId }, 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     const revoked = await kit.ok('points', { action: 'revokeOrder', orderId: till.orders[0].orderId }, 'o-clerk');
     expect(revoked).toMatchObject({ pointsClawed: credit.points, duplicate: false });
     expect(await kit.ok('points', { action: 'revokeOrder', orderId: till.orders[0].orderId }, 'o-clerk')).toMatchObject({ duplicate: true });
     kit.expectBalanced(memberId);
-    expect((await kit.ok('points', { action: 'tillOrders', storeId: 'store-a' }, 'o-clerk')).orders[0]).toMatchObject({ refundedFen: 25_600, revocable: false });
+    expect((await kit.ok('points', { action: 'tillOrders', storeId: 'store-a' }, 'o-clerk')).orders[0]).toMatchObject({
+      refundedFen: 25_600,
+      revocable: false,
+    });
 
     // Past the clerk's window: refused with words; the merchant still may.
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask'] });
@@ -65,7 +73,15 @@ describe('journeys: the till, the ladder, the history', () => {
     expect(before).toMatchObject({ tier: { name: '普通会员' }, nextTier: { name: '银卡会员', growthNeeded: 200 } });
     const { config } = await kit.ok('member', { action: 'getTierConfig' }, 'o-boss');
     const tiers = config.tiers.map((t: Any) => (t.id === 'silver' ? { ...t, threshold: 500 } : t));
-    await kit.ok('member', { action: 'updateTierConfig', expectedVersion: config.version, settings: { basis: config.basis, growthPerYuan: config.growthPerYuan, graceDays: config.graceDays, tiers } }, 'o-boss');
+    await kit.ok(
+      'member',
+      {
+        action: 'updateTierConfig',
+        expectedVersion: config.version,
+        settings: { basis: config.basis, growthPerYuan: config.growthPerYuan, graceDays: config.graceDays, tiers },
+      },
+      'o-boss',
+    );
     // Upgraded by the job that ran with the save, through the tier engine (a recorded change).
     expect((cloud.store.get('members', memberId)!.doc as Any).tierId).toBe('silver');
     expect(cloud.store.scan('tier_changes').map((c) => (c.doc as Any).kind)).toEqual(['upgrade']);

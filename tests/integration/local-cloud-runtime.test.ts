@@ -32,7 +32,9 @@ describe('local cloud runtime around the real wx-server-sdk', () => {
   });
 
   it('runs cloud.callFunction locally with the caller identity', async () => {
-    const res = await asCaller<{ errMsg: string; result: unknown }>('o-caller', () => sdk().callFunction({ name: 'member', data: { action: 'join', agree: true } }));
+    const res = await asCaller<{ errMsg: string; result: unknown }>('o-caller', () =>
+      sdk().callFunction({ name: 'member', data: { action: 'join', agree: true } }),
+    );
     expect(res.errMsg).toBe('callFunction:ok'); // wx-server-sdk's own wrapper's text
     expect(res.result).toMatchObject({ ok: true, data: { isNew: true } });
     expect(cloud.store.scan('members').map((s) => s.doc.openid)).toEqual(['o-caller']);

@@ -45,18 +45,47 @@ describe('points mall under concurrency with injected faults', () => {
         { id: `seed:${id}:a`, remaining: early, earnedOn: '2026-01-01', expiresOn: '2099-01-01' },
         { id: `seed:${id}:b`, remaining: points - early, earnedOn: today, expiresOn: '2099-06-01' },
       ].filter((l) => l.remaining > 0);
-      const doc = { ...buildNewMember(`o-p${i}`, id, new Date()), points: { available: points, pending: 0, lots, pendingLots: [], debt: 0, nextEventOn: lots[0]?.expiresOn ?? null, earnedDays: [], seq: lots.length, reconcileDue: true } };
+      const doc = {
+        ...buildNewMember(`o-p${i}`, id, new Date()),
+        points: {
+          available: points,
+          pending: 0,
+          lots,
+          pendingLots: [],
+          debt: 0,
+          nextEventOn: lots[0]?.expiresOn ?? null,
+          earnedDays: [],
+          seq: lots.length,
+          reconcileDue: true,
+        },
+      };
       cloud.store.insert('members', doc as unknown as { _id: string });
       let balance = 0;
       for (const l of lots) {
         balance += l.remaining;
-        cloud.store.insert('ledger', { _id: l.id, memberId: id, kind: 'adjust', delta: l.remaining, pendingDelta: 0, reason: '测试', ref: { type: 'adjust', id: l.id }, balanceAfter: balance, pendingAfter: 0, createdAt: new Date() });
+        cloud.store.insert('ledger', {
+          _id: l.id,
+          memberId: id,
+          kind: 'adjust',
+          delta: l.remaining,
+          pendingDelta: 0,
+          reason: '测试',
+          ref: { type: 'adjust', id: l.id },
+          balanceAfter: balance,
+          pendingAfter: 0,
+          createdAt: new Date(),
+        });
       }
       ids.push(id);
     }
     return ids;
   }
-  const item = (over: Record<string, unknown> = {}) => ok('mall', { action: 'createItem', kind: 'physical', title: '拾光马克杯', pointsPrice: 300, stock: 10, perMemberLimit: 1, category: '周边', ...over }, 'o-boss');
+  const item = (over: Record<string, unknown> = {}) =>
+    ok(
+      'mall',
+      { action: 'createItem', kind: 'physical', title: '拾光马克杯', pointsPrice: 300, stock: 10, perMemberLimit: 1, category: '周边', ...over },
+      'o-boss',
+    );
   const address = { name: '林小姐', phone: '13912345678', region: '上海市静安区', detail: '南京西路 1788 号' };
   const doc = (coll: string, id: string) => cloud.store.get(coll, id)?.doc as Any;
   const available = (id: string) => doc('members', id).points.available as number;
@@ -82,7 +111,14 @@ describe('points mall under concurrency with injected faults', () => {
 
   it("one member's concurrent redemptions never take the balance below zero; a retried requestId redeems once", async () => {
     const [id] = members(1, 1000, 500);
-    const { itemId } = await item({ kind: 'virtual', title: '话费充值 10 元', pointsPrice: 150, perMemberLimit: 100, stock: 20, codes: Array.from({ length: 20 }, (_, i) => `RC-${1000 + i}`) });
+    const { itemId } = await item({
+      kind: 'virtual',
+      title: '话费充值 10 元',
+      pointsPrice: 150,
+      perMemberLimit: 100,
+      stock: 20,
+      codes: Array.from({ length: 20 }, (_, i) => `RC-${1000 + i}`),
+    });
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => call('mall', { action: 'redeem', itemId, requestId: `redeem-one-${i}` }, 'o-p500')));
     const oks = results.filter((r) => r.ok);
     expect(oks).toHaveLength(6); // 6 × 150 = 900 ≤ 1000 < 7 × 150
@@ -100,7 +136,10 @@ describe('points mall under concurrency with injected faults', () => {
     expect(cloud.store.scan('ledger').filter((s) => (s.doc as Any).kind === 'spend')).toHaveLength(6);
     // the same request id with another item is not this order
     const { itemId: other } = await item({ title: '帆布袋', pointsPrice: 10, stock: 5 });
-    expect(await call('mall', { action: 'redeem', itemId: other, requestId: first.orderId.slice(3), address }, 'o-p500')).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await call('mall', { action: 'redeem', itemId: other, requestId: first.orderId.slice(3), address }, 'o-p500')).toMatchObject({
+      ok: false,
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
   });
 
   it('a cancelled order returns exactly its points (lots with their original expiry) and its stock; a shipped one cannot be cancelled', async () => {
@@ -120,17 +159,29 @@ describe('points mall under concurrency with injected faults', () => {
       { id: `seed:${id}:a`, amount: 500, earnedOn: '2026-01-01', expiresOn: '2099-01-01' },
       { id: `seed:${id}:b`, amount: 200, earnedOn: lotsBefore[1].earnedOn, expiresOn: '2099-06-01' },
     ]);
-    expect(await call('mall', { action: 'redeem', itemId, requestId: 'redeem-cancel-2', address }, 'o-p600')).toMatchObject({ ok: false, code: 'MALL_LIMIT_REACHED' });
+    expect(await call('mall', { action: 'redeem', itemId, requestId: 'redeem-cancel-2', address }, 'o-p600')).toMatchObject({
+      ok: false,
+      code: 'MALL_LIMIT_REACHED',
+    });
 
     const cancelled = await Promise.all([0, 1, 2].map(() => call('mall', { action: 'cancel', orderId: r.orderId }, 'o-p600')));
     expect(cancelled.every((c) => c.ok)).toBe(true);
     expect(cancelled.filter((c) => c.ok && !c.data.duplicate)).toHaveLength(1);
     expect(available(id)).toBe(1000);
     expect(doc('mall_items', itemId)).toMatchObject({ stock: 3, sold: 0 });
-    const refund = cloud.store.scan('ledger').map((s) => s.doc as Any).filter((e) => e.kind === 'refund');
+    const refund = cloud.store
+      .scan('ledger')
+      .map((s) => s.doc as Any)
+      .filter((e) => e.kind === 'refund');
     expect(refund).toEqual([expect.objectContaining({ _id: `refund:mall:${r.orderId}`, delta: 700 })]);
     const lotsAfter = doc('members', id).points.lots as Any[];
-    expect(lotsAfter.map((l) => [l.remaining, l.expiresOn]).sort()).toEqual([[300, '2099-06-01'], [200, '2099-06-01'], [500, '2099-01-01']].sort());
+    expect(lotsAfter.map((l) => [l.remaining, l.expiresOn]).sort()).toEqual(
+      [
+        [300, '2099-06-01'],
+        [200, '2099-06-01'],
+        [500, '2099-01-01'],
+      ].sort(),
+    );
     expect(await call('mall', { action: 'cancel', orderId: r.orderId }, 'o-p601')).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
 
     // the limit is free again; a shipped order cannot be cancelled
@@ -138,7 +189,10 @@ describe('points mall under concurrency with injected faults', () => {
     const shipped = await ok('mall', { action: 'ship', orderId: r2.orderId, carrier: '顺丰', trackingNo: 'SF1234567890' }, 'o-boss');
     expect(shipped).toMatchObject({ status: 'shipped', shipping: { carrier: '顺丰', trackingNo: 'SF1234567890' }, address });
     expect(await call('mall', { action: 'cancel', orderId: r2.orderId }, 'o-p600')).toMatchObject({ ok: false, code: 'MALL_ORDER_NOT_CANCELLABLE' });
-    expect(await call('mall', { action: 'ship', orderId: r2.orderId, carrier: '顺丰', trackingNo: 'SF1234567890' }, 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await call('mall', { action: 'ship', orderId: r2.orderId, carrier: '顺丰', trackingNo: 'SF1234567890' }, 'o-clerk')).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
     expect(available(id)).toBe(300);
   });
 
@@ -147,27 +201,70 @@ describe('points mall under concurrency with injected faults', () => {
     const a = await item({ title: 'A', pointsPrice: 800, category: '周边' });
     const b = await item({ title: 'B', pointsPrice: 200, category: '饮品券', kind: 'coupon', couponTemplateId: await template() });
     const c = await item({ title: 'C', pointsPrice: 400, category: '周边', tiers: ['gold'] });
-    await item({ title: 'D', pointsPrice: 100, category: '周边', onShelfTo: new Date(Date.now() - 1000).toISOString(), onShelfFrom: new Date(Date.now() - 86_400_000).toISOString() });
+    await item({
+      title: 'D',
+      pointsPrice: 100,
+      category: '周边',
+      onShelfTo: new Date(Date.now() - 1000).toISOString(),
+      onShelfFrom: new Date(Date.now() - 86_400_000).toISOString(),
+    });
     const shelf = await ok('mall', { action: 'listItems', sort: 'points_asc' }, 'o-p700');
     expect(shelf.balance).toBe(500);
     expect(shelf.categories.sort()).toEqual(['周边', '饮品券']);
     expect(shelf.items.map((i: Any) => i.title)).toEqual(['B', 'C', 'A']);
     expect((await ok('mall', { action: 'listItems', affordable: true, sort: 'points_desc' }, 'o-p700')).items.map((i: Any) => i.title)).toEqual(['C', 'B']);
     expect((await ok('mall', { action: 'listItems', category: '周边' }, 'o-p700')).items.map((i: Any) => i.title).sort()).toEqual(['A', 'C']);
-    expect(await call('mall', { action: 'redeem', itemId: c.itemId, requestId: 'redeem-tier-1', address }, 'o-p700')).toMatchObject({ ok: false, code: 'MALL_ITEM_UNAVAILABLE' });
-    expect(await call('mall', { action: 'redeem', itemId: a.itemId, requestId: 'redeem-poor-1', address }, 'o-p700')).toMatchObject({ ok: false, code: 'POINTS_INSUFFICIENT' });
+    expect(await call('mall', { action: 'redeem', itemId: c.itemId, requestId: 'redeem-tier-1', address }, 'o-p700')).toMatchObject({
+      ok: false,
+      code: 'MALL_ITEM_UNAVAILABLE',
+    });
+    expect(await call('mall', { action: 'redeem', itemId: a.itemId, requestId: 'redeem-poor-1', address }, 'o-p700')).toMatchObject({
+      ok: false,
+      code: 'POINTS_INSUFFICIENT',
+    });
     const view = (await ok('mall', { action: 'adminItems' }, 'o-boss')).items.find((i: Any) => i.itemId === b.itemId);
     const { itemId: _i, stock: _s, sold: _so, version, ...fields } = view;
-    expect(await ok('mall', { action: 'updateItem', itemId: b.itemId, expectedVersion: version, ...fields, status: 'off' }, 'o-boss')).toEqual({ itemId: b.itemId, version: 2 });
-    expect(await call('mall', { action: 'redeem', itemId: b.itemId, requestId: 'redeem-off-1' }, 'o-p700')).toMatchObject({ ok: false, code: 'MALL_ITEM_UNAVAILABLE' });
-    expect(await call('mall', { action: 'updateItem', itemId: b.itemId, expectedVersion: version, ...fields }, 'o-boss')).toMatchObject({ ok: false, code: 'MALL_ITEM_VERSION_CONFLICT' });
+    expect(await ok('mall', { action: 'updateItem', itemId: b.itemId, expectedVersion: version, ...fields, status: 'off' }, 'o-boss')).toEqual({
+      itemId: b.itemId,
+      version: 2,
+    });
+    expect(await call('mall', { action: 'redeem', itemId: b.itemId, requestId: 'redeem-off-1' }, 'o-p700')).toMatchObject({
+      ok: false,
+      code: 'MALL_ITEM_UNAVAILABLE',
+    });
+    expect(await call('mall', { action: 'updateItem', itemId: b.itemId, expectedVersion: version, ...fields }, 'o-boss')).toMatchObject({
+      ok: false,
+      code: 'MALL_ITEM_VERSION_CONFLICT',
+    });
     expect(await ok('mall', { action: 'restock', itemId: a.itemId, quantity: 5 }, 'o-boss')).toEqual({ itemId: a.itemId, stock: 15 });
-    expect(await call('mall', { action: 'createItem', kind: 'coupon', title: 'x', pointsPrice: 1, stock: 1, category: 'x' }, 'o-boss')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
-    expect(await call('mall', { action: 'createItem', kind: 'physical', title: 'x', pointsPrice: 1, stock: 1, category: 'x' }, 'o-p700')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await call('mall', { action: 'createItem', kind: 'coupon', title: 'x', pointsPrice: 1, stock: 1, category: 'x' }, 'o-boss')).toMatchObject({
+      ok: false,
+      code: 'VALIDATION_FAILED',
+    });
+    expect(await call('mall', { action: 'createItem', kind: 'physical', title: 'x', pointsPrice: 1, stock: 1, category: 'x' }, 'o-p700')).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
     expect(doc('members', `7${String(700).padStart(11, '0')}`).points.available).toBe(500);
   });
 
   async function template(): Promise<string> {
-    return (await ok('coupon', { action: 'createTemplate', title: '满100减20', kind: 'cash', thresholdFen: 10000, valueFen: 2000, validity: { type: 'relative', days: 14 }, stock: 1000, perMemberLimit: 5, channels: ['points_mall'] }, 'o-boss')).templateId;
+    return (
+      await ok(
+        'coupon',
+        {
+          action: 'createTemplate',
+          title: '满100减20',
+          kind: 'cash',
+          thresholdFen: 10000,
+          valueFen: 2000,
+          validity: { type: 'relative', days: 14 },
+          stock: 1000,
+          perMemberLimit: 5,
+          channels: ['points_mall'],
+        },
+        'o-boss',
+      )
+    ).templateId;
   }
 });

@@ -10,7 +10,22 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 function fakeClock(now: Date) {
   jest.useFakeTimers({
     now,
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'requestIdleCallback',
+      'cancelIdleCallback',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
   });
 }
 const DAY = 24 * 3600 * 1000;
@@ -75,7 +90,11 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     const stored = JSON.stringify(memberDoc(card.memberId));
     // No mainland mobile number (11 digits from 1) standing on its own; the 12-digit card number and hex hash are not one.
     expect(stored).not.toMatch(/(?<![0-9a-f])1\d{10}(?![0-9a-f])/);
-    expect(memberDoc(card.memberId).phone).toEqual({ cipher: expect.stringMatching(/^v1:/), hash: expect.stringMatching(/^[0-9a-f]{64}$/), masked: bound.phoneMasked });
+    expect(memberDoc(card.memberId).phone).toEqual({
+      cipher: expect.stringMatching(/^v1:/),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      masked: bound.phoneMasked,
+    });
     // The member sees the number; the card and staff see it masked.
     const profile = await okData({ action: 'getProfile' }, 'o-pat');
     expect(profile.phone).toMatch(/^138\d{8}$/);
@@ -96,9 +115,14 @@ describe('member profile, privacy, member code, tiers and my data', () => {
 
     // Every disclosure is logged (who, how, when); a miss discloses nothing and logs nothing.
     const staffActor = { openid: 'o-staff', role: 'staff', name: '店员 小吴', storeId: 'store-1' };
-    const log = await okData<{ entries: { memberId: string; by: string; actor: object; at: string }[] }>({ action: 'listAccessLog', memberId: card.memberId }, 'o-boss');
+    const log = await okData<{ entries: { memberId: string; by: string; actor: object; at: string }[] }>(
+      { action: 'listAccessLog', memberId: card.memberId },
+      'o-boss',
+    );
     expect(log.entries.map((e) => e.by).sort()).toEqual(['member_code', 'phone', 'phone']);
-    expect(log.entries.every((e) => e.memberId === card.memberId && JSON.stringify(e.actor) === JSON.stringify(staffActor) && !Number.isNaN(Date.parse(e.at)))).toBe(true);
+    expect(
+      log.entries.every((e) => e.memberId === card.memberId && JSON.stringify(e.actor) === JSON.stringify(staffActor) && !Number.isNaN(Date.parse(e.at))),
+    ).toBe(true);
     expect((await okData<{ entries: unknown[] }>({ action: 'listAccessLog' }, 'o-boss')).entries).toHaveLength(3);
     for (const who of ['o-staff', 'o-pat']) expect(await call({ action: 'listAccessLog' }, who)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     // ...and the member sees it in their export: which staff, where, how, when.
@@ -136,15 +160,26 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     expect(await call({ action: 'getTierConfig' }, 'o-staff')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     const initial = await okData({ action: 'getTierConfig' }, 'o-boss');
     expect(initial.config.version).toBe(1);
-    const settings = { basis: 'cumulative', growthPerYuan: 1, graceDays: 15, tiers: DEFAULT_TIER_CONFIG.tiers.map((t) => (t.id === 'silver' ? { ...t, threshold: 800 } : t)) };
-    const bad = await call({ action: 'updateTierConfig', settings: { ...settings, tiers: [{ ...settings.tiers[0], threshold: 5 }, ...settings.tiers.slice(1)] } }, 'o-boss');
+    const settings = {
+      basis: 'cumulative',
+      growthPerYuan: 1,
+      graceDays: 15,
+      tiers: DEFAULT_TIER_CONFIG.tiers.map((t) => (t.id === 'silver' ? { ...t, threshold: 800 } : t)),
+    };
+    const bad = await call(
+      { action: 'updateTierConfig', settings: { ...settings, tiers: [{ ...settings.tiers[0], threshold: 5 }, ...settings.tiers.slice(1)] } },
+      'o-boss',
+    );
     expect(bad).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     expect(await call({ action: 'updateTierConfig', expectedVersion: 1, settings }, 'o-staff')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     // expectedVersion is required, as for the earning rules (one versioned-settings policy)
     expect(await call({ action: 'updateTierConfig', settings }, 'o-boss')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     const saved = await okData({ action: 'updateTierConfig', expectedVersion: 1, settings }, 'o-boss');
     expect(saved.version).toBe(2);
-    expect(await call({ action: 'updateTierConfig', expectedVersion: 1, settings }, 'o-boss')).toMatchObject({ ok: false, code: 'TIER_CONFIG_VERSION_CONFLICT' });
+    expect(await call({ action: 'updateTierConfig', expectedVersion: 1, settings }, 'o-boss')).toMatchObject({
+      ok: false,
+      code: 'TIER_CONFIG_VERSION_CONFLICT',
+    });
     const after = await okData({ action: 'getTierConfig' }, 'o-boss');
     expect(after.config).toMatchObject({ version: 2, basis: 'cumulative', graceDays: 15 });
     expect(after.history.map((h: Any) => h.version)).toEqual([2, 1]);
@@ -156,12 +191,31 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     const card = await okData({ action: 'join', agree: true }, 'o-gus');
     // A gold member whose spending in the last 12 months is ¥1,200 (the rest is older).
     cloud.store.replace('members', { ...memberDoc(card.memberId), _id: card.memberId, tierId: 'gold', growth: 6200 });
-    cloud.store.insert('orders', { _id: 'o1', memberId: card.memberId, storeId: 's', receiptNo: 'R1', items: [], amountFen: 120000, paidAt: new Date(t0.getTime() - 30 * DAY) });
-    cloud.store.insert('orders', { _id: 'o2', memberId: card.memberId, storeId: 's', receiptNo: 'R2', items: [], amountFen: 500000, paidAt: new Date(t0.getTime() - 400 * DAY) });
+    cloud.store.insert('orders', {
+      _id: 'o1',
+      memberId: card.memberId,
+      storeId: 's',
+      receiptNo: 'R1',
+      items: [],
+      amountFen: 120000,
+      paidAt: new Date(t0.getTime() - 30 * DAY),
+    });
+    cloud.store.insert('orders', {
+      _id: 'o2',
+      memberId: card.memberId,
+      storeId: 's',
+      receiptNo: 'R2',
+      items: [],
+      amountFen: 500000,
+      paidAt: new Date(t0.getTime() - 400 * DAY),
+    });
 
     // the scheduler's daily tier-review job (its report: the occurrence's counters)
     const run1 = (await cloud.runJob('tier-review')) as Envelope<Any>;
-    expect(run1).toMatchObject({ ok: true, data: { status: 'done', processed: 1, counters: { period: '2026-01', reviewed: 1, graceStarted: 1, downgraded: 0 } } });
+    expect(run1).toMatchObject({
+      ok: true,
+      data: { status: 'done', processed: 1, counters: { period: '2026-01', reviewed: 1, graceStarted: 1, downgraded: 0 } },
+    });
     expect(memberDoc(card.memberId)).toMatchObject({ tierId: 'gold', growth: 1200, lastReviewPeriod: '2026-01' });
     const run1b = (await cloud.runJob('tier-review')) as Envelope<Any>;
     expect(run1b).toMatchObject({ ok: true, data: { status: 'done', processed: 1, counters: { reviewed: 1 } } });
@@ -185,7 +239,11 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     await okData({ action: 'bindPhone', code: 'abc' }, 'o-del');
     await okData({ action: 'setBirthday', month: 7, day: 14, year: 1995 }, 'o-del');
     await okData({ action: 'acceptPrivacy', version: PRIVACY_POLICY_VERSION }, 'o-del');
-    const adjust = (await cloud.invoke('points', { action: 'adjustPoints', memberId: card.memberId, delta: 300, requestId: 'adj-00000001', reason: '测试赠送积分' }, { openid: 'o-boss' })) as Envelope<Any>;
+    const adjust = (await cloud.invoke(
+      'points',
+      { action: 'adjustPoints', memberId: card.memberId, delta: 300, requestId: 'adj-00000001', reason: '测试赠送积分' },
+      { openid: 'o-boss' },
+    )) as Envelope<Any>;
     expect(adjust.ok).toBe(true);
     cloud.store.insert('coupons', { _id: 'cp-1', memberId: card.memberId, templateId: 'tpl', status: 'unused', issuedAt: new Date() });
     cloud.store.insert('coupons', { _id: 'cp-2', memberId: card.memberId, templateId: 'tpl', status: 'used', issuedAt: new Date() });
@@ -214,7 +272,10 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     expect(cloud.store.get('coupons', 'cp-1')?.doc).toMatchObject({ status: 'void' });
     expect(cloud.store.get('coupons', 'cp-2')?.doc).toMatchObject({ status: 'used' });
     // Books: the ledger is kept under the card number and sums to the (now zero) balance.
-    const entries = cloud.store.scan('ledger').map((s) => s.doc as Any).filter((e) => e.memberId === card.memberId);
+    const entries = cloud.store
+      .scan('ledger')
+      .map((s) => s.doc as Any)
+      .filter((e) => e.memberId === card.memberId);
     expect(entries.some((e) => e.kind === 'forfeit')).toBe(true);
     expect(entries.reduce((s, e) => s + e.delta, 0)).toBe(doc.points.available);
     expect(doc.points.available).toBe(0);

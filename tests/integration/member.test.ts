@@ -1,6 +1,13 @@
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
 
-type Card = { memberId: string; nickname: string; tier: { name: string }; isNew: boolean; points: { available: number }; privacy: { accepted: boolean; changes: string[] } };
+type Card = {
+  memberId: string;
+  nickname: string;
+  tier: { name: string };
+  isNew: boolean;
+  points: { available: number };
+  privacy: { accepted: boolean; changes: string[] };
+};
 type Envelope<T> = { ok: true; data: T } | { ok: false; code: string; message: string };
 
 describe('member function against the local cloud', () => {
@@ -36,9 +43,14 @@ describe('member function against the local cloud', () => {
   });
 
   it('开卡 with a phone authorisation stores the number encrypted; a bad code creates nothing', async () => {
-    expect(await cloud.invoke('member', { action: 'join', agree: true, phoneCode: 'invalid' }, { openid: 'o-phone' })).toMatchObject({ ok: false, code: 'PHONE_CODE_INVALID' });
+    expect(await cloud.invoke('member', { action: 'join', agree: true, phoneCode: 'invalid' }, { openid: 'o-phone' })).toMatchObject({
+      ok: false,
+      code: 'PHONE_CODE_INVALID',
+    });
     expect(cloud.store.scan('members')).toHaveLength(0);
-    const res = (await cloud.invoke('member', { action: 'join', agree: true, phoneCode: 'code-1', invite: 'inv-token-1' }, { openid: 'o-phone' })) as Envelope<Card & { phoneMasked: string | null }>;
+    const res = (await cloud.invoke('member', { action: 'join', agree: true, phoneCode: 'code-1', invite: 'inv-token-1' }, { openid: 'o-phone' })) as Envelope<
+      Card & { phoneMasked: string | null }
+    >;
     expect(res.ok && res.data.phoneMasked).toMatch(/^1\d{2}\*{4}\d{4}$/);
   });
 
@@ -68,7 +80,11 @@ describe('member function against the local cloud', () => {
   });
 
   it('takes the OPENID from the context, never from the data', async () => {
-    const res = (await cloud.invoke('member', { action: 'join', agree: true, openid: 'o-mallory', userInfo: { openId: 'o-mallory' } }, { openid: 'o-carol' })) as Envelope<Card>;
+    const res = (await cloud.invoke(
+      'member',
+      { action: 'join', agree: true, openid: 'o-mallory', userInfo: { openId: 'o-mallory' } },
+      { openid: 'o-carol' },
+    )) as Envelope<Card>;
     // `openid` is not part of the schema: a strict schema refuses it.
     expect(res).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     await cloud.invoke('member', { action: 'join', agree: true, userInfo: { openId: 'o-mallory' } }, { openid: 'o-carol' });

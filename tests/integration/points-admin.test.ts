@@ -37,10 +37,23 @@ describe('points administration', () => {
       // merchant only
       expect(await call({ action: 'listFraudFlags' }, 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
       expect(await call({ action: 'listFraudFlags' }, 'o-ann')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-      expect(await call({ action: 'reviewFraudFlag', flagId: 'fraud:pos:store-a:F5:staff_repeat', decision: 'release' }, 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+      expect(await call({ action: 'reviewFraudFlag', flagId: 'fraud:pos:store-a:F5:staff_repeat', decision: 'release' }, 'o-clerk')).toMatchObject({
+        ok: false,
+        code: 'FORBIDDEN',
+      });
       const flags = await ok('points', { action: 'listFraudFlags' }, 'o-boss');
       expect(flags).toHaveLength(1);
-      expect(flags[0]).toMatchObject({ _id: 'fraud:pos:store-a:F5:staff_repeat', kind: 'staff_repeat', memberId, staffOpenid: 'o-clerk', staffName: '店员', storeName: 'A店', held: true, status: 'open', points: 10 });
+      expect(flags[0]).toMatchObject({
+        _id: 'fraud:pos:store-a:F5:staff_repeat',
+        kind: 'staff_repeat',
+        memberId,
+        staffOpenid: 'o-clerk',
+        staffName: '店员',
+        storeName: 'A店',
+        held: true,
+        status: 'open',
+        points: 10,
+      });
 
       // the held accrual does not mature in the nightly run
       setClock(shanghai('2026-11-24 02:30'));
@@ -48,8 +61,14 @@ describe('points administration', () => {
       expect(points(memberId)).toMatchObject({ available: 140, pending: 10, pendingLots: [{ id: 'order:pos:store-a:F5:earn', held: true }] });
 
       setClock(shanghai('2026-11-24 10:00'));
-      expect(await ok('points', { action: 'reviewFraudFlag', flagId: flags[0]._id, decision: 'release', note: '核实无误' }, 'o-boss')).toMatchObject({ status: 'released', changed: true });
-      expect(await ok('points', { action: 'reviewFraudFlag', flagId: flags[0]._id, decision: 'confirm' }, 'o-boss')).toMatchObject({ status: 'released', changed: false });
+      expect(await ok('points', { action: 'reviewFraudFlag', flagId: flags[0]._id, decision: 'release', note: '核实无误' }, 'o-boss')).toMatchObject({
+        status: 'released',
+        changed: true,
+      });
+      expect(await ok('points', { action: 'reviewFraudFlag', flagId: flags[0]._id, decision: 'confirm' }, 'o-boss')).toMatchObject({
+        status: 'released',
+        changed: false,
+      });
       expect(await ok('points', { action: 'listFraudFlags' }, 'o-boss')).toEqual([]);
       expect(await ok('points', { action: 'listFraudFlags', status: 'released' }, 'o-boss')).toMatchObject([{ reviewedBy: '老板', note: '核实无误' }]);
 
@@ -65,7 +84,12 @@ describe('points administration', () => {
       const r = await ok('points', { action: 'reviewFraudFlag', flagId: 'fraud:pos:store-a:G5:staff_repeat', decision: 'confirm', note: '串通刷分' }, 'o-boss');
       expect(r).toMatchObject({ status: 'confirmed', changed: true, forfeited: 10 });
       const entry = ledger(memberId).find((e) => e.kind === 'forfeit');
-      expect(entry).toMatchObject({ _id: 'forfeit:order:pos:store-a:G5:earn', delta: 0, pendingDelta: -10, actor: { openid: 'o-boss', role: 'merchant', name: '老板' } });
+      expect(entry).toMatchObject({
+        _id: 'forfeit:order:pos:store-a:G5:earn',
+        delta: 0,
+        pendingDelta: -10,
+        actor: { openid: 'o-boss', role: 'merchant', name: '老板' },
+      });
       expect(points(memberId)).toMatchObject({ available: 100, pending: 40 });
       expectBalanced(memberId);
 
@@ -134,7 +158,13 @@ describe('points administration', () => {
   describe('adjustPoints', () => {
     it('is merchant only, needs a reason, is audited, idempotent, and never drives the balance negative', async () => {
       const memberId = await register('o-fay');
-      const adjust = (delta: number, requestId: string, reason?: string) => ({ action: 'adjustPoints', memberId, delta, requestId, ...(reason === undefined ? {} : { reason }) });
+      const adjust = (delta: number, requestId: string, reason?: string) => ({
+        action: 'adjustPoints',
+        memberId,
+        delta,
+        requestId,
+        ...(reason === undefined ? {} : { reason }),
+      });
       const before = snapshot();
       expect(await call(adjust(50, 'adj-00001', '补偿'), 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
       expect(await call(adjust(50, 'adj-00001', '补偿'), 'o-fay')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
@@ -151,7 +181,11 @@ describe('points administration', () => {
       expect(new Date(entry.createdAt).toISOString()).toBe(new Date(shanghai('2026-11-23 12:00')).toISOString());
 
       // the same request again: answered, applied once
-      expect(await ok('points', adjust(50, 'adj-00001', '活动补偿'), 'o-boss')).toMatchObject({ entryId: 'adjust:adj-00001', balanceAfter: 150, duplicate: true });
+      expect(await ok('points', adjust(50, 'adj-00001', '活动补偿'), 'o-boss')).toMatchObject({
+        entryId: 'adjust:adj-00001',
+        balanceAfter: 150,
+        duplicate: true,
+      });
       // the same request id for another amount: refused
       expect(await call(adjust(80, 'adj-00001', '活动补偿'), 'o-boss')).toMatchObject({ ok: false, code: 'IDEMPOTENCY_KEY_REUSED' });
       expect(points(memberId).available).toBe(150);
@@ -173,7 +207,12 @@ describe('points administration', () => {
       expect(await call({ action: 'updateRules', expectedVersion: 1, rules: doubled }, 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
       expect(await call({ action: 'updateRules', expectedVersion: 1, rules: doubled }, 'o-gus')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
       expect(await call({ action: 'getRules' }, 'o-clerk')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-      for (const bad of [{ ...RULES, stepFen: 0 }, { ...RULES, pendingDays: -1 }, { ...RULES, bogus: 1 }, { ...RULES, dailyCapPerMember: 0 }]) {
+      for (const bad of [
+        { ...RULES, stepFen: 0 },
+        { ...RULES, pendingDays: -1 },
+        { ...RULES, bogus: 1 },
+        { ...RULES, dailyCapPerMember: 0 },
+      ]) {
         expect(await call({ action: 'updateRules', expectedVersion: 1, rules: bad }, 'o-boss')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
       }
       expect(await ok('points', { action: 'getRules' }, 'o-boss')).toEqual({ version: 1, rules: RULES });
@@ -183,7 +222,9 @@ describe('points administration', () => {
       const stale = await call({ action: 'updateRules', expectedVersion: 1, rules: { ...RULES, pointsPerStep: 5 } }, 'o-boss');
       expect(stale).toMatchObject({ ok: false, code: 'RULES_VERSION_CONFLICT', details: { currentVersion: 2 } });
       expect(await ok('points', { action: 'getRules' }, 'o-boss')).toEqual({ version: 2, rules: doubled });
-      expect(await ok('points', { action: 'updateRules', expectedVersion: 2, rules: { ...doubled, registrationBonus: 200 } }, 'o-boss')).toEqual({ version: 3 });
+      expect(await ok('points', { action: 'updateRules', expectedVersion: 2, rules: { ...doubled, registrationBonus: 200 } }, 'o-boss')).toEqual({
+        version: 3,
+      });
       expect(cloud.store.get('settings', 'points-rules@2')!.doc).toMatchObject({ version: 2, rules: doubled, updatedBy: 'o-boss' });
       expect(cloud.store.get('settings', 'points-rules@3')!.doc).toMatchObject({ version: 3, rules: { registrationBonus: 200 } });
 
@@ -212,7 +253,11 @@ describe('points administration', () => {
       for (const bad of malformed) expect(await call(bad, 'o-clerk')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
       expect(await call(order('M1', memberId, 10000, shanghai('2026-09-01 12:00')), 'o-clerk')).toMatchObject({ ok: false, code: 'ORDER_TOO_OLD' });
       // Paid more than the items' list price: points for nothing bought. A discount (paid less) is fine.
-      expect(await call({ ...order('M1', memberId, 10000), amountFen: 10001 }, 'o-clerk')).toMatchObject({ ok: false, code: 'ORDER_AMOUNT_EXCEEDS_ITEMS', details: { itemsTotalFen: 10000 } });
+      expect(await call({ ...order('M1', memberId, 10000), amountFen: 10001 }, 'o-clerk')).toMatchObject({
+        ok: false,
+        code: 'ORDER_AMOUNT_EXCEEDS_ITEMS',
+        details: { itemsTotalFen: 10000 },
+      });
       expect(snapshot()).toBe(before);
 
       expect(await ok('points', order('M1', memberId, 10000), 'o-clerk')).toMatchObject({ points: 10, duplicate: false });
@@ -233,7 +278,13 @@ describe('points administration', () => {
 
   describe('daily cap', () => {
     it('holds per business day and per recording day: a late upload for yesterday is capped against both', async () => {
-      cloud.store.replace('settings', { _id: 'points-rules', version: 1, rules: { ...RULES, dailyCapPerMember: 100 }, updatedAt: new Date(), updatedBy: 'o-boss' });
+      cloud.store.replace('settings', {
+        _id: 'points-rules',
+        version: 1,
+        rules: { ...RULES, dailyCapPerMember: 100 },
+        updatedAt: new Date(),
+        updatedBy: 'o-boss',
+      });
       const memberId = await register('o-ivy');
       const p = (r: Any) => r.points;
       setClock(shanghai('2026-11-22 15:30'));
@@ -253,7 +304,13 @@ describe('points administration', () => {
     });
 
     it('reads a member written with the former single earnedDay', async () => {
-      cloud.store.replace('settings', { _id: 'points-rules', version: 1, rules: { ...RULES, dailyCapPerMember: 100 }, updatedAt: new Date(), updatedBy: 'o-boss' });
+      cloud.store.replace('settings', {
+        _id: 'points-rules',
+        version: 1,
+        rules: { ...RULES, dailyCapPerMember: 100 },
+        updatedAt: new Date(),
+        updatedBy: 'o-boss',
+      });
       const memberId = await register('o-jon');
       const doc = cloud.store.get('members', memberId)!.doc as Any;
       const { earnedDays: _d, ...legacy } = doc.points;

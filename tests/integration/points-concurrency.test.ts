@@ -61,7 +61,15 @@ describe('points under concurrency and injected faults', () => {
       receipts.set(receiptNo, memberId);
       const priceFen = 5000 + Math.floor(random() * 40000);
       const paidAt = new Date(Date.now() - (random() < 0.6 ? 3 * 86400_000 : 0)).toISOString();
-      const body = { action: 'recordOrder', storeId: 'store-a', receiptNo, items: [{ sku: 'S1', category: 'coffee', priceFen, quantity: 1 }], amountFen: priceFen, paidAt, member: { memberId } };
+      const body = {
+        action: 'recordOrder',
+        storeId: 'store-a',
+        receiptNo,
+        items: [{ sku: 'S1', category: 'coffee', priceFen, quantity: 1 }],
+        amountFen: priceFen,
+        paidAt,
+        member: { memberId },
+      };
       const copies = random() < 0.3 ? 3 : 1; // the same receipt sent several times at once
       for (let c = 0; c < copies; c += 1) ops.push(call(body, 'o-clerk').then((r) => ({ kind: 'order', key: receiptNo, memberId, body, r })));
     }
@@ -86,7 +94,9 @@ describe('points under concurrency and injected faults', () => {
     expect(orderResults.every((x) => x.r.ok)).toBe(true);
 
     // no double credit: one earn entry and one order per receipt; one spend entry per request
-    const ledger = cloud.store.scan('ledger').map((s) => s.doc as unknown as { _id: string; memberId: string; kind: string; delta: number; pendingDelta: number });
+    const ledger = cloud.store
+      .scan('ledger')
+      .map((s) => s.doc as unknown as { _id: string; memberId: string; kind: string; delta: number; pendingDelta: number });
     const earnIds = ledger.filter((e) => e._id.startsWith('order:')).map((e) => e._id);
     expect(new Set(earnIds).size).toBe(earnIds.length);
     expect(earnIds.length).toBe(receipts.size);
@@ -124,7 +134,18 @@ describe('points under concurrency and injected faults', () => {
     const recorders = ['o-boss', 'o-clerk', 'o-clerk-2'];
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        call({ action: 'recordOrder', storeId: 'store-a', receiptNo: `BURST${i}`, items: [{ sku: 'S1', category: 'coffee', priceFen: 10000, quantity: 1 }], amountFen: 10000, paidAt: new Date().toISOString(), member: { memberId } }, recorders[i % 3]),
+        call(
+          {
+            action: 'recordOrder',
+            storeId: 'store-a',
+            receiptNo: `BURST${i}`,
+            items: [{ sku: 'S1', category: 'coffee', priceFen: 10000, quantity: 1 }],
+            amountFen: 10000,
+            paidAt: new Date().toISOString(),
+            member: { memberId },
+          },
+          recorders[i % 3],
+        ),
       ),
     );
     expect(results.filter((r) => !r.ok).map((r) => (r as { code: string }).code)).toEqual([]);
@@ -133,6 +154,13 @@ describe('points under concurrency and injected faults', () => {
     expect(flagged).toHaveLength(12 - limit);
     expect(flagged.every((r) => r.ok && r.data.held)).toBe(true);
     expect((cloud.store.get('members', memberId)!.doc as unknown as { orderDay: { orders: number } }).orderDay.orders).toBe(12);
-    expect(cloud.store.scan('fraud_flags').filter((s) => (s.doc as unknown as { memberId: string; kind: string }).memberId === memberId && (s.doc as unknown as { kind: string }).kind === 'member_velocity')).toHaveLength(12 - limit);
+    expect(
+      cloud.store
+        .scan('fraud_flags')
+        .filter(
+          (s) =>
+            (s.doc as unknown as { memberId: string; kind: string }).memberId === memberId && (s.doc as unknown as { kind: string }).kind === 'member_velocity',
+        ),
+    ).toHaveLength(12 - limit);
   });
 });

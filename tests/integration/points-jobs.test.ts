@@ -17,7 +17,13 @@ describe('points nightly job', () => {
     cloud = openTestCloud();
     seedStoreAndStaff(cloud);
     // no member day: the figures below do not depend on the weekday
-    cloud.store.insert('settings', { _id: 'points-rules', version: 1, rules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } }, updatedAt: new Date(), updatedBy: 'o-boss' });
+    cloud.store.insert('settings', {
+      _id: 'points-rules',
+      version: 1,
+      rules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } },
+      updatedAt: new Date(),
+      updatedBy: 'o-boss',
+    });
   });
   afterEach(() => {
     realClock();
@@ -52,7 +58,11 @@ describe('points nightly job', () => {
     const run24 = await trigger();
     expect(run24).toMatchObject({ runId: 'points-nightly:20261124', day: '2026-11-24', status: 'done', matured: 1, expired: 0, drifts: [] });
     expect(points(memberId)).toMatchObject({ available: 120, pending: 30, nextEventOn: '2026-11-25' });
-    expect(ledger(memberId).filter((e) => e.kind === 'mature').map((e) => [e._id, e.delta, e.pendingDelta])).toEqual([['mature:order:pos:store-a:R1:earn', 20, -20]]);
+    expect(
+      ledger(memberId)
+        .filter((e) => e.kind === 'mature')
+        .map((e) => [e._id, e.delta, e.pendingDelta]),
+    ).toEqual([['mature:order:pos:store-a:R1:earn', 20, -20]]);
     expectBalanced(memberId);
 
     // a second run the same day changes nothing: the checkpoint says done, and even without it nothing is due
@@ -91,7 +101,12 @@ describe('points nightly job', () => {
     const expired = ledger(memberId).filter((e) => e.kind === 'expire');
     expect(expired.map((e) => [e._id, e.delta]).sort()).toEqual(dueOn23.map((l) => [`expire:${l.id}`, -l.remaining]).sort());
     expect(expired.reduce((s, e) => s + e.delta, 0)).toBe(-70);
-    expect(points(memberId)).toMatchObject({ available: 30, pending: 0, lots: [{ id: 'order:pos:store-a:R2:earn', remaining: 30 }], nextEventOn: '2027-11-24' });
+    expect(points(memberId)).toMatchObject({
+      available: 30,
+      pending: 0,
+      lots: [{ id: 'order:pos:store-a:R2:earn', remaining: 30 }],
+      nextEventOn: '2027-11-24',
+    });
     expectBalanced(memberId);
     // idempotent again
     cloud.store.remove('job_runs', 'points-nightly:20271123');
@@ -144,7 +159,18 @@ describe('points nightly job', () => {
     await ok('points', order('A1', a, 10000, shanghai('2026-11-23 11:00')), 'o-clerk');
     await ok('points', order('B1', b, 10000, shanghai('2026-11-23 11:00')), 'o-clerk');
     // a: its maturity entry already exists although the lot is still pending (state and ledger disagree)
-    cloud.store.insert('ledger', { _id: 'mature:order:pos:store-a:A1:earn', memberId: 'nobody', kind: 'mature', delta: 0, pendingDelta: 0, reason: 'x', ref: { type: 'lot', id: 'x' }, balanceAfter: 0, pendingAfter: 0, createdAt: new Date() });
+    cloud.store.insert('ledger', {
+      _id: 'mature:order:pos:store-a:A1:earn',
+      memberId: 'nobody',
+      kind: 'mature',
+      delta: 0,
+      pendingDelta: 0,
+      reason: 'x',
+      ref: { type: 'lot', id: 'x' },
+      balanceAfter: 0,
+      pendingAfter: 0,
+      createdAt: new Date(),
+    });
     // c: a stale index with nothing due
     const cDoc = cloud.store.get('members', c)!.doc as Any;
     cloud.store.replace('members', { ...cDoc, points: { ...cDoc.points, nextEventOn: '2026-11-20' } });

@@ -15,7 +15,13 @@ describe('points nightly job at scale', () => {
   beforeEach(() => {
     cloud = openTestCloud();
     seedStoreAndStaff(cloud);
-    cloud.store.insert('settings', { _id: 'points-rules', version: 1, rules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } }, updatedAt: new Date(), updatedBy: 'o-boss' });
+    cloud.store.insert('settings', {
+      _id: 'points-rules',
+      version: 1,
+      rules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } },
+      updatedAt: new Date(),
+      updatedBy: 'o-boss',
+    });
   });
   afterEach(() => {
     realClock();
@@ -40,7 +46,10 @@ describe('points nightly job at scale', () => {
     for (const [i, memberId] of members.entries()) {
       const doc = cloud.store.get('members', memberId)!.doc as Any;
       const day = ['2026-11-20', '2026-11-22', '2026-11-24'][i % 3];
-      cloud.store.replace('members', { ...doc, points: { ...doc.points, nextEventOn: day, pendingLots: doc.points.pendingLots.map((l: Any) => ({ ...l, maturesOn: day })) } });
+      cloud.store.replace('members', {
+        ...doc,
+        points: { ...doc.points, nextEventOn: day, pendingLots: doc.points.pendingLots.map((l: Any) => ({ ...l, maturesOn: day })) },
+      });
     }
     setClock(shanghai('2026-11-24 02:30'));
     const logged = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -78,7 +87,18 @@ describe('points nightly job at scale', () => {
 
     // an entry after a's checkpoint that the balance does not explain: drift
     setClock(shanghai('2026-11-25 12:00'));
-    cloud.store.insert('ledger', { _id: 'planted:after', memberId: a, kind: 'adjust', delta: 5, pendingDelta: 0, reason: 'x', ref: { type: 'x', id: 'x' }, balanceAfter: 0, pendingAfter: 0, createdAt: new Date(shanghai('2026-11-25 11:00')) });
+    cloud.store.insert('ledger', {
+      _id: 'planted:after',
+      memberId: a,
+      kind: 'adjust',
+      delta: 5,
+      pendingDelta: 0,
+      reason: 'x',
+      ref: { type: 'x', id: 'x' },
+      balanceAfter: 0,
+      pendingAfter: 0,
+      createdAt: new Date(shanghai('2026-11-25 11:00')),
+    });
     const doc = cloud.store.get('members', a)!.doc as Any;
     cloud.store.replace('members', { ...doc, points: { ...doc.points, reconcileDue: true } });
     setClock(shanghai('2026-11-26 02:30'));
@@ -87,7 +107,18 @@ describe('points nightly job at scale', () => {
     expect(checkpoint(a)).toMatchObject({ entries: 4, delta: 80 }); // a checkpoint moves only when proven
 
     // an entry that arrived below b's checkpoint (its count no longer holds): everything is summed again
-    cloud.store.insert('ledger', { _id: 'planted:below', memberId: b, kind: 'adjust', delta: 7, pendingDelta: 0, reason: 'x', ref: { type: 'x', id: 'x' }, balanceAfter: 0, pendingAfter: 0, createdAt: new Date(shanghai('2026-11-23 09:00')) });
+    cloud.store.insert('ledger', {
+      _id: 'planted:below',
+      memberId: b,
+      kind: 'adjust',
+      delta: 7,
+      pendingDelta: 0,
+      reason: 'x',
+      ref: { type: 'x', id: 'x' },
+      balanceAfter: 0,
+      pendingAfter: 0,
+      createdAt: new Date(shanghai('2026-11-23 09:00')),
+    });
     const docB = cloud.store.get('members', b)!.doc as Any;
     cloud.store.replace('members', { ...docB, points: { ...docB.points, reconcileDue: true } });
     setClock(shanghai('2026-11-27 02:30'));

@@ -19,7 +19,13 @@ describe('earning rules store and the tier configuration', () => {
   const { call, ok, order } = pointsKit(() => cloud);
 
   it('loads rules stored with the legacy tierMultipliers and growthPerYuan, and saves over them', async () => {
-    const legacy = { ...DEFAULT_EARNING_RULES, registrationBonus: 250, memberDay: { kind: 'none' }, tierMultipliers: { normal: 5, silver: 5, gold: 5, diamond: 5 }, growthPerYuan: 7 };
+    const legacy = {
+      ...DEFAULT_EARNING_RULES,
+      registrationBonus: 250,
+      memberDay: { kind: 'none' },
+      tierMultipliers: { normal: 5, silver: 5, gold: 5, diamond: 5 },
+      growthPerYuan: 7,
+    };
     cloud.store.insert('settings', { _id: 'points-rules', version: 3, rules: legacy, updatedAt: new Date(), updatedBy: 'o-boss' });
 
     const loaded = await ok('points', { action: 'getRules' }, 'o-boss');
@@ -42,7 +48,13 @@ describe('earning rules store and the tier configuration', () => {
   });
 
   it('earns with the multiplier and growth per yuan the merchant set in the tier configuration', async () => {
-    cloud.store.insert('settings', { _id: 'points-rules', version: 1, rules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } }, updatedAt: new Date(), updatedBy: 'o-boss' });
+    cloud.store.insert('settings', {
+      _id: 'points-rules',
+      version: 1,
+      rules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } },
+      updatedAt: new Date(),
+      updatedBy: 'o-boss',
+    });
     const card = await ok('member', { action: 'join', agree: true }, 'o-bea');
     const member = cloud.store.get('members', card.memberId)?.doc as Any;
     cloud.store.replace('members', { ...member, tierId: 'gold', growth: 6000 });

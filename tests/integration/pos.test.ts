@@ -39,7 +39,10 @@ describe('POS endpoint over the local HTTP route', () => {
 
   const order = (receiptNo: string, amountFen = 25600) => ({
     receiptNo,
-    items: amountFen === 25600 ? [{ sku: 'COF-LAT', category: 'coffee', priceFen: 3200, quantity: 8 }] : [{ sku: 'BEAN-YR', category: 'beans', priceFen: amountFen, quantity: 1 }],
+    items:
+      amountFen === 25600
+        ? [{ sku: 'COF-LAT', category: 'coffee', priceFen: 3200, quantity: 8 }]
+        : [{ sku: 'BEAN-YR', category: 'beans', priceFen: amountFen, quantity: 1 }],
     amountFen,
     paidAt: new Date().toISOString(),
     member: { memberId },

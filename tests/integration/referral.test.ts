@@ -37,7 +37,8 @@ describe('referral: invitations and rewards', () => {
     closeTestCloud(cloud);
   });
   const available = (id: string) => (cloud.store.get('members', id)!.doc as Any).points.available as number;
-  const accept = (invite: string, inviteeId: string, inviteeIsNew = true, phoneHash: string | null = null) => inTransaction((tx) => acceptInvitation(tx, { invite, inviteeId, inviteeIsNew, phoneHash, now: new Date() }));
+  const accept = (invite: string, inviteeId: string, inviteeIsNew = true, phoneHash: string | null = null) =>
+    inTransaction((tx) => acceptInvitation(tx, { invite, inviteeId, inviteeIsNew, phoneHash, now: new Date() }));
 
   it('signs the invitation, rewards the inviter once at registration and once at the first purchase', async () => {
     const a = (await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-inviter')).memberId;

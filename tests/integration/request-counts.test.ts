@@ -37,11 +37,17 @@ describe('database requests per business action', () => {
     await kit.ok('points', kit.order('RC0', memberId, 10000), 'o-clerk'); // warm the instance
     report['recordOrder (staff, member id)'] = await measure(() => kit.ok('points', kit.order('RC1', memberId, 10000), 'o-clerk'));
     const { code } = await kit.ok('member', { action: 'getMemberCode' }, 'o-rc-1');
-    report['recordOrder (staff, member code)'] = await measure(() => kit.ok('points', { ...kit.order('RC2', memberId, 10000), member: { memberCode: code } }, 'o-clerk'));
+    report['recordOrder (staff, member code)'] = await measure(() =>
+      kit.ok('points', { ...kit.order('RC2', memberId, 10000), member: { memberCode: code } }, 'o-clerk'),
+    );
     report['recordOrder (replay)'] = await measure(() => kit.ok('points', kit.order('RC2', memberId, 10000), 'o-clerk'));
     await kit.identify(memberId, 'o-clerk');
-    report['redeemPoints (staff)'] = await measure(() => kit.ok('points', { action: 'redeemPoints', memberId, amount: 10, requestId: 'rc-redeem-1', reason: '抵现' }, 'o-clerk'));
-    report['redeemPoints (merchant)'] = await measure(() => kit.ok('points', { action: 'redeemPoints', memberId, amount: 10, requestId: 'rc-redeem-2', reason: '抵现' }, 'o-boss'));
+    report['redeemPoints (staff)'] = await measure(() =>
+      kit.ok('points', { action: 'redeemPoints', memberId, amount: 10, requestId: 'rc-redeem-1', reason: '抵现' }, 'o-clerk'),
+    );
+    report['redeemPoints (merchant)'] = await measure(() =>
+      kit.ok('points', { action: 'redeemPoints', memberId, amount: 10, requestId: 'rc-redeem-2', reason: '抵现' }, 'o-boss'),
+    );
     for (const [k, v] of Object.entries(report)) console.log(`[requests] ${k}: ${v.n} ${JSON.stringify(v.kinds)}`);
     // Before this work: recordOrder 17 (3 counting queries, the order and its entry read twice, the
     // role and store name every time), getCard 11 on a first open, redemption 7. The goals (issue 10):

@@ -27,7 +27,14 @@ describe('one scheduler for every job', () => {
   it('has one timer trigger in the whole project, the scheduler’s; the local cloud refuses more than one per function', () => {
     const triggers = listFunctions().flatMap((f) => (readFunctionConfig(f).triggers ?? []).map((t) => `${f}/${t.name}`));
     expect(triggers).toEqual(['scheduler/tick']);
-    expect(() => checkFunctionConfig('x', { triggers: [{ name: 'a', type: 'timer', config: '0 0 2 * * * *' }, { name: 'b', type: 'timer', config: '0 0 3 * * * *' }] })).toThrow(/allows one/);
+    expect(() =>
+      checkFunctionConfig('x', {
+        triggers: [
+          { name: 'a', type: 'timer', config: '0 0 2 * * * *' },
+          { name: 'b', type: 'timer', config: '0 0 3 * * * *' },
+        ],
+      }),
+    ).toThrow(/allows one/);
   });
 
   it('runs each job when its own cron instant has passed, once per instant', async () => {
@@ -63,8 +70,30 @@ describe('one scheduler for every job', () => {
     for (const [i, m] of members.entries()) await ok('points', order(`K${i}`, m, 10000, shanghai('2026-11-23 11:00')), 'o-clerk');
     setClock(shanghai('2026-11-24 02:01'));
     // a job that ran out of its budget leaves its occurrence running: simulate by a stored running checkpoint
-    cloud.store.insert('job_runs', { _id: 'points-nightly:20261124', job: 'points-nightly', status: 'running', step: 0, cursor: null, chunks: 1, day: '2026-11-24', settled: 0, matured: 0, expired: 0, reconciled: 0, drifts: [], purgedNonces: 0 });
-    cloud.store.insert('job_schedule', { _id: 'points-nightly', leaseHolder: null, leaseUntil: null, lastSlot: new Date(shanghai('2026-11-24 02:00')), lastRunId: 'points-nightly:20261124', lastStatus: 'running', lastFinishedAt: null });
+    cloud.store.insert('job_runs', {
+      _id: 'points-nightly:20261124',
+      job: 'points-nightly',
+      status: 'running',
+      step: 0,
+      cursor: null,
+      chunks: 1,
+      day: '2026-11-24',
+      settled: 0,
+      matured: 0,
+      expired: 0,
+      reconciled: 0,
+      drifts: [],
+      purgedNonces: 0,
+    });
+    cloud.store.insert('job_schedule', {
+      _id: 'points-nightly',
+      leaseHolder: null,
+      leaseUntil: null,
+      lastSlot: new Date(shanghai('2026-11-24 02:00')),
+      lastRunId: 'points-nightly:20261124',
+      lastStatus: 'running',
+      lastFinishedAt: null,
+    });
     const run = await tick();
     expect(run.ran.find((r) => r.job === 'points-nightly')).toMatchObject({ status: 'done', counters: { matured: 4 } });
     expect(cloud.store.get('job_schedule', 'points-nightly')!.doc).toMatchObject({ lastStatus: 'done', leaseHolder: null });
@@ -91,7 +120,15 @@ describe('one scheduler for every job', () => {
     }
     expect(cloud.store.get('job_schedule', 'points-nightly')!.doc).toMatchObject({ leaseHolder: null, lastStatus: 'done' });
     // a crashed holder's lease: refused until it expires
-    cloud.store.insert('job_schedule', { _id: 'tier-review', leaseHolder: 'crashed', leaseUntil: new Date(Date.now() + 60_000), lastSlot: null, lastRunId: null, lastStatus: null, lastFinishedAt: null });
+    cloud.store.insert('job_schedule', {
+      _id: 'tier-review',
+      leaseHolder: 'crashed',
+      leaseUntil: new Date(Date.now() + 60_000),
+      lastSlot: null,
+      lastRunId: null,
+      lastStatus: null,
+      lastFinishedAt: null,
+    });
     expect(await cloud.runJob('tier-review')).toMatchObject({ ok: true, data: { status: 'busy', runId: null } });
     advanceClock(61_000);
     expect(await cloud.runJob('tier-review')).toMatchObject({ ok: true, data: { status: 'done', runId: 'tier-review:20261124' } });
@@ -101,14 +138,20 @@ describe('one scheduler for every job', () => {
     setClock(shanghai('2026-11-24 02:01'));
     await register('o-consumer');
     const asClient = (data: Record<string, unknown>, openid: string) => cloud.invoke('scheduler', data, { openid }) as Promise<Envelope>;
-    expect(await asClient({ Type: 'Timer', TriggerName: 'tick', Time: new Date().toISOString() }, 'o-consumer')).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' });
+    expect(await asClient({ Type: 'Timer', TriggerName: 'tick', Time: new Date().toISOString() }, 'o-consumer')).toMatchObject({
+      ok: false,
+      code: 'UNKNOWN_ACTION',
+    });
     expect(await asClient({ action: 'tick' }, 'o-boss')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await asClient({ action: 'runJob', job: 'points-nightly' }, 'o-consumer')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await asClient({ action: 'runJob', job: 'nope' }, 'o-boss')).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     expect(await asClient({ action: 'runJob', job: 'points-nightly' }, 'o-boss')).toMatchObject({ ok: true, data: { status: 'done' } });
     // the merchant reads the run records
     const runs = await invoke(cloud, 'marketing', 'listJobRuns', {}, 'o-boss');
-    expect(runs).toMatchObject({ ok: true, data: [{ runId: 'points-nightly:20261124', job: 'points-nightly', status: 'done', invocations: 1, processed: 1, skipped: 0, errors: 0 }] });
+    expect(runs).toMatchObject({
+      ok: true,
+      data: [{ runId: 'points-nightly:20261124', job: 'points-nightly', status: 'done', invocations: 1, processed: 1, skipped: 0, errors: 0 }],
+    });
     expect(runs.ok && runs.data[0].finishedAt).toBeTruthy();
     expect(await invoke(cloud, 'marketing', 'listJobRuns', {}, 'o-consumer')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
   });
@@ -120,7 +163,11 @@ describe('one scheduler for every job', () => {
     try {
       expect((await fetch(`${base}/api/jobs`)).status).toBe(401);
       expect((await fetch(`${base}/api/jobs/points-nightly/run`, { method: 'POST' })).status).toBe(401);
-      const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'consumer' }) });
+      const login = await fetch(`${base}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'consumer' }),
+      });
       const cookie = login.headers.get('set-cookie')!.split(';')[0];
       const run = await fetch(`${base}/api/jobs/points-nightly/run`, { method: 'POST', headers: { cookie } });
       expect(await run.json()).toMatchObject({ ok: true, data: { job: 'points-nightly', status: 'done' } });

@@ -18,7 +18,10 @@ describe('static files of the H5 app', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-static-'));
     fs.mkdirSync(path.join(dir, 'js'));
-    fs.writeFileSync(path.join(dir, 'index.html'), `<!doctype html><html><head><script src="/js/app.0123abcd.js"></script></head><body>${'<div></div>'.repeat(50)}</body></html>`);
+    fs.writeFileSync(
+      path.join(dir, 'index.html'),
+      `<!doctype html><html><head><script src="/js/app.0123abcd.js"></script></head><body>${'<div></div>'.repeat(50)}</body></html>`,
+    );
     fs.writeFileSync(path.join(dir, 'js', 'app.0123abcd.js'), js);
     fs.writeFileSync(path.join(dir, 'logo.png'), Buffer.alloc(2000, 7));
     cloud = openTestCloud();

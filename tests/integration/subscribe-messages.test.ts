@@ -46,7 +46,23 @@ describe('subscribe messages: registry, credits, one send path', () => {
     cloud = openTestCloud();
     seedStoreAndStaff(cloud);
     memberId = (await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-sub')).memberId;
-    await invokeOk(cloud, 'marketing', 'registerTemplate', { templateId: TPL, title: '积分过期提醒', purpose: 'points_expiry', fields: [{ key: 'number1', label: '即将过期积分' }, { key: 'date2', label: '过期日期' }, { key: 'thing3', label: '温馨提示' }], page: 'pages/points/index' }, 'o-boss');
+    await invokeOk(
+      cloud,
+      'marketing',
+      'registerTemplate',
+      {
+        templateId: TPL,
+        title: '积分过期提醒',
+        purpose: 'points_expiry',
+        fields: [
+          { key: 'number1', label: '即将过期积分' },
+          { key: 'date2', label: '过期日期' },
+          { key: 'thing3', label: '温馨提示' },
+        ],
+        page: 'pages/points/index',
+      },
+      'o-boss',
+    );
   });
   afterEach(() => closeTestCloud(cloud));
 
@@ -55,8 +71,24 @@ describe('subscribe messages: registry, credits, one send path', () => {
   const logOf = (key: string) => cloud.store.get('message_log', key)?.doc as Any;
 
   it('keeps the registry for the merchant and shows the active templates to members', async () => {
-    expect(await invoke(cloud, 'marketing', 'registerTemplate', { templateId: 'tplX00000001', title: 'x', purpose: 'birthday', fields: [{ key: 'thing1', label: 'a' }] }, 'o-sub')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await invoke(cloud, 'marketing', 'registerTemplate', { templateId: 'tplX00000001', title: 'x', purpose: 'birthday', fields: [{ key: 'colour1', label: 'a' }] }, 'o-boss')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    expect(
+      await invoke(
+        cloud,
+        'marketing',
+        'registerTemplate',
+        { templateId: 'tplX00000001', title: 'x', purpose: 'birthday', fields: [{ key: 'thing1', label: 'a' }] },
+        'o-sub',
+      ),
+    ).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(
+      await invoke(
+        cloud,
+        'marketing',
+        'registerTemplate',
+        { templateId: 'tplX00000001', title: 'x', purpose: 'birthday', fields: [{ key: 'colour1', label: 'a' }] },
+        'o-boss',
+      ),
+    ).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     const seen = await invokeOk(cloud, 'marketing', 'listTemplates', {}, 'o-sub');
     expect(seen).toEqual([expect.objectContaining({ templateId: TPL, purpose: 'points_expiry', page: 'pages/points/index', active: true })]);
   });
@@ -66,14 +98,24 @@ describe('subscribe messages: registry, credits, one send path', () => {
     expect(cloud.outbox.list()).toHaveLength(0);
     expect(logOf('k1')).toMatchObject({ status: 'no_credit', memberId });
 
-    expect(await invokeOk(cloud, 'member', 'recordSubscriptions', { accepted: [TPL, 'tplUnknown0001'] }, 'o-sub')).toEqual({ recorded: [{ templateId: TPL, credits: 1 }], ignored: ['tplUnknown0001'] });
+    expect(await invokeOk(cloud, 'member', 'recordSubscriptions', { accepted: [TPL, 'tplUnknown0001'] }, 'o-sub')).toEqual({
+      recorded: [{ templateId: TPL, credits: 1 }],
+      ignored: ['tplUnknown0001'],
+    });
     await invokeOk(cloud, 'member', 'recordSubscriptions', { accepted: [TPL] }, 'o-sub');
     expect(await creditsOf(memberId, TPL)).toBe(2);
 
     expect(await message('k2')).toEqual({ status: 'sent' });
     expect(await message('k2')).toEqual({ status: 'duplicate' });
     expect(await creditsOf(memberId, TPL)).toBe(1);
-    expect(cloud.outbox.list()).toEqual([expect.objectContaining({ touser: 'o-sub', templateId: TPL, page: 'pages/points/index', data: { number1: { value: '120' }, date2: { value: '2026年3月2日' }, thing3: { value: '积分即将过期，请尽快使用' } } })]);
+    expect(cloud.outbox.list()).toEqual([
+      expect.objectContaining({
+        touser: 'o-sub',
+        templateId: TPL,
+        page: 'pages/points/index',
+        data: { number1: { value: '120' }, date2: { value: '2026年3月2日' }, thing3: { value: '积分即将过期，请尽快使用' } },
+      }),
+    ]);
     expect(logOf('k2')).toMatchObject({ status: 'sent', templateId: TPL });
   });
 

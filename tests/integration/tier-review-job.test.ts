@@ -34,7 +34,17 @@ describe('tier review job', () => {
   };
   /** Sets tier fields on a registered member as an earlier month's engine would have left them. */
   const place = (id: string, fields: Record<string, unknown>) => cloud.store.replace('members', { ...member(id), ...fields });
-  const backfillDone = () => cloud.store.insert('job_runs', { _id: 'tier-review-backfill:v1', job: 'tier-review-backfill', status: 'done', step: 1, cursor: null, chunks: 0, scanned: 0, set: 0 });
+  const backfillDone = () =>
+    cloud.store.insert('job_runs', {
+      _id: 'tier-review-backfill:v1',
+      job: 'tier-review-backfill',
+      status: 'done',
+      step: 1,
+      cursor: null,
+      chunks: 0,
+      scanned: 0,
+      set: 0,
+    });
   /** The member documents the database hands out (queries and doc reads), by id, from now on. */
   const watchMemberReads = () => {
     const read: string[] = [];
@@ -79,7 +89,15 @@ describe('tier review job', () => {
     place(due3, { tierId: 'normal', growth: 300, ...lastMonth });
     place(reviewed, { tierId: 'gold', growth: 6000, lastReviewPeriod: '2026-03', tierReviewDueOn: '2026-04-01' });
     place(base3, { tierReviewDueOn: null });
-    cloud.store.insert('orders', { _id: 'o1', memberId: due1, storeId: 'store-a', receiptNo: 'R1', items: [], amountFen: 600000, paidAt: new Date(Date.now() - 20 * DAY) });
+    cloud.store.insert('orders', {
+      _id: 'o1',
+      memberId: due1,
+      storeId: 'store-a',
+      receiptNo: 'R1',
+      items: [],
+      amountFen: 600000,
+      paidAt: new Date(Date.now() - 20 * DAY),
+    });
     backfillDone();
     const revs = Object.fromEntries([reviewed, base1, base2, base3].map((id) => [id, cloud.store.rev('members', id)]));
 
@@ -118,7 +136,12 @@ describe('tier review job', () => {
     expect(first.done).toBe(false);
     expect(first.reviewed).toBeGreaterThan(0);
     expect(first.reviewed).toBeLessThan(5);
-    expect(cloud.store.get('job_runs', 'tier-review:20260302')!.doc).toMatchObject({ job: 'tier-review', status: 'running', reviewed: first.reviewed, graceStarted: first.reviewed });
+    expect(cloud.store.get('job_runs', 'tier-review:20260302')!.doc).toMatchObject({
+      job: 'tier-review',
+      status: 'running',
+      reviewed: first.reviewed,
+      graceStarted: first.reviewed,
+    });
     expect(ids.filter((id) => member(id).lastReviewPeriod === '2026-03')).toHaveLength(first.reviewed);
 
     const second = await review();

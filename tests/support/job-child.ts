@@ -9,7 +9,12 @@ async function main() {
   const [file, job] = process.argv.slice(2);
   // Functions see only their own environment, not this process's: hand the test's pacing on to them.
   const pace = process.env.HY_JOB_ITEMS_PER_SECOND;
-  const cloud = new LocalCloud({ file, functionSource: 'source', faults: { conflict: 0, transient: 0, lostReply: 0 }, functionEnv: pace ? { HY_JOB_ITEMS_PER_SECOND: pace } : {} });
+  const cloud = new LocalCloud({
+    file,
+    functionSource: 'source',
+    faults: { conflict: 0, transient: 0, lostReply: 0 },
+    functionEnv: pace ? { HY_JOB_ITEMS_PER_SECOND: pace } : {},
+  });
   console.log('started');
   const r = await cloud.runJob(job);
   console.log(JSON.stringify(r));

@@ -2,7 +2,17 @@ import { classifyScannedCode } from '../../shared/rules/scan-code';
 import { conditionsText, discountFor, effectiveStatus, expiringSoon, faceValue, validityWindow } from '../../shared/rules/coupons';
 import type { CouponTerms } from '../../shared/schemas/coupon';
 
-const cash: CouponTerms = { title: '满100减20', description: '', kind: 'cash', thresholdFen: 10000, valueFen: 2000, discountPercent: null, maxDiscountFen: null, storeIds: null, stackable: false };
+const cash: CouponTerms = {
+  title: '满100减20',
+  description: '',
+  kind: 'cash',
+  thresholdFen: 10000,
+  valueFen: 2000,
+  discountPercent: null,
+  maxDiscountFen: null,
+  storeIds: null,
+  stackable: false,
+};
 const discount: CouponTerms = { ...cash, kind: 'discount', valueFen: 0, thresholdFen: 0, discountPercent: 88, maxDiscountFen: 3000 };
 
 describe('coupon rules', () => {
@@ -11,7 +21,10 @@ describe('coupon rules', () => {
     expect(validityWindow({ type: 'relative', days: 2 }, issuedAt)).toEqual({ startsAt: issuedAt, endsAt: new Date('2026-07-02T16:00:00Z') });
     // issued at 23:30 Shanghai (15:30 UTC): day 1 is that evening
     expect(validityWindow({ type: 'relative', days: 1 }, new Date('2026-07-01T15:30:00Z')).endsAt).toEqual(new Date('2026-07-01T16:00:00Z'));
-    expect(validityWindow({ type: 'fixed', from: '2026-05-01', to: '2026-05-03' }, issuedAt)).toEqual({ startsAt: new Date('2026-04-30T16:00:00Z'), endsAt: new Date('2026-05-03T16:00:00Z') });
+    expect(validityWindow({ type: 'fixed', from: '2026-05-01', to: '2026-05-03' }, issuedAt)).toEqual({
+      startsAt: new Date('2026-04-30T16:00:00Z'),
+      endsAt: new Date('2026-05-03T16:00:00Z'),
+    });
   });
 
   it('reads an unused coupon past its end as expired at once, and marks 即将过期 within 3 days', () => {

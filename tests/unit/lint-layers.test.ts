@@ -12,7 +12,10 @@ const CASES = {
   functionToLocalCloud: ['cloudfunctions/points/x.ts', "import { LocalCloud } from '../../local-cloud/local-cloud';\nexport const x = LocalCloud;\n"],
   libToLocalCloud: ['cloudfunctions/_lib/x.ts', "import { LocalCloud } from '../../local-cloud/local-cloud';\nexport const x = LocalCloud;\n"],
   libToFunction: ['cloudfunctions/_lib/x.ts', "import { main } from '../member/index';\nexport const x = main;\n"],
-  functionAllowed: ['cloudfunctions/member/x.ts', "import { database } from '../_lib/cloud';\nimport { AppError } from '../../shared/errors';\nimport { toCard } from './card';\nexport const x = [database, AppError, toCard];\n"],
+  functionAllowed: [
+    'cloudfunctions/member/x.ts',
+    "import { database } from '../_lib/cloud';\nimport { AppError } from '../../shared/errors';\nimport { toCard } from './card';\nexport const x = [database, AppError, toCard];\n",
+  ],
   sharedNode: ['shared/rules/x.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
   sharedToFunctions: ['shared/rules/x.ts', "import { database } from '../../cloudfunctions/_lib/cloud';\nexport const x = database;\n"],
   sharedTaro: ['shared/rules/x.ts', "import Taro from '@tarojs/taro';\nexport const x = Taro;\n"],

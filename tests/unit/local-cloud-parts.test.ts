@@ -7,7 +7,10 @@ import { isDuplicateKey, isTransactionConflict, isTransient, withRetry } from '.
 describe('EJSON decoding of SDK requests', () => {
   it('decodes numbers, dates, server dates and regular expressions', () => {
     const now = () => Date.parse('2026-11-23T00:00:00Z');
-    const v = decode('{"n":{"$numberInt":"5"},"d":{"$date":{"$numberLong":"0"}},"s":{"$tcb_server_date":{"offset":{"$numberInt":"1000"}}},"r":{"$regularExpression":{"pattern":"^a","options":"i"}}}', now) as Record<string, unknown>;
+    const v = decode(
+      '{"n":{"$numberInt":"5"},"d":{"$date":{"$numberLong":"0"}},"s":{"$tcb_server_date":{"offset":{"$numberInt":"1000"}}},"r":{"$regularExpression":{"pattern":"^a","options":"i"}}}',
+      now,
+    ) as Record<string, unknown>;
     expect(v.n).toBe(5);
     expect(v.d).toEqual(new Date(0));
     expect(v.s).toEqual(new Date('2026-11-23T00:00:01Z'));
@@ -90,12 +93,28 @@ describe('transaction retry helper', () => {
     await expect(withRetry(async () => (++runs < 3 ? Promise.reject(conflict) : 'done'), { baseDelayMs: 1 })).resolves.toBe('done');
     expect(runs).toBe(3);
     runs = 0;
-    await expect(withRetry(async () => { runs += 1; throw conflict; }, { attempts: 4, baseDelayMs: 1 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      withRetry(
+        async () => {
+          runs += 1;
+          throw conflict;
+        },
+        { attempts: 4, baseDelayMs: 1 },
+      ),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(runs).toBe(4);
   });
   it('does not retry other errors', async () => {
     let runs = 0;
-    await expect(withRetry(async () => { runs += 1; throw new Error('validation'); }, { baseDelayMs: 1 })).rejects.toThrow('validation');
+    await expect(
+      withRetry(
+        async () => {
+          runs += 1;
+          throw new Error('validation');
+        },
+        { baseDelayMs: 1 },
+      ),
+    ).rejects.toThrow('validation');
     expect(runs).toBe(1);
   });
 });

@@ -1,8 +1,30 @@
 import { seededRandom } from '../../local-cloud/faults';
 import { addBusinessDays } from '../../shared/calendar';
-import { computeEarning, earnedDaysOf, earnedOnDay, earnWindowStart, EARN_WINDOW_DAYS, isMemberDay, recordEarnedDay, refundShare, weightedAmountFen } from '../../shared/rules/earning';
+import {
+  computeEarning,
+  earnedDaysOf,
+  earnedOnDay,
+  earnWindowStart,
+  EARN_WINDOW_DAYS,
+  isMemberDay,
+  recordEarnedDay,
+  refundShare,
+  weightedAmountFen,
+} from '../../shared/rules/earning';
 import { fraudFlags } from '../../shared/rules/fraud';
-import { checkPoints, clawback, earn, expire, expiryDate, forfeitAll, mature, pointsSummary, PointsRuleError, spend, type Movement } from '../../shared/rules/lots';
+import {
+  checkPoints,
+  clawback,
+  earn,
+  expire,
+  expiryDate,
+  forfeitAll,
+  mature,
+  pointsSummary,
+  PointsRuleError,
+  spend,
+  type Movement,
+} from '../../shared/rules/lots';
 import { DEFAULT_TIER_CONFIG, DEFAULT_TIERS, earningTierOf } from '../../shared/rules/tiers';
 import { DEFAULT_EARNING_RULES as R, EMPTY_POINTS, earningRulesSchema, withoutLegacyEarningKeys, type MemberPoints } from '../../shared/schemas/points';
 import { tierBenefitsSchema } from '../../shared/schemas/tiers';
@@ -32,7 +54,9 @@ describe('earning rules', () => {
     const rules = { ...R, categoryMultipliers: { beans: 2 }, skuMultipliers: { 'BEAN-X': 3 } };
     // paid 200 of a 400 list: each item's share is half its list price
     expect(weightedAmountFen([item('BEAN-X', 'beans', 20000), item('BEAN-Y', 'beans', 20000)], 20000, rules)).toBe(10000 * 3 + 10000 * 2);
-    expect(computeEarning({ items: [item('BEAN-Y', 'beans', 10000)], amountFen: 10000, paidAt: monday, earnedThatDay: 0 }, rules, tier('normal')).points).toBe(20);
+    expect(computeEarning({ items: [item('BEAN-Y', 'beans', 10000)], amountFen: 10000, paidAt: monday, earnedThatDay: 0 }, rules, tier('normal')).points).toBe(
+      20,
+    );
   });
   it('caps the points earned per member per day', () => {
     const e = computeEarning({ items: [item('A', 'x', 1_000_000)], amountFen: 1_000_000, paidAt: monday, earnedThatDay: 4950 }, R, tier('normal'));
@@ -56,7 +80,11 @@ describe('earning rules', () => {
     expect(R).not.toHaveProperty('tierMultipliers');
     expect(R).not.toHaveProperty('growthPerYuan');
     // a merchant's change to the tier configuration is what earning uses
-    const config = { ...DEFAULT_TIER_CONFIG, growthPerYuan: 2, tiers: DEFAULT_TIER_CONFIG.tiers.map((t) => (t.id === 'gold' ? { ...t, benefits: { ...t.benefits, pointsMultiplier: 3 } } : t)) };
+    const config = {
+      ...DEFAULT_TIER_CONFIG,
+      growthPerYuan: 2,
+      tiers: DEFAULT_TIER_CONFIG.tiers.map((t) => (t.id === 'gold' ? { ...t, benefits: { ...t.benefits, pointsMultiplier: 3 } } : t)),
+    };
     const order = { items: [item('A', 'coffee', 10050)], amountFen: 10050, paidAt: monday, earnedThatDay: 0 };
     expect(earningTierOf(config, 'gold')).toEqual({ pointsMultiplier: 3, growthPerYuan: 2 });
     expect(computeEarning(order, R, earningTierOf(config, 'gold'))).toMatchObject({ points: 30, growth: 200, multiplier: 3 });
@@ -129,7 +157,15 @@ describe('lots: property test over random sequences', () => {
       const op = random();
       if (op < 0.35) {
         const id = `lot-${seed}-${step}`;
-        const r = earn(p, { id, amount: 1 + int(300), earnedOn: today, maturesOn: addBusinessDays(today, int(3)), expiresOn: addBusinessDays(today, 20 + int(60)), held: random() < 0.1, today });
+        const r = earn(p, {
+          id,
+          amount: 1 + int(300),
+          earnedOn: today,
+          maturesOn: addBusinessDays(today, int(3)),
+          expiresOn: addBusinessDays(today, 20 + int(60)),
+          held: random() < 0.1,
+          today,
+        });
         p = r.points;
         book(r.movement);
         earned.push(id);
@@ -219,17 +255,37 @@ describe('daily cap per business day', () => {
     expect(earnedOnDay(days, '2026-11-23')).toBe(80);
     // a late order for yesterday is capped against yesterday, not against the latest day
     const capped = { ...R, dailyCapPerMember: 100 };
-    const late = computeEarning({ items: [item('A', 'x', 70000)], amountFen: 70000, paidAt: new Date('2026-11-22T08:00:00Z'), earnedThatDay: earnedOnDay(days, '2026-11-22') }, capped, tier('normal'));
+    const late = computeEarning(
+      { items: [item('A', 'x', 70000)], amountFen: 70000, paidAt: new Date('2026-11-22T08:00:00Z'), earnedThatDay: earnedOnDay(days, '2026-11-22') },
+      capped,
+      tier('normal'),
+    );
     expect(late).toMatchObject({ uncapped: 70, points: 30, earnedOn: '2026-11-22' });
     days = recordEarnedDay(days, '2026-11-22', late.points, '2026-11-23');
-    expect(days).toEqual([{ on: '2026-11-22', amount: 100 }, { on: '2026-11-23', amount: 80 }]);
+    expect(days).toEqual([
+      { on: '2026-11-22', amount: 100 },
+      { on: '2026-11-23', amount: 80 },
+    ]);
     // the window: days before today − EARN_WINDOW_DAYS are dropped; the window's first day is kept
     const today = '2027-01-22';
     const start = earnWindowStart(today);
     expect(start).toBe(addBusinessDays(today, -EARN_WINDOW_DAYS));
-    const pruned = recordEarnedDay([{ on: addBusinessDays(start, -1), amount: 5 }, { on: start, amount: 6 }], today, 1, today);
-    expect(pruned).toEqual([{ on: start, amount: 6 }, { on: today, amount: 1 }]);
+    const pruned = recordEarnedDay(
+      [
+        { on: addBusinessDays(start, -1), amount: 5 },
+        { on: start, amount: 6 },
+      ],
+      today,
+      1,
+      today,
+    );
+    expect(pruned).toEqual([
+      { on: start, amount: 6 },
+      { on: today, amount: 1 },
+    ]);
     expect(earnedDaysOf({ earnedDays: [], earnedDay: { on: '2026-11-23', amount: 90 } })).toEqual([{ on: '2026-11-23', amount: 90 }]);
-    expect(earnedDaysOf({ earnedDays: [{ on: '2026-11-23', amount: 95 }], earnedDay: { on: '2026-11-23', amount: 90 } })).toEqual([{ on: '2026-11-23', amount: 95 }]);
+    expect(earnedDaysOf({ earnedDays: [{ on: '2026-11-23', amount: 95 }], earnedDay: { on: '2026-11-23', amount: 90 } })).toEqual([
+      { on: '2026-11-23', amount: 95 },
+    ]);
   });
 });

@@ -33,8 +33,7 @@ const main = createMain(
   { timerAction: 'nightly' },
 );
 
-const asUser = <T>(openid: string, fn: () => Promise<T>) =>
-  invocationContext.run({ OPENID: openid, APPID: 'wx', ENV: 'local', SOURCE: 'wx_client' }, fn);
+const asUser = <T>(openid: string, fn: () => Promise<T>) => invocationContext.run({ OPENID: openid, APPID: 'wx', ENV: 'local', SOURCE: 'wx_client' }, fn);
 
 describe('createMain: routing, validation, envelope', () => {
   it('routes on action and validates with the action schema', async () => {

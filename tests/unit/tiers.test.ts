@@ -109,13 +109,17 @@ describe('words on the card', () => {
   });
 
   it('loads benefits stored before they were entitlements: keeps what can be delivered, drops the rest', () => {
-    expect(benefitsFromStored({ pointsMultiplier: 1.5, birthdayCoupon: true, memberDayDiscountPercent: 90, freeShipping: true, priorityService: false })).toEqual({
+    expect(
+      benefitsFromStored({ pointsMultiplier: 1.5, birthdayCoupon: true, memberDayDiscountPercent: 90, freeShipping: true, priorityService: false }),
+    ).toEqual({
       pointsMultiplier: 1.5,
       birthdayCouponTemplateId: null,
       memberDay: { discountPercent: 90 },
       freeItems: [],
     });
-    expect(benefitsFromStored({ pointsMultiplier: 1, birthdayCoupon: false, memberDayDiscountPercent: 100, freeShipping: false, priorityService: false }).memberDay).toBeNull();
+    expect(
+      benefitsFromStored({ pointsMultiplier: 1, birthdayCoupon: false, memberDayDiscountPercent: 100, freeShipping: false, priorityService: false }).memberDay,
+    ).toBeNull();
     expect(clerkNotes(config.tiers[1].benefits, true)).toContain('今天是会员日：本单可享 9.5 折');
   });
 });
@@ -166,13 +170,13 @@ describe('properties (seeded random)', () => {
   });
 });
 
-describe('tierReviewDueOn (the review job\'s index)', () => {
+describe("tierReviewDueOn (the review job's index)", () => {
   it('is null with nothing to review: base tier, no growth, no grace', () => {
     expect(tierReviewDueOn({ tierId: 'normal', growth: 0 }, 'normal', '2026-03-15')).toBeNull();
     expect(tierReviewDueOn({ tierId: 'normal', growth: 0, lastReviewPeriod: '2026-02' }, 'normal', '2026-03-15')).toBeNull();
   });
 
-  it('is due this month until this month\'s review is applied, then on the first of the next', () => {
+  it("is due this month until this month's review is applied, then on the first of the next", () => {
     expect(tierReviewDueOn({ tierId: 'silver', growth: 1200 }, 'normal', '2026-03-15')).toBe('2026-03-01');
     expect(tierReviewDueOn({ tierId: 'normal', growth: 300, lastReviewPeriod: '2026-02' }, 'normal', '2026-03-15')).toBe('2026-03-01');
     expect(tierReviewDueOn({ tierId: 'gold', growth: 10, graceStartedAt: t0, lastReviewPeriod: '2026-03' }, 'normal', '2026-03-15')).toBe('2026-04-01');

@@ -3,7 +3,15 @@ import { applySimpleUpdate } from '../../local-cloud/update-fast';
 
 /** The direct path for plain updates gives exactly what mingo's updater gives, or leaves it to mingo. */
 describe('plain updates applied without mingo', () => {
-  const base = () => ({ _id: 'd', n: 1, s: 'x', at: new Date('2026-01-01T00:00:00Z'), points: { available: 10, lots: [{ id: 'l1' }], seq: 3 }, tags: ['a'], nil: null as unknown });
+  const base = () => ({
+    _id: 'd',
+    n: 1,
+    s: 'x',
+    at: new Date('2026-01-01T00:00:00Z'),
+    points: { available: 10, lots: [{ id: 'l1' }], seq: 3 },
+    tags: ['a'],
+    nil: null as unknown,
+  });
   const cases: Array<Record<string, Record<string, unknown>>> = [
     { $set: { s: 'y' } },
     { $set: { s: 'x' } }, // unchanged

@@ -17,7 +17,14 @@ describe('validation reads as sentences about the field a person sees', () => {
     expect(refusal(memberRequests.setBirthday, { month: 5, day: 1, year: 2101 })).toBe('出生年份不能晚于 2100 年');
     expect(refusal(memberRequests.setBirthday, { month: 2, day: 31 })).toBe('日期不存在');
     expect(refusal(memberRequests.updateProfile, { nickname: '  ' })).toBe('昵称不能为空');
-    const huge = refusal(pointsRequests.recordOrder, { storeId: 's', receiptNo: 'R1', items: [{ sku: 'A', category: 'c', priceFen: 100, quantity: 1 }], amountFen: 10 ** 12, paidAt: new Date().toISOString(), member: { memberId: 'm' } });
+    const huge = refusal(pointsRequests.recordOrder, {
+      storeId: 's',
+      receiptNo: 'R1',
+      items: [{ sku: 'A', category: 'c', priceFen: 100, quantity: 1 }],
+      amountFen: 10 ** 12,
+      paidAt: new Date().toISOString(),
+      member: { memberId: 'm' },
+    });
     expect(huge).toBe('金额不能超过 ¥100000000.00');
     const tiers = refusal(tierRequests.updateTierConfig, { expectedVersion: 1, settings: { basis: 'rolling12m', growthPerYuan: 1, graceDays: 30, tiers: [] } });
     expect(tiers).toMatch(/^(等级至少需要 1 项|至少需要一个等级)/);

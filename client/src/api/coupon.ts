@@ -20,7 +20,8 @@ export const getCouponCode = (couponId: string) => call('coupon', 'getCode', { c
 
 // ---- staff and merchant
 export const inspectCoupon = (code: string, storeId?: string) => call('coupon', 'inspect', { code, ...(storeId ? { storeId } : {}) })
-export const verifyCoupon = (code: string, storeId?: string, orderId?: string) => call('coupon', 'verify', { code, ...(storeId ? { storeId } : {}), ...(orderId ? { orderId } : {}) })
+export const verifyCoupon = (code: string, storeId?: string, orderId?: string) =>
+  call('coupon', 'verify', { code, ...(storeId ? { storeId } : {}), ...(orderId ? { orderId } : {}) })
 export const undoVerify = (couponId: string) => call('coupon', 'undoVerify', { couponId })
 export const myVerifications = () => call('coupon', 'myVerifications')
 

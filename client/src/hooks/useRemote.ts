@@ -15,7 +15,8 @@ export function useRemote<T>(load: () => Promise<Result<T>>, deps: readonly unkn
   const [refreshError, setRefreshError] = useState<string | null>(null)
   const current = useRef(0)
 
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names the dependencies
+  // The caller names the dependencies (a non-literal list is the point of the hook).
+  // eslint-disable-next-line react-hooks/exhaustive-deps, react-hooks/use-memo
   const loader = useCallback(load, deps)
 
   const reload = useCallback(

@@ -3,7 +3,17 @@ import { Button, Image, Text, View } from '@tarojs/components'
 import type { BaseEventOrig } from '@tarojs/components'
 
 /** Weapp: `open-type="chooseAvatar"`; the temporary file is uploaded to cloud storage, its fileID kept. */
-export function AvatarButton({ avatarUrl, nickname, memberId, onUploaded }: { avatarUrl: string; nickname: string; memberId: string; onUploaded: (fileId: string) => void }) {
+export function AvatarButton({
+  avatarUrl,
+  nickname,
+  memberId,
+  onUploaded,
+}: {
+  avatarUrl: string
+  nickname: string
+  memberId: string
+  onUploaded: (fileId: string) => void
+}) {
   return (
     <View className='profile-avatar-field'>
       <Button

@@ -34,13 +34,7 @@ export function LocalSignIn({ onSignedIn }: { onSignedIn: () => void }) {
       <Text className='local-sign-in__title'>选择身份</Text>
       <Text className='local-sign-in__hint'>本地云开发环境：选择以哪种身份体验</Text>
       <View className='local-sign-in__openid'>
-        <Input
-          className='login-openid'
-          placeholder='openid（可选，留空自动分配）'
-          value={openid}
-          onChange={(v) => setOpenid(v)}
-          clearable
-        />
+        <Input className='login-openid' placeholder='openid（可选，留空自动分配）' value={openid} onChange={(v) => setOpenid(v)} clearable />
       </View>
       <View className='local-sign-in__roles'>
         {ROLES.map(({ role, label }) => (

@@ -94,13 +94,13 @@ export function MemberCardView({ card, banner, onRetry }: { card: MemberCard; ba
       {card.memberDay ? (
         <View className={`member-day${card.memberDay.today ? ' member-day--today' : ''}`}>
           <Text className='member-day__text'>
-            {card.memberDay.today ? `今天是会员日，消费积分 ×${card.memberDay.multiplier}` : `${card.memberDay.label}：消费积分 ×${card.memberDay.multiplier}（下次 ${Number(card.memberDay.next.slice(5, 7))}月${Number(card.memberDay.next.slice(8))}日）`}
+            {card.memberDay.today
+              ? `今天是会员日，消费积分 ×${card.memberDay.multiplier}`
+              : `${card.memberDay.label}：消费积分 ×${card.memberDay.multiplier}（下次 ${Number(card.memberDay.next.slice(5, 7))}月${Number(card.memberDay.next.slice(8))}日）`}
           </Text>
         </View>
       ) : null}
-      {card.points.expiringSoon > 0 ? (
-        <Text className='member-expiring'>有 {card.points.expiringSoon} 积分即将过期，请尽快使用</Text>
-      ) : null}
+      {card.points.expiringSoon > 0 ? <Text className='member-expiring'>有 {card.points.expiringSoon} 积分即将过期，请尽快使用</Text> : null}
       <View className='member-link member-points-link' onClick={() => go('/pages/points/index')}>
         <Text className='member-link__text'>积分明细</Text>
         <Text className='member-link__arrow'>›</Text>
@@ -137,8 +137,14 @@ export function MemberCardView({ card, banner, onRetry }: { card: MemberCard; ba
       <MemberCode state={code} />
 
       <View className='member-next-tier'>
-        <Text className='member-next-tier__text tier-progress-text'>{reached && card.nextTier ? `已达到${card.nextTier.name}标准，等级更新中` : card.progressText}</Text>
-        {card.tierKeptUntil ? <Text className='member-next-tier__grace'>当前成长值未达到{card.tier.name}标准，等级保留至 {card.tierKeptUntil}</Text> : null}
+        <Text className='member-next-tier__text tier-progress-text'>
+          {reached && card.nextTier ? `已达到${card.nextTier.name}标准，等级更新中` : card.progressText}
+        </Text>
+        {card.tierKeptUntil ? (
+          <Text className='member-next-tier__grace'>
+            当前成长值未达到{card.tier.name}标准，等级保留至 {card.tierKeptUntil}
+          </Text>
+        ) : null}
         <TierProgress className='member-next-tier__bar' percent={percent} color={tierColor} />
       </View>
 
@@ -146,14 +152,18 @@ export function MemberCardView({ card, banner, onRetry }: { card: MemberCard; ba
         <View className='tier-benefits__col tier-benefits-current'>
           <Text className='tier-benefits__title'>{card.tier.name}权益</Text>
           {card.tier.benefits.map((b) => (
-            <Text key={b} className='tier-benefits__item'>· {b}</Text>
+            <Text key={b} className='tier-benefits__item'>
+              · {b}
+            </Text>
           ))}
         </View>
         {card.nextTier ? (
           <View className='tier-benefits__col tier-benefits-next'>
             <Text className='tier-benefits__title'>升级{card.nextTier.name}可享</Text>
             {card.nextTier.benefits.map((b) => (
-              <Text key={b} className='tier-benefits__item'>· {b}</Text>
+              <Text key={b} className='tier-benefits__item'>
+                · {b}
+              </Text>
             ))}
           </View>
         ) : null}

@@ -96,7 +96,7 @@ export function MemberCode({ state, fullscreen = false }: { state: MemberCodeSta
   if (!code) {
     return (
       <View className={`member-code member-code--loading${fullscreen ? ' member-code--full' : ''}`}>
-        <Text className='member-code__hint'>{expired ? '会员码已过期，网络恢复后自动刷新' : error ?? '会员码加载中…'}</Text>
+        <Text className='member-code__hint'>{expired ? '会员码已过期，网络恢复后自动刷新' : (error ?? '会员码加载中…')}</Text>
         {error ? (
           <Text className='member-code__refresh' onClick={() => void refresh()}>
             重试

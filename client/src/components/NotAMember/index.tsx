@@ -6,7 +6,12 @@ import { PageStatus } from '@/components/PageStatus'
 import { WORKBENCH, go, replace } from '@/navigation'
 import './index.scss'
 
-type Who = { kind: 'loading' } | { kind: 'staff'; role: 'staff' | 'merchant'; name: string } | { kind: 'departed' } | { kind: 'stranger' } | { kind: 'error'; message: string }
+type Who =
+  | { kind: 'loading' }
+  | { kind: 'staff'; role: 'staff' | 'merchant'; name: string }
+  | { kind: 'departed' }
+  | { kind: 'stranger' }
+  | { kind: 'error'; message: string }
 
 /**
  * A consumer page opened by someone without a card: staff and the merchant are shown the way to

@@ -61,7 +61,9 @@ export default function CheckinPage() {
       setToast(res.message)
       return
     }
-    setToast(res.data.already ? '今天已经签到过了' : `签到成功，获得 ${res.data.points} 积分${res.data.bonus > 0 ? `（含连续签到奖励 ${res.data.bonus}）` : ''}`)
+    setToast(
+      res.data.already ? '今天已经签到过了' : `签到成功，获得 ${res.data.points} 积分${res.data.bonus > 0 ? `（含连续签到奖励 ${res.data.bonus}）` : ''}`,
+    )
     await reload({ quiet: true })
   }
 

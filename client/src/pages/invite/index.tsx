@@ -18,10 +18,14 @@ export default function InvitePage() {
   const invite = useRemote(() => getInvite(), [])
   const mine = useRemote(() => myInvitations(), [])
   // 分享给好友: the share card carries the signed invitation.
-  useShareAppMessage(() => ({ title: '送你一张会员卡，注册即得积分', path: invite.state.status === 'ready' ? `/${invite.state.data.path}` : '/pages/index/index' }))
+  useShareAppMessage(() => ({
+    title: '送你一张会员卡，注册即得积分',
+    path: invite.state.status === 'ready' ? `/${invite.state.data.path}` : '/pages/index/index',
+  }))
 
   if (invite.state.status === 'loading') return <PageStatus status='loading' className='invite-page' />
-  if (invite.state.status === 'error') return <PageStatus status='error' message={invite.state.message} onRetry={() => void invite.reload()} className='invite-page' />
+  if (invite.state.status === 'error')
+    return <PageStatus status='error' message={invite.state.message} onRetry={() => void invite.reload()} className='invite-page' />
   const { path, expiresOn } = invite.state.data
   return (
     <View className='invite-page'>
@@ -31,12 +35,15 @@ export default function InvitePage() {
         <View className='invite-qr'>
           <QrCode text={linkOf(path)} />
         </View>
-        <Text className='invite-poster__hint'>长按保存海报或截图分享 · {Number(expiresOn.slice(5, 7))}月{Number(expiresOn.slice(8))}日前有效</Text>
+        <Text className='invite-poster__hint'>
+          长按保存海报或截图分享 · {Number(expiresOn.slice(5, 7))}月{Number(expiresOn.slice(8))}日前有效
+        </Text>
       </View>
       {mine.state.status === 'ready' ? (
         <View className='invite-stats'>
           <Text className='invite-stats__line'>
-            已邀请 <Text className='invite-successful'>{mine.state.data.successful}</Text> 位好友，获得 <Text className='invite-points'>{mine.state.data.points}</Text> 积分
+            已邀请 <Text className='invite-successful'>{mine.state.data.successful}</Text> 位好友，获得{' '}
+            <Text className='invite-points'>{mine.state.data.points}</Text> 积分
           </Text>
           {mine.state.data.invitations.map((i, n) => (
             <View key={n} className='invite-row'>

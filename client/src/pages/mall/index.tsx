@@ -12,13 +12,15 @@ const KIND_TEXT: Record<MallShelfItem['kind'], string> = { coupon: '优惠券', 
 const SORT_NEXT: Record<Sort, Sort> = { default: 'points_asc', points_asc: 'points_desc', points_desc: 'default' }
 const SORT_TEXT: Record<Sort, string> = { default: '默认排序', points_asc: '积分从低到高', points_desc: '积分从高到低' }
 
-
 /** 积分商城: categories, 我能兑换 (what the balance covers), sort by points. */
 export default function MallPage() {
   const [category, setCategory] = useState<string | null>(null)
   const [affordable, setAffordable] = useState(false)
   const [sort, setSort] = useState<Sort>('default')
-  const { state, reload } = useRemote(() => listItems({ ...(category ? { category } : {}), ...(affordable ? { affordable } : {}), sort }), [category, affordable, sort])
+  const { state, reload } = useRemote(
+    () => listItems({ ...(category ? { category } : {}), ...(affordable ? { affordable } : {}), sort }),
+    [category, affordable, sort],
+  )
   useDidShow(() => void reload({ quiet: true }))
 
   if (state.status !== 'ready') {
@@ -57,7 +59,11 @@ export default function MallPage() {
       {items.length === 0 ? <Text className='mall-empty'>暂无商品</Text> : null}
       <View className='mall-grid'>
         {items.map((i) => (
-          <View key={i.itemId} className={`mall-item mall-item--${i.itemId}${i.unavailable || !i.affordable ? ' mall-item--dim' : ''}`} onClick={() => void Taro.navigateTo({ url: `/pages/mall/item/index?id=${i.itemId}` })}>
+          <View
+            key={i.itemId}
+            className={`mall-item mall-item--${i.itemId}${i.unavailable || !i.affordable ? ' mall-item--dim' : ''}`}
+            onClick={() => void Taro.navigateTo({ url: `/pages/mall/item/index?id=${i.itemId}` })}
+          >
             <Text className='mall-item__kind'>{KIND_TEXT[i.kind]}</Text>
             <Text className='mall-item__title'>{i.title}</Text>
             <Text className='mall-item__price mall-item-price'>{price(i)}</Text>

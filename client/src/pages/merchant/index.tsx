@@ -17,7 +17,12 @@ export default function MerchantPage() {
   if (state.status !== 'ready') {
     return (
       <View className='merchant-page merchant-console'>
-        <PageStatus className='merchant-status' status={state.status} message={state.status === 'error' ? state.message : undefined} onRetry={() => void reload()} />
+        <PageStatus
+          className='merchant-status'
+          status={state.status}
+          message={state.status === 'error' ? state.message : undefined}
+          onRetry={() => void reload()}
+        />
       </View>
     )
   }
@@ -31,7 +36,11 @@ export default function MerchantPage() {
       </View>
       <View className='merchant-tabs'>
         {SECTIONS.map((s) => (
-          <View key={s.id} className={`merchant-tab merchant-tab-${s.id}${s.id === section.id ? ' merchant-tab--active' : ''}`} onClick={() => setSectionId(s.id)}>
+          <View
+            key={s.id}
+            className={`merchant-tab merchant-tab-${s.id}${s.id === section.id ? ' merchant-tab--active' : ''}`}
+            onClick={() => setSectionId(s.id)}
+          >
             <Text>{s.label}</Text>
           </View>
         ))}

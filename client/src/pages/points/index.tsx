@@ -20,9 +20,24 @@ const FILTERS: { key: Filter; label: string }[] = [
   { key: 'out', label: '使用' },
   { key: 'orders', label: '消费记录' },
 ]
-const ORDER_STATE_LABEL: Record<PointsHistory['orders'][number]['state'], string> = { none: '不计积分', pending: '待生效', held: '审核中', credited: '已到账', voided: '已作废', refunded: '已退款' }
+const ORDER_STATE_LABEL: Record<PointsHistory['orders'][number]['state'], string> = {
+  none: '不计积分',
+  pending: '待生效',
+  held: '审核中',
+  credited: '已到账',
+  voided: '已作废',
+  refunded: '已退款',
+}
 
-const KIND_LABEL: Record<string, string> = { earn: '获得', spend: '使用', expire: '过期', refund: '退款扣回', adjust: '商家调整', forfeit: '作废', mature: '生效' }
+const KIND_LABEL: Record<string, string> = {
+  earn: '获得',
+  spend: '使用',
+  expire: '过期',
+  refund: '退款扣回',
+  adjust: '商家调整',
+  forfeit: '作废',
+  mature: '生效',
+}
 
 function byMonth(entries: PointsHistoryEntry[]): { month: string; entries: PointsHistoryEntry[] }[] {
   const groups: { month: string; entries: PointsHistoryEntry[] }[] = []
@@ -86,7 +101,8 @@ export default function PointsPage() {
       {expiringTotal > 0 ? (
         <View className='points-expiring'>
           <Text className='points-expiring__text'>
-            即将过期 <Text className='points-expiring-total'>{expiringTotal}</Text> 积分（{expiring.map((l) => `${monthDay(l.expiresOn)}前 ${l.amount}`).join('，')}）
+            即将过期 <Text className='points-expiring-total'>{expiringTotal}</Text> 积分（
+            {expiring.map((l) => `${monthDay(l.expiresOn)}前 ${l.amount}`).join('，')}）
           </Text>
         </View>
       ) : null}

@@ -123,7 +123,12 @@ export default function ProfilePage() {
   }
 
   const onDelete = async () => {
-    const confirm = await Taro.showModal({ title: '注销会员', content: '注销后昵称、头像、手机号、生日将被清除，积分作废、未使用的券失效，且无法恢复。确定注销？', confirmText: '注销', confirmColor: '#d4380d' })
+    const confirm = await Taro.showModal({
+      title: '注销会员',
+      content: '注销后昵称、头像、手机号、生日将被清除，积分作废、未使用的券失效，且无法恢复。确定注销？',
+      confirmText: '注销',
+      confirmColor: '#d4380d',
+    })
     if (!confirm.confirm) return
     const res = await deleteAccount()
     if (res.ok) restart('/pages/farewell/index')
@@ -136,11 +141,24 @@ export default function ProfilePage() {
       <View className='profile-section'>
         <View className='profile-row'>
           <Text className='profile-label'>头像</Text>
-          <AvatarButton avatarUrl={profile.avatarUrl} nickname={profile.nickname} memberId={profile.memberId} onUploaded={(fileId) => void updateProfile({ avatarUrl: fileId }).then((r) => (r.ok ? show(r.data) : toast(r.message)))} />
+          <AvatarButton
+            avatarUrl={profile.avatarUrl}
+            nickname={profile.nickname}
+            memberId={profile.memberId}
+            onUploaded={(fileId) => void updateProfile({ avatarUrl: fileId }).then((r) => (r.ok ? show(r.data) : toast(r.message)))}
+          />
         </View>
         <View className='profile-row'>
           <Text className='profile-label'>昵称</Text>
-          <NativeInput className='profile-input profile-nickname' type='nickname' value={nickname} maxlength={32} onInput={(e) => setNickname(e.detail.value)} onBlur={(e) => void saveNickname(e.detail.value)} onConfirm={(e) => void saveNickname(e.detail.value)} />
+          <NativeInput
+            className='profile-input profile-nickname'
+            type='nickname'
+            value={nickname}
+            maxlength={32}
+            onInput={(e) => setNickname(e.detail.value)}
+            onBlur={(e) => void saveNickname(e.detail.value)}
+            onConfirm={(e) => void saveNickname(e.detail.value)}
+          />
         </View>
         <View className='profile-row'>
           <Text className='profile-label'>性别</Text>
@@ -185,12 +203,22 @@ export default function ProfilePage() {
               setMd([m, Math.min(d, daysIn(m + 1) - 1)])
             }}
           >
-            <Text className={`profile-value profile-birthday${birthdayLocked ? ' profile-value--locked' : ''}${md ? '' : ' profile-value--unset'}`}>{md ? `${md[0] + 1} 月 ${md[1] + 1} 日` : '未设置'}</Text>
+            <Text className={`profile-value profile-birthday${birthdayLocked ? ' profile-value--locked' : ''}${md ? '' : ' profile-value--unset'}`}>
+              {md ? `${md[0] + 1} 月 ${md[1] + 1} 日` : '未设置'}
+            </Text>
           </Picker>
         </View>
         <View className='profile-row'>
           <Text className='profile-label'>年份</Text>
-          <NativeInput className='profile-input profile-birth-year' type='number' placeholder='选填，如 1990' value={year} disabled={birthdayLocked} maxlength={4} onInput={(e) => setYear(e.detail.value)} />
+          <NativeInput
+            className='profile-input profile-birth-year'
+            type='number'
+            placeholder='选填，如 1990'
+            value={year}
+            disabled={birthdayLocked}
+            maxlength={4}
+            onInput={(e) => setYear(e.detail.value)}
+          />
         </View>
         {birthdayError ? <Text className='profile-error profile-birthday-error'>{birthdayError}</Text> : null}
         {birthdayLocked ? (
@@ -216,10 +244,14 @@ export default function ProfilePage() {
           </Text>
         </View>
         {profile.privacy.accepted ? (
-          <Text className='profile-note privacy-accepted'>已同意《隐私政策》{profile.privacy.currentVersion} 版（{calendarDate(profile.privacy.acceptedAt)}）</Text>
+          <Text className='profile-note privacy-accepted'>
+            已同意《隐私政策》{profile.privacy.currentVersion} 版（{calendarDate(profile.privacy.acceptedAt)}）
+          </Text>
         ) : (
           <View>
-            <Text className='profile-note'>{profile.privacy.acceptedVersion ? '《隐私政策》已更新：' : '我们只收集提供会员服务所需的最少信息；手机号加密保存，仅您本人可见完整号码。'}</Text>
+            <Text className='profile-note'>
+              {profile.privacy.acceptedVersion ? '《隐私政策》已更新：' : '我们只收集提供会员服务所需的最少信息；手机号加密保存，仅您本人可见完整号码。'}
+            </Text>
             {profile.privacy.changes.map((c) => (
               <Text key={c} className='profile-note privacy-change'>
                 · {c}
@@ -244,7 +276,11 @@ export default function ProfilePage() {
             注销会员
           </Button>
         </View>
-        {exported ? <Text className='mydata-json' userSelect>{exported}</Text> : null}
+        {exported ? (
+          <Text className='mydata-json' userSelect>
+            {exported}
+          </Text>
+        ) : null}
       </View>
     </View>
   )

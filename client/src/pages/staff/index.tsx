@@ -81,7 +81,12 @@ export default function StaffPage() {
   if (state.status !== 'ready') {
     return (
       <View className='staff-page staff-workbench'>
-        <PageStatus className={`staff-status${state.status === 'error' ? ' staff-error' : ''}`} status={state.status} message={state.status === 'error' ? state.message : undefined} onRetry={() => void reload()} />
+        <PageStatus
+          className={`staff-status${state.status === 'error' ? ' staff-error' : ''}`}
+          status={state.status}
+          message={state.status === 'error' ? state.message : undefined}
+          onRetry={() => void reload()}
+        />
       </View>
     )
   }
@@ -114,7 +119,14 @@ export default function StaffPage() {
 
       {couponCode ? <CouponVerify key={scanNo} code={couponCode} storeId={storeId} onVerified={() => setVerifiedCount((n) => n + 1)} /> : null}
       {member ? <MemberSummary member={member} /> : null}
-      {member && storeId ? <OrderEntry memberId={member.memberId} storeId={storeId} confirmAboveFen={till.state.status === 'ready' ? till.state.data.confirmAboveFen : null} onRecorded={(r) => void recorded(r)} /> : null}
+      {member && storeId ? (
+        <OrderEntry
+          memberId={member.memberId}
+          storeId={storeId}
+          confirmAboveFen={till.state.status === 'ready' ? till.state.data.confirmAboveFen : null}
+          onRecorded={(r) => void recorded(r)}
+        />
+      ) : null}
       <TillOrders state={till.state} onChanged={() => void till.reload({ quiet: true })} />
       <Verifications refreshKey={verifiedCount} />
       {result ? <ResultSheet result={result} onNext={next} onStay={() => setResult(null)} /> : null}

@@ -20,5 +20,8 @@ export function freeAmountItem(amountFen: number): OrderItem {
 
 /** `S<time><random>`: unique per order draft, kept across retries so a retried save is not a second order. */
 export function newReceiptNo(now = Date.now()): string {
-  return `S${now.toString(36).toUpperCase()}${Math.floor(Math.random() * 36 ** 4).toString(36).toUpperCase().padStart(4, '0')}`
+  return `S${now.toString(36).toUpperCase()}${Math.floor(Math.random() * 36 ** 4)
+    .toString(36)
+    .toUpperCase()
+    .padStart(4, '0')}`
 }

@@ -51,13 +51,32 @@ export default function CouponCenterPage() {
           case 'ready':
             if (state.data.templates.length === 0) return <Text className='coupons-empty'>暂无可领取的优惠券</Text>
             return state.data.templates.map((t) => (
-              <CouponCard key={t.templateId} className={`coupon-center-item coupon-center-item--${t.templateId}`} face={t.face} title={t.title} conditions={t.conditions} validityText={validityText(t)}>
+              <CouponCard
+                key={t.templateId}
+                className={`coupon-center-item coupon-center-item--${t.templateId}`}
+                face={t.face}
+                title={t.title}
+                conditions={t.conditions}
+                validityText={validityText(t)}
+              >
                 {claimed[t.templateId] ? (
-                  <Button className='coupon-card__action coupon-center-use' size='small' type='primary' onClick={() => void Taro.navigateTo({ url: `/pages/coupons/detail/index?id=${claimed[t.templateId]}` })}>
+                  <Button
+                    className='coupon-card__action coupon-center-use'
+                    size='small'
+                    type='primary'
+                    onClick={() => void Taro.navigateTo({ url: `/pages/coupons/detail/index?id=${claimed[t.templateId]}` })}
+                  >
                     去使用
                   </Button>
                 ) : (
-                  <Button className='coupon-card__action coupon-center-claim' size='small' type='primary' loading={busy === t.templateId} disabled={!t.canClaim || busy !== null} onClick={() => void onClaim(t.templateId)}>
+                  <Button
+                    className='coupon-card__action coupon-center-claim'
+                    size='small'
+                    type='primary'
+                    loading={busy === t.templateId}
+                    disabled={!t.canClaim || busy !== null}
+                    onClick={() => void onClaim(t.templateId)}
+                  >
                     {t.remaining === 0 ? '已抢光' : t.claimed >= t.perMemberLimit ? '已领取' : '立即领取'}
                   </Button>
                 )}

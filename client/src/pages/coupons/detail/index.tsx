@@ -72,7 +72,11 @@ export default function CouponDetailPage() {
           </>
         ) : null}
         {c.status === 'unused' && !code ? <Text className='coupon-detail__hint'>{codeError ?? '券码加载中…'}</Text> : null}
-        {c.status === 'used' && c.used ? <Text className='coupon-detail__state coupon-detail-used'>已于 {dateTime(c.used.at)} 在 {c.used.storeName} 使用</Text> : null}
+        {c.status === 'used' && c.used ? (
+          <Text className='coupon-detail__state coupon-detail-used'>
+            已于 {dateTime(c.used.at)} 在 {c.used.storeName} 使用
+          </Text>
+        ) : null}
         {c.status === 'expired' ? <Text className='coupon-detail__state'>已过期</Text> : null}
         {c.status === 'void' ? <Text className='coupon-detail__state'>已作废</Text> : null}
         {c.description ? <Text className='coupon-detail__hint'>{c.description}</Text> : null}

@@ -51,9 +51,13 @@ export default function MallItemPage() {
       <View className='mall-page mall-done'>
         <View className='mall-card'>
           <Text className='mall-success mall-redeemed'>兑换成功</Text>
-          <Text className='mall-hint'>消耗 {done.pointsSpent} 积分，剩余 <Text className='mall-balance-after'>{done.balanceAfter}</Text> 积分</Text>
+          <Text className='mall-hint'>
+            消耗 {done.pointsSpent} 积分，剩余 <Text className='mall-balance-after'>{done.balanceAfter}</Text> 积分
+          </Text>
           {done.codes.map((c) => (
-            <Text key={c} className='mall-row mall-virtual-code'>兑换码 {c}</Text>
+            <Text key={c} className='mall-row mall-virtual-code'>
+              兑换码 {c}
+            </Text>
           ))}
           {done.couponIds.length ? (
             <Button className='mall-go-coupons' type='primary' onClick={() => void Taro.navigateTo({ url: '/pages/coupons/mine/index' })}>
@@ -120,7 +124,13 @@ export default function MallItemPage() {
           </Button>
         </View>
       ) : (
-        <Button className='mall-redeem' type='primary' block disabled={!!item.unavailable || !item.affordable || item.left <= 0} onClick={() => setConfirming(true)}>
+        <Button
+          className='mall-redeem'
+          type='primary'
+          block
+          disabled={!!item.unavailable || !item.affordable || item.left <= 0}
+          onClick={() => setConfirming(true)}
+        >
           {item.affordable ? '立即兑换' : '积分不足'}
         </Button>
       )}

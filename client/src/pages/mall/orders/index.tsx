@@ -49,7 +49,11 @@ export default function MallOrdersPage() {
               兑换码 {c}
             </Text>
           ))}
-          {o.shipping ? <Text className='mall-hint'>{o.shipping.carrier} {o.shipping.trackingNo}</Text> : null}
+          {o.shipping ? (
+            <Text className='mall-hint'>
+              {o.shipping.carrier} {o.shipping.trackingNo}
+            </Text>
+          ) : null}
           {o.addressMasked ? <Text className='mall-hint'>收货：{o.addressMasked}</Text> : null}
           {o.couponIds.length ? (
             <Text className='mall-hint' onClick={() => void Taro.navigateTo({ url: '/pages/coupons/mine/index' })}>

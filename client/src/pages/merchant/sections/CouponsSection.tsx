@@ -74,7 +74,9 @@ export function CouponsSection() {
     const res = await grantCoupons(granting.templateId, memberIds, granting.requestId)
     if (!res.ok) return setError(res.message)
     const refused = res.data.results.filter((r) => r.code)
-    setSaved(`已发放 ${res.data.issued} 张${refused.length ? `，${refused.length} 位未发放（${refused.map((r) => `${r.memberId}: ${r.code}`).join('；')}）` : ''}`)
+    setSaved(
+      `已发放 ${res.data.issued} 张${refused.length ? `，${refused.length} 位未发放（${refused.map((r) => `${r.memberId}: ${r.code}`).join('；')}）` : ''}`,
+    )
     setGranting(null)
     void templates.reload({ quiet: true })
   }
@@ -113,7 +115,11 @@ export function CouponsSection() {
                     </Button>
                   </View>
                 ) : (
-                  <Button size='small' className='merchant-coupon-grant' onClick={() => setGranting({ templateId: t.templateId, members: '', requestId: newRequestId('grant') })}>
+                  <Button
+                    size='small'
+                    className='merchant-coupon-grant'
+                    onClick={() => setGranting({ templateId: t.templateId, members: '', requestId: newRequestId('grant') })}
+                  >
                     手动发放
                   </Button>
                 )
@@ -134,7 +140,12 @@ export function CouponsSection() {
       {(
         [
           ['名称', title, setTitle, 'merchant-coupon-title'],
-          [kind === 'discount' ? '折扣（如 88）' : '面额（元）', kind === 'discount' ? percent : value, kind === 'discount' ? setPercent : setValue, 'merchant-coupon-value'],
+          [
+            kind === 'discount' ? '折扣（如 88）' : '面额（元）',
+            kind === 'discount' ? percent : value,
+            kind === 'discount' ? setPercent : setValue,
+            'merchant-coupon-value',
+          ],
           ['门槛（元，选填）', threshold, setThreshold, 'merchant-coupon-threshold'],
           ['有效天数', days, setDays, 'merchant-coupon-days'],
           ['库存', stock, setStock, 'merchant-coupon-stock'],
@@ -150,7 +161,12 @@ export function CouponsSection() {
       ))}
       <View className='merchant-fraud-item__actions'>
         {CHANNELS.map((c) => (
-          <Button key={c.id} size='small' type={channels.includes(c.id) ? 'primary' : 'default'} onClick={() => setChannels((cs) => (cs.includes(c.id) ? cs.filter((x) => x !== c.id) : [...cs, c.id]))}>
+          <Button
+            key={c.id}
+            size='small'
+            type={channels.includes(c.id) ? 'primary' : 'default'}
+            onClick={() => setChannels((cs) => (cs.includes(c.id) ? cs.filter((x) => x !== c.id) : [...cs, c.id]))}
+          >
             {c.label}
           </Button>
         ))}

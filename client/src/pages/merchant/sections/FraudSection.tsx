@@ -16,7 +16,12 @@ export function FraudSection() {
   const review = async (flagId: string, decision: 'release' | 'confirm') => {
     if (decision === 'confirm') {
       // Destructive: the order's points are forfeited and cannot be given back from here.
-      const ok = await Taro.showModal({ title: '确认作废', content: '确认后，该订单尚未使用的积分将被作废，且无法恢复。', confirmText: '作废', confirmColor: '#d4380d' })
+      const ok = await Taro.showModal({
+        title: '确认作废',
+        content: '确认后，该订单尚未使用的积分将被作废，且无法恢复。',
+        confirmText: '作废',
+        confirmColor: '#d4380d',
+      })
       if (!ok.confirm) return
     }
     setBusy(flagId)
@@ -44,7 +49,8 @@ export function FraudSection() {
           <View key={f._id} className='merchant-fraud-item'>
             <Text className='merchant-fraud-item__reason'>{f.reason}</Text>
             <Text className='merchant-hint'>
-              {f.storeName} · {f.staffName ? `录入：${f.staffName}` : 'POS 录入'} · 会员卡尾号 {f.memberId.slice(-4)} · {formatYuan(f.amountFen)} · {f.points} 积分{f.held ? '（暂缓发放）' : ''} · {dateTime(f.createdAt)}
+              {f.storeName} · {f.staffName ? `录入：${f.staffName}` : 'POS 录入'} · 会员卡尾号 {f.memberId.slice(-4)} · {formatYuan(f.amountFen)} · {f.points}{' '}
+              积分{f.held ? '（暂缓发放）' : ''} · {dateTime(f.createdAt)}
             </Text>
             <View className='merchant-fraud-item__actions'>
               <Button size='small' className='merchant-fraud-release' type='primary' disabled={busy !== null} onClick={() => void review(f._id, 'release')}>

@@ -34,7 +34,14 @@ export function MallSection() {
     const stock = wholeNumber(form.stock)
     if (!points || stock === null) return setError('积分和库存应为整数')
     const template = form.template.trim()
-    const res = await createItem({ kind: template ? 'coupon' : 'physical', title: form.title.trim(), pointsPrice: points, stock, category: form.category.trim(), couponTemplateId: template || null })
+    const res = await createItem({
+      kind: template ? 'coupon' : 'physical',
+      title: form.title.trim(),
+      pointsPrice: points,
+      stock,
+      category: form.category.trim(),
+      couponTemplateId: template || null,
+    })
     if (!res.ok) return setError(res.message)
     setForm({ title: '', points: '', stock: '', category: form.category, template: '' })
     void items.reload({ quiet: true })
@@ -115,10 +122,18 @@ export function MallSection() {
             {o.kind === 'physical' && o.status === 'paid' ? (
               <View className='merchant-fraud-item__actions'>
                 <View className='merchant-field'>
-                  <Input placeholder='快递公司' value={ship[o.orderId]?.carrier ?? ''} onChange={(v) => setShip((s) => ({ ...s, [o.orderId]: { carrier: v, trackingNo: s[o.orderId]?.trackingNo ?? '' } }))} />
+                  <Input
+                    placeholder='快递公司'
+                    value={ship[o.orderId]?.carrier ?? ''}
+                    onChange={(v) => setShip((s) => ({ ...s, [o.orderId]: { carrier: v, trackingNo: s[o.orderId]?.trackingNo ?? '' } }))}
+                  />
                 </View>
                 <View className='merchant-field'>
-                  <Input placeholder='运单号' value={ship[o.orderId]?.trackingNo ?? ''} onChange={(v) => setShip((s) => ({ ...s, [o.orderId]: { carrier: s[o.orderId]?.carrier ?? '', trackingNo: v } }))} />
+                  <Input
+                    placeholder='运单号'
+                    value={ship[o.orderId]?.trackingNo ?? ''}
+                    onChange={(v) => setShip((s) => ({ ...s, [o.orderId]: { carrier: s[o.orderId]?.carrier ?? '', trackingNo: v } }))}
+                  />
                 </View>
                 <Button size='small' type='primary' className='merchant-mall-ship' onClick={() => void doShip(o.orderId)}>
                   发货

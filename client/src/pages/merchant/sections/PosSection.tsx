@@ -35,7 +35,12 @@ export function PosSection({ stores }: { stores: { id: string; name: string }[] 
       .catch(() => setError('复制失败，请点「显示」后手动复制'))
   }
   const reset = async (storeId: string, storeName: string) => {
-    const ok = await Taro.showModal({ title: '重置 POS 密钥', content: `重置后${storeName}的旧密钥立即失效，需在收银系统中填入新密钥，否则订单无法上传。确定重置？`, confirmText: '重置', confirmColor: '#d4380d' })
+    const ok = await Taro.showModal({
+      title: '重置 POS 密钥',
+      content: `重置后${storeName}的旧密钥立即失效，需在收银系统中填入新密钥，否则订单无法上传。确定重置？`,
+      confirmText: '重置',
+      confirmColor: '#d4380d',
+    })
     if (!ok.confirm) return
     const res = await resetPosSecret(storeId)
     if (!res.ok) return setError(res.message)

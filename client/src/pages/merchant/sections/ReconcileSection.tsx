@@ -45,7 +45,8 @@ export function ReconcileSection() {
       {result ? (
         <View className={`merchant-reconcile-result${result.drifts.length ? ' merchant-reconcile-result--drift' : ''}`}>
           <Text className='merchant-row'>
-            已核对会员 <Text className='merchant-reconcile-checked'>{result.checked}</Text> 人，差异 <Text className='merchant-reconcile-drifts'>{result.drifts.length}</Text> 条
+            已核对会员 <Text className='merchant-reconcile-checked'>{result.checked}</Text> 人，差异{' '}
+            <Text className='merchant-reconcile-drifts'>{result.drifts.length}</Text> 条
           </Text>
           {result.drifts.slice(0, 20).map((d) => (
             <Text key={d.memberId} className='merchant-hint merchant-drift'>

@@ -38,7 +38,12 @@ export function RulesSection() {
   }, [])
   useEffect(() => void load(), [load])
 
-  if (!data) return <Section className='merchant-rules'><SectionLoading error={error} /></Section>
+  if (!data)
+    return (
+      <Section className='merchant-rules'>
+        <SectionLoading error={error} />
+      </Section>
+    )
   const r = data.rules
   const per100 = Math.floor((10000 / r.stepFen) * r.pointsPerStep)
 

@@ -34,7 +34,12 @@ export function TiersSection() {
   }, [])
   useEffect(() => void load(), [load])
 
-  if (!config) return <Section className='merchant-tiers'><SectionLoading error={error} /></Section>
+  if (!config)
+    return (
+      <Section className='merchant-tiers'>
+        <SectionLoading error={error} />
+      </Section>
+    )
 
   const save = async () => {
     setError(null)
@@ -47,10 +52,14 @@ export function TiersSection() {
       if (!(multiplier >= 1 && multiplier <= 10)) return setError(`${config.tiers[i].name}的积分倍率应在 1–10 之间`)
       const discountText = (discounts[i] ?? '').trim()
       const discount = discountText ? wholeNumber(discountText) : null
-      if (discountText && (discount === null || discount < 50 || discount > 99)) return setError(`${config.tiers[i].name}的会员日折扣请填 50–99（95 即 9.5 折），不打折请留空`)
+      if (discountText && (discount === null || discount < 50 || discount > 99))
+        return setError(`${config.tiers[i].name}的会员日折扣请填 50–99（95 即 9.5 折），不打折请留空`)
       const template = (birthday[i] ?? '').trim()
       const items = []
-      for (const part of (freeItems[i] ?? '').split(/[、,，]/).map((p) => p.trim()).filter(Boolean)) {
+      for (const part of (freeItems[i] ?? '')
+        .split(/[、,，]/)
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const m = /^(.{1,12}?)\s*[×xX*]\s*(\d{1,2})$/.exec(part)
         if (!m || Number(m[2]) < 1 || Number(m[2]) > 31) return setError(`${config.tiers[i].name}的赠品请写成「美式咖啡×1」（每月次数 1–31）`)
         items.push({ name: m[1], perMonth: Number(m[2]) })
@@ -58,7 +67,13 @@ export function TiersSection() {
       tiers.push({
         ...config.tiers[i],
         threshold,
-        benefits: { ...config.tiers[i].benefits, pointsMultiplier: multiplier, memberDay: discount === null ? null : { discountPercent: discount }, birthdayCouponTemplateId: template || null, freeItems: items },
+        benefits: {
+          ...config.tiers[i].benefits,
+          pointsMultiplier: multiplier,
+          memberDay: discount === null ? null : { discountPercent: discount },
+          birthdayCouponTemplateId: template || null,
+          freeItems: items,
+        },
       })
     }
     setSaving(true)
@@ -109,7 +124,12 @@ export function TiersSection() {
               <Input type='digit' value={multipliers[i] ?? ''} onChange={(v) => setMultipliers((xs) => xs.map((x, k) => (k === i ? v : x)))} />
             </View>
             <View className={`merchant-col merchant-field merchant-tier-discount merchant-tier-discount--${t.id}`}>
-              <Input type='number' placeholder='不打折' value={discounts[i] ?? ''} onChange={(v) => setDiscounts((xs) => xs.map((x, k) => (k === i ? v : x)))} />
+              <Input
+                type='number'
+                placeholder='不打折'
+                value={discounts[i] ?? ''}
+                onChange={(v) => setDiscounts((xs) => xs.map((x, k) => (k === i ? v : x)))}
+              />
             </View>
           </View>
         ))}

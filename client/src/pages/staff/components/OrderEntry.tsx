@@ -21,7 +21,17 @@ export function checkAmount(text: string): { fen: number; error?: undefined } | 
   return fen === null ? { error: '金额格式不正确，请输入如 38 或 38.50 的金额' } : { fen }
 }
 
-export function OrderEntry({ memberId, storeId, confirmAboveFen, onRecorded }: { memberId: string; storeId: string; confirmAboveFen: number | null; onRecorded: (r: RecordedOrder) => void }) {
+export function OrderEntry({
+  memberId,
+  storeId,
+  confirmAboveFen,
+  onRecorded,
+}: {
+  memberId: string
+  storeId: string
+  confirmAboveFen: number | null
+  onRecorded: (r: RecordedOrder) => void
+}) {
   const [cart, setCart] = useState<Record<string, number>>({})
   const [freeAmount, setFreeAmount] = useState('')
   const [receiptNo, setReceiptNo] = useState(() => newReceiptNo())
@@ -39,7 +49,11 @@ export function OrderEntry({ memberId, storeId, confirmAboveFen, onRecorded }: {
     if (checked.error) return setError(checked.error)
     if (items.length === 0 || totalFen <= 0) return setError('请选择商品或输入消费金额')
     if (confirmAboveFen !== null && totalFen > confirmAboveFen) {
-      const ok = await Taro.showModal({ title: '请确认金额', content: `本单金额 ${formatYuan(totalFen)}，超过 ${formatYuan(confirmAboveFen)}，确认无误再录入。`, confirmText: '确认录入' })
+      const ok = await Taro.showModal({
+        title: '请确认金额',
+        content: `本单金额 ${formatYuan(totalFen)}，超过 ${formatYuan(confirmAboveFen)}，确认无误再录入。`,
+        confirmText: '确认录入',
+      })
       if (!ok.confirm) return
     }
     setSaving(true)
@@ -84,7 +98,14 @@ export function OrderEntry({ memberId, storeId, confirmAboveFen, onRecorded }: {
       </View>
       <Text className='staff-order__receipt'>小票号 {receiptNo}</Text>
       {checked.error ? <Text className='staff-error staff-amount-error'>{checked.error}</Text> : null}
-      <Button className='staff-record-order' type='primary' block loading={saving} disabled={saving || (totalFen <= 0 && !checked.error)} onClick={() => void submit()}>
+      <Button
+        className='staff-record-order'
+        type='primary'
+        block
+        loading={saving}
+        disabled={saving || (totalFen <= 0 && !checked.error)}
+        onClick={() => void submit()}
+      >
         确认录入
       </Button>
       {error ? <Text className='staff-error staff-order-error'>{error}</Text> : null}

@@ -13,8 +13,12 @@ export function OrderResult({ result }: { result: RecordedOrder }) {
           已录入 {formatYuan(result.amountFen)}，积分 <Text className='staff-order-points'>+{result.points}</Text>
         </Text>
       )}
-      {!result.duplicate && result.maturesOn && !result.held ? <Text className='staff-order-result__line'>积分待生效，{monthDay(result.maturesOn)}起可用</Text> : null}
-      {!result.duplicate && result.points === 0 && !result.held ? <Text className='staff-order-result__line staff-order-no-points'>本单未达积分门槛，不计积分（成长值照常累计）</Text> : null}
+      {!result.duplicate && result.maturesOn && !result.held ? (
+        <Text className='staff-order-result__line'>积分待生效，{monthDay(result.maturesOn)}起可用</Text>
+      ) : null}
+      {!result.duplicate && result.points === 0 && !result.held ? (
+        <Text className='staff-order-result__line staff-order-no-points'>本单未达积分门槛，不计积分（成长值照常累计）</Text>
+      ) : null}
       {result.held ? <Text className='staff-order-result__line staff-order-held'>触发风险预警，积分暂缓发放，待商家审核</Text> : null}
       <Text className='staff-order-result__line'>
         小票号 {result.receiptNo} · 成长值 +{result.growth}

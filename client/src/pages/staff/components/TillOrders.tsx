@@ -14,7 +14,12 @@ import { revokeOrder } from '@/api/points'
 export function TillOrders({ state, onChanged }: { state: Remote<TillView>; onChanged: () => void }) {
   if (state.status !== 'ready') return <PageStatus status={state.status} message={state.status === 'error' ? state.message : undefined} onRetry={onChanged} />
   const revoke = async (orderId: string, receiptNo: string, amountFen: number) => {
-    const ok = await Taro.showModal({ title: '撤销订单', content: `撤销小票 ${receiptNo}（${formatYuan(amountFen)}）？该单积分和成长值将被扣回。`, confirmText: '撤销', confirmColor: '#d4380d' })
+    const ok = await Taro.showModal({
+      title: '撤销订单',
+      content: `撤销小票 ${receiptNo}（${formatYuan(amountFen)}）？该单积分和成长值将被扣回。`,
+      confirmText: '撤销',
+      confirmColor: '#d4380d',
+    })
     if (!ok.confirm) return
     const res = await revokeOrder(orderId)
     void Taro.showToast({ title: res.ok ? (res.data.duplicate ? '该单已撤销' : '已撤销') : res.message, icon: 'none' })
