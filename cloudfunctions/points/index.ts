@@ -36,6 +36,25 @@ function rule<T>(fn: () => T): T {
   }
 }
 
+/** What the POS key needs of a store: its owner and its key generation (重置 moves it on). */
+type StoreKeyDoc = { merchantId?: string; posKeyGeneration?: number };
+
+/** The store, if it is the merchant's; NOT_FOUND otherwise (the same answer for both). */
+function ownedStore(role: RoleDoc, store: StoreKeyDoc | null): StoreKeyDoc {
+  if (!store || (role.merchantId && store.merchantId && store.merchantId !== role.merchantId)) throw new AppError('NOT_FOUND', '门店不存在');
+  return store;
+}
+
+/** The store's POS secret as the console shows it (`getPosSecret` and `resetPosSecret` answer alike). */
+function posSecretView(storeId: string, generation: number) {
+  return {
+    storeId,
+    secret: posSecret(storeId, generation),
+    algorithm: 'HMAC-SHA256',
+    headers: ['x-pos-store', 'x-pos-timestamp', 'x-pos-nonce', 'x-pos-signature'],
+  };
+}
+
 export const main = createMain(pointsContract, {
   /** The consumer's points history: summary, pending and expiring lots, entries newest first. */
   history: async (input, ctx): Promise<PointsHistory> => {
@@ -269,22 +288,15 @@ export const main = createMain(pointsContract, {
 
   getPosSecret: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['merchant']);
-    const store = await getById<{ merchantId?: string; posKeyGeneration?: number }>('stores', input.storeId);
-    if (!store || (role.merchantId && store.merchantId && store.merchantId !== role.merchantId)) throw new AppError('NOT_FOUND', '门店不存在');
-    return {
-      storeId: input.storeId,
-      secret: posSecret(input.storeId, store.posKeyGeneration ?? 0),
-      algorithm: 'HMAC-SHA256',
-      headers: ['x-pos-store', 'x-pos-timestamp', 'x-pos-nonce', 'x-pos-signature'],
-    };
+    const store = ownedStore(role, await getById<StoreKeyDoc>('stores', input.storeId));
+    return posSecretView(input.storeId, store.posKeyGeneration ?? 0);
   },
 
   /** 重置: the store's key generation moves on, so a leaked secret stops working at once. */
   resetPosSecret: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['merchant']);
     const generation = await inTransaction(async (tx) => {
-      const store = await txGet<{ merchantId?: string; posKeyGeneration?: number }>(tx, 'stores', input.storeId);
-      if (!store || (role.merchantId && store.merchantId && store.merchantId !== role.merchantId)) throw new AppError('NOT_FOUND', '门店不存在');
+      const store = ownedStore(role, await txGet<StoreKeyDoc>(tx, 'stores', input.storeId));
       const next = (store.posKeyGeneration ?? 0) + 1;
       await tx
         .collection('stores')
@@ -292,12 +304,7 @@ export const main = createMain(pointsContract, {
         .update({ data: { posKeyGeneration: next, posKeyResetAt: ctx.now, posKeyResetBy: role.name } });
       return next;
     });
-    return {
-      storeId: input.storeId,
-      secret: posSecret(input.storeId, generation),
-      algorithm: 'HMAC-SHA256',
-      headers: ['x-pos-store', 'x-pos-timestamp', 'x-pos-nonce', 'x-pos-signature'],
-    };
+    return posSecretView(input.storeId, generation);
   },
 
   listFraudFlags: async (input, ctx) => {
