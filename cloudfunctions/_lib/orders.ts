@@ -13,6 +13,8 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import type { OrderInput } from '../../shared/schemas/points';
 import { businessDate } from '../../shared/calendar';
 import { isBirthday } from '../../shared/rules/engagement';
+import { addPurchase, refundPurchase } from '../../shared/rules/lifecycle';
+import { database } from './cloud';
 import { loadEngagementSettings } from './engagement-settings';
 import {
   computeEarning,
@@ -259,7 +261,9 @@ export async function creditOrder(
         },
       ],
       now,
-      { ...tierFields, orderDay },
+      // Purchase statistics (recency for dormancy): counted at recording, held orders too (the visit
+      // happened; the hold is about the points). In the member update the order already makes.
+      { ...tierFields, orderDay, purchases: database().command.set(addPurchase(current.purchases, input.amountFen, paidAt)) },
     );
     for (const kind of flags) {
       await tx.collection('fraud_flags').add({
@@ -369,12 +373,21 @@ export async function refundOrder(
       },
       () => r,
       now,
-      // Growth is taken back in proportion; a downgrade waits for the tier engine's review.
-      (await applyGrowthInTx(tx, member, Math.max(0, member.growth - growthBack), now)).fields,
+      // Growth is taken back in proportion; a downgrade waits for the tier engine's review. The refund
+      // lowers the purchase statistics; emptying the order takes it out of the count.
+      {
+        ...(await applyGrowthInTx(tx, member, Math.max(0, member.growth - growthBack), now)).fields,
+        ...purchasesAfterRefund(member, amountFen, order.refundedFen + amountFen === order.amountFen),
+      },
       { knownAbsent: true },
     );
     return { refundId, orderId, pointsClawed: pointsBack, growthClawed: growthBack, shortfall: r.shortfall, duplicate: false };
   });
+}
+
+function purchasesAfterRefund(member: MemberDoc, amountFen: number, revoked: boolean): Record<string, unknown> {
+  const next = refundPurchase(member.purchases, amountFen, revoked);
+  return next ? { purchases: database().command.set(next) } : {};
 }
 
 export type { MemberDoc };

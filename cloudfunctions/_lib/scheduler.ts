@@ -29,6 +29,8 @@ import { tierReviewJob } from './tier-review';
 import { purgeExpiredDepartures } from './departures';
 import { runCouponExpiry } from './coupon-expiry';
 import { runBirthday, runCheckinReminder, runCouponExpiryReminder, runDailyStats, runPointsExpiryReminder } from './engagement-jobs';
+import { runDormancy } from './dormancy';
+import { runRepurchase } from './repurchase';
 
 /** What every runner answers: the occurrence's run in the runner's terms. */
 export interface JobOutcome {
@@ -93,6 +95,14 @@ export const RUNNERS: Record<JobName, JobRunner> = {
   },
   'checkin-reminder': async (now, options) => {
     const run = await runCheckinReminder(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
+  dormancy: async (now, options) => {
+    const run = await runDormancy(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
+  repurchase: async (now, options) => {
+    const run = await runRepurchase(now, options);
     return outcomeOf(run, run.processed, run.skipped);
   },
 };

@@ -3,6 +3,7 @@ import { act } from '../contract';
 import { kindOfKey } from '../rules/message-fields';
 import { engagementSettingsSchema, type EngagementSettings } from '../rules/engagement';
 import type { JobRunView } from './scheduler';
+import { lifecycleSettingsSchema, type LifecycleSettings } from '../rules/lifecycle';
 
 /** What a subscribe-message template is for: the jobs and pages find their template by it. */
 export const MESSAGE_PURPOSES = ['checkin_reminder', 'points_expiry', 'coupon_expiry', 'birthday', 'dormancy', 'repurchase', 'invitation', 'campaign'] as const;
@@ -32,6 +33,8 @@ export const marketingRequests = {
   listTemplates: z.object({ purpose: z.enum(MESSAGE_PURPOSES).optional() }).strict(),
   getSettings: z.object({}).strict(),
   updateSettings: z.object({ expectedVersion: z.number().int().min(0), settings: engagementSettingsSchema }).strict(),
+  getLifecycleSettings: z.object({}).strict(),
+  updateLifecycleSettings: z.object({ expectedVersion: z.number().int().min(0), settings: lifecycleSettingsSchema }).strict(),
 };
 
 export interface TemplateView {
@@ -54,4 +57,7 @@ export const marketingContract = {
   /** merchant: the birthday gift and the reminders' lead times (`settings/engagement`, versioned) */
   getSettings: act(marketingRequests.getSettings).returns<{ version: number; settings: EngagementSettings }>(),
   updateSettings: act(marketingRequests.updateSettings).returns<{ version: number }>(),
+  /** merchant: dormancy stages and their coupons, repurchase reminders (`settings/lifecycle`, versioned) */
+  getLifecycleSettings: act(marketingRequests.getLifecycleSettings).returns<{ version: number; settings: LifecycleSettings }>(),
+  updateLifecycleSettings: act(marketingRequests.updateLifecycleSettings).returns<{ version: number }>(),
 };

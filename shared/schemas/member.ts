@@ -76,6 +76,12 @@ export const memberDocSchema = z.object({
       byStaff: z.array(z.object({ openid: z.string(), orders: z.number().int().nonnegative() })),
     })
     .optional(),
+  /**
+   * Purchase statistics (recency, frequency, monetary), written in each order's transaction and
+   * lowered by refunds (shared/rules/lifecycle.ts): dormancy now, segments and RFM later.
+   * `purchases.lastAt` is indexed (the dormancy job's windows).
+   */
+  purchases: z.object({ count: z.number().int().nonnegative(), amountFen: z.number().int().nonnegative(), firstAt: instant, lastAt: instant }).optional(),
 });
 export type MemberDoc = z.infer<typeof memberDocSchema>;
 

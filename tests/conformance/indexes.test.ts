@@ -171,7 +171,11 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
           tierReviewDueOn: i % 50 ? null : '2026-03-01',
           growth: i,
           points: { nextEventOn: i % 10 ? null : `2026-03-${String((i % 28) + 1).padStart(2, '0')}`, reconcileDue: i % 20 === 0 },
+          ...(i % 3
+            ? { purchases: { count: 1, amountFen: 100, firstAt: new Date(1767225600000 + i * 3_600_000), lastAt: new Date(1767225600000 + i * 3_600_000) } }
+            : {}),
         });
+        s.insert('purchase_cycles', { _id: m, memberId: m, categories: [], remindOn: i % 7 ? null : `2026-03-${String((i % 28) + 1).padStart(2, '0')}` });
         s.insert('orders', {
           _id: `o${i}`,
           memberId: `m${i % 300}`,
@@ -266,6 +270,27 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
     { index: 'message_templates.purpose_active', coll: 'message_templates', query: { purpose: 'birthday', active: true } },
     { index: 'orders.paidAt', coll: 'orders', query: { paidAt: { $gte: march } }, count: true },
     { index: 'subscribe_credits.member', coll: 'subscribe_credits', query: { memberId: 'm7' } },
+    // lifecycle: the dormancy windows on the last purchase, the repurchase job's new orders and due reminders
+    {
+      index: 'members.purchases_lastAt',
+      coll: 'members',
+      query: { 'purchases.lastAt': { $gte: march, $lt: new Date('2026-03-02T00:00:00Z') } },
+      order: [
+        ['purchases.lastAt', 1],
+        ['_id', 1],
+      ],
+    },
+    { index: 'members.purchases_lastAt', coll: 'members', query: { 'purchases.lastAt': march, _id: { $gt: 'm100' } }, order: [['_id', 1]] },
+    {
+      index: 'orders.createdAt',
+      coll: 'orders',
+      query: { createdAt: { $gt: march, $lt: new Date('2026-03-02T00:00:00Z') } },
+      order: [
+        ['createdAt', 1],
+        ['_id', 1],
+      ],
+    },
+    { index: 'purchase_cycles.remindOn', coll: 'purchase_cycles', query: { remindOn: { $lte: '2026-03-01' } } },
   ];
   /**
    * Declared for the cloud but not answered by the local store: an index over an array path
