@@ -17,8 +17,8 @@ export const JOB_SCHEDULE = {
   'points-expiry-reminder': { cron: '0 0 10 * * * *', title: '积分过期提醒（30 天、7 天前）' },
   'coupon-expiry-reminder': { cron: '0 30 10 * * * *', title: '优惠券过期提醒（3 天前）' },
   'checkin-reminder': { cron: '0 0 20 * * * *', title: '签到提醒（已订阅的会员）' },
-  dormancy: { cron: '0 0 3 * * * *', title: '沉睡唤醒：预警、沉睡、流失（30/90/180 天未消费）' },
-  repurchase: { cron: '0 30 3 * * * *', title: '复购周期提醒（预计复购前 3 天）' },
+  dormancy: { cron: '0 30 4 * * * *', title: '沉睡唤醒：预警、沉睡、流失（30/90/180 天未消费）' },
+  repurchase: { cron: '0 0 5 * * * *', title: '复购周期提醒（预计复购前 3 天）' },
 } as const satisfies Record<string, { cron: string; title: string }>;
 
 export type JobName = keyof typeof JOB_SCHEDULE;
