@@ -18,8 +18,13 @@
  *   document simply no longer applies, and the next dormancy is a new episode with new keys.
  */
 import { addBusinessDays, businessDate, businessDateKey } from '../../shared/calendar';
+import type { MemberLifecycleView } from '../../shared/contracts/marketing';
+import { AppError } from '../../shared/errors';
 import {
+  currentStage,
+  daysBetween,
   dormancyStage,
+  STAGE_LABELS,
   episodeKey,
   episodeStart,
   stageCutoff,
@@ -58,7 +63,7 @@ interface DormancyState {
 }
 
 /** How far back the very first run looks (a new feature does not message everyone dormant at once). */
-export const FIRST_RUN_DAYS = 7;
+const FIRST_RUN_DAYS = 7;
 
 const FIELDS = ['purchases.lastAt', 'registeredAt'] as const;
 type WalkField = (typeof FIELDS)[number];
@@ -212,3 +217,22 @@ async function actOn(m: MemberDoc, stage: DormancyStage, field: WalkField, ctx: 
 }
 
 const sameInstant = (a: Date | string, b: Date) => new Date(a).getTime() === b.getTime();
+
+/** The merchant's view of one member's lifecycle (a purchase since the recorded episode reads as active). */
+export async function memberLifecycle(memberId: string, now: Date): Promise<MemberLifecycleView> {
+  const [member, recorded] = await Promise.all([
+    withRetry(() => getById<MemberDoc>('members', memberId)),
+    withRetry(() => getById<MemberLifecycleDoc>('member_lifecycle', memberId)),
+  ]);
+  if (!member || member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
+  const stage = currentStage(member, recorded ? { stage: recorded.stage, episodeLastAt: new Date(recorded.episodeLastAt) } : null);
+  const p = member.purchases;
+  return {
+    memberId,
+    stage,
+    label: STAGE_LABELS[stage],
+    stageSince: stage !== 'active' && recorded ? new Date(recorded.since).toISOString() : null,
+    purchases: p ? { count: p.count, amountFen: p.amountFen, firstAt: new Date(p.firstAt).toISOString(), lastAt: new Date(p.lastAt).toISOString() } : null,
+    idleDays: daysBetween(businessDate(episodeStart(member)), businessDate(now)),
+  };
+}

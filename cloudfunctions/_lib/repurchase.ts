@@ -70,9 +70,9 @@ interface CycleStatsDoc {
 }
 
 /** Orders recorded later than this before the run are left to the next (a transaction may still be committing). */
-export const SETTLE_MS = 5 * 60_000;
+const SETTLE_MS = 5 * 60_000;
 /** The first run reads the orders of this many days back. */
-export const FIRST_RUN_DAYS = 180;
+const FIRST_RUN_DAYS = 180;
 const STATS_ID = 'repurchase-stats';
 
 export interface RepurchaseCounters {

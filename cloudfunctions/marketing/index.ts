@@ -6,6 +6,7 @@ import { listJobRuns } from '../_lib/scheduler';
 import { listTemplates, registerTemplate } from '../_lib/messages';
 import { loadEngagementSettings, saveEngagementSettings } from '../_lib/engagement-jobs';
 import { loadLifecycleSettings, saveLifecycleSettings } from '../_lib/lifecycle-settings';
+import { memberLifecycle } from '../_lib/dormancy';
 
 /** The merchant's side of engagement: the scheduled jobs' run records, the subscribe-message template registry. */
 export const main = createMain(marketingContract, {
@@ -36,5 +37,9 @@ export const main = createMain(marketingContract, {
   updateLifecycleSettings: async (input, ctx) => {
     const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
     return saveLifecycleSettings(input.expectedVersion, input.settings, { openid: role.openid, name: role.name ?? '商家' }, ctx.now);
+  },
+  getMemberLifecycle: async (input, ctx) => {
+    await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    return memberLifecycle(input.memberId, ctx.now);
   },
 });

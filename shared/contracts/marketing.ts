@@ -3,7 +3,7 @@ import { act } from '../contract';
 import { kindOfKey } from '../rules/message-fields';
 import { engagementSettingsSchema, type EngagementSettings } from '../rules/engagement';
 import type { JobRunView } from './scheduler';
-import { lifecycleSettingsSchema, type LifecycleSettings } from '../rules/lifecycle';
+import { lifecycleSettingsSchema, type LifecycleSettings, type LifecycleStage } from '../rules/lifecycle';
 
 /** What a subscribe-message template is for: the jobs and pages find their template by it. */
 export const MESSAGE_PURPOSES = ['checkin_reminder', 'points_expiry', 'coupon_expiry', 'birthday', 'dormancy', 'repurchase', 'invitation', 'campaign'] as const;
@@ -35,7 +35,20 @@ export const marketingRequests = {
   updateSettings: z.object({ expectedVersion: z.number().int().min(0), settings: engagementSettingsSchema }).strict(),
   getLifecycleSettings: z.object({}).strict(),
   updateLifecycleSettings: z.object({ expectedVersion: z.number().int().min(0), settings: lifecycleSettingsSchema }).strict(),
+  getMemberLifecycle: z.object({ memberId: z.string().min(1).max(64) }).strict(),
 };
+
+/** A member's lifecycle as the merchant reads it: the stage (活跃 once they bought since), the purchase statistics. */
+export interface MemberLifecycleView {
+  memberId: string;
+  stage: LifecycleStage;
+  label: string;
+  /** when the member entered the recorded stage; null while active */
+  stageSince: string | null;
+  purchases: { count: number; amountFen: number; firstAt: string; lastAt: string } | null;
+  /** whole business days since the last purchase (or registration) */
+  idleDays: number;
+}
 
 export interface TemplateView {
   templateId: string;
@@ -60,4 +73,6 @@ export const marketingContract = {
   /** merchant: dormancy stages and their coupons, repurchase reminders (`settings/lifecycle`, versioned) */
   getLifecycleSettings: act(marketingRequests.getLifecycleSettings).returns<{ version: number; settings: LifecycleSettings }>(),
   updateLifecycleSettings: act(marketingRequests.updateLifecycleSettings).returns<{ version: number }>(),
+  /** merchant: one member's dormancy stage and purchase statistics */
+  getMemberLifecycle: act(marketingRequests.getMemberLifecycle).returns<MemberLifecycleView>(),
 };

@@ -126,6 +126,14 @@ describe('dormancy lifecycle', () => {
     expect(d90.counters).toMatchObject({ sleeping: 2, issued: 0, sent: 0 });
     expect(stageOf(buyer.memberId)).toBe('sleeping');
     expect(messagesTo(buyer.openid)).toHaveLength(1);
+    expect(await invokeOk(cloud, 'marketing', 'getMemberLifecycle', { memberId: buyer.memberId }, 'o-boss')).toEqual({
+      memberId: buyer.memberId,
+      stage: 'sleeping',
+      label: '沉睡',
+      stageSince: new Date(dayAt(90, '03:00')).toISOString(),
+      purchases: { count: 1, amountFen: 1000, firstAt: new Date(dayAt(0, '11:30')).toISOString(), lastAt: new Date(dayAt(0, '11:30')).toISOString() },
+      idleDays: 90,
+    });
 
     await runOn(179);
     const d180 = await runOn(180);
@@ -144,6 +152,12 @@ describe('dormancy lifecycle', () => {
     await buy(cloud, buyer.memberId, 'D200', dayAt(200, '11:00'));
     expect(stageOf(buyer.memberId)).toBe('active');
     expect(stageOf(idle.memberId)).toBe('lost');
+    expect(await invokeOk(cloud, 'marketing', 'getMemberLifecycle', { memberId: buyer.memberId }, 'o-boss')).toMatchObject({
+      stage: 'active',
+      label: '活跃',
+      stageSince: null,
+      idleDays: 0,
+    });
     await runOn(229);
     expect(couponsOf(buyer.memberId)).toHaveLength(2);
     // 30 days after that purchase: a new episode, a new 预警
