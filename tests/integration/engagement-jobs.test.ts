@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { closeTestCloud, invokeOk, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { realClock, setClock, shanghai } from '../support/clock';
 import { seedStoreAndStaff, type Any } from '../support/points-kit';
-import { LocalCloud } from '../../local-cloud/local-cloud';
+import { giveCredits, reopenCloud, runJobAndKill } from '../support/engagement-kit';
 import { DEFAULT_ENGAGEMENT_SETTINGS, birthdayTarget, birthdaysCelebratedOn } from '../../shared/rules/engagement';
+import type { LocalCloud } from '../../local-cloud/local-cloud';
 import { runPointsExpiryReminder } from '../../cloudfunctions/_lib/engagement-jobs';
 import { creditsOf } from '../../cloudfunctions/_lib/messages';
 
-const ROOT = path.resolve(__dirname, '../..');
 const EXPIRY_TPL = 'tplPointsExpiry0001';
 
 describe('birthday rules', () => {
@@ -117,17 +114,8 @@ describe('engagement jobs on the scheduler', () => {
           seq: 1,
         },
       });
-      target.store.insert('subscribe_credits', {
-        _id: `${id}:${EXPIRY_TPL}`,
-        memberId: id,
-        templateId: EXPIRY_TPL,
-        credits: 3,
-        accepted: 3,
-        consumed: 0,
-        updatedAt: new Date(),
-      });
       // the app's count is written directly: the platform's own credits (what the phone's dialog grants) too
-      target.subscriptions.accept(`o-exp-${i}`, EXPIRY_TPL, 3);
+      giveCredits(target, { memberId: id, openid: `o-exp-${i}` }, EXPIRY_TPL, 3);
       ids.push(id);
     }
     return ids;
@@ -155,52 +143,17 @@ describe('engagement jobs on the scheduler', () => {
   });
 
   it('resumes a job killed in the middle, and processes no member twice', async () => {
-    const file = path.join(cloud.dir, 'cloud.sqlite');
     const today = new Date().toISOString().slice(0, 10);
     const { businessDate, addBusinessDays } = await import('../../shared/calendar');
     const day = businessDate(new Date());
     const ids = await seedExpiring(cloud, 40, today, addBusinessDays(day, 7));
-    closeTestCloudKeepFiles(cloud);
-
-    // the child runs the job paced at 20 members a second; it is killed once some are done. Node
-    // itself with tsx's loader: the tsx CLI runs the script in a grandchild, which outlives a SIGKILL
-    // of the CLI and would finish the job behind the test's back.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/job-child.ts', file, 'points-expiry-reminder'], {
-      cwd: ROOT,
-      env: { ...process.env, HY_JOB_ITEMS_PER_SECOND: '20' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    const reader = new Database(file, { readonly: true, fileMustExist: true });
-    const sentSoFar = () => {
-      try {
-        return (reader.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
-      } catch {
-        return 0;
-      }
-    };
-    const deadline = Date.now() + 60_000;
-    while (sentSoFar() < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    child.kill('SIGKILL');
-    await exited;
-    const before = sentSoFar();
-    reader.close();
+    // the child runs the job paced at 20 members a second; it is killed once some are done
+    const before = await runJobAndKill(cloud, 'points-expiry-reminder', 8);
     expect(before).toBeGreaterThanOrEqual(8);
     expect(before).toBeLessThan(40);
 
     // reopened: the lease of the killed run holds for a while, then the next run resumes from the checkpoint
-    // unpaced, as openTestCloud's: functions see only their own environment, and with the test's
-    // frozen clock the default pacing (50/s) would wait ever longer between items
-    const again = new LocalCloud({
-      file,
-      functionSource: 'source',
-      durable: false,
-      faults: { conflict: 0, transient: 0, lostReply: 0 },
-      functionEnv: { HY_JOB_ITEMS_PER_SECOND: 'Infinity' },
-    });
+    const again = reopenCloud(cloud);
     try {
       expect(await again.runJob('points-expiry-reminder')).toMatchObject({ ok: true, data: { status: 'busy' } });
       setClock(new Date(Date.now() + 3 * 60_000));
@@ -217,12 +170,6 @@ describe('engagement jobs on the scheduler', () => {
     }
   });
 });
-
-/** Closes the cloud's store but keeps its folder (the afterEach removes it). */
-function closeTestCloudKeepFiles(cloud: TestCloud) {
-  cloud.close();
-  Object.assign(cloud, { close: () => undefined });
-}
 
 describe('birthday points multiplier', () => {
   let cloud: TestCloud;

@@ -1,9 +1,7 @@
-import path from 'node:path';
 import { closeTestCloud, invokeOk, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { realClock, setClock, shanghai } from '../support/clock';
 import { seedStoreAndStaff, type Any } from '../support/points-kit';
-import { buy, createCouponTemplate, giveCredits, join, registerMessageTemplate, runJobAndKill } from '../support/engagement-kit';
-import { LocalCloud } from '../../local-cloud/local-cloud';
+import { buy, createCouponTemplate, giveCredits, join, registerMessageTemplate, reopenCloud, runJobAndKill } from '../support/engagement-kit';
 import { addBusinessDays, businessDate, startOfBusinessDate } from '../../shared/calendar';
 import { DEFAULT_LIFECYCLE_SETTINGS, currentStage } from '../../shared/rules/lifecycle';
 import { runDormancy } from '../../cloudfunctions/_lib/dormancy';
@@ -241,15 +239,9 @@ describe('dormancy lifecycle', () => {
     expect(before).toBeGreaterThanOrEqual(23);
     expect(before).toBeLessThan(40);
 
-    const again = new LocalCloud({
-      file: path.join(cloud.dir, 'cloud.sqlite'),
-      functionSource: 'source',
-      durable: false,
-      faults: { conflict: 0, transient: 0, lostReply: 0 },
-      functionEnv: { HY_JOB_ITEMS_PER_SECOND: 'Infinity' },
-    });
+    // reopened: the lease of the killed run holds for a while, then the next run resumes from the checkpoint
+    const again = reopenCloud(cloud);
     try {
-      // the killed run's lease holds for a while; then the next run resumes from its checkpoint
       expect(await again.runJob('dormancy')).toMatchObject({ ok: true, data: { status: 'busy' } });
       setClock(new Date(Date.now() + 3 * 60_000));
       expect(await again.runJob('dormancy')).toMatchObject({ ok: true, data: { status: 'done' } });

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { MessagePurpose } from '../../shared/contracts/marketing';
-import type { LocalCloud } from '../../local-cloud/local-cloud';
+import { LocalCloud } from '../../local-cloud/local-cloud';
 import { invokeOk, type TestCloud } from './local-cloud';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -105,4 +105,19 @@ export async function runJobAndKill(cloud: TestCloud, job: string, killAfterSent
   const sent = sentSoFar();
   reader.close();
   return sent;
+}
+
+/**
+ * The cloud's data file opened again after `runJobAndKill` (close it yourself). Unpaced, as
+ * `openTestCloud`'s: functions see only their own environment, and with a test's frozen clock the
+ * default pacing would wait ever longer between items.
+ */
+export function reopenCloud(cloud: TestCloud): LocalCloud {
+  return new LocalCloud({
+    file: path.join(cloud.dir, 'cloud.sqlite'),
+    functionSource: 'source',
+    durable: false,
+    faults: { conflict: 0, transient: 0, lostReply: 0 },
+    functionEnv: { HY_JOB_ITEMS_PER_SECOND: 'Infinity' },
+  });
 }
