@@ -10,6 +10,7 @@ import { couponIdFor, NEW_MEMBER_GIFTS_ID, termsOf } from '../cloudfunctions/_li
 import { validityWindow } from '../shared/rules/coupons';
 import type { CouponAuditDoc, CouponDoc, CouponTemplateDoc, TemplateInput } from '../shared/schemas/coupon';
 import type { MallItemDoc } from '../shared/schemas/mall';
+import { addPurchase, type Purchases } from '../shared/rules/lifecycle';
 
 /**
  * Demo data for a first run: one merchant (a coffee chain), two stores, staff and the merchant
@@ -218,6 +219,8 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
       ...(demo || i % 4 === 0 ? { phone: protectPhone(`139${String(10000000 + i * 7919).slice(-8)}`) } : {}),
       // Members joined with consent to the policy of their day: the demo consumer sees what changed since.
       privacy: { version: '2025-06-01', acceptedAt: registeredAt },
+      // Purchase statistics as the order path keeps them (the dormancy job reads `purchases.lastAt`).
+      ...(history.length ? { purchases: history.reduce<Purchases | undefined>((p, h) => addPurchase(p, h.amountFen, h.at), undefined) } : {}),
     });
   }
   await addAll(db, 'members', members);
