@@ -258,7 +258,7 @@ describe('dormancy lifecycle', () => {
     } finally {
       again.close();
     }
-  });
+  }, 90_000);
 });
 
 describe('repurchase-cycle reminders', () => {
