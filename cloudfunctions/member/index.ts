@@ -72,8 +72,9 @@ export const main = createMain(memberContract, {
 
   /** 开卡 with consent (see join.ts); answers the card, the same one on a second call. */
   join: async (input, ctx) => {
-    const { member, isNew } = await joinMember(requireOpenid(ctx), input, ctx.now);
-    return cardOf(member, isNew);
+    const { member, isNew, invite } = await joinMember(requireOpenid(ctx), input, ctx.now);
+    const card = await cardOf(member, isNew);
+    return invite ? { ...card, invite } : card;
   },
 
   /** Before 开卡: did this person leave before (the app says farewell instead of a blank 开卡)? Writes nothing. */

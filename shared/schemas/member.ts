@@ -75,7 +75,11 @@ export const memberDocSchema = z.object({
       earned: z.number().int().nonnegative(),
       byStaff: z.array(z.object({ openid: z.string(), orders: z.number().int().nonnegative() })),
     })
-    .optional(),
+    .optional() /**
+   * Referral: the inviter's id while their first-purchase reward is due (set at a rewarded registration,
+   * removed by the member's first order, which rewards it): the order path reads nothing more for anyone else.
+   */,
+  referralDue: z.string().optional(),
 });
 export type MemberDoc = z.infer<typeof memberDocSchema>;
 
