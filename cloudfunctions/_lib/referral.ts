@@ -27,6 +27,7 @@ import {
 import { earn, expiryDate } from '../../shared/rules/lots';
 import type { EarningRules } from '../../shared/schemas/points';
 import type { MemberDoc } from '../../shared/schemas/member';
+import { AppError } from '../../shared/errors';
 import { database } from './cloud';
 import { getById, queryDocs, txGet, withRetry, type Tx } from './db';
 import { applyEntry, txMember } from './ledger';
@@ -40,6 +41,25 @@ export async function loadReferralRules(): Promise<ReferralRules> {
   const doc = await withRetry(() => getById<{ rules: unknown }>('settings', REFERRAL_RULES_ID));
   const parsed = doc ? referralRulesSchema.safeParse(doc.rules) : null;
   return parsed?.success ? parsed.data : DEFAULT_REFERRAL_RULES;
+}
+
+/**
+ * The merchant saves the referral rules (`marketing.updateReferralRules`). A milestone's coupon template
+ * must exist: an unknown one would be skipped silently at every milestone (a refusal never fails a 开卡).
+ */
+export async function saveReferralRules(rules: ReferralRules, by: string, now: Date): Promise<ReferralRules> {
+  for (const m of rules.milestones) {
+    if (!(await withRetry(() => getById<{ _id: string }>('coupon_templates', m.couponTemplateId))))
+      throw new AppError('VALIDATION_FAILED', `里程碑奖励的优惠券不存在：${m.couponTemplateId}`);
+  }
+  await withRetry(
+    () =>
+      database()
+        .collection('settings')
+        .doc(REFERRAL_RULES_ID)
+        .set({ data: { rules, updatedAt: now, updatedBy: by } }) as Promise<unknown>,
+  );
+  return rules;
 }
 
 const macOf = (inviterId: string, issuedOn: string) =>

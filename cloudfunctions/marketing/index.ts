@@ -5,6 +5,7 @@ import { getById, withRetry } from '../_lib/db';
 import { listJobRuns } from '../_lib/scheduler';
 import { listTemplates, registerTemplate } from '../_lib/messages';
 import { loadEngagementSettings, saveEngagementSettings } from '../_lib/engagement-jobs';
+import { loadReferralRules, saveReferralRules } from '../_lib/referral';
 
 /** The merchant's side of engagement: the scheduled jobs' run records, the subscribe-message template registry. */
 export const main = createMain(marketingContract, {
@@ -27,5 +28,13 @@ export const main = createMain(marketingContract, {
   updateSettings: async (input, ctx) => {
     const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
     return saveEngagementSettings(input.expectedVersion, input.settings, role.openid, ctx.now);
+  },
+  getReferralRules: async (_input, ctx) => {
+    await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    return loadReferralRules();
+  },
+  updateReferralRules: async (input, ctx) => {
+    const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    return saveReferralRules(input.rules, role.openid, ctx.now);
   },
 });

@@ -3,6 +3,7 @@ import { act } from '../contract';
 import { kindOfKey } from '../rules/message-fields';
 import { engagementSettingsSchema, type EngagementSettings } from '../rules/engagement';
 import type { JobRunView } from './scheduler';
+import { referralRulesSchema, type ReferralRules } from '../rules/referral';
 
 /** What a subscribe-message template is for: the jobs and pages find their template by it. */
 export const MESSAGE_PURPOSES = ['checkin_reminder', 'points_expiry', 'coupon_expiry', 'birthday', 'dormancy', 'repurchase', 'invitation', 'campaign'] as const;
@@ -32,6 +33,9 @@ export const marketingRequests = {
   listTemplates: z.object({ purpose: z.enum(MESSAGE_PURPOSES).optional() }).strict(),
   getSettings: z.object({}).strict(),
   updateSettings: z.object({ expectedVersion: z.number().int().min(0), settings: engagementSettingsSchema }).strict(),
+  /** The referral (裂变) rules: what an invitation earns, how long a link lasts, the milestone coupons. */
+  getReferralRules: z.object({}).strict(),
+  updateReferralRules: z.object({ rules: referralRulesSchema }).strict(),
 };
 
 export interface TemplateView {
@@ -54,4 +58,6 @@ export const marketingContract = {
   /** merchant: the birthday gift and the reminders' lead times (`settings/engagement`, versioned) */
   getSettings: act(marketingRequests.getSettings).returns<{ version: number; settings: EngagementSettings }>(),
   updateSettings: act(marketingRequests.updateSettings).returns<{ version: number }>(),
+  getReferralRules: act(marketingRequests.getReferralRules).returns<ReferralRules>(),
+  updateReferralRules: act(marketingRequests.updateReferralRules).returns<ReferralRules>(),
 };
