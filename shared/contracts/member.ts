@@ -75,7 +75,14 @@ export const memberContract = {
   /** one credit per accepted one-time subscription (template ids from `marketing.listTemplates`) */
   recordSubscriptions: act(memberRequests.recordSubscriptions).returns<{ recorded: { templateId: string; credits: number }[]; ignored: string[] }>(),
   getInvite: act(memberRequests.getInvite).returns<{ token: string; path: string; expiresOn: string }>(),
-  myInvitations: act(memberRequests.myInvitations).returns<{ invitations: InvitationView[]; invited: number; successful: number; points: number }>(),
+  myInvitations: act(memberRequests.myInvitations).returns<{
+    invitations: InvitationView[];
+    invited: number;
+    successful: number;
+    points: number;
+    /** the merchant's milestone coupons: every `count` successful invitations, one coupon (`earned` so far, `toNext` to go) */
+    milestones: { count: number; couponTitle: string; earned: number; toNext: number }[];
+  }>(),
 };
 
 /** `join { invite }`: whether the invitation was credited to the inviter, and why not (`self`, `already_member`, `phone_seen`, `invalid`, `expired` ...). */

@@ -190,7 +190,12 @@ describe('referral through member.join and the order path', () => {
     await join('o-inviter', { invite: a.token });
     await join('o-f4', { invite: a.token });
     expect(await wallet()).toHaveLength(1);
-    expect(await invokeOk(cloud, 'member', 'myInvitations', {}, 'o-inviter')).toMatchObject({ invited: 4, successful: 4, points: 200 });
+    expect(await invokeOk(cloud, 'member', 'myInvitations', {}, 'o-inviter')).toMatchObject({
+      invited: 4,
+      successful: 4,
+      points: 200,
+      milestones: [{ count: 3, couponTitle: '邀请有礼券', earned: 1, toNext: 2 }],
+    });
   });
 
   it('under conflicts, transient errors and lost replies, each invitation and each first purchase rewards exactly once', async () => {
