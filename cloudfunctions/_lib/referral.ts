@@ -171,6 +171,9 @@ export async function acceptInvitation(tx: Tx, req: AcceptRequest): Promise<Acce
       { id, kind: 'earn', reason: '邀请好友注册奖励', ref: { type: 'referral', id: req.inviteeId } },
       (p) => earn(p, { id, amount: points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }),
       req.now,
+      {},
+      // the entry is written only with `invitations/<inviteeId>`, which did not exist: no read for it
+      { knownAbsent: true },
     );
   }
   const stats = (await txGet<StatsDoc>(tx, 'referral_stats', inviterId)) ?? { invited: 0, successful: 0, points: 0 };
@@ -219,6 +222,9 @@ export async function rewardFirstPurchase(tx: Tx, inviteeId: string, now: Date, 
       { id, kind: 'earn', reason: '好友首单奖励', ref: { type: 'referral', id: inviteeId } },
       (p) => earn(p, { id, amount: points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }),
       now,
+      {},
+      // the entry is written only with the invitation's move to `purchased`, and it is still `registered`
+      { knownAbsent: true },
     );
   }
   await tx

@@ -122,7 +122,7 @@ export async function joinMember(openid: string, input: JoinInput, now: Date): P
   const { invite } = input;
   const rules = invite ? await loadInvitationRules() : undefined;
   // The outcome of the attempt that committed (each re-run of the transaction overwrites it).
-  let outcome: AcceptOutcome | null = null;
+  const accepted: { outcome: AcceptOutcome | null } = { outcome: null };
   const result = await registerMember(openid, now, {
     registrationBonus: !departed,
     knownAbsent: true,
@@ -130,14 +130,19 @@ export async function joinMember(openid: string, input: JoinInput, now: Date): P
     ...(invite
       ? {
           enrol: async (tx: Tx, memberId: string) => {
-            outcome = await acceptInvitation(tx, { invite, inviteeId: memberId, inviteeIsNew: !departed, phoneHash: phone?.hash ?? null, now, rules });
+            const outcome = await acceptInvitation(tx, { invite, inviteeId: memberId, inviteeIsNew: !departed, phoneHash: phone?.hash ?? null, now, rules });
+            accepted.outcome = outcome;
             // the marker the order path reads for the first-purchase reward (no request for anyone else)
             return outcome.status === 'rewarded' ? { referralDue: outcome.inviterId } : {};
           },
         }
       : {}),
   });
-  const answer = !invite ? {} : { invite: result.isNew && outcome ? answerOf(outcome) : await inviteOfMember(result.member, invite, now) };
+  // A re-run after a commit whose reply was lost finds its own invitation (`duplicate`): the stored one answers.
+  const settled = accepted.outcome;
+  const answer = !invite
+    ? {}
+    : { invite: result.isNew && settled && settled.status !== 'duplicate' ? answerOf(settled) : await inviteOfMember(result.member, invite, now) };
   if (phone && result.isNew) {
     await bindPhoneTo(result.member._id, phone, { transfer: false, now });
     return { ...result, member: { ...result.member, phone }, ...answer };

@@ -203,7 +203,7 @@ describe('referral through member.join and the order path', () => {
     const start = available(a.id);
     const faults = cloud.database.faults;
     const saved = faults.config;
-    faults.config = { conflict: 0.1, transient: 0.1, lostReply: 0.05, seed: 15 };
+    faults.config = { conflict: 0.1, transient: 0.1, lostReply: 0.15, seed: 15 };
     // as a client would: the same request again until it is answered
     const retried = async <T>(run: () => Promise<{ ok: true; data: T } | { ok: false; code: string }>): Promise<T> => {
       for (let i = 0; i < 20; i += 1) {
@@ -233,5 +233,51 @@ describe('referral through member.join and the order path', () => {
     }
     expect(cloud.store.get('referral_stats', a.id)!.doc).toMatchObject({ invited: 4, successful: 4, points: 600 });
     kit.expectBalanced(a.id);
+  });
+
+  it('a 开卡 whose commit reply was lost (the transaction re-run finds its own invitation) still answers accepted', async () => {
+    const a = await inviter();
+    const start = available(a.id);
+    const faults = cloud.database.faults;
+    const lostReply = faults.lostReply.bind(faults);
+    let lost = 0;
+    // the first durable write of this 开卡 is its registration's commit: applied, its answer lost
+    faults.lostReply = () => lost++ === 0 || lostReply();
+    try {
+      const card = await join('o-lost', { invite: a.token });
+      expect(lost).toBeGreaterThan(0);
+      expect(card).toMatchObject({ isNew: true, invite: { accepted: true, reason: null } });
+    } finally {
+      faults.lostReply = lostReply;
+    }
+    expect(available(a.id)).toBe(start + 50);
+    expect(cloud.store.scan('members').filter((m) => (m.doc as Any).openid === 'o-lost')).toHaveLength(1);
+  });
+
+  it('counts the requests an invitation adds: to the 开卡 and to the invitee’s first order only', async () => {
+    const a = await inviter();
+    const total = () => [...cloud.database.requestCounts.values()].reduce((x, y) => x + y, 0);
+    const measure = async (run: () => Promise<unknown>) => {
+      const t0 = total();
+      await run();
+      return total() - t0;
+    };
+    await join('o-warm');
+    await order('W0', (await join('o-warm')).memberId); // a warm instance
+    const plainJoin = await measure(() => join('o-plain'));
+    const invitedJoin = await measure(() => join('o-invited', { invite: a.token }));
+    const b = cloud.store.scan('members').find((m) => (m.doc as Any).openid === 'o-invited')!.doc as Any;
+    const plain = cloud.store.scan('members').find((m) => (m.doc as Any).openid === 'o-plain')!.doc as Any;
+    const plainOrder = await measure(() => order('Q1', plain._id));
+    const firstOrder = await measure(() => order('Q2', b._id));
+    const secondOrder = await measure(() => order('Q3', b._id));
+    console.log(
+      `[requests] join ${plainJoin}, join with an invitation ${invitedJoin}; order ${plainOrder}, invitee's first order ${firstOrder}, second ${secondOrder}`,
+    );
+    // after the first order the invitee's orders cost what anyone's do: the marker is gone
+    expect(secondOrder).toBe(plainOrder);
+    // the invitation's reads and writes, in the registration's transaction (rules, invitation, inviter, stats, ledger)
+    expect(invitedJoin - plainJoin).toBeLessThanOrEqual(12);
+    expect(firstOrder - plainOrder).toBeLessThanOrEqual(9);
   });
 });
