@@ -37,6 +37,7 @@ import { loadRules } from './earning-rules';
 import { replayOf, fingerprint } from './idempotency';
 import { countStoreOrder, storeHourState } from './store-hours';
 import type { Actor } from './auth';
+import { rewardFirstPurchase } from './referral';
 export type { Actor };
 
 export interface OrderDoc {
@@ -211,6 +212,8 @@ export async function creditOrder(
     const earnedDays = recordEarnedDay(days, earnedOn, e.points, recordedOn);
     const reason = `消费 ${yuan(input.amountFen)}${options.storeName ? ` @${options.storeName}` : ''}${e.memberDay ? '（会员日）' : ''}${e.points < e.uncapped ? '（已达每日上限）' : ''}`;
     const maturesOn = e.points > 0 ? e.maturesOn : null;
+    // A held (flagged) order is not the first purchase that rewards the inviter: the marker stays for the next.
+    const referralDue = current.referralDue !== undefined && !held;
     const order: OrderDoc = {
       _id: orderId,
       storeId: input.storeId,
@@ -263,8 +266,15 @@ export async function creditOrder(
       now,
       // Purchase statistics (recency for dormancy): counted at recording, held orders too (the visit
       // happened; the hold is about the points). In the member update the order already makes.
-      { ...tierFields, orderDay, purchases: database().command.set(addPurchase(current.purchases, input.amountFen, paidAt)) },
+      {
+        ...tierFields,
+        orderDay,
+        purchases: database().command.set(addPurchase(current.purchases, input.amountFen, paidAt)),
+        ...(referralDue ? { referralDue: database().command.remove() } : {}),
+      },
     );
+    // An invited member's first order rewards the inviter, once: only a member carrying the marker costs requests here.
+    if (referralDue) await rewardFirstPurchase(tx, current._id, now, { earning: rules });
     for (const kind of flags) {
       await tx.collection('fraud_flags').add({
         data: {

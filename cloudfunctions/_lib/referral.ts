@@ -25,7 +25,9 @@ import {
   type ReferralRules,
 } from '../../shared/rules/referral';
 import { earn, expiryDate } from '../../shared/rules/lots';
+import type { EarningRules } from '../../shared/schemas/points';
 import type { MemberDoc } from '../../shared/schemas/member';
+import { AppError } from '../../shared/errors';
 import { database } from './cloud';
 import { getById, queryDocs, txGet, withRetry, type Tx } from './db';
 import { applyEntry, txMember } from './ledger';
@@ -41,6 +43,25 @@ export async function loadReferralRules(): Promise<ReferralRules> {
   return parsed?.success ? parsed.data : DEFAULT_REFERRAL_RULES;
 }
 
+/**
+ * The merchant saves the referral rules (`marketing.updateReferralRules`). A milestone's coupon template
+ * must exist: an unknown one would be skipped silently at every milestone (a refusal never fails a 开卡).
+ */
+export async function saveReferralRules(rules: ReferralRules, by: string, now: Date): Promise<ReferralRules> {
+  for (const m of rules.milestones) {
+    if (!(await withRetry(() => getById<{ _id: string }>('coupon_templates', m.couponTemplateId))))
+      throw new AppError('VALIDATION_FAILED', `里程碑奖励的优惠券不存在：${m.couponTemplateId}`);
+  }
+  await withRetry(
+    () =>
+      database()
+        .collection('settings')
+        .doc(REFERRAL_RULES_ID)
+        .set({ data: { rules, updatedAt: now, updatedBy: by } }) as Promise<unknown>,
+  );
+  return rules;
+}
+
 const macOf = (inviterId: string, issuedOn: string) =>
   crypto.createHmac('sha256', secretKey('HY_MEMBER_CODE_KEY')).update(`invite.v1.${inviterId}.${issuedOn}`).digest().subarray(0, 18).toString('base64url');
 
@@ -51,12 +72,18 @@ export function signInvite(inviterId: string, now: Date): string {
 
 /** The inviter of a genuine, fresh token; null for a forged, altered or stale one. */
 export function verifyInvite(token: string, now: Date, validDays: number): { inviterId: string } | null {
+  const checked = checkInvite(token, now, validDays);
+  return 'inviterId' in checked ? checked : null;
+}
+
+/** As `verifyInvite`, saying why a token is refused: `invalid` (forged, altered, malformed) or `expired` (genuine, too old). */
+export function checkInvite(token: string, now: Date, validDays: number): { inviterId: string } | { refused: 'invalid' | 'expired' } {
   const t = parseInviteToken(token);
-  if (!t) return null;
+  if (!t) return { refused: 'invalid' };
   const expected = Buffer.from(macOf(t.inviterId, t.issuedOn));
   const given = Buffer.from(t.mac);
-  if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return null;
-  return inviteFresh(t.issuedOn, businessDate(now), validDays) ? { inviterId: t.inviterId } : null;
+  if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return { refused: 'invalid' };
+  return inviteFresh(t.issuedOn, businessDate(now), validDays) ? { inviterId: t.inviterId } : { refused: 'expired' };
 }
 
 export interface InvitationDoc {
@@ -80,6 +107,7 @@ export type AcceptOutcome =
   | { status: 'rewarded'; inviterId: string; points: number }
   | { status: 'refused'; inviterId: string; reason: InvitationRefusal }
   | { status: 'invalid' }
+  | { status: 'expired' }
   | { status: 'duplicate'; inviterId: string };
 
 export interface AcceptRequest {
@@ -91,24 +119,28 @@ export interface AcceptRequest {
   /** the invitee's phone keyed hash, when known (a phone seen before on an invitation earns nothing) */
   phoneHash?: string | null;
   now: Date;
+  /** the rules, when the caller loaded them before its transaction (saves two reads per attempt) */
+  rules?: { referral: ReferralRules; earning: EarningRules };
 }
 
 /** Accepts an invitation inside the caller's transaction (R1–R3 of `shared/rules/referral.ts`). */
 export async function acceptInvitation(tx: Tx, req: AcceptRequest): Promise<AcceptOutcome> {
-  const [rules, { rules: earning }] = await Promise.all([loadReferralRules(), loadRules()]);
-  const verified = verifyInvite(req.invite, req.now, rules.validDays);
-  if (!verified) return { status: 'invalid' };
+  const { referral: rules, earning } = req.rules ?? (await loadInvitationRules());
+  const verified = checkInvite(req.invite, req.now, rules.validDays);
+  if ('refused' in verified) return { status: verified.refused };
   const { inviterId } = verified;
   const existing = await txGet<InvitationDoc>(tx, 'invitations', req.inviteeId);
   if (existing) return { status: 'duplicate', inviterId: existing.inviterId };
   const inviter = inviterId === req.inviteeId ? null : await txGet<MemberDoc>(tx, 'members', inviterId);
   const phoneSeen = req.phoneHash ? await txGet<{ inviteeId: string }>(tx, 'invite_phones', req.phoneHash) : null;
+  // A number another member holds (or held, its claim kept) is a person already known to the brand.
+  const claim = req.phoneHash ? await txGet<{ memberId: string }>(tx, 'phone_claims', req.phoneHash) : null;
   const reason = invitationRefusal({
     rules,
     inviterId,
     inviteeId: req.inviteeId,
     inviteeIsNew: req.inviteeIsNew,
-    phoneSeenBefore: phoneSeen !== null && phoneSeen.inviteeId !== req.inviteeId,
+    phoneSeenBefore: (phoneSeen !== null && phoneSeen.inviteeId !== req.inviteeId) || (claim !== null && claim.memberId !== req.inviteeId),
     inviterActive: inviterId === req.inviteeId || (inviter !== null && !inviter.deletedAt),
   });
   if (req.phoneHash && !phoneSeen)
@@ -139,6 +171,9 @@ export async function acceptInvitation(tx: Tx, req: AcceptRequest): Promise<Acce
       { id, kind: 'earn', reason: '邀请好友注册奖励', ref: { type: 'referral', id: req.inviteeId } },
       (p) => earn(p, { id, amount: points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }),
       req.now,
+      {},
+      // the entry is written only with `invitations/<inviteeId>`, which did not exist: no read for it
+      { knownAbsent: true },
     );
   }
   const stats = (await txGet<StatsDoc>(tx, 'referral_stats', inviterId)) ?? { invited: 0, successful: 0, points: 0 };
@@ -160,11 +195,21 @@ export async function acceptInvitation(tx: Tx, req: AcceptRequest): Promise<Acce
   return { status: 'rewarded', inviterId, points };
 }
 
-/** The invitee's first paid order rewards the inviter once (`referral:<inviteeId>:purchase`), inside the order's transaction. */
-export async function rewardFirstPurchase(tx: Tx, inviteeId: string, now: Date): Promise<number> {
+/** Both rule sets an invitation needs, for a caller to load once before its transaction. */
+export async function loadInvitationRules(): Promise<{ referral: ReferralRules; earning: EarningRules }> {
+  const [referral, { rules: earning }] = await Promise.all([loadReferralRules(), loadRules()]);
+  return { referral, earning };
+}
+
+/**
+ * The invitee's first paid order rewards the inviter once (`referral:<inviteeId>:purchase`), inside the order's transaction.
+ * The order path calls it only for a member carrying `referralDue` (set at a rewarded registration, removed by
+ * the first order), so members who were not invited or have bought before cost no request here.
+ */
+export async function rewardFirstPurchase(tx: Tx, inviteeId: string, now: Date, loaded?: { earning: EarningRules }): Promise<number> {
   const invitation = await txGet<InvitationDoc>(tx, 'invitations', inviteeId);
   if (!invitation || invitation.status !== 'registered') return 0;
-  const [rules, { rules: earning }] = await Promise.all([loadReferralRules(), loadRules()]);
+  const [rules, earning] = await Promise.all([loadReferralRules(), loaded ? loaded.earning : loadRules().then((r) => r.rules)]);
   const points = rules.onFirstPurchase.points;
   const today = businessDate(now);
   if (points > 0) {
@@ -177,6 +222,9 @@ export async function rewardFirstPurchase(tx: Tx, inviteeId: string, now: Date):
       { id, kind: 'earn', reason: '好友首单奖励', ref: { type: 'referral', id: inviteeId } },
       (p) => earn(p, { id, amount: points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }),
       now,
+      {},
+      // the entry is written only with the invitation's move to `purchased`, and it is still `registered`
+      { knownAbsent: true },
     );
   }
   await tx

@@ -7,6 +7,7 @@ import { listTemplates, registerTemplate } from '../_lib/messages';
 import { loadEngagementSettings, saveEngagementSettings } from '../_lib/engagement-jobs';
 import { loadLifecycleSettings, saveLifecycleSettings } from '../_lib/lifecycle-settings';
 import { memberLifecycle } from '../_lib/dormancy';
+import { loadReferralRules, saveReferralRules } from '../_lib/referral';
 
 /** The merchant's side of engagement: the scheduled jobs' run records, the subscribe-message template registry. */
 export const main = createMain(marketingContract, {
@@ -41,5 +42,13 @@ export const main = createMain(marketingContract, {
   getMemberLifecycle: async (input, ctx) => {
     await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
     return memberLifecycle(input.memberId, ctx.now);
+  },
+  getReferralRules: async (_input, ctx) => {
+    await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    return loadReferralRules();
+  },
+  updateReferralRules: async (input, ctx) => {
+    const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    return saveReferralRules(input.rules, role.openid, ctx.now);
   },
 });

@@ -72,8 +72,9 @@ export const main = createMain(memberContract, {
 
   /** 开卡 with consent (see join.ts); answers the card, the same one on a second call. */
   join: async (input, ctx) => {
-    const { member, isNew } = await joinMember(requireOpenid(ctx), input, ctx.now);
-    return cardOf(member, isNew);
+    const { member, isNew, invite } = await joinMember(requireOpenid(ctx), input, ctx.now);
+    const card = await cardOf(member, isNew);
+    return invite ? { ...card, invite } : card;
   },
 
   /** Before 开卡: did this person leave before (the app says farewell instead of a blank 开卡)? Writes nothing. */
@@ -184,10 +185,19 @@ export const main = createMain(memberContract, {
   },
   myInvitations: async (_input, ctx) => {
     const member = await me(ctx);
-    const { invitations, stats } = await listInvitations(member._id);
-    const friends = await Promise.all(invitations.map((i) => getById<MemberDoc>('members', i.inviteeId)));
+    const [{ invitations, stats }, rules] = await Promise.all([listInvitations(member._id), loadReferralRules()]);
+    const [friends, templates] = await Promise.all([
+      Promise.all(invitations.map((i) => getById<MemberDoc>('members', i.inviteeId))),
+      Promise.all(rules.milestones.map((m) => getById<{ title: string }>('coupon_templates', m.couponTemplateId))),
+    ]);
     return {
       ...stats,
+      milestones: rules.milestones.map((m, n) => ({
+        count: m.count,
+        couponTitle: templates[n]?.title ?? '优惠券',
+        earned: Math.floor(stats.successful / m.count),
+        toNext: m.count - (stats.successful % m.count),
+      })),
       invitations: invitations.map((i, n) => ({
         friend: `${[...(friends[n]?.nickname || '好友')][0]}**`,
         status: i.status,

@@ -4,7 +4,9 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import { addBusinessDays, businessDate } from '../../shared/calendar';
 import { DEPARTURE_RETENTION_DAYS, MEMBERSHIP_TERMS_VERSION, PRIVACY_POLICY_VERSION } from '../../shared/rules/profile';
 import { database } from '../_lib/cloud';
-import { findOne, getById, withRetry } from '../_lib/db';
+import { findOne, getById, withRetry, type Tx } from '../_lib/db';
+import { acceptInvitation, checkInvite, loadInvitationRules, loadReferralRules, type AcceptOutcome, type InvitationDoc } from '../_lib/referral';
+import type { InviteAnswer } from '../../shared/contracts/member';
 import { secretKey } from '../_lib/secrets';
 import { protectPhone } from '../_lib/pii';
 import type { RoleDoc } from '../_lib/auth';
@@ -67,14 +69,46 @@ export interface JoinInput {
   invite?: string;
 }
 
+const answerOf = (o: AcceptOutcome): InviteAnswer => {
+  switch (o.status) {
+    case 'rewarded':
+      return { accepted: true, reason: null };
+    case 'refused':
+      return { accepted: false, reason: o.reason };
+    case 'invalid':
+    case 'expired':
+      return { accepted: false, reason: o.status };
+    case 'duplicate':
+      return { accepted: false, reason: 'already_member' };
+  }
+};
+
+/**
+ * An invitation presented by someone who already holds a card: never credited (R2). A retried 开卡
+ * whose first reply was lost finds its own invitation and answers what that one was.
+ */
+async function inviteOfMember(member: MemberDoc, token: string, now: Date): Promise<InviteAnswer> {
+  const checked = checkInvite(token, now, (await loadReferralRules()).validDays);
+  if ('refused' in checked) return { accepted: false, reason: checked.refused };
+  if (checked.inviterId === member._id) return { accepted: false, reason: 'self' };
+  const own = await withRetry(() => getById<InvitationDoc>('invitations', member._id));
+  if (own && own.inviterId === checked.inviterId) return { accepted: own.status !== 'ineligible', reason: own.reason };
+  return { accepted: false, reason: 'already_member' };
+}
+
 /**
  * 开卡 after consent. Idempotent: a second call (or a retry) answers the same card. A person who
  * deleted a card before gets a new one without the registration bonus.
+ *
+ * With `invite`, the invitation is accepted in the registration's own transaction (the member, the
+ * gifts, the invitation and the inviter's reward commit together or not at all). An invitation that
+ * earns nothing (oneself, someone already registered — a rejoin after a farewell included —, a phone
+ * seen before, a forged or stale token) never fails the 开卡: `invite` says why it was not credited.
  */
-export async function joinMember(openid: string, input: JoinInput, now: Date): Promise<{ member: MemberDoc; isNew: boolean }> {
+export async function joinMember(openid: string, input: JoinInput, now: Date): Promise<{ member: MemberDoc; isNew: boolean; invite?: InviteAnswer }> {
   await refuseStaffAccounts(openid);
   const existing = await withRetry(() => findOne<MemberDoc>('members', { openid }));
-  if (existing) return { member: existing, isNew: false };
+  if (existing) return { member: existing, isNew: false, ...(input.invite ? { invite: await inviteOfMember(existing, input.invite, now) } : {}) };
   // The phone is read before the card is created, so a failed authorisation creates nothing.
   const phone = input.phoneCode ? protectPhone(await phoneNumberOf(input.phoneCode)) : undefined;
   const departed = await departureOf(openid, now);
@@ -85,18 +119,33 @@ export async function joinMember(openid: string, input: JoinInput, now: Date): P
     const holder = await phoneHolderId(phone.hash);
     if (holder) throw new AppError('PHONE_IN_USE');
   }
+  const { invite } = input;
+  const rules = invite ? await loadInvitationRules() : undefined;
+  // The outcome of the attempt that committed (each re-run of the transaction overwrites it).
+  const accepted: { outcome: AcceptOutcome | null } = { outcome: null };
   const result = await registerMember(openid, now, {
     registrationBonus: !departed,
     knownAbsent: true,
     fields: { privacy: consent, terms: { version: MEMBERSHIP_TERMS_VERSION, acceptedAt: now } },
+    ...(invite
+      ? {
+          enrol: async (tx: Tx, memberId: string) => {
+            const outcome = await acceptInvitation(tx, { invite, inviteeId: memberId, inviteeIsNew: !departed, phoneHash: phone?.hash ?? null, now, rules });
+            accepted.outcome = outcome;
+            // the marker the order path reads for the first-purchase reward (no request for anyone else)
+            return outcome.status === 'rewarded' ? { referralDue: outcome.inviterId } : {};
+          },
+        }
+      : {}),
   });
+  // A re-run after a commit whose reply was lost finds its own invitation (`duplicate`): the stored one answers.
+  const settled = accepted.outcome;
+  const answer = !invite
+    ? {}
+    : { invite: result.isNew && settled && settled.status !== 'duplicate' ? answerOf(settled) : await inviteOfMember(result.member, invite, now) };
   if (phone && result.isNew) {
     await bindPhoneTo(result.member._id, phone, { transfer: false, now });
-    return { ...result, member: { ...result.member, phone } };
+    return { ...result, member: { ...result.member, phone }, ...answer };
   }
-  if (result.isNew && input.invite) {
-    // REFERRAL: the invitation is accepted here — `acceptInvitation(input.invite, result.member, now)`
-    // from cloudfunctions/_lib (engagement). Until it lands the token is validated and not stored.
-  }
-  return result;
+  return { ...result, ...answer };
 }

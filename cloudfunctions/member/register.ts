@@ -3,7 +3,7 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import { businessDate } from '../../shared/calendar';
 import { earn, expiryDate } from '../../shared/rules/lots';
 import { buildNewMember } from './new-member';
-import { findOne, inTransaction, isDuplicateKey, withRetry } from '../_lib/db';
+import { findOne, inTransaction, isDuplicateKey, withRetry, type Tx } from '../_lib/db';
 import { applyEntry } from '../_lib/ledger';
 import { loadRules } from '../_lib/earning-rules';
 import { issueNewMemberGifts } from '../_lib/coupons';
@@ -23,6 +23,12 @@ export interface RegistrationOptions {
   knownAbsent?: boolean;
   /** fields set at enrolment (consent, a phone authorised at 开卡); written with the member */
   fields?: Partial<Pick<MemberDoc, 'privacy' | 'terms' | 'phone'>>;
+  /**
+   * More of the registration, inside its transaction before the member is added (an invitation
+   * accepted: `member/join.ts`): re-runnable like the rest, its writes commit with the member or not
+   * at all; what it answers is written on the member document.
+   */
+  enrol?: (tx: Tx, memberId: string) => Promise<Partial<Pick<MemberDoc, 'referralDue'>>>;
 }
 
 /**
@@ -47,7 +53,8 @@ export async function registerMember(openid: string, now: Date, options: Registr
       const cardNo = newCardNo();
       try {
         const member = await inTransaction(async (tx) => {
-          const doc: MemberDoc = { ...buildNewMember(openid, cardNo, now), ...(options.fields ?? {}) };
+          const extra = options.enrol ? await options.enrol(tx, cardNo) : {};
+          const doc: MemberDoc = { ...buildNewMember(openid, cardNo, now), ...(options.fields ?? {}), ...extra };
           await tx.collection('members').add({ data: doc as unknown as Record<string, unknown> });
           // The new-member gift coupons, in the same commit: no member without them, none twice; a
           // rejoining person (no second registration bonus) gets no second gift either.

@@ -4,6 +4,7 @@ import { kindOfKey } from '../rules/message-fields';
 import { engagementSettingsSchema, type EngagementSettings } from '../rules/engagement';
 import type { JobRunView } from './scheduler';
 import { lifecycleSettingsSchema, type LifecycleSettings, type LifecycleStage } from '../rules/lifecycle';
+import { referralRulesSchema, type ReferralRules } from '../rules/referral';
 
 /** What a subscribe-message template is for: the jobs and pages find their template by it. */
 export const MESSAGE_PURPOSES = ['checkin_reminder', 'points_expiry', 'coupon_expiry', 'birthday', 'dormancy', 'repurchase', 'invitation', 'campaign'] as const;
@@ -36,6 +37,9 @@ export const marketingRequests = {
   getLifecycleSettings: z.object({}).strict(),
   updateLifecycleSettings: z.object({ expectedVersion: z.number().int().min(0), settings: lifecycleSettingsSchema }).strict(),
   getMemberLifecycle: z.object({ memberId: z.string().min(1).max(64) }).strict(),
+  /** The referral (裂变) rules: what an invitation earns, how long a link lasts, the milestone coupons. */
+  getReferralRules: z.object({}).strict(),
+  updateReferralRules: z.object({ rules: referralRulesSchema }).strict(),
 };
 
 /** A member's lifecycle as the merchant reads it: the stage (活跃 once they bought since), the purchase statistics. */
@@ -75,4 +79,6 @@ export const marketingContract = {
   updateLifecycleSettings: act(marketingRequests.updateLifecycleSettings).returns<{ version: number }>(),
   /** merchant: one member's dormancy stage and purchase statistics */
   getMemberLifecycle: act(marketingRequests.getMemberLifecycle).returns<MemberLifecycleView>(),
+  getReferralRules: act(marketingRequests.getReferralRules).returns<ReferralRules>(),
+  updateReferralRules: act(marketingRequests.updateReferralRules).returns<ReferralRules>(),
 };

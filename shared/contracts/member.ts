@@ -2,6 +2,7 @@ import { act } from '../contract';
 import { memberRequests, type IdentifiedMember, type MemberCard, type MemberCodeView, type MyRole, type ProfileView } from '../schemas/member';
 import { tierRequests } from '../schemas/tiers';
 import type { TierConfig } from '../rules/tiers';
+import type { InviteJoinRefusal } from '../rules/referral';
 
 export interface AccessLogEntry {
   _id: string;
@@ -52,7 +53,8 @@ export interface ReviewRun {
 
 export const memberContract = {
   getCard: act(memberRequests.getCard).returns<MemberCard>(),
-  join: act(memberRequests.join).returns<MemberCard>(),
+  /** `invite` answers only when an invitation was presented: credited to the inviter, or why not (开卡 succeeds either way) */
+  join: act(memberRequests.join).returns<MemberCard & { invite?: InviteAnswer }>(),
   joinStatus: act(memberRequests.joinStatus).returns<JoinStatus>(),
   myRole: act(memberRequests.myRole).returns<MyRole>(),
   getProfile: act(memberRequests.getProfile).returns<ProfileView>(),
@@ -73,8 +75,21 @@ export const memberContract = {
   /** one credit per accepted one-time subscription (template ids from `marketing.listTemplates`) */
   recordSubscriptions: act(memberRequests.recordSubscriptions).returns<{ recorded: { templateId: string; credits: number }[]; ignored: string[] }>(),
   getInvite: act(memberRequests.getInvite).returns<{ token: string; path: string; expiresOn: string }>(),
-  myInvitations: act(memberRequests.myInvitations).returns<{ invitations: InvitationView[]; invited: number; successful: number; points: number }>(),
+  myInvitations: act(memberRequests.myInvitations).returns<{
+    invitations: InvitationView[];
+    invited: number;
+    successful: number;
+    points: number;
+    /** the merchant's milestone coupons: every `count` successful invitations, one coupon (`earned` so far, `toNext` to go) */
+    milestones: { count: number; couponTitle: string; earned: number; toNext: number }[];
+  }>(),
 };
+
+/** `join { invite }`: whether the invitation was credited to the inviter, and why not (`self`, `already_member`, `phone_seen`, `invalid`, `expired` ...). */
+export interface InviteAnswer {
+  accepted: boolean;
+  reason: InviteJoinRefusal | null;
+}
 
 export interface InvitationView {
   /** the friend, masked (their nickname's first character) */

@@ -57,6 +57,9 @@ export function inviteFresh(issuedOn: string, today: string, validDays: number):
 
 export type InvitationRefusal = 'disabled' | 'self' | 'already_member' | 'phone_seen' | 'inviter_gone';
 
+/** Why `member.join { invite }` credited nothing: an R2 refusal, or a token forged or malformed (`invalid`) or too old (`expired`). */
+export type InviteJoinRefusal = InvitationRefusal | 'invalid' | 'expired';
+
 /** R2: why this invitation earns nothing, or null when it counts. */
 export function invitationRefusal(c: {
   rules: ReferralRules;

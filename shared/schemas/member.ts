@@ -82,6 +82,11 @@ export const memberDocSchema = z.object({
    * `purchases.lastAt` is indexed (the dormancy job's windows).
    */
   purchases: z.object({ count: z.number().int().nonnegative(), amountFen: z.number().int().nonnegative(), firstAt: instant, lastAt: instant }).optional(),
+  /**
+   * Referral: the inviter's id while their first-purchase reward is due (set at a rewarded registration,
+   * removed by the member's first order, which rewards it): the order path reads nothing more for anyone else.
+   */
+  referralDue: z.string().optional(),
 });
 export type MemberDoc = z.infer<typeof memberDocSchema>;
 

@@ -33,3 +33,43 @@ describe('invitation page in a real browser', () => {
     await context.close();
   });
 });
+
+// Its own server: a friend joins through the demo member's invitation (the shared demo keeps 0 invitations).
+describe('a friend joins through the invitation link', () => {
+  const app = useH5App({ ownServer: true });
+
+  it('opens the link in another browser, joins, and the inviter’s page lists the friend and the reward', async () => {
+    const url = app.server().url;
+    const inviter = await app.browser().newContext({ viewport: { width: 390, height: 844 } });
+    const mine = await inviter.newPage();
+    expect((await mine.request.post(url + '/api/login', { data: { role: 'consumer' } })).ok()).toBe(true);
+    await mine.goto(url + '/pages/invite/index');
+    const link = await mine.locator('.invite-qr .member-code-qr').first().getAttribute('data-code', { timeout: 30_000 });
+    expect(link).toContain('invite=');
+    await mine.locator('.invite-stats').first().waitFor({ timeout: 15_000 });
+    await expect(mine.locator('.invite-row').count()).resolves.toBe(0);
+
+    // the friend: another WeChat user (another browser context), no card yet, opens the poster's link
+    const friendContext = await app.browser().newContext({ viewport: { width: 390, height: 844 } });
+    const friend = await friendContext.newPage();
+    expect((await friend.request.post(url + '/api/login', { data: { role: 'consumer', openid: 'o-e2e-invited-friend' } })).ok()).toBe(true);
+    await friend.goto(link!);
+    await friend.locator('.join-agree').first().waitFor({ timeout: 30_000 });
+    expect(friend.url()).toContain('invite=');
+    const answer = friend.waitForResponse((r) => r.url().endsWith('/api/fn/member') && r.request().postData()?.includes('"join"') === true);
+    await friend.locator('.join-agree').first().click();
+    await friend.locator('.join-submit').first().click();
+    expect(((await (await answer).json()) as { data: { invite: unknown } }).data.invite).toEqual({ accepted: true, reason: null });
+    await friend.locator('.member-card, .member-day').first().waitFor({ timeout: 30_000 });
+    await friendContext.close();
+
+    // the inviter sees the friend, registered, and the 50 points the invitation earned
+    await mine.reload();
+    await mine.locator('.invite-row').first().waitFor({ timeout: 30_000 });
+    await expect(mine.locator('.invite-row').count()).resolves.toBe(1);
+    await expect(mine.locator('.invite-row__status').first().textContent()).resolves.toBe('已注册');
+    await expect(mine.locator('.invite-row').first().textContent()).resolves.toContain('+50');
+    await expect(mine.locator('.invite-stats__line').first().textContent()).resolves.toMatch(/已邀请 1 位好友，获得 50 积分/);
+    await inviter.close();
+  });
+});

@@ -142,6 +142,22 @@ describe('engagement jobs on the scheduler', () => {
     expect(cloud.outbox.list(1000)).toHaveLength(24);
   });
 
+  it('never sends twice across the window a kill can hit inside one send (claimed, sent, not yet logged sent)', async () => {
+    setClock(shanghai('2026-05-01 10:00'));
+    const ids = await seedExpiring(cloud, 3, '2025-05-08', '2026-05-08');
+    expect(await cloud.runJob('points-expiry-reminder')).toMatchObject({ ok: true, data: { status: 'done' } });
+    expect(cloud.outbox.list(1000)).toHaveLength(3);
+    // As the kill would leave it: the message went out, the log still says `sending` (its update never
+    // ran); and the day's run record gone, so the next run sees every member again.
+    const [log] = cloud.store.scan('message_log').filter((l) => (l.doc as Any).memberId === ids[1]);
+    cloud.store.replace('message_log', { ...(log.doc as Any), status: 'sending' });
+    cloud.store.remove('job_runs', 'points-expiry-reminder:20260501');
+    expect(await cloud.runJob('points-expiry-reminder')).toMatchObject({ ok: true, data: { status: 'done', counters: { sent: 0 } } });
+    expect(cloud.outbox.list(1000)).toHaveLength(3);
+    expect((cloud.store.get('message_log', (log.doc as Any)._id)!.doc as Any).status).toBe('sending');
+    for (const id of ids) expect(await creditsOf(id, EXPIRY_TPL)).toBe(2);
+  });
+
   it('resumes a job killed in the middle, and processes no member twice', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const { businessDate, addBusinessDays } = await import('../../shared/calendar');
@@ -160,10 +176,20 @@ describe('engagement jobs on the scheduler', () => {
       const resumed = (await again.runJob('points-expiry-reminder')) as Any;
       expect(resumed).toMatchObject({ ok: true, data: { status: 'done', processed: expect.any(Number) } });
       const outbox = again.outbox.list(1000);
-      expect(outbox).toHaveLength(40);
-      expect(new Set(outbox.map((m) => m.touser)).size).toBe(40);
+      // nobody twice: each member's send is keyed (`message_log/<key>`, written `sending` with the credit
+      // before the send), so the resumed run skips whoever the killed run had claimed
+      expect(new Set(outbox.map((m) => m.touser)).size).toBe(outbox.length);
       const logs = again.store.scan('message_log').map((s) => s.doc as Any);
-      expect(logs.filter((l) => l.status === 'sent')).toHaveLength(40);
+      expect(new Set(logs.map((l) => l.memberId))).toEqual(new Set(ids));
+      expect(logs).toHaveLength(40);
+      // If the kill landed inside one send (after its claim, before its log said `sent`), that member
+      // stays `sending` — sent or not, never sent again (at most once); every other member was sent once.
+      const sent = logs.filter((l) => l.status === 'sent').length;
+      const inFlight = logs.filter((l) => l.status === 'sending').length;
+      expect(inFlight).toBeLessThanOrEqual(1);
+      expect(sent + inFlight).toBe(40);
+      expect(outbox.length).toBeGreaterThanOrEqual(sent);
+      expect(outbox.length).toBeLessThanOrEqual(sent + inFlight);
       for (const id of ids) expect((again.store.get('subscribe_credits', `${id}:${EXPIRY_TPL}`)!.doc as Any).credits).toBe(2);
     } finally {
       again.close();

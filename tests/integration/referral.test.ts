@@ -74,7 +74,7 @@ describe('referral: invitations and rewards', () => {
     // an invitation older than its validity is refused
     setClock(shanghai('2026-04-05 10:00'));
     const e = (await invokeOk(cloud, 'member', 'join', { agree: true }, 'o-late')).memberId;
-    expect(await accept(token, e)).toEqual({ status: 'invalid' });
+    expect(await accept(token, e)).toEqual({ status: 'expired' });
     expect(await invoke(cloud, 'member', 'getInvite', {}, 'o-late')).toMatchObject({ ok: true });
   });
 });

@@ -25,7 +25,10 @@ type CardState =
 export default function IndexPage() {
   const [state, setState] = useState<CardState>({ status: 'loading' })
   const shown = useRef<{ card: MemberCard; loadedAt: string } | null>(null)
-  const welcome = useRouter().params.welcome === '1'
+  const params = useRouter().params
+  const welcome = params.welcome === '1'
+  // An invitation link opens the card; a person without one carries it on to 开卡 (member.join { invite }).
+  const invite = params.invite
 
   const load = useCallback(async () => {
     const held = shown.current
@@ -48,12 +51,13 @@ export default function IndexPage() {
     if (res.code === 'NOT_A_MEMBER') {
       shown.current = null
       const status = await joinStatus()
-      if (status.ok) return replace(status.data.departedOn ? '/pages/farewell/index' : '/pages/join/index')
+      if (status.ok)
+        return replace(status.data.departedOn ? '/pages/farewell/index' : `/pages/join/index${invite ? `?invite=${encodeURIComponent(invite)}` : ''}`)
       return keep(status.message)
     }
     if (res.code === 'UNAUTHENTICATED' && supportsLocalSignIn) return setState({ status: 'signIn' })
     keep(res.message)
-  }, [welcome])
+  }, [welcome, invite])
 
   // Re-read on every show: points change after a purchase or a redemption elsewhere.
   useDidShow(() => {

@@ -8,6 +8,14 @@ import { stamp } from '@/format'
 import './index.scss'
 
 const STATUS: Record<string, string> = { registered: '已注册', purchased: '已首单', ineligible: '不计奖励' }
+/** Why an invitation earned nothing, in the member's words. */
+const REASON: Record<string, string> = {
+  self: '本人',
+  already_member: '已是会员',
+  phone_seen: '手机号已参与过',
+  inviter_gone: '邀请人已注销',
+  disabled: '活动未开启',
+}
 
 /** What the QR code on the poster opens: in H5 a full link to the card page, in the mini-program its path. */
 function linkOf(path: string): string {
@@ -45,10 +53,18 @@ export default function InvitePage() {
             已邀请 <Text className='invite-successful'>{mine.state.data.successful}</Text> 位好友，获得{' '}
             <Text className='invite-points'>{mine.state.data.points}</Text> 积分
           </Text>
+          {mine.state.data.milestones.map((m) => (
+            <Text key={m.count} className='invite-milestone'>
+              每邀请 {m.count} 位好友得「{m.couponTitle}」· 已得 {m.earned} 张，再邀请 {m.toNext} 位得下一张
+            </Text>
+          ))}
           {mine.state.data.invitations.map((i, n) => (
             <View key={n} className='invite-row'>
-              <Text>{i.friend}</Text>
-              <Text>{STATUS[i.status] ?? i.status}</Text>
+              <Text className='invite-row__friend'>{i.friend}</Text>
+              <Text className='invite-row__status'>
+                {STATUS[i.status] ?? i.status}
+                {i.reason ? `（${REASON[i.reason] ?? i.reason}）` : ''}
+              </Text>
               <Text>{i.points > 0 ? `+${i.points}` : '—'}</Text>
               <Text className='invite-row__at'>{stamp(i.at)}</Text>
             </View>
