@@ -38,8 +38,5 @@ describe('seeded demo points', () => {
     if (!card.ok || !history.ok) return;
     expect(history.data.summary.available).toBe(card.data.points.available);
     expect(history.data.entries.length).toBeGreaterThan(10);
-    console.log(
-      `[points-seed] 小林: available ${card.data.points.available}, pending ${card.data.points.pending}, expiring soon ${card.data.points.expiringSoon}`,
-    );
   });
 });
