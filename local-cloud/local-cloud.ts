@@ -249,7 +249,22 @@ export class LocalCloud {
       ...(this.localFunctionEnv['*'] ?? {}),
       ...(this.localFunctionEnv[name] ?? {}),
       ...this.extraFunctionEnv,
+      ...this.scopedFunctionEnv,
     };
+  }
+
+  /** Variables on top of every function's environment while `withExtraFunctionEnv` runs. */
+  private scopedFunctionEnv: Record<string, string> = {};
+
+  /** Runs `work` with `vars` on top of every function's environment (the demo seed runs its jobs unpaced). */
+  async withExtraFunctionEnv<T>(vars: Record<string, string>, work: () => Promise<T>): Promise<T> {
+    const saved = this.scopedFunctionEnv;
+    this.scopedFunctionEnv = { ...saved, ...vars };
+    try {
+      return await work();
+    } finally {
+      this.scopedFunctionEnv = saved;
+    }
   }
 
   /** callFunction from inside a function, answered as `@cloudbase/node-sdk` answers wx-server-sdk. */

@@ -10,7 +10,7 @@ describe('seeded demo points', () => {
   let cloud: ReturnType<typeof openTestCloud>;
   beforeAll(async () => {
     cloud = openTestCloud();
-    await seedDemoData();
+    await seedDemoData(cloud);
   });
   afterAll(() => closeTestCloud(cloud));
 
