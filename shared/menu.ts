@@ -2,7 +2,7 @@
  * The demo coffee chain's short menu, defined once: the till's buttons (client/src/pages/staff/menu.ts)
  * and the seeded orders (local-cloud/seed.ts) both take it from here. A real store would load its catalogue.
  */
-export interface MenuItem {
+interface MenuItem {
   sku: string;
   name: string;
   category: string;

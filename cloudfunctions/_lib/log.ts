@@ -14,7 +14,7 @@ export interface LogRecord {
   detail: unknown[];
 }
 
-export type LogSink = (record: LogRecord) => void;
+type LogSink = (record: LogRecord) => void;
 
 const SINK = Symbol.for('huiyuan.functionLogSink');
 type WithSink = { [SINK]?: LogSink };
