@@ -331,7 +331,7 @@ async function nightlyAtScale() {
         // the ledger behind the balance: one entry per lot for the members tonight sums (and the
         // pending earn); one entry for the rest, which tonight never reads (keeps the seed quick)
         if (due)
-          lots.forEach((l, k) =>
+          lots.forEach((_lot, k) =>
             cloud.store.insert('ledger', {
               _id: `seed:${i}:${k}`,
               memberId: id,

@@ -25,7 +25,7 @@ async function run() {
       const state = await seedState();
       if (state === 'done') console.log('already seeded (use --reset to start over)');
       else if (state === 'partial') throw new Error('the demo data is incomplete (a seed did not finish): use --reset to start over');
-      else console.log(await seedDemoData());
+      else console.log(await seedDemoData(cloud));
     } else {
       throw new Error('usage: cli.ts job <job> | seed [--reset]');
     }

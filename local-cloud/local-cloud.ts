@@ -10,6 +10,7 @@ import { installClock, localClock, type LocalClock } from './clock';
 import { DEFAULT_TEMPLATES_FILE, loadTemplates, localOpenapi, type OpenapiState } from './openapi';
 import { installSdkTransport, invocationContext, type NodeSdkAnswer, type WXInvocationContext } from './sdk-transport';
 import { SECRET_NAMES } from '../cloudfunctions/_lib/secrets';
+import { installLogSink, type LogRecord } from '../cloudfunctions/_lib/log';
 import {
   FUNCTIONS_SRC,
   PROJECT_ROOT,
@@ -40,6 +41,16 @@ export interface LocalCloudOptions {
   publicUrl?: string;
   /** where the functions' sources are (default cloudfunctions/; tests use fixture functions) */
   functionsDir?: string;
+  /**
+   * Where the functions' log records go (default: the console, as on the cloud). Tests that inject
+   * faults capture them, to assert on the ones they expect instead of printing them.
+   */
+  log?: (record: FunctionLogRecord) => void;
+}
+
+/** One log record of a function, with the function that wrote it (none: code run outside an invocation). */
+export interface FunctionLogRecord extends LogRecord {
+  fn?: string;
 }
 
 /** The cloud's default function timeout when config.json sets none (云函数配置: 3 s). */
@@ -159,9 +170,13 @@ export class LocalCloud {
   private readonly localFunctionEnv: Record<string, Record<string, string>>;
   private readonly extraFunctionEnv: Record<string, string>;
   private readonly functionsDir: string;
+  /** the functions' log sink before this cloud installed its own (restored by `close`) */
+  private readonly previousLogSink: ReturnType<typeof installLogSink> | null = null;
 
   constructor(options: LocalCloudOptions) {
     installClock(this.clock);
+    const log = options.log;
+    if (log) this.previousLogSink = installLogSink((record) => log({ ...record, fn: invocationContext.getStore()?.FUNCTION_NAME }));
     this.secrets = ensureLocalSecrets(options.file);
     this.localFunctionEnv = readLocalFunctionEnv(options.file);
     this.extraFunctionEnv = options.functionEnv ?? {};
@@ -234,7 +249,22 @@ export class LocalCloud {
       ...(this.localFunctionEnv['*'] ?? {}),
       ...(this.localFunctionEnv[name] ?? {}),
       ...this.extraFunctionEnv,
+      ...this.scopedFunctionEnv,
     };
+  }
+
+  /** Variables on top of every function's environment while `withExtraFunctionEnv` runs. */
+  private scopedFunctionEnv: Record<string, string> = {};
+
+  /** Runs `work` with `vars` on top of every function's environment (the demo seed runs its jobs unpaced). */
+  async withExtraFunctionEnv<T>(vars: Record<string, string>, work: () => Promise<T>): Promise<T> {
+    const saved = this.scopedFunctionEnv;
+    this.scopedFunctionEnv = { ...saved, ...vars };
+    try {
+      return await work();
+    } finally {
+      this.scopedFunctionEnv = saved;
+    }
   }
 
   /** callFunction from inside a function, answered as `@cloudbase/node-sdk` answers wx-server-sdk. */
@@ -384,6 +414,7 @@ export class LocalCloud {
   }
 
   close(): void {
+    if (this.previousLogSink !== null) installLogSink(this.previousLogSink);
     this.store.close();
   }
 }

@@ -58,7 +58,7 @@ async function start() {
     throw new Error(`the demo data in ${dataDir} is incomplete (a seed did not finish); start over with \`npm run seed -- --reset\` or remove the folder`);
   }
   if (state === 'empty') {
-    const counts = await seedDemoData();
+    const counts = await seedDemoData(cloud);
     console.log(`[start] demo data seeded: ${counts.members} members, ${counts.orders} orders, ${counts.ledger} ledger entries`);
   }
   const stopTimers = startTimers(

@@ -1,8 +1,10 @@
-import { DEFAULT_TIER_CONFIG, DEFAULT_TIERS, earningTierOf, tierForGrowth, tierReviewDueOn } from '../shared/rules/tiers';
-import { businessDate, startOfBusinessDate } from '../shared/calendar';
-import { computeEarning, yuan } from '../shared/rules/earning';
-import { earn, expire, expiryDate, mature, type Movement } from '../shared/rules/lots';
-import { DEFAULT_EARNING_RULES, EMPTY_POINTS, type MemberPoints } from '../shared/schemas/points';
+import { DEFAULT_TIERS } from '../shared/rules/tiers';
+import { addBusinessDays, businessDate, startOfBusinessDate } from '../shared/calendar';
+import { itemsTotalFen } from '../shared/rules/earning';
+import { MENU } from '../shared/menu';
+import type { OrderInput } from '../shared/schemas/points';
+import type { MemberDoc } from '../shared/schemas/member';
+import type { Caller, LocalCloud } from './local-cloud';
 import { seededRandom } from './faults';
 import { protectPhone } from '../cloudfunctions/_lib/pii';
 import { DEMO_OPENIDS } from './session';
@@ -10,24 +12,15 @@ import { couponIdFor, NEW_MEMBER_GIFTS_ID, termsOf } from '../cloudfunctions/_li
 import { validityWindow } from '../shared/rules/coupons';
 import type { CouponAuditDoc, CouponDoc, CouponTemplateDoc, TemplateInput } from '../shared/schemas/coupon';
 import type { MallItemDoc } from '../shared/schemas/mall';
-import { addPurchase, type Purchases } from '../shared/rules/lifecycle';
 
 /**
  * Demo data for a first run: one merchant (a coffee chain), two stores, staff and the merchant
- * owner, a few hundred members with a year of orders (and the ledger entries those orders earned),
- * coupon templates and mall items. Written through the real SDK, like the functions write.
+ * owner, a few hundred members with their orders over the past year, coupon templates and mall
+ * items. The members, their orders and their ledger are written by the functions (`writeHistory`);
+ * the settings, coupons and mall through the real SDK, like the functions write.
  * Deterministic: the same seed gives the same data.
  */
 const NICKNAMES = ['小林', '阿杰', 'Mia', '王小明', '陈晨', '若曦', 'Leo', '张可', '周周', '一一', '大熊', '糖糖', 'Kevin', '李雷', '韩梅梅', '安安'];
-const MENU = [
-  { sku: 'COF-LAT', name: '拿铁', category: 'coffee', priceFen: 3200 },
-  { sku: 'COF-AME', name: '美式', category: 'coffee', priceFen: 2600 },
-  { sku: 'COF-FLW', name: '澳白', category: 'coffee', priceFen: 3400 },
-  { sku: 'TEA-OOL', name: '乌龙拿铁', category: 'tea', priceFen: 3000 },
-  { sku: 'BAK-CRO', name: '可颂', category: 'bakery', priceFen: 1800 },
-  { sku: 'BAK-CAK', name: '巴斯克蛋糕', category: 'bakery', priceFen: 3800 },
-  { sku: 'BEAN-YR', name: '耶加雪菲咖啡豆 250g', category: 'beans', priceFen: 12800 },
-];
 const STORES = [
   { _id: 'store-jingan', name: '静安寺店', city: '上海', address: '上海市静安区南京西路 1788 号' },
   { _id: 'store-xuhui', name: '徐汇滨江店', city: '上海', address: '上海市徐汇区龙腾大道 2555 号' },
@@ -37,7 +30,7 @@ type Db = {
   collection(name: string): {
     add(o: { data: unknown }): Promise<unknown>;
     count(): Promise<{ total: number }>;
-    doc(id: string): { get(): Promise<{ data: unknown }> };
+    doc(id: string): { get(): Promise<{ data: unknown }>; update(o: { data: object }): Promise<unknown> };
   };
 };
 
@@ -128,12 +121,162 @@ export async function isSeeded(): Promise<boolean> {
   return (await seedState()) === 'done';
 }
 
-export async function seedDemoData(options: { members?: number; seed?: number; now?: Date } = {}) {
+/** One demo member's life before today: when they opened their card, who they are, what they bought. */
+interface DemoPerson {
+  openid: string;
+  registeredAt: Date;
+  profile: Pick<MemberDoc, 'nickname' | 'source' | 'gender' | 'birthday' | 'birthdayMD' | 'phone' | 'privacy'>;
+  orders: { paidAt: Date; storeId: string; receiptNo: string; items: OrderInput['items']; amountFen: number }[];
+}
+
+/** The demo's people, drawn from `random` (deterministic): 小林 first, with a year of orders. */
+function demoPeople(random: () => number, now: Date, memberCount: number): DemoPerson[] {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
+  const yearMs = 365 * 24 * 3600 * 1000;
+  const people: DemoPerson[] = [];
+  for (let i = 0; i <= memberCount; i += 1) {
+    const demo = i === 0;
+    const registeredAt = new Date(now.getTime() - yearMs - Math.floor(random() * yearMs));
+    // 小林 has a year of orders (a 银卡 member); the others a few each, many none (keeps the seed quick).
+    const orderCount = demo ? 24 : Math.floor(random() ** 2 * 8);
+    const orders: DemoPerson['orders'] = [];
+    for (let k = 0; k < orderCount; k += 1) {
+      const paidAt = shopHoursAt(now, random());
+      const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => {
+        const { sku, category, priceFen } = pick(MENU);
+        return { sku, category, priceFen, quantity: 1 + Math.floor(random() * 2) };
+      });
+      const store = pick(STORES);
+      orders.push({ paidAt, storeId: store._id, receiptNo: `D${String(i).padStart(4, '0')}K${k}`, items, amountFen: itemsTotalFen(items) });
+    }
+    const month = demo ? 6 : ((i * 7) % 12) + 1;
+    const day = demo ? 18 : ((i * 11) % 28) + 1;
+    people.push({
+      openid: demo ? DEMO_OPENIDS.consumer : `demo-member-${i}`,
+      registeredAt,
+      profile: {
+        nickname: demo ? '小林' : `${pick(NICKNAMES)}${i}`,
+        source: random() < 0.3 ? 'pos' : 'miniprogram',
+        // Profile fields derived from the index (no draws from `random`).
+        gender: (['female', 'male', 'unknown'] as const)[i % 3],
+        birthday: { month, day, ...(!demo && i % 2 ? { year: 1980 + (i % 25) } : {}) },
+        birthdayMD: `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+        ...(demo || i % 4 === 0 ? { phone: protectPhone(`139${String(10000000 + i * 7919).slice(-8)}`) } : {}),
+        // Members joined with consent to the policy of their day: the demo consumer sees what changed since.
+        privacy: { version: '2025-06-01', acceptedAt: registeredAt },
+      },
+      orders,
+    });
+  }
+  return people;
+}
+
+/**
+ * The demo's history written by the functions themselves, as it would have happened: each person
+ * opens their card (`member.join`, with its registration bonus) on the day they registered, the
+ * clerk records each order (`points.recordOrder`) on the day it was paid, and the nightly job
+ * (`points-nightly`: maturing, expiring, reconciling) runs on the first day of each month with orders
+ * and once more today (nightly runs would cost the seed a few times more, for entries the history
+ * does not show: a lot matured or expired a few weeks late ends in the same balance). The local clock is moved to each of those moments and given back as it was. Orders of one
+ * day are recorded together (the clock at the day's closing, within the clerk's late-entry window);
+ * a person's own orders one after the other.
+ */
+async function writeHistory(cloud: LocalCloud, db: Db, people: DemoPerson[], now: Date): Promise<{ orders: number }> {
+  const clock = cloud.clock;
+  const before = clock.state();
+  const at = (instant: Date) => clock.set(instant);
+  const nightly = async (day: string) => {
+    at(new Date(startOfBusinessDate(day).getTime() + (2 * 60 + 30) * 60_000));
+    await call(cloud, 'points', { action: 'nightly', today: day }, { openid: DEMO_OPENIDS.merchant });
+  };
+  let orders = 0;
+  // The seed is all or nothing (its marker is written last: a seed cut short is reseeded), so its
+  // commits need not each wait for the disk; the store is durable again once the history is written.
+  const synchronous = cloud.store.db.pragma('synchronous', { simple: true });
+  cloud.store.db.pragma('synchronous = NORMAL');
+  try {
+    // The jobs run unpaced: the local store is not billed, and the demo waits for them.
+    await cloud.withExtraFunctionEnv({ HY_JOB_ITEMS_PER_SECOND: 'Infinity', HY_JOB_CONCURRENCY: '16' }, async () => {
+      const memberIds = new Map<string, string>();
+      for (const person of [...people].sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime())) {
+        at(person.registeredAt);
+        const card = await call<{ memberId: string }>(cloud, 'member', { action: 'join', agree: true }, { openid: person.openid });
+        memberIds.set(person.openid, card.memberId);
+        // What the profile page and the phone button would have written (the demo has no phone codes to exchange).
+        const { phone, ...profile } = person.profile;
+        await retried(() =>
+          db
+            .collection('members')
+            .doc(card.memberId)
+            .update({ data: { ...profile, ...(phone ? { phone } : {}) } }),
+        );
+      }
+      const byDay = new Map<string, { person: DemoPerson; order: DemoPerson['orders'][number] }[]>();
+      for (const person of people)
+        for (const order of person.orders) byDay.set(businessDate(order.paidAt), [...(byDay.get(businessDate(order.paidAt)) ?? []), { person, order }]);
+      const days = [...byDay.keys()].sort();
+      let lastNightly = days.length ? addBusinessDays(days[0], -1) : businessDate(now);
+      for (const day of days) {
+        if (day.slice(0, 7) !== lastNightly.slice(0, 7)) {
+          await nightly(day);
+          lastNightly = day;
+        }
+        const todays = byDay.get(day)!.sort((a, b) => a.order.paidAt.getTime() - b.order.paidAt.getTime());
+        at(new Date(Math.min(now.getTime(), todays[todays.length - 1].order.paidAt.getTime() + 5 * 60_000)));
+        const perPerson = new Map<string, typeof todays>();
+        for (const t of todays) perPerson.set(t.person.openid, [...(perPerson.get(t.person.openid) ?? []), t]);
+        await Promise.all(
+          [...perPerson.values()].map(async (theirs) => {
+            for (const { person, order } of theirs) {
+              const { paidAt, ...rest } = order;
+              await call(
+                cloud,
+                'points',
+                { action: 'recordOrder', ...rest, paidAt: paidAt.toISOString(), member: { memberId: memberIds.get(person.openid)! } },
+                { openid: DEMO_OPENIDS.merchant },
+              );
+              orders += 1;
+            }
+          }),
+        );
+      }
+      await nightly(businessDate(now));
+    });
+  } finally {
+    cloud.store.db.pragma(`synchronous = ${Number(synchronous)}`);
+    if (before.real) clock.reset();
+    else clock.set(before.now, { frozen: before.frozen });
+  }
+  return { orders };
+}
+
+/**
+ * Answers a function's data; retries what the platform may answer under faults (every call here is
+ * idempotent: a member opens one card, a receipt is one order, a day's settlement is one run). A day's
+ * orders race for the stores' hour counters, so a CONFLICT can outlast the function's own retries:
+ * tried again, as a till would, with a growing and jittered pause.
+ */
+async function call<T = unknown>(cloud: LocalCloud, fn: string, data: Record<string, unknown>, caller: Caller): Promise<T> {
+  const attempts = 40;
+  for (let attempt = 1; ; attempt += 1) {
+    let answer: { ok: boolean; data?: unknown; code?: string; message?: string } | undefined;
+    try {
+      answer = (await cloud.invoke(fn, data, caller)) as typeof answer;
+    } catch (e) {
+      // the invocation itself failed (a timeout on a busy machine): the same call again is safe
+      if (attempt >= attempts) throw e;
+    }
+    if (answer?.ok) return answer.data as T;
+    if (answer && (!['UNAVAILABLE', 'CONFLICT'].includes(answer.code ?? '') || attempt >= attempts))
+      throw new Error(`seed: ${fn}.${String(data.action)}: ${answer.code} ${answer.message}`);
+    await pause(Math.min(500, 5 * 2 ** Math.min(attempt, 8)) * (0.5 + Math.random()));
+  }
+}
+
+export async function seedDemoData(cloud: LocalCloud, options: { members?: number; seed?: number; now?: Date } = {}) {
   const db = loadDb();
   const now = options.now ?? new Date();
   const random = seededRandom(options.seed ?? 20261123);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
-  const memberCount = options.members ?? 300;
   const yearMs = 365 * 24 * 3600 * 1000;
 
   await addAll(db, 'merchants', [{ _id: 'demo-merchant', name: '拾光咖啡', tiers: DEFAULT_TIERS, createdAt: new Date(now.getTime() - 2 * yearMs) }]);
@@ -148,223 +291,27 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
     { _id: 'demo-staff-xuhui', openid: 'demo-staff-xuhui', role: 'staff', name: '店员 阿May', storeId: 'store-xuhui' },
   ]);
 
-  const members: object[] = [];
-  const orders: object[] = [];
-  const ledger: object[] = [];
-  for (let i = 0; i <= memberCount; i += 1) {
-    const demo = i === 0;
-    const cardNo = `8${String(10000000000 + i).padStart(11, '0')}`;
-    const registeredAt = new Date(now.getTime() - yearMs - Math.floor(random() * yearMs));
-    const orderCount = demo ? 24 : Math.floor(random() ** 2 * 30);
-    let growth = 0;
-    // Points are replayed through the same rules and lot transitions the functions use, so the
-    // seeded ledger, lots and balances reconcile exactly (maturity T+1, expiry, member days, tiers).
-    const history: {
-      at: Date;
-      orderId: string;
-      amountFen: number;
-      items: { sku: string; category: string; priceFen: number; quantity: number }[];
-      storeName: string;
-    }[] = [];
-    for (let k = 0; k < orderCount; k += 1) {
-      const paidAt = shopHoursAt(now, random());
-      const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ ...pick(MENU), quantity: 1 + Math.floor(random() * 2) }));
-      const amountFen = items.reduce((s, it) => s + it.priceFen * it.quantity, 0);
-      const store = pick(STORES);
-      const orderId = `ord-${cardNo}-${k}`;
-      orders.push({
-        _id: orderId,
-        memberId: cardNo,
-        storeId: store._id,
-        channel: random() < 0.7 ? 'store' : 'miniprogram',
-        receiptNo: `R${cardNo.slice(-6)}${k}`,
-        items,
-        amountFen,
-        paidAt,
-        lotId: `order:${orderId}:earn`,
-        refundedFen: 0,
-        pointsClawed: 0,
-        growthClawed: 0,
-        createdAt: paidAt,
-      });
-      history.push({ at: paidAt, orderId, amountFen, items, storeName: store.name });
-    }
-    history.sort((a, b) => a.at.getTime() - b.at.getTime());
-    const replay = replayPoints(cardNo, registeredAt, history, now);
-    growth = replay.growth;
-    ledger.push(...replay.entries);
-    for (const h of history) {
-      const o = orders.find((x) => (x as { _id: string })._id === h.orderId) as Record<string, unknown>;
-      o.points = replay.earned.get(h.orderId) ?? 0;
-      o.growth = replay.earnedGrowth.get(h.orderId) ?? 0;
-    }
-    members.push({
-      _id: cardNo,
-      openid: demo ? DEMO_OPENIDS.consumer : `demo-member-${i}`,
-      cardNo,
-      nickname: demo ? '小林' : `${pick(NICKNAMES)}${i}`,
-      avatarUrl: '',
-      tierId: tierForGrowth(growth).id,
-      growth,
-      // the tier review's index: members holding growth are due for this month's review
-      tierReviewDueOn: tierReviewDueOn({ tierId: tierForGrowth(growth).id, growth }, DEFAULT_TIERS[0].id, businessDate(now)),
-      points: replay.points,
-      registeredAt,
-      updatedAt: now,
-      source: random() < 0.3 ? 'pos' : 'miniprogram',
-      // Profile fields derived from the index (no draws from `random`: the rest of the demo stays as it was).
-      gender: (['female', 'male', 'unknown'] as const)[i % 3],
-      birthday: demo ? { month: 6, day: 18 } : { month: ((i * 7) % 12) + 1, day: ((i * 11) % 28) + 1, ...(i % 2 ? { year: 1980 + (i % 25) } : {}) },
-      birthdayMD: demo ? '06-18' : `${String(((i * 7) % 12) + 1).padStart(2, '0')}-${String(((i * 11) % 28) + 1).padStart(2, '0')}`,
-      ...(demo || i % 4 === 0 ? { phone: protectPhone(`139${String(10000000 + i * 7919).slice(-8)}`) } : {}),
-      // Members joined with consent to the policy of their day: the demo consumer sees what changed since.
-      privacy: { version: '2025-06-01', acceptedAt: registeredAt },
-      // Purchase statistics as the order path keeps them (the dormancy job reads `purchases.lastAt`).
-      ...(history.length ? { purchases: history.reduce<Purchases | undefined>((p, h) => addPurchase(p, h.amountFen, h.at), undefined) } : {}),
-    });
-  }
-  await addAll(db, 'members', members);
-  await addAll(db, 'orders', orders);
-  await addAll(db, 'ledger', ledger);
+  const people = demoPeople(random, now, options.members ?? 300);
+  const { orders } = await writeHistory(cloud, db, people, now);
+  const byOpenid = new Map(cloud.store.scan('members').map((s) => [s.doc.openid, s.doc as unknown as MemberDoc]));
+  const members = people.map((p) => byOpenid.get(p.openid)!);
   await seedCoupons(
     db,
     now,
-    (members[0] as { _id: string })._id,
-    members.slice(1, 4).map((m) => (m as { _id: string })._id),
+    members[0]._id,
+    members.slice(1, 4).map((m) => m._id),
   );
   await seedMall(db, now);
   // One phone, one member: each seeded number is claimed by its member (cloudfunctions/_lib/phones.ts).
   await addAll(
     db,
     'phone_claims',
-    (members as { _id: string; phone?: { hash: string } }[]).filter((m) => m.phone).map((m) => ({ _id: m.phone!.hash, memberId: m._id, at: now })),
+    members.filter((m) => m.phone).map((m) => ({ _id: m.phone!.hash, memberId: m._id, at: now })),
   );
-  const counts = { members: members.length, orders: orders.length, ledger: ledger.length };
+  const counts = { members: members.length, orders, ledger: (await retried(() => db.collection('ledger').count())).total };
   // Last: the marker says the seed finished (a store without it is not served).
   await addAll(db, 'settings', [{ _id: SEED_MARKER, done: true, at: new Date(), ...counts }]);
   return counts;
-}
-
-/** Replays a member's registration and orders through the points rules, day by day. */
-function replayPoints(
-  memberId: string,
-  registeredAt: Date,
-  history: {
-    at: Date;
-    orderId: string;
-    amountFen: number;
-    items: { sku: string; category: string; priceFen: number; quantity: number }[];
-    storeName: string;
-  }[],
-  now: Date,
-) {
-  const rules = DEFAULT_EARNING_RULES;
-  let p: MemberPoints = { ...EMPTY_POINTS };
-  let growth = 0;
-  const entries: object[] = [];
-  const earned = new Map<string, number>();
-  const earnedGrowth = new Map<string, number>();
-  const book = (id: string, kind: string, m: Movement, reason: string, ref: { type: string; id: string }, at: Date, extra: object = {}) => {
-    if (m.delta === 0 && m.pendingDelta === 0 && kind !== 'earn') return;
-    entries.push({
-      _id: id,
-      memberId,
-      kind,
-      delta: m.delta,
-      pendingDelta: m.pendingDelta,
-      reason,
-      ref,
-      balanceAfter: p.available,
-      pendingAfter: p.pending,
-      createdAt: at,
-      ...extra,
-    });
-  };
-  /** matures and expires everything due up to `day`, as the nightly job would have */
-  const settle = (day: string) => {
-    for (;;) {
-      const next = p.nextEventOn;
-      if (!next || next > day) return;
-      const at = new Date(startOfBusinessDate(next).getTime() + (2 * 60 + 30) * 60_000);
-      const m = mature(p, next);
-      p = m.points;
-      const x = expire(p, next);
-      // running balances are filled in at the end, in time order
-      for (const { lot, movement } of m.matured) {
-        entries.push({
-          _id: `mature:${lot.id}`,
-          memberId,
-          kind: 'mature',
-          delta: movement.delta,
-          pendingDelta: movement.pendingDelta,
-          reason: '积分生效',
-          ref: { type: 'lot', id: lot.id },
-          balanceAfter: 0,
-          pendingAfter: 0,
-          createdAt: at,
-        });
-      }
-      for (const { lot, movement } of x.expired) {
-        entries.push({
-          _id: `expire:${lot.id}`,
-          memberId,
-          kind: 'expire',
-          delta: movement.delta,
-          pendingDelta: 0,
-          reason: `积分过期（${lot.earnedOn} 获得）`,
-          ref: { type: 'lot', id: lot.id },
-          balanceAfter: 0,
-          pendingAfter: 0,
-          createdAt: at,
-        });
-      }
-      p = x.points;
-      if (m.matured.length === 0 && x.expired.length === 0) return;
-    }
-  };
-  const regDay = businessDate(registeredAt);
-  const regId = `register:${memberId}`;
-  const reg = earn(p, {
-    id: regId,
-    amount: rules.registrationBonus,
-    earnedOn: regDay,
-    maturesOn: regDay,
-    expiresOn: expiryDate(regDay, rules.expiry),
-    today: regDay,
-  });
-  p = reg.points;
-  book(regId, 'earn', reg.movement, '注册礼', { type: 'register', id: memberId }, registeredAt);
-  for (const h of history) {
-    const day = businessDate(h.at);
-    settle(day);
-    const e = computeEarning(
-      { items: h.items, amountFen: h.amountFen, paidAt: h.at, earnedThatDay: 0 },
-      rules,
-      earningTierOf(DEFAULT_TIER_CONFIG, tierForGrowth(growth, DEFAULT_TIER_CONFIG.tiers).id),
-    );
-    growth += e.growth;
-    earned.set(h.orderId, e.points);
-    earnedGrowth.set(h.orderId, e.growth);
-    if (e.points <= 0) continue;
-    const id = `order:${h.orderId}:earn`;
-    const r = earn(p, { id, amount: e.points, earnedOn: e.earnedOn, maturesOn: e.maturesOn, expiresOn: e.expiresOn, today: day });
-    p = r.points;
-    book(id, 'earn', r.movement, `消费 ${yuan(h.amountFen)} @${h.storeName}${e.memberDay ? '（会员日）' : ''}`, { type: 'order', id: h.orderId }, h.at, {
-      maturesOn: e.maturesOn,
-    });
-  }
-  settle(businessDate(now));
-  // running balances, in the order the entries happened
-  entries.sort((a, b) => (a as { createdAt: Date }).createdAt.getTime() - (b as { createdAt: Date }).createdAt.getTime());
-  let available = 0;
-  let pending = 0;
-  for (const e of entries as { delta: number; pendingDelta: number; balanceAfter: number; pendingAfter: number }[]) {
-    available += e.delta;
-    pending += e.pendingDelta;
-    e.balanceAfter = available;
-    e.pendingAfter = pending;
-  }
-  return { points: { ...p, seq: entries.length, reconcileDue: false }, growth, entries, earned, earnedGrowth };
 }
 
 /**

@@ -21,3 +21,6 @@ declare namespace NodeJS {
     TARO_APP_CLOUD_ENV?: string
   }
 }
+
+/** Taro's build replaces `process.env.X` with its value; there is no Node `process` at run time. */
+declare const process: { readonly env: NodeJS.ProcessEnv }

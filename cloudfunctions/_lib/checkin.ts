@@ -9,6 +9,7 @@
 import { AppError } from '../../shared/errors';
 import { DEFAULT_CHECKIN_RULES, checkinRulesSchema, type CheckinRules, type CheckinState } from '../../shared/rules/checkin';
 import { getById, inTransaction, txGet, withRetry } from './db';
+import { log } from './log';
 
 export interface CheckinStateDoc extends CheckinState {
   _id: string;
@@ -45,7 +46,7 @@ export async function loadCheckinRules(): Promise<{ version: number; rules: Chec
   if (!doc) return { version: 0, rules: DEFAULT_CHECKIN_RULES };
   const parsed = checkinRulesSchema.safeParse(doc.rules);
   if (!parsed.success) {
-    console.error('[checkin] stored rules do not validate; using defaults', parsed.error.issues);
+    log.error('[checkin] stored rules do not validate; using defaults', parsed.error.issues);
     return { version: doc.version, rules: DEFAULT_CHECKIN_RULES };
   }
   return { version: doc.version, rules: parsed.data };

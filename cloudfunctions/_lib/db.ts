@@ -58,11 +58,6 @@ export async function getById<T>(collection: string, id: string): Promise<T | nu
   });
 }
 
-export async function insertDoc(collection: string, data: Record<string, unknown>): Promise<string> {
-  const res = (await (database().collection(collection).add({ data }) as Promise<{ _id?: string; id?: string }>)) as { _id?: string; id?: string };
-  return (res._id ?? res.id) as string;
-}
-
 export async function count(query: Query): Promise<number> {
   return readRetry(async () => {
     const res = (await (query.count() as Promise<{ total: number }>)) as { total: number };

@@ -2,6 +2,7 @@ import { DEFAULT_EARNING_RULES, earningRulesSchema, withoutLegacyEarningKeys, ty
 import { getById, inTransaction } from './db';
 import { userMapKey } from '../../shared/schemas/common';
 import { saveVersioned, type Editor, type VersionedSettings } from './settings';
+import { log } from './log';
 
 /**
  * The merchant's earning rules, shared by the points function (orders, adjustments, getRules /
@@ -22,12 +23,12 @@ export async function loadRules(): Promise<{ version: number; rules: EarningRule
     const repaired = withoutBadMapEntries(withoutLegacyEarningKeys(doc.rules));
     const second = earningRulesSchema.safeParse(repaired);
     if (second.success) {
-      console.error('[points] stored rules held unreadable multiplier keys; those entries are ignored', parsed.error.issues.slice(0, 5));
+      log.error('[points] stored rules held unreadable multiplier keys; those entries are ignored', parsed.error.issues.slice(0, 5));
       parsed = second;
     }
   }
   if (!parsed.success) {
-    console.error('[points] stored rules do not validate; using defaults', parsed.error.issues);
+    log.error('[points] stored rules do not validate; using defaults', parsed.error.issues);
     return { version: doc.version, rules: DEFAULT_EARNING_RULES };
   }
   return { version: doc.version, rules: parsed.data };

@@ -2,6 +2,7 @@
 import { AppError } from '../../shared/errors';
 import { DEFAULT_ENGAGEMENT_SETTINGS, engagementSettingsSchema, type EngagementSettings } from '../../shared/rules/engagement';
 import { getById, inTransaction, txGet, withRetry } from './db';
+import { log } from './log';
 
 export const ENGAGEMENT_SETTINGS_ID = 'engagement';
 
@@ -10,7 +11,7 @@ export async function loadEngagementSettings(): Promise<{ version: number; setti
   if (!doc) return { version: 0, settings: DEFAULT_ENGAGEMENT_SETTINGS };
   const parsed = engagementSettingsSchema.safeParse(doc.settings);
   if (!parsed.success) {
-    console.error('[engagement] stored settings do not validate; using defaults', parsed.error.issues);
+    log.error('[engagement] stored settings do not validate; using defaults', parsed.error.issues);
     return { version: doc.version, settings: DEFAULT_ENGAGEMENT_SETTINGS };
   }
   return { version: doc.version, settings: parsed.data };

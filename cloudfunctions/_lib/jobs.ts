@@ -51,6 +51,7 @@ import { database } from './cloud';
 import { getById, withRetry } from './db';
 
 import type { JobFailure, JobRun, JobRunState } from '../../shared/schemas/jobs';
+import { log } from './log';
 
 export type { JobFailure, JobRun, JobRunState };
 
@@ -176,7 +177,7 @@ export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobRes
     if (due.length === 0 || (todo.length === 0 && !step.cursorOf)) {
       // Nothing (new) is due: the step is through for this occurrence. Items still due after being
       // processed (changing under us) are left for the next occurrence rather than spun on.
-      if (due.length > 0) console.warn(`[${job}] ${step.name}: ${due.length} item(s) still due after processing; left for the next run`);
+      if (due.length > 0) log.warn(`[${job}] ${step.name}: ${due.length} item(s) still due after processing; left for the next run`);
       run.step += 1;
       run.cursor = null;
       await save();
@@ -191,7 +192,7 @@ export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobRes
         if (run.failures?.some((f) => f.memberId === item._id)) run.failures = run.failures.filter((f) => f.memberId !== item._id);
       } catch (e) {
         // One item's failure must not stop everyone else's work; it stays due for the next occurrence.
-        console.error(`[${job}] ${step.name} failed`, item._id, e);
+        log.error(`[${job}] ${step.name} failed`, item._id, e);
         exclude.add(item._id);
         run.failures = [
           ...(run.failures ?? []).filter((f) => f.memberId !== item._id),

@@ -17,6 +17,7 @@ import { checkPoints, forfeitAll, type Movement } from '../../shared/rules/lots'
 import { MAX_POINTS } from '../../shared/schemas/common';
 import { database } from './cloud';
 import { txGet, type Tx } from './db';
+import { log } from './log';
 
 export interface EntryDraft {
   id: string;
@@ -98,7 +99,7 @@ export async function commitPoints(
     throw new AppError('POINTS_LIMIT_EXCEEDED', undefined, { max: MAX_POINTS });
   }
   if (problems.length) {
-    console.error('[ledger] refusing an inconsistent change', member._id, problems);
+    log.error('[ledger] refusing an inconsistent change', member._id, problems);
     throw new AppError('INTERNAL', undefined, { problems });
   }
   const _ = database().command;

@@ -38,6 +38,7 @@ import { replayOf, fingerprint } from './idempotency';
 import { countStoreOrder, storeHourState } from './store-hours';
 import type { Actor } from './auth';
 import { rewardFirstPurchase } from './referral';
+import { log } from './log';
 export type { Actor };
 
 export interface OrderDoc {
@@ -150,7 +151,7 @@ export async function creditOrder(
     await countStoreOrder(input.storeId, now);
   } catch (e) {
     // The order is committed; a lost count only softens the store's velocity signal.
-    console.error('[orders] store hour not counted', input.storeId, e);
+    log.error('[orders] store hour not counted', input.storeId, e);
   }
   return result;
 

@@ -20,6 +20,7 @@ import { database } from './cloud';
 import { count, getById, inTransaction, queryDocs, txGet, withRetry } from './db';
 import { commitPoints, memberPoints, txMember, type EntryDraft } from './ledger';
 import { runJob } from './jobs';
+import { log } from './log';
 
 const DEFAULT_CHUNK = 50;
 
@@ -141,7 +142,7 @@ async function sumsWithCheckpoint(memberId: string, expected: { available: numbe
     const through = cp.through;
     const counted = await withRetry(() => count(db.collection('ledger').where({ memberId, createdAt: db.command.lte(through) })));
     if (counted !== cp.entries) {
-      console.warn(`[points-nightly] checkpoint of ${memberId} no longer holds (${counted} entries up to it, ${cp.entries} recorded): summing all`);
+      log.warn(`[points-nightly] checkpoint of ${memberId} no longer holds (${counted} entries up to it, ${cp.entries} recorded): summing all`);
       cp = null;
     }
   }

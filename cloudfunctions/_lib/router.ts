@@ -5,6 +5,7 @@ import { getWXContext, type WXContext } from './cloud';
 import { isTransactionConflict, isTransient } from './db';
 import type { Contract, ParsedInputOf, ResultOf } from '../../shared/contract';
 import { describeIssues, installChineseErrors } from '../../shared/validation';
+import { log } from './log';
 
 // Every refusal a person may read is Chinese and names the field they see (shared/validation.ts).
 installChineseErrors();
@@ -78,7 +79,7 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
       if (isTransient(e)) return fail('UNAVAILABLE', ERROR_MESSAGES.UNAVAILABLE);
       if (isTransactionConflict(e)) return fail('CONFLICT', ERROR_MESSAGES.CONFLICT);
       // Unknown failures are logged with detail but answered without internals.
-      console.error('[cloudfunction] unhandled error', e);
+      log.error('[cloudfunction] unhandled error', e);
       return fail('INTERNAL', ERROR_MESSAGES.INTERNAL);
     }
   };

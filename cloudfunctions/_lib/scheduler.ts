@@ -31,6 +31,7 @@ import { runCouponExpiry } from './coupon-expiry';
 import { runBirthday, runCheckinReminder, runCouponExpiryReminder, runDailyStats, runPointsExpiryReminder } from './engagement-jobs';
 import { runDormancy } from './dormancy';
 import { runRepurchase } from './repurchase';
+import { log } from './log';
 
 /** What every runner answers: the occurrence's run in the runner's terms. */
 export interface JobOutcome {
@@ -292,7 +293,7 @@ export async function tick(now: Date, options: JobOptions = {}): Promise<TickRep
       ran.push(await runScheduledJob(job, now, { ...options, budgetMs: left, slot }));
     } catch (e) {
       // One job's failure must not keep the others from running; it stays due (its slot is not marked).
-      console.error(`[scheduler] ${job} failed`, e);
+      log.error(`[scheduler] ${job} failed`, e);
       ran.push({
         job,
         runId: null,

@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors';
+import { log } from './log';
 
 /**
  * Keys come from the function's environment variables (set in the cloud console per function;
@@ -10,7 +11,7 @@ export type SecretName = (typeof SECRET_NAMES)[number];
 export function secretKey(name: SecretName): Buffer {
   const hex = process.env[name];
   if (!hex || !/^[0-9a-fA-F]{64}$/.test(hex)) {
-    console.error(`[config] ${name} is missing or not 32 bytes of hex`);
+    log.error(`[config] ${name} is missing or not 32 bytes of hex`);
     throw new AppError('INTERNAL', '系统配置缺失，请联系商家');
   }
   return Buffer.from(hex, 'hex');

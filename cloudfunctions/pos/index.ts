@@ -20,6 +20,7 @@ import { resolveMemberId } from '../_lib/members';
 import { creditOrder, orderIdFor, refundOrder } from '../_lib/orders';
 import { signatureMatches, signPosRequest } from './signature';
 import { describeIssues, installChineseErrors } from '../../shared/validation';
+import { log } from '../_lib/log';
 
 installChineseErrors();
 
@@ -218,7 +219,7 @@ export async function main(raw: HttpEvent, _context?: unknown): Promise<HttpAnsw
       return answer(STATUS[e.code], { ok: false, code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) });
     // A fault that outlived the bounded retries: the POS retries later (503), it is not a bug (500).
     if (isTransient(e) || isTransactionConflict(e)) return answer(503, { ok: false, code: 'UNAVAILABLE', message: ERROR_MESSAGES.UNAVAILABLE });
-    console.error('[pos] unhandled error', e);
+    log.error('[pos] unhandled error', e);
     return answer(500, { ok: false, code: 'INTERNAL', message: ERROR_MESSAGES.INTERNAL });
   }
 }

@@ -102,7 +102,6 @@ describe('coupons under concurrency with injected faults', () => {
     expect(listed.templates.find((t: Any) => t.templateId === templateId)).toMatchObject({ remaining: 0, issued: 100 });
     // every success names a coupon of its own member
     for (const [i, r] of results.entries()) if (r.ok) expect(k.doc('coupons', r.data.couponId).memberId).toBe(ids[i]);
-    console.log(`[coupons] 500 claims: ${results.reduce((s, r) => s + r.attempts, 0) - results.length} client retries`);
   });
 
   it('20 concurrent claims by one member with limit 1 give one coupon; a retried requestId answers the first coupon', async () => {

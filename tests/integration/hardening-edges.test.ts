@@ -149,7 +149,7 @@ describe('13. the demo seed under injected faults', () => {
     const cloud = openTestCloud({ faults: { conflict: 0, transient: 0.15, lostReply: 0.1, seed: 13 } });
     try {
       expect(await seedState()).toBe('empty');
-      const counts = await seedDemoData({ members: 40 });
+      const counts = await seedDemoData(cloud, { members: 40 });
       expect(await seedState()).toBe('done');
       expect(cloud.store.scan('members')).toHaveLength(counts.members);
       expect(cloud.store.scan('ledger')).toHaveLength(counts.ledger);

@@ -1,7 +1,7 @@
 import { excluding, runJob, type JobStep } from '../../cloudfunctions/_lib/jobs';
 import { database } from '../../cloudfunctions/_lib/cloud';
 import { queryDocs } from '../../cloudfunctions/_lib/db';
-import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
+import { closeTestCloud, openTestCloud, withCapturedLogs, type TestCloud } from '../support/local-cloud';
 
 /**
  * The job runner on its own (cloudfunctions/_lib/jobs.ts), on a toy job over the `members`
@@ -47,8 +47,7 @@ describe('job runner', () => {
   it('isolates a failing item, leaves a done occurrence alone, and retries the failure on the next occurrence', async () => {
     const calls: string[] = [];
     const broken = new Set(['m2']);
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const first = await stampJob('20260618', broken, calls);
+    const { result: first, logs } = await withCapturedLogs(() => stampJob('20260618', broken, calls));
     expect(first.alreadyDone).toBe(false);
     expect(first.run).toMatchObject({
       runId: 'stamp:20260618',
@@ -58,8 +57,7 @@ describe('job runner', () => {
       failures: [{ memberId: 'm2', error: 'cannot stamp m2' }],
     });
     expect(calls.sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']); // the failure is tried once, never spun on
-    expect(logged).toHaveBeenCalledTimes(1);
-    logged.mockRestore();
+    expect(logs).toEqual([{ level: 'error', message: '[stamp] stamp failed', detail: ['m2', expect.objectContaining({ message: 'cannot stamp m2' })] }]);
     const doc = cloud.store.get('job_runs', 'stamp:20260618')!.doc as Record<string, unknown>;
     expect(doc).toMatchObject({ _id: 'stamp:20260618', job: 'stamp', status: 'done', stamped: 4, step: 1, cursor: null });
     expect(doc.updatedAt).toBeInstanceOf(Date);

@@ -1,5 +1,5 @@
 import { DEFAULT_EARNING_RULES } from '../../shared/schemas/points';
-import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
+import { closeTestCloud, openTestCloud, withCapturedLogs, type TestCloud } from '../support/local-cloud';
 import { realClock, setClock, shanghai } from '../support/clock';
 import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
 
@@ -52,10 +52,8 @@ describe('points nightly job at scale', () => {
       });
     }
     setClock(shanghai('2026-11-24 02:30'));
-    const logged = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const { nightly } = await import('../../cloudfunctions/_lib/points-nightly');
     const run = await nightly('2026-11-24', new Date(), { chunkSize: 2 });
-    logged.mockRestore();
     expect(run).toMatchObject({ status: 'done', settled: 9, matured: 9, reconciled: 9, drifts: [] });
     for (const m of members) expect(points(m)).toMatchObject({ available: 110, pending: 0 });
     expect(ledger().filter((e) => e.kind === 'mature')).toHaveLength(9);
@@ -122,9 +120,9 @@ describe('points nightly job at scale', () => {
     const docB = cloud.store.get('members', b)!.doc as Any;
     cloud.store.replace('members', { ...docB, points: { ...docB.points, reconcileDue: true } });
     setClock(shanghai('2026-11-27 02:30'));
-    const warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const night4 = await trigger();
-    warned.mockRestore();
+    const { result: night4, logs } = await withCapturedLogs(() => trigger());
+    // the drift is found and reported; the checkpoint that no longer holds is said so in the log
+    expect(logs.map((l) => `${l.level} ${l.message}`)).toEqual([expect.stringMatching(/^warn \[points-nightly\] checkpoint of .* no longer holds/)]);
     expect(night4.drifts).toEqual([{ memberId: b, seq: docB.points.seq, problems: ['ledger Σ delta 117 ≠ available 110'] }]);
   });
 });

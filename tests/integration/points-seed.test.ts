@@ -10,7 +10,7 @@ describe('seeded demo points', () => {
   let cloud: ReturnType<typeof openTestCloud>;
   beforeAll(async () => {
     cloud = openTestCloud();
-    await seedDemoData();
+    await seedDemoData(cloud);
   });
   afterAll(() => closeTestCloud(cloud));
 
@@ -38,8 +38,5 @@ describe('seeded demo points', () => {
     if (!card.ok || !history.ok) return;
     expect(history.data.summary.available).toBe(card.data.points.available);
     expect(history.data.entries.length).toBeGreaterThan(10);
-    console.log(
-      `[points-seed] 小林: available ${card.data.points.available}, pending ${card.data.points.pending}, expiring soon ${card.data.points.expiringSoon}`,
-    );
   });
 });

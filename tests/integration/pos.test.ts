@@ -6,10 +6,11 @@ import { signPosRequest } from '../../cloudfunctions/pos/signature';
 import { isMemberDay } from '../../shared/rules/earning';
 import { businessDate } from '../../shared/calendar';
 import { DEFAULT_EARNING_RULES } from '../../shared/schemas/points';
-
-/** ×2 on the default member day (Wednesday, Shanghai). */
-const day = isMemberDay(businessDate(new Date()), DEFAULT_EARNING_RULES) ? 2 : 1;
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
+import { realClock, setClock, shanghai } from '../support/clock';
+
+/** The tests run on a Monday (Shanghai), not on the member day (Wednesday): every order earns ×1. */
+const MONDAY_NOON = shanghai('2026-11-23 12:00');
 
 type Env = { ok: true; data: Record<string, unknown> } | { ok: false; code: string; message: string };
 
@@ -21,6 +22,8 @@ describe('POS endpoint over the local HTTP route', () => {
   let memberId: string;
 
   beforeAll(async () => {
+    setClock(MONDAY_NOON);
+    expect(isMemberDay(businessDate(new Date()), DEFAULT_EARNING_RULES)).toBe(false);
     cloud = openTestCloud();
     server = createServer({ cloud, staticDir: '/nonexistent', sessionSecret: Buffer.from('test-secret') });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -35,6 +38,7 @@ describe('POS endpoint over the local HTTP route', () => {
   afterAll(async () => {
     await new Promise((r) => server.close(r));
     closeTestCloud(cloud);
+    realClock();
   });
 
   const order = (receiptNo: string, amountFen = 25600) => ({
@@ -83,15 +87,15 @@ describe('POS endpoint over the local HTTP route', () => {
   it('credits a signed order once, however often the receipt is replayed', async () => {
     const first = await pos(order('R-1001'));
     expect(first.status).toBe(200);
-    expect(first.json).toMatchObject({ ok: true, data: { orderId: 'pos:store-1:R-1001', points: 20 * day, duplicate: false } });
+    expect(first.json).toMatchObject({ ok: true, data: { orderId: 'pos:store-1:R-1001', points: 20, duplicate: false } });
     const again = await pos(order('R-1001'));
     const third = await pos(order('R-1001'));
-    expect(again.json).toMatchObject({ ok: true, data: { duplicate: true, points: 20 * day } });
+    expect(again.json).toMatchObject({ ok: true, data: { duplicate: true, points: 20 } });
     expect(third.json).toMatchObject({ ok: true, data: { duplicate: true } });
     expect(cloud.store.scan('ledger').filter((s) => s.doc._id === 'order:pos:store-1:R-1001:earn')).toHaveLength(1);
     const points = (cloud.store.get('members', memberId)!.doc as unknown as { points: { available: number; pending: number } }).points;
     // 100 registration bonus (available) + 20 pending from the order (T+1, normal tier ×1, not a member day)
-    expect(points).toMatchObject({ available: 100, pending: 20 * day });
+    expect(points).toMatchObject({ available: 100, pending: 20 });
   });
 
   it('refuses a bad signature, a stale timestamp, a reused nonce and a malformed body, changing nothing', async () => {
@@ -143,9 +147,9 @@ describe('POS endpoint over the local HTTP route', () => {
     expect(badCode).toMatchObject({ status: 422, json: { code: 'MEMBER_CODE_INVALID' } });
 
     const credited = await pos(order('R-3003', 30000));
-    expect(credited.json).toMatchObject({ ok: true, data: { points: 30 * day } });
+    expect(credited.json).toMatchObject({ ok: true, data: { points: 30 } });
     const refund = await pos({ receiptNo: 'R-3003', refundNo: 'RF-1', amountFen: 10000 }, { path: '/refunds' });
-    expect(refund.json).toMatchObject({ ok: true, data: { pointsClawed: 10 * day, growthClawed: 100, duplicate: false } });
+    expect(refund.json).toMatchObject({ ok: true, data: { pointsClawed: 10, growthClawed: 100, duplicate: false } });
     const again = await pos({ receiptNo: 'R-3003', refundNo: 'RF-1', amountFen: 10000 }, { path: '/refunds' });
     expect(again.json).toMatchObject({ ok: true, data: { duplicate: true } });
     const over = await pos({ receiptNo: 'R-3003', refundNo: 'RF-2', amountFen: 25000 }, { path: '/refunds' });

@@ -48,7 +48,6 @@ describe('database requests per business action', () => {
     report['redeemPoints (merchant)'] = await measure(() =>
       kit.ok('points', { action: 'redeemPoints', memberId, amount: 10, requestId: 'rc-redeem-2', reason: '抵现' }, 'o-boss'),
     );
-    for (const [k, v] of Object.entries(report)) console.log(`[requests] ${k}: ${v.n} ${JSON.stringify(v.kinds)}`);
     // Before this work: recordOrder 17 (3 counting queries, the order and its entry read twice, the
     // role and store name every time), getCard 11 on a first open, redemption 7. The goals (issue 10):
     // recordOrder ≤ 6, getCard ≤ 3 on a first open, redemption ≤ 4 — not all reached; these bounds keep what is.

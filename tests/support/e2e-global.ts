@@ -3,6 +3,37 @@ import path from 'node:path';
 import { chromium, type BrowserServer } from 'playwright-core';
 import { chromiumLaunchOptions } from './browser';
 import { startServer, type RunningServer } from './server';
+import { buildFunctions } from '../../scripts/build-functions';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The newest modification time of the files under `dirs`. */
+function newestMtimeMs(dirs: string[]): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else newest = Math.max(newest, fs.statSync(p).mtimeMs);
+    }
+  };
+  for (const dir of dirs) walk(dir);
+  return newest;
+}
+
+/**
+ * The e2e tests run what the source says: the functions are bundled now (about a second), and an H5
+ * build older than the client's or the domain's sources is refused (a 30 s build is not redone
+ * silently on every run: `npm run build:h5`, or `npm run test:e2e`, which builds first).
+ */
+async function buildWhatTheSourceSays(): Promise<void> {
+  await buildFunctions();
+  const index = path.join(ROOT, 'dist/h5/index.html');
+  if (!fs.existsSync(index)) throw new Error('dist/h5 missing: run `npm run build:h5` first (npm test and npm run test:e2e do)');
+  const sources = newestMtimeMs(['client/src', 'shared', 'config'].map((d) => path.join(ROOT, d)));
+  if (fs.statSync(index).mtimeMs < sources)
+    throw new Error('dist/h5 is older than client/, shared/ or config/: run `npm run build:h5` (or `npm run test:e2e`)');
+}
 
 /**
  * One local cloud (fresh data, demo seed) and one Chromium for every e2e file: started once by
@@ -16,7 +47,7 @@ let server: RunningServer | undefined;
 let browser: BrowserServer | undefined;
 
 export async function setup(): Promise<void> {
-  if (!fs.existsSync(path.resolve(__dirname, '../../dist/h5/index.html'))) throw new Error('dist/h5 missing: run `npm run build` first (npm test does)');
+  await buildWhatTheSourceSays();
   [server, browser] = await Promise.all([startServer(), chromium.launchServer(chromiumLaunchOptions())]);
   process.env[E2E_SERVER_URL] = server.url;
   process.env[E2E_BROWSER_WS] = browser.wsEndpoint();

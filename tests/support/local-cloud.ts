@@ -1,21 +1,39 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LocalCloud, type LocalCloudOptions } from '../../local-cloud/local-cloud';
+import { LocalCloud, type FunctionLogRecord, type LocalCloudOptions } from '../../local-cloud/local-cloud';
 import type { InputOf, ResultOf } from '../../shared/contract';
 import type { Contracts, FunctionName } from '../../shared/contracts';
 import type { Result } from '../../shared/envelope';
+import { installLogSink, type LogRecord } from '../../cloudfunctions/_lib/log';
 
-/** A local cloud opened by `openTestCloud`, with the temporary folder it lives in. */
-export type TestCloud = LocalCloud & { dir: string };
+/**
+ * A local cloud opened by `openTestCloud`, with the temporary folder it lives in and the functions'
+ * log records it captured (empty when they go to the console).
+ */
+export type TestCloud = LocalCloud & { dir: string; logs: FunctionLogRecord[] };
+
+export interface TestCloudOptions extends Partial<LocalCloudOptions> {
+  /**
+   * `capture`: the functions' log records are kept in `cloud.logs`, not printed; `console`: printed.
+   * Default: captured when the cloud injects faults (their logs are expected: assert on them), printed
+   * otherwise (a log there is a real failure and must show).
+   */
+  logs?: 'capture' | 'console';
+}
+
+const injectsFaults = (faults: LocalCloudOptions['faults']) =>
+  !!faults && Object.entries(faults).some(([k, v]) => k !== 'seed' && typeof v === 'number' && v > 0);
 
 /** A fresh local cloud on a temporary SQLite file; functions loaded from source. */
-export function openTestCloud(options: Partial<LocalCloudOptions> = {}): TestCloud {
+export function openTestCloud({ logs: logMode, ...options }: TestCloudOptions = {}): TestCloud {
   // Jobs unpaced: the test store is not billed, tests move a fake clock, and pacing has its own test.
   // Set for the functions' environment (theirs is their own, as on the cloud) and for this process,
   // where some tests run job code directly as a function would.
   process.env.HY_JOB_ITEMS_PER_SECOND ??= 'Infinity';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-test-'));
+  const logs: FunctionLogRecord[] = [];
+  const capture = (logMode ?? (injectsFaults(options.faults) ? 'capture' : 'console')) === 'capture';
   const cloud = new LocalCloud({
     file: path.join(dir, 'cloud.sqlite'),
     functionSource: 'source',
@@ -23,8 +41,9 @@ export function openTestCloud(options: Partial<LocalCloudOptions> = {}): TestClo
     faults: { conflict: 0, transient: 0, lostReply: 0 },
     ...options,
     functionEnv: { HY_JOB_ITEMS_PER_SECOND: 'Infinity', ...options.functionEnv },
+    ...(capture ? { log: (record: FunctionLogRecord) => logs.push(record) } : {}),
   });
-  return Object.assign(cloud, { dir });
+  return Object.assign(cloud, { dir, logs });
 }
 
 export function closeTestCloud(cloud: TestCloud): void {
@@ -59,4 +78,19 @@ export async function invokeOk<F extends FunctionName, A extends ActionOf<F>>(
   const r = await invoke(cloud, fn, action, input, openid);
   if (!r.ok) throw new Error(`${fn}.${action}: ${r.code} ${r.message}`);
   return r.data;
+}
+
+/**
+ * Runs `work` with the functions' log records captured instead of printed (function code called
+ * directly or through a cloud alike): for a test that provokes a failure the code logs, to assert
+ * on that log.
+ */
+export async function withCapturedLogs<T>(work: () => Promise<T>): Promise<{ result: T; logs: LogRecord[] }> {
+  const logs: LogRecord[] = [];
+  const previous = installLogSink((record) => logs.push(record));
+  try {
+    return { result: await work(), logs };
+  } finally {
+    installLogSink(previous);
+  }
 }

@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors';
 import { createMain } from '../../cloudfunctions/_lib/router';
 import { act } from '../../shared/contract';
 import { installSdkTransport, invocationContext } from '../../local-cloud/sdk-transport';
+import { withCapturedLogs } from '../support/local-cloud';
 
 installSdkTransport({
   handleDatabase: async () => ({ code: 'DATABASE_REQUEST_FAILED', message: 'no database in this test' }),
@@ -50,10 +51,10 @@ describe('createMain: routing, validation, envelope', () => {
   });
   it('maps domain errors to their code and hides unexpected ones', async () => {
     expect(await main({ action: 'denied' })).toEqual({ ok: false, code: 'FORBIDDEN', message: '没有权限执行此操作' });
-    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const res = await main({ action: 'boom' });
-    spy.mockRestore();
+    const { result: res, logs } = await withCapturedLogs(() => main({ action: 'boom' }));
     expect(res).toEqual({ ok: false, code: 'INTERNAL', message: '系统错误，请稍后重试' });
+    // the detail the answer hides is in the function's log
+    expect(logs).toEqual([{ level: 'error', message: '[cloudfunction] unhandled error', detail: [expect.any(Error)] }]);
   });
   it('runs the timer action for a timer trigger (known from the context), with no OPENID', async () => {
     const timer = { Type: 'Timer', TriggerName: 'nightly', Time: '2026-11-23T18:00:00Z' };

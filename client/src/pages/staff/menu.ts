@@ -1,17 +1,10 @@
 import type { RecordOrderRequest } from '@/api/points'
+import { MENU as DEMO_MENU } from '@shared/menu'
 
 export type OrderItem = RecordOrderRequest['items'][number]
 
-/** The counter's short menu (the demo coffee chain's; a real store would load its catalogue). */
-export const MENU: (OrderItem & { name: string })[] = [
-  { sku: 'COF-LAT', name: '拿铁', category: 'coffee', priceFen: 3200, quantity: 1 },
-  { sku: 'COF-AME', name: '美式', category: 'coffee', priceFen: 2600, quantity: 1 },
-  { sku: 'COF-FLW', name: '澳白', category: 'coffee', priceFen: 3400, quantity: 1 },
-  { sku: 'TEA-OOL', name: '乌龙拿铁', category: 'tea', priceFen: 3000, quantity: 1 },
-  { sku: 'BAK-CRO', name: '可颂', category: 'bakery', priceFen: 1800, quantity: 1 },
-  { sku: 'BAK-CAK', name: '巴斯克蛋糕', category: 'bakery', priceFen: 3800, quantity: 1 },
-  { sku: 'BEAN-YR', name: '耶加雪菲咖啡豆 250g', category: 'beans', priceFen: 12800, quantity: 1 },
-]
+/** The counter's short menu: the demo coffee chain's (shared/menu.ts, which the demo's orders use too). */
+export const MENU: (OrderItem & { name: string })[] = DEMO_MENU.map((m) => ({ ...m, quantity: 1 }))
 
 /** A free amount typed at the till, as one line. */
 export function freeAmountItem(amountFen: number): OrderItem {
