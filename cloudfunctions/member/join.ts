@@ -73,8 +73,13 @@ export interface JoinInput {
  */
 export async function joinMember(openid: string, input: JoinInput, now: Date): Promise<{ member: MemberDoc; isNew: boolean }> {
   await refuseStaffAccounts(openid);
-  const existing = await withRetry(() => findOne<MemberDoc>('members', { openid }));
-  if (existing) return { member: existing, isNew: false };
+  // A card already open is found by the member's add (the unique index on openid; registerMember
+  // reads the card back): a first open pays no look-up. With a phone to bind it is looked up first,
+  // so that a second 开卡 answers the card instead of finding its own number in use.
+  if (input.phoneCode) {
+    const existing = await withRetry(() => findOne<MemberDoc>('members', { openid }));
+    if (existing) return { member: existing, isNew: false };
+  }
   // The phone is read before the card is created, so a failed authorisation creates nothing.
   const phone = input.phoneCode ? protectPhone(await phoneNumberOf(input.phoneCode)) : undefined;
   const departed = await departureOf(openid, now);
