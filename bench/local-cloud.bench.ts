@@ -472,7 +472,12 @@ interface Child {
 
 function startChild(args: string[]): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [path.join(__dirname, 'http-child.ts'), ...args], {
+    // BENCH_CPU_PROF=<dir>: the server child writes a V8 CPU profile there (NODE_OPTIONS refuses --cpu-prof).
+    const prof = process.env.BENCH_CPU_PROF;
+    const [cmd, pre] = prof
+      ? [process.execPath, ['--cpu-prof', '--cpu-prof-dir', prof, '--import', 'tsx']]
+      : [path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [] as string[]];
+    const proc = spawn(cmd, [...pre, path.join(__dirname, 'http-child.ts'), ...args], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LOCAL_CLOUD_QUIET: '1' },
