@@ -1,6 +1,6 @@
 import type { EarningRules } from '../../shared/schemas/points';
 import { storeHourlyLimit } from '../../shared/rules/fraud';
-import { dayjs, BUSINESS_TZ } from '../../shared/calendar';
+import { businessHourKey } from '../../shared/calendar';
 import { database } from './cloud';
 import { getById, isDuplicateKey, isTransient, queryDocs } from './db';
 
@@ -19,7 +19,7 @@ export interface StoreHourDoc {
   orders: number;
 }
 
-export const hourKey = (at: Date) => dayjs(at).tz(BUSINESS_TZ).format('YYYYMMDDHH');
+export const hourKey = (at: Date) => businessHourKey(at);
 const idOf = (storeId: string, hour: string) => `${storeId}:${hour}`;
 
 /** Per instance: a store's limit is computed once per hour (the trailing hours do not change within it). */
@@ -68,13 +68,13 @@ export async function countStoreOrder(storeId: string, at: Date): Promise<void> 
   for (const [k, u] of due) {
     const n = u.orders;
     u.orders = 0;
+    u.sentAt = Date.now(); // before the request: concurrent orders here wait for the next turn
     try {
       await addToHour(u.storeId, u.hour, n);
     } catch (e) {
       u.orders += n; // sent with a later order
       throw e;
     }
-    u.sentAt = Date.now();
     // A past hour is done once sent: nothing more is recorded in it here.
     if (k !== key) unsent.delete(k);
   }
