@@ -20,7 +20,7 @@ import { settingsDoc, SETTINGS_IDS } from './settings-read';
  * by the next call, and a warm instance reads the ladder itself only after a save. Without a stamp
  * (no save since stamps exist) the copy stays valid until the first save writes one.
  */
-export interface TierStampDoc {
+interface TierStampDoc {
   version: number;
   token: string;
 }
