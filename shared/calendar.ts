@@ -33,6 +33,16 @@ export function businessDate(instant: Date | number | string): string {
   return historicFormatter.format(ms);
 }
 
+/** The Shanghai hour of an instant as `YYYYMMDDHH` (per-store hourly counters); arithmetic as `businessDate`. */
+export function businessHourKey(instant: Date | number | string): string {
+  const ms = toMillis(instant);
+  if (ms >= FIXED_OFFSET_SINCE_MS && ms < 253402300800000 - OFFSET_MS) {
+    const iso = new Date(ms + OFFSET_MS).toISOString(); // YYYY-MM-DDTHH:…
+    return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}`;
+  }
+  return dayjs(instant).tz(BUSINESS_TZ).format('YYYYMMDDHH');
+}
+
 /** Compact form used inside idempotency keys, e.g. `checkin:<member>:20261123`. */
 export function businessDateKey(instant: Date | number | string): string {
   return businessDate(instant).replace(/-/g, '');

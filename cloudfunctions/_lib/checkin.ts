@@ -8,7 +8,8 @@
  */
 import { AppError } from '../../shared/errors';
 import { DEFAULT_CHECKIN_RULES, checkinRulesSchema, type CheckinRules, type CheckinState } from '../../shared/rules/checkin';
-import { getById, inTransaction, txGet, withRetry } from './db';
+import { inTransaction, txGet } from './db';
+import { forgetSettings, settingsDoc, SETTINGS_IDS } from './settings-read';
 import { log } from './log';
 
 export interface CheckinStateDoc extends CheckinState {
@@ -30,7 +31,7 @@ export interface CheckinMonthDoc {
 
 export const monthDocId = (memberId: string, month: string) => `${memberId}:${month.replace('-', '')}`;
 
-export const CHECKIN_RULES_ID = 'checkin-rules';
+export const CHECKIN_RULES_ID = SETTINGS_IDS.checkinRules;
 
 interface RulesDoc {
   _id: string;
@@ -42,7 +43,7 @@ interface RulesDoc {
 
 /** The merchant's check-in rules (`settings/checkin-rules`), or the defaults (version 0). */
 export async function loadCheckinRules(): Promise<{ version: number; rules: CheckinRules }> {
-  const doc = await withRetry(() => getById<RulesDoc>('settings', CHECKIN_RULES_ID));
+  const doc = await settingsDoc<RulesDoc>(CHECKIN_RULES_ID);
   if (!doc) return { version: 0, rules: DEFAULT_CHECKIN_RULES };
   const parsed = checkinRulesSchema.safeParse(doc.rules);
   if (!parsed.success) {
@@ -54,7 +55,7 @@ export async function loadCheckinRules(): Promise<{ version: number; rules: Chec
 
 /** Optimistic: saving version N+1 over N; RULES_VERSION_CONFLICT if someone saved first. */
 export async function saveCheckinRules(expectedVersion: number, rules: CheckinRules, by: string, now: Date): Promise<{ version: number }> {
-  return inTransaction(async (tx) => {
+  const saved = await inTransaction(async (tx) => {
     const current = await txGet<RulesDoc>(tx, 'settings', CHECKIN_RULES_ID);
     const version = current?.version ?? 0;
     if (version !== expectedVersion) throw new AppError('RULES_VERSION_CONFLICT', undefined, { currentVersion: version });
@@ -64,4 +65,6 @@ export async function saveCheckinRules(expectedVersion: number, rules: CheckinRu
       .set({ data: { version: version + 1, rules, updatedBy: by, updatedAt: now } });
     return { version: version + 1 };
   });
+  forgetSettings();
+  return saved;
 }

@@ -33,6 +33,7 @@ import { COUPON_CODE_PERIOD_MS, COUPON_DIGITS, couponCodeWindow, parseCouponToke
 import { database } from './cloud';
 import { inTransaction, isDuplicateKey, queryDocs, txGet, withRetry, type Tx } from './db';
 import { secretKey } from './secrets';
+import { forgetSettings, settingsDoc, SETTINGS_IDS } from './settings-read';
 
 export interface IssueCouponRequest {
   templateId: string;
@@ -155,7 +156,7 @@ export async function issueCoupon(req: IssueCouponRequest, tx?: Tx): Promise<Iss
 }
 
 /** `settings/new-member-gifts`: the templates flagged as the new-member gift (kept by the coupon function on every template save). */
-export const NEW_MEMBER_GIFTS_ID = 'new-member-gifts';
+export const NEW_MEMBER_GIFTS_ID = SETTINGS_IDS.newMemberGifts;
 
 /**
  * The new-member gift, called from registration inside its transaction (so no member exists without
@@ -164,7 +165,8 @@ export const NEW_MEMBER_GIFTS_ID = 'new-member-gifts';
  * the registration. Answers the coupon ids issued.
  */
 export async function issueNewMemberGifts(tx: Tx, memberId: string, now: Date): Promise<string[]> {
-  const gifts = await txGet<{ templateIds: string[] }>(tx, 'settings', NEW_MEMBER_GIFTS_ID);
+  // The list as this call read it with the other settings (one request); each template is re-read in the transaction.
+  const gifts = await settingsDoc<{ templateIds: string[] }>(NEW_MEMBER_GIFTS_ID);
   const issued: string[] = [];
   for (const templateId of gifts?.templateIds ?? []) {
     try {
@@ -189,6 +191,7 @@ export async function refreshNewMemberGifts(): Promise<void> {
         .doc(NEW_MEMBER_GIFTS_ID)
         .set({ data: { templateIds: flagged.map((t) => t._id).sort() } }) as Promise<unknown>,
   );
+  forgetSettings();
 }
 
 // ------------------------------------------------------------------ the rotating code

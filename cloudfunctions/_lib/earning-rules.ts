@@ -1,5 +1,6 @@
 import { DEFAULT_EARNING_RULES, earningRulesSchema, withoutLegacyEarningKeys, type EarningRules, type RulesDoc } from '../../shared/schemas/points';
-import { getById, inTransaction } from './db';
+import { inTransaction } from './db';
+import { forgetSettings, settingsDoc, SETTINGS_IDS } from './settings-read';
 import { userMapKey } from '../../shared/schemas/common';
 import { saveVersioned, type Editor, type VersionedSettings } from './settings';
 import { log } from './log';
@@ -9,10 +10,10 @@ import { log } from './log';
  * updateRules) and the member function (registration bonus).
  * `settings/points-rules` holds the current rules and their version; each version is also kept as `points-rules@<v>`.
  */
-export const RULES_ID = 'points-rules';
+export const RULES_ID = SETTINGS_IDS.earningRules;
 
 export async function loadRules(): Promise<{ version: number; rules: EarningRules }> {
-  const doc = await getById<RulesDoc>('settings', RULES_ID);
+  const doc = await settingsDoc<RulesDoc>(RULES_ID);
   if (!doc) return { version: 0, rules: DEFAULT_EARNING_RULES };
   // Rules saved before the tier multipliers and growth per yuan moved to the tier configuration still
   // carry those keys; the strict schema would refuse them and silently fall back to the defaults.
@@ -45,7 +46,9 @@ const RULES_SETTINGS: VersionedSettings<EarningRules> = {
 
 /** Optimistic (the versioned-settings policy): the merchant edits version N; RULES_VERSION_CONFLICT if someone saved N+1 first. */
 export async function saveRules(expectedVersion: number, rules: EarningRules, by: Editor, now: Date): Promise<{ version: number }> {
-  return inTransaction(async (tx) => ({ version: await saveVersioned(tx, RULES_SETTINGS, rules, expectedVersion, by, now) }));
+  const saved = await inTransaction(async (tx) => ({ version: await saveVersioned(tx, RULES_SETTINGS, rules, expectedVersion, by, now) }));
+  forgetSettings();
+  return saved;
 }
 
 /** The multiplier maps with only the entries a save would accept (a map that is not a plain object: empty). */

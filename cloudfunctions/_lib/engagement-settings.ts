@@ -1,13 +1,14 @@
 /** The merchant's engagement settings (`settings/engagement`, versioned): the birthday gift, the reminders' lead times. */
 import { AppError } from '../../shared/errors';
 import { DEFAULT_ENGAGEMENT_SETTINGS, engagementSettingsSchema, type EngagementSettings } from '../../shared/rules/engagement';
-import { getById, inTransaction, txGet, withRetry } from './db';
+import { inTransaction, txGet } from './db';
+import { forgetSettings, settingsDoc, SETTINGS_IDS } from './settings-read';
 import { log } from './log';
 
-export const ENGAGEMENT_SETTINGS_ID = 'engagement';
+export const ENGAGEMENT_SETTINGS_ID = SETTINGS_IDS.engagement;
 
 export async function loadEngagementSettings(): Promise<{ version: number; settings: EngagementSettings }> {
-  const doc = await withRetry(() => getById<{ version: number; settings: unknown }>('settings', ENGAGEMENT_SETTINGS_ID));
+  const doc = await settingsDoc<{ version: number; settings: unknown }>(ENGAGEMENT_SETTINGS_ID);
   if (!doc) return { version: 0, settings: DEFAULT_ENGAGEMENT_SETTINGS };
   const parsed = engagementSettingsSchema.safeParse(doc.settings);
   if (!parsed.success) {
@@ -18,7 +19,7 @@ export async function loadEngagementSettings(): Promise<{ version: number; setti
 }
 
 export async function saveEngagementSettings(expectedVersion: number, settings: EngagementSettings, by: string, now: Date): Promise<{ version: number }> {
-  return inTransaction(async (tx) => {
+  const saved = await inTransaction(async (tx) => {
     const current = await txGet<{ version: number }>(tx, 'settings', ENGAGEMENT_SETTINGS_ID);
     const version = current?.version ?? 0;
     if (version !== expectedVersion) throw new AppError('RULES_VERSION_CONFLICT', undefined, { currentVersion: version });
@@ -28,4 +29,6 @@ export async function saveEngagementSettings(expectedVersion: number, settings: 
       .set({ data: { version: version + 1, settings, updatedBy: by, updatedAt: now } });
     return { version: version + 1 };
   });
+  forgetSettings();
+  return saved;
 }

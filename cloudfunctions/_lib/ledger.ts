@@ -55,17 +55,16 @@ export async function txEntry(tx: Tx, id: string): Promise<LedgerEntry | null> {
 }
 
 /**
- * Writes `next` as the member's points with the entries that explain the change from the member's
- * current points. Throws INTERNAL (writing nothing) if the movements do not add up or an invariant breaks.
+ * The entries that explain the change from the member's current points to `next`, and the points
+ * to write (sequence moved on, due for reconciliation). Throws INTERNAL if the movements do not add
+ * up or an invariant breaks. `commitPoints` writes both; a new member is added with them (register).
  */
-export async function commitPoints(
-  tx: Tx,
-  member: MemberDoc,
+export function pointsChange(
+  member: Pick<MemberDoc, '_id' | 'points'>,
   next: MemberPoints,
   drafts: readonly EntryDraft[],
   now: Date,
-  memberFields: Record<string, unknown> = {},
-): Promise<LedgerEntry[]> {
+): { points: MemberPoints; entries: LedgerEntry[] } {
   const before = memberPoints(member);
   let available = before.available;
   let pending = before.pending;
@@ -102,8 +101,23 @@ export async function commitPoints(
     log.error('[ledger] refusing an inconsistent change', member._id, problems);
     throw new AppError('INTERNAL', undefined, { problems });
   }
+  return { points: { ...next, seq: before.seq + 1, reconcileDue: true }, entries };
+}
+
+/**
+ * Writes `next` as the member's points with the entries that explain the change from the member's
+ * current points. Throws INTERNAL (writing nothing) if the movements do not add up or an invariant breaks.
+ */
+export async function commitPoints(
+  tx: Tx,
+  member: MemberDoc,
+  next: MemberPoints,
+  drafts: readonly EntryDraft[],
+  now: Date,
+  memberFields: Record<string, unknown> = {},
+): Promise<LedgerEntry[]> {
+  const { points, entries } = pointsChange(member, next, drafts, now);
   const _ = database().command;
-  const points: MemberPoints = { ...next, seq: before.seq + 1, reconcileDue: true };
   await tx
     .collection('members')
     .doc(member._id)

@@ -189,8 +189,9 @@ export async function creditOrder(
       rules,
     );
     const held = isHeld(flags, rules);
-    // The tier configuration is the one source of the member's points multiplier and growth per yuan.
-    const tierConfig = await loadTierConfig(tx);
+    // The tier configuration is the one source of the member's points multiplier and growth per yuan
+    // (this call's ladder: the earning and the upgrade use the same version).
+    const tierConfig = await loadTierConfig();
     // On the member's birthday (Shanghai), the engagement settings' multiplier; one more read only then.
     const birthdayMultiplier = isBirthday(current.birthdayMD, earnedOn) ? (await loadEngagementSettings()).settings.birthday.pointsMultiplier : 1;
     const e = computeEarning(

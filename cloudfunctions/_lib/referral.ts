@@ -34,11 +34,12 @@ import { applyEntry, txMember } from './ledger';
 import { loadRules } from './earning-rules';
 import { issueCoupon, isIssueRefusal } from './coupons';
 import { secretKey } from './secrets';
+import { settingsDoc, SETTINGS_IDS } from './settings-read';
 
-export const REFERRAL_RULES_ID = 'referral-rules';
+export const REFERRAL_RULES_ID = SETTINGS_IDS.referralRules;
 
 export async function loadReferralRules(): Promise<ReferralRules> {
-  const doc = await withRetry(() => getById<{ rules: unknown }>('settings', REFERRAL_RULES_ID));
+  const doc = await settingsDoc<{ rules: unknown }>(REFERRAL_RULES_ID);
   const parsed = doc ? referralRulesSchema.safeParse(doc.rules) : null;
   return parsed?.success ? parsed.data : DEFAULT_REFERRAL_RULES;
 }

@@ -3,6 +3,7 @@ import { AppError, ERROR_MESSAGES, isAppError } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/envelope';
 import { getWXContext, type WXContext } from './cloud';
 import { isTransactionConflict, isTransient } from './db';
+import { runInCallScope } from './call-scope';
 import type { Contract, ParsedInputOf, ResultOf } from '../../shared/contract';
 import { describeIssues, installChineseErrors } from '../../shared/validation';
 import { log } from './log';
@@ -71,7 +72,8 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
         });
       }
       const wx = getWXContext();
-      const data = await handler(input.data, { wx, openid: wx.OPENID ?? '', now: new Date() });
+      // One scope per call: what its helpers share (the settings, read once: settings-read.ts).
+      const data = await runInCallScope(() => handler(input.data, { wx, openid: wx.OPENID ?? '', now: new Date() }));
       return ok(data);
     } catch (e) {
       if (isAppError(e)) return fail(e.code, e.message, e.details);

@@ -1,6 +1,8 @@
 import { AppError, type ErrorCode } from '../../shared/errors';
 import type { Tx } from './db';
 import { txGet } from './db';
+import crypto from 'node:crypto';
+import { forgetSettings } from './settings-read';
 
 /**
  * One policy for versioned settings (the tier ladder, the earning rules, and later coupon and
@@ -29,6 +31,8 @@ export interface VersionedSettings<T> {
   toDoc: (value: T, meta: VersionedDoc) => Record<string, unknown>;
   /** written once as the first history entry (the defaults the members were rated under), if given */
   defaultsDoc?: (meta: VersionedDoc) => Record<string, unknown>;
+  /** `settings/<stampId>` rewritten with each save (version and a fresh token): per-instance copies check it */
+  stampId?: string;
 }
 
 export interface Editor {
@@ -52,5 +56,11 @@ export async function saveVersioned<T>(tx: Tx, spec: VersionedSettings<T>, value
   const data = spec.toDoc(value, { version, updatedAt: now, updatedBy: by.openid, updatedByName: by.name });
   await tx.collection(spec.collection).doc(spec.currentId).set({ data });
   await tx.collection(spec.collection).doc(spec.historyId(version)).set({ data });
+  if (spec.stampId)
+    await tx
+      .collection('settings')
+      .doc(spec.stampId)
+      .set({ data: { version, token: crypto.randomUUID() } });
+  forgetSettings();
   return version;
 }

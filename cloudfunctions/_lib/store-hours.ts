@@ -1,6 +1,6 @@
 import type { EarningRules } from '../../shared/schemas/points';
 import { storeHourlyLimit } from '../../shared/rules/fraud';
-import { dayjs, BUSINESS_TZ } from '../../shared/calendar';
+import { businessHourKey } from '../../shared/calendar';
 import { database } from './cloud';
 import { getById, isDuplicateKey, isTransient, queryDocs } from './db';
 
@@ -19,7 +19,7 @@ export interface StoreHourDoc {
   orders: number;
 }
 
-export const hourKey = (at: Date) => dayjs(at).tz(BUSINESS_TZ).format('YYYYMMDDHH');
+export const hourKey = (at: Date) => businessHourKey(at);
 const idOf = (storeId: string, hour: string) => `${storeId}:${hour}`;
 
 /** Per instance: a store's limit is computed once per hour (the trailing hours do not change within it). */
@@ -44,24 +44,57 @@ export async function storeHourState(storeId: string, now: Date, rules: EarningR
   return { orders: known.orders + known.since + 1, limit: await hourlyLimit(storeId, hour, now, rules) };
 }
 
-/** Counts one committed order in its store's hour (atomic increment; created on the hour's first order). */
+/**
+ * Counts sent per instance: a store's hour is incremented by what this instance recorded since its
+ * last increment, at the hour's first order here and then at most every COUNT_REFRESH_MS (with the
+ * next order after that), not once per order: at a busy till that is one request every few seconds
+ * instead of one per sale. What an instance holds when it is reclaimed is not counted (at most a few
+ * seconds of its orders): the hour's count is a velocity signal, not a limit, and the ledger never sees it.
+ */
+const unsent = new Map<string, { storeId: string; hour: string; orders: number; sentAt: number | null }>();
+
+/** Counts one committed order in its store's hour (sent as above; the instance's own view counts it at once). */
 export async function countStoreOrder(storeId: string, at: Date): Promise<void> {
   const hour = hourKey(at);
-  const id = idOf(storeId, hour);
   const known = seen.get(storeId);
   if (known && known.hour === hour) known.since += 1;
+  const key = idOf(storeId, hour);
+  const mine = unsent.get(key) ?? { storeId, hour, orders: 0, sentAt: null };
+  mine.orders += 1;
+  unsent.set(key, mine);
+  const due = [...unsent.entries()].filter(
+    ([k, u]) => u.storeId === storeId && u.orders > 0 && (k !== key || u.sentAt === null || Math.abs(Date.now() - u.sentAt) >= COUNT_REFRESH_MS),
+  );
+  for (const [k, u] of due) {
+    const n = u.orders;
+    u.orders = 0;
+    u.sentAt = Date.now(); // before the request: concurrent orders here wait for the next turn
+    try {
+      await addToHour(u.storeId, u.hour, n);
+    } catch (e) {
+      u.orders += n; // sent with a later order
+      throw e;
+    }
+    // A past hour is done once sent: nothing more is recorded in it here.
+    if (k !== key) unsent.delete(k);
+  }
+}
+
+/** Adds `n` orders to a store's hour (atomic increment; created on the hour's first count). */
+async function addToHour(storeId: string, hour: string, n: number): Promise<void> {
+  const id = idOf(storeId, hour);
   const coll = () => database().collection('store_hours');
   for (let attempt = 0; ; attempt += 1) {
     try {
       const res = (await coll()
         .where({ _id: id })
-        .update({ data: { orders: database().command.inc(1) } })) as { stats?: { updated?: number } };
+        .update({ data: { orders: database().command.inc(n) } })) as { stats?: { updated?: number } };
       if ((res.stats?.updated ?? 0) > 0) return;
-      await coll().add({ data: { _id: id, storeId, hour, orders: 1 } });
+      await coll().add({ data: { _id: id, storeId, hour, orders: n } });
       return;
     } catch (e) {
-      // The hour's first order raced us to the add, or a transient fault: count again. After a lost
-      // reply the count may be one high: it is a signal, the ledger never sees it.
+      // The hour's first count raced us to the add, or a transient fault: count again. After a lost
+      // reply the count may be high: it is a signal, the ledger never sees it.
       if ((!isDuplicateKey(e) && !isTransient(e)) || attempt >= 3) throw e;
     }
   }

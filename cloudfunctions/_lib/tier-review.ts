@@ -261,7 +261,7 @@ export async function upgradeIfQualifying(memberId: string, now: Date, config?: 
   return inTransaction(async (tx) => {
     const member = await txGet<MemberDoc>(tx, 'members', memberId);
     if (!member || member.deletedAt) return false;
-    const loaded = config ?? (await loadTierConfig(tx));
+    const loaded = config ?? (await loadTierConfig());
     const { fields, change } = await applyGrowthInTx(tx, member, member.growth, now, loaded);
     if (!change) return false;
     await tx

@@ -9,23 +9,40 @@ import {
 } from '../../shared/rules/tiers';
 import { businessDate } from '../../shared/calendar';
 import type { TierChangeDoc, TierConfigDoc } from '../../shared/schemas/tiers';
-import { findOne, txGet, type Tx } from './db';
+import { getById, type Tx } from './db';
+import { settingsDoc, SETTINGS_IDS } from './settings-read';
 
 /**
- * The merchant's tier configuration in force (`tier_configs/current`), or the defaults before the
- * merchant saved one. Inside a transaction pass `tx` (a doc-by-id read is allowed there).
+ * The tier ladder in force (`tier_configs/current`), or the defaults before the merchant saved one.
+ * Kept per function instance and validated on every call by the ladder's stamp
+ * (`settings/tier-config-stamp`, written in each save's transaction with a fresh token), which
+ * arrives with the call's other settings in one request (settings-read.ts): a saved ladder is used
+ * by the next call, and a warm instance reads the ladder itself only after a save. Without a stamp
+ * (no save since stamps exist) the copy stays valid until the first save writes one.
  */
-export async function loadTierConfig(tx?: Tx): Promise<TierConfig> {
-  const doc = tx ? await txGet<TierConfigDoc>(tx, 'tier_configs', 'current') : await findOne<TierConfigDoc>('tier_configs', { _id: 'current' });
-  if (!doc) return DEFAULT_TIER_CONFIG;
+interface TierStampDoc {
+  version: number;
+  token: string;
+}
+let kept: { stamp: string; config: TierConfig } | undefined;
+
+export async function loadTierConfig(): Promise<TierConfig> {
+  const stampDoc = await settingsDoc<TierStampDoc>(SETTINGS_IDS.tierStamp);
+  const stamp = stampDoc ? `${stampDoc.version}:${stampDoc.token}` : 'none';
+  if (kept?.stamp === stamp) return kept.config;
+  const doc = await getById<TierConfigDoc>('tier_configs', 'current');
   // Benefits saved before they became entitlements load as entitlements (what they can deliver).
-  return {
-    version: doc.version,
-    basis: doc.basis,
-    growthPerYuan: doc.growthPerYuan,
-    graceDays: doc.graceDays,
-    tiers: doc.tiers.map((t) => ({ ...t, benefits: benefitsFromStored(t.benefits) })),
-  };
+  const config: TierConfig = doc
+    ? {
+        version: doc.version,
+        basis: doc.basis,
+        growthPerYuan: doc.growthPerYuan,
+        graceDays: doc.graceDays,
+        tiers: doc.tiers.map((t) => ({ ...t, benefits: benefitsFromStored(t.benefits) })),
+      }
+    : DEFAULT_TIER_CONFIG;
+  kept = { stamp, config };
+  return config;
 }
 
 /** Idempotency key of a tier change: the same change re-run in a retried transaction writes once. */
@@ -58,7 +75,7 @@ export async function applyGrowthInTx(
   /** the configuration the caller already loaded in this transaction (e.g. to compute the earning) */
   loaded?: TierConfig,
 ): Promise<{ fields: Record<string, unknown>; change: TierChange | null }> {
-  const config = loaded ?? (await loadTierConfig(tx));
+  const config = loaded ?? (await loadTierConfig());
   const { state, change } = applyGrowthChange(member, newGrowth, config, now);
   if (change) await recordTierChange(tx, member._id, change, config.version);
   const fields: Record<string, unknown> = { tierId: state.tierId, growth: state.growth };

@@ -6,7 +6,7 @@ import { earn, expiryDate, spend, PointsRuleError } from '../../shared/rules/lot
 import type { MemberDoc } from '../../shared/schemas/member';
 import { createMain, requireOpenid } from '../_lib/router';
 import { requireRole } from '../_lib/auth';
-import { findOne, getById, inTransaction, txGet, withRetry } from '../_lib/db';
+import { findOne, getById, inTransaction, isDuplicateKey, txGet, withRetry } from '../_lib/db';
 import { applyEntry, memberPoints, txMember } from '../_lib/ledger';
 import { loadRules } from '../_lib/earning-rules';
 import { loadCheckinRules, monthDocId, saveCheckinRules, type CheckinMonthDoc, type CheckinStateDoc } from '../_lib/checkin';
@@ -37,34 +37,64 @@ export const main = createMain(checkinContract, {
     const today = businessDate(ctx.now);
     const key = businessDateKey(ctx.now);
     const month = today.slice(0, 7);
-    return inTransaction(async (tx) => {
-      const stateDoc = await txGet<CheckinStateDoc>(tx, 'checkin_state', member._id);
-      const before = stateOf(stateDoc);
-      const outcome = checkInOn(before, today, rules);
-      if (outcome.already) return { day: today, streak: before.streak, points: 0, bonus: 0, already: true, nextBonus: nextBonus(before.streak, rules) };
-      const fresh = await txMember(tx, member._id);
-      const id = `checkin:${member._id}:${key}`;
-      const { applied } = await applyEntry(
-        tx,
-        fresh,
-        { id, kind: 'earn', reason: outcome.bonus > 0 ? `签到奖励（连续 ${outcome.streak} 天）` : '每日签到', ref: { type: 'checkin', id: key } },
-        (p) => earn(p, { id, amount: outcome.points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }),
-        ctx.now,
-      );
-      // The ledger already holds today's check-in (the state was lost or restored): nothing twice.
-      if (!applied) return { day: today, streak: before.streak, points: 0, bonus: 0, already: true, nextBonus: nextBonus(before.streak, rules) };
-      const monthDoc = (await txGet<CheckinMonthDoc>(tx, 'checkin_months', monthDocId(member._id, month))) ?? emptyMonth(member._id, month);
-      monthDoc.days = { ...monthDoc.days, [today.slice(8)]: { points: outcome.points, streak: outcome.streak } };
-      await tx
-        .collection('checkin_months')
-        .doc(monthDocId(member._id, month))
-        .set({ data: { ...withoutId(monthDoc), memberId: member._id, month } });
-      await tx
-        .collection('checkin_state')
-        .doc(member._id)
-        .set({ data: { ...outcome.state, memberId: member._id, remind: stateDoc?.remind ?? false, updatedAt: ctx.now } });
-      return { day: today, streak: outcome.streak, points: outcome.points, bonus: outcome.bonus, already: false, nextBonus: nextBonus(outcome.streak, rules) };
+    const already = (state: CheckinState) => ({
+      day: today,
+      streak: state.streak,
+      points: 0,
+      bonus: 0,
+      already: true,
+      nextBonus: nextBonus(state.streak, rules),
     });
+    try {
+      return await inTransaction(async (tx) => {
+        const stateDoc = await txGet<CheckinStateDoc>(tx, 'checkin_state', member._id);
+        const before = stateOf(stateDoc);
+        const outcome = checkInOn(before, today, rules);
+        if (outcome.already) return already(before);
+        const fresh = await txMember(tx, member._id);
+        const id = `checkin:${member._id}:${key}`;
+        // The state says not yet today, so the entry is not looked up first: if the ledger holds it all
+        // the same (the state was lost or restored), its add fails and the answer is `already` (below).
+        await applyEntry(
+          tx,
+          fresh,
+          { id, kind: 'earn', reason: outcome.bonus > 0 ? `签到奖励（连续 ${outcome.streak} 天）` : '每日签到', ref: { type: 'checkin', id: key } },
+          (p) => earn(p, { id, amount: outcome.points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }),
+          ctx.now,
+          {},
+          { knownAbsent: true },
+        );
+        const day = { points: outcome.points, streak: outcome.streak };
+        if (before.lastDay?.slice(0, 7) === month) {
+          // A day of this month was checked in already, so the month's document exists: today is added to it unread.
+          await tx
+            .collection('checkin_months')
+            .doc(monthDocId(member._id, month))
+            .update({ data: { days: { [today.slice(8)]: day } } });
+        } else {
+          const monthDoc = (await txGet<CheckinMonthDoc>(tx, 'checkin_months', monthDocId(member._id, month))) ?? emptyMonth(member._id, month);
+          await tx
+            .collection('checkin_months')
+            .doc(monthDocId(member._id, month))
+            .set({ data: { ...withoutId(monthDoc), days: { ...monthDoc.days, [today.slice(8)]: day }, memberId: member._id, month } });
+        }
+        await tx
+          .collection('checkin_state')
+          .doc(member._id)
+          .set({ data: { ...outcome.state, memberId: member._id, remind: stateDoc?.remind ?? false, updatedAt: ctx.now } });
+        return {
+          day: today,
+          streak: outcome.streak,
+          points: outcome.points,
+          bonus: outcome.bonus,
+          already: false,
+          nextBonus: nextBonus(outcome.streak, rules),
+        };
+      });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      return already(stateOf(await getById<CheckinStateDoc>('checkin_state', member._id)));
+    }
   },
 
   /** The month's page: checked days with their points, the streak as of today, the rules. Two reads. */

@@ -8,6 +8,7 @@ import type { RoleDoc } from '../_lib/auth';
 import { database } from '../_lib/cloud';
 import { getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
 import { toVerificationView } from './views';
+import { storeName as cachedStoreName } from '../_lib/stores';
 
 /** A verification may be undone for this long, by the merchant or a store manager of its store. */
 export const UNDO_WINDOW_MS = 10 * 60_000;
@@ -58,8 +59,8 @@ const actorOf = (role: StaffDoc, storeId: string | null) => ({ openid: role.open
  * COUPON_ALREADY_USED to the clerk who just used it.
  */
 export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: string | null, orderId: string | null, now: Date) {
-  const names = await storeNames();
-  const storeName = storeId ? (names.get(storeId) ?? storeId) : '商家后台';
+  // The store's name from the instance's copy (_lib/stores.ts): it only labels the use.
+  const storeName = storeId ? ((await cachedStoreName(storeId)) ?? storeId) : '商家后台';
   const verificationId = crypto.randomUUID();
   // A coupon already used (the second till, the 200th scan) is answered from a plain read, with no transaction.
   const before = await withRetry(() => getById<CouponDoc>('coupons', couponId));

@@ -126,6 +126,9 @@ export async function redeem(req: RedeemRequest) {
         }
       },
       req.now,
+      {},
+      // The entry is written only with this order (same key, same transaction), and the order is absent.
+      { knownAbsent: true },
     );
 
     const couponIds: string[] = [];

@@ -107,8 +107,14 @@ async function inviteOfMember(member: MemberDoc, token: string, now: Date): Prom
  */
 export async function joinMember(openid: string, input: JoinInput, now: Date): Promise<{ member: MemberDoc; isNew: boolean; invite?: InviteAnswer }> {
   await refuseStaffAccounts(openid);
-  const existing = await withRetry(() => findOne<MemberDoc>('members', { openid }));
-  if (existing) return { member: existing, isNew: false, ...(input.invite ? { invite: await inviteOfMember(existing, input.invite, now) } : {}) };
+  // A card already open is found by the member's add (the unique index on openid; registerMember
+  // reads the card back): a first open pays no look-up. With a phone to bind (so that a second 开卡
+  // answers the card instead of finding its own number in use) or an invitation to answer, it is
+  // looked up first.
+  if (input.phoneCode || input.invite) {
+    const existing = await withRetry(() => findOne<MemberDoc>('members', { openid }));
+    if (existing) return { member: existing, isNew: false, ...(input.invite ? { invite: await inviteOfMember(existing, input.invite, now) } : {}) };
+  }
   // The phone is read before the card is created, so a failed authorisation creates nothing.
   const phone = input.phoneCode ? protectPhone(await phoneNumberOf(input.phoneCode)) : undefined;
   const departed = await departureOf(openid, now);

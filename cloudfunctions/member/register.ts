@@ -4,7 +4,7 @@ import { businessDate } from '../../shared/calendar';
 import { earn, expiryDate } from '../../shared/rules/lots';
 import { buildNewMember } from './new-member';
 import { findOne, inTransaction, isDuplicateKey, withRetry, type Tx } from '../_lib/db';
-import { applyEntry } from '../_lib/ledger';
+import { memberPoints, pointsChange } from '../_lib/ledger';
 import { loadRules } from '../_lib/earning-rules';
 import { issueNewMemberGifts } from '../_lib/coupons';
 
@@ -54,32 +54,28 @@ export async function registerMember(openid: string, now: Date, options: Registr
       try {
         const member = await inTransaction(async (tx) => {
           const extra = options.enrol ? await options.enrol(tx, cardNo) : {};
-          const doc: MemberDoc = { ...buildNewMember(openid, cardNo, now), ...(options.fields ?? {}), ...extra };
+          const fresh: MemberDoc = { ...buildNewMember(openid, cardNo, now), ...(options.fields ?? {}), ...extra };
+          // The bonus is in the member as added (one write, not an add and an update), with its entry.
+          const id = `register:${cardNo}`;
+          const earned =
+            bonus > 0
+              ? earn(memberPoints(fresh), { id, amount: bonus, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, rules.expiry), today })
+              : null;
+          const change = earned
+            ? pointsChange(
+                fresh,
+                earned.points,
+                [{ id, kind: 'earn', movement: earned.movement, reason: '注册礼', ref: { type: 'register', id: cardNo } }],
+                now,
+              )
+            : null;
+          const doc: MemberDoc = change ? { ...fresh, points: change.points } : fresh;
           await tx.collection('members').add({ data: doc as unknown as Record<string, unknown> });
           // The new-member gift coupons, in the same commit: no member without them, none twice; a
           // rejoining person (no second registration bonus) gets no second gift either.
           if (options.registrationBonus) await issueNewMemberGifts(tx, cardNo, now);
-          if (bonus <= 0) return doc;
-          const id = `register:${cardNo}`;
-          const { entry } = await applyEntry(
-            tx,
-            doc,
-            { id, kind: 'earn', reason: '注册礼', ref: { type: 'register', id: cardNo } },
-            (p) => earn(p, { id, amount: bonus, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, rules.expiry), today }),
-            now,
-            {},
-            // the member was added in this transaction: no bonus entry can exist yet
-            { knownAbsent: true },
-          );
-          const p = doc.points;
-          return {
-            ...doc,
-            points: {
-              ...p,
-              available: entry.balanceAfter,
-              lots: [...(p.lots ?? []), { id, remaining: rules.registrationBonus, earnedOn: today, expiresOn: expiryDate(today, rules.expiry) }],
-            },
-          };
+          for (const entry of change?.entries ?? []) await tx.collection('ledger').add({ data: entry as unknown as Record<string, unknown> });
+          return doc;
         });
         // What was committed is what we built: no read back (a request saved on every first open).
         return { member, isNew: true };

@@ -6,6 +6,7 @@ import { database } from '../_lib/cloud';
 import { inTransaction, queryDocs } from '../_lib/db';
 import { saveVersioned, type Editor, type VersionedSettings } from '../_lib/settings';
 import { loadTierConfig } from '../_lib/tiers';
+import { SETTINGS_IDS } from '../_lib/settings-read';
 export { runTierReview, upgradeAfterLadderChange, upgradeIfQualifying } from '../_lib/tier-review';
 
 function settingsOf(c: TierConfig): TierSettings {
@@ -37,6 +38,8 @@ const TIER_SETTINGS: VersionedSettings<TierSettings> = {
   toDoc: (settings, meta) => ({ ...settings, ...meta }),
   // Keep the defaults the members were rated under as the first version of the history.
   defaultsDoc: (meta) => ({ ...settingsOf(DEFAULT_TIER_CONFIG), ...meta }),
+  // Instances keep the ladder and check this stamp on every call (_lib/tiers.ts).
+  stampId: SETTINGS_IDS.tierStamp,
 };
 
 /** Saves a new version (validated by the request schema) and keeps every past one as `v<N>` (the versioned-settings policy). */

@@ -8,7 +8,7 @@ import { expiryDate } from '../../shared/rules/lots';
 import { createMain, requireOpenid } from '../_lib/router';
 import { actorOf, requireRole, type RoleDoc } from '../_lib/auth';
 import { database } from '../_lib/cloud';
-import { getById, inTransaction, queryDocs, txGet } from '../_lib/db';
+import { getById, inTransaction, isDuplicateKey, queryDocs, txGet } from '../_lib/db';
 import { posSecret } from '../_lib/pos-secret';
 import { applyEntry, memberPoints, txEntry, txMember } from '../_lib/ledger';
 import { memberByOpenid, resolveMemberId } from '../_lib/members';
@@ -206,30 +206,40 @@ export const main = createMain(pointsContract, {
     if (role.role === 'staff') await requireIdentified(role, input.memberId, ctx.now);
     const id = `redeem:${input.requestId}`;
     const params = { memberId: input.memberId, amount: input.amount };
-    return inTransaction(async (tx) => {
-      // One key, one redemption: a replay answers it, a reuse for another member or amount is refused.
-      const existing = await txEntry(tx, id);
-      if (
-        replayOf(existing, params, {
-          key: input.requestId,
-          legacySame: (e) => e.memberId === input.memberId && -(e.delta + e.pendingDelta) === input.amount,
-        }) === 'replay' &&
-        existing
-      ) {
-        return { entryId: existing._id, balanceAfter: existing.balanceAfter, duplicate: true };
-      }
-      const member = await txMember(tx, input.memberId, { live: true });
-      const { entry } = await applyEntry(
-        tx,
-        member,
-        { id, kind: 'spend', reason: input.reason, ref: { type: 'redeem', id: input.requestId }, actor: actorOf(role), fingerprint: fingerprint(params) },
-        (p) => rule(() => spend(p, input.amount)),
-        ctx.now,
-        {},
-        { knownAbsent: true },
-      );
-      return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: false };
-    });
+    /** One key, one redemption: a replay answers it, a reuse for another member or amount is refused. */
+    const replay = async () => {
+      const existing = await getById<LedgerEntry>('ledger', id);
+      if (!existing) throw new AppError('CONFLICT');
+      replayOf(existing, params, {
+        key: input.requestId,
+        legacySame: (e) => e.memberId === input.memberId && -(e.delta + e.pendingDelta) === input.amount,
+      });
+      return { entryId: id, balanceAfter: existing.balanceAfter, duplicate: true };
+    };
+    try {
+      return await inTransaction(async (tx) => {
+        // No read of the key on the way in: the entry's add fails on a replay (its `_id` is the key),
+        // and only a refusal looks first, so a replay is answered as recorded whatever the balance is now.
+        const refuse = async (error: unknown): Promise<never> => {
+          if (!isDuplicateKey(error) && (await txEntry(tx, id))) throw new Error(`duplicate key: ledger ${id} exists`);
+          throw error;
+        };
+        const member = await txMember(tx, input.memberId, { live: true }).catch(refuse);
+        const { entry } = await applyEntry(
+          tx,
+          member,
+          { id, kind: 'spend', reason: input.reason, ref: { type: 'redeem', id: input.requestId }, actor: actorOf(role), fingerprint: fingerprint(params) },
+          (p) => rule(() => spend(p, input.amount)),
+          ctx.now,
+          {},
+          { knownAbsent: true },
+        ).catch(refuse);
+        return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: false };
+      });
+    } catch (e) {
+      if (isDuplicateKey(e)) return replay();
+      throw e;
+    }
   },
 
   /** Merchant adjustment with a required reason; the entry records who, when and why. */
