@@ -64,6 +64,8 @@ export async function commitPoints(
   drafts: readonly EntryDraft[],
   now: Date,
   memberFields: Record<string, unknown> = {},
+  /** the caller proved the new points against the ledger in this transaction (the nightly job): not due for reconciliation */
+  options: { reconciled?: boolean } = {},
 ): Promise<LedgerEntry[]> {
   const before = memberPoints(member);
   let available = before.available;
@@ -102,7 +104,7 @@ export async function commitPoints(
     throw new AppError('INTERNAL', undefined, { problems });
   }
   const _ = database().command;
-  const points: MemberPoints = { ...next, seq: before.seq + 1, reconcileDue: true };
+  const points: MemberPoints = { ...next, seq: before.seq + 1, reconcileDue: !options.reconciled };
   await tx
     .collection('members')
     .doc(member._id)

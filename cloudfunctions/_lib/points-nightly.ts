@@ -27,10 +27,23 @@ const DEFAULT_CHUNK = 50;
 type SettledMember = Pick<MemberDoc, 'points' | 'ledgerCheckpoint'>;
 
 /**
+ * The ledger as summed before the settle transaction (`ledgerSince`), with the member's `seq` read
+ * before the sum: if the transaction still reads that seq, no entry was written since (every entry is
+ * written with a seq bump, in one transaction), so the sums plus tonight's movements must give the new
+ * points, and the transaction proves them in its own write.
+ */
+interface SettleProof {
+  seq: number;
+  ledger: LedgerSince;
+}
+
+/**
  * Matures and expires what is due on `today` for one member; answers the counts and the member's
- * points after the commit (`member`, for the reconciliation in the same pass). A member found by a
- * stale `nextEventOn` with nothing due gets the index corrected (`reindexed`), so the job does not
- * find it again and again.
+ * points after the commit (`member`). A member found by a stale `nextEventOn` with nothing due gets
+ * the index corrected (`reindexed`), so the job does not find it again and again.
+ *
+ * With `proof`, the reconciliation is done in the same write: when the proof holds and the sums match,
+ * the points are written not due for reconciliation, with the checkpoint moved (`reconciled`).
  *
  * Requests: start, the member, its update, one add per entry, commit. The entries' keys are not read
  * first: `add` of a key already present fails the transaction (a duplicate key), which refuses the
@@ -40,7 +53,8 @@ export async function settleMember(
   memberId: string,
   today: string,
   now: Date,
-): Promise<{ matured: number; expired: number; reindexed?: boolean; member: SettledMember }> {
+  proof?: SettleProof,
+): Promise<{ matured: number; expired: number; reindexed?: boolean; reconciled?: boolean; member: SettledMember }> {
   return inTransaction(async (tx) => {
     const member = await txMember(tx, memberId);
     const start = memberPoints(member);
@@ -71,10 +85,25 @@ export async function settleMember(
         ref: { type: 'lot', id: lot.id },
       })),
     ];
-    await commitPoints(tx, member, x.points, drafts, now);
-    // What commitPoints wrote (seq + 1, due for reconciliation); were it otherwise, the reconciliation's
-    // conditional write would not match and it would read the member again.
-    return { matured: m.matured.length, expired: x.expired.length, member: { ...member, points: { ...x.points, seq: start.seq + 1, reconcileDue: true } } };
+    let reconciled = false;
+    const fields: Record<string, unknown> = {};
+    if (proof && proof.seq === start.seq && checkPoints(x.points).length === 0) {
+      const delta = proof.ledger.total.delta + drafts.reduce((s, d) => s + d.movement.delta, 0);
+      const pending = proof.ledger.total.pending + drafts.reduce((s, d) => s + d.movement.pendingDelta, 0);
+      reconciled = delta === x.points.available && pending === x.points.pending;
+      const settled = proof.ledger.settled;
+      if (reconciled && settled)
+        fields.ledgerCheckpoint = database().command.set({ through: proof.ledger.cut, seq: start.seq + 1, verifiedAt: now, ...settled });
+    }
+    await commitPoints(tx, member, x.points, drafts, now, fields, { reconciled });
+    // What commitPoints wrote (seq + 1); were it otherwise, a later reconciliation's conditional write
+    // would not match and it would read the member again.
+    return {
+      matured: m.matured.length,
+      expired: x.expired.length,
+      reconciled,
+      member: { ...member, points: { ...x.points, seq: start.seq + 1, reconcileDue: !reconciled } },
+    };
   });
 }
 
@@ -133,19 +162,22 @@ async function ledgerSumsSplit(memberId: string, after: Date | undefined, cut: D
 
 const add = (a: Sums, b: Sums): Sums => ({ delta: a.delta + b.delta, pending: a.pending + b.pending, entries: a.entries + b.entries });
 
+/** The member's ledger from its checkpoint: the sums of every entry, and those up to `cut` (a checkpoint candidate). */
+interface LedgerSince {
+  total: Sums;
+  /** the sums up to `cut`, when entries were added there since the checkpoint (else the checkpoint stays) */
+  settled: Sums | null;
+  cut: Date;
+}
+
 /**
- * The member's ledger sums from its checkpoint and the entries after it, and the checkpoint to move
- * up to `now - CHECKPOINT_LAG_MS` when they match `expected` (the member's points); the caller writes
- * it only together with its proof that nothing changed meanwhile. A checkpoint is trusted only while
+ * The member's ledger sums from its checkpoint and the entries after it, and what a checkpoint moved
+ * up to `now - CHECKPOINT_LAG_MS` would hold; the caller moves it only where the sums matched the
+ * balance, together with its proof that nothing changed meanwhile. A checkpoint is trusted only while
  * the count of entries up to its `through` is still its own (the ledger is append-only: an
  * index-only count); otherwise, or without one, every entry is summed once.
  */
-async function sumsWithCheckpoint(
-  memberId: string,
-  stored: LedgerCheckpoint | undefined,
-  expected: { available: number; pending: number; seq: number },
-  now: Date,
-): Promise<{ total: Sums; next: LedgerCheckpoint | null }> {
+async function ledgerSince(memberId: string, stored: LedgerCheckpoint | undefined, now: Date): Promise<LedgerSince> {
   const db = database();
   const cut = new Date(now.getTime() - CHECKPOINT_LAG_MS);
   let cp = stored ?? null;
@@ -159,11 +191,9 @@ async function sumsWithCheckpoint(
   }
   const base: Sums = cp ? { delta: cp.delta, pending: cp.pending, entries: cp.entries } : { delta: 0, pending: 0, entries: 0 };
   const after = cp ? new Date(cp.through) : undefined;
-  if (after && after.getTime() >= cut.getTime()) return { total: add(base, await withRetry(() => ledgerSums(memberId, after))), next: null };
+  if (after && after.getTime() >= cut.getTime()) return { total: add(base, await withRetry(() => ledgerSums(memberId, after))), settled: null, cut };
   const { upToCut, afterCut } = await withRetry(() => ledgerSumsSplit(memberId, after, cut));
-  const total = add(add(base, upToCut), afterCut);
-  const proven = total.delta === expected.available && total.pending === expected.pending && upToCut.entries > 0;
-  return { total, next: proven ? { through: cut, seq: expected.seq, verifiedAt: now, ...add(base, upToCut) } : null };
+  return { total: add(add(base, upToCut), afterCut), settled: upToCut.entries > 0 ? add(base, upToCut) : null, cut };
 }
 
 /**
@@ -188,12 +218,13 @@ export async function reconcileMember(
     known = undefined;
     if (!before) return null;
     const p = memberPoints(before);
-    const { total: sums, next } = options.incremental
-      ? await sumsWithCheckpoint(memberId, before.ledgerCheckpoint, p, now)
-      : { total: await withRetry(() => ledgerSums(memberId)), next: null };
+    const since = options.incremental ? await ledgerSince(memberId, before.ledgerCheckpoint, now) : null;
+    const sums = since ? since.total : await withRetry(() => ledgerSums(memberId));
     const problems = checkPoints(p);
     if (sums.delta !== p.available) problems.push(`ledger Σ delta ${sums.delta} ≠ available ${p.available}`);
     if (sums.pending !== p.pending) problems.push(`ledger Σ pendingDelta ${sums.pending} ≠ pending ${p.pending}`);
+    const next: LedgerCheckpoint | null =
+      since?.settled && problems.length === 0 ? { through: since.cut, seq: p.seq, verifiedAt: now, ...since.settled } : null;
     const unchanged = async () => {
       const after = await getById<MemberDoc>('members', memberId);
       return !!after && memberPoints(after).seq === p.seq;
@@ -247,22 +278,25 @@ function settleCursor(m: { _id: string; points?: { nextEventOn?: string | null }
  * Each query is a range of the index that starts where the last chunk ended, so a chunk costs the
  * same on the first day of a million members as on the last.
  */
-async function dueToSettle(today: string, cursor: string | null, limit: number): Promise<Array<{ _id: string; points?: { nextEventOn?: string | null } }>> {
+type DueMember = Pick<MemberDoc, '_id' | 'points' | 'ledgerCheckpoint'>;
+
+async function dueToSettle(today: string, cursor: string | null, limit: number): Promise<DueMember[]> {
   const db = database();
   const _ = db.command;
-  const out: Array<{ _id: string; points?: { nextEventOn?: string | null } }> = [];
+  const out: DueMember[] = [];
   let [day, id] = cursor ? (cursor.split('|') as [string, string]) : [null, ''];
   for (let guard = 0; guard < 1000 && out.length < limit; guard += 1) {
     if (day !== null) {
-      const rest = await queryDocs<{ _id: string }>(
+      // the points and the checkpoint too: the seq read here, before the ledger is summed, is the settle's proof
+      const rest = await queryDocs<DueMember>(
         db
           .collection('members')
           .where({ 'points.nextEventOn': day, _id: _.gt(id) })
           .orderBy('_id', 'asc')
-          .field({ _id: true })
+          .field({ _id: true, points: true, ledgerCheckpoint: true })
           .limit(limit - out.length),
       );
-      out.push(...rest.map((m) => ({ _id: m._id, points: { nextEventOn: day } })));
+      out.push(...rest);
       if (out.length >= limit) break;
     }
     const next = await queryDocs<{ points: { nextEventOn: string } }>(
@@ -310,14 +344,18 @@ export async function nightly(today: string, now: Date, options: NightlyOptions 
         name: 'settle',
         findDue: (limit, { cursor }) => dueToSettle(today, cursor, limit),
         cursorOf: settleCursor,
-        process: async (m, report) => {
-          const r = await settleMember(m._id, today, now);
+        process: async (m: DueMember, report) => {
+          // Settle and reconcile in one pass and one write: the ledger summed from the checkpoint
+          // first, proven in the settle transaction (see SettleProof).
+          const proof = m.points ? { seq: m.points.seq ?? 0, ledger: await ledgerSince(m._id, m.ledgerCheckpoint, now) } : undefined;
+          const r = await settleMember(m._id, today, now, proof);
           report.settled += 1;
           report.matured += r.matured;
           report.expired += r.expired;
-          // Settled means due for reconciliation: done now, from the points the transaction wrote
-          // (no chunk query, no second read). A failure here leaves it due for step 2.
-          if (r.member.points?.reconcileDue) {
+          if (r.reconciled) report.reconciled += 1;
+          // Not proven in the transaction (changed meanwhile, drift, nothing to settle): reconciled now
+          // from the points the transaction read, with drift recorded. A failure leaves it for step 2.
+          else if (r.member.points?.reconcileDue) {
             try {
               const drift = await reconcileMember(m._id, now, { clearDue: true, incremental: true, known: r.member });
               report.reconciled += 1;
