@@ -1,5 +1,16 @@
-import { CronExpressionParser } from 'cron-parser';
+import type { CronExpressionParser as Parser } from 'cron-parser';
 import { BUSINESS_TZ } from './calendar';
+
+let parser: typeof Parser | undefined;
+/**
+ * cron-parser, loaded at its first use: it brings luxon, whose evaluation is a good share of a cold
+ * `require` of a function bundle (the `marketing` function needs it only to list the jobs).
+ */
+function cron(): typeof Parser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load: the bundler keeps the module but evaluates it only here
+  parser ??= (require('cron-parser') as typeof import('cron-parser')).CronExpressionParser;
+  return parser;
+}
 
 /**
  * WeChat's 7-field cron (second minute hour day month weekday year), evaluated in Asia/Shanghai as the
@@ -21,10 +32,10 @@ export function parseWeChatCron(expression: string): WeChatCron {
   const years = fields[6] === '*' ? null : new Set(fields[6].split(',').map(Number));
   if (years && [...years].some((y) => !Number.isInteger(y))) throw new Error(`timer trigger "${expression}": unsupported year field`);
   const six = fields.slice(0, 6).join(' ');
-  CronExpressionParser.parse(six, { tz: BUSINESS_TZ }); // validate now, not at the first firing
+  cron().parse(six, { tz: BUSINESS_TZ }); // validate now, not at the first firing
   return {
     next(after: Date): Date | null {
-      const it = CronExpressionParser.parse(six, { tz: BUSINESS_TZ, currentDate: after });
+      const it = cron().parse(six, { tz: BUSINESS_TZ, currentDate: after });
       for (let i = 0; i < 1000; i += 1) {
         const d = it.next().toDate();
         if (!years || years.has(yearOf(d))) return d;
@@ -34,7 +45,7 @@ export function parseWeChatCron(expression: string): WeChatCron {
     },
     prev(at: Date): Date | null {
       // cron-parser's prev() is strictly before its current date: start a millisecond after `at`.
-      const it = CronExpressionParser.parse(six, { tz: BUSINESS_TZ, currentDate: new Date(at.getTime() + 1) });
+      const it = cron().parse(six, { tz: BUSINESS_TZ, currentDate: new Date(at.getTime() + 1) });
       for (let i = 0; i < 1000; i += 1) {
         let d: Date;
         try {
