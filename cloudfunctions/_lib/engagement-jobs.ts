@@ -129,6 +129,9 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
     job: 'birthday',
     occurrence: businessDateKey(now),
     ...options,
+    // Every issue of the gift updates the one template's stock in its transaction: members worked on
+    // at once only conflict there (the bench saw retries exhausted at 16), so one at a time.
+    ...(settings.birthday.couponTemplateId ? { concurrency: 1 } : {}),
     initial: () => ({ ...initial(today)(), target: target.day, issued: 0 }),
     // One step per celebrated month-day (two on 28 February of a common year): an equality on the
     // indexed `birthdayMD`, walked by `_id`.
