@@ -417,7 +417,7 @@ export class DocumentStore {
 }
 
 /** The string values at a dotted path, through arrays at any level (what a multikey index holds). */
-export function valuesAt(doc: unknown, field: string): Set<string> {
+function valuesAt(doc: unknown, field: string): Set<string> {
   const out = new Set<string>();
   const walk = (v: unknown, parts: string[]) => {
     if (Array.isArray(v)) {
