@@ -196,7 +196,7 @@ export class LocalDatabase {
     }
     const q = (query ?? {}) as Record<string, unknown>;
     const pushable = this.store.indexedFieldsAll(coll);
-    const t = translateQuery(q, pushable);
+    const t = translateQuery(q, pushable, { coll, fields: this.store.multikeyOf(coll) });
     const order = window.order ?? [];
     const orderBy = order.length ? orderBySql(order, pushable) : 'ord ASC';
     const offset = window.offset ?? 0;
@@ -228,7 +228,7 @@ export class LocalDatabase {
   /** How many documents match: a SQL count when the query is all in SQL, else the matches counted. */
   private countMatches(coll: string, query: object | undefined): number {
     const q = (query ?? {}) as Record<string, unknown>;
-    const t = translateQuery(q, this.store.indexedFieldsAll(coll));
+    const t = translateQuery(q, this.store.indexedFieldsAll(coll), { coll, fields: this.store.multikeyOf(coll) });
     if (t.exact) return this.store.countWhere(coll, t.conditions);
     const test = compileQuery(q);
     let n = 0;

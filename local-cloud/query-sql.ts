@@ -124,7 +124,11 @@ function translateField(field: string, value: unknown, out: SqlCondition[]): boo
  * fields); `$and` is flattened, anything else (`$or`, `$nor`, regular expressions, unindexed
  * fields, nested objects) is left to mingo and makes the translation inexact.
  */
-export function translateQuery(query: Record<string, unknown> | undefined, pushable: ReadonlySet<string>): QueryTranslation {
+export function translateQuery(
+  query: Record<string, unknown> | undefined,
+  pushable: ReadonlySet<string>,
+  multikey?: { coll: string; fields: ReadonlySet<string> },
+): QueryTranslation {
   const conditions: SqlCondition[] = [];
   let exact = true;
   const walk = (q: Record<string, unknown>) => {
@@ -136,6 +140,11 @@ export function translateQuery(query: Record<string, unknown> | undefined, pusha
         }
       } else if ((k === '_id' || pushable.has(k)) && FIELD_PATH.test(k)) {
         if (!translateField(k, v, conditions)) exact = false;
+      } else if (multikey?.fields.has(k) && FIELD_PATH.test(k)) {
+        // A superset from the multikey table; mingo re-tests each row (array semantics stay its own).
+        const c = multikeyCondition(multikey.coll, k, v, idLowerBound(query ?? {}));
+        if (c) conditions.push(c);
+        exact = false;
       } else {
         exact = false;
       }
@@ -143,6 +152,45 @@ export function translateQuery(query: Record<string, unknown> | undefined, pusha
   };
   walk(query ?? {});
   return { conditions, exact };
+}
+
+/**
+ * `id IN (…)` from the `multikey` table for a string condition on a multikey field (equality, `$in`,
+ * ranges): every document whose array holds a matching string is in it (the table holds every string
+ * value at the path), so the SQL answers a superset; other operand types are left to mingo.
+ */
+function multikeyCondition(coll: string, field: string, value: unknown, idAfter: { op: string; id: string } | null): SqlCondition | null {
+  const ops: Record<string, unknown> = isOperatorObject(value) ? value : { $eq: value };
+  const parts: string[] = [];
+  const params: SqlValue[] = [];
+  // One operator only: on an array, MongoDB lets different elements satisfy different bounds.
+  for (const [op, operand] of Object.entries(ops)) {
+    if (parts.length) break;
+    if ((op === '$eq' || op in RANGE_OPS) && typeof operand === 'string') {
+      parts.push(`value ${op === '$eq' ? '=' : RANGE_OPS[op]} ?`);
+      params.push(operand);
+    } else if (op === '$in' && Array.isArray(operand) && operand.length > 0 && operand.length <= 500 && operand.every((x) => typeof x === 'string')) {
+      parts.push(`value IN (${operand.map(() => '?').join(', ')})`);
+      params.push(...(operand as string[]));
+    }
+  }
+  if (parts.length === 0) return null;
+  // A cursor's `_id > x` inside the subquery too: a chunk walks only the ids after it, not every match.
+  if (idAfter) {
+    parts.push(`id ${idAfter.op} ?`);
+    params.push(idAfter.id);
+  }
+  const literal = (t: string) => `'${t.replace(/'/g, "''")}'`;
+  return { sql: `id IN (SELECT id FROM multikey WHERE coll = ${literal(coll)} AND field = ${literal(field)} AND ${parts.join(' AND ')})`, params };
+}
+
+/** The query's `_id: { $gt | $gte: <string> }` (a cursor), if any. */
+function idLowerBound(q: Record<string, unknown>): { op: string; id: string } | null {
+  const v = q._id;
+  if (!isOperatorObject(v)) return null;
+  if (typeof v.$gt === 'string') return { op: '>', id: v.$gt };
+  if (typeof v.$gte === 'string') return { op: '>=', id: v.$gte };
+  return null;
 }
 
 export type SortSpec = Array<[field: string, direction: 1 | -1]>;

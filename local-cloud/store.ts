@@ -10,9 +10,10 @@ export interface IndexSpec {
   fields: Record<string, 1 | -1>;
   unique?: boolean;
   /**
-   * The path crosses an array (MongoDB's multikey index, e.g. `points.lots.expiresOn`): created on
-   * the cloud only. `json_extract` reads NULL through an array, so an SQLite expression index (and
-   * conditions pushed down to it) would find no document; the local store leaves such fields to mingo.
+   * The path crosses an array (MongoDB's multikey index, e.g. `points.lots.expiresOn`). `json_extract`
+   * reads NULL through an array, so no SQLite expression index can serve it: the local store keeps
+   * such an index in its own table (`multikey`: one row per string value at the path per document,
+   * written with the document) and answers string conditions on the field from it (mingo re-tests).
    */
   multikey?: boolean;
 }
@@ -65,6 +66,8 @@ export class DocumentStore {
   private readonly stmts: ReturnType<DocumentStore['prepare']>;
   private readonly indexedFirstFields = new Map<string, Set<string>>();
   private readonly indexed = new Map<string, Set<string>>();
+  /** collection → its multikey fields (kept in the `multikey` table) */
+  private readonly multikeyFields = new Map<string, string[]>();
   private readonly collections = new Set<string>();
   private readonly statements = new Map<string, Database.Statement>();
   private writesSinceOptimize = 0;
@@ -89,6 +92,8 @@ export class DocumentStore {
       CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS docs (coll TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, rev INTEGER NOT NULL, PRIMARY KEY (coll, id)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS multikey (coll TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (coll, field, value, id)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS multikey_doc ON multikey (coll, id);
       INSERT OR IGNORE INTO meta (key, value) VALUES ('seq', 0);
     `);
     // Natural order: the cloud answers a get() without orderBy in insertion order, so each document
@@ -117,6 +122,10 @@ export class DocumentStore {
       hasColl: db.prepare('SELECT 1 FROM collections WHERE name = ?'),
       addColl: db.prepare('INSERT OR IGNORE INTO collections (name, created_at) VALUES (?, ?)'),
       listColl: db.prepare('SELECT name FROM collections ORDER BY name'),
+      mkAdd: db.prepare('INSERT OR IGNORE INTO multikey (coll, field, value, id) VALUES (?, ?, ?, ?)'),
+      mkDrop: db.prepare('DELETE FROM multikey WHERE coll = ? AND id = ?'),
+      metaGet: db.prepare('SELECT value FROM meta WHERE key = ?'),
+      metaSet: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
     };
   }
 
@@ -153,9 +162,18 @@ export class DocumentStore {
     }
     const sqlName = `ix_${coll}_${index.name}`;
     if (index.multikey) {
-      // Not answerable in SQL (see IndexSpec.multikey): no index, and its fields are not pushable.
-      // Drops the index a store file may hold from before the flag.
+      // Kept in the `multikey` table (see IndexSpec.multikey); drops the expression index a store file
+      // may hold from before the flag, and fills the table once for documents written before it.
       this.db.exec(`DROP INDEX IF EXISTS "${sqlName}"`);
+      const field = fields[0];
+      const list = this.multikeyFields.get(coll) ?? [];
+      if (!list.includes(field)) list.push(field);
+      this.multikeyFields.set(coll, list);
+      const built = `multikey:${coll}.${field}`;
+      if (!this.stmts.metaGet.get(built)) {
+        for (const { doc } of this.scan(coll)) for (const v of valuesAt(doc, field)) this.stmts.mkAdd.run(coll, field, v, doc._id);
+        this.stmts.metaSet.run(built, 1);
+      }
       return;
     }
     const exprs = fields.map((f) => `json_extract(body, '$.${f}')`).join(', ');
@@ -167,6 +185,11 @@ export class DocumentStore {
     const all = this.indexed.get(coll) ?? new Set<string>();
     for (const f of fields) all.add(f);
     this.indexed.set(coll, all);
+  }
+
+  /** The collection's multikey fields: string conditions on them are answered from the `multikey` table. */
+  multikeyOf(coll: string): ReadonlySet<string> {
+    return new Set(this.multikeyFields.get(coll) ?? []);
   }
 
   /** Every field of the collection's indexes: conditions and orders on them are answered in SQL. */
@@ -301,6 +324,7 @@ export class DocumentStore {
     } catch (e) {
       throw translateSqliteError(e, coll, doc, this.uniqueIndexes);
     }
+    this.indexMultikey(coll, doc, false);
     return rev;
   }
 
@@ -311,13 +335,25 @@ export class DocumentStore {
     } catch (e) {
       throw translateSqliteError(e, coll, doc, this.uniqueIndexes);
     }
+    this.indexMultikey(coll, doc, true);
     return rev;
   }
 
   remove(coll: string, id: string): boolean {
     const changed = this.stmts.remove.run(coll, id).changes > 0;
-    if (changed) this.bump();
+    if (changed) {
+      this.bump();
+      if (this.multikeyFields.has(coll)) this.stmts.mkDrop.run(coll, id);
+    }
     return changed;
+  }
+
+  /** The document's rows in the `multikey` table (in the caller's SQLite transaction, as the write itself). */
+  private indexMultikey(coll: string, doc: Doc, replacing: boolean): void {
+    const fields = this.multikeyFields.get(coll);
+    if (!fields) return;
+    if (replacing) this.stmts.mkDrop.run(coll, doc._id);
+    for (const field of fields) for (const v of valuesAt(doc, field)) this.stmts.mkAdd.run(coll, field, v, doc._id);
   }
 
   /** Runs `fn` atomically (all or nothing) in one SQLite transaction. */
@@ -378,6 +414,24 @@ export class DocumentStore {
     this.commitGroup();
     if (this.db.open) this.db.close();
   }
+}
+
+/** The string values at a dotted path, through arrays at any level (what a multikey index holds). */
+function valuesAt(doc: unknown, field: string): Set<string> {
+  const out = new Set<string>();
+  const walk = (v: unknown, parts: string[]) => {
+    if (Array.isArray(v)) {
+      for (const e of v) walk(e, parts);
+      return;
+    }
+    if (parts.length === 0) {
+      if (typeof v === 'string') out.add(v);
+      return;
+    }
+    if (v !== null && typeof v === 'object') walk((v as Record<string, unknown>)[parts[0]], parts.slice(1));
+  };
+  walk(doc, field.split('.'));
+  return out;
 }
 
 /** A SQL string literal. */

@@ -18,7 +18,7 @@ import { asDate, asThing } from '../../shared/rules/message-fields';
 import type { MemberDoc } from '../../shared/schemas/member';
 import type { CouponDoc } from '../../shared/schemas/coupon';
 import { database } from './cloud';
-import { count, getById, queryDocs, withRetry } from './db';
+import { count, queryDocs, withRetry } from './db';
 import { runJob, type JobOptions, type JobRun } from './jobs';
 import { fillTemplate, sendMessage, templateFor, type SendResult } from './messages';
 import { issueCoupon, isIssueRefusal } from './coupons';
@@ -47,6 +47,66 @@ function tally(state: MemberJobCounters, r: SendResult | null): void {
 
 const byIdAfter = (cursor: string | null) => (cursor ? { _id: database().command.gt(cursor) } : {});
 
+/**
+ * The one loop of every job here: a step walking `collection` by `_id` after the cursor, under an
+ * indexed condition (`where`; null: nothing to do), in chunks; `enrich` adds the chunk's batched
+ * reads (the members, the message keys already logged: one `_.in` query each, not one per item).
+ */
+function walkById<T extends { _id: string }, U extends { _id: string } = T>(
+  collection: string,
+  where: Record<string, unknown> | null,
+  enrich?: (items: T[]) => Promise<U[]>,
+) {
+  return {
+    findDue: async (n: number, { cursor }: { cursor: string | null }): Promise<U[]> => {
+      if (!where) return [];
+      const items = await queryDocs<T>(
+        database()
+          .collection(collection)
+          .where({ ...where, ...byIdAfter(cursor) })
+          .orderBy('_id', 'asc')
+          .limit(n),
+      );
+      return enrich ? enrich(items) : (items as unknown as U[]);
+    },
+    cursorOf: (x: U) => x._id,
+  };
+}
+
+/** The chunk's members by id, in one query. */
+async function membersById(ids: string[]): Promise<Map<string, MemberDoc>> {
+  if (ids.length === 0) return new Map();
+  const db = database();
+  const unique = [...new Set(ids)];
+  const docs = await queryDocs<MemberDoc>(
+    db
+      .collection('members')
+      .where({ _id: db.command.in(unique) })
+      .limit(unique.length),
+  );
+  return new Map(docs.map((m) => [m._id, m]));
+}
+
+/** Which of the chunk's message keys are logged already (sent or refused before: never sent again), in one query. */
+async function loggedKeys(keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const db = database();
+  const docs = await queryDocs<{ _id: string }>(
+    db
+      .collection('message_log')
+      .where({ _id: db.command.in(keys) })
+      .field({ _id: true })
+      .limit(keys.length),
+  );
+  return new Set(docs.map((d) => d._id));
+}
+
+/** A send through the one path, unless the chunk's read found its key logged already (a duplicate, as the path would answer). */
+async function sendUnlessLogged(logged: Set<string>, req: Parameters<typeof sendMessage>[0]): Promise<SendResult> {
+  if (logged.has(req.key)) return { status: 'duplicate' };
+  return sendMessage({ ...req, knownAbsent: true });
+}
+
 // ------------------------------------------------------------------ birthday
 
 export interface BirthdayCounters extends MemberJobCounters {
@@ -64,33 +124,29 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
   const { settings } = await loadEngagementSettings();
   const target = birthdayTarget(today, settings.birthday.leadDays);
   const template = await templateFor('birthday');
-  const db = database();
+  const keyOf = (memberId: string) => `birthday:${target.year}:${memberId}`;
   const { run } = await runJob<BirthdayCounters>({
     job: 'birthday',
     occurrence: businessDateKey(now),
     ...options,
+    // Every issue of the gift updates the one template's stock in its transaction: members worked on
+    // at once only conflict there (the bench saw retries exhausted at 16), so one at a time.
+    ...(settings.birthday.couponTemplateId ? { concurrency: 1 } : {}),
     initial: () => ({ ...initial(today)(), target: target.day, issued: 0 }),
     // One step per celebrated month-day (two on 28 February of a common year): an equality on the
     // indexed `birthdayMD`, walked by `_id`.
     steps: target.monthDays.map((md) => ({
       name: `greet-${md}`,
-      findDue: (n: number, { cursor }: { cursor: string | null }) =>
-        settings.birthday.enabled
-          ? queryDocs<MemberDoc>(
-              db
-                .collection('members')
-                .where({ birthdayMD: md, ...byIdAfter(cursor) })
-                .orderBy('_id', 'asc')
-                .limit(n),
-            )
-          : Promise.resolve([]),
-      cursorOf: (m: MemberDoc) => m._id,
-      process: async (m: MemberDoc, state: BirthdayCounters) => {
+      ...walkById<MemberDoc, MemberDoc & { logged: Set<string> }>('members', settings.birthday.enabled ? { birthdayMD: md } : null, async (members) => {
+        const logged = await loggedKeys(members.map((m) => keyOf(m._id)));
+        return members.map((m) => ({ ...m, logged }));
+      }),
+      process: async (m: MemberDoc & { logged: Set<string> }, state: BirthdayCounters) => {
         if (m.deletedAt) {
           state.skipped += 1;
           return;
         }
-        const key = `birthday:${target.year}:${m._id}`;
+        const key = keyOf(m._id);
         let couponTitle = '生日祝福';
         if (settings.birthday.couponTemplateId) {
           try {
@@ -111,7 +167,7 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
             phrase: ['已到账'],
             name: [m.nickname || '会员'],
           });
-        tally(state, data ? await sendMessage({ key, memberId: m._id, openid: m.openid, purpose: 'birthday', data, now, template }) : null);
+        tally(state, data ? await sendUnlessLogged(m.logged, { key, memberId: m._id, openid: m.openid, purpose: 'birthday', data, now, template }) : null);
         state.processed += 1;
       },
     })),
@@ -131,8 +187,8 @@ export async function runPointsExpiryReminder(now: Date, options: JobOptions = {
   const { settings } = await loadEngagementSettings();
   const days = settings.pointsExpiry.daysBefore.map((lead) => ({ lead, on: addBusinessDays(today, lead) }));
   const template = await templateFor('points_expiry');
-  const db = database();
-  const _ = db.command;
+  const keyOf = (memberId: string, on: string, lead: number) => `points-expiry:${memberId}:${on}:${lead}`;
+  const _ = database().command;
   const { run } = await runJob<MemberJobCounters>({
     job: 'points-expiry-reminder',
     occurrence: businessDateKey(now),
@@ -141,16 +197,12 @@ export async function runPointsExpiryReminder(now: Date, options: JobOptions = {
     steps: [
       {
         name: 'remind',
-        findDue: (n, { cursor }) =>
-          queryDocs<MemberDoc>(
-            db
-              .collection('members')
-              .where({ 'points.lots.expiresOn': _.in(days.map((d) => d.on)), ...byIdAfter(cursor) })
-              .orderBy('_id', 'asc')
-              .limit(n),
-          ),
-        cursorOf: (m: MemberDoc) => m._id,
-        process: async (m: MemberDoc, state) => {
+        // index points.lots.expiresOn (multikey); the chunk's logged keys in one query
+        ...walkById<MemberDoc, MemberDoc & { logged: Set<string> }>('members', { 'points.lots.expiresOn': _.in(days.map((d) => d.on)) }, async (members) => {
+          const logged = await loggedKeys(members.flatMap((m) => days.map(({ lead, on }) => keyOf(m._id, on, lead))));
+          return members.map((m) => ({ ...m, logged }));
+        }),
+        process: async (m: MemberDoc & { logged: Set<string> }, state) => {
           const lots = (m.points?.lots ?? []) as { remaining: number; expiresOn: string }[];
           let any = false;
           for (const { lead, on } of days) {
@@ -168,8 +220,8 @@ export async function runPointsExpiryReminder(now: Date, options: JobOptions = {
             tally(
               state,
               data
-                ? await sendMessage({
-                    key: `points-expiry:${m._id}:${on}:${lead}`,
+                ? await sendUnlessLogged(m.logged, {
+                    key: keyOf(m._id, on, lead),
                     memberId: m._id,
                     openid: m.openid,
                     purpose: 'points_expiry',
@@ -210,17 +262,20 @@ export async function runCouponExpiryReminder(now: Date, options: JobOptions = {
     steps: [
       {
         name: 'remind',
-        findDue: (n, { cursor }) =>
-          queryDocs<CouponDoc>(
-            db
-              .collection('coupons')
-              .where({ status: 'unused', endsAt: _.gte(from).and(_.lt(to)), ...byIdAfter(cursor) })
-              .orderBy('_id', 'asc')
-              .limit(n),
-          ),
-        cursorOf: (c: CouponDoc) => c._id,
-        process: async (c: CouponDoc, state) => {
-          const member = await withRetry(() => getById<MemberDoc>('members', c.memberId));
+        // index coupons.status_endsAt; the chunk's members and logged keys in one query each
+        ...walkById<CouponDoc, CouponDoc & { member: MemberDoc | null; logged: Set<string> }>(
+          'coupons',
+          { status: 'unused', endsAt: _.gte(from).and(_.lt(to)) },
+          async (coupons) => {
+            const [members, logged] = await Promise.all([
+              membersById(coupons.map((c) => c.memberId)),
+              loggedKeys(coupons.map((c) => `coupon-expiry:${c._id}`)),
+            ]);
+            return coupons.map((c) => ({ ...c, member: members.get(c.memberId) ?? null, logged }));
+          },
+        ),
+        process: async (c, state) => {
+          const member = c.member;
           if (!member || member.deletedAt) {
             state.skipped += 1;
             return;
@@ -236,7 +291,15 @@ export async function runCouponExpiryReminder(now: Date, options: JobOptions = {
           tally(
             state,
             data
-              ? await sendMessage({ key: `coupon-expiry:${c._id}`, memberId: member._id, openid: member.openid, purpose: 'coupon_expiry', data, now, template })
+              ? await sendUnlessLogged(c.logged, {
+                  key: `coupon-expiry:${c._id}`,
+                  memberId: member._id,
+                  openid: member.openid,
+                  purpose: 'coupon_expiry',
+                  data,
+                  now,
+                  template,
+                })
               : null,
           );
           state.processed += 1;
@@ -253,8 +316,8 @@ export async function runCouponExpiryReminder(now: Date, options: JobOptions = {
 export async function runCheckinReminder(now: Date, options: JobOptions = {}): Promise<JobRun<MemberJobCounters>> {
   const today = businessDate(now);
   const template = await templateFor('checkin_reminder');
-  const db = database();
-  const _ = db.command;
+  const keyOf = (memberId: string) => `checkin-reminder:${memberId}:${businessDateKey(now)}`;
+  const _ = database().command;
   const { run } = await runJob<MemberJobCounters>({
     job: 'checkin-reminder',
     occurrence: businessDateKey(now),
@@ -263,17 +326,17 @@ export async function runCheckinReminder(now: Date, options: JobOptions = {}): P
     steps: [
       {
         name: 'remind',
-        findDue: (n, { cursor }) =>
-          queryDocs<CheckinStateDoc>(
-            db
-              .collection('checkin_state')
-              .where({ remind: true, lastDay: _.lt(today), ...byIdAfter(cursor) })
-              .orderBy('_id', 'asc')
-              .limit(n),
-          ),
-        cursorOf: (s: CheckinStateDoc) => s._id,
-        process: async (s: CheckinStateDoc, state) => {
-          const member = await withRetry(() => getById<MemberDoc>('members', s.memberId));
+        // index checkin_state.remind_lastDay; the chunk's members and logged keys in one query each
+        ...walkById<CheckinStateDoc, CheckinStateDoc & { member: MemberDoc | null; logged: Set<string> }>(
+          'checkin_state',
+          { remind: true, lastDay: _.lt(today) },
+          async (states) => {
+            const [members, logged] = await Promise.all([membersById(states.map((s) => s.memberId)), loggedKeys(states.map((s) => keyOf(s.memberId)))]);
+            return states.map((s) => ({ ...s, member: members.get(s.memberId) ?? null, logged }));
+          },
+        ),
+        process: async (s, state) => {
+          const member = s.member;
           if (!member || member.deletedAt) {
             state.skipped += 1;
             return;
@@ -285,8 +348,8 @@ export async function runCheckinReminder(now: Date, options: JobOptions = {}): P
           tally(
             state,
             data
-              ? await sendMessage({
-                  key: `checkin-reminder:${member._id}:${businessDateKey(now)}`,
+              ? await sendUnlessLogged(s.logged, {
+                  key: keyOf(member._id),
                   memberId: member._id,
                   openid: member.openid,
                   purpose: 'checkin_reminder',

@@ -115,8 +115,12 @@ export async function commitPoints(
   drafts: readonly EntryDraft[],
   now: Date,
   memberFields: Record<string, unknown> = {},
+  /** the caller proved the new points against the ledger in this transaction (the nightly job): not due for reconciliation */
+  options: { reconciled?: boolean } = {},
 ): Promise<LedgerEntry[]> {
-  const { points, entries } = pointsChange(member, next, drafts, now);
+  const change = pointsChange(member, next, drafts, now);
+  const entries = change.entries;
+  const points: MemberPoints = { ...change.points, reconcileDue: !options.reconciled };
   const _ = database().command;
   await tx
     .collection('members')

@@ -144,6 +144,8 @@ export interface MessageRequest {
   now: Date;
   /** a template already looked up (jobs look it up once per run) */
   template?: TemplateDoc | null;
+  /** the caller found no log under `key` (a job reads a chunk's keys in one query): the read before the transaction is skipped; the transaction still checks */
+  knownAbsent?: boolean;
 }
 
 export interface SendResult {
@@ -166,7 +168,7 @@ export async function sendMessage(req: MessageRequest): Promise<SendResult> {
     updatedAt: req.now,
     ...extra,
   });
-  const existing = await withRetry(() => getById<MessageLogDoc>('message_log', req.key));
+  const existing = req.knownAbsent ? null : await withRetry(() => getById<MessageLogDoc>('message_log', req.key));
   if (existing) return { status: 'duplicate' };
   if (!template) return { status: 'no_template' };
   const issues = messageProblems(

@@ -17,19 +17,45 @@ import type { Drift, NightlyCounters, NightlyReport } from '../../shared/contrac
 export type { Drift, NightlyReport };
 import { checkPoints, expire, mature, normalise } from '../../shared/rules/lots';
 import { database } from './cloud';
-import { count, getById, inTransaction, queryDocs, txGet, withRetry } from './db';
+import { count, getById, inTransaction, queryDocs, withRetry } from './db';
 import { commitPoints, memberPoints, txMember, type EntryDraft } from './ledger';
 import { runJob } from './jobs';
 import { log } from './log';
 
 const DEFAULT_CHUNK = 50;
 
+/** The member as the settle transaction left it: enough to reconcile it at once, without reading it again. */
+type SettledMember = Pick<MemberDoc, 'points' | 'ledgerCheckpoint'>;
+
 /**
- * Matures and expires what is due on `today` for one member; answers the counts. A member found by a
- * stale `nextEventOn` with nothing due gets the index corrected (`reindexed`), so the job does not
- * find it again and again.
+ * The ledger as summed before the settle transaction (`ledgerSince`), with the member's `seq` read
+ * before the sum: if the transaction still reads that seq, no entry was written since (every entry is
+ * written with a seq bump, in one transaction), so the sums plus tonight's movements must give the new
+ * points, and the transaction proves them in its own write.
  */
-export async function settleMember(memberId: string, today: string, now: Date): Promise<{ matured: number; expired: number; reindexed?: boolean }> {
+interface SettleProof {
+  seq: number;
+  ledger: LedgerSince;
+}
+
+/**
+ * Matures and expires what is due on `today` for one member; answers the counts and the member's
+ * points after the commit (`member`). A member found by a stale `nextEventOn` with nothing due gets
+ * the index corrected (`reindexed`), so the job does not find it again and again.
+ *
+ * With `proof`, the reconciliation is done in the same write: when the proof holds and the sums match,
+ * the points are written not due for reconciliation, with the checkpoint moved (`reconciled`).
+ *
+ * Requests: start, the member, its update, one add per entry, commit. The entries' keys are not read
+ * first: `add` of a key already present fails the transaction (a duplicate key), which refuses the
+ * change exactly as a read would have (the state and the ledger disagree: never double-count).
+ */
+export async function settleMember(
+  memberId: string,
+  today: string,
+  now: Date,
+  proof?: SettleProof,
+): Promise<{ matured: number; expired: number; reindexed?: boolean; reconciled?: boolean; member: SettledMember }> {
   return inTransaction(async (tx) => {
     const member = await txMember(tx, memberId);
     const start = memberPoints(member);
@@ -37,12 +63,12 @@ export async function settleMember(memberId: string, today: string, now: Date): 
     const x = expire(m.points, today);
     if (m.matured.length === 0 && x.expired.length === 0) {
       const nextEventOn = normalise(start).nextEventOn;
-      if (nextEventOn === start.nextEventOn) return { matured: 0, expired: 0 };
+      if (nextEventOn === start.nextEventOn) return { matured: 0, expired: 0, member };
       await tx
         .collection('members')
         .doc(memberId)
         .update({ data: { 'points.nextEventOn': nextEventOn } });
-      return { matured: 0, expired: 0, reindexed: true };
+      return { matured: 0, expired: 0, reindexed: true, member: { ...member, points: { ...start, nextEventOn } } };
     }
     const drafts: EntryDraft[] = [
       ...m.matured.map(({ lot, movement }) => ({
@@ -60,10 +86,25 @@ export async function settleMember(memberId: string, today: string, now: Date): 
         ref: { type: 'lot', id: lot.id },
       })),
     ];
-    // A key already present would mean the state and the ledger disagree: refuse rather than double-count.
-    for (const d of drafts) if (await txGet(tx, 'ledger', d.id)) throw new Error(`ledger entry ${d.id} exists but its lot is still due`);
-    await commitPoints(tx, member, x.points, drafts, now);
-    return { matured: m.matured.length, expired: x.expired.length };
+    let reconciled = false;
+    const fields: Record<string, unknown> = {};
+    if (proof && proof.seq === start.seq && checkPoints(x.points).length === 0) {
+      const delta = proof.ledger.total.delta + drafts.reduce((s, d) => s + d.movement.delta, 0);
+      const pending = proof.ledger.total.pending + drafts.reduce((s, d) => s + d.movement.pendingDelta, 0);
+      reconciled = delta === x.points.available && pending === x.points.pending;
+      const settled = proof.ledger.settled;
+      if (reconciled && settled)
+        fields.ledgerCheckpoint = database().command.set({ through: proof.ledger.cut, seq: start.seq + 1, verifiedAt: now, ...settled });
+    }
+    await commitPoints(tx, member, x.points, drafts, now, fields, { reconciled });
+    // What commitPoints wrote (seq + 1); were it otherwise, a later reconciliation's conditional write
+    // would not match and it would read the member again.
+    return {
+      matured: m.matured.length,
+      expired: x.expired.length,
+      reconciled,
+      member: { ...member, points: { ...x.points, seq: start.seq + 1, reconcileDue: !reconciled } },
+    };
   });
 }
 
@@ -74,18 +115,12 @@ interface Sums {
 }
 
 /**
- * A member's verified checkpoint (`ledger_checkpoints/<memberId>`): the sums of the member's entries
+ * A member's verified checkpoint (`members.ledgerCheckpoint`): the sums of the member's entries
  * created up to `through`, written only when the checkpoint plus the entries after it matched the
  * member's balance. The next reconciliation sums only the entries after `through` (index
  * `ledger.member_createdAt`), so its cost follows what changed, not the member's whole history.
  */
-interface LedgerCheckpoint extends Sums {
-  _id: string;
-  memberId: string;
-  through: Date;
-  seq: number;
-  verifiedAt: Date;
-}
+type LedgerCheckpoint = NonNullable<MemberDoc['ledgerCheckpoint']>;
 
 /**
  * How far behind `now` a checkpoint stays: an entry's `createdAt` is its invocation's start, and an
@@ -128,71 +163,91 @@ async function ledgerSumsSplit(memberId: string, after: Date | undefined, cut: D
 
 const add = (a: Sums, b: Sums): Sums => ({ delta: a.delta + b.delta, pending: a.pending + b.pending, entries: a.entries + b.entries });
 
+/** The member's ledger from its checkpoint: the sums of every entry, and those up to `cut` (a checkpoint candidate). */
+interface LedgerSince {
+  total: Sums;
+  /** the sums up to `cut`, when entries were added there since the checkpoint (else the checkpoint stays) */
+  settled: Sums | null;
+  cut: Date;
+}
+
 /**
- * The member's ledger sums from its checkpoint and the entries after it, moving the checkpoint up to
- * `now - CHECKPOINT_LAG_MS` when they match `expected` (the member's points). A checkpoint is trusted
- * only while the count of entries up to its `through` is still its own (the ledger is append-only);
- * otherwise, or without one, every entry is summed once.
+ * The member's ledger sums from its checkpoint and the entries after it, and what a checkpoint moved
+ * up to `now - CHECKPOINT_LAG_MS` would hold; the caller moves it only where the sums matched the
+ * balance, together with its proof that nothing changed meanwhile. A checkpoint is trusted only while
+ * the count of entries up to its `through` is still its own (the ledger is append-only: an
+ * index-only count); otherwise, or without one, every entry is summed once.
  */
-async function sumsWithCheckpoint(memberId: string, expected: { available: number; pending: number; seq: number }, now: Date): Promise<Sums> {
+async function ledgerSince(memberId: string, stored: LedgerCheckpoint | undefined, now: Date): Promise<LedgerSince> {
   const db = database();
   const cut = new Date(now.getTime() - CHECKPOINT_LAG_MS);
-  let cp = await withRetry(() => getById<LedgerCheckpoint>('ledger_checkpoints', memberId));
+  let cp = stored ?? null;
   if (cp) {
-    const through = cp.through;
-    const counted = await withRetry(() => count(db.collection('ledger').where({ memberId, createdAt: db.command.lte(through) })));
+    const through = new Date(cp.through);
+    const counted = await count(db.collection('ledger').where({ memberId, createdAt: db.command.lte(through) }));
     if (counted !== cp.entries) {
       log.warn(`[points-nightly] checkpoint of ${memberId} no longer holds (${counted} entries up to it, ${cp.entries} recorded): summing all`);
       cp = null;
     }
   }
   const base: Sums = cp ? { delta: cp.delta, pending: cp.pending, entries: cp.entries } : { delta: 0, pending: 0, entries: 0 };
-  const after = cp ? cp.through : undefined;
-  if (after && after.getTime() >= cut.getTime()) return add(base, await withRetry(() => ledgerSums(memberId, after)));
+  const after = cp ? new Date(cp.through) : undefined;
+  if (after && after.getTime() >= cut.getTime()) return { total: add(base, await withRetry(() => ledgerSums(memberId, after))), settled: null, cut };
   const { upToCut, afterCut } = await withRetry(() => ledgerSumsSplit(memberId, after, cut));
-  const total = add(add(base, upToCut), afterCut);
-  if (total.delta === expected.available && total.pending === expected.pending && upToCut.entries > 0) {
-    const next = add(base, upToCut);
-    await withRetry(
-      () =>
-        db
-          .collection('ledger_checkpoints')
-          .doc(memberId)
-          .set({ data: { memberId, through: cut, seq: expected.seq, verifiedAt: now, ...next } }) as Promise<unknown>,
-    );
-  }
-  return total;
+  return { total: add(add(base, upToCut), afterCut), settled: upToCut.entries > 0 ? add(base, upToCut) : null, cut };
 }
 
 /**
  * Proves one member's points against the ledger (a consistent read: the member's seq is the same
  * before and after the sum). The nightly job (`incremental`) sums from the member's verified
- * checkpoint; the merchant's audit sums every entry.
+ * checkpoint and proves the read consistent with its one write (`clearDue`: the due flag cleared and
+ * the checkpoint moved where `points.seq` is still the one summed); the merchant's audit sums every
+ * entry and reads the member again.
+ *
+ * Requests on the night, for a member already read: [the checkpoint's count], the sums, the write.
  */
 export async function reconcileMember(
   memberId: string,
   now: Date,
-  options: { clearDue?: boolean; incremental?: boolean; known?: Pick<MemberDoc, 'points'> } = {},
+  options: { clearDue?: boolean; incremental?: boolean; known?: Pick<MemberDoc, 'points' | 'ledgerCheckpoint'> } = {},
 ): Promise<Drift | null> {
+  const db = database();
   let known = options.known;
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    // The member as the job's chunk query read it (one request fewer), else read now.
-    const before = known ?? (await withRetry(() => getById<MemberDoc>('members', memberId)));
+    // The member as the caller read it (the job's chunk, the settle transaction), else read now.
+    const before = known ?? (await getById<MemberDoc>('members', memberId));
     known = undefined;
     if (!before) return null;
     const p = memberPoints(before);
-    const sums = options.incremental ? await sumsWithCheckpoint(memberId, p, now) : await withRetry(() => ledgerSums(memberId));
-    const after = await withRetry(() => getById<MemberDoc>('members', memberId));
-    if (!after || memberPoints(after).seq !== p.seq) continue;
+    const since = options.incremental ? await ledgerSince(memberId, before.ledgerCheckpoint, now) : null;
+    const sums = since ? since.total : await withRetry(() => ledgerSums(memberId));
     const problems = checkPoints(p);
     if (sums.delta !== p.available) problems.push(`ledger Σ delta ${sums.delta} ≠ available ${p.available}`);
     if (sums.pending !== p.pending) problems.push(`ledger Σ pendingDelta ${sums.pending} ≠ pending ${p.pending}`);
+    const next: LedgerCheckpoint | null =
+      since?.settled && problems.length === 0 ? { through: since.cut, seq: p.seq, verifiedAt: now, ...since.settled } : null;
+    const unchanged = async () => {
+      const after = await getById<MemberDoc>('members', memberId);
+      return !!after && memberPoints(after).seq === p.seq;
+    };
+    if (problems.length === 0 && options.clearDue && (p.reconcileDue || next)) {
+      // The one write is also the proof: it applies only where the seq is still the one summed.
+      const data: Record<string, unknown> = { 'points.reconcileDue': false };
+      if (next) data.ledgerCheckpoint = db.command.set(next);
+      const res = (await withRetry(() => db.collection('members').where({ _id: memberId, 'points.seq': p.seq }).update({ data }) as Promise<unknown>)) as {
+        stats?: { updated?: number };
+      };
+      // Nothing updated: changed meanwhile (sum again), or already so (a lost reply retried, a flag already clear).
+      if ((res.stats?.updated ?? 0) > 0 || (await unchanged())) return null;
+      continue;
+    }
+    if (!(await unchanged())) continue;
     const drift = problems.length ? { memberId, seq: p.seq, problems } : null;
     if (drift) {
       await withRetry(async () => {
         const id = `drift:${memberId}:${p.seq}`;
         if (!(await getById('points_drift', id)))
-          await database()
+          await db
             .collection('points_drift')
             .doc(id)
             .set({ data: { memberId, seq: p.seq, problems, available: p.available, pending: p.pending, ledger: sums, status: 'open', foundAt: now } });
@@ -200,7 +255,6 @@ export async function reconcileMember(
     }
     if (options.clearDue && p.reconcileDue) {
       // Cleared only if nothing changed since the proof: one conditional write (no match, no change).
-      const db = database();
       await withRetry(
         () =>
           db
@@ -225,22 +279,25 @@ function settleCursor(m: { _id: string; points?: { nextEventOn?: string | null }
  * Each query is a range of the index that starts where the last chunk ended, so a chunk costs the
  * same on the first day of a million members as on the last.
  */
-async function dueToSettle(today: string, cursor: string | null, limit: number): Promise<Array<{ _id: string; points?: { nextEventOn?: string | null } }>> {
+type DueMember = Pick<MemberDoc, '_id' | 'points' | 'ledgerCheckpoint'>;
+
+async function dueToSettle(today: string, cursor: string | null, limit: number): Promise<DueMember[]> {
   const db = database();
   const _ = db.command;
-  const out: Array<{ _id: string; points?: { nextEventOn?: string | null } }> = [];
+  const out: DueMember[] = [];
   let [day, id] = cursor ? (cursor.split('|') as [string, string]) : [null, ''];
   for (let guard = 0; guard < 1000 && out.length < limit; guard += 1) {
     if (day !== null) {
-      const rest = await queryDocs<{ _id: string }>(
+      // the points and the checkpoint too: the seq read here, before the ledger is summed, is the settle's proof
+      const rest = await queryDocs<DueMember>(
         db
           .collection('members')
           .where({ 'points.nextEventOn': day, _id: _.gt(id) })
           .orderBy('_id', 'asc')
-          .field({ _id: true })
+          .field({ _id: true, points: true, ledgerCheckpoint: true })
           .limit(limit - out.length),
       );
-      out.push(...rest.map((m) => ({ _id: m._id, points: { nextEventOn: day } })));
+      out.push(...rest);
       if (out.length >= limit) break;
     }
     const next = await queryDocs<{ points: { nextEventOn: string } }>(
@@ -288,11 +345,26 @@ export async function nightly(today: string, now: Date, options: NightlyOptions 
         name: 'settle',
         findDue: (limit, { cursor }) => dueToSettle(today, cursor, limit),
         cursorOf: settleCursor,
-        process: async (m, report) => {
-          const r = await settleMember(m._id, today, now);
+        process: async (m: DueMember, report) => {
+          // Settle and reconcile in one pass and one write: the ledger summed from the checkpoint
+          // first, proven in the settle transaction (see SettleProof).
+          const proof = m.points ? { seq: m.points.seq ?? 0, ledger: await ledgerSince(m._id, m.ledgerCheckpoint, now) } : undefined;
+          const r = await settleMember(m._id, today, now, proof);
           report.settled += 1;
           report.matured += r.matured;
           report.expired += r.expired;
+          if (r.reconciled) report.reconciled += 1;
+          // Not proven in the transaction (changed meanwhile, drift, nothing to settle): reconciled now
+          // from the points the transaction read, with drift recorded. A failure leaves it for step 2.
+          else if (r.member.points?.reconcileDue) {
+            try {
+              const drift = await reconcileMember(m._id, now, { clearDue: true, incremental: true, known: r.member });
+              report.reconciled += 1;
+              if (drift) report.drifts.push(drift);
+            } catch (e) {
+              console.error('[points-nightly] reconcile after settle failed; step 2 retries', m._id, e);
+            }
+          }
           return r.matured + r.expired > 0 || r.reindexed ? undefined : 'unchanged';
         },
       },
@@ -302,12 +374,12 @@ export async function nightly(today: string, now: Date, options: NightlyOptions 
         // changing under us stays due and the next run proves it.
         name: 'reconcile',
         findDue: (limit, { cursor }) =>
-          queryDocs<Pick<MemberDoc, '_id' | 'points'>>(
+          queryDocs<Pick<MemberDoc, '_id' | 'points' | 'ledgerCheckpoint'>>(
             db
               .collection('members')
               .where({ 'points.reconcileDue': true, _id: _.gt(cursor ?? '') })
               .orderBy('_id', 'asc')
-              .field({ _id: true, points: true })
+              .field({ _id: true, points: true, ledgerCheckpoint: true })
               .limit(limit),
           ),
         cursorOf: (m) => m._id,

@@ -17,7 +17,7 @@
  */
 import crypto from 'node:crypto';
 import { businessDate } from '../../shared/calendar';
-import { parseWeChatCron } from '../../shared/cron';
+import type { WeChatCron } from '../../shared/cron';
 import { JOB_NAMES, JOB_SCHEDULE, type JobName } from '../../shared/schedule';
 import type { JobReport, JobRunView, JobStatusView, TickReport } from '../../shared/contracts/scheduler';
 import type { JobFailure } from '../../shared/schemas/jobs';
@@ -32,6 +32,15 @@ import { runBirthday, runCheckinReminder, runCouponExpiryReminder, runDailyStats
 import { runDormancy } from './dormancy';
 import { runRepurchase } from './repurchase';
 import { log } from './log';
+
+/**
+ * shared/cron.ts loaded at its first use: cron-parser brings luxon, whose evaluation is a good share
+ * of a cold `require` of a function bundle (the `marketing` function needs it only to list the jobs).
+ */
+function cronOf(expression: string): WeChatCron {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load: the bundler keeps the module but evaluates it only here
+  return (require('../../shared/cron') as typeof import('../../shared/cron')).parseWeChatCron(expression);
+}
 
 /** What every runner answers: the occurrence's run in the runner's terms. */
 export interface JobOutcome {
@@ -268,7 +277,7 @@ export function dueJobs(now: Date, docs: Map<string, ScheduleDoc>): { job: JobNa
   const due: { job: JobName; slot: Date | null }[] = [];
   for (const job of JOB_NAMES) {
     const doc = docs.get(job);
-    const slot = parseWeChatCron(JOB_SCHEDULE[job].cron).prev(now);
+    const slot = cronOf(JOB_SCHEDULE[job].cron).prev(now);
     const newSlot = slot !== null && (!doc?.lastSlot || new Date(doc.lastSlot).getTime() < slot.getTime());
     if (newSlot) due.push({ job, slot });
     else if (doc?.lastStatus === 'running') due.push({ job, slot: null });
@@ -339,7 +348,7 @@ export async function listJobs(now: Date): Promise<JobStatusView[]> {
         job,
         title: JOB_SCHEDULE[job].title,
         cron: JOB_SCHEDULE[job].cron,
-        nextAt: iso(parseWeChatCron(JOB_SCHEDULE[job].cron).next(now)),
+        nextAt: iso(cronOf(JOB_SCHEDULE[job].cron).next(now)),
         lastRun: record ? toRunView(record) : null,
       };
     }),

@@ -87,6 +87,15 @@ export const memberDocSchema = z.object({
    * removed by the member's first order, which rewards it): the order path reads nothing more for anyone else.
    */
   referralDue: z.string().optional(),
+  /**
+   * The nightly reconciliation's verified checkpoint (`_lib/points-nightly.ts`): the sums of the
+   * member's ledger entries created up to `through`, written only when they and the later entries
+   * matched the balance. In the member document so the night reads it with the member and moves it
+   * in the same conditional write that clears `points.reconcileDue`.
+   */
+  ledgerCheckpoint: z
+    .object({ through: instant, seq: z.number().int(), verifiedAt: instant, delta: z.number(), pending: z.number(), entries: z.number().int() })
+    .optional(),
 });
 export type MemberDoc = z.infer<typeof memberDocSchema>;
 

@@ -29,7 +29,8 @@ describe('points nightly job at scale', () => {
   });
 
   const { ok, register, trigger, order, points, ledger } = pointsKit(() => cloud);
-  const checkpoint = (memberId: string) => cloud.store.get('ledger_checkpoints', memberId)?.doc as Any;
+  /** The member's verified checkpoint: kept in the member document, moved with the due flag's clearing. */
+  const checkpoint = (memberId: string) => (cloud.store.get('members', memberId)?.doc as Any).ledgerCheckpoint;
   /** How many ledger documents the database read for aggregates during `fn` (rows the store decoded). */
   const aggregatesDuring = async (fn: () => Promise<unknown>) => {
     const before = cloud.database.requestCounts.get('database.aggregateDocuments') ?? 0;
@@ -71,7 +72,7 @@ describe('points nightly job at scale', () => {
     expect(await trigger()).toMatchObject({ status: 'done', reconciled: 2, drifts: [] });
     const cpA = checkpoint(a);
     // register and earn; the maturity written by this very run is after the checkpoint's lag
-    expect(cpA).toMatchObject({ memberId: a, entries: 2, delta: 100, pending: 10 });
+    expect(cpA).toMatchObject({ entries: 2, delta: 100, pending: 10 });
     expect(cpA.through.getTime()).toBe(new Date(shanghai('2026-11-24 01:30')).getTime());
 
     // day 2: a spends; night 2 sums only the entries after the checkpoint and moves it
@@ -124,5 +125,35 @@ describe('points nightly job at scale', () => {
     // the drift is found and reported; the checkpoint that no longer holds is said so in the log
     expect(logs.map((l) => `${l.level} ${l.message}`)).toEqual([expect.stringMatching(/^warn \[points-nightly\] checkpoint of .* no longer holds/)]);
     expect(night4.drifts).toEqual([{ memberId: b, seq: docB.points.seq, problems: ['ledger Σ delta 117 ≠ available 110'] }]);
+  });
+  it('settles and reconciles a due member in one write, and still records drift the settle cannot prove', async () => {
+    setClock(shanghai('2026-11-23 12:00'));
+    const a = await register('o-one-a');
+    const b = await register('o-one-b');
+    await ok('points', order('O1', a, 10000, shanghai('2026-11-23 11:00')), 'o-clerk');
+    await ok('points', order('O2', b, 10000, shanghai('2026-11-23 11:00')), 'o-clerk');
+    // b: an entry its balance does not explain
+    cloud.store.insert('ledger', {
+      _id: 'planted:b',
+      memberId: b,
+      kind: 'adjust',
+      delta: 3,
+      pendingDelta: 0,
+      reason: 'x',
+      ref: { type: 'x', id: 'x' },
+      balanceAfter: 0,
+      pendingAfter: 0,
+      createdAt: new Date(shanghai('2026-11-23 11:30')),
+    });
+    setClock(shanghai('2026-11-24 02:30'));
+    const run = await trigger();
+    expect(run).toMatchObject({ status: 'done', settled: 2, matured: 2, reconciled: 2 });
+    expect(run.drifts).toEqual([{ memberId: b, seq: (points(b) as Any).seq, problems: ['ledger Σ delta 113 ≠ available 110'] }]);
+    // a: proven in its settle transaction (no flag left, the checkpoint moved); b: proven apart, flag cleared after the drift was recorded
+    expect(points(a)).toMatchObject({ available: 110, pending: 0, reconcileDue: false });
+    expect(checkpoint(a)).toMatchObject({ entries: 2, delta: 100, pending: 10 });
+    expect(points(b)).toMatchObject({ available: 110, reconcileDue: false });
+    expect(checkpoint(b)).toBeUndefined();
+    expect(cloud.store.get('points_drift', `drift:${b}:${(points(b) as Any).seq}`)).toBeDefined();
   });
 });
