@@ -119,7 +119,7 @@ export async function seedState(): Promise<'done' | 'empty' | 'partial'> {
     }
   });
   if (marker) return 'done';
-  const counts = await Promise.all(['merchants', 'stores', 'roles', 'members', 'orders', 'ledger'].map((c) => retried(() => db.collection(c).count())));
+  const counts = await Promise.all(['stores', 'roles', 'members', 'orders', 'ledger'].map((c) => retried(() => db.collection(c).count())));
   return counts.some((c) => c.total > 0) ? 'partial' : 'empty';
 }
 
@@ -135,14 +135,9 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
   const memberCount = options.members ?? 300;
   const yearMs = 365 * 24 * 3600 * 1000;
 
-  await addAll(db, 'merchants', [{ _id: 'demo-merchant', name: '拾光咖啡', tiers: DEFAULT_TIERS, createdAt: new Date(now.getTime() - 2 * yearMs) }]);
-  await addAll(
-    db,
-    'stores',
-    STORES.map((s) => ({ ...s, merchantId: 'demo-merchant' })),
-  );
+  await addAll(db, 'stores', STORES);
   await addAll(db, 'roles', [
-    { _id: DEMO_OPENIDS.merchant, openid: DEMO_OPENIDS.merchant, role: 'merchant', name: '店主 老周', merchantId: 'demo-merchant' },
+    { _id: DEMO_OPENIDS.merchant, openid: DEMO_OPENIDS.merchant, role: 'merchant', name: '店主 老周' },
     { _id: DEMO_OPENIDS.staff, openid: DEMO_OPENIDS.staff, role: 'staff', name: '店员 小吴', storeId: 'store-jingan', storeManager: true },
     { _id: 'demo-staff-xuhui', openid: 'demo-staff-xuhui', role: 'staff', name: '店员 阿May', storeId: 'store-xuhui' },
   ]);
@@ -171,11 +166,16 @@ export async function seedDemoData(options: { members?: number; seed?: number; n
       const amountFen = items.reduce((s, it) => s + it.priceFen * it.quantity, 0);
       const store = pick(STORES);
       const orderId = `ord-${cardNo}-${k}`;
+      // the two ways an order is recorded (cloudfunctions/_lib/orders.ts): the store's POS, or a clerk at the till
+      const channel = random() < 0.7 ? 'pos' : 'staff';
       orders.push({
         _id: orderId,
         memberId: cardNo,
         storeId: store._id,
-        channel: random() < 0.7 ? 'store' : 'miniprogram',
+        channel,
+        staffOpenid: channel === 'staff' ? DEMO_OPENIDS.staff : null,
+        rulesVersion: 0,
+        flags: [],
         receiptNo: `R${cardNo.slice(-6)}${k}`,
         items,
         amountFen,

@@ -32,6 +32,7 @@ import { applyEntry, txMember } from './ledger';
 import { loadRules } from './earning-rules';
 import { issueCoupon, isIssueRefusal } from './coupons';
 import { secretKey } from './secrets';
+import type { InvitationDoc, ReferralStatsDoc } from '../../shared/schemas/engagement';
 
 export const REFERRAL_RULES_ID = 'referral-rules';
 
@@ -59,22 +60,9 @@ export function verifyInvite(token: string, now: Date, validDays: number): { inv
   return inviteFresh(t.issuedOn, businessDate(now), validDays) ? { inviterId: t.inviterId } : null;
 }
 
-export interface InvitationDoc {
-  _id: string;
-  inviterId: string;
-  inviteeId: string;
-  status: 'registered' | 'purchased' | 'ineligible';
-  reason: InvitationRefusal | null;
-  at: Date;
-  firstPurchaseAt: Date | null;
-  points: number;
-}
+export type { InvitationDoc };
 
-interface StatsDoc {
-  invited: number;
-  successful: number;
-  points: number;
-}
+type StatsDoc = Omit<ReferralStatsDoc, '_id' | 'updatedAt'>;
 
 export type AcceptOutcome =
   | { status: 'rewarded'; inviterId: string; points: number }

@@ -48,7 +48,7 @@ export async function registerMember(openid: string, now: Date, options: Registr
       try {
         const member = await inTransaction(async (tx) => {
           const doc: MemberDoc = { ...buildNewMember(openid, cardNo, now), ...(options.fields ?? {}) };
-          await tx.collection('members').add({ data: doc as unknown as Record<string, unknown> });
+          await tx.collection('members').add({ data: doc });
           // The new-member gift coupons, in the same commit: no member without them, none twice; a
           // rejoining person (no second registration bonus) gets no second gift either.
           if (options.registrationBonus) await issueNewMemberGifts(tx, cardNo, now);

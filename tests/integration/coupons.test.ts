@@ -73,7 +73,7 @@ function kit(getCloud: () => TestCloud) {
 
 function seedStores(cloud: TestCloud) {
   seedStoreAndStaff(cloud);
-  cloud.store.insert('stores', { _id: 'store-b', name: 'B店', merchantId: 'm1' });
+  cloud.store.insert('stores', { _id: 'store-b', name: 'B店' });
   cloud.store.insert('roles', { _id: 'o-clerk-b', openid: 'o-clerk-b', role: 'staff', name: 'B店店员', storeId: 'store-b' });
   cloud.store.insert('roles', { _id: 'o-manager', openid: 'o-manager', role: 'staff', name: 'A店店长', storeId: 'store-a', storeManager: true });
 }

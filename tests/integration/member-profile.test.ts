@@ -1,4 +1,5 @@
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
+import { couponFixture, orderFixture } from '../support/fixtures';
 import { issueMemberCode } from '../../cloudfunctions/_lib/member-code';
 import { DEPARTURE_RETENTION_DAYS, PRIVACY_POLICY_VERSION } from '../../shared/rules/profile';
 import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
@@ -43,7 +44,7 @@ describe('member profile, privacy, member code, tiers and my data', () => {
   beforeEach(() => {
     cloud = openTestCloud();
     cloud.store.insert('roles', { _id: 'o-staff', openid: 'o-staff', role: 'staff', name: '店员 小吴', storeId: 'store-1' });
-    cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '店主 老周', merchantId: 'm-1' });
+    cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '店主 老周' });
   });
   afterEach(() => {
     jest.useRealTimers();
@@ -191,24 +192,28 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     const card = await okData({ action: 'join', agree: true }, 'o-gus');
     // A gold member whose spending in the last 12 months is ¥1,200 (the rest is older).
     cloud.store.replace('members', { ...memberDoc(card.memberId), _id: card.memberId, tierId: 'gold', growth: 6200 });
-    cloud.store.insert('orders', {
-      _id: 'o1',
-      memberId: card.memberId,
-      storeId: 's',
-      receiptNo: 'R1',
-      items: [],
-      amountFen: 120000,
-      paidAt: new Date(t0.getTime() - 30 * DAY),
-    });
-    cloud.store.insert('orders', {
-      _id: 'o2',
-      memberId: card.memberId,
-      storeId: 's',
-      receiptNo: 'R2',
-      items: [],
-      amountFen: 500000,
-      paidAt: new Date(t0.getTime() - 400 * DAY),
-    });
+    cloud.store.insert(
+      'orders',
+      orderFixture({
+        _id: 'o1',
+        memberId: card.memberId,
+        storeId: 's',
+        receiptNo: 'R1',
+        amountFen: 120000,
+        paidAt: new Date(t0.getTime() - 30 * DAY),
+      }),
+    );
+    cloud.store.insert(
+      'orders',
+      orderFixture({
+        _id: 'o2',
+        memberId: card.memberId,
+        storeId: 's',
+        receiptNo: 'R2',
+        amountFen: 500000,
+        paidAt: new Date(t0.getTime() - 400 * DAY),
+      }),
+    );
 
     // the scheduler's daily tier-review job (its report: the occurrence's counters)
     const run1 = (await cloud.runJob('tier-review')) as Envelope<Any>;
@@ -245,9 +250,9 @@ describe('member profile, privacy, member code, tiers and my data', () => {
       { openid: 'o-boss' },
     )) as Envelope<Any>;
     expect(adjust.ok).toBe(true);
-    cloud.store.insert('coupons', { _id: 'cp-1', memberId: card.memberId, templateId: 'tpl', status: 'unused', issuedAt: new Date() });
-    cloud.store.insert('coupons', { _id: 'cp-2', memberId: card.memberId, templateId: 'tpl', status: 'used', issuedAt: new Date() });
-    cloud.store.insert('orders', { _id: 'od-1', memberId: card.memberId, storeId: 's', receiptNo: 'RX', items: [], amountFen: 3200, paidAt: new Date() });
+    cloud.store.insert('coupons', couponFixture({ _id: 'cp-1', memberId: card.memberId, templateId: 'tpl', status: 'unused', issuedAt: new Date() }));
+    cloud.store.insert('coupons', couponFixture({ _id: 'cp-2', memberId: card.memberId, templateId: 'tpl', status: 'used', issuedAt: new Date() }));
+    cloud.store.insert('orders', orderFixture({ _id: 'od-1', memberId: card.memberId, storeId: 's', receiptNo: 'RX', amountFen: 3200, paidAt: new Date() }));
 
     const exported = await okData({ action: 'exportMyData' }, 'o-del');
     expect(exported.member).toMatchObject({ _id: card.memberId, wechatOpenid: 'o-del', birthday: { month: 7, day: 14, year: 1995 } });

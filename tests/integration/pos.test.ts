@@ -25,8 +25,8 @@ describe('POS endpoint over the local HTTP route', () => {
     server = createServer({ cloud, staticDir: '/nonexistent', sessionSecret: Buffer.from('test-secret') });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    cloud.store.insert('stores', { _id: 'store-1', name: '一号店', merchantId: 'm1' });
-    cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板', merchantId: 'm1' });
+    cloud.store.insert('stores', { _id: 'store-1', name: '一号店' });
+    cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板' });
     const card = (await cloud.invoke('member', { action: 'join', agree: true }, { openid: 'o-pos-member' })) as { ok: true; data: { memberId: string } };
     memberId = card.data.memberId;
     const s = (await cloud.invoke('points', { action: 'getPosSecret', storeId: 'store-1' }, { openid: 'o-boss' })) as { ok: true; data: { secret: string } };

@@ -7,9 +7,9 @@ export type Envelope<T = Any> = { ok: true; data: T } | { ok: false; code: strin
 
 /** The store and the two people most points tests act as: clerk `o-clerk` at `store-a`, merchant `o-boss`. */
 export function seedStoreAndStaff(cloud: TestCloud): void {
-  cloud.store.insert('stores', { _id: 'store-a', name: 'A店', merchantId: 'm1' });
+  cloud.store.insert('stores', { _id: 'store-a', name: 'A店' });
   cloud.store.insert('roles', { _id: 'o-clerk', openid: 'o-clerk', role: 'staff', name: '店员', storeId: 'store-a' });
-  cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板', merchantId: 'm1' });
+  cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板' });
 }
 
 export interface PointsKitOptions {
