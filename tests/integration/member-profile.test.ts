@@ -3,8 +3,8 @@ import { couponFixture, orderFixture } from '../support/fixtures';
 import { issueMemberCode } from '../../cloudfunctions/_lib/member-code';
 import { DEPARTURE_RETENTION_DAYS, PRIVACY_POLICY_VERSION } from '../../shared/rules/profile';
 import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
+import type { Result } from '../../shared/envelope';
 
-type Envelope<T> = { ok: true; data: T } | { ok: false; code: string; message: string; details?: unknown };
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Only Date is faked: timers, the database and the SDK run for real. */
@@ -33,7 +33,7 @@ const DAY = 24 * 3600 * 1000;
 
 describe('member profile, privacy, member code, tiers and my data', () => {
   let cloud: ReturnType<typeof openTestCloud>;
-  const call = async <T = Any>(data: Record<string, unknown>, openid?: string) => (await cloud.invoke('member', data, openid ? { openid } : {})) as Envelope<T>;
+  const call = async <T = Any>(data: Record<string, unknown>, openid?: string) => (await cloud.invoke('member', data, openid ? { openid } : {})) as Result<T>;
   const okData = async <T = Any>(data: Record<string, unknown>, openid?: string): Promise<T> => {
     const res = await call<T>(data, openid);
     if (!res.ok) throw new Error(`${String(data.action)} failed: ${res.code} ${res.message}`);
@@ -216,20 +216,20 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     );
 
     // the scheduler's daily tier-review job (its report: the occurrence's counters)
-    const run1 = (await cloud.runJob('tier-review')) as Envelope<Any>;
+    const run1 = (await cloud.runJob('tier-review')) as Result<Any>;
     expect(run1).toMatchObject({
       ok: true,
       data: { status: 'done', processed: 1, counters: { period: '2026-01', reviewed: 1, graceStarted: 1, downgraded: 0 } },
     });
     expect(memberDoc(card.memberId)).toMatchObject({ tierId: 'gold', growth: 1200, lastReviewPeriod: '2026-01' });
-    const run1b = (await cloud.runJob('tier-review')) as Envelope<Any>;
+    const run1b = (await cloud.runJob('tier-review')) as Result<Any>;
     expect(run1b).toMatchObject({ ok: true, data: { status: 'done', processed: 1, counters: { reviewed: 1 } } });
     expect(cloud.store.scan('tier_changes')).toHaveLength(1);
     // consumers cannot run the review
     expect(await call({ action: 'tierReview' }, 'o-gus')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
 
     fakeClock(new Date(t0.getTime() + 31 * DAY));
-    const run2 = (await cloud.runJob('tier-review')) as Envelope<Any>;
+    const run2 = (await cloud.runJob('tier-review')) as Result<Any>;
     expect(run2).toMatchObject({ ok: true, data: { counters: { period: '2026-02', downgraded: 1 } } });
     expect(memberDoc(card.memberId)).toMatchObject({ tierId: 'silver' });
     const shown = await okData({ action: 'join', agree: true }, 'o-gus');
@@ -248,7 +248,7 @@ describe('member profile, privacy, member code, tiers and my data', () => {
       'points',
       { action: 'adjustPoints', memberId: card.memberId, delta: 300, requestId: 'adj-00000001', reason: '测试赠送积分' },
       { openid: 'o-boss' },
-    )) as Envelope<Any>;
+    )) as Result<Any>;
     expect(adjust.ok).toBe(true);
     cloud.store.insert('coupons', couponFixture({ _id: 'cp-1', memberId: card.memberId, templateId: 'tpl', status: 'unused', issuedAt: new Date() }));
     cloud.store.insert('coupons', couponFixture({ _id: 'cp-2', memberId: card.memberId, templateId: 'tpl', status: 'used', issuedAt: new Date() }));

@@ -10,8 +10,7 @@ import { DEFAULT_EARNING_RULES } from '../../shared/schemas/points';
 /** ×2 on the default member day (Wednesday, Shanghai). */
 const day = isMemberDay(businessDate(new Date()), DEFAULT_EARNING_RULES) ? 2 : 1;
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
-
-type Env = { ok: true; data: Record<string, unknown> } | { ok: false; code: string; message: string };
+import type { Result } from '../../shared/envelope';
 
 describe('POS endpoint over the local HTTP route', () => {
   let cloud: ReturnType<typeof openTestCloud>;
@@ -70,7 +69,7 @@ describe('POS endpoint over the local HTTP route', () => {
     };
     o.tamper?.(headers);
     const res = await fetch(`${base}/api/pos${path}`, { method: 'POST', headers, body });
-    return { status: res.status, json: (await res.json()) as Env, nonce };
+    return { status: res.status, json: (await res.json()) as Result<Record<string, unknown>>, nonce };
   }
 
   const snapshot = () => ({

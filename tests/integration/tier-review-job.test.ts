@@ -2,7 +2,8 @@ import { runTierReview } from '../../cloudfunctions/_lib/tier-review';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { orderFixture } from '../support/fixtures';
 import { realClock, setClock, shanghai } from '../support/clock';
-import { pointsKit, seedStoreAndStaff, type Any, type Envelope } from '../support/points-kit';
+import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
+import type { Result } from '../../shared/envelope';
 
 jest.setTimeout(60_000);
 
@@ -29,7 +30,7 @@ describe('tier review job', () => {
   const member = (id: string) => cloud.store.get('members', id)!.doc as Any;
   const review = async (): Promise<Any> => {
     // the merchant's run (this invocation's counts); the scheduler's run of it is tested in scheduler.test.ts
-    const r = (await cloud.invoke('member', { action: 'tierReview' }, { openid: 'o-boss' })) as Envelope;
+    const r = (await cloud.invoke('member', { action: 'tierReview' }, { openid: 'o-boss' })) as Result<Any>;
     if (!r.ok) throw new Error(`tierReview: ${r.code} ${r.message}`);
     return r.data;
   };

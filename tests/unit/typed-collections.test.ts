@@ -42,27 +42,21 @@ export function writes(db: TypedDatabase, tx: Tx) {
   void members.doc('m1').update({ data: { nickname: _.inc(1) } });
   // @ts-expect-error `_.remove()` on a required field
   void members.doc('m1').update({ data: { cardNo: _.remove() } });
+  const coupons = db.collection('coupons');
   // @ts-expect-error `_.set` of the wrong type
-  void db
-    .collection('coupons')
-    .doc('c1')
-    .update({ data: { used: _.set('yesterday') } });
+  void coupons.doc('c1').update({ data: { used: _.set('yesterday') } });
   // @ts-expect-error the server's date on a string field
   void members.doc('m1').update({ data: { nickname: db.serverDate() } });
   // @ts-expect-error `_id` is never updated
   void members.doc('m1').update({ data: { _id: 'm2' } });
   // @ts-expect-error a document missing a required field
   void db.collection('store_hours').add({ data: { storeId: 's', hour: '2026010100' } });
+  const claims = tx.collection('phone_claims');
   // @ts-expect-error a misspelt field in a whole document
-  void tx
-    .collection('phone_claims')
-    .doc('hash')
-    .set({ data: { memberId: 'm1', at: new Date(), atr: 1 } });
+  void claims.doc('hash').set({ data: { memberId: 'm1', at: new Date(), atr: 1 } });
+  const txCoupons = tx.collection('coupons');
   // @ts-expect-error a value outside the field's union
-  void tx
-    .collection('coupons')
-    .doc('c1')
-    .update({ data: { status: 'spent' } });
+  void txCoupons.doc('c1').update({ data: { status: 'spent' } });
 }
 
 /** A stored document's type comes from its collection's name. */
