@@ -15,6 +15,7 @@ import { LocalCloud } from '../local-cloud/local-cloud';
 import { FUNCTIONS_DIST, PROJECT_ROOT } from '../local-cloud/functions';
 import type { Doc } from '../local-cloud/store';
 import { inTransaction, txGet } from '../cloudfunctions/_lib/db';
+import type { CollectionName } from '../shared/schemas/collections';
 import { nightly } from '../cloudfunctions/_lib/points-nightly';
 import { businessDate, addBusinessDays } from '../shared/calendar';
 import { BOSS, BENCH_STORES, clerkOf, orderInput, seedStores } from './seed';
@@ -141,8 +142,9 @@ async function storeVsRaw() {
   })();
   const increment = (id: string) =>
     inTransaction(async (t) => {
-      const c = await txGet<{ n: number }>(t, 'bench_counters', id);
-      await t
+      // the bench's own collection, none of ours: the helpers are typed for ours (typed-db.ts)
+      const c = await txGet<{ n: number }>(t, 'bench_counters' as CollectionName, id);
+      await (t as unknown as { collection(name: string): { doc(id: string): { update(o: { data: object }): Promise<unknown> } } })
         .collection('bench_counters')
         .doc(id)
         .update({ data: { n: (c?.n ?? 0) + 1 } });

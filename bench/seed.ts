@@ -14,10 +14,10 @@ export const BOSS = 'bench-boss';
 export function seedStores(cloud: LocalCloud): void {
   cloud.store.atomically(() => {
     for (let k = 0; k < BENCH_STORES; k += 1) {
-      cloud.store.insert('stores', { _id: storeId(k), name: `门店${k}`, merchantId: 'm1' });
+      cloud.store.insert('stores', { _id: storeId(k), name: `门店${k}` });
       cloud.store.insert('roles', { _id: clerkOf(k), openid: clerkOf(k), role: 'staff', name: `店员${k}`, storeId: storeId(k) });
     }
-    cloud.store.insert('roles', { _id: BOSS, openid: BOSS, role: 'merchant', name: '老板', merchantId: 'm1' });
+    cloud.store.insert('roles', { _id: BOSS, openid: BOSS, role: 'merchant', name: '老板' });
   });
 }
 

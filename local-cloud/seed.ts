@@ -1,4 +1,3 @@
-import { DEFAULT_TIERS } from '../shared/rules/tiers';
 import { addBusinessDays, businessDate, startOfBusinessDate } from '../shared/calendar';
 import { itemsTotalFen } from '../shared/rules/earning';
 import { MENU } from '../shared/menu';
@@ -113,7 +112,7 @@ export async function seedState(): Promise<'done' | 'empty' | 'partial'> {
     }
   });
   if (marker) return 'done';
-  const counts = await Promise.all(['merchants', 'stores', 'roles', 'members', 'orders', 'ledger'].map((c) => retried(() => db.collection(c).count())));
+  const counts = await Promise.all(['stores', 'roles', 'members', 'orders', 'ledger'].map((c) => retried(() => db.collection(c).count())));
   return counts.some((c) => c.total > 0) ? 'partial' : 'empty';
 }
 
@@ -132,8 +131,8 @@ interface DemoPerson {
 /** The demo's people, drawn from `random` (deterministic): 小林 first, with a year of orders. */
 function demoPeople(random: () => number, now: Date, memberCount: number): DemoPerson[] {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
-  const yearMs = 365 * 24 * 3600 * 1000;
   const people: DemoPerson[] = [];
+  const yearMs = 365 * 24 * 3600 * 1000;
   for (let i = 0; i <= memberCount; i += 1) {
     const demo = i === 0;
     const registeredAt = new Date(now.getTime() - yearMs - Math.floor(random() * yearMs));
@@ -277,16 +276,10 @@ export async function seedDemoData(cloud: LocalCloud, options: { members?: numbe
   const db = loadDb();
   const now = options.now ?? new Date();
   const random = seededRandom(options.seed ?? 20261123);
-  const yearMs = 365 * 24 * 3600 * 1000;
 
-  await addAll(db, 'merchants', [{ _id: 'demo-merchant', name: '拾光咖啡', tiers: DEFAULT_TIERS, createdAt: new Date(now.getTime() - 2 * yearMs) }]);
-  await addAll(
-    db,
-    'stores',
-    STORES.map((s) => ({ ...s, merchantId: 'demo-merchant' })),
-  );
+  await addAll(db, 'stores', STORES);
   await addAll(db, 'roles', [
-    { _id: DEMO_OPENIDS.merchant, openid: DEMO_OPENIDS.merchant, role: 'merchant', name: '店主 老周', merchantId: 'demo-merchant' },
+    { _id: DEMO_OPENIDS.merchant, openid: DEMO_OPENIDS.merchant, role: 'merchant', name: '店主 老周' },
     { _id: DEMO_OPENIDS.staff, openid: DEMO_OPENIDS.staff, role: 'staff', name: '店员 小吴', storeId: 'store-jingan', storeManager: true },
     { _id: 'demo-staff-xuhui', openid: 'demo-staff-xuhui', role: 'staff', name: '店员 阿May', storeId: 'store-xuhui' },
   ]);

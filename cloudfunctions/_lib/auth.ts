@@ -1,17 +1,9 @@
-import { z } from 'zod';
+import type { RoleDoc } from '../../shared/schemas/stores';
 import { AppError } from '../../shared/errors';
 import { getById } from './db';
 
-/** `roles` collection: `_id` is the OPENID; rights come from here, never from the client. */
-export const roleDocSchema = z.object({
-  _id: z.string(),
-  openid: z.string(),
-  role: z.enum(['staff', 'merchant']),
-  name: z.string(),
-  storeId: z.string().optional(),
-  merchantId: z.string().optional(),
-});
-export type RoleDoc = z.infer<typeof roleDocSchema>;
+/** `roles/<OPENID>` (shared/schemas/stores.ts): rights come from here, never from the client. */
+export type { RoleDoc };
 export type StaffRole = RoleDoc['role'];
 
 /**

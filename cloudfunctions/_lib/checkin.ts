@@ -7,27 +7,13 @@
  *   for the calendar page.
  */
 import { AppError } from '../../shared/errors';
-import { DEFAULT_CHECKIN_RULES, checkinRulesSchema, type CheckinRules, type CheckinState } from '../../shared/rules/checkin';
+import { DEFAULT_CHECKIN_RULES, checkinRulesSchema, type CheckinRules } from '../../shared/rules/checkin';
 import { inTransaction, txGet } from './db';
 import { forgetSettings, settingsDoc, SETTINGS_IDS } from './settings-read';
 import { log } from './log';
+import type { CheckinMonthDoc, CheckinStateDoc } from '../../shared/schemas/engagement';
 
-export interface CheckinStateDoc extends CheckinState {
-  _id: string;
-  memberId: string;
-  remind: boolean;
-  /** make-ups used, by month `YYYY-MM` */
-  updatedAt: Date;
-}
-
-export interface CheckinMonthDoc {
-  _id: string;
-  memberId: string;
-  month: string;
-  /** day of month `DD` → what it earned */
-  days: Record<string, { points: number; streak: number; makeUp?: boolean }>;
-  makeUps: number;
-}
+export type { CheckinMonthDoc, CheckinStateDoc };
 
 export const monthDocId = (memberId: string, month: string) => `${memberId}:${month.replace('-', '')}`;
 

@@ -1,4 +1,5 @@
 import cloud from 'wx-server-sdk';
+import type { TypedDatabase } from './typed-db';
 
 // The same code runs on WeChat cloud development and in the local cloud, which replaces only the
 // SDK's transports. DYNAMIC_CURRENT_ENV is a symbol the SDK's typings do not admit.
@@ -18,16 +19,15 @@ export function getWXContext(): WXContext {
   return cloud.getWXContext() as WXContext;
 }
 
-export type Database = ReturnType<typeof cloud.database>;
-
-let db: Database | undefined;
+let db: TypedDatabase | undefined;
 
 /**
  * The SDK's database object, built once per function instance: `cloud.database()` builds a new
  * class and a new node-sdk client on every call, and the object holds nothing per request (the
  * environment is the instance's own, the transport and credentials are resolved per request).
  */
-export function database(): Database {
-  db ??= cloud.database();
+export function database(): TypedDatabase {
+  // Typed by collection (typed-db.ts): the same object, with each collection's document type.
+  db ??= cloud.database() as unknown as TypedDatabase;
   return db;
 }

@@ -130,7 +130,7 @@ async function issueInTx(tx: Tx, req: IssueCouponRequest): Promise<IssuedCoupon>
     .update({ data: { issued: template.issued + 1 } });
   const nextHolding: Omit<CouponHoldingDoc, '_id'> = { templateId: req.templateId, memberId: req.memberId, count: held + 1, updatedAt: req.now };
   await tx.collection('coupon_holdings').doc(holdingId).set({ data: nextHolding });
-  await tx.collection('coupons').add({ data: coupon as unknown as Record<string, unknown> });
+  await tx.collection('coupons').add({ data: coupon });
   return { couponId, coupon, duplicate: false };
 }
 

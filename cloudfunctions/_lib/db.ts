@@ -1,24 +1,17 @@
 import { AppError } from '../../shared/errors';
-import { database, type Database } from './cloud';
+import type { CollectionName } from '../../shared/schemas/collections';
+import { database } from './cloud';
+import type { Tx } from './typed-db';
+
+export type { Tx };
 
 /**
  * Typed wrappers over wx-server-sdk's database calls (its typings answer `Promise<T> | void | string`),
  * and the transaction retry the SDK does not do for us.
  */
-type Query = ReturnType<ReturnType<Database['collection']>['where']>;
-
-export interface DocRef<T> {
-  get(): Promise<{ data: T | null }>;
-  set(options: { data: Omit<T, '_id'> }): Promise<unknown>;
-  update(options: { data: Record<string, unknown> }): Promise<{ updated: number }>;
-  remove(): Promise<{ deleted: number }>;
-}
-export interface TxCollection {
-  doc<T = unknown>(id: string): DocRef<T>;
-  add(options: { data: Record<string, unknown> }): Promise<{ id: string }>;
-}
-export interface Tx {
-  collection(name: string): TxCollection;
+interface Query {
+  get(): unknown;
+  count(): unknown;
 }
 
 /**
@@ -38,13 +31,13 @@ export async function queryDocs<T>(query: Query): Promise<T[]> {
   });
 }
 
-export async function findOne<T>(collection: string, where: Record<string, unknown>): Promise<T | null> {
+export async function findOne<T>(collection: CollectionName, where: Record<string, unknown>): Promise<T | null> {
   const docs = await queryDocs<T>(database().collection(collection).where(where).limit(1));
   return docs[0] ?? null;
 }
 
 /** The document with this `_id`, or null (the SDK's `doc(id).get()` throws for a missing document). */
-export async function getById<T>(collection: string, id: string): Promise<T | null> {
+export async function getById<T>(collection: CollectionName, id: string): Promise<T | null> {
   return readRetry(async () => {
     let res: { data: T[] | T };
     try {
@@ -163,10 +156,10 @@ async function abortSurely(tx: { rollback(): Promise<unknown> }): Promise<void> 
 }
 
 /** In a transaction, `doc(id).get()` of a missing document throws; this answers null instead. */
-export async function txGet<T>(tx: Tx, collection: string, id: string): Promise<T | null> {
+export async function txGet<T>(tx: Tx, collection: CollectionName, id: string): Promise<T | null> {
   try {
-    const res = await tx.collection(collection).doc<T>(id).get();
-    return res.data ?? null;
+    const res = await tx.collection(collection).doc(id).get();
+    return (res.data as T | null) ?? null;
   } catch (e) {
     if (/does not exist/.test(text(e))) return null;
     throw e;

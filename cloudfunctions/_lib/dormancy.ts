@@ -41,21 +41,10 @@ import { runJob, type JobOptions, type JobRun } from './jobs';
 import { fillTemplate, sendMessage, templateFor, type SendResult, type TemplateDoc } from './messages';
 import { issueCoupon, isIssueRefusal } from './coupons';
 import { loadLifecycleSettings } from './lifecycle-settings';
+import type { MemberLifecycleDoc } from '../../shared/schemas/engagement';
 import { instantCursor, walkInstantWindow, type InstantWindow } from './time-window';
 
-/** `member_lifecycle/<memberId>`: the dormancy stage recorded for the member's current (or last) episode. */
-export interface MemberLifecycleDoc {
-  _id: string;
-  memberId: string;
-  stage: DormancyStage;
-  /** when the member entered the stage */
-  since: Date;
-  /** the instant the episode counts from (`purchases.lastAt`, or `registeredAt`) */
-  episodeLastAt: Date;
-  /** coupons given in this episode */
-  couponIds: string[];
-  updatedAt: Date;
-}
+export type { MemberLifecycleDoc };
 
 /** `job_state/dormancy`: the instants each stage's windows have been walked to, by finished runs. */
 interface DormancyState {

@@ -35,7 +35,7 @@ export async function loadRules(): Promise<{ version: number; rules: EarningRule
   return { version: doc.version, rules: parsed.data };
 }
 
-const RULES_SETTINGS: VersionedSettings<EarningRules> = {
+const RULES_SETTINGS: VersionedSettings<EarningRules, 'settings'> = {
   collection: 'settings',
   currentId: RULES_ID,
   historyId: (v) => `${RULES_ID}@${v}`,

@@ -1,3 +1,4 @@
+import type { CollectionName } from '../../shared/schemas/collections';
 /**
  * The engagement jobs the scheduler runs (see `shared/schedule.ts` for their schedules): the birthday
  * gift, the points-expiry, coupon-expiry and check-in reminders, and the daily statistics snapshot.
@@ -53,7 +54,7 @@ const byIdAfter = (cursor: string | null) => (cursor ? { _id: database().command
  * reads (the members, the message keys already logged: one `_.in` query each, not one per item).
  */
 function walkById<T extends { _id: string }, U extends { _id: string } = T>(
-  collection: string,
+  collection: CollectionName,
   where: Record<string, unknown> | null,
   enrich?: (items: T[]) => Promise<U[]>,
 ) {

@@ -50,7 +50,8 @@
 import { database } from './cloud';
 import { getById, withRetry } from './db';
 
-import type { JobFailure, JobRun, JobRunState } from '../../shared/schemas/jobs';
+import type { JobFailure, JobRun, JobRunDoc, JobRunState } from '../../shared/schemas/jobs';
+import type { SetOf } from './typed-db';
 import { log } from './log';
 
 export type { JobFailure, JobRun, JobRunState };
@@ -151,10 +152,13 @@ export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobRes
   const save = () =>
     withRetry(() => {
       const { runId: _r, ...data } = run;
-      return database()
-        .collection('job_runs')
-        .doc(runId)
-        .set({ data: { job, ...data, updatedAt: new Date() } }) as Promise<unknown>;
+      return (
+        database()
+          .collection('job_runs')
+          .doc(runId)
+          // the job's own counters (S) beside the runner's fields: the schema admits them (shared/schemas/jobs.ts), the compiler cannot see S
+          .set({ data: { job, ...data, updatedAt: new Date() } as unknown as SetOf<JobRunDoc> }) as Promise<unknown>
+      );
     });
   const within = () => clock() - started < budgetMs;
   // Items that failed in this occurrence (also in an earlier invocation) are not offered again until the next one.

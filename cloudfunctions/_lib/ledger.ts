@@ -126,7 +126,7 @@ export async function commitPoints(
     .collection('members')
     .doc(member._id)
     .update({ data: { ...memberFields, points: _.set(points), updatedAt: now } });
-  for (const entry of entries) await tx.collection('ledger').add({ data: entry as unknown as Record<string, unknown> });
+  for (const entry of entries) await tx.collection('ledger').add({ data: entry });
   return entries;
 }
 

@@ -1,11 +1,12 @@
 /** The merchant's lifecycle settings (`settings/lifecycle`, versioned as `lifecycle@<v>`): dormancy stages and coupons, repurchase reminders. */
 import { DEFAULT_LIFECYCLE_SETTINGS, lifecycleSettingsSchema, type LifecycleSettings } from '../../shared/rules/lifecycle';
+import { log } from './log';
 import { getById, inTransaction, withRetry } from './db';
 import { saveVersioned, type Editor, type VersionedSettings } from './settings';
 
 const LIFECYCLE_ID = 'lifecycle';
 
-const LIFECYCLE_SETTINGS: VersionedSettings<LifecycleSettings> = {
+const LIFECYCLE_SETTINGS: VersionedSettings<LifecycleSettings, 'settings'> = {
   collection: 'settings',
   currentId: LIFECYCLE_ID,
   historyId: (v) => `${LIFECYCLE_ID}@${v}`,
@@ -19,7 +20,7 @@ export async function loadLifecycleSettings(): Promise<{ version: number; settin
   if (!doc) return { version: 0, settings: DEFAULT_LIFECYCLE_SETTINGS };
   const parsed = lifecycleSettingsSchema.safeParse(doc.settings);
   if (!parsed.success) {
-    console.error('[lifecycle] stored settings do not validate; using defaults', parsed.error.issues);
+    log.error('[lifecycle] stored settings do not validate; using defaults', parsed.error.issues);
     return { version: doc.version, settings: DEFAULT_LIFECYCLE_SETTINGS };
   }
   return { version: doc.version, settings: parsed.data };

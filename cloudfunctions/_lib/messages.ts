@@ -23,45 +23,13 @@ import { kindOfKey, messageProblems, type FieldIssue, type FieldKind } from '../
 import type { MessagePurpose, TemplateView } from '../../shared/contracts/marketing';
 import { cloud, database } from './cloud';
 import { getById, inTransaction, queryDocs, txGet, withRetry } from './db';
+import type { MessageLogDoc, MessageTemplateDoc, SendStatus, SubscribeCreditDoc } from '../../shared/schemas/engagement';
 
-export interface TemplateDoc {
-  _id: string;
-  templateId: string;
-  title: string;
-  purpose: MessagePurpose;
-  fields: { key: string; label: string }[];
-  page: string | null;
-  active: boolean;
-  updatedAt: Date;
-  updatedBy: string;
-}
+export type TemplateDoc = MessageTemplateDoc;
 
-export interface CreditDoc {
-  _id: string;
-  memberId: string;
-  templateId: string;
-  /** sends still allowed */
-  credits: number;
-  accepted: number;
-  consumed: number;
-  updatedAt: Date;
-}
+export type CreditDoc = SubscribeCreditDoc;
 
-export type SendStatus = 'sending' | 'sent' | 'failed' | 'no_credit' | 'invalid' | 'no_template';
-
-export interface MessageLogDoc {
-  _id: string;
-  memberId: string;
-  templateId: string | null;
-  purpose: MessagePurpose;
-  status: SendStatus;
-  errCode?: number;
-  errMsg?: string;
-  msgid?: string | number;
-  issues?: FieldIssue[];
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type { MessageLogDoc, SendStatus };
 
 export const creditId = (memberId: string, templateId: string) => `${memberId}:${templateId}`;
 

@@ -29,7 +29,7 @@ import {
 } from '../../shared/rules/earning';
 import { earningTierOf } from '../../shared/rules/tiers';
 import { clawback, earn } from '../../shared/rules/lots';
-import { countersOn, countOrder, fraudFlags, FRAUD_REASONS, isHeld, isJustUnder, isLateEntry, type FraudKind } from '../../shared/rules/fraud';
+import { countersOn, countOrder, fraudFlags, FRAUD_REASONS, isHeld, isJustUnder, isLateEntry } from '../../shared/rules/fraud';
 import { inTransaction, isDuplicateKey, txGet, type Tx } from './db';
 import { applyEntry, commitPoints, memberPoints, txEntry, txMember } from './ledger';
 import { applyGrowthInTx, loadTierConfig } from './tiers';
@@ -39,36 +39,10 @@ import { countStoreOrder, storeHourState } from './store-hours';
 import type { Actor } from './auth';
 import { rewardFirstPurchase } from './referral';
 import { log } from './log';
+import type { OrderDoc } from '../../shared/schemas/orders';
 export type { Actor };
 
-export interface OrderDoc {
-  _id: string;
-  storeId: string;
-  receiptNo: string;
-  memberId: string;
-  items: OrderInput['items'];
-  amountFen: number;
-  paidAt: Date;
-  channel: 'pos' | 'staff';
-  staffOpenid: string | null;
-  rulesVersion: number;
-  points: number;
-  growth: number;
-  lotId: string;
-  flags: FraudKind[];
-  /** the points were held for review (what the first answer said) */
-  held?: boolean;
-  /** when the points mature (what the first answer said) */
-  maturesOn?: string | null;
-  /** sha256 of the sale's defining parameters (idempotency.ts) */
-  fingerprint?: string;
-  refundedFen: number;
-  pointsClawed: number;
-  growthClawed: number;
-  /** points forfeited when the merchant confirmed a fraud flag: a later refund does not take them again */
-  pointsForfeited?: number;
-  createdAt: Date;
-}
+export type { OrderDoc };
 
 /** How far ahead of our clock a receipt's paidAt may be (POS and phone clocks drift). */
 export const PAID_AT_SKEW_MS = 10 * 60_000;
@@ -239,7 +213,7 @@ export async function creditOrder(
       growthClawed: 0,
       createdAt: now,
     };
-    await tx.collection('orders').add({ data: order as unknown as Record<string, unknown> });
+    await tx.collection('orders').add({ data: order });
     // No earlier entry can exist: the order and its entry are written in one transaction, and the order did not exist.
     const next = earn(withoutLegacyEarnedDay({ ...p, earnedDays }), {
       id: entryId,

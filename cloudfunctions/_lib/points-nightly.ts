@@ -362,7 +362,7 @@ export async function nightly(today: string, now: Date, options: NightlyOptions 
               report.reconciled += 1;
               if (drift) report.drifts.push(drift);
             } catch (e) {
-              console.error('[points-nightly] reconcile after settle failed; step 2 retries', m._id, e);
+              log.error('[points-nightly] reconcile after settle failed; step 2 retries', m._id, e);
             }
           }
           return r.matured + r.expired > 0 || r.reindexed ? undefined : 'unchanged';

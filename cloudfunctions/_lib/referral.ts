@@ -35,6 +35,7 @@ import { loadRules } from './earning-rules';
 import { issueCoupon, isIssueRefusal } from './coupons';
 import { secretKey } from './secrets';
 import { settingsDoc, SETTINGS_IDS } from './settings-read';
+import type { InvitationDoc, ReferralStatsDoc } from '../../shared/schemas/engagement';
 
 export const REFERRAL_RULES_ID = SETTINGS_IDS.referralRules;
 
@@ -87,22 +88,9 @@ export function checkInvite(token: string, now: Date, validDays: number): { invi
   return inviteFresh(t.issuedOn, businessDate(now), validDays) ? { inviterId: t.inviterId } : { refused: 'expired' };
 }
 
-export interface InvitationDoc {
-  _id: string;
-  inviterId: string;
-  inviteeId: string;
-  status: 'registered' | 'purchased' | 'ineligible';
-  reason: InvitationRefusal | null;
-  at: Date;
-  firstPurchaseAt: Date | null;
-  points: number;
-}
+export type { InvitationDoc };
 
-interface StatsDoc {
-  invited: number;
-  successful: number;
-  points: number;
-}
+type StatsDoc = Omit<ReferralStatsDoc, '_id' | 'updatedAt'>;
 
 export type AcceptOutcome =
   | { status: 'rewarded'; inviterId: string; points: number }

@@ -37,31 +37,10 @@ import { excluding, runJob, type JobOptions, type JobRun } from './jobs';
 import { fillTemplate, sendMessage, templateFor, type TemplateDoc } from './messages';
 import type { OrderDoc } from './orders';
 import { loadLifecycleSettings } from './lifecycle-settings';
+import type { CategoryCycle, PurchaseCyclesDoc } from '../../shared/schemas/engagement';
 import { instantCursor, walkInstantWindow, type InstantWindow } from './time-window';
 
-export interface CategoryCycle {
-  category: string;
-  /** purchase days, ascending, distinct, the latest 12 */
-  days: string[];
-  /** the member's own interval while counted in the category histogram */
-  ownIntervalDays: number | null;
-  intervalDays: number | null;
-  source: 'own' | 'category' | null;
-  expectedOn: string | null;
-  remindOn: string | null;
-  /** the last purchase day a reminder was handled for (sent or passed over): once per occurrence */
-  remindedFor: string | null;
-}
-
-/** `purchase_cycles/<memberId>` */
-export interface PurchaseCyclesDoc {
-  _id: string;
-  memberId: string;
-  categories: CategoryCycle[];
-  /** the earliest reminder day of the categories not yet reminded; indexed; null: none */
-  remindOn: string | null;
-  updatedAt: Date;
-}
+export type { CategoryCycle, PurchaseCyclesDoc };
 
 /** `job_state/repurchase-stats`: per category, the members' own intervals (the median stands in for those with too few). */
 interface CycleStatsDoc {

@@ -29,6 +29,7 @@ import { tierReviewJob } from './tier-review';
 import { purgeExpiredDepartures } from './departures';
 import { runCouponExpiry } from './coupon-expiry';
 import { runBirthday, runCheckinReminder, runCouponExpiryReminder, runDailyStats, runPointsExpiryReminder } from './engagement-jobs';
+import type { JobRecordDoc, JobScheduleDoc } from '../../shared/schemas/jobs';
 import { runDormancy } from './dormancy';
 import { runRepurchase } from './repurchase';
 import { log } from './log';
@@ -124,32 +125,9 @@ export const TICK_BUDGET_MS = 50_000;
 /** Not worth starting a job with less than this left. */
 const MIN_JOB_BUDGET_MS = 5_000;
 
-interface ScheduleDoc {
-  _id: JobName;
-  leaseHolder: string | null;
-  leaseUntil: Date | null;
-  /** the scheduled instant the job last ran for */
-  lastSlot: Date | null;
-  lastRunId: string | null;
-  lastStatus: 'running' | 'done' | null;
-  lastFinishedAt: Date | null;
-}
+type ScheduleDoc = JobScheduleDoc;
 
-interface RecordDoc {
-  _id: string;
-  job: JobName;
-  status: 'running' | 'done';
-  startedAt: Date;
-  finishedAt: Date | null;
-  invocations: number;
-  processed: number;
-  skipped: number;
-  errors: number;
-  failures: JobFailure[];
-  /** the invocation that wrote it last (its lease holder id) */
-  lastInvocation?: string;
-  updatedAt: Date;
-}
+type RecordDoc = JobRecordDoc;
 
 /** The scheduler's own bookkeeping is worth more attempts than a user's request: a lost run costs a day. */
 const SCHEDULER_RETRY = { attempts: 10 };

@@ -1,5 +1,7 @@
 import { AppError, type ErrorCode } from '../../shared/errors';
 import type { Tx } from './db';
+import type { SetOf } from './typed-db';
+import type { CollectionName, DocOf } from '../../shared/schemas/collections';
 import { txGet } from './db';
 import crypto from 'node:crypto';
 import { forgetSettings } from './settings-read';
@@ -18,8 +20,11 @@ export interface VersionedDoc {
   updatedByName?: string;
 }
 
-export interface VersionedSettings<T> {
-  collection: string;
+/** The collections that hold versioned settings. */
+type VersionedCollection = Extract<CollectionName, 'settings' | 'tier_configs'>;
+
+export interface VersionedSettings<T, N extends VersionedCollection> {
+  collection: N;
   /** `_id` of the version in force */
   currentId: string;
   /** `_id` under which version `v` is kept */
@@ -28,9 +33,9 @@ export interface VersionedSettings<T> {
   /** the version of the built-in defaults (before any save) */
   defaultVersion: number;
   /** the document a save writes for version `version` */
-  toDoc: (value: T, meta: VersionedDoc) => Record<string, unknown>;
+  toDoc: (value: T, meta: VersionedDoc) => SetOf<DocOf<N>>;
   /** written once as the first history entry (the defaults the members were rated under), if given */
-  defaultsDoc?: (meta: VersionedDoc) => Record<string, unknown>;
+  defaultsDoc?: (meta: VersionedDoc) => SetOf<DocOf<N>>;
   /** `settings/<stampId>` rewritten with each save (version and a fresh token): per-instance copies check it */
   stampId?: string;
 }
@@ -41,7 +46,14 @@ export interface Editor {
 }
 
 /** Saves `value` as the next version inside the caller's transaction; answers the new version. */
-export async function saveVersioned<T>(tx: Tx, spec: VersionedSettings<T>, value: T, expectedVersion: number, by: Editor, now: Date): Promise<number> {
+export async function saveVersioned<T, N extends VersionedCollection>(
+  tx: Tx,
+  spec: VersionedSettings<T, N>,
+  value: T,
+  expectedVersion: number,
+  by: Editor,
+  now: Date,
+): Promise<number> {
   const current = await txGet<VersionedDoc>(tx, spec.collection, spec.currentId);
   const currentVersion = current?.version ?? spec.defaultVersion;
   if (expectedVersion !== currentVersion) throw new AppError(spec.conflictCode, undefined, { currentVersion });

@@ -3,6 +3,7 @@ import { storeHourlyLimit } from '../../shared/rules/fraud';
 import { businessHourKey } from '../../shared/calendar';
 import { database } from './cloud';
 import { getById, isDuplicateKey, isTransient, queryDocs } from './db';
+import type { StoreHourDoc } from '../../shared/schemas/stores';
 
 /**
  * Per-store hourly order counters (`store_hours/<storeId>:<YYYYMMDDHH>`, Shanghai hours): the store's
@@ -12,12 +13,7 @@ import { getById, isDuplicateKey, isTransient, queryDocs } from './db';
  * after the order commits, and read by each instance every few seconds — a store-wide signal, not a
  * per-member limit. The per-member and per-clerk counters, which are limits, are exact (orders.ts).
  */
-export interface StoreHourDoc {
-  _id: string;
-  storeId: string;
-  hour: string;
-  orders: number;
-}
+export type { StoreHourDoc };
 
 export const hourKey = (at: Date) => businessHourKey(at);
 const idOf = (storeId: string, hour: string) => `${storeId}:${hour}`;

@@ -57,7 +57,7 @@ export function tierChangeDoc(memberId: string, change: TierChange, configVersio
 /** Writes a tier change inside the caller's transaction (set by id: a re-run overwrites, never doubles). */
 export async function recordTierChange(tx: Tx, memberId: string, change: TierChange, configVersion: number): Promise<void> {
   const { _id, ...data } = tierChangeDoc(memberId, change, configVersion);
-  await tx.collection('tier_changes').doc<Omit<TierChangeDoc, '_id'>>(_id).set({ data });
+  await tx.collection('tier_changes').doc(_id).set({ data });
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { database } from './cloud';
 import { queryDocs } from './db';
+import type { CollectionName } from '../../shared/schemas/collections';
 
 export interface InstantWindow {
   from: string;
@@ -21,7 +22,7 @@ export function instantCursor(item: { _id: string }, field: string): string {
   return `${new Date(value as Date).toISOString()}${SEP}${item._id}`;
 }
 
-export async function walkInstantWindow<T>(collection: string, field: string, window: InstantWindow, n: number, cursor: string | null): Promise<T[]> {
+export async function walkInstantWindow<T>(collection: CollectionName, field: string, window: InstantWindow, n: number, cursor: string | null): Promise<T[]> {
   const db = database();
   const _ = db.command;
   const from = new Date(window.from);

@@ -91,7 +91,7 @@ export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: st
       orderId,
       at: now,
     };
-    await tx.collection('coupon_audit').add({ data: audit as unknown as Record<string, unknown> });
+    await tx.collection('coupon_audit').add({ data: audit });
     return { couponId, verifiedAt: now.toISOString(), storeName, title: c.terms.title };
   });
 }
@@ -130,7 +130,7 @@ export async function undoVerification(role: StaffDoc, couponId: string, now: Da
       orderId: c.used.orderId,
       at: now,
     };
-    await tx.collection('coupon_audit').add({ data: audit as unknown as Record<string, unknown> });
+    await tx.collection('coupon_audit').add({ data: audit });
     return { couponId, status: effectiveStatus({ status: 'unused', endsAt: c.endsAt }, now), undoneAt: now.toISOString() };
   });
 }

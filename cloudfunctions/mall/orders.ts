@@ -178,7 +178,7 @@ export async function redeem(req: RedeemRequest) {
       refundEntryId: null,
       createdAt: req.now,
     };
-    await tx.collection('mall_orders').add({ data: order as unknown as Record<string, unknown> });
+    await tx.collection('mall_orders').add({ data: order });
     return { order, balanceAfter: entry.balanceAfter, duplicate: false };
   });
 }

@@ -93,7 +93,7 @@ export const main = createMain(memberContract, {
   myRole: async (_input, ctx): Promise<MyRole> => {
     const doc = await getById<RoleDoc>('roles', requireOpenid(ctx));
     if (!doc || (doc.role !== 'staff' && doc.role !== 'merchant')) return { role: null };
-    const where = doc.role === 'staff' ? { _id: doc.storeId ?? '' } : doc.merchantId ? { merchantId: doc.merchantId } : {};
+    const where = doc.role === 'staff' ? { _id: doc.storeId ?? '' } : {};
     const stores = await queryDocs<{ _id: string; name?: string }>(database().collection('stores').where(where).limit(100));
     return {
       role: doc.role,

@@ -13,6 +13,7 @@ import type { RoleDoc } from '../_lib/auth';
 import { registerMember } from './register';
 import { phoneNumberOf } from './profile';
 import { bindPhoneTo, phoneHolderId } from '../_lib/phones';
+import type { DepartureDoc } from '../../shared/schemas/member';
 
 /**
  * Joining (开卡) and leaving, as the privacy policy describes them:
@@ -23,12 +24,7 @@ import { bindPhoneTo, phoneHolderId } from '../_lib/phones';
  */
 
 /** `departures/<hash>`: HMAC of the OPENID (never the OPENID itself) and when the member left. */
-export interface DepartureDoc {
-  _id: string;
-  departedOn: string;
-  /** the record is disregarded (and may be purged) after this business date */
-  keepUntil: string;
-}
+export type { DepartureDoc };
 
 function departureId(openid: string): string {
   return crypto.createHmac('sha256', secretKey('HY_PII_HMAC_KEY')).update(`departed:${openid}`, 'utf8').digest('hex');

@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors';
+import type { CollectionName } from '../../shared/schemas/collections';
 import type { AccessLogDoc, MemberDoc } from '../../shared/schemas/member';
 import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
 import { database } from '../_lib/cloud';
@@ -8,7 +9,7 @@ import { forfeitAllPoints } from '../_lib/ledger';
 import { decryptPhone } from '../_lib/pii';
 import { recordDeparture } from './join';
 
-async function allOf<T>(collection: string, memberId: string): Promise<T[]> {
+async function allOf<T>(collection: CollectionName, memberId: string): Promise<T[]> {
   const out: T[] = [];
   for (let skip = 0; ; skip += 1000) {
     const page = await queryDocs<T>(database().collection(collection).where({ memberId }).skip(skip).limit(1000));

@@ -70,11 +70,11 @@ export async function registerMember(openid: string, now: Date, options: Registr
               )
             : null;
           const doc: MemberDoc = change ? { ...fresh, points: change.points } : fresh;
-          await tx.collection('members').add({ data: doc as unknown as Record<string, unknown> });
+          await tx.collection('members').add({ data: doc });
           // The new-member gift coupons, in the same commit: no member without them, none twice; a
           // rejoining person (no second registration bonus) gets no second gift either.
           if (options.registrationBonus) await issueNewMemberGifts(tx, cardNo, now);
-          for (const entry of change?.entries ?? []) await tx.collection('ledger').add({ data: entry as unknown as Record<string, unknown> });
+          for (const entry of change?.entries ?? []) await tx.collection('ledger').add({ data: entry });
           return doc;
         });
         // What was committed is what we built: no read back (a request saved on every first open).

@@ -29,7 +29,7 @@ export async function getTierConfigWithHistory(): Promise<{ config: TierConfig; 
   };
 }
 
-const TIER_SETTINGS: VersionedSettings<TierSettings> = {
+const TIER_SETTINGS: VersionedSettings<TierSettings, 'tier_configs'> = {
   collection: 'tier_configs',
   currentId: 'current',
   historyId: (v) => `v${v}`,

@@ -88,92 +88,110 @@ export const templateInputSchema = z
   });
 export type TemplateInput = z.infer<typeof templateInputSchema>;
 
+const actorShape = { openid: z.string(), name: z.string(), role: z.string() };
+
 /** What a coupon keeps of its template: later edits of the template never change an issued coupon. */
-export interface CouponTerms {
-  title: string;
-  description: string;
-  kind: CouponKind;
-  thresholdFen: number;
-  valueFen: number;
-  discountPercent: number | null;
-  maxDiscountFen: number | null;
-  storeIds: string[] | null;
-  stackable: boolean;
-}
+export const couponTermsSchema = z
+  .object({
+    title: z.string(),
+    description: z.string(),
+    kind: z.enum(COUPON_KINDS),
+    thresholdFen: fen,
+    valueFen: fen,
+    discountPercent: z.number().int().min(1).max(99).nullable(),
+    maxDiscountFen: fen.nullable(),
+    storeIds: z.array(storeId).nullable(),
+    stackable: z.boolean(),
+  })
+  .strict();
+export type CouponTerms = z.infer<typeof couponTermsSchema>;
+
+const templateDocShape = {
+  ...couponTermsSchema.shape,
+  version: z.number().int().positive(),
+  validity: validitySchema,
+  stock: z.number().int().nonnegative(),
+  /** coupons issued so far (never more than `stock`) */
+  issued: z.number().int().nonnegative(),
+  perMemberLimit: z.number().int().positive(),
+  channels: z.array(z.enum(COUPON_CHANNELS)),
+  newMemberGift: z.boolean(),
+  status: z.enum(['active', 'paused']),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  updatedBy: z.string(),
+};
 
 /** `coupon_templates/<id>`; the version before each edit is kept as `coupon_template_history/<id>@<version>`. */
-export interface CouponTemplateDoc extends CouponTerms {
-  _id: string;
-  version: number;
-  validity: Validity;
-  stock: number;
-  /** coupons issued so far (never more than `stock`) */
-  issued: number;
-  perMemberLimit: number;
-  channels: CouponChannel[];
-  newMemberGift: boolean;
-  status: 'active' | 'paused';
-  createdAt: Date;
-  updatedAt: Date;
-  updatedBy: string;
-}
+export const couponTemplateDocSchema = z.object({ _id: z.string(), ...templateDocShape }).strict();
+export type CouponTemplateDoc = z.infer<typeof couponTemplateDocSchema>;
 
-export type CouponStatus = 'unused' | 'used' | 'expired' | 'void';
+/** `coupon_template_history/<templateId>@<version>`: a template as it was before an edit. */
+export const couponTemplateHistoryDocSchema = z.object({ _id: z.string(), templateId: z.string(), ...templateDocShape }).strict();
 
-export interface CouponUse {
-  at: Date;
-  storeId: string | null;
-  storeName: string;
-  staff: { openid: string; name: string; role: string };
-  orderId: string | null;
-  /** one per verify invocation: a retried verify whose first reply was lost recognises its own write */
-  verificationId: string;
-}
+export const COUPON_STATUSES = ['unused', 'used', 'expired', 'void'] as const;
+export type CouponStatus = (typeof COUPON_STATUSES)[number];
+
+export const couponUseSchema = z
+  .object({
+    at: z.date(),
+    storeId: z.string().nullable(),
+    storeName: z.string(),
+    staff: z.object(actorShape).strict(),
+    orderId: z.string().nullable(),
+    /** one per verify invocation: a retried verify whose first reply was lost recognises its own write */
+    verificationId: z.string(),
+  })
+  .strict();
+export type CouponUse = z.infer<typeof couponUseSchema>;
 
 /** `coupons/<couponNo>`: the `_id` is a 12-digit number derived from the issuing key. */
-export interface CouponDoc {
-  _id: string;
-  templateId: string;
-  templateVersion: number;
-  memberId: string;
-  /** the caller's idempotency key (`claim:<requestId>`, `new_member:<memberId>:<templateId>`, …) */
-  issueKey: string;
-  /** the issuing invocation's token: a retry that finds its own write after a lost reply is not a duplicate */
-  issueAttempt?: string;
-  channel: CouponChannel;
-  status: CouponStatus;
-  terms: CouponTerms;
-  issuedAt: Date;
-  startsAt: Date;
-  /** the first instant at which it no longer counts (indexed with status for the expiry job) */
-  endsAt: Date;
-  used: CouponUse | null;
-  /** undone verifications, oldest first */
-  undone?: { use: CouponUse; at: Date; by: string; undoId: string }[];
-  expiredAt?: Date;
-  voidedAt?: Date;
-  voidReason?: string;
-}
+export const couponDocSchema = z
+  .object({
+    _id: z.string(),
+    templateId: z.string(),
+    templateVersion: z.number().int().positive(),
+    memberId: z.string(),
+    /** the caller's idempotency key (`claim:<requestId>`, `new_member:<memberId>:<templateId>`, …) */
+    issueKey: z.string(),
+    /** the issuing invocation's token: a retry that finds its own write after a lost reply is not a duplicate */
+    issueAttempt: z.string().optional(),
+    channel: z.enum(COUPON_CHANNELS),
+    status: z.enum(COUPON_STATUSES),
+    terms: couponTermsSchema,
+    issuedAt: z.date(),
+    startsAt: z.date(),
+    /** the first instant at which it no longer counts (indexed with status for the expiry job) */
+    endsAt: z.date(),
+    used: couponUseSchema.nullable(),
+    /** undone verifications, oldest first */
+    undone: z.array(z.object({ use: couponUseSchema, at: z.date(), by: z.string(), undoId: z.string() }).strict()).optional(),
+    expiredAt: z.date().optional(),
+    voidedAt: z.date().optional(),
+    voidReason: z.string().optional(),
+  })
+  .strict();
+export type CouponDoc = z.infer<typeof couponDocSchema>;
 
 /** `coupon_holdings/<templateId>:<memberId>`: how many of a template a member has been issued (the per-member limit). */
-export interface CouponHoldingDoc {
-  _id: string;
-  templateId: string;
-  memberId: string;
-  count: number;
-  updatedAt: Date;
-}
+export const couponHoldingDocSchema = z
+  .object({ _id: z.string(), templateId: z.string(), memberId: z.string(), count: z.number().int().nonnegative(), updatedAt: z.date() })
+  .strict();
+export type CouponHoldingDoc = z.infer<typeof couponHoldingDocSchema>;
 
 /** `coupon_audit`: every verification and undo (who, where, when). */
-export interface CouponAuditDoc {
-  _id: string;
-  action: 'verify' | 'undo';
-  couponId: string;
-  memberId: string;
-  title: string;
-  actor: { openid: string; name: string; role: string; storeId: string | null };
-  storeId: string | null;
-  storeName: string;
-  orderId: string | null;
-  at: Date;
-}
+export const couponAuditDocSchema = z
+  .object({
+    _id: z.string(),
+    action: z.enum(['verify', 'undo']),
+    couponId: z.string(),
+    memberId: z.string(),
+    title: z.string(),
+    actor: z.object({ ...actorShape, storeId: z.string().nullable() }).strict(),
+    storeId: z.string().nullable(),
+    storeName: z.string(),
+    orderId: z.string().nullable(),
+    at: z.date(),
+  })
+  .strict();
+export type CouponAuditDoc = z.infer<typeof couponAuditDocSchema>;

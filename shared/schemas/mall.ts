@@ -10,6 +10,7 @@ export type MallKind = (typeof MALL_KINDS)[number];
 
 const id = z.string().min(1).max(64);
 const instantText = z.string().datetime({ offset: true });
+const count = z.number().int().nonnegative();
 /** a recharge code (or any code handed out from a virtual item's pool) */
 const poolCode = z.string().trim().min(4).max(64);
 
@@ -82,63 +83,72 @@ export const addressSchema = z
 export type Address = z.infer<typeof addressSchema>;
 
 /** `mall_items/<id>`: `stock` is what is left; `codesLoaded` / `codesIssued` count a virtual item's pool (`mall_codes/<itemId>:<n>`, n from 1). */
-export interface MallItemDoc {
-  _id: string;
-  kind: MallKind;
-  title: string;
-  images: string[];
-  description: string;
-  pointsPrice: number;
-  cashFen: number;
-  perMemberLimit: number;
-  couponTemplateId: string | null;
-  category: string;
-  sortOrder: number;
-  onShelfFrom: string | null;
-  onShelfTo: string | null;
-  tiers: string[] | null;
-  stock: number;
-  sold: number;
-  codesLoaded: number;
-  codesIssued: number;
-  status: 'on' | 'off';
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export const mallItemDocSchema = z
+  .object({
+    _id: z.string(),
+    kind: z.enum(MALL_KINDS),
+    title: z.string(),
+    images: z.array(z.string()),
+    description: z.string(),
+    pointsPrice: z.number().int().positive(),
+    cashFen: fen,
+    perMemberLimit: z.number().int().positive(),
+    couponTemplateId: z.string().nullable(),
+    category: z.string(),
+    sortOrder: z.number().int(),
+    onShelfFrom: instantText.nullable(),
+    onShelfTo: instantText.nullable(),
+    tiers: z.array(z.string()).nullable(),
+    stock: count,
+    sold: count,
+    codesLoaded: count,
+    codesIssued: count,
+    status: z.enum(['on', 'off']),
+    version: z.number().int().positive(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
+  .strict();
+export type MallItemDoc = z.infer<typeof mallItemDocSchema>;
 
-export type MallOrderStatus = 'paid' | 'shipped' | 'completed' | 'cancelled';
+/** `mall_codes/<itemId>:<n>`: one code of a virtual item's pool, handed out in order. */
+export const mallCodeDocSchema = z.object({ _id: z.string(), itemId: z.string(), code: z.string() }).strict();
+
+/** `mall_holdings/<itemId>:<memberId>`: how many of an item a member redeemed (the per-member limit). */
+export const mallHoldingDocSchema = z.object({ _id: z.string(), itemId: z.string(), memberId: z.string(), count, updatedAt: z.date() }).strict();
+
+export const MALL_ORDER_STATUSES = ['paid', 'shipped', 'completed', 'cancelled'] as const;
+export type MallOrderStatus = (typeof MALL_ORDER_STATUSES)[number];
 
 /** A lot the redemption spent from, with its dates: a cancellation gives it back with its original expiry. */
-export interface SpentLot {
-  id: string;
-  amount: number;
-  earnedOn: string;
-  expiresOn: string;
-}
+export const spentLotSchema = z.object({ id: z.string(), amount: z.number().int().positive(), earnedOn: z.string(), expiresOn: z.string() }).strict();
+export type SpentLot = z.infer<typeof spentLotSchema>;
 
 /** `mall_orders/mo-<requestId>`. */
-export interface MallOrderDoc {
-  _id: string;
-  requestId: string;
-  memberId: string;
-  itemId: string;
-  kind: MallKind;
-  title: string;
-  quantity: number;
-  pointsSpent: number;
-  cashFen: number;
-  status: MallOrderStatus;
-  /** ledger entry `redeem:mall:<requestId>` */
-  entryId: string;
-  spentLots: SpentLot[];
-  couponIds: string[];
-  /** virtual items: the codes handed out */
-  codes: string[];
-  /** physical items: AES-256-GCM of the address JSON, and a masked line for lists */
-  address: { cipher: string; masked: string } | null;
-  shipping: { carrier: string; trackingNo: string; shippedAt: Date; by: string } | null;
-  cancelledAt: Date | null;
-  refundEntryId: string | null;
-  createdAt: Date;
-}
+export const mallOrderDocSchema = z
+  .object({
+    _id: z.string(),
+    requestId: z.string(),
+    memberId: z.string(),
+    itemId: z.string(),
+    kind: z.enum(MALL_KINDS),
+    title: z.string(),
+    quantity: z.number().int().positive(),
+    pointsSpent: count,
+    cashFen: fen,
+    status: z.enum(MALL_ORDER_STATUSES),
+    /** ledger entry `redeem:mall:<requestId>` */
+    entryId: z.string(),
+    spentLots: z.array(spentLotSchema),
+    couponIds: z.array(z.string()),
+    /** virtual items: the codes handed out */
+    codes: z.array(z.string()),
+    /** physical items: AES-256-GCM of the address JSON, and a masked line for lists */
+    address: z.object({ cipher: z.string(), masked: z.string() }).strict().nullable(),
+    shipping: z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: z.date(), by: z.string() }).strict().nullable(),
+    cancelledAt: z.date().nullable(),
+    refundEntryId: z.string().nullable(),
+    createdAt: z.date(),
+  })
+  .strict();
+export type MallOrderDoc = z.infer<typeof mallOrderDocSchema>;

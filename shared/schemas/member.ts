@@ -235,14 +235,17 @@ export interface MemberCodeView {
 
 /** What staff see after scanning a member code: a masked summary. */
 /** `access_log`: one staff identification that disclosed a member's summary (PIPL: who saw whose data, when, how). */
-export interface AccessLogDoc {
-  _id: string;
-  memberId: string;
-  actor: { openid: string; role: string; name: string; storeId: string | null };
-  /** how the member was found */
-  by: 'member_code' | 'phone';
-  at: Date;
-}
+export const accessLogDocSchema = z
+  .object({
+    _id: z.string(),
+    memberId: z.string(),
+    actor: z.object({ openid: z.string(), role: z.string(), name: z.string(), storeId: z.string().nullable() }).strict(),
+    /** how the member was found */
+    by: z.enum(['member_code', 'phone']),
+    at: instant,
+  })
+  .strict();
+export type AccessLogDoc = z.infer<typeof accessLogDocSchema>;
 
 export interface IdentifiedMember {
   memberId: string;
@@ -255,3 +258,22 @@ export interface IdentifiedMember {
   pointsAvailable: number;
   growth: number;
 }
+
+/** `departures/<HMAC of the OPENID>`: a member who left (hash and dates only), so rejoining earns no second bonus. */
+export const departureDocSchema = z
+  .object({
+    _id: z.string(),
+    departedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    /** the record is disregarded (and may be purged) after this business date */
+    keepUntil: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  })
+  .strict();
+export type DepartureDoc = z.infer<typeof departureDocSchema>;
+
+/** `phone_claims/<phone hash>`: which member holds a phone number (one member per number). */
+export const phoneClaimDocSchema = z.object({ _id: z.string(), memberId: z.string(), at: instant }).strict();
+export type PhoneClaimDoc = z.infer<typeof phoneClaimDocSchema>;
+
+/** `phone_transfers`: a verified number moved from a stale member to the one who proved it. */
+export const phoneTransferDocSchema = z.object({ _id: z.string(), hash: z.string(), from: z.string(), to: z.string(), at: instant }).strict();
+export type PhoneTransferDoc = z.infer<typeof phoneTransferDocSchema>;

@@ -228,30 +228,39 @@ export type MemberRef = z.infer<typeof memberRefSchema>;
 export const ledgerKinds = ['earn', 'mature', 'spend', 'expire', 'refund', 'adjust', 'forfeit'] as const;
 export type LedgerKind = (typeof ledgerKinds)[number];
 
-export interface LedgerEntry {
-  _id: string;
-  memberId: string;
-  kind: LedgerKind;
-  /** change of available points (debt counts as negative available) */
-  delta: number;
-  /** change of pending points */
-  pendingDelta: number;
-  reason: string;
-  ref: { type: string; id: string };
-  balanceAfter: number;
-  pendingAfter: number;
-  createdAt: Date;
-  /** earn: when the points become available */
-  maturesOn?: string;
-  /** refund: what the policy did with points already spent */
-  shortfall?: { points: number; policy: 'debt' | 'forfeit' };
-  /** refund: the amount refunded and the growth taken back, so a replay answers (and checks) the same refund */
-  refund?: { amountFen: number; growth: number };
-  /** who did it (adjustments, staff-recorded orders, refunds) */
-  actor?: { openid: string; role: string; name: string };
-  /** keyed requests (redeem, adjust, refund): the request's parameters, so a reused key is refused (cloudfunctions/_lib/idempotency.ts) */
-  fingerprint?: string;
-}
+const ledgerActor = z.object({ openid: z.string(), role: z.string(), name: z.string() }).strict();
+
+/** `ledger/<idempotency key>`: append-only; each entry moves a member's available and pending points. */
+export const ledgerEntrySchema = z
+  .object({
+    _id: z.string(),
+    memberId: z.string(),
+    kind: z.enum(ledgerKinds),
+    /** change of available points (debt counts as negative available) */
+    delta: points,
+    /** change of pending points */
+    pendingDelta: points,
+    reason: z.string(),
+    ref: z.object({ type: z.string(), id: z.string() }).strict(),
+    balanceAfter: points,
+    pendingAfter: points,
+    createdAt: z.date(),
+    /** earn: when the points become available */
+    maturesOn: businessDate.optional(),
+    /** refund: what the policy did with points already spent */
+    shortfall: z
+      .object({ points, policy: z.enum(['debt', 'forfeit']) })
+      .strict()
+      .optional(),
+    /** refund: the amount refunded and the growth taken back, so a replay answers (and checks) the same refund */
+    refund: z.object({ amountFen: fen, growth: z.number().int().nonnegative() }).strict().optional(),
+    /** who did it (adjustments, staff-recorded orders, refunds) */
+    actor: ledgerActor.optional(),
+    /** keyed requests (redeem, adjust, refund): the request's parameters, so a reused key is refused (cloudfunctions/_lib/idempotency.ts) */
+    fingerprint: z.string().optional(),
+  })
+  .strict();
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
 // ------------------------------------------------------------------ requests
 

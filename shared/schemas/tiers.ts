@@ -25,13 +25,15 @@ export const tierDefSchema = z
   .strict();
 
 /** What a merchant may set; `version` is the store's, not the merchant's. */
+const tierSettingsShape = {
+  basis: z.enum(['rolling12m', 'cumulative']),
+  growthPerYuan: z.number().positive().max(100),
+  graceDays: z.number().int().min(0).max(365),
+  tiers: z.array(tierDefSchema).min(1).max(10),
+};
+
 export const tierSettingsSchema = z
-  .object({
-    basis: z.enum(['rolling12m', 'cumulative']),
-    growthPerYuan: z.number().positive().max(100),
-    graceDays: z.number().int().min(0).max(365),
-    tiers: z.array(tierDefSchema).min(1).max(10),
-  })
+  .object(tierSettingsShape)
   .strict()
   .superRefine((s, ctx) => {
     for (const message of tierLadderProblems(s.tiers)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['tiers'], message });
@@ -39,18 +41,37 @@ export const tierSettingsSchema = z
 export type TierSettings = z.infer<typeof tierSettingsSchema>;
 
 /** `tier_configs` collection: `_id: 'current'` is the one in force; `v<N>` keeps every version. */
-export interface TierConfigDoc extends TierSettings {
-  _id: string;
-  version: number;
-  updatedAt: Date;
-  /** the editor's OPENID (`default` for the built-in ladder) */
-  updatedBy: string;
-  /** the editor's name, for people */
-  updatedByName?: string;
-}
+export const tierConfigDocSchema = z
+  .object({
+    _id: z.string(),
+    ...tierSettingsShape,
+    version: z.number().int().nonnegative(),
+    updatedAt: z.date(),
+    /** the editor's OPENID (`default` for the built-in ladder) */
+    updatedBy: z.string(),
+    /** the editor's name, for people */
+    updatedByName: z.string().optional(),
+  })
+  .strict();
+export type TierConfigDoc = z.infer<typeof tierConfigDocSchema>;
 
 /** `tier_changes` collection: every change of a member's tier, with its reason (shown to the member). */
-export type TierChangeDoc = TierChange & { _id: string; memberId: string; configVersion: number };
+export const tierChangeDocSchema = z
+  .object({
+    _id: z.string(),
+    memberId: z.string(),
+    configVersion: z.number().int().nonnegative(),
+    kind: z.enum(['upgrade', 'downgrade', 'grace']),
+    fromTierId: z.string(),
+    toTierId: z.string(),
+    growth: z.number().int().nonnegative(),
+    reason: z.string(),
+    at: z.date(),
+    /** the review period for review-made changes */
+    period: z.string().optional(),
+  })
+  .strict();
+export type TierChangeDoc = z.infer<typeof tierChangeDocSchema> & TierChange;
 
 export const tierRequests = {
   getTierConfig: z.object({}).strict(),

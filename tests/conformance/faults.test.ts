@@ -1,8 +1,8 @@
-import { inTransaction, isTransactionConflict, isTransient, withRetry, type Tx } from '../../cloudfunctions/_lib/db';
+import { inTransaction, isTransactionConflict, isTransient, withRetry } from '../../cloudfunctions/_lib/db';
 import { isAppError } from '../../shared/errors';
 import { parseFaults, type FaultConfig } from '../../local-cloud/faults';
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
-import { db, failure } from './sdk';
+import { db, failure, type Tx } from './sdk';
 
 const fast = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 };
 
@@ -11,7 +11,7 @@ async function withCloud<T>(faults: FaultConfig, fn: (c: ReturnType<typeof openT
   try {
     return await fn(c);
   } finally {
-    closeTestCloud(c);
+    closeTestCloud(c, { checkDocuments: false });
   }
 }
 

@@ -1,6 +1,6 @@
-import { inTransaction, isTransactionConflict, txGet, type Tx } from '../../cloudfunctions/_lib/db';
+import { inTransaction, isTransactionConflict, txGet } from '../../cloudfunctions/_lib/db';
 import { LocalDatabase, TRANSACTION_TTL_MS } from '../../local-cloud/database';
-import { cloud, db, errText, failure, useCloud } from './sdk';
+import { cloud, db, errText, failure, own, untyped, useCloud, type Tx } from './sdk';
 
 type Counter = { _id: string; value: number };
 
@@ -327,9 +327,10 @@ describe('conformance: transactions through wx-server-sdk', () => {
 
   it('inTransaction (our bounded retry) re-runs the callback after a conflict and ends right', async () => {
     let runs = 0;
-    const out = await inTransaction(async (t) => {
+    const out = await inTransaction(async (typed) => {
+      const t = untyped(typed);
       runs += 1;
-      const doc = await txGet<Counter>(t, 'counters', 'c1');
+      const doc = await txGet<Counter>(typed, own('counters'), 'c1');
       if (runs === 1)
         await db()
           .collection('counters')
@@ -350,9 +351,10 @@ describe('conformance: transactions through wx-server-sdk', () => {
     let runs = 0;
     // inTransaction's default bounds (6 attempts, jittered backoff), as the functions use it.
     const increment = () =>
-      inTransaction(async (t) => {
+      inTransaction(async (typed) => {
+        const t = untyped(typed);
         runs += 1;
-        const doc = await txGet<Counter>(t, 'counters', 'c2');
+        const doc = await txGet<Counter>(typed, own('counters'), 'c2');
         await t
           .collection('counters')
           .doc('c2')
@@ -364,7 +366,7 @@ describe('conformance: transactions through wx-server-sdk', () => {
   });
 
   it('txGet of a missing document answers null (a plain doc().get() in a transaction throws)', async () => {
-    const got = await inTransaction((t) => txGet(t, 'counters', 'missing'));
+    const got = await inTransaction((t) => txGet(t, own('counters'), 'missing'));
     expect(got).toBeNull();
     const e = await failure(() => db().runTransaction((t: Tx) => t.collection('counters').doc('missing').get()));
     expect(errText(e)).toMatch(/does not exist/);

@@ -1,12 +1,11 @@
 import type { APIRequestContext } from 'playwright-core';
 import { useH5App } from '../support/e2e';
+import type { Result } from '../../shared/envelope';
 
 jest.setTimeout(180_000);
 
-type Envelope<T> = { ok: true; data: T } | { ok: false; code: string; message: string };
-
-async function call<T>(request: APIRequestContext, url: string, fn: string, data: Record<string, unknown>): Promise<Envelope<T>> {
-  return (await (await request.post(`${url}/api/fn/${fn}`, { data })).json()) as Envelope<T>;
+async function call<T>(request: APIRequestContext, url: string, fn: string, data: Record<string, unknown>): Promise<Result<T>> {
+  return (await (await request.post(`${url}/api/fn/${fn}`, { data })).json()) as Result<T>;
 }
 
 describe('coupons: claim, show, verify at the till, the wallet (H5, real local cloud)', () => {

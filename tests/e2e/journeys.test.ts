@@ -8,13 +8,12 @@ import path from 'node:path';
 import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
 import { useH5App } from '../support/e2e';
 import { PHONE, screenshot } from '../support/artifacts';
+import type { Result } from '../../shared/envelope';
 
 jest.setTimeout(240_000);
 
-type Envelope<T = Record<string, unknown>> = { ok: true; data: T } | { ok: false; code: string; message: string };
-
-async function api<T = Record<string, unknown>>(request: APIRequestContext, url: string, fn: string, data: Record<string, unknown>): Promise<Envelope<T>> {
-  return (await (await request.post(`${url}/api/fn/${fn}`, { data })).json()) as Envelope<T>;
+async function api<T = Record<string, unknown>>(request: APIRequestContext, url: string, fn: string, data: Record<string, unknown>): Promise<Result<T>> {
+  return (await (await request.post(`${url}/api/fn/${fn}`, { data })).json()) as Result<T>;
 }
 async function ok<T = Record<string, unknown>>(request: APIRequestContext, url: string, fn: string, data: Record<string, unknown>): Promise<T> {
   const r = await api<T>(request, url, fn, data);

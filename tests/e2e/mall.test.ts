@@ -1,12 +1,11 @@
 import type { APIRequestContext } from 'playwright-core';
 import { useH5App } from '../support/e2e';
+import type { Result } from '../../shared/envelope';
 
 jest.setTimeout(180_000);
 
-type Envelope<T> = { ok: true; data: T } | { ok: false; code: string; message: string };
-
 async function ok<T>(request: APIRequestContext, url: string, fn: string, data: Record<string, unknown>): Promise<T> {
-  const res = (await (await request.post(`${url}/api/fn/${fn}`, { data })).json()) as Envelope<T>;
+  const res = (await (await request.post(`${url}/api/fn/${fn}`, { data })).json()) as Result<T>;
   if (!res.ok) throw new Error(`${fn}.${String(data.action)}: ${res.code} ${res.message}`);
   return res.data;
 }

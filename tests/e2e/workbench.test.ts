@@ -1,13 +1,16 @@
 import type { APIRequestContext } from 'playwright-core';
 import { useH5App } from '../support/e2e';
+import type { Result } from '../../shared/envelope';
+import type { ResultOf } from '../../shared/contract';
+import type { pointsContract } from '../../shared/contracts/points';
 
 jest.setTimeout(180_000);
 
-type Envelope<T> = { ok: true; data: T } | { ok: false; code: string; message: string };
-type History = { summary: { available: number; pending: number }; entries: { id: string; kind: string; points: number; maturesOn: string | null }[] };
+/** What `points.history` answers (the points contract). */
+type History = ResultOf<typeof pointsContract, 'history'>;
 
 async function call<T>(request: APIRequestContext, url: string, fn: string, data: Record<string, unknown>): Promise<T> {
-  const res = (await (await request.post(`${url}/api/fn/${fn}`, { data })).json()) as Envelope<T>;
+  const res = (await (await request.post(`${url}/api/fn/${fn}`, { data })).json()) as Result<T>;
   if (!res.ok) throw new Error(`${fn}.${String(data.action)}: ${res.code} ${res.message}`);
   return res.data;
 }

@@ -18,7 +18,8 @@ import { tierRequests } from '../../shared/schemas/tiers';
 import { pointsRequests } from '../../shared/schemas/points';
 import { signPosRequest } from '../../cloudfunctions/pos/signature';
 import { closeTestCloud, openTestCloud, withCapturedLogs, type TestCloud } from '../support/local-cloud';
-import { seedStoreAndStaff, type Any, type Envelope } from '../support/points-kit';
+import { seedStoreAndStaff, type Any } from '../support/points-kit';
+import type { Result } from '../../shared/envelope';
 
 type Main = ((event: unknown, context?: unknown) => Promise<unknown>) & { actions?: readonly string[] };
 
@@ -138,7 +139,7 @@ describe('bad input: every action of every function refuses it cleanly and write
     cloud = openTestCloud();
     seedStoreAndStaff(cloud);
     const ok = async (fn: string, data: Record<string, unknown>, openid: string) => {
-      const r = (await cloud.invoke(fn, data, { openid })) as Envelope;
+      const r = (await cloud.invoke(fn, data, { openid })) as Result<Any>;
       if (!r.ok) throw new Error(`${fn}.${String(data.action)}: ${r.code} ${r.message}`);
       return r.data;
     };
@@ -201,11 +202,11 @@ describe('bad input: every action of every function refuses it cleanly and write
   const snapshot = (): string => JSON.stringify(cloud.store.listCollections().map((c) => [c, cloud.store.scan(c)]));
 
   /** One call, checked: a refusal has a known code (never INTERNAL), a message, and changed nothing. */
-  async function expectRefusedOrOk(label: string, run: () => Promise<unknown>): Promise<Envelope> {
+  async function expectRefusedOrOk(label: string, run: () => Promise<unknown>): Promise<Result<Any>> {
     const before = snapshot();
-    let r: Envelope;
+    let r: Result<Any>;
     try {
-      r = (await run()) as Envelope;
+      r = (await run()) as Result<Any>;
     } catch (e) {
       throw new Error(`${label}: threw ${String(e)}`);
     }
@@ -325,7 +326,7 @@ describe('bad input: every action of every function refuses it cleanly and write
               // keyed requests get fresh keys per call, so each one does real work
               for (const k of ['requestId', 'refundId']) if (typeof input[k] === 'string') input[k] = `${input[k]}-${round}-${openid}`.slice(0, 64);
               if (act === 'recordOrder') input.receiptNo = `R-FAULT-${round}-${openid}`;
-              const r = (await cloud.invoke(fn, { ...input, action: act }, { openid })) as Envelope;
+              const r = (await cloud.invoke(fn, { ...input, action: act }, { openid })) as Result<Any>;
               const code = r.ok ? 'ok' : r.code;
               answers.set(code, (answers.get(code) ?? 0) + 1);
               expect({ call: `${fn}.${act} as ${openid}`, code: code === 'ok' || (code in ERROR_MESSAGES && code !== 'INTERNAL') }).toEqual({
@@ -480,7 +481,7 @@ describe('bad input: every action of every function refuses it cleanly and write
         statusCode: number;
         body: string;
       };
-      const body = JSON.parse(res.body) as Envelope;
+      const body = JSON.parse(res.body) as Result<Any>;
       expect({ label, status: res.statusCode >= 400 && res.statusCode < 500, ok: body.ok }).toEqual({ label, status: true, ok: false });
       if (body.ok) continue;
       expect({ label, english: ENGLISH_VALIDATOR_TEXT.test(body.message) }).toEqual({ label, english: false });

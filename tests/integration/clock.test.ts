@@ -68,7 +68,11 @@ describe('the local cloud clock', () => {
     const member = cloud.store.scan('members')[0].doc as unknown as { registeredAt: Date };
     expect(new Date(member.registeredAt).toISOString()).toBe('2030-05-20T02:00:00.000Z');
     const db = database();
-    const added = (await db.collection('access_log').add({ data: { at: db.serverDate(), memberId: 'x' } })) as { _id: string };
+    const added = (await db
+      .collection('access_log')
+      .add({ data: { at: db.serverDate(), memberId: 'x', actor: { openid: 'o-clerk', role: 'staff', name: '店员', storeId: null }, by: 'phone' } })) as {
+      _id: string;
+    };
     expect((cloud.store.get('access_log', added._id)!.doc as unknown as { at: Date }).at.toISOString()).toBe('2030-05-20T02:00:00.000Z');
     // Dates made before the clock moved are still dates.
     const before = new Date(0);

@@ -6,18 +6,18 @@ import type { couponContract } from '../../shared/contracts/coupon';
 import { realClock, setClock, shanghai } from '../support/clock';
 import { closeTestCloud, invoke, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { seedStoreAndStaff, type Any } from '../support/points-kit';
+import type { Result } from '../../shared/envelope';
 
 jest.setTimeout(120_000);
 
-type Env = { ok: true; data: Any } | { ok: false; code: string; message: string };
 const FAULTS = { conflict: 0.2, transient: 0.1, lostReply: 0.05, seed: 1313 };
 /** What a till or a phone does on a system failure: try again, a bounded number of times. */
 const SYSTEM = ['CONFLICT', 'UNAVAILABLE'];
 
 function kit(getCloud: () => TestCloud) {
-  const call = async (data: Record<string, unknown>, openid: string): Promise<Env & { attempts: number }> => {
+  const call = async (data: Record<string, unknown>, openid: string): Promise<Result<Any> & { attempts: number }> => {
     for (let attempt = 1; ; attempt += 1) {
-      const r = (await getCloud().invoke('coupon', data, { openid })) as Env;
+      const r = (await getCloud().invoke('coupon', data, { openid })) as Result<Any>;
       if (r.ok || !SYSTEM.includes(r.code) || attempt >= 40) return { ...r, attempts: attempt };
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * Math.min(attempt, 8)));
     }
@@ -73,7 +73,7 @@ function kit(getCloud: () => TestCloud) {
 
 function seedStores(cloud: TestCloud) {
   seedStoreAndStaff(cloud);
-  cloud.store.insert('stores', { _id: 'store-b', name: 'B店', merchantId: 'm1' });
+  cloud.store.insert('stores', { _id: 'store-b', name: 'B店' });
   cloud.store.insert('roles', { _id: 'o-clerk-b', openid: 'o-clerk-b', role: 'staff', name: 'B店店员', storeId: 'store-b' });
   cloud.store.insert('roles', { _id: 'o-manager', openid: 'o-manager', role: 'staff', name: 'A店店长', storeId: 'store-a', storeManager: true });
 }
@@ -258,7 +258,7 @@ describe('coupon rules: authorization, codes, expiry, undo, audit, templates, ne
     setClock(shanghai('2026-07-03 01:10'));
     expect(await k.ok({ action: 'summary' }, 'o-m5000')).toEqual({ unused: 0, expiringSoon: 0 });
     // the scheduler's coupon-expiry job (its report: the occurrence's counters)
-    const r = (await cloud.runJob('coupon-expiry')) as Env;
+    const r = (await cloud.runJob('coupon-expiry')) as Result<Any>;
     expect(r).toMatchObject({ ok: true, data: { runId: 'coupon-expiry:20260703', status: 'done', processed: 3, counters: { expired: 3 } } });
     expect(ids.map((id) => k.doc('coupons', id).status)).toEqual(['used', 'expired', 'expired', 'expired']);
     // a second firing of the night does nothing; a consumer cannot run it

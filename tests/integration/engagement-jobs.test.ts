@@ -104,6 +104,7 @@ describe('engagement jobs on the scheduler', () => {
         tierId: 'base',
         growth: 0,
         registeredAt: new Date(),
+        updatedAt: new Date(),
         points: {
           available: 40,
           pending: 0,

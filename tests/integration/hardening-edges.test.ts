@@ -168,7 +168,7 @@ describe('13. the demo seed under injected faults', () => {
   it('npm start refuses to serve a store whose seed did not finish', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-partial-'));
     const cloud = openTestCloud({ file: path.join(dir, 'cloud.sqlite'), durable: true });
-    cloud.store.insert('merchants', { _id: 'demo-merchant', name: '半途' });
+    cloud.store.insert('stores', { _id: 'store-half', name: '半途' });
     cloud.close();
     await expect(startServer({ LOCAL_DATA_DIR: dir })).rejects.toThrow(/incomplete|seed -- --reset/);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,13 @@
 import { excluding, runJob, type JobStep } from '../../cloudfunctions/_lib/jobs';
-import { database } from '../../cloudfunctions/_lib/cloud';
+import cloudSdk from 'wx-server-sdk';
 import { queryDocs } from '../../cloudfunctions/_lib/db';
 import { closeTestCloud, openTestCloud, withCapturedLogs, type TestCloud } from '../support/local-cloud';
 
+/** The bare SDK's database (the transport the local cloud replaced): the toy collection is none of ours, so not typed. */
+const database = () => cloudSdk.database();
+
 /**
- * The job runner on its own (cloudfunctions/_lib/jobs.ts), on a toy job over the `members`
+ * The job runner on its own (cloudfunctions/_lib/jobs.ts), on a toy job over a `toys`
  * collection's indexed `birthdayMD`: a stamp per member per occurrence, a failing member isolated
  * and retried by the next occurrence, a done occurrence left alone.
  */
@@ -12,8 +15,10 @@ describe('job runner', () => {
   let cloud: TestCloud;
   beforeEach(() => {
     cloud = openTestCloud();
-    for (let i = 0; i < 5; i += 1) cloud.store.insert('members', { _id: `m${i}`, openid: `o${i}`, cardNo: `c${i}`, birthdayMD: '06-18' });
-    cloud.store.insert('members', { _id: 'other', openid: 'o-other', cardNo: 'c-other', birthdayMD: '01-01' });
+    cloud.store.createCollection('toys');
+    cloud.store.createIndex('toys', { name: 'birthdayMD', fields: { birthdayMD: 1 } });
+    for (let i = 0; i < 5; i += 1) cloud.store.insert('toys', { _id: `m${i}`, openid: `o${i}`, cardNo: `c${i}`, birthdayMD: '06-18' });
+    cloud.store.insert('toys', { _id: 'other', openid: 'o-other', cardNo: 'c-other', birthdayMD: '01-01' });
   });
   afterEach(() => closeTestCloud(cloud));
 
@@ -26,7 +31,7 @@ describe('job runner', () => {
       findDue: (n, { exclude }) =>
         queryDocs(
           db
-            .collection('members')
+            .collection('toys')
             .where(excluding({ birthdayMD: '06-18', stampedOn: _.neq(occurrence) }, exclude))
             .field({ _id: true })
             .limit(n),
@@ -35,7 +40,7 @@ describe('job runner', () => {
         calls.push(m._id);
         if (broken.has(m._id)) throw new Error(`cannot stamp ${m._id}`);
         await db
-          .collection('members')
+          .collection('toys')
           .doc(m._id)
           .update({ data: { stampedOn: occurrence } });
         s.stamped += 1;
@@ -61,7 +66,7 @@ describe('job runner', () => {
     const doc = cloud.store.get('job_runs', 'stamp:20260618')!.doc as Record<string, unknown>;
     expect(doc).toMatchObject({ _id: 'stamp:20260618', job: 'stamp', status: 'done', stamped: 4, step: 1, cursor: null });
     expect(doc.updatedAt).toBeInstanceOf(Date);
-    expect(cloud.store.get('members', 'other')!.doc).not.toHaveProperty('stampedOn');
+    expect(cloud.store.get('toys', 'other')!.doc).not.toHaveProperty('stampedOn');
 
     calls.length = 0;
     const again = await stampJob('20260618', new Set(), calls);
@@ -95,7 +100,7 @@ describe('job runner', () => {
           name: 'walk',
           findDue: (n: number, { cursor }: { cursor: string | null }) =>
             queryDocs<{ _id: string }>(
-              (cursor ? db.collection('members').where({ _id: _.gt(cursor) }) : db.collection('members').where({}))
+              (cursor ? db.collection('toys').where({ _id: _.gt(cursor) }) : db.collection('toys').where({}))
                 .orderBy('_id', 'asc')
                 .field({ _id: true })
                 .limit(n),
@@ -134,7 +139,7 @@ describe('job runner', () => {
           // an ordered walk by _id with a cursor (the primary index)
           findDue: (n: number, { cursor }: { cursor: string | null }) =>
             queryDocs<{ _id: string }>(
-              (cursor ? db.collection('members').where({ _id: _.gt(cursor) }) : db.collection('members').where({}))
+              (cursor ? db.collection('toys').where({ _id: _.gt(cursor) }) : db.collection('toys').where({}))
                 .orderBy('_id', 'asc')
                 .field({ _id: true })
                 .limit(n),
@@ -172,7 +177,7 @@ describe('job runner', () => {
           findDue: (n: number, { exclude }: { exclude: string[] }) =>
             queryDocs<{ _id: string }>(
               db
-                .collection('members')
+                .collection('toys')
                 .where(excluding({ birthdayMD: '06-18', marked: _.neq(true) }, exclude))
                 .field({ _id: true })
                 .limit(n),
@@ -180,7 +185,7 @@ describe('job runner', () => {
           process: async (m: { _id: string }, s: { marked: number; checked: number }) => {
             order.push(`mark ${m._id}`);
             await db
-              .collection('members')
+              .collection('toys')
               .doc(m._id)
               .update({ data: { marked: true, checkDue: true } });
             s.marked += 1;
@@ -188,11 +193,11 @@ describe('job runner', () => {
         },
         {
           name: 'check',
-          findDue: (n: number) => queryDocs<{ _id: string }>(db.collection('members').where({ checkDue: true }).field({ _id: true }).limit(n)),
+          findDue: (n: number) => queryDocs<{ _id: string }>(db.collection('toys').where({ checkDue: true }).field({ _id: true }).limit(n)),
           process: async (m: { _id: string }, s: { marked: number; checked: number }) => {
             order.push(`check ${m._id}`);
             await db
-              .collection('members')
+              .collection('toys')
               .doc(m._id)
               .update({ data: { checkDue: false } });
             s.checked += 1;

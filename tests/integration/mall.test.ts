@@ -2,10 +2,10 @@ import { buildNewMember } from '../../cloudfunctions/member/new-member';
 import { businessDate } from '../../shared/calendar';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { seedStoreAndStaff, type Any } from '../support/points-kit';
+import type { Result } from '../../shared/envelope';
 
 jest.setTimeout(120_000);
 
-type Env = { ok: true; data: Any } | { ok: false; code: string; message: string };
 const FAULTS = { conflict: 0.2, transient: 0.1, lostReply: 0.05, seed: 1414 };
 const SYSTEM = ['CONFLICT', 'UNAVAILABLE'];
 
@@ -22,9 +22,9 @@ describe('points mall under concurrency with injected faults', () => {
     closeTestCloud(cloud);
   });
 
-  async function call(fn: string, data: Record<string, unknown>, openid: string): Promise<Env & { attempts: number }> {
+  async function call(fn: string, data: Record<string, unknown>, openid: string): Promise<Result<Any> & { attempts: number }> {
     for (let attempt = 1; ; attempt += 1) {
-      const r = (await cloud.invoke(fn, data, { openid })) as Env;
+      const r = (await cloud.invoke(fn, data, { openid })) as Result<Any>;
       if (r.ok || !SYSTEM.includes(r.code) || attempt >= 40) return { ...r, attempts: attempt };
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * Math.min(attempt, 8)));
     }

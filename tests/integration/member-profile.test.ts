@@ -1,9 +1,10 @@
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
+import { couponFixture, orderFixture } from '../support/fixtures';
 import { issueMemberCode } from '../../cloudfunctions/_lib/member-code';
 import { DEPARTURE_RETENTION_DAYS, PRIVACY_POLICY_VERSION } from '../../shared/rules/profile';
 import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
+import type { Result } from '../../shared/envelope';
 
-type Envelope<T> = { ok: true; data: T } | { ok: false; code: string; message: string; details?: unknown };
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Only Date is faked: timers, the database and the SDK run for real. */
@@ -32,7 +33,7 @@ const DAY = 24 * 3600 * 1000;
 
 describe('member profile, privacy, member code, tiers and my data', () => {
   let cloud: ReturnType<typeof openTestCloud>;
-  const call = async <T = Any>(data: Record<string, unknown>, openid?: string) => (await cloud.invoke('member', data, openid ? { openid } : {})) as Envelope<T>;
+  const call = async <T = Any>(data: Record<string, unknown>, openid?: string) => (await cloud.invoke('member', data, openid ? { openid } : {})) as Result<T>;
   const okData = async <T = Any>(data: Record<string, unknown>, openid?: string): Promise<T> => {
     const res = await call<T>(data, openid);
     if (!res.ok) throw new Error(`${String(data.action)} failed: ${res.code} ${res.message}`);
@@ -43,7 +44,7 @@ describe('member profile, privacy, member code, tiers and my data', () => {
   beforeEach(() => {
     cloud = openTestCloud();
     cloud.store.insert('roles', { _id: 'o-staff', openid: 'o-staff', role: 'staff', name: '店员 小吴', storeId: 'store-1' });
-    cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '店主 老周', merchantId: 'm-1' });
+    cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '店主 老周' });
   });
   afterEach(() => {
     jest.useRealTimers();
@@ -191,40 +192,44 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     const card = await okData({ action: 'join', agree: true }, 'o-gus');
     // A gold member whose spending in the last 12 months is ¥1,200 (the rest is older).
     cloud.store.replace('members', { ...memberDoc(card.memberId), _id: card.memberId, tierId: 'gold', growth: 6200 });
-    cloud.store.insert('orders', {
-      _id: 'o1',
-      memberId: card.memberId,
-      storeId: 's',
-      receiptNo: 'R1',
-      items: [],
-      amountFen: 120000,
-      paidAt: new Date(t0.getTime() - 30 * DAY),
-    });
-    cloud.store.insert('orders', {
-      _id: 'o2',
-      memberId: card.memberId,
-      storeId: 's',
-      receiptNo: 'R2',
-      items: [],
-      amountFen: 500000,
-      paidAt: new Date(t0.getTime() - 400 * DAY),
-    });
+    cloud.store.insert(
+      'orders',
+      orderFixture({
+        _id: 'o1',
+        memberId: card.memberId,
+        storeId: 's',
+        receiptNo: 'R1',
+        amountFen: 120000,
+        paidAt: new Date(t0.getTime() - 30 * DAY),
+      }),
+    );
+    cloud.store.insert(
+      'orders',
+      orderFixture({
+        _id: 'o2',
+        memberId: card.memberId,
+        storeId: 's',
+        receiptNo: 'R2',
+        amountFen: 500000,
+        paidAt: new Date(t0.getTime() - 400 * DAY),
+      }),
+    );
 
     // the scheduler's daily tier-review job (its report: the occurrence's counters)
-    const run1 = (await cloud.runJob('tier-review')) as Envelope<Any>;
+    const run1 = (await cloud.runJob('tier-review')) as Result<Any>;
     expect(run1).toMatchObject({
       ok: true,
       data: { status: 'done', processed: 1, counters: { period: '2026-01', reviewed: 1, graceStarted: 1, downgraded: 0 } },
     });
     expect(memberDoc(card.memberId)).toMatchObject({ tierId: 'gold', growth: 1200, lastReviewPeriod: '2026-01' });
-    const run1b = (await cloud.runJob('tier-review')) as Envelope<Any>;
+    const run1b = (await cloud.runJob('tier-review')) as Result<Any>;
     expect(run1b).toMatchObject({ ok: true, data: { status: 'done', processed: 1, counters: { reviewed: 1 } } });
     expect(cloud.store.scan('tier_changes')).toHaveLength(1);
     // consumers cannot run the review
     expect(await call({ action: 'tierReview' }, 'o-gus')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
 
     fakeClock(new Date(t0.getTime() + 31 * DAY));
-    const run2 = (await cloud.runJob('tier-review')) as Envelope<Any>;
+    const run2 = (await cloud.runJob('tier-review')) as Result<Any>;
     expect(run2).toMatchObject({ ok: true, data: { counters: { period: '2026-02', downgraded: 1 } } });
     expect(memberDoc(card.memberId)).toMatchObject({ tierId: 'silver' });
     const shown = await okData({ action: 'join', agree: true }, 'o-gus');
@@ -243,11 +248,11 @@ describe('member profile, privacy, member code, tiers and my data', () => {
       'points',
       { action: 'adjustPoints', memberId: card.memberId, delta: 300, requestId: 'adj-00000001', reason: '测试赠送积分' },
       { openid: 'o-boss' },
-    )) as Envelope<Any>;
+    )) as Result<Any>;
     expect(adjust.ok).toBe(true);
-    cloud.store.insert('coupons', { _id: 'cp-1', memberId: card.memberId, templateId: 'tpl', status: 'unused', issuedAt: new Date() });
-    cloud.store.insert('coupons', { _id: 'cp-2', memberId: card.memberId, templateId: 'tpl', status: 'used', issuedAt: new Date() });
-    cloud.store.insert('orders', { _id: 'od-1', memberId: card.memberId, storeId: 's', receiptNo: 'RX', items: [], amountFen: 3200, paidAt: new Date() });
+    cloud.store.insert('coupons', couponFixture({ _id: 'cp-1', memberId: card.memberId, templateId: 'tpl', status: 'unused', issuedAt: new Date() }));
+    cloud.store.insert('coupons', couponFixture({ _id: 'cp-2', memberId: card.memberId, templateId: 'tpl', status: 'used', issuedAt: new Date() }));
+    cloud.store.insert('orders', orderFixture({ _id: 'od-1', memberId: card.memberId, storeId: 's', receiptNo: 'RX', amountFen: 3200, paidAt: new Date() }));
 
     const exported = await okData({ action: 'exportMyData' }, 'o-del');
     expect(exported.member).toMatchObject({ _id: card.memberId, wechatOpenid: 'o-del', birthday: { month: 7, day: 14, year: 1995 } });

@@ -1,14 +1,10 @@
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
+import type { Result } from '../../shared/envelope';
+import type { ResultOf } from '../../shared/contract';
+import type { memberContract } from '../../shared/contracts/member';
 
-type Card = {
-  memberId: string;
-  nickname: string;
-  tier: { name: string };
-  isNew: boolean;
-  points: { available: number };
-  privacy: { accepted: boolean; changes: string[] };
-};
-type Envelope<T> = { ok: true; data: T } | { ok: false; code: string; message: string };
+/** What `join` and `getCard` answer (the member contract). */
+type Card = ResultOf<typeof memberContract, 'getCard'>;
 
 describe('member function against the local cloud', () => {
   let cloud: ReturnType<typeof openTestCloud>;
@@ -25,7 +21,7 @@ describe('member function against the local cloud', () => {
       else expect(res).toMatchObject({ ok: false, code: 'NOT_A_MEMBER' });
     }
     expect(await cloud.invoke('points', { action: 'history' }, { openid: 'o-stranger' })).toMatchObject({ ok: false });
-    const refused = (await cloud.invoke('member', { action: 'join' }, { openid: 'o-stranger' })) as Envelope<Card>;
+    const refused = (await cloud.invoke('member', { action: 'join' }, { openid: 'o-stranger' })) as Result<Card>;
     expect(refused).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     expect(!refused.ok && refused.message).toContain('请阅读并同意');
     expect(await cloud.invoke('member', { action: 'join', agree: false }, { openid: 'o-stranger' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
@@ -48,24 +44,26 @@ describe('member function against the local cloud', () => {
       code: 'PHONE_CODE_INVALID',
     });
     expect(cloud.store.scan('members')).toHaveLength(0);
-    const res = (await cloud.invoke('member', { action: 'join', agree: true, phoneCode: 'code-1', invite: 'inv-token-1' }, { openid: 'o-phone' })) as Envelope<
-      Card & { phoneMasked: string | null }
-    >;
+    const res = (await cloud.invoke(
+      'member',
+      { action: 'join', agree: true, phoneCode: 'code-1', invite: 'inv-token-1' },
+      { openid: 'o-phone' },
+    )) as Result<Card>;
     expect(res.ok && res.data.phoneMasked).toMatch(/^1\d{2}\*{4}\d{4}$/);
   });
 
   it('registers the caller on 开卡 and returns the same card afterwards', async () => {
-    const first = (await cloud.invoke('member', { action: 'join', agree: true }, { openid: 'o-alice' })) as Envelope<Card>;
+    const first = (await cloud.invoke('member', { action: 'join', agree: true }, { openid: 'o-alice' })) as Result<Card>;
     expect(first.ok).toBe(true);
     if (!first.ok) return;
     expect(first.data.isNew).toBe(true);
     expect(first.data.tier.name).toBe('普通会员');
     expect(first.data.points.available).toBe(100);
     expect(first.data.privacy).toMatchObject({ accepted: true, changes: [] });
-    const again = (await cloud.invoke('member', { action: 'join', agree: true }, { openid: 'o-alice' })) as Envelope<Card>;
+    const again = (await cloud.invoke('member', { action: 'join', agree: true }, { openid: 'o-alice' })) as Result<Card>;
     expect(again.ok && again.data.memberId).toBe(first.data.memberId);
     expect(again.ok && again.data.isNew).toBe(false);
-    const card = (await cloud.invoke('member', { action: 'getCard' }, { openid: 'o-alice' })) as Envelope<Card>;
+    const card = (await cloud.invoke('member', { action: 'getCard' }, { openid: 'o-alice' })) as Result<Card>;
     expect(card.ok && card.data.memberId).toBe(first.data.memberId);
     expect(cloud.store.scan('ledger')).toHaveLength(1);
   });
@@ -73,7 +71,7 @@ describe('member function against the local cloud', () => {
   it('creates one member, not several, under concurrent first calls', async () => {
     const results = (await Promise.all(
       Array.from({ length: 12 }, () => cloud.invoke('member', { action: 'join', agree: true }, { openid: 'o-bob' })),
-    )) as Envelope<Card>[];
+    )) as Result<Card>[];
     const ids = new Set(results.map((r) => (r.ok ? r.data.memberId : r.code)));
     expect(ids.size).toBe(1);
     expect(cloud.store.scan('members').filter((s) => s.doc.openid === 'o-bob')).toHaveLength(1);
@@ -84,7 +82,7 @@ describe('member function against the local cloud', () => {
       'member',
       { action: 'join', agree: true, openid: 'o-mallory', userInfo: { openId: 'o-mallory' } },
       { openid: 'o-carol' },
-    )) as Envelope<Card>;
+    )) as Result<Card>;
     // `openid` is not part of the schema: a strict schema refuses it.
     expect(res).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     await cloud.invoke('member', { action: 'join', agree: true, userInfo: { openId: 'o-mallory' } }, { openid: 'o-carol' });
@@ -104,7 +102,7 @@ describe('member function against the local cloud', () => {
     try {
       const results = (await Promise.all(
         Array.from({ length: 8 }, () => faulty.invoke('member', { action: 'join', agree: true }, { openid: 'o-erin' })),
-      )) as Envelope<Card>[];
+      )) as Result<Card>[];
       const okIds = new Set(results.filter((r) => r.ok).map((r) => (r as { data: Card }).data.memberId));
       expect(okIds.size).toBe(1);
       expect(faulty.store.scan('members').filter((s) => s.doc.openid === 'o-erin')).toHaveLength(1);

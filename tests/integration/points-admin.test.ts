@@ -13,7 +13,7 @@ describe('points administration', () => {
   beforeEach(() => {
     cloud = openTestCloud();
     seedStoreAndStaff(cloud);
-    cloud.store.insert('stores', { _id: 'store-b', name: 'B店', merchantId: 'm1' });
+    cloud.store.insert('stores', { _id: 'store-b', name: 'B店' });
     cloud.store.insert('roles', { _id: 'o-clerk-b', openid: 'o-clerk-b', role: 'staff', name: 'B店员', storeId: 'store-b' });
     cloud.store.insert('settings', { _id: 'points-rules', version: 1, rules: RULES, updatedAt: new Date(), updatedBy: 'o-boss' });
     setClock(shanghai('2026-11-23 12:00'));

@@ -1,8 +1,7 @@
 import { seededRandom } from '../../local-cloud/faults';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
-import { seedStoreAndStaff } from '../support/points-kit';
-
-type Env = { ok: true; data: any } | { ok: false; code: string; message: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { seedStoreAndStaff, type Any } from '../support/points-kit';
+import type { Result } from '../../shared/envelope';
 
 jest.setTimeout(60_000);
 
@@ -26,9 +25,9 @@ describe('points under concurrency and injected faults', () => {
    * A client retries what failed for a platform reason (CONFLICT/UNAVAILABLE), like a POS would.
    * INTERNAL is not retried: under faults the functions answer ok or a stable code, never INTERNAL.
    */
-  async function call(data: Record<string, unknown>, openid: string): Promise<Env & { attempts: number }> {
+  async function call(data: Record<string, unknown>, openid: string): Promise<Result<Any> & { attempts: number }> {
     for (let attempt = 1; ; attempt += 1) {
-      const r = (await cloud.invoke('points', data, { openid })) as Env;
+      const r = (await cloud.invoke('points', data, { openid })) as Result<Any>;
       answered.push(r.ok ? 'ok' : r.code);
       if (r.ok || !['CONFLICT', 'UNAVAILABLE'].includes(r.code) || attempt >= 12) return { ...r, attempts: attempt };
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 100 * attempt));
@@ -36,7 +35,7 @@ describe('points under concurrency and injected faults', () => {
   }
   async function getCard(openid: string): Promise<string> {
     for (let attempt = 0; attempt < 12; attempt += 1) {
-      const r = (await cloud.invoke('member', { action: 'join', agree: true }, { openid })) as Env;
+      const r = (await cloud.invoke('member', { action: 'join', agree: true }, { openid })) as Result<Any>;
       if (r.ok) return r.data.memberId as string;
     }
     throw new Error('could not register');
@@ -44,9 +43,9 @@ describe('points under concurrency and injected faults', () => {
   /** The clerk scans the member's code (logged): spending for a member id needs it (retried like a till would). */
   async function identify(openid: string): Promise<void> {
     for (let attempt = 0; attempt < 12; attempt += 1) {
-      const code = (await cloud.invoke('member', { action: 'getMemberCode' }, { openid })) as Env;
+      const code = (await cloud.invoke('member', { action: 'getMemberCode' }, { openid })) as Result<Any>;
       if (!code.ok) continue;
-      const r = (await cloud.invoke('member', { action: 'identifyByCode', code: code.data.code }, { openid: 'o-clerk' })) as Env;
+      const r = (await cloud.invoke('member', { action: 'identifyByCode', code: code.data.code }, { openid: 'o-clerk' })) as Result<Any>;
       if (r.ok) return;
     }
     throw new Error('could not identify');
@@ -57,7 +56,7 @@ describe('points under concurrency and injected faults', () => {
     const members = await Promise.all(Array.from({ length: 12 }, (_, i) => getCard(`o-cc-${i}`)));
     await Promise.all(Array.from({ length: 12 }, (_, i) => identify(`o-cc-${i}`)));
 
-    const ops: Promise<{ kind: string; key: string; memberId: string; body: Record<string, unknown>; r: Env & { attempts: number } }>[] = [];
+    const ops: Promise<{ kind: string; key: string; memberId: string; body: Record<string, unknown>; r: Result<Any> & { attempts: number } }>[] = [];
     const receipts = new Map<string, string>();
     for (let i = 0; i < 160; i += 1) {
       const memberId = members[Math.floor(random() * members.length)];

@@ -1,8 +1,8 @@
 import { seedDemoData } from '../../local-cloud/seed';
 import { DEMO_OPENIDS } from '../../local-cloud/session';
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
-
-type Env = { ok: true; data: any } | { ok: false; code: string; message: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Result } from '../../shared/envelope';
+import type { Any } from '../support/points-kit';
 
 jest.setTimeout(60_000);
 
@@ -18,7 +18,11 @@ describe('seeded demo points', () => {
     let after: string | undefined;
     let checked = 0;
     for (;;) {
-      const page = (await cloud.invoke('points', { action: 'reconcile', limit: 200, ...(after ? { after } : {}) }, { openid: DEMO_OPENIDS.merchant })) as Env;
+      const page = (await cloud.invoke(
+        'points',
+        { action: 'reconcile', limit: 200, ...(after ? { after } : {}) },
+        { openid: DEMO_OPENIDS.merchant },
+      )) as Result<Any>;
       expect(page).toMatchObject({ ok: true, data: { drifts: [] } });
       if (!page.ok) return;
       checked += page.data.checked;
@@ -26,14 +30,14 @@ describe('seeded demo points', () => {
       after = page.data.nextAfter;
     }
     expect(checked).toBe(cloud.store.scan('members').length);
-    const nightly = (await cloud.invoke('points', { action: 'nightly' }, { openid: DEMO_OPENIDS.merchant })) as Env;
+    const nightly = (await cloud.invoke('points', { action: 'nightly' }, { openid: DEMO_OPENIDS.merchant })) as Result<Any>;
     expect(nightly).toMatchObject({ ok: true, data: { status: 'done', drifts: [] } });
   });
 
   it('shows 小林 as a silver member with the seeded balance, and her history', async () => {
-    const card = (await cloud.invoke('member', { action: 'getCard' }, { openid: DEMO_OPENIDS.consumer })) as Env;
+    const card = (await cloud.invoke('member', { action: 'getCard' }, { openid: DEMO_OPENIDS.consumer })) as Result<Any>;
     expect(card).toMatchObject({ ok: true, data: { nickname: '小林', tier: { name: '银卡会员' } } });
-    const history = (await cloud.invoke('points', { action: 'history' }, { openid: DEMO_OPENIDS.consumer })) as Env;
+    const history = (await cloud.invoke('points', { action: 'history' }, { openid: DEMO_OPENIDS.consumer })) as Result<Any>;
     expect(history.ok).toBe(true);
     if (!card.ok || !history.ok) return;
     expect(history.data.summary.available).toBe(card.data.points.available);

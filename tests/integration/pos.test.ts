@@ -12,7 +12,7 @@ import { realClock, setClock, shanghai } from '../support/clock';
 /** The tests run on a Monday (Shanghai), not on the member day (Wednesday): every order earns ×1. */
 const MONDAY_NOON = shanghai('2026-11-23 12:00');
 
-type Env = { ok: true; data: Record<string, unknown> } | { ok: false; code: string; message: string };
+import type { Result } from '../../shared/envelope';
 
 describe('POS endpoint over the local HTTP route', () => {
   let cloud: ReturnType<typeof openTestCloud>;
@@ -28,8 +28,8 @@ describe('POS endpoint over the local HTTP route', () => {
     server = createServer({ cloud, staticDir: '/nonexistent', sessionSecret: Buffer.from('test-secret') });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    cloud.store.insert('stores', { _id: 'store-1', name: '一号店', merchantId: 'm1' });
-    cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板', merchantId: 'm1' });
+    cloud.store.insert('stores', { _id: 'store-1', name: '一号店' });
+    cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板' });
     const card = (await cloud.invoke('member', { action: 'join', agree: true }, { openid: 'o-pos-member' })) as { ok: true; data: { memberId: string } };
     memberId = card.data.memberId;
     const s = (await cloud.invoke('points', { action: 'getPosSecret', storeId: 'store-1' }, { openid: 'o-boss' })) as { ok: true; data: { secret: string } };
@@ -74,7 +74,7 @@ describe('POS endpoint over the local HTTP route', () => {
     };
     o.tamper?.(headers);
     const res = await fetch(`${base}/api/pos${path}`, { method: 'POST', headers, body });
-    return { status: res.status, json: (await res.json()) as Env, nonce };
+    return { status: res.status, json: (await res.json()) as Result<Record<string, unknown>>, nonce };
   }
 
   const snapshot = () => ({

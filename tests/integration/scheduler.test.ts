@@ -5,7 +5,8 @@ import { JOB_NAMES } from '../../shared/schedule';
 import { RUNNERS } from '../../cloudfunctions/_lib/scheduler';
 import { closeTestCloud, invoke, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { advanceClock, realClock, setClock, shanghai } from '../support/clock';
-import { pointsKit, seedStoreAndStaff, type Any, type Envelope } from '../support/points-kit';
+import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
+import type { Result } from '../../shared/envelope';
 
 describe('one scheduler for every job', () => {
   let cloud: TestCloud;
@@ -19,7 +20,7 @@ describe('one scheduler for every job', () => {
   });
   const { ok, register, order } = pointsKit(() => cloud);
   const tick = async () => {
-    const r = (await cloud.trigger('scheduler', 'tick')) as Envelope;
+    const r = (await cloud.trigger('scheduler', 'tick')) as Result<Any>;
     if (!r.ok) throw new Error(`tick: ${r.code} ${r.message}`);
     return r.data as { ran: Any[]; deferred: string[] };
   };
@@ -137,7 +138,7 @@ describe('one scheduler for every job', () => {
   it('knows a timer from the invocation context only, and lets only the platform or the merchant run jobs', async () => {
     setClock(shanghai('2026-11-24 02:01'));
     await register('o-consumer');
-    const asClient = (data: Record<string, unknown>, openid: string) => cloud.invoke('scheduler', data, { openid }) as Promise<Envelope>;
+    const asClient = (data: Record<string, unknown>, openid: string) => cloud.invoke('scheduler', data, { openid }) as Promise<Result<Any>>;
     expect(await asClient({ Type: 'Timer', TriggerName: 'tick', Time: new Date().toISOString() }, 'o-consumer')).toMatchObject({
       ok: false,
       code: 'UNKNOWN_ACTION',

@@ -1,7 +1,9 @@
 import { runTierReview } from '../../cloudfunctions/_lib/tier-review';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
+import { orderFixture } from '../support/fixtures';
 import { realClock, setClock, shanghai } from '../support/clock';
-import { pointsKit, seedStoreAndStaff, type Any, type Envelope } from '../support/points-kit';
+import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
+import type { Result } from '../../shared/envelope';
 
 jest.setTimeout(60_000);
 
@@ -28,7 +30,7 @@ describe('tier review job', () => {
   const member = (id: string) => cloud.store.get('members', id)!.doc as Any;
   const review = async (): Promise<Any> => {
     // the merchant's run (this invocation's counts); the scheduler's run of it is tested in scheduler.test.ts
-    const r = (await cloud.invoke('member', { action: 'tierReview' }, { openid: 'o-boss' })) as Envelope;
+    const r = (await cloud.invoke('member', { action: 'tierReview' }, { openid: 'o-boss' })) as Result<Any>;
     if (!r.ok) throw new Error(`tierReview: ${r.code} ${r.message}`);
     return r.data;
   };
@@ -44,6 +46,7 @@ describe('tier review job', () => {
       chunks: 0,
       scanned: 0,
       set: 0,
+      updatedAt: new Date(),
     });
   /** The member documents the database hands out (queries and doc reads), by id, from now on. */
   const watchMemberReads = () => {
@@ -89,15 +92,10 @@ describe('tier review job', () => {
     place(due3, { tierId: 'normal', growth: 300, ...lastMonth });
     place(reviewed, { tierId: 'gold', growth: 6000, lastReviewPeriod: '2026-03', tierReviewDueOn: '2026-04-01' });
     place(base3, { tierReviewDueOn: null });
-    cloud.store.insert('orders', {
-      _id: 'o1',
-      memberId: due1,
-      storeId: 'store-a',
-      receiptNo: 'R1',
-      items: [],
-      amountFen: 600000,
-      paidAt: new Date(Date.now() - 20 * DAY),
-    });
+    cloud.store.insert(
+      'orders',
+      orderFixture({ _id: 'o1', memberId: due1, storeId: 'store-a', receiptNo: 'R1', amountFen: 600000, paidAt: new Date(Date.now() - 20 * DAY) }),
+    );
     backfillDone();
     const revs = Object.fromEntries([reviewed, base1, base2, base3].map((id) => [id, cloud.store.rev('members', id)]));
 

@@ -6,6 +6,9 @@ import type { InputOf, ResultOf } from '../../shared/contract';
 import type { Contracts, FunctionName } from '../../shared/contracts';
 import type { Result } from '../../shared/envelope';
 import { installLogSink, type LogRecord } from '../../cloudfunctions/_lib/log';
+import type { DocumentStore } from '../../local-cloud/store';
+import { collectionSchemas, isCollectionName } from '../../shared/schemas/collections';
+import type { ZodType } from 'zod';
 
 /**
  * A local cloud opened by `openTestCloud`, with the temporary folder it lives in and the functions'
@@ -46,9 +49,47 @@ export function openTestCloud({ logs: logMode, ...options }: TestCloudOptions = 
   return Object.assign(cloud, { dir, logs });
 }
 
-export function closeTestCloud(cloud: TestCloud): void {
-  cloud.close();
-  fs.rmSync(cloud.dir, { recursive: true, force: true });
+export interface CloseOptions {
+  /** false: the conformance suite, whose documents are the database's test data, not ours */
+  checkDocuments?: boolean;
+  /** `collection/id` of documents a test stored malformed on purpose (legacy data the code must survive) */
+  unchecked?: readonly string[];
+}
+
+export function closeTestCloud(cloud: TestCloud, options: CloseOptions = {}): void {
+  try {
+    if (options.checkDocuments !== false) assertDocumentsParse(cloud.store, options.unchecked);
+  } finally {
+    cloud.close();
+    fs.rmSync(cloud.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Every stored document of every collection, parsed with its collection's schema
+ * (`shared/schemas/collections.ts`): a function that wrote a shape the schema does not admit (a
+ * misspelt field, a missing one, a string where a date belongs) fails the test file that made it,
+ * with the collection, the id and zod's issues. Collections without a schema (the conformance
+ * suite's own) are not checked; `unchecked` names ids a test stored malformed on purpose.
+ */
+export function assertDocumentsParse(store: DocumentStore, unchecked: readonly string[] = []): void {
+  if (!store.db.open) return; // a test that closed the store itself (and checked what it needed)
+  const problems: string[] = [];
+  for (const coll of store.listCollections()) {
+    if (!isCollectionName(coll)) continue;
+    const schema: ZodType = collectionSchemas[coll];
+    for (const { doc } of store.scan(coll)) {
+      if (unchecked.includes(`${coll}/${doc._id}`)) continue;
+      const parsed = schema.safeParse(doc);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`);
+        problems.push(`${coll}/${doc._id}: ${issues.join('; ')}`);
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(`${problems.length} stored document(s) do not match their collection's schema:\n${problems.slice(0, 20).join('\n')}`);
+  }
 }
 
 type ActionOf<F extends FunctionName> = keyof Contracts[F] & string;

@@ -1,15 +1,15 @@
 import type { TestCloud } from './local-cloud';
+import type { Result } from '../../shared/envelope';
 
 /** What the tests read off function answers and stored documents: loosely typed on purpose. */
 export type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** A cloud function's answer: its data, or a stable error code. */
-export type Envelope<T = Any> = { ok: true; data: T } | { ok: false; code: string; message: string; details?: Any };
 
 /** The store and the two people most points tests act as: clerk `o-clerk` at `store-a`, merchant `o-boss`. */
 export function seedStoreAndStaff(cloud: TestCloud): void {
-  cloud.store.insert('stores', { _id: 'store-a', name: 'A店', merchantId: 'm1' });
+  cloud.store.insert('stores', { _id: 'store-a', name: 'A店' });
   cloud.store.insert('roles', { _id: 'o-clerk', openid: 'o-clerk', role: 'staff', name: '店员', storeId: 'store-a' });
-  cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板', merchantId: 'm1' });
+  cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板' });
 }
 
 export interface PointsKitOptions {
@@ -25,10 +25,10 @@ export function pointsKit(getCloud: () => TestCloud, options: PointsKitOptions =
   const defaultPaidAt = options.defaultPaidAt ?? (() => new Date().toISOString());
 
   /** The `points` function as `openid`: the envelope, success or not. */
-  const call = async (data: Record<string, unknown>, openid: string) => (await getCloud().invoke('points', data, { openid })) as Envelope;
+  const call = async (data: Record<string, unknown>, openid: string) => (await getCloud().invoke('points', data, { openid })) as Result<Any>;
   /** Any function as `openid`: its data, or throws with the error code. */
   const ok = async <T = Any>(fn: string, data: Record<string, unknown>, openid: string): Promise<T> => {
-    const r = (await getCloud().invoke(fn, data, { openid })) as Envelope<T>;
+    const r = (await getCloud().invoke(fn, data, { openid })) as Result<T>;
     if (!r.ok) throw new Error(`${fn}.${String(data.action)}: ${r.code} ${r.message}`);
     return r.data;
   };
@@ -39,7 +39,7 @@ export function pointsKit(getCloud: () => TestCloud, options: PointsKitOptions =
    * with the runner's runId, status and failures), or throws.
    */
   const trigger = async (): Promise<Any> => {
-    const r = (await getCloud().runJob('points-nightly')) as Envelope;
+    const r = (await getCloud().runJob('points-nightly')) as Result<Any>;
     if (!r.ok) throw new Error(`points-nightly: ${r.code} ${r.message}`);
     return { ...r.data.counters, runId: r.data.runId, status: r.data.status, failures: r.data.failures };
   };

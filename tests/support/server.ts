@@ -3,8 +3,21 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { DocumentStore } from '../../local-cloud/store';
+import { assertDocumentsParse } from './local-cloud';
 
 const ROOT = path.resolve(__dirname, '../..');
+
+/** What the stopped server left on disk, every document parsed with its collection's schema (local-cloud.ts). */
+function checkStoredDocuments(file: string): void {
+  if (!fs.existsSync(file)) return;
+  const store = new DocumentStore(file, { durable: false });
+  try {
+    assertDocumentsParse(store);
+  } finally {
+    store.close();
+  }
+}
 
 export interface RunningServer {
   url: string;
@@ -59,7 +72,11 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       });
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      try {
+        checkStoredDocuments(path.join(dataDir, 'cloud.sqlite'));
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
