@@ -55,6 +55,30 @@ describe('merchant engagement console (H5, phone size, own local cloud)', () => 
       await page.waitForFunction(() => document.querySelector('.merchant-lifecycle-version')?.textContent === 'v1', undefined, { timeout: 15_000 });
       await screenshot(page, 'engagement-02-lifecycle-saved');
 
+      // 订阅消息 and 会员关怀 load for the merchant (nothing registered yet in the demo)
+      await page.locator('.merchant-tab-templates').first().click();
+      await page.locator('.merchant-template-register').first().waitFor({ timeout: 15_000 });
+      await page.locator('.merchant-template-id input').first().fill('tmplCheckin0001');
+      await page.locator('.merchant-template-title input').first().fill('签到提醒');
+      // a key WeChat would not accept is refused before anything is sent
+      await page.locator('.merchant-template-fields input').first().fill('foo1 活动名称');
+      await page.locator('.merchant-template-register').first().click();
+      await page.locator('.merchant-templates .merchant-error').first().waitFor({ timeout: 10_000 });
+      await page.locator('.merchant-template-fields input').first().fill('thing1 活动名称；date2 日期');
+      await page.locator('.merchant-template-register').first().click();
+      await confirmModal(page).waitFor({ timeout: 10_000 });
+      await confirmModal(page).click();
+      await page.locator('.merchant-template').first().waitFor({ timeout: 15_000 });
+      const registered = (await page.locator('.merchant-template').first().textContent()) ?? '';
+      expect(registered).toContain('签到提醒');
+      expect(registered).toContain('tmplCheckin0001');
+      expect(registered).toContain('日期：日期');
+      await page.locator('.merchant-tab-care').first().click();
+      await page.locator('.merchant-care-version').first().waitFor({ timeout: 15_000 });
+      await page.locator('.merchant-checkin-version').first().waitFor({ timeout: 15_000 });
+      expect(await inputValue(page, '.merchant-checkin-dailyPoints')).toBe('2');
+      await screenshot(page, 'engagement-04-care');
+
       // after a reload both are what the server keeps
       await page.reload();
       await page.locator('.merchant-console').first().waitFor({ timeout: 30_000 });
@@ -84,6 +108,7 @@ describe('merchant engagement console (H5, phone size, own local cloud)', () => 
       expect((await page.locator('.merchant-job--birthday').first().textContent()) ?? '').toContain('尚未运行');
       await job.locator('.merchant-job-history-toggle').first().click();
       await job.locator('.merchant-job-history .merchant-job-run').first().waitFor({ timeout: 15_000 });
+      await job.scrollIntoViewIfNeeded();
       await screenshot(page, 'engagement-03-job-runs');
     } finally {
       await context.close();
