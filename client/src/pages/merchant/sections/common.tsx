@@ -42,7 +42,7 @@ export type FieldSpec =
   | { kind: 'heading'; key: string; label: string }
 
 /** The numbers of the draft, checked against their specs: a message for the first bad one. */
-export function readNumbers(fields: FieldSpec[], draft: Draft): { numbers: Record<string, number | null> } | { error: string } {
+function readNumbers(fields: FieldSpec[], draft: Draft): { numbers: Record<string, number | null> } | { error: string } {
   const numbers: Record<string, number | null> = {}
   for (const f of fields) {
     if (f.kind !== 'number') continue
@@ -60,12 +60,12 @@ export function readNumbers(fields: FieldSpec[], draft: Draft): { numbers: Recor
 }
 
 /** The merchant's coupon templates, to pick by name (the settings store their ids). */
-export function useCouponTemplates() {
+function useCouponTemplates() {
   return useRemote(() => listTemplates(), [])
 }
 
 /** A versioned settings document as a form edits it. */
-export interface Versioned<T> {
+interface Versioned<T> {
   version: number
   value: T
 }
