@@ -29,7 +29,8 @@ import type { EarningRules } from '../../shared/schemas/points';
 import type { MemberDoc } from '../../shared/schemas/member';
 import { AppError } from '../../shared/errors';
 import { database } from './cloud';
-import { getById, queryDocs, txGet, withRetry, type Tx } from './db';
+import { getById, inTransaction, queryDocs, txGet, withRetry, type Tx } from './db';
+import { saveVersioned, type Editor, type VersionedSettings } from './settings';
 import { applyEntry, txMember } from './ledger';
 import { loadRules } from './earning-rules';
 import { issueCoupon, isIssueRefusal } from './coupons';
@@ -39,29 +40,39 @@ import type { InvitationDoc, ReferralStatsDoc } from '../../shared/schemas/engag
 
 export const REFERRAL_RULES_ID = SETTINGS_IDS.referralRules;
 
-export async function loadReferralRules(): Promise<ReferralRules> {
-  const doc = await settingsDoc<{ rules: unknown }>(REFERRAL_RULES_ID);
+const REFERRAL_SETTINGS: VersionedSettings<ReferralRules, 'settings'> = {
+  collection: 'settings',
+  currentId: REFERRAL_RULES_ID,
+  historyId: (v) => `${REFERRAL_RULES_ID}@${v}`,
+  conflictCode: 'RULES_VERSION_CONFLICT',
+  // a document saved before the rules were versioned carries no version: it counts as version 0
+  defaultVersion: 0,
+  toDoc: (rules, meta) => ({ ...meta, rules }),
+};
+
+/** The rules with their version, for the merchant's editor (`marketing.getReferralRules`). */
+export async function loadVersionedReferralRules(): Promise<{ version: number; rules: ReferralRules }> {
+  const doc = await settingsDoc<{ version?: number; rules: unknown }>(REFERRAL_RULES_ID);
   const parsed = doc ? referralRulesSchema.safeParse(doc.rules) : null;
-  return parsed?.success ? parsed.data : DEFAULT_REFERRAL_RULES;
+  return { version: doc?.version ?? 0, rules: parsed?.success ? parsed.data : DEFAULT_REFERRAL_RULES };
+}
+
+export async function loadReferralRules(): Promise<ReferralRules> {
+  return (await loadVersionedReferralRules()).rules;
 }
 
 /**
- * The merchant saves the referral rules (`marketing.updateReferralRules`). A milestone's coupon template
- * must exist: an unknown one would be skipped silently at every milestone (a refusal never fails a 开卡).
+ * The merchant saves the referral rules (`marketing.updateReferralRules`), optimistic like every
+ * versioned setting: RULES_VERSION_CONFLICT if someone saved since `expectedVersion`. A milestone's
+ * coupon template must exist: an unknown one would be skipped silently at every milestone (a refusal
+ * never fails a 开卡).
  */
-export async function saveReferralRules(rules: ReferralRules, by: string, now: Date): Promise<ReferralRules> {
+export async function saveReferralRules(expectedVersion: number, rules: ReferralRules, by: Editor, now: Date): Promise<{ version: number }> {
   for (const m of rules.milestones) {
     if (!(await withRetry(() => getById<{ _id: string }>('coupon_templates', m.couponTemplateId))))
       throw new AppError('VALIDATION_FAILED', `里程碑奖励的优惠券不存在：${m.couponTemplateId}`);
   }
-  await withRetry(
-    () =>
-      database()
-        .collection('settings')
-        .doc(REFERRAL_RULES_ID)
-        .set({ data: { rules, updatedAt: now, updatedBy: by } }) as Promise<unknown>,
-  );
-  return rules;
+  return inTransaction(async (tx) => ({ version: await saveVersioned(tx, REFERRAL_SETTINGS, rules, expectedVersion, by, now) }));
 }
 
 const macOf = (inviterId: string, issuedOn: string) =>

@@ -7,7 +7,7 @@ import { listTemplates, registerTemplate } from '../_lib/messages';
 import { loadEngagementSettings, saveEngagementSettings } from '../_lib/engagement-jobs';
 import { loadLifecycleSettings, saveLifecycleSettings } from '../_lib/lifecycle-settings';
 import { memberLifecycle } from '../_lib/dormancy';
-import { loadReferralRules, saveReferralRules } from '../_lib/referral';
+import { loadVersionedReferralRules, saveReferralRules } from '../_lib/referral';
 
 /** The merchant's side of engagement: the scheduled jobs' run records, the subscribe-message template registry. */
 export const main = createMain(marketingContract, {
@@ -45,10 +45,10 @@ export const main = createMain(marketingContract, {
   },
   getReferralRules: async (_input, ctx) => {
     await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
-    return loadReferralRules();
+    return loadVersionedReferralRules();
   },
   updateReferralRules: async (input, ctx) => {
     const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
-    return saveReferralRules(input.rules, role.openid, ctx.now);
+    return saveReferralRules(input.expectedVersion, input.rules, { openid: role.openid, name: role.name ?? '商家' }, ctx.now);
   },
 });

@@ -39,7 +39,7 @@ export const marketingRequests = {
   getMemberLifecycle: z.object({ memberId: z.string().min(1).max(64) }).strict(),
   /** The referral (裂变) rules: what an invitation earns, how long a link lasts, the milestone coupons. */
   getReferralRules: z.object({}).strict(),
-  updateReferralRules: z.object({ rules: referralRulesSchema }).strict(),
+  updateReferralRules: z.object({ expectedVersion: z.number().int().min(0), rules: referralRulesSchema }).strict(),
 };
 
 /** A member's lifecycle as the merchant reads it: the stage (活跃 once they bought since), the purchase statistics. */
@@ -79,6 +79,7 @@ export const marketingContract = {
   updateLifecycleSettings: act(marketingRequests.updateLifecycleSettings).returns<{ version: number }>(),
   /** merchant: one member's dormancy stage and purchase statistics */
   getMemberLifecycle: act(marketingRequests.getMemberLifecycle).returns<MemberLifecycleView>(),
-  getReferralRules: act(marketingRequests.getReferralRules).returns<ReferralRules>(),
-  updateReferralRules: act(marketingRequests.updateReferralRules).returns<ReferralRules>(),
+  /** merchant: the referral rules (`settings/referral-rules`, versioned like the other settings) */
+  getReferralRules: act(marketingRequests.getReferralRules).returns<{ version: number; rules: ReferralRules }>(),
+  updateReferralRules: act(marketingRequests.updateReferralRules).returns<{ version: number }>(),
 };

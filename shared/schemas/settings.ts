@@ -24,7 +24,7 @@ export const pointsRulesDocSchema = z.object({ _id: z.string().regex(/^points-ru
 export const checkinRulesDocSchema = z.object({ _id: z.literal('checkin-rules'), rules: checkinRulesSchema, ...editedShape }).strict();
 export const engagementSettingsDocSchema = z.object({ _id: z.literal('engagement'), settings: engagementSettingsSchema, ...editedShape }).strict();
 export const referralRulesDocSchema = z
-  .object({ _id: z.literal('referral-rules'), rules: referralRulesSchema, ...editedShape })
+  .object({ _id: z.string().regex(/^referral-rules(@\d+)?$/), rules: referralRulesSchema, ...editedShape })
   .partial({ version: true, updatedAt: true, updatedBy: true })
   .strict();
 /** `lifecycle`, and `lifecycle@<v>` for every saved version: dormancy stages and coupons, repurchase reminders. */

@@ -168,15 +168,33 @@ describe('referral through member.join and the order path', () => {
       } as Any,
       'o-boss',
     );
-    const rules = await invokeOk(cloud, 'marketing', 'getReferralRules', {}, 'o-boss');
+    const { version, rules } = await invokeOk(cloud, 'marketing', 'getReferralRules', {}, 'o-boss');
+    expect(version).toBe(0);
     expect(
-      await invoke(cloud, 'marketing', 'updateReferralRules', { rules: { ...rules, milestones: [{ count: 3, couponTemplateId: 'nope' }] } }, 'o-boss'),
+      await invoke(
+        cloud,
+        'marketing',
+        'updateReferralRules',
+        { expectedVersion: version, rules: { ...rules, milestones: [{ count: 3, couponTemplateId: 'nope' }] } },
+        'o-boss',
+      ),
     ).toMatchObject({
       ok: false,
       code: 'VALIDATION_FAILED',
     });
-    expect(await invoke(cloud, 'marketing', 'updateReferralRules', { rules }, 'o-inviter')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    await invokeOk(cloud, 'marketing', 'updateReferralRules', { rules: { ...rules, milestones: [{ count: 3, couponTemplateId: templateId }] } }, 'o-boss');
+    expect(await invoke(cloud, 'marketing', 'updateReferralRules', { expectedVersion: version, rules }, 'o-inviter')).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    const milestoneRules = { ...rules, milestones: [{ count: 3, couponTemplateId: templateId }] };
+    expect(await invokeOk(cloud, 'marketing', 'updateReferralRules', { expectedVersion: version, rules: milestoneRules }, 'o-boss')).toEqual({ version: 1 });
+    // a save from the stale version (another editor's) is refused and changes nothing
+    expect(await invoke(cloud, 'marketing', 'updateReferralRules', { expectedVersion: version, rules }, 'o-boss')).toMatchObject({
+      ok: false,
+      code: 'RULES_VERSION_CONFLICT',
+    });
+    expect(await invokeOk(cloud, 'marketing', 'getReferralRules', {}, 'o-boss')).toEqual({ version: 1, rules: milestoneRules });
+    expect(cloud.store.get('settings', 'referral-rules@1')!.doc).toMatchObject({ version: 1, updatedBy: 'o-boss' });
 
     const wallet = async () =>
       (await invokeOk(cloud, 'coupon', 'listMine', {} as Any, 'o-inviter')).coupons.filter((c: Any) => c.templateId === templateId || c.title === '邀请有礼券');

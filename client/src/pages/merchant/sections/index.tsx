@@ -8,6 +8,11 @@ import { RulesSection } from './RulesSection'
 import { TiersSection } from './TiersSection'
 import { CouponsSection } from './CouponsSection'
 import { MallSection } from './MallSection'
+import { JobsSection } from './JobsSection'
+import { TemplatesSection } from './TemplatesSection'
+import { CareSection } from './CareSection'
+import { LifecycleSection } from './LifecycleSection'
+import { ReferralSection } from './ReferralSection'
 
 export interface ConsoleSection {
   id: string
@@ -25,4 +30,9 @@ export const SECTIONS: ConsoleSection[] = [
   { id: 'pos', label: 'POS 密钥', Component: ({ role }) => <PosSection stores={role.stores ?? []} /> },
   { id: 'coupons', label: '优惠券', Component: CouponsSection },
   { id: 'mall', label: '积分商城', Component: MallSection },
+  { id: 'care', label: '会员关怀', Component: CareSection },
+  { id: 'lifecycle', label: '会员生命周期', Component: LifecycleSection },
+  { id: 'referral', label: '邀请有礼', Component: ReferralSection },
+  { id: 'templates', label: '订阅消息', Component: TemplatesSection },
+  { id: 'jobs', label: '任务记录', Component: JobsSection },
 ]
