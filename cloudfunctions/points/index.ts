@@ -220,8 +220,11 @@ export const main = createMain(pointsContract, {
       return await inTransaction(async (tx) => {
         // No read of the key on the way in: the entry's add fails on a replay (its `_id` is the key),
         // and only a refusal looks first, so a replay is answered as recorded whatever the balance is now.
+        // Only a domain refusal (an AppError: not enough points, ...) looks the key up, outside the
+        // transaction; a conflict or transient fault may have aborted the transaction, and it is
+        // re-run by inTransaction as it is.
         const refuse = async (error: unknown): Promise<never> => {
-          if (!isDuplicateKey(error) && (await txEntry(tx, id))) throw new Error(`duplicate key: ledger ${id} exists`);
+          if (error instanceof AppError && (await getById<LedgerEntry>('ledger', id))) throw new Error(`duplicate key: ledger ${id} exists`);
           throw error;
         };
         const member = await txMember(tx, input.memberId, { live: true }).catch(refuse);

@@ -29,7 +29,8 @@ const count = z.number().int().nonnegative();
 
 /**
  * `job_runs/<job>:<occurrence>`: the runner's checkpoint. Besides the runner's fields, each job keeps
- * its own counters (numbers, the occurrence's day or period, lists such as the drifts found).
+ * its own counters (numbers, the occurrence's day or period, lists such as the drifts found, the
+ * window a run walks, e.g. the repurchase job's orders `{ from, to }`).
  */
 export const jobRunDocSchema = z
   .object({
@@ -42,7 +43,7 @@ export const jobRunDocSchema = z
     failures: z.array(jobFailureSchema).optional(),
     updatedAt: z.date(),
   })
-  .catchall(z.union([z.number(), z.string(), z.boolean(), z.null(), z.date(), z.array(z.unknown())]));
+  .catchall(z.union([z.number(), z.string(), z.boolean(), z.null(), z.date(), z.array(z.unknown()), z.record(z.string(), z.unknown())]));
 export type JobRunDoc = z.infer<typeof jobRunDocSchema>;
 
 /** `job_schedule/<job>`: the job's lease and its last slot (the scheduler's bookkeeping). */
