@@ -546,12 +546,30 @@ function post(
   });
 }
 
+/** The error code of an answer that is not ok (or its HTTP text when it is not an envelope). */
+function codeOf(text: string): string {
+  try {
+    return String((JSON.parse(text) as { code?: unknown }).code ?? 'not an envelope');
+  } catch {
+    return 'not JSON';
+  }
+}
+
+/** '' when every answer was ok, else how many were not and their codes, most frequent first. */
+function notOk(codes: string[]): string {
+  if (codes.length === 0) return '';
+  const byCode = new Map<string, number>();
+  for (const c of codes) byCode.set(c, (byCode.get(c) ?? 0) + 1);
+  const list = [...byCode].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`);
+  return `${codes.length} not ok (${list.join(', ')})`;
+}
+
 /** `total` requests over `connections` keep-alive connections, as fast as answered. */
 async function closedLoop(connections: number, total: number, send: (agent: http.Agent, i: number) => Promise<{ ms: number; text: string }>) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const lat: number[] = [];
   let next = 0;
-  let failed = 0;
+  const failed: string[] = [];
   const t = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async () => {
@@ -559,21 +577,21 @@ async function closedLoop(connections: number, total: number, send: (agent: http
         const i = next++;
         const r = await send(agent, i);
         lat.push(r.ms);
-        if (!r.text.startsWith('{"ok":true')) failed += 1;
+        if (!r.text.startsWith('{"ok":true')) failed.push(codeOf(r.text));
       }
     }),
   );
   const secs = (performance.now() - t) / 1000;
   agent.destroy();
   lat.sort((a, b) => a - b);
-  return { perSec: total / secs, p50: pct(lat, 50), p99: pct(lat, 99), failed };
+  return { perSec: total / secs, p50: pct(lat, 50), p99: pct(lat, 99), failed: notOk(failed) };
 }
 
 /** `total` requests sent at `perSec` (open loop: a slow answer does not slow the arrivals). */
 async function openLoop(perSec: number, total: number, send: (agent: http.Agent, i: number) => Promise<{ ms: number; text: string }>) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
   const lat: number[] = [];
-  let failed = 0;
+  const failed: string[] = [];
   const t0 = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < total; i += 1) {
@@ -583,7 +601,7 @@ async function openLoop(perSec: number, total: number, send: (agent: http.Agent,
     pending.push(
       send(agent, i).then((r) => {
         lat.push(r.ms);
-        if (!r.text.startsWith('{"ok":true')) failed += 1;
+        if (!r.text.startsWith('{"ok":true')) failed.push(codeOf(r.text));
       }),
     );
   }
@@ -591,7 +609,7 @@ async function openLoop(perSec: number, total: number, send: (agent: http.Agent,
   const secs = (performance.now() - t0) / 1000;
   agent.destroy();
   lat.sort((a, b) => a - b);
-  return { perSec: total / secs, p50: pct(lat, 50), p99: pct(lat, 99), failed };
+  return { perSec: total / secs, p50: pct(lat, 50), p99: pct(lat, 99), failed: notOk(failed) };
 }
 
 async function login(port: number, role: string, openid: string): Promise<string> {
@@ -620,7 +638,7 @@ async function httpVsBare() {
   row(
     'http',
     `local cloud, member.myRole (${String(ours.info.source)} functions)`,
-    `${f0(o.perSec)} /s, p50 ${f1(o.p50)} ms${o.failed ? `, ${o.failed} failed` : ''}`,
+    `${f0(o.perSec)} /s, p50 ${f1(o.p50)} ms${o.failed ? `, ${o.failed}` : ''}`,
     '',
     '',
   );
@@ -652,7 +670,7 @@ async function accruals() {
   row(
     'accrual',
     '2,000 members, saturation (100 connections)',
-    `${f0(sat.perSec)} /s, p50 ${f1(sat.p50)} ms, p99 ${f1(sat.p99)} ms${sat.failed ? `, ${sat.failed} not ok` : ''}`,
+    `${f0(sat.perSec)} /s, p50 ${f1(sat.p50)} ms, p99 ${f1(sat.p99)} ms${sat.failed ? `, ${sat.failed}` : ''}`,
     '32 /s',
     '1,000 /s',
   );
@@ -660,19 +678,13 @@ async function accruals() {
   row(
     'accrual',
     `2,000 members, half load (${f0(sat.perSec / 2)} /s offered)`,
-    `p50 ${f1(half.p50)} ms, p99 ${f1(half.p99)} ms${half.failed ? `, ${half.failed} not ok` : ''}`,
+    `p50 ${f1(half.p50)} ms, p99 ${f1(half.p99)} ms${half.failed ? `, ${half.failed}` : ''}`,
     'p99 67 ms at 16 /s',
     'p99 25 ms',
   );
   const hot = memberIds.slice(0, 5);
   const h = await closedLoop(100, scaled(1000), send(hot));
-  row(
-    'accrual',
-    '5 hot members, 100 connections',
-    `${f0(h.perSec)} /s, p50 ${f1(h.p50)} ms, p99 ${f1(h.p99)} ms${h.failed ? `, ${h.failed} not ok` : ''}`,
-    '',
-    '',
-  );
+  row('accrual', '5 hot members, 100 connections', `${f0(h.perSec)} /s, p50 ${f1(h.p50)} ms, p99 ${f1(h.p99)} ms${h.failed ? `, ${h.failed}` : ''}`, '', '');
   await stopChild(child);
 }
 
