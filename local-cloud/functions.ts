@@ -52,8 +52,8 @@ export function checkFunctionConfig(name: string, config: FunctionConfig): void 
  */
 export type FunctionSource = 'bundle' | 'source';
 
-export function loadFunction(name: string, source: FunctionSource, sourceDir = FUNCTIONS_SRC): FunctionMain {
-  const file = source === 'bundle' ? path.join(FUNCTIONS_DIST, name, 'index.js') : path.join(sourceDir, name, 'index.ts');
+export function loadFunction(name: string, source: FunctionSource, sourceDir = FUNCTIONS_SRC, bundlesDir = FUNCTIONS_DIST): FunctionMain {
+  const file = source === 'bundle' ? path.join(bundlesDir, name, 'index.js') : path.join(sourceDir, name, 'index.ts');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(file) as { main?: FunctionMain };
   if (typeof mod.main !== 'function') throw new Error(`cloud function ${name} does not export main`);

@@ -41,6 +41,8 @@ export interface LocalCloudOptions {
   publicUrl?: string;
   /** where the functions' sources are (default cloudfunctions/; tests use fixture functions) */
   functionsDir?: string;
+  /** where the built deploy folders are, for `functionSource: 'bundle'` (default dist/cloudfunctions/) */
+  bundlesDir?: string;
   /**
    * Where the functions' log records go (default: the console, as on the cloud). Tests that inject
    * faults capture them, to assert on the ones they expect instead of printing them.
@@ -170,6 +172,7 @@ export class LocalCloud {
   private readonly localFunctionEnv: Record<string, Record<string, string>>;
   private readonly extraFunctionEnv: Record<string, string>;
   private readonly functionsDir: string;
+  private readonly bundlesDir: string | undefined;
   /** the functions' log sink before this cloud installed its own (restored by `close`) */
   private readonly previousLogSink: ReturnType<typeof installLogSink> | null = null;
 
@@ -188,6 +191,7 @@ export class LocalCloud {
     this.subscriptions = new SubscriptionCredits(this.store.db);
     this.functionSource = options.functionSource ?? 'source';
     this.functionsDir = options.functionsDir ?? FUNCTIONS_SRC;
+    this.bundlesDir = options.bundlesDir;
     this.functionNames = listFunctions(this.functionsDir);
     // The platform refuses a config.json with more than one trigger: so does the local cloud, at start.
     for (const name of this.functionNames) readFunctionConfig(name, this.functionsDir);
@@ -325,7 +329,7 @@ export class LocalCloud {
   private main(name: string): FunctionMain {
     let main = this.mains.get(name);
     if (!main) {
-      main = loadFunction(name, this.functionSource, this.functionsDir);
+      main = loadFunction(name, this.functionSource, this.functionsDir, this.bundlesDir);
       this.mains.set(name, main);
     }
     return main;
