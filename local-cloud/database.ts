@@ -578,6 +578,7 @@ export class LocalDatabase {
   private async commitGrouped(id: string): Promise<object> {
     const tx = this.openTransaction(id);
     if (tx.writes.size > 0 && this.faults.conflict()) this.conflict(tx, 'commit (injected fault)');
+    let durable: Promise<void>;
     try {
       this.store.inGroup(() => {
         for (const w of tx.writes.values()) {
@@ -588,13 +589,14 @@ export class LocalDatabase {
           else this.storeReplace(w.coll, w.doc);
         }
       });
+      // Both taken now, of this transaction's group (once it has committed, another may be open).
+      durable = this.store.groupDurable();
       await this.store.groupCommitted();
     } catch (e) {
       // Not committed (a store that refuses writes, a failed COMMIT): its locks go now, not at expiry.
       if (tx.state === 'open') this.finish(tx, 'aborted');
       throw e;
     }
-    const durable = this.store.groupDurable();
     // Locks are released at the COMMIT, before the flush: a transaction that then writes these
     // documents commits after this one, so its own acknowledgement waits for a flush that covers
     // this one too (see DocumentStore.inGroup). Holding them through the flush would only turn
