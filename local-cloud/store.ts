@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Checkpointer } from './checkpointer';
 import { fromStorage, toStorage } from './ejson';
 import type { SqlCondition, SqlValue } from './query-sql';
 
@@ -41,6 +42,13 @@ export interface SqlSelect {
 
 /** Writes between two `PRAGMA optimize` runs (planner statistics follow the data). */
 const OPTIMIZE_EVERY_WRITES = 20_000;
+/**
+ * Writes (documents written) between two checkpoint requests to the worker (`checkpointer.ts`): an
+ * order writes about 15 WAL pages in 3 documents, so about SQLite's own 1,000-page interval.
+ */
+const CHECKPOINT_EVERY_WRITES = 200;
+/** The writer's own automatic checkpoint, a backstop when the worker's do not keep up (pages; 40 MiB). */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 /** Statements cached per SQL text; a store sees a few dozen query shapes. */
 const MAX_CACHED_STATEMENTS = 500;
 
@@ -91,6 +99,9 @@ export class DocumentStore {
   private readonly collections = new Set<string>();
   private readonly statements = new Map<string, Database.Statement>();
   private writesSinceOptimize = 0;
+  private writesSinceCheckpoint = 0;
+  /** checkpoints off the event loop (a durable file store); null: SQLite's automatic ones */
+  readonly checkpointer: Checkpointer | null = null;
   /** SQLite index name → the declared index (named in duplicate-key messages as the cloud does) */
   private readonly uniqueIndexes = new Map<string, IndexSpec>();
   /** the open group: settled at its COMMIT, and when that COMMIT is durable */
@@ -148,7 +159,11 @@ export class DocumentStore {
     for (const name of this.listCollections()) this.collections.add(name);
     this.db.pragma('optimize = 0x10002');
     this.dropSamples();
-    if (ownsWal) this.wal = { fd: openWal(this.db, file), fsync: options.fsync ?? fs.fdatasync };
+    if (ownsWal) {
+      this.wal = { fd: openWal(this.db, file), fsync: options.fsync ?? fs.fdatasync };
+      this.checkpointer = new Checkpointer(file);
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    }
   }
 
   private prepare() {
@@ -356,6 +371,7 @@ export class DocumentStore {
 
   private bump(): number {
     this.writesSinceOptimize += 1;
+    this.writesSinceCheckpoint += 1;
     return (this.stmts.nextSeq.get() as { value: number }).value;
   }
 
@@ -410,7 +426,7 @@ export class DocumentStore {
     const out = this.db.transaction(fn).immediate();
     this.commits += 1;
     if (this.wal && this.fsyncOn) this.syncNow();
-    if (this.writesSinceOptimize >= OPTIMIZE_EVERY_WRITES) this.optimize();
+    this.afterCommit();
     return out;
   }
 
@@ -496,7 +512,13 @@ export class DocumentStore {
       this.unsynced.push({ epoch: this.commits, durable: g.durable });
       this.startFsync();
     } else g.durable.resolve();
+    this.afterCommit();
+  }
+
+  /** Upkeep after a COMMIT: planner statistics now and then, a checkpoint by the worker when due. */
+  private afterCommit(): void {
     if (this.writesSinceOptimize >= OPTIMIZE_EVERY_WRITES) this.optimize();
+    if (this.checkpointer && this.writesSinceCheckpoint >= CHECKPOINT_EVERY_WRITES && this.checkpointer.request()) this.writesSinceCheckpoint = 0;
   }
 
   /** Starts a flush of the WAL for the groups waiting, unless one is under way (its end starts the next). */
@@ -556,6 +578,7 @@ export class DocumentStore {
     this.commitGroup();
     if (this.closed) return;
     this.closed = true;
+    this.checkpointer?.close();
     if (this.wal) {
       if (this.unsynced.length && !this.failure) {
         try {

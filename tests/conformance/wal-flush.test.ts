@@ -42,8 +42,13 @@ function heldFsync() {
   };
 }
 
-/** Lets the event loop run: setImmediate callbacks (the group's COMMIT) and promise reactions. */
-const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
+/**
+ * Lets the event loop run the group's COMMIT (a setImmediate scheduled before: immediates run in
+ * order, where a timer could fire first on a busy machine) and the promise reactions after it.
+ */
+const turn = async () => {
+  for (let i = 0; i < 3; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
+};
 
 /** Tracks whether a promise has settled, and how. */
 function track<T>(p: Promise<T>) {
@@ -262,5 +267,53 @@ describe('conformance: a durable write is acknowledged only after the WAL is flu
     disk.finish();
     await turn();
     expect(after.settled).toBe(true);
+  });
+});
+
+describe('conformance: checkpoints of a durable store run in a worker thread', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-checkpoint-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("the worker checkpoints as writes accumulate; the writer's own automatic checkpoint is only a backstop; close leaves a whole file", async () => {
+    const file = path.join(dir, 'cloud.sqlite');
+    const store = new DocumentStore(file);
+    try {
+      store.createCollection('c');
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(1000);
+      for (let g = 0; g < 60; g += 1) {
+        store.inGroup(() => {
+          for (let k = 0; k < 10; k += 1) store.insert('c', { _id: `d${g}-${k}`, pad: 'x'.repeat(3000) });
+        });
+        await store.groupDurable();
+      }
+      // Let the last requested checkpoint finish.
+      for (let i = 0; i < 200 && store.checkpointer!.stats.runs < 2; i += 1) await new Promise((r) => setTimeout(r, 10));
+      expect(store.checkpointer!.stats.runs).toBeGreaterThanOrEqual(2);
+      expect(store.checkpointer!.stats.lastCheckpointed).toBeGreaterThan(0);
+    } finally {
+      store.close();
+    }
+    // The worker's connection closed first: the store's was the last, which checkpointed and removed the WAL.
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+    const reopened = new DocumentStore(file, { durable: false });
+    try {
+      expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(reopened.count('c')).toBe(600);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('a non-durable store has no worker and keeps SQLite’s automatic checkpoint', () => {
+    const store = new DocumentStore(path.join(dir, 'loose.sqlite'), { durable: false });
+    try {
+      expect(store.checkpointer).toBeNull();
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    } finally {
+      store.close();
+    }
   });
 });
