@@ -14,7 +14,7 @@
  * needs its own, is one more line in `seedMember`).
  *
  * Jobs run unpaced (`HY_JOB_ITEMS_PER_SECOND=Infinity`) with 16 items at once (`HY_JOB_CONCURRENCY`),
- * on a durable store (`synchronous=FULL`; `BENCH_DURABLE=0` for NORMAL): the figures are what the
+ * on a durable store (each write flushed before it is acknowledged; `BENCH_DURABLE=0` for none): the figures are what the
  * engine does; the cloud's pace is the request budget. `BENCH_JOBS=birthday,checkin-reminder` picks jobs.
  */
 import fs from 'node:fs';

@@ -80,7 +80,9 @@ interface SdkDb {
 // ---------------------------------------------------------------- 1. the store against raw better-sqlite3
 
 async function storeVsRaw() {
-  console.log('\n1. store ÷ raw better-sqlite3 (same machine, same file settings: WAL, synchronous=FULL)');
+  console.log(
+    '\n1. store ÷ raw better-sqlite3 (same machine; raw: WAL, synchronous=FULL; the store: WAL, NORMAL and its own flush before each acknowledgement: both durable)',
+  );
   const dir = tmpdir('store');
   const cloud = openCloud(dir);
   const raw = new Database(path.join(dir, 'raw.sqlite'));

@@ -578,18 +578,32 @@ export class LocalDatabase {
   private async commitGrouped(id: string): Promise<object> {
     const tx = this.openTransaction(id);
     if (tx.writes.size > 0 && this.faults.conflict()) this.conflict(tx, 'commit (injected fault)');
-    this.store.inGroup(() => {
-      for (const w of tx.writes.values()) {
-        // The lock kept every other writer out since this transaction's write; this only guards the model.
-        if (this.store.rev(w.coll, w.id) > tx.snapshotSeq) this.conflict(tx, `${w.coll}/${w.id} changed by another writer`);
-        if (w.doc === null) this.storeRemove(w.coll, w.id);
-        else if (w.created) this.storeInsert(w.coll, w.doc);
-        else this.storeReplace(w.coll, w.doc);
-      }
-    });
-    // Acknowledged (and its locks released) once the group that holds it is on disk.
-    await this.store.groupDurable();
+    let durable: Promise<void>;
+    try {
+      this.store.inGroup(() => {
+        for (const w of tx.writes.values()) {
+          // The lock kept every other writer out since this transaction's write; this only guards the model.
+          if (this.store.rev(w.coll, w.id) > tx.snapshotSeq) this.conflict(tx, `${w.coll}/${w.id} changed by another writer`);
+          if (w.doc === null) this.storeRemove(w.coll, w.id);
+          else if (w.created) this.storeInsert(w.coll, w.doc);
+          else this.storeReplace(w.coll, w.doc);
+        }
+      });
+      // Both taken now, of this transaction's group (once it has committed, another may be open).
+      durable = this.store.groupDurable();
+      await this.store.groupCommitted();
+    } catch (e) {
+      // Not committed (a store that refuses writes, a failed COMMIT): its locks go now, not at expiry.
+      if (tx.state === 'open') this.finish(tx, 'aborted');
+      throw e;
+    }
+    // Locks are released at the COMMIT, before the flush: a transaction that then writes these
+    // documents commits after this one, so its own acknowledgement waits for a flush that covers
+    // this one too (see DocumentStore.inGroup). Holding them through the flush would only turn
+    // concurrent writers of a hot document into conflicts.
     this.finish(tx, 'committed');
+    // Acknowledged once the group that holds it is on disk.
+    await durable;
     return { data: {} };
   }
 

@@ -191,8 +191,7 @@ async function writeHistory(cloud: LocalCloud, db: Db, people: DemoPerson[], now
   let orders = 0;
   // The seed is all or nothing (its marker is written last: a seed cut short is reseeded), so its
   // commits need not each wait for the disk; the store is durable again once the history is written.
-  const synchronous = cloud.store.db.pragma('synchronous', { simple: true });
-  cloud.store.db.pragma('synchronous = NORMAL');
+  cloud.store.setDurable(false);
   try {
     // The jobs run unpaced: the local store is not billed, and the demo waits for them.
     await cloud.withExtraFunctionEnv({ HY_JOB_ITEMS_PER_SECOND: 'Infinity', HY_JOB_CONCURRENCY: '16' }, async () => {
@@ -242,7 +241,7 @@ async function writeHistory(cloud: LocalCloud, db: Db, people: DemoPerson[], now
       await nightly(businessDate(now));
     });
   } finally {
-    cloud.store.db.pragma(`synchronous = ${Number(synchronous)}`);
+    cloud.store.setDurable(true);
     if (before.real) clock.reset();
     else clock.set(before.now, { frozen: before.frozen });
   }

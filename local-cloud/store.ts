@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Checkpointer } from './checkpointer';
 import { fromStorage, toStorage } from './ejson';
 import type { SqlCondition, SqlValue } from './query-sql';
 
@@ -41,6 +42,13 @@ export interface SqlSelect {
 
 /** Writes between two `PRAGMA optimize` runs (planner statistics follow the data). */
 const OPTIMIZE_EVERY_WRITES = 20_000;
+/**
+ * Writes (documents written) between two checkpoint requests to the worker (`checkpointer.ts`): an
+ * order writes about 15 WAL pages in 3 documents, so about SQLite's own 1,000-page interval.
+ */
+const CHECKPOINT_EVERY_WRITES = 200;
+/** The writer's own automatic checkpoint, a backstop when the worker's do not keep up (pages; 40 MiB). */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 /** Statements cached per SQL text; a store sees a few dozen query shapes. */
 const MAX_CACHED_STATEMENTS = 500;
 
@@ -54,6 +62,26 @@ export class StoreError extends Error {
 }
 
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** A promise with its settlers; its rejection is observed by each waiter's own await, never unhandled. */
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/** How the store flushes the write-ahead log: `fs.fdatasync`'s shape (tests inject a held or failing one). */
+type FsyncFn = (fd: number, callback: (err: NodeJS.ErrnoException | null) => void) => void;
 
 /**
  * The embedded durable document store: one SQLite file (WAL), documents as relaxed EJSON text,
@@ -71,19 +99,43 @@ export class DocumentStore {
   private readonly collections = new Set<string>();
   private readonly statements = new Map<string, Database.Statement>();
   private writesSinceOptimize = 0;
+  private writesSinceCheckpoint = 0;
+  /** checkpoints off the event loop (a durable file store); null: SQLite's automatic ones */
+  readonly checkpointer: Checkpointer | null = null;
   /** SQLite index name → the declared index (named in duplicate-key messages as the cloud does) */
   private readonly uniqueIndexes = new Map<string, IndexSpec>();
-  private group: { done: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
+  /** the open group: settled at its COMMIT, and when that COMMIT is durable */
+  private group: { committed: Deferred; durable: Deferred } | null = null;
+  /**
+   * Durability of the write-ahead log, when the store owns it (a durable file store in WAL mode):
+   * the fd of the `-wal` file and how to flush it. null: COMMIT itself is the acknowledgement point
+   * (`durable: false`, ':memory:', or a file SQLite would not put in WAL mode, then synchronous=FULL).
+   */
+  private readonly wal: { fd: number; fsync: FsyncFn } | null = null;
+  /** false while `setDurable(false)` (a bulk load): groups are acknowledged at their COMMIT */
+  private fsyncOn = true;
+  /** COMMITs so far (of groups and of `atomically`): the epoch an fsync covers is the count at its start */
+  private commits = 0;
+  /** committed groups whose acknowledgement waits for an fsync that started after their COMMIT, oldest first */
+  private readonly unsynced: { epoch: number; durable: Deferred }[] = [];
+  private syncing = false;
+  /** set by a failed fsync: the store then refuses every write (see `failWal`) */
+  private failure: StoreError | null = null;
+  private closed = false;
 
   constructor(
     readonly file: string,
-    options: { durable?: boolean } = {},
+    options: { durable?: boolean; fsync?: FsyncFn } = {},
   ) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // FULL: a commit is on disk before it is acknowledged (survives power loss, not only SIGKILL).
-    this.db.pragma(`synchronous = ${options.durable === false ? 'NORMAL' : 'FULL'}`);
+    // (synchronous is still SQLite's default, FULL, here: a new file's switch to WAL is written durably.)
+    const walMode = this.db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
+    const ownsWal = options.durable !== false && walMode && file !== ':memory:';
+    // Durable: NORMAL + an explicit fsync of the WAL before each acknowledgement (`startFsync`), so the
+    // COMMIT only write()s its frames and the flush runs on libuv's thread pool, off the event loop.
+    // Not in WAL mode (never expected): FULL, the COMMIT flushes. `durable: false`: NORMAL, no flush.
+    this.db.pragma(`synchronous = ${ownsWal || options.durable === false ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
     // 64 MiB of page cache (SQLite's default is 16): the members and their indexes of a 100,000-member
     // store stay in memory through a night's job.
@@ -107,6 +159,11 @@ export class DocumentStore {
     for (const name of this.listCollections()) this.collections.add(name);
     this.db.pragma('optimize = 0x10002');
     this.dropSamples();
+    if (ownsWal) {
+      this.wal = { fd: openWal(this.db, file), fsync: options.fsync ?? fs.fdatasync };
+      this.checkpointer = new Checkpointer(file);
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    }
   }
 
   private prepare() {
@@ -314,6 +371,7 @@ export class DocumentStore {
 
   private bump(): number {
     this.writesSinceOptimize += 1;
+    this.writesSinceCheckpoint += 1;
     return (this.stmts.nextSeq.get() as { value: number }).value;
   }
 
@@ -356,43 +414,82 @@ export class DocumentStore {
     for (const field of fields) for (const v of valuesAt(doc, field)) this.stmts.mkAdd.run(coll, field, v, doc._id);
   }
 
-  /** Runs `fn` atomically (all or nothing) in one SQLite transaction. */
+  /**
+   * Runs `fn` atomically (all or nothing) in one SQLite transaction, durable on return: a synchronous
+   * caller (a bulk load, a test) has no acknowledgement to wait for, so the WAL is flushed here, on
+   * the event loop, as synchronous=FULL would. That flush also covers every group committed before.
+   */
   atomically<T>(fn: () => T): T {
+    this.assertWritable();
     // A synchronous caller expects its write committed on return: close the open group first.
     this.commitGroup();
     const out = this.db.transaction(fn).immediate();
-    if (this.writesSinceOptimize >= OPTIMIZE_EVERY_WRITES) this.optimize();
+    this.commits += 1;
+    if (this.wal && this.fsyncOn) this.syncNow();
+    this.afterCommit();
     return out;
   }
 
   /**
    * Group commit. Writes that arrive in the same turn of the event loop (concurrent requests
-   * finishing together) share ONE SQLite transaction and so one fsync: the first opens it and
-   * schedules its COMMIT for the end of the turn; each `fn` runs in its own savepoint, so one that
-   * throws (a conflict, a duplicate key) is undone alone and fails at once. Callers acknowledge a
-   * write only after `groupDurable()`, which settles after the group's COMMIT (synchronous=FULL):
-   * an acknowledged write survives a crash exactly as before. Reads on this connection see a
-   * grouped write from the moment it is applied, a turn before its acknowledgement.
+   * finishing together) share ONE SQLite transaction: the first opens it and schedules its COMMIT
+   * for the end of the turn; each `fn` runs in its own savepoint, so one that throws (a conflict, a
+   * duplicate key) is undone alone and fails at once. `groupCommitted()` settles at the group's
+   * COMMIT, `groupDurable()` — the acknowledgement — once that COMMIT is on disk.
+   *
+   * Pipelined durability (a durable file store). The connection runs synchronous=NORMAL, so a COMMIT
+   * only write()s its WAL frames into the OS's page cache and returns; the store then flushes the
+   * `-wal` file with an asynchronous `fdatasync` on libuv's thread pool, and acknowledges a group
+   * only when a flush that STARTED AFTER its COMMIT has finished. One flush at a time: groups that
+   * commit during a flush wait for the next one, which covers all of them. The event loop serves
+   * requests meanwhile. Why an acknowledged write is as durable as under synchronous=FULL:
+   * - a flush of the WAL file makes every frame written to it before the flush began durable (fsync
+   *   is per file, whatever fd wrote), and a COMMIT's frames were all written when COMMIT returned;
+   * - after a crash, recovery replays the WAL's frames up to the last valid commit frame: frames are
+   *   checksummed (each checksum chains the previous ones) and salted per WAL generation, so a torn
+   *   or stale tail is ignored and the database is a committed prefix — never a partial transaction
+   *   (SQLite's WAL is consistent under NORMAL; NORMAL gives up only durability, which the flush adds);
+   * - a write committed but not yet flushed is visible to later reads and transactions. Anything
+   *   they write commits after it, in later WAL frames, so it is acknowledged only after a flush that
+   *   also covers the write it read: no acknowledged write can depend on one a crash may lose. (A
+   *   plain read may answer a value that a crash then loses — as it could before, a turn earlier.)
+   * - checkpoints: under NORMAL, SQLite syncs the WAL before a checkpoint copies it into the database
+   *   file, and the database file after (sqlite.org/pragma.html#pragma_synchronous): nothing is
+   *   copied that is not durable in the WAL. When a finished checkpoint lets the WAL restart from its
+   *   beginning, it is the same file (the header, new salts, synced by SQLite when the file is
+   *   reused), so the fd stays valid; the WAL file is deleted only when the last connection closes,
+   *   which is ours, in `close()`, after the last flush.
    */
   inGroup<T>(fn: () => T): T {
+    this.assertWritable();
     if (!this.group) {
       this.db.exec('BEGIN IMMEDIATE');
-      let resolve!: () => void;
-      let reject!: (e: unknown) => void;
-      const done = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      done.catch(() => undefined); // every waiter gets the failure through its own await
-      this.group = { done, resolve, reject };
+      this.group = { committed: deferred(), durable: deferred() };
       setImmediate(() => this.commitGroup());
     }
     return this.db.transaction(fn)(); // inside the open transaction: a savepoint
   }
 
+  /** Settles at the COMMIT of every write grouped so far (at once when none is open); rejects if it failed. */
+  groupCommitted(): Promise<void> {
+    return this.group ? this.group.committed.promise : Promise.resolve();
+  }
+
   /** Settles when every write grouped so far is durable (at once when none is pending). */
   groupDurable(): Promise<void> {
-    return this.group ? this.group.done : Promise.resolve();
+    if (this.group) return this.group.durable.promise;
+    const last = this.unsynced[this.unsynced.length - 1];
+    return last ? last.durable.promise : Promise.resolve();
+  }
+
+  /**
+   * Bulk loads (the demo seed) turn acknowledgements at COMMIT on (`false`) and back off (`true`):
+   * while off, no flush is waited for; turning it back on flushes once, so everything written
+   * before is durable when this returns.
+   */
+  setDurable(on: boolean): void {
+    if (on && !this.fsyncOn && this.wal) this.syncNow();
+    this.fsyncOn = on;
   }
 
   private commitGroup(): void {
@@ -403,17 +500,118 @@ export class DocumentStore {
       this.db.exec('COMMIT');
     } catch (e) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      g.reject(e);
+      g.committed.reject(e);
+      g.durable.reject(e);
       return;
     }
-    g.resolve();
-    if (this.writesSinceOptimize >= OPTIMIZE_EVERY_WRITES) this.optimize();
+    this.commits += 1;
+    g.committed.resolve();
+    // A flush failed while this group was open: its writes are committed, never to be flushed here.
+    if (this.failure) g.durable.reject(this.failure);
+    else if (this.wal && this.fsyncOn) {
+      this.unsynced.push({ epoch: this.commits, durable: g.durable });
+      this.startFsync();
+    } else g.durable.resolve();
+    this.afterCommit();
   }
 
+  /** Upkeep after a COMMIT: planner statistics now and then, a checkpoint by the worker when due. */
+  private afterCommit(): void {
+    if (this.writesSinceOptimize >= OPTIMIZE_EVERY_WRITES) this.optimize();
+    if (this.checkpointer && this.writesSinceCheckpoint >= CHECKPOINT_EVERY_WRITES && this.checkpointer.request()) this.writesSinceCheckpoint = 0;
+  }
+
+  /** Starts a flush of the WAL for the groups waiting, unless one is under way (its end starts the next). */
+  private startFsync(): void {
+    const wal = this.wal;
+    if (!wal || this.syncing || this.failure || this.unsynced.length === 0) return;
+    this.syncing = true;
+    const upTo = this.commits; // every COMMIT counted so far has returned: its frames are written
+    wal.fsync(wal.fd, (err) => {
+      this.syncing = false;
+      if (err) this.failWal(err);
+      else this.settleUpTo(upTo);
+      if (this.closed) fs.closeSync(wal.fd);
+      else this.startFsync();
+    });
+  }
+
+  /** Flushes the WAL now, on this thread: every COMMIT so far is durable on return. */
+  private syncNow(): void {
+    const wal = this.wal;
+    if (!wal || this.failure) return;
+    const upTo = this.commits;
+    try {
+      fs.fdatasyncSync(wal.fd);
+    } catch (e) {
+      this.failWal(e as NodeJS.ErrnoException);
+      throw this.failure;
+    }
+    this.settleUpTo(upTo);
+  }
+
+  private settleUpTo(epoch: number): void {
+    while (this.unsynced.length && this.unsynced[0].epoch <= epoch) this.unsynced.shift()!.durable.resolve();
+  }
+
+  /**
+   * A failed flush rejects every waiting group (its writes are committed but maybe not on disk: to a
+   * caller, an unknown outcome, as a lost reply) and the store refuses all further writes until it
+   * is reopened. No retry: after a failed fsync, Linux may already have dropped the dirty pages and
+   * reports the error once, so a second fsync can succeed without the data on disk; only reopening
+   * (recovery from what the disk holds) gives a known state. Reads still answer.
+   */
+  private failWal(err: NodeJS.ErrnoException): void {
+    this.failure ??= new StoreError(
+      'DATABASE_REQUEST_FAILED',
+      `flushing the write-ahead log failed (${err.code ?? err.message}): recent writes may not be on disk; the store refuses writes until it is reopened`,
+    );
+    for (const waiter of this.unsynced.splice(0)) waiter.durable.reject(this.failure);
+  }
+
+  private assertWritable(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  /** Commits the open group and flushes what is waiting (synchronously), then closes the connection. */
   close(): void {
     this.commitGroup();
+    if (this.closed) return;
+    this.closed = true;
+    this.checkpointer?.close();
+    if (this.wal) {
+      if (this.unsynced.length && !this.failure) {
+        try {
+          this.syncNow();
+        } catch {
+          /* the waiters were rejected */
+        }
+      }
+      // A flush under way closes the fd when it ends (never close an fd the thread pool is using).
+      if (!this.syncing) fs.closeSync(this.wal.fd);
+    }
     if (this.db.open) this.db.close();
   }
+}
+
+/**
+ * Opens the connection's `-wal` file for flushing (read-only: the store never writes it; fsync
+ * works on any fd of the file). SQLite creates it at the first transaction in WAL mode, which the
+ * constructor's schema statements are; its directory entry is flushed once here, as SQLite does
+ * for a new journal under FULL. Only the `-wal` file: closing any other fd of the database file
+ * would drop SQLite's POSIX locks on it.
+ */
+function openWal(db: Database.Database, file: string): number {
+  const walFile = `${file}-wal`;
+  if (!fs.existsSync(walFile)) db.exec("BEGIN IMMEDIATE; UPDATE meta SET value = value WHERE key = 'seq'; COMMIT");
+  const fd = fs.openSync(walFile, 'r');
+  const dir = fs.openSync(path.dirname(walFile), 'r');
+  try {
+    fs.fsyncSync(dir);
+  } finally {
+    fs.closeSync(dir);
+  }
+  return fd;
 }
 
 /** The string values at a dotted path, through arrays at any level (what a multikey index holds). */
