@@ -42,7 +42,7 @@ import { fillTemplate, sendMessage, templateFor, type SendResult, type TemplateD
 import { issueCoupon, isIssueRefusal } from './coupons';
 import { loadLifecycleSettings } from './lifecycle-settings';
 import type { MemberLifecycleDoc } from '../../shared/schemas/engagement';
-import { instantCursor, walkInstantWindow, type InstantWindow } from './time-window';
+import { walkByInstant, type InstantWindow } from './job-walks';
 
 export type { MemberLifecycleDoc };
 
@@ -109,9 +109,7 @@ export async function runDormancy(now: Date, options: JobOptions = {}): Promise<
     initial: () => ({ day: today, processed: 0, skipped: 0, sent: 0, notSent: 0, issued: 0, warning: 0, sleeping: 0, lost: 0, windows }),
     steps: windows.map((w, i) => ({
       name: `${w.stage}-${w.field}`,
-      findDue: (n: number, { cursor, state }: { cursor: string | null; state: DormancyCounters }) =>
-        dormancy.enabled ? walkInstantWindow<MemberDoc>('members', w.field, state.windows[i] ?? w, n, cursor) : Promise.resolve([]),
-      cursorOf: (m: MemberDoc) => instantCursor(m, w.field),
+      ...walkByInstant<MemberDoc, DormancyCounters>('members', w.field, (state) => (dormancy.enabled ? (state.windows[i] ?? w) : null)),
       process: async (m: MemberDoc, state: DormancyCounters) => {
         const acted = await actOn(m, w.stage, w.field, { today, now, settings: dormancy, template }, state);
         if (acted) state.processed += 1;

@@ -1,4 +1,3 @@
-import type { CollectionName } from '../../shared/schemas/collections';
 /**
  * The engagement jobs the scheduler runs (see `shared/schedule.ts` for their schedules): the birthday
  * gift, the points-expiry, coupon-expiry and check-in reminders, and the daily statistics snapshot.
@@ -21,6 +20,7 @@ import type { CouponDoc } from '../../shared/schemas/coupon';
 import { database } from './cloud';
 import { count, queryDocs, withRetry } from './db';
 import { runJob, type JobOptions, type JobRun } from './jobs';
+import { walkById } from './job-walks';
 import { fillTemplate, sendMessage, templateFor, type SendResult } from './messages';
 import { issueCoupon, isIssueRefusal } from './coupons';
 import type { CheckinStateDoc } from './checkin';
@@ -44,34 +44,6 @@ function tally(state: MemberJobCounters, r: SendResult | null): void {
   if (!r) return;
   if (r.status === 'sent') state.sent += 1;
   else if (r.status !== 'duplicate') state.notSent += 1;
-}
-
-const byIdAfter = (cursor: string | null) => (cursor ? { _id: database().command.gt(cursor) } : {});
-
-/**
- * The one loop of every job here: a step walking `collection` by `_id` after the cursor, under an
- * indexed condition (`where`; null: nothing to do), in chunks; `enrich` adds the chunk's batched
- * reads (the members, the message keys already logged: one `_.in` query each, not one per item).
- */
-function walkById<T extends { _id: string }, U extends { _id: string } = T>(
-  collection: CollectionName,
-  where: Record<string, unknown> | null,
-  enrich?: (items: T[]) => Promise<U[]>,
-) {
-  return {
-    findDue: async (n: number, { cursor }: { cursor: string | null }): Promise<U[]> => {
-      if (!where) return [];
-      const items = await queryDocs<T>(
-        database()
-          .collection(collection)
-          .where({ ...where, ...byIdAfter(cursor) })
-          .orderBy('_id', 'asc')
-          .limit(n),
-      );
-      return enrich ? enrich(items) : (items as unknown as U[]);
-    },
-    cursorOf: (x: U) => x._id,
-  };
 }
 
 /** The chunk's members by id, in one query. */

@@ -38,7 +38,7 @@ import { fillTemplate, sendMessage, templateFor, type TemplateDoc } from './mess
 import type { OrderDoc } from './orders';
 import { loadLifecycleSettings } from './lifecycle-settings';
 import type { CategoryCycle, PurchaseCyclesDoc } from '../../shared/schemas/engagement';
-import { instantCursor, walkInstantWindow, type InstantWindow } from './time-window';
+import { walkByInstant, type InstantWindow } from './job-walks';
 
 export type { CategoryCycle, PurchaseCyclesDoc };
 
@@ -88,9 +88,7 @@ export async function runRepurchase(now: Date, options: JobOptions = {}): Promis
     steps: [
       {
         name: 'ingest',
-        findDue: (n: number, { cursor, state }: { cursor: string | null; state: RepurchaseCounters }) =>
-          walkInstantWindow<OrderDoc>('orders', 'createdAt', state.orders, n, cursor),
-        cursorOf: (o: OrderDoc) => instantCursor(o, 'createdAt'),
+        ...walkByInstant<OrderDoc, RepurchaseCounters>('orders', 'createdAt', (state) => state.orders),
         process: async (o: OrderDoc, state: RepurchaseCounters) => {
           if (await ingestOrder(o, rules, now)) state.ordersIngested += 1;
         },
