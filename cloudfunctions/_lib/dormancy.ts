@@ -38,7 +38,7 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import { database } from './cloud';
 import { getById, inTransaction, txGet, withRetry } from './db';
 import { runJob, type JobOptions, type JobRun } from './jobs';
-import { fillTemplate, sendMessage, templateFor, type SendResult, type TemplateDoc } from './messages';
+import { countSend, fillTemplate, sendMessage, templateFor, type TemplateDoc } from './messages';
 import { issueCoupon, isIssueRefusal } from './coupons';
 import { loadLifecycleSettings } from './lifecycle-settings';
 import type { MemberLifecycleDoc } from '../../shared/schemas/engagement';
@@ -87,12 +87,6 @@ function windowsFor(today: string, settings: LifecycleSettings['dormancy'], stat
     const from = state?.through[stage] ?? stageCutoff(addBusinessDays(today, -FIRST_RUN_DAYS), days[stage]).toISOString();
     return FIELDS.map((field) => ({ stage, field, from, to: to.toISOString() }));
   });
-}
-
-function tally(state: DormancyCounters, r: SendResult | null): void {
-  if (!r) return;
-  if (r.status === 'sent') state.sent += 1;
-  else if (r.status !== 'duplicate') state.notSent += 1;
 }
 
 export async function runDormancy(now: Date, options: JobOptions = {}): Promise<JobRun<DormancyCounters>> {
@@ -181,7 +175,10 @@ async function actOn(m: MemberDoc, stage: DormancyStage, field: WalkField, ctx: 
         number: [idle],
         character_string: [couponId ?? m.cardNo],
       });
-    tally(state, data ? await sendMessage({ key, memberId: m._id, openid: m.openid, purpose: 'dormancy', data, now: ctx.now, template: ctx.template }) : null);
+    countSend(
+      state,
+      data ? await sendMessage({ key, memberId: m._id, openid: m.openid, purpose: 'dormancy', data, now: ctx.now, template: ctx.template }) : null,
+    );
   }
   const written = await inTransaction(async (tx) => {
     const doc = await txGet<MemberLifecycleDoc>(tx, 'member_lifecycle', m._id);

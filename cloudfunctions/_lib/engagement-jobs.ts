@@ -21,7 +21,7 @@ import { database } from './cloud';
 import { count, queryDocs, withRetry } from './db';
 import { runJob, type JobOptions, type JobRun } from './jobs';
 import { walkById } from './job-walks';
-import { fillTemplate, sendMessage, templateFor, type SendResult } from './messages';
+import { countSend, fillTemplate, sendMessage, templateFor, type SendResult } from './messages';
 import { issueCoupon, isIssueRefusal } from './coupons';
 import type { CheckinStateDoc } from './checkin';
 import { loadEngagementSettings, saveEngagementSettings } from './engagement-settings';
@@ -39,12 +39,6 @@ export interface MemberJobCounters {
 }
 
 const initial = (day: string) => (): MemberJobCounters => ({ day, processed: 0, skipped: 0, sent: 0, notSent: 0 });
-
-function tally(state: MemberJobCounters, r: SendResult | null): void {
-  if (!r) return;
-  if (r.status === 'sent') state.sent += 1;
-  else if (r.status !== 'duplicate') state.notSent += 1;
-}
 
 /** The chunk's members by id, in one query. */
 async function membersById(ids: string[]): Promise<Map<string, MemberDoc>> {
@@ -140,7 +134,7 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
             phrase: ['已到账'],
             name: [m.nickname || '会员'],
           });
-        tally(state, data ? await sendUnlessLogged(m.logged, { key, memberId: m._id, openid: m.openid, purpose: 'birthday', data, now, template }) : null);
+        countSend(state, data ? await sendUnlessLogged(m.logged, { key, memberId: m._id, openid: m.openid, purpose: 'birthday', data, now, template }) : null);
         state.processed += 1;
       },
     })),
@@ -190,7 +184,7 @@ export async function runPointsExpiryReminder(now: Date, options: JobOptions = {
                 thing: [asThing(`您有${amount}积分将于${lead}天后过期`), '积分即将过期，请尽快使用'],
                 phrase: ['即将过期'],
               });
-            tally(
+            countSend(
               state,
               data
                 ? await sendUnlessLogged(m.logged, {
@@ -261,7 +255,7 @@ export async function runCouponExpiryReminder(now: Date, options: JobOptions = {
               phrase: ['即将过期'],
               character_string: [c._id],
             });
-          tally(
+          countSend(
             state,
             data
               ? await sendUnlessLogged(c.logged, {
@@ -318,7 +312,7 @@ export async function runCheckinReminder(now: Date, options: JobOptions = {}): P
           const data =
             template &&
             fillTemplate(template, { thing: [asThing(streakLine), '签到领积分'], date: [asDate(today)], number: [String(s.streak)], phrase: ['待签到'] });
-          tally(
+          countSend(
             state,
             data
               ? await sendUnlessLogged(s.logged, {

@@ -34,7 +34,7 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import { database } from './cloud';
 import { getById, inTransaction, queryDocs, txGet, withRetry } from './db';
 import { excluding, runJob, type JobOptions, type JobRun } from './jobs';
-import { fillTemplate, sendMessage, templateFor, type TemplateDoc } from './messages';
+import { countSend, fillTemplate, sendMessage, templateFor, type TemplateDoc } from './messages';
 import type { OrderDoc } from './orders';
 import { loadLifecycleSettings } from './lifecycle-settings';
 import type { CategoryCycle, PurchaseCyclesDoc } from '../../shared/schemas/engagement';
@@ -199,8 +199,7 @@ async function remind(c: PurchaseCyclesDoc, today: string, now: Date, template: 
           template,
         })
       : null;
-    if (r?.status === 'sent') state.sent += 1;
-    else if (r && r.status !== 'duplicate') state.notSent += 1;
+    countSend(state, r);
     if (r && r.status !== 'duplicate') state.reminded += 1;
     attempted = true;
   }
