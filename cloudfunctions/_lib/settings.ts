@@ -79,7 +79,7 @@ export async function saveVersioned<T, N extends VersionedCollection>(
 }
 
 /** What `loadVersioned` parses a stored value with: a zod schema, or a function shaped like its `safeParse`. */
-export interface StoredValueParser<T> {
+interface StoredValueParser<T> {
   safeParse(stored: unknown): { success: true; data: T } | { success: false; error: { issues: unknown[] } };
 }
 

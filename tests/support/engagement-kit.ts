@@ -15,7 +15,7 @@ import { seedStoreAndStaff } from './points-kit';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-export interface JobCloudOptions extends TestCloudOptions {
+interface JobCloudOptions extends TestCloudOptions {
   /** The instant the clock is frozen at before each test (left real when absent: a test sets its own). */
   at?: string;
 }
