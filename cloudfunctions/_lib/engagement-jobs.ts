@@ -21,7 +21,7 @@ import { database } from './cloud';
 import { count, queryDocs, withRetry } from './db';
 import { runJob, type JobOptions, type JobRun } from './jobs';
 import { walkById } from './job-walks';
-import { countSend, fillTemplate, sendMessage, templateFor, type SendResult } from './messages';
+import { countSend, fillTemplate, sendMessage, templateFor, type MessageRequest } from './messages';
 import { issueCoupon, isIssueRefusal } from './coupons';
 import type { CheckinStateDoc } from './checkin';
 import { loadEngagementSettings, saveEngagementSettings } from './engagement-settings';
@@ -68,10 +68,19 @@ async function loggedKeys(keys: string[]): Promise<Set<string>> {
   return new Set(docs.map((d) => d._id));
 }
 
-/** A send through the one path, unless the chunk's read found its key logged already (a duplicate, as the path would answer). */
-async function sendUnlessLogged(logged: Set<string>, req: Parameters<typeof sendMessage>[0]): Promise<SendResult> {
-  if (logged.has(req.key)) return { status: 'duplicate' };
-  return sendMessage({ ...req, knownAbsent: true });
+/**
+ * The member's message through the one send path, counted in `state`: nothing when there is no
+ * template or its fields could not be filled (`data` null); a duplicate, as the path would answer,
+ * when the chunk's read found its key logged already.
+ */
+async function sendCounted(
+  state: MemberJobCounters,
+  logged: Set<string>,
+  data: Record<string, string> | null,
+  req: Omit<MessageRequest, 'data'>,
+): Promise<void> {
+  if (!data) return;
+  countSend(state, logged.has(req.key) ? { status: 'duplicate' } : await sendMessage({ ...req, data, knownAbsent: true }));
 }
 
 // ------------------------------------------------------------------ birthday
@@ -134,7 +143,7 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
             phrase: ['已到账'],
             name: [m.nickname || '会员'],
           });
-        countSend(state, data ? await sendUnlessLogged(m.logged, { key, memberId: m._id, openid: m.openid, purpose: 'birthday', data, now, template }) : null);
+        await sendCounted(state, m.logged, data, { key, memberId: m._id, openid: m.openid, purpose: 'birthday', now, template });
         state.processed += 1;
       },
     })),
@@ -184,20 +193,14 @@ export async function runPointsExpiryReminder(now: Date, options: JobOptions = {
                 thing: [asThing(`您有${amount}积分将于${lead}天后过期`), '积分即将过期，请尽快使用'],
                 phrase: ['即将过期'],
               });
-            countSend(
-              state,
-              data
-                ? await sendUnlessLogged(m.logged, {
-                    key: keyOf(m._id, on, lead),
-                    memberId: m._id,
-                    openid: m.openid,
-                    purpose: 'points_expiry',
-                    data,
-                    now,
-                    template,
-                  })
-                : null,
-            );
+            await sendCounted(state, m.logged, data, {
+              key: keyOf(m._id, on, lead),
+              memberId: m._id,
+              openid: m.openid,
+              purpose: 'points_expiry',
+              now,
+              template,
+            });
           }
           if (any) state.processed += 1;
           else state.skipped += 1;
@@ -255,20 +258,14 @@ export async function runCouponExpiryReminder(now: Date, options: JobOptions = {
               phrase: ['即将过期'],
               character_string: [c._id],
             });
-          countSend(
-            state,
-            data
-              ? await sendUnlessLogged(c.logged, {
-                  key: `coupon-expiry:${c._id}`,
-                  memberId: member._id,
-                  openid: member.openid,
-                  purpose: 'coupon_expiry',
-                  data,
-                  now,
-                  template,
-                })
-              : null,
-          );
+          await sendCounted(state, c.logged, data, {
+            key: `coupon-expiry:${c._id}`,
+            memberId: member._id,
+            openid: member.openid,
+            purpose: 'coupon_expiry',
+            now,
+            template,
+          });
           state.processed += 1;
         },
       },
@@ -312,20 +309,14 @@ export async function runCheckinReminder(now: Date, options: JobOptions = {}): P
           const data =
             template &&
             fillTemplate(template, { thing: [asThing(streakLine), '签到领积分'], date: [asDate(today)], number: [String(s.streak)], phrase: ['待签到'] });
-          countSend(
-            state,
-            data
-              ? await sendUnlessLogged(s.logged, {
-                  key: keyOf(member._id),
-                  memberId: member._id,
-                  openid: member.openid,
-                  purpose: 'checkin_reminder',
-                  data,
-                  now,
-                  template,
-                })
-              : null,
-          );
+          await sendCounted(state, s.logged, data, {
+            key: keyOf(member._id),
+            memberId: member._id,
+            openid: member.openid,
+            purpose: 'checkin_reminder',
+            now,
+            template,
+          });
           state.processed += 1;
         },
       },
