@@ -19,6 +19,7 @@ import type { CollectionName } from '../shared/schemas/collections';
 import { nightly } from '../cloudfunctions/_lib/points-nightly';
 import { businessDate, addBusinessDays } from '../shared/calendar';
 import { BOSS, BENCH_STORES, clerkOf, orderInput, seedStores } from './seed';
+import { claimCouponsToVerify } from '../tests/support/coupon-kit';
 
 /** Members the nightly job works on at once (HY_JOB_CONCURRENCY), so their commits share fsyncs. */
 const JOB_CONCURRENCY = 16;
@@ -278,27 +279,8 @@ async function requestsPerAction() {
   await measure('member', { action: 'join', agree: true }, 'bench-r2');
   await measure('checkin', { action: 'checkIn' }, 'bench-r2'); // warm
   row('requests', 'checkin.checkIn', String((await measure('checkin', { action: 'checkIn' }, 'bench-r1')).requests), '', '≤ 4');
-  const template = await measure(
-    'coupon',
-    {
-      action: 'createTemplate',
-      title: '满100减20',
-      kind: 'cash',
-      thresholdFen: 10000,
-      valueFen: 2000,
-      validity: { type: 'relative', days: 14 },
-      stock: 100,
-      perMemberLimit: 3,
-      channels: ['claim_center', 'manual', 'points_mall'],
-    },
-    BOSS,
-  );
-  const templateId = String(template.data.templateId);
-  const codes: string[] = [];
-  for (const requestId of ['bench-claim-1', 'bench-claim-2']) {
-    const claimed = await measure('coupon', { action: 'claim', templateId, requestId }, 'bench-r1');
-    codes.push(String((await measure('coupon', { action: 'getCode', couponId: String(claimed.data.couponId) }, 'bench-r1')).data.code));
-  }
+  const measuredData = async (fn: string, data: Record<string, unknown>, openid: string) => (await measure(fn, data, openid)).data;
+  const { templateId, codes } = await claimCouponsToVerify(measuredData, BOSS, 'bench-r1', ['bench-claim-1', 'bench-claim-2']);
   await measure('coupon', { action: 'verify', code: codes[0] }, clerkOf(0)); // warm
   row('requests', 'coupon.verify (clerk)', String((await measure('coupon', { action: 'verify', code: codes[1] }, clerkOf(0))).requests), '', '≤ 4');
   const item = await measure(

@@ -66,20 +66,20 @@ async function retried<T>(work: () => Promise<T>, attempts = 12): Promise<T> {
  * at a time, skipping those already there. Every seeded document has its `_id`, so nothing doubles.
  */
 async function addAll(db: Db, collection: string, docs: object[]) {
-  for (let i = 0; i < docs.length; i += 200) {
-    const batch = docs.slice(i, i + 200);
+  /** Adds `data` (a document or a batch); false when a duplicate key refused it. */
+  const added = async (data: object | object[]) => {
     try {
-      await retried(() => db.collection(collection).add({ data: batch }));
+      await retried(() => db.collection(collection).add({ data }));
+      return true;
     } catch (e) {
       if (!isDuplicate(e)) throw e;
-      for (const doc of batch) {
-        try {
-          await retried(() => db.collection(collection).add({ data: doc }));
-        } catch (err) {
-          if (!isDuplicate(err)) throw err;
-        }
-      }
+      return false;
     }
+  };
+  for (let i = 0; i < docs.length; i += 200) {
+    const batch = docs.slice(i, i + 200);
+    if (await added(batch)) continue;
+    for (const doc of batch) await added(doc);
   }
 }
 

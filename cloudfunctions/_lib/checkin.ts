@@ -9,8 +9,8 @@
 import { AppError } from '../../shared/errors';
 import { DEFAULT_CHECKIN_RULES, checkinRulesSchema, type CheckinRules } from '../../shared/rules/checkin';
 import { inTransaction, txGet } from './db';
-import { forgetSettings, settingsDoc, SETTINGS_IDS } from './settings-read';
-import { log } from './log';
+import { forgetSettings, SETTINGS_IDS } from './settings-read';
+import { loadVersioned } from './settings';
 import type { CheckinMonthDoc, CheckinStateDoc } from '../../shared/schemas/engagement';
 
 export type { CheckinMonthDoc, CheckinStateDoc };
@@ -29,14 +29,7 @@ interface RulesDoc {
 
 /** The merchant's check-in rules (`settings/checkin-rules`), or the defaults (version 0). */
 export async function loadCheckinRules(): Promise<{ version: number; rules: CheckinRules }> {
-  const doc = await settingsDoc<RulesDoc>(CHECKIN_RULES_ID);
-  if (!doc) return { version: 0, rules: DEFAULT_CHECKIN_RULES };
-  const parsed = checkinRulesSchema.safeParse(doc.rules);
-  if (!parsed.success) {
-    log.error('[checkin] stored rules do not validate; using defaults', parsed.error.issues);
-    return { version: doc.version, rules: DEFAULT_CHECKIN_RULES };
-  }
-  return { version: doc.version, rules: parsed.data };
+  return loadVersioned(CHECKIN_RULES_ID, 'rules', checkinRulesSchema, DEFAULT_CHECKIN_RULES);
 }
 
 /** Optimistic: saving version N+1 over N; RULES_VERSION_CONFLICT if someone saved first. */

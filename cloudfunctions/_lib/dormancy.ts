@@ -38,11 +38,11 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import { database } from './cloud';
 import { getById, inTransaction, txGet, withRetry } from './db';
 import { runJob, type JobOptions, type JobRun } from './jobs';
-import { fillTemplate, sendMessage, templateFor, type SendResult, type TemplateDoc } from './messages';
+import { countSend, fillTemplate, sendMessage, templateFor, type TemplateDoc } from './messages';
 import { issueCoupon, isIssueRefusal } from './coupons';
 import { loadLifecycleSettings } from './lifecycle-settings';
 import type { MemberLifecycleDoc } from '../../shared/schemas/engagement';
-import { instantCursor, walkInstantWindow, type InstantWindow } from './time-window';
+import { walkByInstant, type InstantWindow } from './job-walks';
 
 export type { MemberLifecycleDoc };
 
@@ -89,12 +89,6 @@ function windowsFor(today: string, settings: LifecycleSettings['dormancy'], stat
   });
 }
 
-function tally(state: DormancyCounters, r: SendResult | null): void {
-  if (!r) return;
-  if (r.status === 'sent') state.sent += 1;
-  else if (r.status !== 'duplicate') state.notSent += 1;
-}
-
 export async function runDormancy(now: Date, options: JobOptions = {}): Promise<JobRun<DormancyCounters>> {
   const today = businessDate(now);
   const { settings } = await loadLifecycleSettings();
@@ -109,9 +103,7 @@ export async function runDormancy(now: Date, options: JobOptions = {}): Promise<
     initial: () => ({ day: today, processed: 0, skipped: 0, sent: 0, notSent: 0, issued: 0, warning: 0, sleeping: 0, lost: 0, windows }),
     steps: windows.map((w, i) => ({
       name: `${w.stage}-${w.field}`,
-      findDue: (n: number, { cursor, state }: { cursor: string | null; state: DormancyCounters }) =>
-        dormancy.enabled ? walkInstantWindow<MemberDoc>('members', w.field, state.windows[i] ?? w, n, cursor) : Promise.resolve([]),
-      cursorOf: (m: MemberDoc) => instantCursor(m, w.field),
+      ...walkByInstant<MemberDoc, DormancyCounters>('members', w.field, (state) => (dormancy.enabled ? (state.windows[i] ?? w) : null)),
       process: async (m: MemberDoc, state: DormancyCounters) => {
         const acted = await actOn(m, w.stage, w.field, { today, now, settings: dormancy, template }, state);
         if (acted) state.processed += 1;
@@ -183,7 +175,10 @@ async function actOn(m: MemberDoc, stage: DormancyStage, field: WalkField, ctx: 
         number: [idle],
         character_string: [couponId ?? m.cardNo],
       });
-    tally(state, data ? await sendMessage({ key, memberId: m._id, openid: m.openid, purpose: 'dormancy', data, now: ctx.now, template: ctx.template }) : null);
+    countSend(
+      state,
+      data ? await sendMessage({ key, memberId: m._id, openid: m.openid, purpose: 'dormancy', data, now: ctx.now, template: ctx.template }) : null,
+    );
   }
   const written = await inTransaction(async (tx) => {
     const doc = await txGet<MemberLifecycleDoc>(tx, 'member_lifecycle', m._id);

@@ -1,8 +1,8 @@
-import { DEFAULT_EARNING_RULES, earningRulesSchema, withoutLegacyEarningKeys, type EarningRules, type RulesDoc } from '../../shared/schemas/points';
+import { DEFAULT_EARNING_RULES, earningRulesSchema, withoutLegacyEarningKeys, type EarningRules } from '../../shared/schemas/points';
 import { inTransaction } from './db';
-import { forgetSettings, settingsDoc, SETTINGS_IDS } from './settings-read';
+import { forgetSettings, SETTINGS_IDS } from './settings-read';
 import { userMapKey } from '../../shared/schemas/common';
-import { saveVersioned, type Editor, type VersionedSettings } from './settings';
+import { loadVersioned, saveVersioned, type Editor, type VersionedSettings } from './settings';
 import { log } from './log';
 
 /**
@@ -13,26 +13,23 @@ import { log } from './log';
 export const RULES_ID = SETTINGS_IDS.earningRules;
 
 export async function loadRules(): Promise<{ version: number; rules: EarningRules }> {
-  const doc = await settingsDoc<RulesDoc>(RULES_ID);
-  if (!doc) return { version: 0, rules: DEFAULT_EARNING_RULES };
-  // Rules saved before the tier multipliers and growth per yuan moved to the tier configuration still
-  // carry those keys; the strict schema would refuse them and silently fall back to the defaults.
-  let parsed = earningRulesSchema.safeParse(withoutLegacyEarningKeys(doc.rules));
-  if (!parsed.success) {
-    // Rules saved before map keys were checked may hold a key read back as something else (a `$date`
-    // key decodes as a date): drop those entries, keep the rest of the merchant's rules.
-    const repaired = withoutBadMapEntries(withoutLegacyEarningKeys(doc.rules));
-    const second = earningRulesSchema.safeParse(repaired);
-    if (second.success) {
-      log.error('[points] stored rules held unreadable multiplier keys; those entries are ignored', parsed.error.issues.slice(0, 5));
-      parsed = second;
-    }
-  }
-  if (!parsed.success) {
-    log.error('[points] stored rules do not validate; using defaults', parsed.error.issues);
-    return { version: doc.version, rules: DEFAULT_EARNING_RULES };
-  }
-  return { version: doc.version, rules: parsed.data };
+  return loadVersioned(RULES_ID, 'rules', { safeParse: parseStoredRules }, DEFAULT_EARNING_RULES);
+}
+
+/**
+ * Rules as stored, parsed. Rules saved before the tier multipliers and growth per yuan moved to the
+ * tier configuration still carry those keys; the strict schema would refuse them and silently fall
+ * back to the defaults.
+ */
+function parseStoredRules(stored: unknown) {
+  const parsed = earningRulesSchema.safeParse(withoutLegacyEarningKeys(stored));
+  if (parsed.success) return parsed;
+  // Rules saved before map keys were checked may hold a key read back as something else (a `$date`
+  // key decodes as a date): drop those entries, keep the rest of the merchant's rules.
+  const second = earningRulesSchema.safeParse(withoutBadMapEntries(withoutLegacyEarningKeys(stored)));
+  if (!second.success) return parsed;
+  log.error('[points] stored rules held unreadable multiplier keys; those entries are ignored', parsed.error.issues.slice(0, 5));
+  return second;
 }
 
 const RULES_SETTINGS: VersionedSettings<EarningRules, 'settings'> = {

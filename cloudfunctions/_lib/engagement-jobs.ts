@@ -1,4 +1,3 @@
-import type { CollectionName } from '../../shared/schemas/collections';
 /**
  * The engagement jobs the scheduler runs (see `shared/schedule.ts` for their schedules): the birthday
  * gift, the points-expiry, coupon-expiry and check-in reminders, and the daily statistics snapshot.
@@ -21,7 +20,8 @@ import type { CouponDoc } from '../../shared/schemas/coupon';
 import { database } from './cloud';
 import { count, queryDocs, withRetry } from './db';
 import { runJob, type JobOptions, type JobRun } from './jobs';
-import { fillTemplate, sendMessage, templateFor, type SendResult } from './messages';
+import { walkById } from './job-walks';
+import { countSend, fillTemplate, sendMessage, templateFor, type MessageRequest } from './messages';
 import { issueCoupon, isIssueRefusal } from './coupons';
 import type { CheckinStateDoc } from './checkin';
 import { loadEngagementSettings, saveEngagementSettings } from './engagement-settings';
@@ -39,40 +39,6 @@ export interface MemberJobCounters {
 }
 
 const initial = (day: string) => (): MemberJobCounters => ({ day, processed: 0, skipped: 0, sent: 0, notSent: 0 });
-
-function tally(state: MemberJobCounters, r: SendResult | null): void {
-  if (!r) return;
-  if (r.status === 'sent') state.sent += 1;
-  else if (r.status !== 'duplicate') state.notSent += 1;
-}
-
-const byIdAfter = (cursor: string | null) => (cursor ? { _id: database().command.gt(cursor) } : {});
-
-/**
- * The one loop of every job here: a step walking `collection` by `_id` after the cursor, under an
- * indexed condition (`where`; null: nothing to do), in chunks; `enrich` adds the chunk's batched
- * reads (the members, the message keys already logged: one `_.in` query each, not one per item).
- */
-function walkById<T extends { _id: string }, U extends { _id: string } = T>(
-  collection: CollectionName,
-  where: Record<string, unknown> | null,
-  enrich?: (items: T[]) => Promise<U[]>,
-) {
-  return {
-    findDue: async (n: number, { cursor }: { cursor: string | null }): Promise<U[]> => {
-      if (!where) return [];
-      const items = await queryDocs<T>(
-        database()
-          .collection(collection)
-          .where({ ...where, ...byIdAfter(cursor) })
-          .orderBy('_id', 'asc')
-          .limit(n),
-      );
-      return enrich ? enrich(items) : (items as unknown as U[]);
-    },
-    cursorOf: (x: U) => x._id,
-  };
-}
 
 /** The chunk's members by id, in one query. */
 async function membersById(ids: string[]): Promise<Map<string, MemberDoc>> {
@@ -102,10 +68,19 @@ async function loggedKeys(keys: string[]): Promise<Set<string>> {
   return new Set(docs.map((d) => d._id));
 }
 
-/** A send through the one path, unless the chunk's read found its key logged already (a duplicate, as the path would answer). */
-async function sendUnlessLogged(logged: Set<string>, req: Parameters<typeof sendMessage>[0]): Promise<SendResult> {
-  if (logged.has(req.key)) return { status: 'duplicate' };
-  return sendMessage({ ...req, knownAbsent: true });
+/**
+ * The member's message through the one send path, counted in `state`: nothing when there is no
+ * template or its fields could not be filled (`data` null); a duplicate, as the path would answer,
+ * when the chunk's read found its key logged already.
+ */
+async function sendCounted(
+  state: MemberJobCounters,
+  logged: Set<string>,
+  data: Record<string, string> | null,
+  req: Omit<MessageRequest, 'data'>,
+): Promise<void> {
+  if (!data) return;
+  countSend(state, logged.has(req.key) ? { status: 'duplicate' } : await sendMessage({ ...req, data, knownAbsent: true }));
 }
 
 // ------------------------------------------------------------------ birthday
@@ -168,7 +143,7 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
             phrase: ['已到账'],
             name: [m.nickname || '会员'],
           });
-        tally(state, data ? await sendUnlessLogged(m.logged, { key, memberId: m._id, openid: m.openid, purpose: 'birthday', data, now, template }) : null);
+        await sendCounted(state, m.logged, data, { key, memberId: m._id, openid: m.openid, purpose: 'birthday', now, template });
         state.processed += 1;
       },
     })),
@@ -218,20 +193,14 @@ export async function runPointsExpiryReminder(now: Date, options: JobOptions = {
                 thing: [asThing(`您有${amount}积分将于${lead}天后过期`), '积分即将过期，请尽快使用'],
                 phrase: ['即将过期'],
               });
-            tally(
-              state,
-              data
-                ? await sendUnlessLogged(m.logged, {
-                    key: keyOf(m._id, on, lead),
-                    memberId: m._id,
-                    openid: m.openid,
-                    purpose: 'points_expiry',
-                    data,
-                    now,
-                    template,
-                  })
-                : null,
-            );
+            await sendCounted(state, m.logged, data, {
+              key: keyOf(m._id, on, lead),
+              memberId: m._id,
+              openid: m.openid,
+              purpose: 'points_expiry',
+              now,
+              template,
+            });
           }
           if (any) state.processed += 1;
           else state.skipped += 1;
@@ -289,20 +258,14 @@ export async function runCouponExpiryReminder(now: Date, options: JobOptions = {
               phrase: ['即将过期'],
               character_string: [c._id],
             });
-          tally(
-            state,
-            data
-              ? await sendUnlessLogged(c.logged, {
-                  key: `coupon-expiry:${c._id}`,
-                  memberId: member._id,
-                  openid: member.openid,
-                  purpose: 'coupon_expiry',
-                  data,
-                  now,
-                  template,
-                })
-              : null,
-          );
+          await sendCounted(state, c.logged, data, {
+            key: `coupon-expiry:${c._id}`,
+            memberId: member._id,
+            openid: member.openid,
+            purpose: 'coupon_expiry',
+            now,
+            template,
+          });
           state.processed += 1;
         },
       },
@@ -346,20 +309,14 @@ export async function runCheckinReminder(now: Date, options: JobOptions = {}): P
           const data =
             template &&
             fillTemplate(template, { thing: [asThing(streakLine), '签到领积分'], date: [asDate(today)], number: [String(s.streak)], phrase: ['待签到'] });
-          tally(
-            state,
-            data
-              ? await sendUnlessLogged(s.logged, {
-                  key: keyOf(member._id),
-                  memberId: member._id,
-                  openid: member.openid,
-                  purpose: 'checkin_reminder',
-                  data,
-                  now,
-                  template,
-                })
-              : null,
-          );
+          await sendCounted(state, s.logged, data, {
+            key: keyOf(member._id),
+            memberId: member._id,
+            openid: member.openid,
+            purpose: 'checkin_reminder',
+            now,
+            template,
+          });
           state.processed += 1;
         },
       },

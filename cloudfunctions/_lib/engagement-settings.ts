@@ -2,20 +2,13 @@
 import { AppError } from '../../shared/errors';
 import { DEFAULT_ENGAGEMENT_SETTINGS, engagementSettingsSchema, type EngagementSettings } from '../../shared/rules/engagement';
 import { inTransaction, txGet } from './db';
-import { forgetSettings, settingsDoc, SETTINGS_IDS } from './settings-read';
-import { log } from './log';
+import { forgetSettings, SETTINGS_IDS } from './settings-read';
+import { loadVersioned } from './settings';
 
 export const ENGAGEMENT_SETTINGS_ID = SETTINGS_IDS.engagement;
 
 export async function loadEngagementSettings(): Promise<{ version: number; settings: EngagementSettings }> {
-  const doc = await settingsDoc<{ version: number; settings: unknown }>(ENGAGEMENT_SETTINGS_ID);
-  if (!doc) return { version: 0, settings: DEFAULT_ENGAGEMENT_SETTINGS };
-  const parsed = engagementSettingsSchema.safeParse(doc.settings);
-  if (!parsed.success) {
-    log.error('[engagement] stored settings do not validate; using defaults', parsed.error.issues);
-    return { version: doc.version, settings: DEFAULT_ENGAGEMENT_SETTINGS };
-  }
-  return { version: doc.version, settings: parsed.data };
+  return loadVersioned(ENGAGEMENT_SETTINGS_ID, 'settings', engagementSettingsSchema, DEFAULT_ENGAGEMENT_SETTINGS);
 }
 
 export async function saveEngagementSettings(expectedVersion: number, settings: EngagementSettings, by: string, now: Date): Promise<{ version: number }> {

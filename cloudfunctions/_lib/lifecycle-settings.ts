@@ -1,10 +1,10 @@
 /** The merchant's lifecycle settings (`settings/lifecycle`, versioned as `lifecycle@<v>`): dormancy stages and coupons, repurchase reminders. */
 import { DEFAULT_LIFECYCLE_SETTINGS, lifecycleSettingsSchema, type LifecycleSettings } from '../../shared/rules/lifecycle';
-import { log } from './log';
-import { getById, inTransaction, withRetry } from './db';
-import { saveVersioned, type Editor, type VersionedSettings } from './settings';
+import { inTransaction } from './db';
+import { loadVersioned, saveVersioned, type Editor, type VersionedSettings } from './settings';
+import { SETTINGS_IDS } from './settings-read';
 
-const LIFECYCLE_ID = 'lifecycle';
+const LIFECYCLE_ID = SETTINGS_IDS.lifecycle;
 
 const LIFECYCLE_SETTINGS: VersionedSettings<LifecycleSettings, 'settings'> = {
   collection: 'settings',
@@ -16,14 +16,7 @@ const LIFECYCLE_SETTINGS: VersionedSettings<LifecycleSettings, 'settings'> = {
 };
 
 export async function loadLifecycleSettings(): Promise<{ version: number; settings: LifecycleSettings }> {
-  const doc = await withRetry(() => getById<{ version: number; settings: unknown }>('settings', LIFECYCLE_ID));
-  if (!doc) return { version: 0, settings: DEFAULT_LIFECYCLE_SETTINGS };
-  const parsed = lifecycleSettingsSchema.safeParse(doc.settings);
-  if (!parsed.success) {
-    log.error('[lifecycle] stored settings do not validate; using defaults', parsed.error.issues);
-    return { version: doc.version, settings: DEFAULT_LIFECYCLE_SETTINGS };
-  }
-  return { version: doc.version, settings: parsed.data };
+  return loadVersioned(LIFECYCLE_ID, 'settings', lifecycleSettingsSchema, DEFAULT_LIFECYCLE_SETTINGS);
 }
 
 /** Optimistic (the versioned-settings policy): RULES_VERSION_CONFLICT if someone saved since `expectedVersion`. */

@@ -122,6 +122,13 @@ export interface SendResult {
   issues?: FieldIssue[];
 }
 
+/** A job's send counters: `sent`, and `notSent` for refusals (no credit, invalid values, the platform's); a duplicate counts as neither. */
+export function countSend(counters: { sent: number; notSent: number }, r: SendResult | null): void {
+  if (!r) return;
+  if (r.status === 'sent') counters.sent += 1;
+  else if (r.status !== 'duplicate') counters.notSent += 1;
+}
+
 const platformError = z.object({ errCode: z.number(), errMsg: z.string().optional() }).passthrough();
 
 /** The one send path (see the top of this file). */

@@ -30,12 +30,12 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import { AppError } from '../../shared/errors';
 import { database } from './cloud';
 import { getById, inTransaction, queryDocs, txGet, withRetry, type Tx } from './db';
-import { saveVersioned, type Editor, type VersionedSettings } from './settings';
+import { loadVersioned, saveVersioned, type Editor, type VersionedSettings } from './settings';
 import { applyEntry, txMember } from './ledger';
 import { loadRules } from './earning-rules';
 import { issueCoupon, isIssueRefusal } from './coupons';
 import { secretKey } from './secrets';
-import { settingsDoc, SETTINGS_IDS } from './settings-read';
+import { SETTINGS_IDS } from './settings-read';
 import type { InvitationDoc, ReferralStatsDoc } from '../../shared/schemas/engagement';
 
 export const REFERRAL_RULES_ID = SETTINGS_IDS.referralRules;
@@ -52,9 +52,7 @@ const REFERRAL_SETTINGS: VersionedSettings<ReferralRules, 'settings'> = {
 
 /** The rules with their version, for the merchant's editor (`marketing.getReferralRules`). */
 export async function loadVersionedReferralRules(): Promise<{ version: number; rules: ReferralRules }> {
-  const doc = await settingsDoc<{ version?: number; rules: unknown }>(REFERRAL_RULES_ID);
-  const parsed = doc ? referralRulesSchema.safeParse(doc.rules) : null;
-  return { version: doc?.version ?? 0, rules: parsed?.success ? parsed.data : DEFAULT_REFERRAL_RULES };
+  return loadVersioned(REFERRAL_RULES_ID, 'rules', referralRulesSchema, DEFAULT_REFERRAL_RULES);
 }
 
 export async function loadReferralRules(): Promise<ReferralRules> {

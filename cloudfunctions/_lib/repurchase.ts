@@ -34,11 +34,11 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import { database } from './cloud';
 import { getById, inTransaction, queryDocs, txGet, withRetry } from './db';
 import { excluding, runJob, type JobOptions, type JobRun } from './jobs';
-import { fillTemplate, sendMessage, templateFor, type TemplateDoc } from './messages';
+import { countSend, fillTemplate, sendMessage, templateFor, type TemplateDoc } from './messages';
 import type { OrderDoc } from './orders';
 import { loadLifecycleSettings } from './lifecycle-settings';
 import type { CategoryCycle, PurchaseCyclesDoc } from '../../shared/schemas/engagement';
-import { instantCursor, walkInstantWindow, type InstantWindow } from './time-window';
+import { walkByInstant, type InstantWindow } from './job-walks';
 
 export type { CategoryCycle, PurchaseCyclesDoc };
 
@@ -88,9 +88,7 @@ export async function runRepurchase(now: Date, options: JobOptions = {}): Promis
     steps: [
       {
         name: 'ingest',
-        findDue: (n: number, { cursor, state }: { cursor: string | null; state: RepurchaseCounters }) =>
-          walkInstantWindow<OrderDoc>('orders', 'createdAt', state.orders, n, cursor),
-        cursorOf: (o: OrderDoc) => instantCursor(o, 'createdAt'),
+        ...walkByInstant<OrderDoc, RepurchaseCounters>('orders', 'createdAt', (state) => state.orders),
         process: async (o: OrderDoc, state: RepurchaseCounters) => {
           if (await ingestOrder(o, rules, now)) state.ordersIngested += 1;
         },
@@ -201,8 +199,7 @@ async function remind(c: PurchaseCyclesDoc, today: string, now: Date, template: 
           template,
         })
       : null;
-    if (r?.status === 'sent') state.sent += 1;
-    else if (r && r.status !== 'duplicate') state.notSent += 1;
+    countSend(state, r);
     if (r && r.status !== 'duplicate') state.reminded += 1;
     attempted = true;
   }

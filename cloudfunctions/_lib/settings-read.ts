@@ -5,7 +5,7 @@ import { forgetPerCall, perCall } from './call-scope';
 /**
  * The merchant's settings documents (`settings/<id>`), read in ONE request per call and shared by
  * every loader of the call (earning rules, engagement, check-in and referral rules, the new-member
- * gifts, the tier ladder's stamp). Nothing here is cached beyond the call: a merchant's edit, or a
+ * gifts, the lifecycle settings, the tier ladder's stamp). Nothing here is cached beyond the call: a merchant's edit, or a
  * document written straight into the database, is seen by the next call. One request for all of
  * them costs what one of them did (each is a billed request on the cloud).
  */
@@ -15,10 +15,11 @@ export const SETTINGS_IDS = {
   newMemberGifts: 'new-member-gifts',
   checkinRules: 'checkin-rules',
   referralRules: 'referral-rules',
+  lifecycle: 'lifecycle',
   /** written with each save of the tier ladder (tier_configs/current): validates the per-instance copy (tiers.ts) */
   tierStamp: 'tier-config-stamp',
 } as const;
-type SettingsId = (typeof SETTINGS_IDS)[keyof typeof SETTINGS_IDS];
+export type SettingsId = (typeof SETTINGS_IDS)[keyof typeof SETTINGS_IDS];
 const ALL_IDS = Object.values(SETTINGS_IDS);
 const KEY = 'settings';
 

@@ -4,7 +4,8 @@ import type { SetOf } from './typed-db';
 import type { CollectionName, DocOf } from '../../shared/schemas/collections';
 import { txGet } from './db';
 import crypto from 'node:crypto';
-import { forgetSettings } from './settings-read';
+import { forgetSettings, settingsDoc, type SettingsId } from './settings-read';
+import { log } from './log';
 
 /**
  * One policy for versioned settings (the tier ladder, the earning rules, and later coupon and
@@ -75,4 +76,34 @@ export async function saveVersioned<T, N extends VersionedCollection>(
       .set({ data: { version, token: crypto.randomUUID() } });
   forgetSettings();
   return version;
+}
+
+/** What `loadVersioned` parses a stored value with: a zod schema, or a function shaped like its `safeParse`. */
+interface StoredValueParser<T> {
+  safeParse(stored: unknown): { success: true; data: T } | { success: false; error: { issues: unknown[] } };
+}
+
+/**
+ * The versioned setting `settings/<id>` as this call read it (with the call's other settings, in one
+ * request: settings-read.ts), its value kept under `key`: the defaults at version 0 before any save
+ * (a document saved before versions existed counts as version 0 too); the defaults at the stored
+ * version, with the issues logged, when the stored value does not validate, so a bad document never
+ * stops an order or a job.
+ */
+export async function loadVersioned<K extends 'rules' | 'settings', T>(
+  id: SettingsId,
+  key: K,
+  schema: StoredValueParser<T>,
+  defaults: T,
+): Promise<{ version: number } & Record<K, T>> {
+  const doc = await settingsDoc<{ version?: number } & Partial<Record<K, unknown>>>(id);
+  const answer = (version: number, value: T) => ({ version, [key]: value }) as { version: number } & Record<K, T>;
+  if (!doc) return answer(0, defaults);
+  const parsed = schema.safeParse(doc[key]);
+  if (!parsed.success) {
+    // `points-rules` logs as [points], `engagement` as [engagement]: the feature's tag
+    log.error(`[${id.replace(/-rules$/, '')}] stored ${key} do not validate; using defaults`, parsed.error.issues);
+    return answer(doc.version ?? 0, defaults);
+  }
+  return answer(doc.version ?? 0, parsed.data);
 }

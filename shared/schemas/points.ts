@@ -183,16 +183,6 @@ export const DEFAULT_EARNING_RULES: EarningRules = {
   },
 };
 
-/** `settings/points-rules`: the current version; `settings/points-rules@<v>` keeps each past one. */
-export const rulesDocSchema = z.object({
-  _id: z.string(),
-  version: z.number().int().nonnegative(),
-  rules: earningRulesSchema,
-  updatedAt: z.date(),
-  updatedBy: z.string(),
-});
-export type RulesDoc = z.infer<typeof rulesDocSchema>;
-
 // ------------------------------------------------------------------ orders
 
 export const orderItemSchema = z.object({

@@ -1,18 +1,12 @@
-import { closeTestCloud, invoke, invokeOk, openTestCloud, type TestCloud } from '../support/local-cloud';
-import { realClock, setClock, shanghai } from '../support/clock';
-import { seedStoreAndStaff, type Any } from '../support/points-kit';
+import { invoke, invokeOk, type TestCloud } from '../support/local-cloud';
+import { setClock, shanghai } from '../support/clock';
+import type { Any } from '../support/points-kit';
+import { useJobCloud } from '../support/engagement-kit';
 import { DEFAULT_CHECKIN_RULES, checkInOn, EMPTY_CHECKIN, makeUpRefusal, streakAfterMakeUp } from '../../shared/rules/checkin';
 
 describe('daily check-in', () => {
   let cloud: TestCloud;
-  beforeEach(() => {
-    cloud = openTestCloud();
-    seedStoreAndStaff(cloud);
-  });
-  afterEach(() => {
-    realClock();
-    closeTestCloud(cloud);
-  });
+  useJobCloud((opened) => (cloud = opened));
   const at = async (local: string) => {
     setClock(shanghai(local));
     return invokeOk(cloud, 'checkin', 'checkIn', {}, 'o-ci');

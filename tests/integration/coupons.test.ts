@@ -6,6 +6,7 @@ import type { couponContract } from '../../shared/contracts/coupon';
 import { realClock, setClock, shanghai } from '../support/clock';
 import { closeTestCloud, invoke, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { seedStoreAndStaff, type Any } from '../support/points-kit';
+import { cashTemplateInput } from '../support/coupon-kit';
 import type { Result } from '../../shared/envelope';
 
 jest.setTimeout(120_000);
@@ -40,22 +41,7 @@ function kit(getCloud: () => TestCloud) {
     }
     return ids;
   };
-  const template = (over: Partial<InputOf<typeof couponContract, 'createTemplate'>> = {}) =>
-    ok(
-      {
-        action: 'createTemplate',
-        title: '满100减20',
-        kind: 'cash',
-        thresholdFen: 10000,
-        valueFen: 2000,
-        validity: { type: 'relative', days: 14 },
-        stock: 100,
-        perMemberLimit: 1,
-        channels: ['claim_center', 'manual', 'points_mall'],
-        ...over,
-      },
-      'o-boss',
-    );
+  const template = (over: Partial<InputOf<typeof couponContract, 'createTemplate'>> = {}) => ok(cashTemplateInput(over), 'o-boss');
   const doc = (coll: string, id: string) => getCloud().store.get(coll, id)?.doc as Any;
   const coupons = () =>
     getCloud()

@@ -1,7 +1,7 @@
-import { closeTestCloud, invokeOk, openTestCloud, type TestCloud } from '../support/local-cloud';
-import { realClock, setClock, shanghai } from '../support/clock';
-import { seedStoreAndStaff, type Any } from '../support/points-kit';
-import { giveCredits, reopenCloud, runJobAndKill } from '../support/engagement-kit';
+import { invokeOk, type TestCloud } from '../support/local-cloud';
+import { setClock, shanghai } from '../support/clock';
+import type { Any } from '../support/points-kit';
+import { giveCredits, reopenCloud, runJobAndKill, useJobCloud } from '../support/engagement-kit';
 import { DEFAULT_ENGAGEMENT_SETTINGS, birthdayTarget, birthdaysCelebratedOn } from '../../shared/rules/engagement';
 import type { LocalCloud } from '../../local-cloud/local-cloud';
 import { runPointsExpiryReminder } from '../../cloudfunctions/_lib/engagement-jobs';
@@ -22,14 +22,7 @@ describe('birthday rules', () => {
 
 describe('engagement jobs on the scheduler', () => {
   let cloud: TestCloud;
-  beforeEach(() => {
-    cloud = openTestCloud();
-    seedStoreAndStaff(cloud);
-  });
-  afterEach(() => {
-    realClock();
-    closeTestCloud(cloud);
-  });
+  useJobCloud((opened) => (cloud = opened));
 
   it('gives a 29 February birthday its gift on 28 February of a non-leap year, once', async () => {
     setClock(shanghai('2027-01-10 10:00'));
@@ -200,14 +193,7 @@ describe('engagement jobs on the scheduler', () => {
 
 describe('birthday points multiplier', () => {
   let cloud: TestCloud;
-  beforeEach(() => {
-    cloud = openTestCloud();
-    seedStoreAndStaff(cloud);
-  });
-  afterEach(() => {
-    realClock();
-    closeTestCloud(cloud);
-  });
+  useJobCloud((opened) => (cloud = opened));
 
   it('multiplies an order’s points on the member’s birthday (default ×2), not the day after', async () => {
     setClock(shanghai('2026-06-01 10:00'));

@@ -1,7 +1,7 @@
-import { closeTestCloud, invokeOk, openTestCloud, type TestCloud } from '../support/local-cloud';
-import { realClock, setClock, shanghai } from '../support/clock';
-import { seedStoreAndStaff, type Any } from '../support/points-kit';
-import { buy, createCouponTemplate, giveCredits, join, registerMessageTemplate, reopenCloud, runJobAndKill } from '../support/engagement-kit';
+import { invokeOk, type TestCloud } from '../support/local-cloud';
+import { setClock, shanghai } from '../support/clock';
+import type { Any } from '../support/points-kit';
+import { buy, createCouponTemplate, giveCredits, join, registerMessageTemplate, reopenCloud, runJobAndKill, useJobCloud } from '../support/engagement-kit';
 import { addBusinessDays, businessDate, startOfBusinessDate } from '../../shared/calendar';
 import { DEFAULT_LIFECYCLE_SETTINGS, currentStage } from '../../shared/rules/lifecycle';
 import { runDormancy } from '../../cloudfunctions/_lib/dormancy';
@@ -14,14 +14,7 @@ const dayAt = (day: number, time = '10:00') => shanghai(`${addBusinessDays('2026
 
 describe('purchase statistics on the member', () => {
   let cloud: TestCloud;
-  beforeEach(() => {
-    cloud = openTestCloud();
-    seedStoreAndStaff(cloud);
-  });
-  afterEach(() => {
-    realClock();
-    closeTestCloud(cloud);
-  });
+  useJobCloud((opened) => (cloud = opened));
 
   it('counts each order, lowers the amount on a refund and the count when an order is revoked', async () => {
     setClock(dayAt(0, '12:00'));
@@ -40,14 +33,7 @@ describe('purchase statistics on the member', () => {
 
 describe('dormancy lifecycle', () => {
   let cloud: TestCloud;
-  beforeEach(() => {
-    cloud = openTestCloud();
-    seedStoreAndStaff(cloud);
-  });
-  afterEach(() => {
-    realClock();
-    closeTestCloud(cloud);
-  });
+  useJobCloud((opened) => (cloud = opened));
 
   /** The coupon templates in the settings, the message template; a member who buys on day 0 and one who never buys. */
   async function arrange() {
@@ -263,14 +249,7 @@ describe('dormancy lifecycle', () => {
 
 describe('repurchase-cycle reminders', () => {
   let cloud: TestCloud;
-  beforeEach(() => {
-    cloud = openTestCloud();
-    seedStoreAndStaff(cloud);
-  });
-  afterEach(() => {
-    realClock();
-    closeTestCloud(cloud);
-  });
+  useJobCloud((opened) => (cloud = opened));
 
   const cycles = (memberId: string) => (cloud.store.get('purchase_cycles', memberId)?.doc as Any) ?? null;
   const messagesTo = (openid: string) => cloud.outbox.list(1000).filter((m) => m.touser === openid);

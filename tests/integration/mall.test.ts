@@ -2,6 +2,7 @@ import { buildNewMember } from '../../cloudfunctions/member/new-member';
 import { businessDate } from '../../shared/calendar';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { seedStoreAndStaff, type Any } from '../support/points-kit';
+import { cashTemplateInput } from '../support/coupon-kit';
 import type { Result } from '../../shared/envelope';
 
 jest.setTimeout(120_000);
@@ -249,22 +250,6 @@ describe('points mall under concurrency with injected faults', () => {
   });
 
   async function template(): Promise<string> {
-    return (
-      await ok(
-        'coupon',
-        {
-          action: 'createTemplate',
-          title: '满100减20',
-          kind: 'cash',
-          thresholdFen: 10000,
-          valueFen: 2000,
-          validity: { type: 'relative', days: 14 },
-          stock: 1000,
-          perMemberLimit: 5,
-          channels: ['points_mall'],
-        },
-        'o-boss',
-      )
-    ).templateId;
+    return (await ok('coupon', cashTemplateInput({ stock: 1000, perMemberLimit: 5, channels: ['points_mall'] }), 'o-boss')).templateId;
   }
 });

@@ -1,8 +1,9 @@
 import { DEFAULT_EARNING_RULES } from '../../shared/schemas/points';
 import { nightly } from '../../cloudfunctions/_lib/points-nightly';
-import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
-import { realClock, setClock, shanghai } from '../support/clock';
-import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
+import type { TestCloud } from '../support/local-cloud';
+import { setClock, shanghai } from '../support/clock';
+import { pointsKit, type Any } from '../support/points-kit';
+import { useJobCloud } from '../support/engagement-kit';
 
 jest.setTimeout(60_000);
 
@@ -13,22 +14,8 @@ jest.setTimeout(60_000);
  */
 describe('points nightly job', () => {
   let cloud: TestCloud;
-  beforeEach(() => {
-    cloud = openTestCloud();
-    seedStoreAndStaff(cloud);
-    // no member day: the figures below do not depend on the weekday
-    cloud.store.insert('settings', {
-      _id: 'points-rules',
-      version: 1,
-      rules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } },
-      updatedAt: new Date(),
-      updatedBy: 'o-boss',
-    });
-  });
-  afterEach(() => {
-    realClock();
-    closeTestCloud(cloud);
-  });
+  // no member day: the figures below do not depend on the weekday
+  useJobCloud((opened) => (cloud = opened), { earningRules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } } });
 
   const { call, ok, register, trigger, order, points, ledger, expectBalanced, identify } = pointsKit(() => cloud);
 

@@ -1,7 +1,8 @@
 import { DEFAULT_EARNING_RULES } from '../../shared/schemas/points';
-import { closeTestCloud, openTestCloud, withCapturedLogs, type TestCloud } from '../support/local-cloud';
-import { realClock, setClock, shanghai } from '../support/clock';
-import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
+import { withCapturedLogs, type TestCloud } from '../support/local-cloud';
+import { setClock, shanghai } from '../support/clock';
+import { pointsKit, type Any } from '../support/points-kit';
+import { useJobCloud } from '../support/engagement-kit';
 
 jest.setTimeout(60_000);
 
@@ -12,21 +13,7 @@ jest.setTimeout(60_000);
  */
 describe('points nightly job at scale', () => {
   let cloud: TestCloud;
-  beforeEach(() => {
-    cloud = openTestCloud();
-    seedStoreAndStaff(cloud);
-    cloud.store.insert('settings', {
-      _id: 'points-rules',
-      version: 1,
-      rules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } },
-      updatedAt: new Date(),
-      updatedBy: 'o-boss',
-    });
-  });
-  afterEach(() => {
-    realClock();
-    closeTestCloud(cloud);
-  });
+  useJobCloud((opened) => (cloud = opened), { earningRules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } } });
 
   const { ok, register, trigger, order, points, ledger } = pointsKit(() => cloud);
   /** The member's verified checkpoint: kept in the member document, moved with the due flag's clearing. */

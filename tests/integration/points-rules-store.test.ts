@@ -1,7 +1,7 @@
 import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
 import { DEFAULT_EARNING_RULES } from '../../shared/schemas/points';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
-import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
+import { pointsKit, seedEarningRules, seedStoreAndStaff, type Any } from '../support/points-kit';
 
 /**
  * The earning rules and the tier configuration define nothing twice: the tier multiplier and growth
@@ -48,13 +48,7 @@ describe('earning rules store and the tier configuration', () => {
   });
 
   it('earns with the multiplier and growth per yuan the merchant set in the tier configuration', async () => {
-    cloud.store.insert('settings', {
-      _id: 'points-rules',
-      version: 1,
-      rules: { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } },
-      updatedAt: new Date(),
-      updatedBy: 'o-boss',
-    });
+    seedEarningRules(cloud, { ...DEFAULT_EARNING_RULES, memberDay: { kind: 'none' } });
     const card = await ok('member', { action: 'join', agree: true }, 'o-bea');
     const member = cloud.store.get('members', card.memberId)?.doc as Any;
     cloud.store.replace('members', { ...member, tierId: 'gold', growth: 6000 });

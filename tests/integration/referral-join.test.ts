@@ -3,23 +3,16 @@
  * the inviter rewarded at the registration and at the first purchase (each once), the refusals, and
  * the milestone coupon. Only `invoke` and stored documents: no internal calls.
  */
-import { closeTestCloud, invoke, invokeOk, openTestCloud, type TestCloud } from '../support/local-cloud';
-import { realClock, setClock, shanghai } from '../support/clock';
-import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
+import { invoke, invokeOk, type TestCloud } from '../support/local-cloud';
+import { setClock, shanghai } from '../support/clock';
+import { pointsKit, type Any } from '../support/points-kit';
+import { useJobCloud } from '../support/engagement-kit';
 
 jest.setTimeout(60_000);
 
 describe('referral through member.join and the order path', () => {
   let cloud: TestCloud;
-  beforeEach(() => {
-    cloud = openTestCloud();
-    seedStoreAndStaff(cloud);
-    setClock(shanghai('2026-03-02 10:00'));
-  });
-  afterEach(() => {
-    realClock();
-    closeTestCloud(cloud);
-  });
+  useJobCloud((opened) => (cloud = opened), { at: shanghai('2026-03-02 10:00') });
   const kit = pointsKit(() => cloud);
 
   const available = (memberId: string) => (cloud.store.get('members', memberId)!.doc as Any).points.available as number;

@@ -1,6 +1,7 @@
-import { closeTestCloud, invoke, invokeOk, openTestCloud, type TestCloud } from '../support/local-cloud';
-import { realClock, setClock, shanghai } from '../support/clock';
-import { seedStoreAndStaff, type Any } from '../support/points-kit';
+import { invoke, invokeOk, type TestCloud } from '../support/local-cloud';
+import { setClock, shanghai } from '../support/clock';
+import type { Any } from '../support/points-kit';
+import { useJobCloud } from '../support/engagement-kit';
 import { inTransaction } from '../../cloudfunctions/_lib/db';
 import { acceptInvitation, rewardFirstPurchase, verifyInvite } from '../../cloudfunctions/_lib/referral';
 import { DEFAULT_REFERRAL_RULES, invitationRefusal, inviteFresh, milestonesReached, parseInviteToken } from '../../shared/rules/referral';
@@ -27,15 +28,7 @@ describe('referral rules', () => {
 
 describe('referral: invitations and rewards', () => {
   let cloud: TestCloud;
-  beforeEach(() => {
-    cloud = openTestCloud();
-    seedStoreAndStaff(cloud);
-    setClock(shanghai('2026-03-01 10:00'));
-  });
-  afterEach(() => {
-    realClock();
-    closeTestCloud(cloud);
-  });
+  useJobCloud((opened) => (cloud = opened), { at: shanghai('2026-03-01 10:00') });
   const available = (id: string) => (cloud.store.get('members', id)!.doc as Any).points.available as number;
   const accept = (invite: string, inviteeId: string, inviteeIsNew = true, phoneHash: string | null = null) =>
     inTransaction((tx) => acceptInvitation(tx, { invite, inviteeId, inviteeIsNew, phoneHash, now: new Date() }));

@@ -4,6 +4,7 @@
  */
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
+import { claimCouponsToVerify } from '../support/coupon-kit';
 
 jest.setTimeout(60_000);
 
@@ -59,26 +60,7 @@ describe('database requests per business action', () => {
     report['checkIn'] = await measure(() => kit.ok('checkin', { action: 'checkIn' }, 'o-rc-1'));
 
     // coupon verification at the till (the clerk's instance warm)
-    const { templateId } = await kit.ok(
-      'coupon',
-      {
-        action: 'createTemplate',
-        title: '满100减20',
-        kind: 'cash',
-        thresholdFen: 10000,
-        valueFen: 2000,
-        validity: { type: 'relative', days: 14 },
-        stock: 100,
-        perMemberLimit: 3,
-        channels: ['claim_center', 'manual', 'points_mall'],
-      },
-      'o-boss',
-    );
-    const codes: string[] = [];
-    for (const requestId of ['rc-claim-1', 'rc-claim-2']) {
-      const { couponId } = await kit.ok('coupon', { action: 'claim', templateId, requestId }, 'o-rc-1');
-      codes.push((await kit.ok('coupon', { action: 'getCode', couponId }, 'o-rc-1')).code);
-    }
+    const { templateId, codes } = await claimCouponsToVerify(kit.ok, 'o-boss', 'o-rc-1', ['rc-claim-1', 'rc-claim-2']);
     await kit.ok('coupon', { action: 'verify', code: codes[0] }, 'o-clerk');
     report['coupon verify'] = await measure(() => kit.ok('coupon', { action: 'verify', code: codes[1] }, 'o-clerk'));
 

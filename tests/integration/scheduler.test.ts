@@ -3,21 +3,15 @@ import { createServer } from '../../local-cloud/server';
 import { checkFunctionConfig, listFunctions, readFunctionConfig } from '../../local-cloud/functions';
 import { JOB_NAMES } from '../../shared/schedule';
 import { RUNNERS } from '../../cloudfunctions/_lib/scheduler';
-import { closeTestCloud, invoke, openTestCloud, type TestCloud } from '../support/local-cloud';
-import { advanceClock, realClock, setClock, shanghai } from '../support/clock';
-import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
+import { invoke, type TestCloud } from '../support/local-cloud';
+import { advanceClock, setClock, shanghai } from '../support/clock';
+import { pointsKit, type Any } from '../support/points-kit';
+import { useJobCloud } from '../support/engagement-kit';
 import type { Result } from '../../shared/envelope';
 
 describe('one scheduler for every job', () => {
   let cloud: TestCloud;
-  beforeEach(() => {
-    cloud = openTestCloud();
-    seedStoreAndStaff(cloud);
-  });
-  afterEach(() => {
-    realClock();
-    closeTestCloud(cloud);
-  });
+  useJobCloud((opened) => (cloud = opened));
   const { ok, register, order } = pointsKit(() => cloud);
   const tick = async () => {
     const r = (await cloud.trigger('scheduler', 'tick')) as Result<Any>;

@@ -1,8 +1,9 @@
 import { runTierReview } from '../../cloudfunctions/_lib/tier-review';
-import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
+import type { TestCloud } from '../support/local-cloud';
 import { orderFixture } from '../support/fixtures';
-import { realClock, setClock, shanghai } from '../support/clock';
-import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
+import { setClock, shanghai } from '../support/clock';
+import { pointsKit, type Any } from '../support/points-kit';
+import { useJobCloud } from '../support/engagement-kit';
 import type { Result } from '../../shared/envelope';
 
 jest.setTimeout(60_000);
@@ -17,14 +18,7 @@ const DAY = 24 * 3600 * 1000;
  */
 describe('tier review job', () => {
   let cloud: TestCloud;
-  beforeEach(() => {
-    cloud = openTestCloud();
-    seedStoreAndStaff(cloud);
-  });
-  afterEach(() => {
-    realClock();
-    closeTestCloud(cloud);
-  });
+  useJobCloud((opened) => (cloud = opened));
 
   const { ok, register, order } = pointsKit(() => cloud);
   const member = (id: string) => cloud.store.get('members', id)!.doc as Any;

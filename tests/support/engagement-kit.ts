@@ -9,9 +9,43 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { MessagePurpose } from '../../shared/contracts/marketing';
 import { LocalCloud } from '../../local-cloud/local-cloud';
-import { invokeOk, type TestCloud } from './local-cloud';
+import { closeTestCloud, invokeOk, openTestCloud, type TestCloud, type TestCloudOptions } from './local-cloud';
+import { realClock, setClock } from './clock';
+import { seedEarningRules, seedStoreAndStaff } from './points-kit';
+import type { EarningRules } from '../../shared/schemas/points';
 
 const ROOT = path.resolve(__dirname, '../..');
+
+interface JobCloudOptions extends TestCloudOptions {
+  /** The instant the clock is frozen at before each test (left real when absent: a test sets its own). */
+  at?: string;
+  /** the merchant's earning rules, saved before each test (the defaults when absent) */
+  earningRules?: EarningRules;
+}
+
+/**
+ * The per-test cloud of the job and engagement tests, inside a `describe`: before each test a fresh
+ * cloud with the store and its clerk and merchant (`seedStoreAndStaff`), the merchant's `earningRules`
+ * and the clock frozen at `at` if given; after each, the real clock back (a frozen one would leak into the next file's test) and the
+ * cloud closed, its documents checked against their schemas. `receive` gets each test's cloud:
+ * `let cloud: TestCloud; useJobCloud((opened) => (cloud = opened));`.
+ */
+export function useJobCloud(receive: (cloud: TestCloud) => void, { at, earningRules, ...options }: JobCloudOptions = {}): void {
+  let cloud: TestCloud | undefined;
+  beforeEach(() => {
+    cloud = openTestCloud(options);
+    seedStoreAndStaff(cloud);
+    if (earningRules) seedEarningRules(cloud, earningRules);
+    if (at !== undefined) setClock(at);
+    receive(cloud);
+  });
+  afterEach(() => {
+    realClock();
+    const opened = cloud;
+    cloud = undefined;
+    if (opened) closeTestCloud(opened);
+  });
+}
 
 /** The merchant registers a template for `purpose` (a thing, a date and a phrase field unless given). */
 export async function registerMessageTemplate(

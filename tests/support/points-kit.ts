@@ -1,5 +1,6 @@
 import type { TestCloud } from './local-cloud';
 import type { Result } from '../../shared/envelope';
+import type { EarningRules } from '../../shared/schemas/points';
 
 /** What the tests read off function answers and stored documents: loosely typed on purpose. */
 export type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -10,6 +11,11 @@ export function seedStoreAndStaff(cloud: TestCloud): void {
   cloud.store.insert('stores', { _id: 'store-a', name: 'A店' });
   cloud.store.insert('roles', { _id: 'o-clerk', openid: 'o-clerk', role: 'staff', name: '店员', storeId: 'store-a' });
   cloud.store.insert('roles', { _id: 'o-boss', openid: 'o-boss', role: 'merchant', name: '老板' });
+}
+
+/** The merchant's earning rules as saved once (`settings/points-rules`, version 1, by `o-boss`). */
+export function seedEarningRules(cloud: TestCloud, rules: EarningRules): void {
+  cloud.store.insert('settings', { _id: 'points-rules', version: 1, rules, updatedAt: new Date(), updatedBy: 'o-boss' });
 }
 
 export interface PointsKitOptions {
