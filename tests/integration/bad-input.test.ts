@@ -235,48 +235,53 @@ describe('bad input: every action of every function refuses it cleanly and write
     expect(FIELDS).toEqual(expect.arrayContaining(['memberId', 'storeId', 'amountFen', 'settings', 'rules', 'code', 'month', 'confirm']));
   });
 
-  it.each(Object.entries(callers))('every action refuses malformed input as the %s', async (_who, openid) => {
-    for (const fn of functions) {
-      for (const act of mains[fn].actions!) {
-        const send = (label: string, payload: Record<string, unknown>) =>
-          expectRefusedOrOk(`${fn}.${act} as ${openid} with ${label}`, () => cloud.invoke(fn, { ...payload, action: act }, { openid }));
-        for (const [label, event] of EXTRA_EVENTS()) await send(label, event);
-        // The action's own fields, found generically: every known field name set to a value no schema
-        // accepts; the validation issues name the fields this action has (the others are unrecognized).
-        const probe = await send('every field a symbol', Object.fromEntries(FIELDS.map((f) => [f, Symbol(f)])));
-        expect(probe).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
-        const own = new Set<string>(((probe as Any).details?.issues ?? []).map((i: { path: string }) => i.path.split('.')[0]).filter(Boolean));
-        // The probe finds what a hand-written valid request names (so it is not silently finding nothing).
-        for (const f of Object.keys(baselines[fn]?.[act] ?? {}))
-          expect(`${fn}.${act}: ${f} ${own.has(f) ? 'found' : 'missed'}`).toBe(`${fn}.${act}: ${f} found`);
-        for (const field of FIELDS) {
-          if (!own.has(field)) await send(`foreign ${field}=null`, { [field]: null });
-          else for (const [label, value] of BAD_VALUES()) await send(`${field}=${label}`, { [field]: value });
-        }
-        const base = baselines[fn]?.[act];
-        if (base && fn === 'points' && act === 'recordOrder') {
-          // prototype names as SKUs and categories: answered like any other SKU (ok or a domain code), never INTERNAL
-          for (const name of PROTOTYPE_NAMES) {
-            const items = [{ sku: name, category: name, priceFen: 100, quantity: 1 }];
-            await send(`sku/category ${name}`, { ...structuredClone(base), receiptNo: `R-PROTO-${openid}-${name.replace(/_/g, 'u')}`, items });
+  it.each(Object.entries(callers))(
+    'every action refuses malformed input as the %s',
+    async (_who, openid) => {
+      for (const fn of functions) {
+        for (const act of mains[fn].actions!) {
+          const send = (label: string, payload: Record<string, unknown>) =>
+            expectRefusedOrOk(`${fn}.${act} as ${openid} with ${label}`, () => cloud.invoke(fn, { ...payload, action: act }, { openid }));
+          for (const [label, event] of EXTRA_EVENTS()) await send(label, event);
+          // The action's own fields, found generically: every known field name set to a value no schema
+          // accepts; the validation issues name the fields this action has (the others are unrecognized).
+          const probe = await send('every field a symbol', Object.fromEntries(FIELDS.map((f) => [f, Symbol(f)])));
+          expect(probe).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+          const own = new Set<string>(((probe as Any).details?.issues ?? []).map((i: { path: string }) => i.path.split('.')[0]).filter(Boolean));
+          // The probe finds what a hand-written valid request names (so it is not silently finding nothing).
+          for (const f of Object.keys(baselines[fn]?.[act] ?? {}))
+            expect(`${fn}.${act}: ${f} ${own.has(f) ? 'found' : 'missed'}`).toBe(`${fn}.${act}: ${f} found`);
+          for (const field of FIELDS) {
+            if (!own.has(field)) await send(`foreign ${field}=null`, { [field]: null });
+            else for (const [label, value] of BAD_VALUES()) await send(`${field}=${label}`, { [field]: value });
           }
-        }
-        if (base && fn === 'points' && act === 'updateRules') {
-          for (const key of [...PROTOTYPE_NAMES, '$date', '$numberLong', '$oid', 'a.b']) {
-            const rules = JSON.parse(JSON.stringify((base as Any).rules).replace('"skuMultipliers":{}', `"skuMultipliers":{${JSON.stringify(key)}:2}`));
-            const r = await send(`rule key ${key}`, { ...structuredClone(base), rules });
-            if (openid === callers.merchant) expect({ key, code: r.ok ? 'ok' : r.code }).toEqual({ key, code: 'VALIDATION_FAILED' });
+          const base = baselines[fn]?.[act];
+          if (base && fn === 'points' && act === 'recordOrder') {
+            // prototype names as SKUs and categories: answered like any other SKU (ok or a domain code), never INTERNAL
+            for (const name of PROTOTYPE_NAMES) {
+              const items = [{ sku: name, category: name, priceFen: 100, quantity: 1 }];
+              await send(`sku/category ${name}`, { ...structuredClone(base), receiptNo: `R-PROTO-${openid}-${name.replace(/_/g, 'u')}`, items });
+            }
           }
-        }
-        if (base) {
-          await send('baseline+{x:1}', { ...structuredClone(base), x: 1 });
-          for (const field of Object.keys(base))
-            for (const [label, value] of BAD_VALUES()) await send(`baseline.${field}=${label}`, { ...structuredClone(base), [field]: value });
+          if (base && fn === 'points' && act === 'updateRules') {
+            for (const key of [...PROTOTYPE_NAMES, '$date', '$numberLong', '$oid', 'a.b']) {
+              const rules = JSON.parse(JSON.stringify((base as Any).rules).replace('"skuMultipliers":{}', `"skuMultipliers":{${JSON.stringify(key)}:2}`));
+              const r = await send(`rule key ${key}`, { ...structuredClone(base), rules });
+              if (openid === callers.merchant) expect({ key, code: r.ok ? 'ok' : r.code }).toEqual({ key, code: 'VALIDATION_FAILED' });
+            }
+          }
+          if (base) {
+            await send('baseline+{x:1}', { ...structuredClone(base), x: 1 });
+            for (const field of Object.keys(base))
+              for (const [label, value] of BAD_VALUES()) await send(`baseline.${field}=${label}`, { ...structuredClone(base), [field]: value });
+          }
         }
       }
-    }
-    expect(({} as Any).polluted).toBeUndefined();
-  });
+      expect(({} as Any).polluted).toBeUndefined();
+      // Thousands of invocations per caller: ~20 s alone, past jest's 30 s default beside the other CI workers.
+    },
+    180_000,
+  );
 
   it('refuses events that are not objects, and actions that are not strings', async () => {
     const asCaller = (fn: string, event: unknown) => () =>
