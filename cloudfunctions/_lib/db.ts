@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors';
 import type { CollectionName } from '../../shared/schemas/collections';
 import { database } from './cloud';
-import { KeyedQueue, TURN_HOLD_MS } from './keyed-queue';
+import { KeyedQueue, TURN_WAIT_MS } from './keyed-queue';
 import type { Tx } from './typed-db';
 
 export type { Tx };
@@ -110,11 +110,10 @@ export interface RetryOptions {
  * Conflicts are retried for 2.5 s from the first attempt. A conflict is another transaction holding
  * the document for milliseconds; 6 attempts (~0.6 s) left 3 of 4 calls answering CONFLICT when 20
  * orders arrived at once on one member. The bound: the shortest function timeout is 10 s (`checkin`,
- * `pos`, `marketing`: `cloudfunctions/<fn>/config.json`); a transaction on the cloud (one request per
- * instance at a time) finds its key's turn free, so it takes at most 2.5 s plus its attempts' own
- * running time, and an action that runs two in a row (a replay after a lost reply) still answers in
- * time. Locally, where one instance serves every call, the keyed turn (`TURN_HOLD_MS`) keeps such
- * callers from conflicting at all.
+ * `pos`, `marketing`: `cloudfunctions/<fn>/config.json`); with the wait for a key's turn before it
+ * (`TURN_WAIT_MS`, 2 s at most; on the cloud, one request per instance at a time, none) a transaction
+ * takes under 5 s plus its attempts' own running time, so an action that runs two in a row (a replay
+ * after a lost reply) still answers in time.
  */
 export const CONFLICT_BUDGET_MS = 2_500;
 /** Longest wait between two conflicting attempts: contenders spread over this, and a retry still comes soon. */
@@ -182,8 +181,8 @@ export interface TransactionOptions extends RetryOptions {
    * lock and backing off. Other instances still conflict, and are retried.
    */
   key?: string;
-  /** Longest this transaction holds its key's turn before the next one goes ahead anyway (default `TURN_HOLD_MS`). */
-  turnHoldMs?: number;
+  /** Longest wait for the key's turn before going ahead anyway (default `TURN_WAIT_MS`). */
+  turnWaitMs?: number;
 }
 
 /** The turn of transactions that write a member's document (orders, redemptions, check-ins, adjustments). */
@@ -216,7 +215,7 @@ export async function inTransaction<T>(fn: (tx: Tx) => Promise<T>, options: Tran
     }
   };
   if (options.key === undefined) return withRetry(attempt, options);
-  return turns.run(options.key, () => withRetry(attempt, options), options.turnHoldMs ?? TURN_HOLD_MS);
+  return turns.run(options.key, () => withRetry(attempt, options), options.turnWaitMs ?? TURN_WAIT_MS);
 }
 
 /** Aborts a failed transaction, retrying an abort that failed in transit; a finished one answers an error we ignore. */

@@ -12,14 +12,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  *
  * Invariants:
  * - FIFO per key: work starts in the order `run` was called; nothing overtakes a waiter (no starvation).
- * - Bounded wait: a piece of work holds its key's turn for `maxHoldMs` at most; past that the next one
- *   goes ahead while it still runs (a stuck or very slow holder degrades to plain contention, retried
- *   by `withRetry`, never to a hang). A waiter's wait is bounded by the holders ahead of it (this
- *   instance's concurrent calls on the key) times `maxHoldMs`, and in practice is their running time.
+ * - Bounded wait: a waiter whose turn has not come `maxWaitMs` after it arrived goes ahead anyway (a
+ *   stuck or slow holder, or a queue too deep for the function's timeout, degrades to plain
+ *   contention retried by `withRetry`, never to a hang); the next waiter then waits for it.
  * - A failure of one piece of work is its caller's alone: the next one runs all the same.
  * - No leak: a key's entry is deleted when its last piece of work ends.
  * - Re-entrant: work already running in a key's turn that runs more work on the same key runs it at
- *   once (waiting for its own turn would only stall it for `maxHoldMs`).
+ *   once (waiting for its own turn would only stall it for `maxWaitMs`).
  */
 interface Lane {
   /** settles when the last piece of work queued on the key ends */
@@ -29,10 +28,12 @@ interface Lane {
 }
 
 /**
- * How long one transaction may hold its key's turn: longer than `CONFLICT_BUDGET_MS` (db.ts), so a
- * holder that is retrying a conflict with another instance keeps its turn while it may still succeed.
+ * How long a transaction waits for its key's turn: with `CONFLICT_BUDGET_MS` (db.ts) after it, one
+ * transaction takes under 5 s plus its attempts' running time, half the shortest function timeout.
+ * A hundred members redeeming one mall item at once in one instance, each turn slowed by faults,
+ * queued past the mall's 20 s timeout without this bound.
  */
-export const TURN_HOLD_MS = 3_000;
+export const TURN_WAIT_MS = 2_000;
 
 export class KeyedQueue {
   private readonly lanes = new Map<string, Lane>();
@@ -44,7 +45,7 @@ export class KeyedQueue {
     return this.lanes.size;
   }
 
-  async run<T>(key: string, work: () => Promise<T>, maxHoldMs = TURN_HOLD_MS): Promise<T> {
+  async run<T>(key: string, work: () => Promise<T>, maxWaitMs = TURN_WAIT_MS): Promise<T> {
     const holding = this.held.getStore();
     if (holding?.has(key)) return work();
     let lane = this.lanes.get(key);
@@ -58,16 +59,23 @@ export class KeyedQueue {
       release = resolve;
     });
     lane.pending += 1;
-    let lease: ReturnType<typeof setTimeout> | undefined;
     try {
-      await before;
-      lease = setTimeout(release, maxHoldMs);
+      await waitAtMost(before, maxWaitMs);
       return await this.held.run(new Set([...(holding ?? []), key]), work);
     } finally {
-      clearTimeout(lease);
       release();
       lane.pending -= 1;
       if (lane.pending === 0) this.lanes.delete(key);
     }
+  }
+}
+
+/** Settles when `p` does or after `ms`, whichever comes first (the timer does not outlive it). */
+async function waitAtMost(p: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }

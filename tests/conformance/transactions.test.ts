@@ -390,8 +390,8 @@ describe('conformance: transactions through wx-server-sdk', () => {
             .doc('c2')
             .update({ data: { value: doc!.value + 1 } });
         },
-        // a generous hold: a loaded runner must not let a slow holder's successor go ahead into a conflict
-        { key: 'counter:c2', turnHoldMs: 120_000 },
+        // a generous wait: on a loaded runner the 50th must not give up its turn and go ahead into a conflict
+        { key: 'counter:c2', turnWaitMs: 120_000 },
       );
     await Promise.all(Array.from({ length: 50 }, increment));
     expect(runs).toBe(50);

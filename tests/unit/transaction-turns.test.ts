@@ -225,21 +225,17 @@ describe('KeyedQueue: one key, one at a time', () => {
     expect(q.size).toBe(0);
   });
 
-  it('bounded wait: a holder that outlives its hold lets the next go ahead (and the one after waits for that one)', async () => {
+  it('bounded wait: a waiter goes ahead when its wait, counted from its arrival, is spent; the next one then waits for it', async () => {
     jest.useFakeTimers();
     try {
       const q = new KeyedQueue();
       const stuck = gate();
       const log: string[] = [];
-      const first = q.run(
-        'm1',
-        async () => {
-          log.push('first started');
-          await stuck.opened;
-          log.push('first ended');
-        },
-        1_000,
-      );
+      const first = q.run('m1', async () => {
+        log.push('first started');
+        await stuck.opened;
+        log.push('first ended');
+      });
       const second = gate();
       const secondRun = q.run(
         'm1',
@@ -249,14 +245,19 @@ describe('KeyedQueue: one key, one at a time', () => {
         },
         1_000,
       );
-      const third = q.run('m1', async () => void log.push('third started'), 1_000);
-      await jest.advanceTimersByTimeAsync(999);
+      await jest.advanceTimersByTimeAsync(500);
+      // arrives 500 ms later with the same bound: its wait ends at 1.5 s, after the second has gone ahead
+      const thirdRun = q.run('m1', async () => void log.push('third started'), 1_000);
+      await jest.advanceTimersByTimeAsync(499);
       expect(log).toEqual(['first started']);
       await jest.advanceTimersByTimeAsync(1);
       expect(log).toEqual(['first started', 'second started']);
+      // the third waits for the second (not for the stuck first): it goes when the second ends
+      await jest.advanceTimersByTimeAsync(200);
+      expect(log).toEqual(['first started', 'second started']);
       second.open();
       await secondRun;
-      await third;
+      await thirdRun;
       expect(log).toEqual(['first started', 'second started', 'third started']);
       expect(q.size).toBe(1); // the stuck one still runs: its key stays until it ends
       stuck.open();
