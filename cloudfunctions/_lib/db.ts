@@ -86,7 +86,7 @@ export function isDuplicateKey(e: unknown): boolean {
 }
 
 export interface RetryOptions {
-  /** attempts in all for transient faults, the first included (conflicts are bounded by `conflictBudgetMs` instead) */
+  /** attempts in a row failing with a transient fault, the first included (conflicts are bounded by `conflictBudgetMs` instead) */
   attempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -98,7 +98,7 @@ export interface RetryOptions {
    * question is how long to keep trying, not how many times.
    */
   conflictBudgetMs?: number;
-  /** milliseconds, for the conflict budget (tests give a stepping clock) */
+  /** milliseconds, for the conflict budget (default: the monotonic `performance.now()`, which a clock set for a demo or frozen by a test does not move; tests give a stepping clock) */
   clock?: () => number;
   /** how the backoff waits (tests give one that steps their clock) */
   sleep?: (ms: number) => Promise<void>;
@@ -125,8 +125,8 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 
 /**
  * Re-runs `work` on a transaction conflict or a transient failure. Transient faults (a timeout, a
- * reset: the platform is unwell) are retried a bounded number of times with jittered exponential
- * backoff. Conflicts are retried until `conflictBudgetMs` has passed since the first attempt, with
+ * reset: the platform is unwell) are retried a bounded number of times in a row with jittered
+ * exponential backoff (an attempt that reached a conflict showed the database answering). Conflicts are retried until `conflictBudgetMs` has passed since the first attempt, with
  * decorrelated jitter (each wait drawn between the base and three times the last wait, capped), so
  * contenders that collided once spread out instead of colliding again in step. When the budget or
  * the attempts are spent the answer is `AppError('CONFLICT')` (系统繁忙, the caller may try again).
@@ -139,7 +139,7 @@ export async function withRetry<T>(work: () => Promise<T>, options: RetryOptions
   const max = options.maxDelayMs ?? 1000;
   const conflictMax = Math.min(max, CONFLICT_MAX_DELAY_MS);
   const budget = options.conflictBudgetMs ?? CONFLICT_BUDGET_MS;
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? (() => performance.now());
   const sleep = options.sleep ?? wait;
   const random = options.random ?? Math.random;
   const started = clock();
@@ -153,6 +153,8 @@ export async function withRetry<T>(work: () => Promise<T>, options: RetryOptions
     } catch (e) {
       last = e;
       if (options.retryConflicts !== false && isTransactionConflict(e)) {
+        // A conflict is an answer: the database is up, so the transient faults' count starts again.
+        transientFailures = 0;
         conflicts += 1;
         const left = started + budget - clock();
         if (left <= 0 || conflicts >= MAX_CONFLICT_ATTEMPTS) break;

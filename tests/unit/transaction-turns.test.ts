@@ -106,11 +106,11 @@ describe('withRetry: conflicts by a time budget, transient faults by a count', (
     expect(runs).toBe(4);
   });
 
-  it('conflicts do not use up the transient attempts, and transient faults do not stop the conflict budget', async () => {
+  it('conflicts do not use up the transient attempts (they count in a row), and transient faults do not stop the conflict budget', async () => {
     const c = steppingClock();
     let runs = 0;
-    // conflict, timeout, conflict, conflict, timeout, conflict, then success: 2 transient faults < 3 attempts
-    const script = [conflict, timeout, conflict, conflict, timeout, conflict];
+    // 6 transient faults in all, never 3 in a row: a conflict between them shows the database answering
+    const script = [timeout, timeout, conflict, timeout, conflict, conflict, timeout, timeout, conflict, timeout];
     const out = await withRetry(
       async () => {
         const failure = script[runs];
@@ -121,7 +121,22 @@ describe('withRetry: conflicts by a time budget, transient faults by a count', (
       { attempts: 3, clock: c.clock, sleep: c.sleep },
     );
     expect(out).toBe('done');
-    expect(runs).toBe(7);
+    expect(runs).toBe(11);
+    // 3 in a row after a conflict: the platform is unwell, the answer is CONFLICT
+    runs = 0;
+    const unwell = [conflict, timeout, timeout, timeout];
+    await expect(
+      withRetry(
+        async () => {
+          const failure = unwell[runs];
+          runs += 1;
+          if (failure) throw failure;
+          return 'done';
+        },
+        { attempts: 3, clock: c.clock, sleep: c.sleep },
+      ),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(runs).toBe(4);
   });
 
   it('a read (`retryConflicts: false`) does not retry a conflict', async () => {
