@@ -111,9 +111,9 @@ export interface RetryOptions {
  * the document for milliseconds; 6 attempts (~0.6 s) left 3 of 4 calls answering CONFLICT when 20
  * orders arrived at once on one member. The bound: the shortest function timeout is 10 s (`checkin`,
  * `pos`, `marketing`: `cloudfunctions/<fn>/config.json`); with the wait for a key's turn before it
- * (`TURN_WAIT_MS`, 2 s at most; on the cloud, one request per instance at a time, none) a transaction
- * takes under 5 s plus its attempts' own running time, so an action that runs two in a row (a replay
- * after a lost reply) still answers in time.
+ * (`TURN_WAIT_MS`, 3 s at most) a transaction takes under 5.5 s plus its attempts' own running time;
+ * on the cloud, where an instance serves one request at a time and the wait is nil, an action that
+ * runs two in a row (a replay after a lost reply) still answers in time.
  */
 export const CONFLICT_BUDGET_MS = 2_500;
 /** Longest wait between two conflicting attempts: contenders spread over this, and a retry still comes soon. */
