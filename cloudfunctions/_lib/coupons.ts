@@ -31,7 +31,7 @@ import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
 import type { CouponChannel, CouponDoc, CouponHoldingDoc, CouponTemplateDoc, CouponTerms } from '../../shared/schemas/coupon';
 import { COUPON_CODE_PERIOD_MS, COUPON_DIGITS, couponCodeWindow, parseCouponToken, templateIssuable, validityWindow } from '../../shared/rules/coupons';
 import { database } from './cloud';
-import { inTransaction, isDuplicateKey, queryDocs, txGet, withRetry, type Tx } from './db';
+import { inTransaction, isDuplicateKey, queryDocs, txGet, withRetry, type TransactionOptions, type Tx } from './db';
 import { secretKey } from './secrets';
 import { forgetSettings, settingsDoc, SETTINGS_IDS } from './settings-read';
 
@@ -138,10 +138,10 @@ async function issueInTx(tx: Tx, req: IssueCouponRequest): Promise<IssuedCoupon>
  * Runs `work` in a transaction; a duplicate-key failure (another invocation with the same key
  * committed first) re-runs it, and the re-run finds what that one wrote.
  */
-export async function inKeyedTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inKeyedTransaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await inTransaction(work);
+      return await inTransaction(work, options);
     } catch (e) {
       if (!isDuplicateKey(e) || attempt >= 3) throw e;
     }
@@ -152,7 +152,9 @@ export async function issueCoupon(req: IssueCouponRequest, tx?: Tx): Promise<Iss
   if (tx) return issueInTx(tx, req);
   // One token for every retry of this call, so a commit whose reply was lost reads back as ours.
   const own = { ...req, attempt: req.attempt ?? crypto.randomUUID() };
-  return inKeyedTransaction((t) => issueInTx(t, own));
+  // Every issue of a template updates its stock count: this instance's issues of it (the birthday
+  // job's batch, a claim-centre rush) take turns rather than collide on that one document.
+  return inKeyedTransaction((t) => issueInTx(t, own), { key: `coupon_template:${req.templateId}` });
 }
 
 /** `settings/new-member-gifts`: the templates flagged as the new-member gift (kept by the coupon function on every template save). */

@@ -30,7 +30,7 @@ import {
 import { earningTierOf } from '../../shared/rules/tiers';
 import { clawback, earn } from '../../shared/rules/lots';
 import { countersOn, countOrder, fraudFlags, FRAUD_REASONS, isHeld, isJustUnder, isLateEntry } from '../../shared/rules/fraud';
-import { inTransaction, isDuplicateKey, txGet, type Tx } from './db';
+import { inTransaction, isDuplicateKey, memberTurn, txGet, type Tx } from './db';
 import { applyEntry, commitPoints, memberPoints, txEntry, txMember } from './ledger';
 import { applyGrowthInTx, loadTierConfig } from './tiers';
 import { loadRules } from './earning-rules';
@@ -94,6 +94,8 @@ export async function creditOrder(
   const entryId = `order:${orderId}:earn`;
   const recordedOn = businessDate(now);
   const sale = saleOf(memberId, input.amountFen);
+  // Orders on one member in this instance commit one after another (two tills, a POS resending).
+  const turn = memberTurn(memberId);
   /** A replay: the stored order answers (and its nonce is claimed), or the key is refused for another sale. */
   const replay = () =>
     inTransaction(async (tx): Promise<CreditResult> => {
@@ -107,14 +109,14 @@ export async function creditOrder(
         legacySame: (o) => o.memberId === memberId && o.amountFen === input.amountFen,
       });
       return replayed({ ...known, _id: orderId }, rules.fraud.holdFlagged);
-    });
+    }, turn);
   const store = await storeHourState(input.storeId, now, rules);
   let result: CreditResult;
   try {
     result = await inTransaction(async (tx): Promise<CreditResult> => {
       if (options.nonce) await claimNonce(tx, options.nonce, orderId);
       return credit(tx);
-    });
+    }, turn);
   } catch (e) {
     // The order's `_id` already there (its add fails, or a refusal found it): a replay, or our own
     // write whose reply was lost. No read of it on the way in: the common case pays nothing for it.

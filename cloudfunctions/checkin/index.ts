@@ -6,7 +6,7 @@ import { earn, expiryDate, spend, PointsRuleError } from '../../shared/rules/lot
 import type { MemberDoc } from '../../shared/schemas/member';
 import { createMain, requireOpenid } from '../_lib/router';
 import { requireRole } from '../_lib/auth';
-import { findOne, getById, inTransaction, isDuplicateKey, txGet, withRetry } from '../_lib/db';
+import { findOne, getById, inTransaction, isDuplicateKey, memberTurn, txGet, withRetry } from '../_lib/db';
 import { applyEntry, memberPoints, txMember } from '../_lib/ledger';
 import { loadRules } from '../_lib/earning-rules';
 import { loadCheckinRules, monthDocId, saveCheckinRules, type CheckinMonthDoc, type CheckinStateDoc } from '../_lib/checkin';
@@ -90,7 +90,7 @@ export const main = createMain(checkinContract, {
           already: false,
           nextBonus: nextBonus(outcome.streak, rules),
         };
-      });
+      }, memberTurn(member._id));
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;
       return already(stateOf(await getById<CheckinStateDoc>('checkin_state', member._id)));
@@ -189,7 +189,7 @@ export const main = createMain(checkinContract, {
           },
         });
       return { day: input.day, points: rules.dailyPoints, cost: rules.makeUp.costPoints, streak };
-    });
+    }, memberTurn(member._id));
   },
 
   /** Opts in or out of the daily check-in reminder (a subscribe message; the credit is asked for separately). */
@@ -201,7 +201,7 @@ export const main = createMain(checkinContract, {
         .collection('checkin_state')
         .doc(member._id)
         .set({ data: { ...stateOf(doc), memberId: member._id, remind: input.enabled, updatedAt: ctx.now } });
-    });
+    }, memberTurn(member._id));
     return { remind: input.enabled };
   },
 

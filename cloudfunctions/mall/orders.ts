@@ -90,6 +90,9 @@ export async function redeem(req: RedeemRequest) {
   const address = req.address
     ? { cipher: encryptText(JSON.stringify(req.address)), masked: `${req.address.name.slice(0, 1)}* ${maskPhone(req.address.phone)} ${req.address.region}` }
     : null;
+  // Every redemption of an item updates its stock: this instance's redemptions of one item (a flash
+  // sale) take turns rather than collide on it.
+  const itemTurn = { key: `mall_item:${req.itemId}` };
   return inKeyedTransaction(async (tx) => {
     const prior = await txGet<MallOrderDoc>(tx, 'mall_orders', orderId);
     if (prior) {
@@ -180,7 +183,7 @@ export async function redeem(req: RedeemRequest) {
     };
     await tx.collection('mall_orders').add({ data: order });
     return { order, balanceAfter: entry.balanceAfter, duplicate: false };
-  });
+  }, itemTurn);
 }
 
 /**

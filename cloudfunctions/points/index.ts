@@ -8,7 +8,7 @@ import { expiryDate } from '../../shared/rules/lots';
 import { createMain, requireOpenid } from '../_lib/router';
 import { actorOf, requireRole, type RoleDoc } from '../_lib/auth';
 import { database } from '../_lib/cloud';
-import { getById, inTransaction, isDuplicateKey, queryDocs, txGet } from '../_lib/db';
+import { getById, inTransaction, isDuplicateKey, memberTurn, queryDocs, txGet } from '../_lib/db';
 import { posSecret } from '../_lib/pos-secret';
 import { applyEntry, memberPoints, txEntry, txMember } from '../_lib/ledger';
 import { memberByOpenid, resolveMemberId } from '../_lib/members';
@@ -238,7 +238,7 @@ export const main = createMain(pointsContract, {
           { knownAbsent: true },
         ).catch(refuse);
         return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: false };
-      });
+      }, memberTurn(input.memberId));
     } catch (e) {
       if (isDuplicateKey(e)) return replay();
       throw e;
@@ -286,7 +286,7 @@ export const main = createMain(pointsContract, {
         { knownAbsent: true },
       );
       return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: false };
-    });
+    }, memberTurn(input.memberId));
   },
 
   getRules: async (_input, ctx) => {

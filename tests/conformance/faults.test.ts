@@ -41,24 +41,31 @@ describe('conformance: fault injection', () => {
       expect(c.store.get('coupons', 'k2')).toBeUndefined();
     }));
 
-  it('conflict: 1 exhausts inTransaction, which gives up with a CONFLICT AppError after its bounded attempts', () =>
+  it('conflict: 1 exhausts inTransaction, which gives up with a CONFLICT AppError when its conflict budget is spent', () =>
     withCloud({ conflict: 1, transient: 0, lostReply: 0 }, async (c) => {
       await db()
         .collection('coupons')
         .add({ data: { _id: 'k1', status: 'new' } });
       let runs = 0;
+      // A stepping clock: each attempt takes 100 ms of it, the waits none; the budget is 1 s.
+      let now = 0;
       const e = await failure(() =>
-        inTransaction(async (t) => {
-          runs += 1;
-          await t
-            .collection('coupons')
-            .doc('k1')
-            .update({ data: { status: 'used' } });
-        }, fast),
+        inTransaction(
+          async (t) => {
+            runs += 1;
+            now += 100;
+            await t
+              .collection('coupons')
+              .doc('k1')
+              .update({ data: { status: 'used' } });
+          },
+          { ...fast, conflictBudgetMs: 1_000, clock: () => now, sleep: async () => undefined },
+        ),
       );
       expect(isAppError(e)).toBe(true);
       expect((e as unknown as { code: string }).code).toBe('CONFLICT');
-      expect(runs).toBe(3);
+      // conflicts are retried until the budget is spent, not `attempts` (3) times
+      expect(runs).toBe(10);
       expect(c.store.get('coupons', 'k1')?.doc.status).toBe('new');
     }));
 

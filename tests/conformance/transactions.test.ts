@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import { inTransaction, isTransactionConflict, txGet } from '../../cloudfunctions/_lib/db';
+import { inTransaction, isTransactionConflict, keysInUse, txGet } from '../../cloudfunctions/_lib/db';
 import { LocalDatabase, TRANSACTION_TTL_MS } from '../../local-cloud/database';
 import { cloud, db, errText, failure, own, untyped, useCloud, type Tx } from './sdk';
 
@@ -350,7 +350,7 @@ describe('conformance: transactions through wx-server-sdk', () => {
 
   it('50 concurrent read-modify-write increments via inTransaction end at exactly +50', async () => {
     let runs = 0;
-    // inTransaction's default bounds (6 attempts, jittered backoff), as the functions use it.
+    // inTransaction's defaults (conflicts retried for 2.5 s with decorrelated jitter), without a key: contention as between instances.
     const increment = () =>
       inTransaction(async (typed) => {
         const t = untyped(typed);
@@ -375,6 +375,28 @@ describe('conformance: transactions through wx-server-sdk', () => {
     await Promise.all(Array.from({ length: 50 }, incrementUntilDone));
     expect(runs).toBeGreaterThan(50);
     expect(stored('counters', 'c2')).toMatchObject({ value: 150 });
+  });
+
+  it('50 concurrent increments on one key take turns: no conflict, each callback runs once, exactly +50', async () => {
+    let runs = 0;
+    const increment = () =>
+      inTransaction(
+        async (typed) => {
+          const t = untyped(typed);
+          runs += 1;
+          const doc = await txGet<Counter>(typed, own('counters'), 'c2');
+          await t
+            .collection('counters')
+            .doc('c2')
+            .update({ data: { value: doc!.value + 1 } });
+        },
+        // a generous wait: on a loaded runner the 50th must not give up its turn and go ahead into a conflict
+        { key: 'counter:c2', turnWaitMs: 120_000 },
+      );
+    await Promise.all(Array.from({ length: 50 }, increment));
+    expect(runs).toBe(50);
+    expect(stored('counters', 'c2')).toMatchObject({ value: 150 });
+    expect(keysInUse()).toBe(0);
   });
 
   it('txGet of a missing document answers null (a plain doc().get() in a transaction throws)', async () => {

@@ -88,7 +88,7 @@ describe('transaction retry helper', () => {
     expect(isTransient({ errMsg: 'fail -501001 resource system error. ESOCKETTIMEDOUT' })).toBe(true);
     expect(isDuplicateKey({ errMsg: 'fail -502001 E11000 duplicate key error' })).toBe(true);
   });
-  it('re-runs on conflicts, a bounded number of times, then answers CONFLICT', async () => {
+  it('re-runs on conflicts (for a time budget) and transient faults (a bounded number of times), then answers CONFLICT', async () => {
     let runs = 0;
     await expect(withRetry(async () => (++runs < 3 ? Promise.reject(conflict) : 'done'), { baseDelayMs: 1 })).resolves.toBe('done');
     expect(runs).toBe(3);
@@ -97,12 +97,24 @@ describe('transaction retry helper', () => {
       withRetry(
         async () => {
           runs += 1;
-          throw conflict;
+          throw { errMsg: 'fail -501001 resource system error. ESOCKETTIMEDOUT' };
         },
         { attempts: 4, baseDelayMs: 1 },
       ),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(runs).toBe(4);
+    // conflicts past the budget (tests/unit/transaction-turns.test.ts steps the clock through one)
+    runs = 0;
+    await expect(
+      withRetry(
+        async () => {
+          runs += 1;
+          throw conflict;
+        },
+        { conflictBudgetMs: 0 },
+      ),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(runs).toBe(1);
   });
   it('does not retry other errors', async () => {
     let runs = 0;
