@@ -268,7 +268,7 @@ export const main = createMain(couponContract, {
     const storeId = storeOf(role, input.storeId);
     const check = checkCouponCode(input.code, ctx.now);
     if (!check.ok) throw new AppError(check.reason === 'expired' ? 'COUPON_CODE_EXPIRED' : 'COUPON_CODE_INVALID');
-    return verifyCoupon(role, check.couponId, storeId, input.orderId ?? null, ctx.now);
+    return verifyCoupon(role, check.couponId, storeId, input.orderId ?? null, ctx.now, input.requestId);
   },
 
   undoVerify: async (input, ctx) => undoVerification(await staffOrMerchant(ctx), input.couponId, ctx.now),

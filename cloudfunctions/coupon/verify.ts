@@ -54,24 +54,25 @@ const actorOf = (role: StaffDoc, storeId: string | null) => ({ openid: role.open
 
 /**
  * unused → used exactly once: one transaction conditional on the coupon being unused, writing the use
- * (staff, store, time, order) and the audit entry together. Each invocation has its own
- * verification id, so a retry after a lost reply recognises its own write instead of answering
- * COUPON_ALREADY_USED to the clerk who just used it.
+ * (staff, store, time, order) and the audit entry together. Each verification has its own id, so a
+ * retry after a lost reply recognises its own write instead of answering COUPON_ALREADY_USED to the
+ * clerk who just used it: within the call (a fresh id per invocation), and across calls when the till
+ * sends its `requestId` (the id derives from the staff member and it, so another clerk's id never matches).
  */
-export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: string | null, orderId: string | null, now: Date) {
+export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: string | null, orderId: string | null, now: Date, requestId?: string) {
   // The store's name from the instance's copy (_lib/stores.ts): it only labels the use.
   const storeName = storeId ? ((await cachedStoreName(storeId)) ?? storeId) : '商家后台';
-  const verificationId = crypto.randomUUID();
+  const verificationId = requestId ? `r-${crypto.createHash('sha256').update(`${role.openid}\n${requestId}`).digest('hex').slice(0, 32)}` : crypto.randomUUID();
   // A coupon already used (the second till, the 200th scan) is answered from a plain read, with no transaction.
   const before = await withRetry(() => getById<CouponDoc>('coupons', couponId));
   if (!before) throw new AppError('COUPON_CODE_INVALID');
+  if (before.status === 'used' && before.used?.verificationId === verificationId) return alreadyMine(couponId, before.used, before.terms.title);
   const early = refusalOf(before, storeId, now);
   if (early) throw early;
   return inTransaction(async (tx) => {
     const c = await txGet<CouponDoc>(tx, 'coupons', couponId);
     if (!c) throw new AppError('COUPON_CODE_INVALID');
-    if (c.status === 'used' && c.used?.verificationId === verificationId)
-      return { couponId, verifiedAt: new Date(c.used.at).toISOString(), storeName, title: c.terms.title };
+    if (c.status === 'used' && c.used?.verificationId === verificationId) return alreadyMine(couponId, c.used, c.terms.title);
     const refusal = refusalOf(c, storeId, now);
     if (refusal) throw refusal;
     const use: CouponUse = { at: now, storeId, storeName, staff: { openid: role.openid, name: role.name, role: role.role }, orderId, verificationId };
@@ -94,6 +95,11 @@ export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: st
     await tx.collection('coupon_audit').add({ data: audit });
     return { couponId, verifiedAt: now.toISOString(), storeName, title: c.terms.title };
   });
+}
+
+/** The answer of a verification already recorded under this call's (or this scan's) id. */
+function alreadyMine(couponId: string, used: CouponUse, title: string) {
+  return { couponId, verifiedAt: new Date(used.at).toISOString(), storeName: used.storeName, title };
 }
 
 function mayUndo(role: StaffDoc, use: CouponUse): boolean {

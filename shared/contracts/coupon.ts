@@ -142,7 +142,9 @@ export const couponRequests = {
   summary: z.object({}).strict(),
   getCode: z.object({ couponId: id }).strict(),
   inspect: z.object({ code, storeId: id.optional() }).strict(),
-  verify: z.object({ code, storeId: id.optional(), orderId: z.string().min(1).max(64).optional() }).strict(),
+  // requestId: the till's id for this scan, kept across its retries; a retry of a verification that
+  // committed (its answer lost) then answers the verification, not COUPON_ALREADY_USED.
+  verify: z.object({ code, storeId: id.optional(), orderId: z.string().min(1).max(64).optional(), requestId: requestId.optional() }).strict(),
   undoVerify: z.object({ couponId: id }).strict(),
   myVerifications: z.object({}).strict(),
   auditLog: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional() }).strict(),

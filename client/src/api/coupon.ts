@@ -20,8 +20,9 @@ export const getCouponCode = (couponId: string) => call('coupon', 'getCode', { c
 
 // ---- staff and merchant
 export const inspectCoupon = (code: string, storeId?: string) => call('coupon', 'inspect', { code, ...(storeId ? { storeId } : {}) })
-export const verifyCoupon = (code: string, storeId?: string, orderId?: string) =>
-  call('coupon', 'verify', { code, ...(storeId ? { storeId } : {}), ...(orderId ? { orderId } : {}) })
+/** `requestId`: one per scanned code, kept across the clerk's retries (a verification whose answer was lost answers again). */
+export const verifyCoupon = (code: string, requestId: string, storeId?: string, orderId?: string) =>
+  call('coupon', 'verify', { code, requestId, ...(storeId ? { storeId } : {}), ...(orderId ? { orderId } : {}) })
 export const undoVerify = (couponId: string) => call('coupon', 'undoVerify', { couponId })
 export const myVerifications = () => call('coupon', 'myVerifications')
 

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { View, Text } from '@tarojs/components'
-import { inspectCoupon, verifyCoupon, type InspectedCoupon } from '@/api/coupon'
+import { inspectCoupon, newRequestId, verifyCoupon, type InspectedCoupon } from '@/api/coupon'
 import { Button, Input } from '@/components/nutui'
 import { calendarDate } from '@/format'
 
@@ -18,10 +18,13 @@ export function CouponVerify({ code, storeId, onVerified }: { code: string; stor
   const [state, setState] = useState<State>({ status: 'loading' })
   const [orderId, setOrderId] = useState('')
   const [busy, setBusy] = useState(false)
+  // One id per scan (set below with each code): a retried 确认核销 after a lost answer is recognised, not refused as used.
+  const requestId = useRef('')
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
     let alive = true
+    requestId.current = newRequestId('verify')
     setState({ status: 'loading' })
     setError(null)
     void inspectCoupon(code, storeId ?? undefined).then((res) => {
@@ -36,7 +39,7 @@ export function CouponVerify({ code, storeId, onVerified }: { code: string; stor
   const confirm = async (seen: InspectedCoupon) => {
     setBusy(true)
     setError(null)
-    const res = await verifyCoupon(code, storeId ?? undefined, orderId.trim() || undefined)
+    const res = await verifyCoupon(code, requestId.current, storeId ?? undefined, orderId.trim() || undefined)
     setBusy(false)
     if (!res.ok) return setError(res.message)
     setState({ status: 'verified', seen, at: res.data.verifiedAt, storeName: res.data.storeName })
