@@ -243,7 +243,12 @@ export class LocalDatabase {
     const limit = Math.min(Math.max(requested, 0) || DEFAULT_GET_LIMIT, MAX_GET_LIMIT);
     const order = decode(p.order as string) as Record<string, 1 | -1> | undefined;
     const projection = decode(p.projection as string) as Record<string, 0 | 1> | undefined;
-    const docs = this.find(coll, query, { order: order ? (Object.entries(order) as SortSpec) : undefined, offset, limit });
+    // doc(id).get(), the commonest read: straight to the primary key, skipping the query planner.
+    const id = p.queryType === 'DOC' && !order && offset === 0 ? onlyId(query) : undefined;
+    const docs =
+      id !== undefined
+        ? byId(this.store.get(coll, id))
+        : this.find(coll, query, { order: order ? (Object.entries(order) as SortSpec) : undefined, offset, limit });
     const list = projection && Object.keys(projection).length ? find(docs, {}, projection).all() : docs;
     return { data: { list: list.map(encode), offset, limit } };
   }
@@ -659,6 +664,19 @@ function compileQuery(q: Record<string, unknown>): (doc: Doc) => boolean {
   }
   return test;
 }
+
+/** The id of a query that is exactly `{ _id: <string> }` (what `doc(id)` sends), else undefined. */
+function onlyId(query: object | undefined): string | undefined {
+  if (!query) return undefined;
+  let id: unknown;
+  for (const k in query) {
+    if (k !== '_id') return undefined;
+    id = (query as { _id: unknown })._id;
+  }
+  return typeof id === 'string' ? id : undefined;
+}
+
+const byId = (found: { doc: Doc } | undefined): Doc[] => (found ? [found.doc] : []);
 
 function docId(p: Params): string {
   const q = decode(p.query as string) as { _id?: unknown } | undefined;

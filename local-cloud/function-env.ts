@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { invocationContext, type WXInvocationContext } from './sdk-transport';
 
 /**
  * A function's environment variables, per invocation. On the cloud a function sees the variables set
@@ -7,7 +7,17 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * `process.env` answers the function's own variables; outside one (tests, seed, the server) it is the
  * host's environment, unchanged.
  */
-const current = new AsyncLocalStorage<Record<string, string>>();
+/**
+ * Each invocation's variables, by its WX context (the one `invocationContext` carries): one async
+ * context for both instead of a second AsyncLocalStorage, which every promise of the process paid for.
+ */
+const envs = new WeakMap<WXInvocationContext, Record<string, string>>();
+const current = {
+  getStore(): Record<string, string> | undefined {
+    const ctx = invocationContext.getStore();
+    return ctx ? envs.get(ctx) : undefined;
+  },
+};
 
 /** Host variables a Node runtime has on the cloud too (system paths, locale). */
 const RUNTIME_PASSTHROUGH = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR'];
@@ -54,13 +64,17 @@ export function installFunctionEnv(): void {
   });
 }
 
-/** Runs `fn` with `vars` as the whole of `process.env` (plus the runtime's system variables). */
-export function withFunctionEnv<T>(vars: Record<string, string>, fn: () => T): T {
+/**
+ * Makes `vars` the whole of `process.env` (plus the runtime's system variables) for the invocation
+ * whose WX context is `context`: while code runs inside `invocationContext.run(context, …)`.
+ * The invocation gets its own copy (what it sets stays its own).
+ */
+export function bindFunctionEnv(context: WXInvocationContext, vars: Record<string, string>): void {
   const env: Record<string, string> = {};
   for (const name of RUNTIME_PASSTHROUGH) {
     const v = hostEnv[name];
     if (v !== undefined) env[name] = v;
   }
   Object.assign(env, vars);
-  return current.run(env, fn);
+  envs.set(context, env);
 }
