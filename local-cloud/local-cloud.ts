@@ -241,18 +241,18 @@ export class LocalCloud {
    * The function's environment variables: local defaults and secrets, then its config.json
    * `envVariables`, then `function-env.json` ("*", then its own name), then the test's overrides.
    */
-  functionEnv(name: string): Record<string, string> {
+  functionEnv(name: string): Readonly<Record<string, string>> {
     const cached = this.functionEnvs.get(name);
     if (cached && cached.scoped === this.scopedFunctionEnv) return cached.env;
-    const env = this.mergeFunctionEnv(name);
+    const env = Object.freeze(this.mergeFunctionEnv(name));
     this.functionEnvs.set(name, { scoped: this.scopedFunctionEnv, env });
     return env;
   }
 
   /**
    * Each function's merged variables, made once (eight spreads per call were a visible share of a
-   * trivial call); made again when `withExtraFunctionEnv` changes the scoped ones. Never handed to a
-   * function as is: each invocation gets a copy (`bindFunctionEnv`).
+   * trivial call); made again when `withExtraFunctionEnv` changes the scoped ones. Frozen: an
+   * invocation that sets a variable writes its own copy (`bindFunctionEnv`).
    */
   private readonly functionEnvs = new Map<string, { scoped: Record<string, string>; env: Readonly<Record<string, string>> }>();
 

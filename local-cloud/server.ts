@@ -102,7 +102,9 @@ function readRaw(req: http.IncomingMessage): Promise<string> {
     });
     req.on('error', (e) => finish(e));
     // A client gone before the end of its body: the request fails (its answer goes nowhere).
-    req.on('close', () => finish(new Error('request closed before its body ended')));
+    req.on('close', () => {
+      if (!done) finish(new Error('request closed before its body ended'));
+    });
   });
 }
 
