@@ -107,14 +107,17 @@ export class LocalDatabase {
         throw new DbError('DATABASE_TIMEOUT', `ESOCKETTIMEDOUT: request ${action} timed out (injected fault)`);
       }
       let data: object;
+      const durable = this.isDurableWrite(action, p);
       if (action === 'database.commitTransaction') data = await this.commitGrouped(String(p.transactionId ?? ''));
       else {
-        data = await this.dispatch(action, p);
+        // A read is answered synchronously (no promise of its own to wait for); a plain write may first wait for a lock.
+        const answer = this.dispatch(action, p);
+        data = answer instanceof Promise ? await answer : answer;
         // A write outside a transaction is acknowledged once its group commit is on disk.
-        if (this.isDurableWrite(action, p)) await this.store.groupDurable();
+        if (durable) await this.store.groupDurable();
       }
       const response = { ...(data as object), requestId } as DbResponse;
-      if (this.isDurableWrite(action, p) && this.faults.lostReply()) {
+      if (durable && this.faults.lostReply()) {
         throw new DbError('DATABASE_TIMEOUT', `ESOCKETTIMEDOUT: reply of ${action} lost (injected fault, the write was applied)`);
       }
       return response;
@@ -127,11 +130,10 @@ export class LocalDatabase {
 
   private isDurableWrite(action: string, p: Params): boolean {
     if (action === 'database.commitTransaction') return true;
-    const writes = ['database.insertDocument', 'database.modifyDocument', 'database.removeDocument', 'database.modifyAndReturnDoc'];
-    return writes.includes(action) && !p.transactionId;
+    return isPlainWrite(action) && !p.transactionId;
   }
 
-  private async dispatch(action: string, p: Params): Promise<object> {
+  private dispatch(action: string, p: Params): object | Promise<object> {
     switch (action) {
       case 'database.startTransaction':
         return this.startTransaction();
@@ -146,7 +148,11 @@ export class LocalDatabase {
       throw new DbError('DATABASE_TRANSACTION_FAIL', 'only collection().doc(id) get/set/update/remove and add are supported in a transaction');
     }
     // serverDate() inside a transaction is the server's time at the write (decode resolves the marker).
-    if (!tx && isPlainWrite(action)) await this.waitForLocks(coll, p);
+    if (!tx && isPlainWrite(action)) return this.waitForLocks(coll, p).then(() => this.execute(action, p, coll, tx));
+    return this.execute(action, p, coll, tx);
+  }
+
+  private execute(action: string, p: Params, coll: string, tx: Transaction | undefined): object | Promise<object> {
     switch (action) {
       case 'database.getDocument':
         return tx ? this.txGet(tx, coll, docId(p)) : this.get(coll, p);

@@ -59,7 +59,8 @@ export function installSdkTransport(next: LocalBackend): void {
   installed = true;
   const { requester, cloudbase, cloud } = loadModules();
 
-  requester.TcbDBApiHttpRequester.prototype.send = async function localSend(api: string, data: Record<string, unknown> | null) {
+  // Not `async`: the backend answers a promise already, and the SDK awaits this inside its own async code.
+  requester.TcbDBApiHttpRequester.prototype.send = function localSend(api: string, data: Record<string, unknown> | null) {
     return requireBackend().handleDatabase(api, data);
   };
 

@@ -146,6 +146,9 @@ async function readJson(req: http.IncomingMessage): Promise<Record<string, unkno
   return value as Record<string, unknown>;
 }
 
+const FUNCTION_PATH = /^\/api\/fn\/([A-Za-z0-9_-]+)$/;
+const ROOT_URL = new URL('http://localhost/');
+
 /**
  * The local HTTP contract: GET / (H5 app), POST /api/login, POST /api/fn/<function>,
  * GET /api/outbox, plus local conveniences (session, logout, health, run a timer job now).
@@ -158,24 +161,33 @@ export function createServer(options: ServerOptions): http.Server {
   return http.createServer(async (req, res) => {
     const started = Date.now();
     const method = req.method ?? 'GET';
-    let url = new URL('http://localhost/');
+    let url = ROOT_URL;
+    let pathname = '/';
     try {
-      try {
-        url = new URL(req.url ?? '/', 'http://localhost');
-      } catch {
-        throw new HttpError(400, 'VALIDATION_FAILED', '请求地址不正确');
+      // A function call's request target is a plain path (`/api/fn/member`), its own pathname: no URL
+      // to parse. Anything else (a query, escapes, dot segments) takes the parser.
+      const raw = req.url ?? '/';
+      const plainCall = method === 'POST' ? FUNCTION_PATH.exec(raw) : null;
+      if (!plainCall) {
+        try {
+          url = new URL(raw, 'http://localhost');
+        } catch {
+          throw new HttpError(400, 'VALIDATION_FAILED', '请求地址不正确');
+        }
       }
+      pathname = plainCall ? raw : url.pathname;
       const session = signer.fromCookieHeader(req.headers.cookie);
       // Function calls first: nearly every request is one, and no other route shares the prefix.
-      const fn = url.pathname.startsWith('/api/fn/') ? /^\/api\/fn\/([A-Za-z0-9_-]+)$/.exec(url.pathname) : null;
+      const fn = plainCall ?? (pathname.startsWith('/api/fn/') ? FUNCTION_PATH.exec(pathname) : null);
       if (fn && method === 'POST') {
         if (!cloud.hasFunction(fn[1])) throw new HttpError(404, 'FUNCTION_NOT_FOUND', `云函数不存在：${fn[1]}`);
         if (!session) throw new HttpError(401, 'UNAUTHENTICATED', '请先登录');
         const data = await readJson(req);
         const result = await cloud.invoke(fn[1], data, { openid: session.openid, source: 'wx_client', clientIp: req.socket.remoteAddress });
-        if (options.log) log(`${method} ${url.pathname} ${(data.action as string) ?? ''} ${Date.now() - started}ms`);
+        if (options.log) log(`${method} ${pathname} ${(data.action as string) ?? ''} ${Date.now() - started}ms`);
         return send(res, 200, result);
       }
+      // From here on the URL was parsed (a plain call has answered above).
       if (url.pathname === '/api/login' && method === 'POST') {
         const body = await readJson(req);
         const role = body.role as Role;
@@ -262,7 +274,7 @@ export function createServer(options: ServerOptions): http.Server {
       if (e instanceof HttpError) return send(res, e.status, { ok: false, code: e.code, message: e.message });
       if (e instanceof FunctionInvocationError) {
         // The function threw (-504002) or ran past its timeout (-504003): what wx.cloud.callFunction reports as a failure.
-        log(`${method} ${url.pathname} failed: ${e.errCode} ${e.errMsg}`);
+        log(`${method} ${pathname} failed: ${e.errCode} ${e.errMsg}`);
         const timedOut = e.errCode === -504003;
         return send(res, timedOut ? 504 : 500, {
           ok: false,
@@ -272,7 +284,7 @@ export function createServer(options: ServerOptions): http.Server {
           errMsg: e.errMsg,
         });
       }
-      log(`error ${method} ${url.pathname}: ${(e as Error).stack ?? e}`);
+      log(`error ${method} ${pathname}: ${(e as Error).stack ?? e}`);
       return send(res, 500, { ok: false, code: 'INTERNAL', message: '系统错误，请稍后重试' });
     }
   });
