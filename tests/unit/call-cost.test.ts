@@ -1,5 +1,7 @@
 import { EJSON } from 'bson';
+import { LocalDatabase } from '../../local-cloud/database';
 import { decode } from '../../local-cloud/ejson';
+import { DocumentStore } from '../../local-cloud/store';
 import { SESSION_COOKIE, SessionSigner } from '../../local-cloud/session';
 
 /**
@@ -67,5 +69,38 @@ describe('verified sessions are kept per cookie header', () => {
       first.openid = 'o-evil';
     }).toThrow();
     expect(signer.fromCookieHeader(header)).toEqual({ role: 'consumer', openid: 'o-1' });
+  });
+});
+
+describe('doc(id).get() answered from the primary key', () => {
+  const store = new DocumentStore(':memory:');
+  store.createCollection('people');
+  store.insert('people', { _id: 'm1', name: 'ann', profile: { city: 'SH' }, at: new Date('2026-01-01T00:00:00Z') });
+  store.insert('people', { _id: 'm2', name: 'bob' });
+  const db = new LocalDatabase(store);
+  const ask = (queryType: 'DOC' | 'WHERE', id: unknown, projection?: object) =>
+    db.handle('database.getDocument', {
+      collectionName: 'people',
+      queryType,
+      query: EJSON.stringify({ _id: id }),
+      ...(queryType === 'DOC' ? { multi: false } : {}),
+      ...(projection ? { projection: EJSON.stringify(projection) } : {}),
+    });
+  const data = (r: unknown) => (r as { data: unknown }).data;
+
+  it.each([
+    ['a stored id', 'm1', undefined],
+    ['another', 'm2', undefined],
+    ['a missing id', 'nope', undefined],
+    ['with a projection', 'm1', { name: 1 }],
+    ['with an exclusion', 'm1', { profile: 0 }],
+  ])('%s: the same list as the query path', async (_label, id, projection) => {
+    const byKey = data(await ask('DOC', id, projection)) as { list: string[] };
+    expect(byKey.list).toHaveLength(id === 'nope' ? 0 : 1);
+    expect(byKey).toEqual(data(await ask('WHERE', id, projection)));
+  });
+
+  it('a non-string id still takes the query path', async () => {
+    expect(data(await ask('DOC', 5))).toEqual({ list: [], offset: 0, limit: 100 });
   });
 });
