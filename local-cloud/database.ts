@@ -110,9 +110,7 @@ export class LocalDatabase {
       const durable = this.isDurableWrite(action, p);
       if (action === 'database.commitTransaction') data = await this.commitGrouped(String(p.transactionId ?? ''));
       else {
-        // A read is answered synchronously (no promise of its own to wait for); a plain write may first wait for a lock.
-        const answer = this.dispatch(action, p);
-        data = answer instanceof Promise ? await answer : answer;
+        data = await this.dispatch(action, p);
         // A write outside a transaction is acknowledged once its group commit is on disk.
         if (durable) await this.store.groupDurable();
       }
@@ -133,7 +131,7 @@ export class LocalDatabase {
     return isPlainWrite(action) && !p.transactionId;
   }
 
-  private dispatch(action: string, p: Params): object | Promise<object> {
+  private async dispatch(action: string, p: Params): Promise<object> {
     switch (action) {
       case 'database.startTransaction':
         return this.startTransaction();
@@ -148,11 +146,7 @@ export class LocalDatabase {
       throw new DbError('DATABASE_TRANSACTION_FAIL', 'only collection().doc(id) get/set/update/remove and add are supported in a transaction');
     }
     // serverDate() inside a transaction is the server's time at the write (decode resolves the marker).
-    if (!tx && isPlainWrite(action)) return this.waitForLocks(coll, p).then(() => this.execute(action, p, coll, tx));
-    return this.execute(action, p, coll, tx);
-  }
-
-  private execute(action: string, p: Params, coll: string, tx: Transaction | undefined): object | Promise<object> {
+    if (!tx && isPlainWrite(action)) await this.waitForLocks(coll, p);
     switch (action) {
       case 'database.getDocument':
         return tx ? this.txGet(tx, coll, docId(p)) : this.get(coll, p);

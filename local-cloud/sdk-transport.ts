@@ -59,8 +59,7 @@ export function installSdkTransport(next: LocalBackend): void {
   installed = true;
   const { requester, cloudbase, cloud } = loadModules();
 
-  // Not `async`: the backend answers a promise already, and the SDK awaits this inside its own async code.
-  requester.TcbDBApiHttpRequester.prototype.send = function localSend(api: string, data: Record<string, unknown> | null) {
+  requester.TcbDBApiHttpRequester.prototype.send = async function localSend(api: string, data: Record<string, unknown> | null) {
     return requireBackend().handleDatabase(api, data);
   };
 
