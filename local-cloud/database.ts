@@ -107,14 +107,15 @@ export class LocalDatabase {
         throw new DbError('DATABASE_TIMEOUT', `ESOCKETTIMEDOUT: request ${action} timed out (injected fault)`);
       }
       let data: object;
+      const durable = this.isDurableWrite(action, p);
       if (action === 'database.commitTransaction') data = await this.commitGrouped(String(p.transactionId ?? ''));
       else {
         data = await this.dispatch(action, p);
         // A write outside a transaction is acknowledged once its group commit is on disk.
-        if (this.isDurableWrite(action, p)) await this.store.groupDurable();
+        if (durable) await this.store.groupDurable();
       }
       const response = { ...(data as object), requestId } as DbResponse;
-      if (this.isDurableWrite(action, p) && this.faults.lostReply()) {
+      if (durable && this.faults.lostReply()) {
         throw new DbError('DATABASE_TIMEOUT', `ESOCKETTIMEDOUT: reply of ${action} lost (injected fault, the write was applied)`);
       }
       return response;
@@ -127,8 +128,7 @@ export class LocalDatabase {
 
   private isDurableWrite(action: string, p: Params): boolean {
     if (action === 'database.commitTransaction') return true;
-    const writes = ['database.insertDocument', 'database.modifyDocument', 'database.removeDocument', 'database.modifyAndReturnDoc'];
-    return writes.includes(action) && !p.transactionId;
+    return isPlainWrite(action) && !p.transactionId;
   }
 
   private async dispatch(action: string, p: Params): Promise<object> {
@@ -243,7 +243,12 @@ export class LocalDatabase {
     const limit = Math.min(Math.max(requested, 0) || DEFAULT_GET_LIMIT, MAX_GET_LIMIT);
     const order = decode(p.order as string) as Record<string, 1 | -1> | undefined;
     const projection = decode(p.projection as string) as Record<string, 0 | 1> | undefined;
-    const docs = this.find(coll, query, { order: order ? (Object.entries(order) as SortSpec) : undefined, offset, limit });
+    // doc(id).get(), the commonest read: straight to the primary key, skipping the query planner.
+    const id = p.queryType === 'DOC' && !order && offset === 0 ? onlyId(query) : undefined;
+    const docs =
+      id !== undefined
+        ? byId(this.store.get(coll, id))
+        : this.find(coll, query, { order: order ? (Object.entries(order) as SortSpec) : undefined, offset, limit });
     const list = projection && Object.keys(projection).length ? find(docs, {}, projection).all() : docs;
     return { data: { list: list.map(encode), offset, limit } };
   }
@@ -673,6 +678,19 @@ function compileQuery(q: Record<string, unknown>): (doc: Doc) => boolean {
   }
   return test;
 }
+
+/** The id of a query that is exactly `{ _id: <string> }` (what `doc(id)` sends), else undefined. */
+function onlyId(query: object | undefined): string | undefined {
+  if (!query) return undefined;
+  let id: unknown;
+  for (const k in query) {
+    if (k !== '_id') return undefined;
+    id = (query as { _id: unknown })._id;
+  }
+  return typeof id === 'string' ? id : undefined;
+}
+
+const byId = (found: { doc: Doc } | undefined): Doc[] => (found ? [found.doc] : []);
 
 function docId(p: Params): string {
   const q = decode(p.query as string) as { _id?: unknown } | undefined;

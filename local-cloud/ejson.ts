@@ -7,6 +7,10 @@ import { EJSON, BSONRegExp } from 'bson';
  */
 export function decode(text: string | undefined | null, now: () => number = Date.now): unknown {
   if (text === undefined || text === null || text === '') return undefined;
+  // Text without a `$` (and without `\u` escapes, which could spell one) holds no EJSON type and no
+  // marker: relaxed EJSON answers exactly what JSON.parse does, and there is nothing to resolve. Most
+  // queries (`{"_id":"…"}`, `{"memberId":"…"}`) are such text, and the EJSON decoder costs ~5× more.
+  if (text.indexOf('$') === -1 && text.indexOf('\\u') === -1) return JSON.parse(text) as unknown;
   return resolveMarkers(EJSON.parse(text, { relaxed: true }), now);
 }
 

@@ -21,7 +21,7 @@ import {
   type FunctionMain,
   type FunctionSource,
 } from './functions';
-import { installFunctionEnv, withFunctionEnv } from './function-env';
+import { bindFunctionEnv, installFunctionEnv } from './function-env';
 import { LocalStorage, MAX_FILES_PER_CALL, StorageError } from './storage';
 import { SubscriptionCredits } from './subscriptions';
 
@@ -245,7 +245,22 @@ export class LocalCloud {
    * The function's environment variables: local defaults and secrets, then its config.json
    * `envVariables`, then `function-env.json` ("*", then its own name), then the test's overrides.
    */
-  functionEnv(name: string): Record<string, string> {
+  functionEnv(name: string): Readonly<Record<string, string>> {
+    const cached = this.functionEnvs.get(name);
+    if (cached && cached.scoped === this.scopedFunctionEnv) return cached.env;
+    const env = Object.freeze(this.mergeFunctionEnv(name));
+    this.functionEnvs.set(name, { scoped: this.scopedFunctionEnv, env });
+    return env;
+  }
+
+  /**
+   * Each function's merged variables, made once (eight spreads per call were a visible share of a
+   * trivial call); made again when `withExtraFunctionEnv` changes the scoped ones. Frozen: an
+   * invocation that sets a variable writes its own copy (`bindFunctionEnv`).
+   */
+  private readonly functionEnvs = new Map<string, { scoped: Record<string, string>; env: Readonly<Record<string, string>> }>();
+
+  private mergeFunctionEnv(name: string): Record<string, string> {
     return {
       ...LOCAL_FUNCTION_DEFAULTS,
       ...this.secrets,
@@ -366,7 +381,7 @@ export class LocalCloud {
     return { result, usage };
   }
 
-  private async run(name: string, data: Record<string, unknown>, caller: Caller, usage: InvocationUsage): Promise<unknown> {
+  private run(name: string, data: Record<string, unknown>, caller: Caller, usage: InvocationUsage): Promise<unknown> {
     const context: WXInvocationContext = {
       OPENID: caller.openid ?? '',
       APPID: LOCAL_APPID,
@@ -381,22 +396,24 @@ export class LocalCloud {
     const fnContext = { request_id: crypto.randomUUID(), function_name: name, environ: '' };
     const timeoutS = this.config(name).timeout ?? DEFAULT_FUNCTION_TIMEOUT_S;
     this.usage.set(context, usage);
-    const run = invocationContext.run(context, () => withFunctionEnv(this.functionEnv(name), () => this.main(name)(event, fnContext)));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
+    bindFunctionEnv(context, this.functionEnv(name));
+    const run = invocationContext.run(context, () => this.main(name)(event, fnContext));
+    return new Promise((resolve, reject) => {
       // The invocation ends here as on the cloud; the code itself cannot be stopped in this process and
       // runs on in the background (on the cloud its instance is frozen).
-      timer = setTimeout(() => reject(new FunctionInvocationError(-504003, `Invoking task timed out after ${timeoutS} seconds`)), timeoutS * 1000);
+      const timer = setTimeout(() => reject(new FunctionInvocationError(-504003, `Invoking task timed out after ${timeoutS} seconds`)), timeoutS * 1000);
       timer.unref();
+      run.then(
+        (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e instanceof FunctionInvocationError ? e : new FunctionInvocationError(-504002, describeError(e)));
+        },
+      );
     });
-    try {
-      return await Promise.race([run, timeout]);
-    } catch (e) {
-      if (e instanceof FunctionInvocationError) throw e;
-      throw new FunctionInvocationError(-504002, describeError(e));
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** Runs a timer trigger's invocation: no OPENID, `Type: 'Timer'`. */

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { FunctionInvocationError, type LocalCloud } from './local-cloud';
 import { handleControlRoute, sendControlAnswer } from './control-routes';
-import { DEMO_OPENIDS, isValidOpenid, parseCookies, SESSION_COOKIE, SessionSigner, type Role } from './session';
+import { DEMO_OPENIDS, isValidOpenid, SESSION_COOKIE, SessionSigner, type Role } from './session';
 
 /**
  * Request bounds, checked before any deep parsing: the API's bodies are small (an order with 200
@@ -62,26 +62,53 @@ class HttpError extends Error {
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  // With its length the answer leaves in one write (header and body together), not chunked.
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 }
 
-async function readRaw(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    // Past the cap nothing is kept; the rest is drained (so the client reads our 413 rather than a
-    // reset), up to a bound past which the connection is dropped.
-    if (size > MAX_BODY * 64) {
-      req.destroy();
-      break;
-    }
-    if (size <= MAX_BODY) chunks.push(chunk as Buffer);
-  }
-  if (size > MAX_BODY) throw new HttpError(413, 'VALIDATION_FAILED', `请求体过大（最多 ${MAX_BODY / 1024} kB）`);
-  return Buffer.concat(chunks).toString('utf8');
+function readRaw(req: http.IncomingMessage): Promise<string> {
+  // Stream events rather than `for await`: the async iterator cost a few promises and listeners per
+  // request, a visible share of a trivial call.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (error: Error | null, text?: string) => {
+      if (done) return;
+      done = true;
+      if (error) reject(error);
+      else resolve(text ?? '');
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // Past the cap nothing is kept; the rest is drained (so the client reads our 413 rather than a
+      // reset), up to a bound past which the connection is dropped.
+      if (size > MAX_BODY * 64) {
+        req.destroy();
+        finish(tooLarge());
+        return;
+      }
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY) finish(tooLarge());
+      else finish(null, chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (e) => finish(e));
+    // A client gone before the end of its body: the request fails (its answer goes nowhere).
+    req.on('close', () => {
+      if (!done) finish(new Error('request closed before its body ended'));
+    });
+  });
 }
+
+const tooLarge = () => new HttpError(413, 'VALIDATION_FAILED', `请求体过大（最多 ${MAX_BODY / 1024} kB）`);
 
 /**
  * The number of object keys in a JSON text, counted in one linear pass without building anything
@@ -119,6 +146,9 @@ async function readJson(req: http.IncomingMessage): Promise<Record<string, unkno
   return value as Record<string, unknown>;
 }
 
+const FUNCTION_PATH = /^\/api\/fn\/([A-Za-z0-9_-]+)$/;
+const ROOT_URL = new URL('http://localhost/');
+
 /**
  * The local HTTP contract: GET / (H5 app), POST /api/login, POST /api/fn/<function>,
  * GET /api/outbox, plus local conveniences (session, logout, health, run a timer job now).
@@ -131,14 +161,33 @@ export function createServer(options: ServerOptions): http.Server {
   return http.createServer(async (req, res) => {
     const started = Date.now();
     const method = req.method ?? 'GET';
-    let url = new URL('http://localhost/');
+    let url = ROOT_URL;
+    let pathname = '/';
     try {
-      try {
-        url = new URL(req.url ?? '/', 'http://localhost');
-      } catch {
-        throw new HttpError(400, 'VALIDATION_FAILED', '请求地址不正确');
+      // A function call's request target is a plain path (`/api/fn/member`), its own pathname: no URL
+      // to parse. Anything else (a query, escapes, dot segments) takes the parser.
+      const raw = req.url ?? '/';
+      const plainCall = method === 'POST' ? FUNCTION_PATH.exec(raw) : null;
+      if (!plainCall) {
+        try {
+          url = new URL(raw, 'http://localhost');
+        } catch {
+          throw new HttpError(400, 'VALIDATION_FAILED', '请求地址不正确');
+        }
       }
-      const session = signer.verify(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
+      pathname = plainCall ? raw : url.pathname;
+      const session = signer.fromCookieHeader(req.headers.cookie);
+      // Function calls first: nearly every request is one, and no other route shares the prefix.
+      const fn = plainCall ?? (pathname.startsWith('/api/fn/') ? FUNCTION_PATH.exec(pathname) : null);
+      if (fn && method === 'POST') {
+        if (!cloud.hasFunction(fn[1])) throw new HttpError(404, 'FUNCTION_NOT_FOUND', `云函数不存在：${fn[1]}`);
+        if (!session) throw new HttpError(401, 'UNAUTHENTICATED', '请先登录');
+        const data = await readJson(req);
+        const result = await cloud.invoke(fn[1], data, { openid: session.openid, source: 'wx_client', clientIp: req.socket.remoteAddress });
+        if (options.log) log(`${method} ${pathname} ${(data.action as string) ?? ''} ${Date.now() - started}ms`);
+        return send(res, 200, result);
+      }
+      // From here on the URL was parsed (a plain call has answered above).
       if (url.pathname === '/api/login' && method === 'POST') {
         const body = await readJson(req);
         const role = body.role as Role;
@@ -166,15 +215,6 @@ export function createServer(options: ServerOptions): http.Server {
       }
       const control = await handleControlRoute(cloud, { method, url, session, readJson: () => readJson(req) });
       if (control) return sendControlAnswer(res, control);
-      const fn = /^\/api\/fn\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
-      if (fn && method === 'POST') {
-        if (!cloud.hasFunction(fn[1])) throw new HttpError(404, 'FUNCTION_NOT_FOUND', `云函数不存在：${fn[1]}`);
-        if (!session) throw new HttpError(401, 'UNAUTHENTICATED', '请先登录');
-        const data = await readJson(req);
-        const result = await cloud.invoke(fn[1], data, { openid: session.openid, source: 'wx_client', clientIp: req.socket.remoteAddress });
-        log(`${method} ${url.pathname} ${(data.action as string) ?? ''} ${Date.now() - started}ms`);
-        return send(res, 200, result);
-      }
       const file = /^\/api\/storage\/(.+)$/.exec(url.pathname);
       if (file && (method === 'GET' || method === 'HEAD')) {
         // Temporary file URLs from getTempFileURL: signed, expiring, no session needed (as on the cloud).
@@ -234,7 +274,7 @@ export function createServer(options: ServerOptions): http.Server {
       if (e instanceof HttpError) return send(res, e.status, { ok: false, code: e.code, message: e.message });
       if (e instanceof FunctionInvocationError) {
         // The function threw (-504002) or ran past its timeout (-504003): what wx.cloud.callFunction reports as a failure.
-        log(`${method} ${url.pathname} failed: ${e.errCode} ${e.errMsg}`);
+        log(`${method} ${pathname} failed: ${e.errCode} ${e.errMsg}`);
         const timedOut = e.errCode === -504003;
         return send(res, timedOut ? 504 : 500, {
           ok: false,
@@ -244,7 +284,7 @@ export function createServer(options: ServerOptions): http.Server {
           errMsg: e.errMsg,
         });
       }
-      log(`error ${method} ${url.pathname}: ${(e as Error).stack ?? e}`);
+      log(`error ${method} ${pathname}: ${(e as Error).stack ?? e}`);
       return send(res, 500, { ok: false, code: 'INTERNAL', message: '系统错误，请稍后重试' });
     }
   });

@@ -5,7 +5,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * each call): a value made once per call, e.g. the settings read in one request and used by every
  * loader of the call. Outside a scope (a helper called directly) nothing is shared: each use makes it.
  */
-const scope = new AsyncLocalStorage<Map<string, unknown>>();
+const SCOPE = Symbol.for('huiyuan.callScope');
+type WithScope = { [SCOPE]?: AsyncLocalStorage<Map<string, unknown>> };
+// One store per process, found through a global symbol (as the log sink): every function bundle
+// carries its own copy of this module, and every AsyncLocalStorage of a process costs each promise
+// made anywhere in it a little; the local cloud loads eight bundles. On the cloud, one bundle per
+// process: the same thing. Each call still opens its own scope (a nested call its own map).
+const scope = ((globalThis as WithScope)[SCOPE] ??= new AsyncLocalStorage<Map<string, unknown>>());
 
 export function runInCallScope<T>(fn: () => Promise<T>): Promise<T> {
   return scope.run(new Map(), fn);

@@ -37,7 +37,7 @@ export async function findOne<T>(collection: CollectionName, where: Record<strin
   return docs[0] ?? null;
 }
 
-/** The document with this `_id`, or null (the SDK's `doc(id).get()` throws for a missing document). */
+/** The document with this `_id`, or null (a miss is `{ data: null }` with `throwOnNotFound: false`, cloud.ts; the thrown form is still understood). */
 export async function getById<T>(collection: CollectionName, id: string): Promise<T | null> {
   return readRetry(async () => {
     let res: { data: T[] | T };
