@@ -62,6 +62,9 @@ export async function countStoreOrder(storeId: string, at: Date): Promise<void> 
     ([k, u]) => u.storeId === storeId && u.orders > 0 && (k !== key || u.sentAt === null || Math.abs(Date.now() - u.sentAt) >= COUNT_REFRESH_MS),
   );
   for (const [k, u] of due) {
+    // Another order's call may have sent this hour while we awaited the one before: nothing left to add
+    // (an increment of 0 updates nothing, and the hour's add then failed as a duplicate, logged as an error).
+    if (u.orders === 0) continue;
     const n = u.orders;
     u.orders = 0;
     u.sentAt = Date.now(); // before the request: concurrent orders here wait for the next turn
