@@ -348,19 +348,22 @@ describe('conformance: transactions through wx-server-sdk', () => {
     expect(stored('counters', 'c1')).toMatchObject({ value: 1001 });
   });
 
+  /** One read-modify-write increment of counters/c2 in a transaction; `onRun` counts the callback's runs. */
+  const incrementC2 = (onRun: () => void, options?: Parameters<typeof inTransaction>[1]) =>
+    inTransaction(async (typed) => {
+      const t = untyped(typed);
+      onRun();
+      const doc = await txGet<Counter>(typed, own('counters'), 'c2');
+      await t
+        .collection('counters')
+        .doc('c2')
+        .update({ data: { value: doc!.value + 1 } });
+    }, options);
+
   it('50 concurrent read-modify-write increments via inTransaction end at exactly +50', async () => {
     let runs = 0;
     // inTransaction's defaults (conflicts retried for 2.5 s with decorrelated jitter), without a key: contention as between instances.
-    const increment = () =>
-      inTransaction(async (typed) => {
-        const t = untyped(typed);
-        runs += 1;
-        const doc = await txGet<Counter>(typed, own('counters'), 'c2');
-        await t
-          .collection('counters')
-          .doc('c2')
-          .update({ data: { value: doc!.value + 1 } });
-      });
+    const increment = () => incrementC2(() => (runs += 1));
     // A call that still answers CONFLICT after its bounded retries (a busy CI runner stretches the
     // contention) is tried again by its caller, as a client of a function would: none may be lost or doubled.
     const incrementUntilDone = async (): Promise<void> => {
@@ -379,20 +382,8 @@ describe('conformance: transactions through wx-server-sdk', () => {
 
   it('50 concurrent increments on one key take turns: no conflict, each callback runs once, exactly +50', async () => {
     let runs = 0;
-    const increment = () =>
-      inTransaction(
-        async (typed) => {
-          const t = untyped(typed);
-          runs += 1;
-          const doc = await txGet<Counter>(typed, own('counters'), 'c2');
-          await t
-            .collection('counters')
-            .doc('c2')
-            .update({ data: { value: doc!.value + 1 } });
-        },
-        // a generous wait: on a loaded runner the 50th must not give up its turn and go ahead into a conflict
-        { key: 'counter:c2', turnWaitMs: 120_000 },
-      );
+    // a generous wait: on a loaded runner the 50th must not give up its turn and go ahead into a conflict
+    const increment = () => incrementC2(() => (runs += 1), { key: 'counter:c2', turnWaitMs: 120_000 });
     await Promise.all(Array.from({ length: 50 }, increment));
     expect(runs).toBe(50);
     expect(stored('counters', 'c2')).toMatchObject({ value: 150 });
