@@ -346,7 +346,9 @@ describe('bad input: every action of every function refuses it cleanly and write
     expect(answers.get('INTERNAL') ?? 0).toBe(0);
     expect(logs.filter((l) => /unhandled/.test(l.message))).toEqual([]);
     expect(answers.get('ok') ?? 0).toBeGreaterThan(0);
-  });
+    // Hundreds of faulted calls, each retrying with backoff (conflicts for up to 2.5 s): past jest's 30 s
+    // default beside the other CI workers, and a timed-out run would leave the faults on for the next test.
+  }, 180_000);
 
   it('over HTTP: malformed cookies, bad escapes and oversized bodies answer 4xx on every route, never 500', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
