@@ -12,6 +12,13 @@ const LOCAL_CLOUD = {
   message: 'Cloud functions and the client never import the local cloud: it only replaces the SDK transport.',
 };
 
+/**
+ * The functions' common code, lowest first: platform/ (no domain), then the domains in this order,
+ * each entered only through its index.ts and importing only the domains before it; jobs/ on top.
+ */
+const DOMAINS = ['members', 'messages', 'tiers', 'points', 'coupons', 'engagement', 'referral', 'orders', 'lifecycle'];
+const alt = (names) => (names.length ? `(${names.join('|')})` : '(?!)');
+
 export default tseslint.config(
   {
     ignores: [
@@ -46,24 +53,62 @@ export default tseslint.config(
           patterns: [
             LOCAL_CLOUD,
             {
-              regex: '^\\.\\./(?!_lib(/|$)|\\.\\.(/|$))',
-              message: "A function never imports another function's folder: move what both need into cloudfunctions/_lib/.",
+              regex: `^\\.\\./(?!_lib/(platform/[^/]+|${alt(DOMAINS)}|jobs)$|\\.\\./shared(/|$))`,
+              message:
+                "A function imports its own folder, shared/, cloudfunctions/_lib/platform/<file> and a domain only through its door (../_lib/<domain>); never another function's folder or a domain's inside.",
             },
-            { regex: '^\\.\\./\\.\\./(?!shared(/|$)|\\.\\.(/|$))', message: 'Functions import only their own folder, cloudfunctions/_lib and shared/.' },
           ],
         },
       ],
     },
   },
   {
-    files: ['cloudfunctions/_lib/**/*.ts'],
+    files: ['cloudfunctions/_lib/platform/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             LOCAL_CLOUD,
-            { regex: '^\\.\\./(?!\\.\\./shared(/|$))', message: 'cloudfunctions/_lib is common code: it imports shared/ and itself, never a function folder.' },
+            {
+              regex: '^\\.\\./(?!\\.\\./\\.\\./shared(/|$))',
+              message: 'platform/ is the bottom layer: it imports shared/ and itself, never a domain, jobs/ or a function.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // A domain imports platform files, its own files, and only the doors (index.ts) of the domains below it.
+  ...DOMAINS.map((domain, i) => ({
+    files: [`cloudfunctions/_lib/${domain}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            LOCAL_CLOUD,
+            {
+              regex: `^\\.\\./(?!platform/[^/]+$|${alt(DOMAINS.slice(0, i))}$|\\.\\./\\.\\./shared(/|$))`,
+              message: `The domains stand in one order (${DOMAINS.join(' → ')}): ${domain} imports platform/, its own files and only the doors of ${i ? DOMAINS.slice(0, i).join(', ') : 'no domain'} (../<domain>, never a file inside one).`,
+            },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['cloudfunctions/_lib/jobs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            LOCAL_CLOUD,
+            {
+              regex: `^\\.\\./(?!platform/[^/]+$|${alt(DOMAINS)}$|\\.\\./\\.\\./shared(/|$))`,
+              message: 'jobs/ is the one place that knows every domain: it imports platform/ files and domain doors (../<domain>) only.',
+            },
           ],
         },
       ],

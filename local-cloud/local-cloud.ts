@@ -9,8 +9,8 @@ import { Outbox } from './outbox';
 import { installClock, localClock, type LocalClock } from './clock';
 import { DEFAULT_TEMPLATES_FILE, loadTemplates, localOpenapi, type OpenapiState } from './openapi';
 import { installSdkTransport, invocationContext, type NodeSdkAnswer, type WXInvocationContext } from './sdk-transport';
-import { SECRET_NAMES } from '../cloudfunctions/_lib/secrets';
-import { installLogSink, type LogRecord } from '../cloudfunctions/_lib/log';
+import { SECRET_NAMES } from '../cloudfunctions/_lib/platform/secrets';
+import { installLogSink, type LogRecord } from '../cloudfunctions/_lib/platform/log';
 import {
   FUNCTIONS_SRC,
   PROJECT_ROOT,

@@ -4,12 +4,11 @@ import { businessDate, businessDateKey } from '../../shared/calendar';
 import { EMPTY_CHECKIN, checkInOn, currentStreak, makeUpRefusal, nextBonus, streakAfterMakeUp, type CheckinState } from '../../shared/rules/checkin';
 import { earn, expiryDate, spend, PointsRuleError } from '../../shared/rules/lots';
 import type { MemberDoc } from '../../shared/schemas/member';
-import { createMain, requireOpenid } from '../_lib/router';
-import { requireRole } from '../_lib/auth';
-import { findOne, getById, inTransaction, isDuplicateKey, memberTurn, txGet, withRetry } from '../_lib/db';
-import { applyEntry, memberPoints, txMember } from '../_lib/ledger';
-import { loadRules } from '../_lib/earning-rules';
-import { loadCheckinRules, monthDocId, saveCheckinRules, type CheckinMonthDoc, type CheckinStateDoc } from '../_lib/checkin';
+import { createMain, requireOpenid } from '../_lib/platform/router';
+import { requireRole } from '../_lib/platform/auth';
+import { findOne, getById, inTransaction, isDuplicateKey, memberTurn, txGet, withRetry } from '../_lib/platform/db';
+import { applyEntry, memberPoints, txMember, loadRules } from '../_lib/points';
+import { loadCheckinRules, monthDocId, saveCheckinRules, type CheckinMonthDoc, type CheckinStateDoc } from '../_lib/engagement';
 
 async function myMember(openid: string): Promise<MemberDoc> {
   const member = await withRetry(() => findOne<MemberDoc>('members', { openid }));

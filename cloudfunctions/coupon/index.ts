@@ -5,14 +5,13 @@ import { couponContract, type ClaimableTemplate } from '../../shared/contracts/c
 import type { CouponDoc, CouponHoldingDoc, CouponTemplateDoc } from '../../shared/schemas/coupon';
 import type { MemberDoc } from '../../shared/schemas/member';
 import { conditionsText, effectiveStatus, EXPIRING_SOON_DAYS, faceValue, templateIssuable } from '../../shared/rules/coupons';
-import { createMain, requireOpenid, type ActionContext } from '../_lib/router';
-import { requireRole } from '../_lib/auth';
-import { database } from '../_lib/cloud';
-import { count, findOne, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
-import { checkCouponCode, couponIdFor, issueCoupon, issueCouponCode, isIssueRefusal, refreshNewMemberGifts, termsOf } from '../_lib/coupons';
+import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/router';
+import { requireRole } from '../_lib/platform/auth';
+import { database } from '../_lib/platform/cloud';
+import { count, findOne, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
+import { checkCouponCode, couponIdFor, issueCoupon, issueCouponCode, isIssueRefusal, refreshNewMemberGifts, termsOf, runCouponExpiry } from '../_lib/coupons';
 import { toCouponView, toTemplateView } from './views';
 import { myVerifications, refusalOf, storeNames, storeOf, undoVerification, verificationViews, verifyCoupon, type StaffDoc } from './verify';
-import { runCouponExpiry } from '../_lib/coupon-expiry';
 import type { CouponAuditDoc } from '../../shared/schemas/coupon';
 
 const staffOrMerchant = (ctx: ActionContext) => withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant'])) as Promise<StaffDoc>;

@@ -4,11 +4,11 @@ import { BUSINESS_TZ, businessDate, dayjs, startOfBusinessDate } from '../../sha
 import type { VerificationView } from '../../shared/contracts/coupon';
 import type { CouponAuditDoc, CouponDoc, CouponUse } from '../../shared/schemas/coupon';
 import { effectiveStatus } from '../../shared/rules/coupons';
-import type { RoleDoc } from '../_lib/auth';
-import { database } from '../_lib/cloud';
-import { getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
+import type { RoleDoc } from '../_lib/platform/auth';
+import { database } from '../_lib/platform/cloud';
+import { getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
 import { toVerificationView } from './views';
-import { storeName as cachedStoreName } from '../_lib/stores';
+import { storeName as cachedStoreName } from '../_lib/orders';
 
 /** A verification may be undone for this long, by the merchant or a store manager of its store. */
 export const UNDO_WINDOW_MS = 10 * 60_000;

@@ -3,11 +3,11 @@ import { AppError } from '../../shared/errors';
 import { mallContract } from '../../shared/contracts/mall';
 import type { MallItemDoc, MallOrderDoc } from '../../shared/schemas/mall';
 import type { MemberDoc } from '../../shared/schemas/member';
-import { createMain, requireOpenid, type ActionContext } from '../_lib/router';
-import { requireRole } from '../_lib/auth';
-import { database } from '../_lib/cloud';
-import { findOne, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
-import { memberPoints } from '../_lib/ledger';
+import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/router';
+import { requireRole } from '../_lib/platform/auth';
+import { database } from '../_lib/platform/cloud';
+import { findOne, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
+import { memberPoints } from '../_lib/points';
 import { cancel, orderIdOf, redeem, ship, toItemView, toOrderView, toShelfItem } from './orders';
 
 const merchant = (ctx: ActionContext) => withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));

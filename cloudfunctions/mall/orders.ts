@@ -4,11 +4,11 @@ import type { Address, MallItemDoc, MallOrderDoc } from '../../shared/schemas/ma
 import type { MemberDoc } from '../../shared/schemas/member';
 import { PointsRuleError, spend } from '../../shared/rules/lots';
 import { restoreSpent, spentLots, unavailableReason, UNAVAILABLE_TEXT } from '../../shared/rules/mall';
-import { database } from '../_lib/cloud';
-import { txGet } from '../_lib/db';
-import { applyEntry, memberPoints, txMember } from '../_lib/ledger';
+import { database } from '../_lib/platform/cloud';
+import { txGet } from '../_lib/platform/db';
+import { applyEntry, memberPoints, txMember } from '../_lib/points';
 import { inKeyedTransaction, issueCoupon } from '../_lib/coupons';
-import { decryptText, encryptText, maskPhone } from '../_lib/pii';
+import { decryptText, encryptText, maskPhone } from '../_lib/platform/pii';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 

@@ -1,12 +1,11 @@
 import { marketingContract } from '../../shared/contracts/marketing';
-import { createMain, requireOpenid } from '../_lib/router';
-import { requireRole } from '../_lib/auth';
-import { getById, withRetry } from '../_lib/db';
-import { listJobRuns } from '../_lib/scheduler';
+import { createMain, requireOpenid } from '../_lib/platform/router';
+import { requireRole } from '../_lib/platform/auth';
+import { getById, withRetry } from '../_lib/platform/db';
+import { listJobRuns } from '../_lib/jobs';
 import { listTemplates, registerTemplate } from '../_lib/messages';
-import { loadEngagementSettings, saveEngagementSettings } from '../_lib/engagement-jobs';
-import { loadLifecycleSettings, saveLifecycleSettings } from '../_lib/lifecycle-settings';
-import { memberLifecycle } from '../_lib/dormancy';
+import { loadEngagementSettings, saveEngagementSettings } from '../_lib/engagement';
+import { loadLifecycleSettings, saveLifecycleSettings, memberLifecycle } from '../_lib/lifecycle';
 import { loadVersionedReferralRules, saveReferralRules } from '../_lib/referral';
 
 /** The merchant's side of engagement: the scheduled jobs' run records, the subscribe-message template registry. */

@@ -3,8 +3,8 @@ import type { TierChangeDoc } from '../../shared/schemas/tiers';
 import { describeBenefits, graceEndsAt, nextTier, tierById, tierProgressText, type TierConfig } from '../../shared/rules/tiers';
 import { PRIVACY_POLICY_VERSION, privacyChangesSince } from '../../shared/rules/profile';
 import { businessDate } from '../../shared/calendar';
-import { database } from '../_lib/cloud';
-import { queryDocs } from '../_lib/db';
+import { database } from '../_lib/platform/cloud';
+import { queryDocs } from '../_lib/platform/db';
 import { pointsSummary } from '../../shared/rules/lots';
 
 /** The member's latest tier changes, newest first (shown on the card). */

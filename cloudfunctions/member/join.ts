@@ -3,16 +3,16 @@ import { AppError } from '../../shared/errors';
 import type { MemberDoc } from '../../shared/schemas/member';
 import { addBusinessDays, businessDate } from '../../shared/calendar';
 import { DEPARTURE_RETENTION_DAYS, MEMBERSHIP_TERMS_VERSION, PRIVACY_POLICY_VERSION } from '../../shared/rules/profile';
-import { database } from '../_lib/cloud';
-import { findOne, getById, withRetry, type Tx } from '../_lib/db';
+import { database } from '../_lib/platform/cloud';
+import { findOne, getById, withRetry, type Tx } from '../_lib/platform/db';
 import { acceptInvitation, checkInvite, loadInvitationRules, loadReferralRules, type AcceptOutcome, type InvitationDoc } from '../_lib/referral';
 import type { InviteAnswer } from '../../shared/contracts/member';
-import { secretKey } from '../_lib/secrets';
-import { protectPhone } from '../_lib/pii';
-import type { RoleDoc } from '../_lib/auth';
+import { secretKey } from '../_lib/platform/secrets';
+import { protectPhone } from '../_lib/platform/pii';
+import type { RoleDoc } from '../_lib/platform/auth';
 import { registerMember } from './register';
 import { phoneNumberOf } from './profile';
-import { bindPhoneTo, phoneHolderId } from '../_lib/phones';
+import { bindPhoneTo, phoneHolderId } from '../_lib/members';
 import type { DepartureDoc } from '../../shared/schemas/member';
 
 /**
@@ -44,7 +44,7 @@ export async function departureOf(openid: string, now: Date): Promise<DepartureD
   return doc && doc.keepUntil >= businessDate(now) ? doc : null;
 }
 
-export { purgeExpiredDepartures } from '../_lib/departures';
+export { purgeExpiredDepartures } from '../_lib/members';
 
 /** Refuses staff and merchant accounts: they have their own workbench and are never members. */
 export async function refuseStaffAccounts(openid: string): Promise<void> {

@@ -2,11 +2,11 @@ import { AppError } from '../../shared/errors';
 import type { CollectionName } from '../../shared/schemas/collections';
 import type { AccessLogDoc, MemberDoc } from '../../shared/schemas/member';
 import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
-import { database } from '../_lib/cloud';
-import { findOne, inTransaction, queryDocs, txGet, withRetry } from '../_lib/db';
-import { releasePhoneClaim } from '../_lib/phones';
-import { forfeitAllPoints } from '../_lib/ledger';
-import { decryptPhone } from '../_lib/pii';
+import { database } from '../_lib/platform/cloud';
+import { findOne, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
+import { releasePhoneClaim } from '../_lib/members';
+import { forfeitAllPoints } from '../_lib/points';
+import { decryptPhone } from '../_lib/platform/pii';
 import { recordDeparture } from './join';
 
 async function allOf<T>(collection: CollectionName, memberId: string): Promise<T[]> {

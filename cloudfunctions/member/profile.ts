@@ -1,10 +1,10 @@
 import { AppError } from '../../shared/errors';
 import type { Birthday, MemberDoc, ProfileView } from '../../shared/schemas/member';
 import { PRIVACY_POLICY_VERSION, privacyChangesSince, birthdayChangeableAt, birthdayMonthDay, sameBirthday } from '../../shared/rules/profile';
-import { cloud, database } from '../_lib/cloud';
-import { inTransaction, txGet, withRetry } from '../_lib/db';
-import { decryptPhone, protectPhone } from '../_lib/pii';
-import { bindPhoneTo } from '../_lib/phones';
+import { cloud, database } from '../_lib/platform/cloud';
+import { inTransaction, txGet, withRetry } from '../_lib/platform/db';
+import { decryptPhone, protectPhone } from '../_lib/platform/pii';
+import { bindPhoneTo } from '../_lib/members';
 
 export function toProfile(member: MemberDoc, now: Date): ProfileView {
   const changeable = birthdayChangeableAt(member.birthdayChangedAt, now);

@@ -3,9 +3,8 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import { businessDate } from '../../shared/calendar';
 import { earn, expiryDate } from '../../shared/rules/lots';
 import { buildNewMember } from './new-member';
-import { findOne, inTransaction, isDuplicateKey, withRetry, type Tx } from '../_lib/db';
-import { memberPoints, pointsChange } from '../_lib/ledger';
-import { loadRules } from '../_lib/earning-rules';
+import { findOne, inTransaction, isDuplicateKey, withRetry, type Tx } from '../_lib/platform/db';
+import { memberPoints, pointsChange, loadRules } from '../_lib/points';
 import { issueNewMemberGifts } from '../_lib/coupons';
 
 /** A 12-digit card number; the member's `_id` too, so OPENID never becomes a key elsewhere. */

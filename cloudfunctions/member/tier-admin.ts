@@ -2,12 +2,12 @@ import type { ReviewRun } from '../../shared/contracts/member';
 export type { ReviewRun };
 import { DEFAULT_TIER_CONFIG, type TierConfig } from '../../shared/rules/tiers';
 import type { TierConfigDoc, TierSettings } from '../../shared/schemas/tiers';
-import { database } from '../_lib/cloud';
-import { inTransaction, queryDocs } from '../_lib/db';
-import { saveVersioned, type Editor, type VersionedSettings } from '../_lib/settings';
+import { database } from '../_lib/platform/cloud';
+import { inTransaction, queryDocs } from '../_lib/platform/db';
+import { saveVersioned, type Editor, type VersionedSettings } from '../_lib/platform/settings';
 import { loadTierConfig } from '../_lib/tiers';
-import { SETTINGS_IDS } from '../_lib/settings-read';
-export { runTierReview, upgradeAfterLadderChange, upgradeIfQualifying } from '../_lib/tier-review';
+import { SETTINGS_IDS } from '../_lib/platform/settings-read';
+export { runTierReview, upgradeAfterLadderChange, upgradeIfQualifying } from '../_lib/tiers';
 
 function settingsOf(c: TierConfig): TierSettings {
   return { basis: c.basis, growthPerYuan: c.growthPerYuan, graceDays: c.graceDays, tiers: c.tiers };

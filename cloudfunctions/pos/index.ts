@@ -14,13 +14,13 @@ import { z } from 'zod';
 import { AppError, ERROR_MESSAGES, isAppError, type ErrorCode } from '../../shared/errors';
 import { fen } from '../../shared/schemas/common';
 import { memberRefSchema, orderInputSchema } from '../../shared/schemas/points';
-import { getById, isTransactionConflict, isTransient } from '../_lib/db';
-import { posSecret } from '../_lib/pos-secret';
+import { getById, isTransactionConflict, isTransient } from '../_lib/platform/db';
+import { posSecret } from '../_lib/platform/pos-secret';
 import { resolveMemberId } from '../_lib/members';
 import { creditOrder, orderIdFor, refundOrder } from '../_lib/orders';
 import { signatureMatches, signPosRequest } from './signature';
 import { describeIssues, installChineseErrors } from '../../shared/validation';
-import { log } from '../_lib/log';
+import { log } from '../_lib/platform/log';
 
 installChineseErrors();
 

@@ -1,10 +1,10 @@
 import { AppError } from '../../shared/errors';
 import { schedulerContract } from '../../shared/contracts/scheduler';
 import { isJobName } from '../../shared/schedule';
-import { createMain, isTimerInvocation, type ActionContext } from '../_lib/router';
-import { requireRole } from '../_lib/auth';
-import { withRetry } from '../_lib/db';
-import { listJobs, runScheduledJob, tick } from '../_lib/scheduler';
+import { createMain, isTimerInvocation, type ActionContext } from '../_lib/platform/router';
+import { requireRole } from '../_lib/platform/auth';
+import { withRetry } from '../_lib/platform/db';
+import { listJobs, runScheduledJob, tick } from '../_lib/jobs';
 
 /**
  * The platform itself (the timer, or the developer console: `wx_devtools`, which the local cloud's

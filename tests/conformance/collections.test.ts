@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '../../cloudfunctions/_lib/db';
+import { isDuplicateKey } from '../../cloudfunctions/_lib/platform/db';
 import { db, errText, failure, useCloud } from './sdk';
 
 // Error texts as the cloud answers them (seen in cloud-development answers quoted on

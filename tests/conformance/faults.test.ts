@@ -1,4 +1,4 @@
-import { inTransaction, isTransactionConflict, isTransient, withRetry } from '../../cloudfunctions/_lib/db';
+import { inTransaction, isTransactionConflict, isTransient, withRetry } from '../../cloudfunctions/_lib/platform/db';
 import { isAppError } from '../../shared/errors';
 import { parseFaults, type FaultConfig } from '../../local-cloud/faults';
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';

@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '../../cloudfunctions/_lib/db';
+import { isDuplicateKey } from '../../cloudfunctions/_lib/platform/db';
 import { db, errText, failure, useCloud } from './sdk';
 
 describe('conformance: get limits', () => {

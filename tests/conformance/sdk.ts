@@ -1,6 +1,6 @@
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
 import type { LocalCloudOptions } from '../../local-cloud/local-cloud';
-import type { Tx as TypedTx } from '../../cloudfunctions/_lib/db';
+import type { Tx as TypedTx } from '../../cloudfunctions/_lib/platform/db';
 import type { CollectionName } from '../../shared/schemas/collections';
 
 /**

@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import { inTransaction, isTransactionConflict, keysInUse, txGet } from '../../cloudfunctions/_lib/db';
+import { inTransaction, isTransactionConflict, keysInUse, txGet } from '../../cloudfunctions/_lib/platform/db';
 import { LocalDatabase, TRANSACTION_TTL_MS } from '../../local-cloud/database';
 import { cloud, db, errText, failure, own, untyped, useCloud, type Tx } from './sdk';
 

@@ -4,7 +4,7 @@ import { createServer } from '../../local-cloud/server';
 import { realNow } from '../../local-cloud/clock';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { startTimers } from '../../local-cloud/timers';
-import { database } from '../../cloudfunctions/_lib/cloud';
+import { database } from '../../cloudfunctions/_lib/platform/cloud';
 
 describe('the local cloud clock', () => {
   let cloud: TestCloud;

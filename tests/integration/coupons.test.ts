@@ -1,6 +1,6 @@
 import { buildNewMember } from '../../cloudfunctions/member/new-member';
-import { runCouponExpiry } from '../../cloudfunctions/_lib/coupon-expiry';
-import { issueCouponCode } from '../../cloudfunctions/_lib/coupons';
+import { runCouponExpiry } from '../../cloudfunctions/_lib/coupons/expiry';
+import { issueCouponCode } from '../../cloudfunctions/_lib/coupons/coupons';
 import type { InputOf } from '../../shared/contract';
 import type { couponContract } from '../../shared/contracts/coupon';
 import { realClock, setClock, shanghai } from '../support/clock';

@@ -4,8 +4,8 @@ import type { Any } from '../support/points-kit';
 import { giveCredits, reopenCloud, runJobAndKill, useJobCloud } from '../support/engagement-kit';
 import { DEFAULT_ENGAGEMENT_SETTINGS, birthdayTarget, birthdaysCelebratedOn } from '../../shared/rules/engagement';
 import type { LocalCloud } from '../../local-cloud/local-cloud';
-import { runPointsExpiryReminder } from '../../cloudfunctions/_lib/engagement-jobs';
-import { creditsOf } from '../../cloudfunctions/_lib/messages';
+import { runPointsExpiryReminder } from '../../cloudfunctions/_lib/engagement';
+import { creditsOf } from '../../cloudfunctions/_lib/messages/messages';
 
 const EXPIRY_TPL = 'tplPointsExpiry0001';
 

@@ -1,4 +1,4 @@
-import { keysInUse } from '../../cloudfunctions/_lib/db';
+import { keysInUse } from '../../cloudfunctions/_lib/platform/db';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
 import type { Result } from '../../shared/envelope';

@@ -1,6 +1,6 @@
-import { excluding, runJob, type JobStep } from '../../cloudfunctions/_lib/jobs';
+import { excluding, runJob, type JobStep } from '../../cloudfunctions/_lib/platform/job-runner';
 import cloudSdk from 'wx-server-sdk';
-import { queryDocs } from '../../cloudfunctions/_lib/db';
+import { queryDocs } from '../../cloudfunctions/_lib/platform/db';
 import { closeTestCloud, openTestCloud, withCapturedLogs, type TestCloud } from '../support/local-cloud';
 
 /** The bare SDK's database (the transport the local cloud replaced): the toy collection is none of ours, so not typed. */

@@ -4,7 +4,7 @@ import type { Any } from '../support/points-kit';
 import { buy, createCouponTemplate, giveCredits, join, registerMessageTemplate, reopenCloud, runJobAndKill, useJobCloud } from '../support/engagement-kit';
 import { addBusinessDays, businessDate, startOfBusinessDate } from '../../shared/calendar';
 import { DEFAULT_LIFECYCLE_SETTINGS, currentStage } from '../../shared/rules/lifecycle';
-import { runDormancy } from '../../cloudfunctions/_lib/dormancy';
+import { runDormancy } from '../../cloudfunctions/_lib/lifecycle/dormancy';
 
 const DORMANCY_TPL = 'tplDormancy00001';
 const REPURCHASE_TPL = 'tplRepurchase0001';

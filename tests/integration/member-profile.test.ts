@@ -1,6 +1,6 @@
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
 import { couponFixture, orderFixture } from '../support/fixtures';
-import { issueMemberCode } from '../../cloudfunctions/_lib/member-code';
+import { issueMemberCode } from '../../cloudfunctions/_lib/members/member-code';
 import { DEPARTURE_RETENTION_DAYS, PRIVACY_POLICY_VERSION } from '../../shared/rules/profile';
 import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
 import type { Result } from '../../shared/envelope';

@@ -1,5 +1,5 @@
 import { DEFAULT_EARNING_RULES } from '../../shared/schemas/points';
-import { nightly } from '../../cloudfunctions/_lib/points-nightly';
+import { nightly } from '../../cloudfunctions/_lib/points/nightly';
 import type { TestCloud } from '../support/local-cloud';
 import { setClock, shanghai } from '../support/clock';
 import { pointsKit, type Any } from '../support/points-kit';

@@ -2,8 +2,8 @@ import { invoke, invokeOk, type TestCloud } from '../support/local-cloud';
 import { setClock, shanghai } from '../support/clock';
 import type { Any } from '../support/points-kit';
 import { useJobCloud } from '../support/engagement-kit';
-import { inTransaction } from '../../cloudfunctions/_lib/db';
-import { acceptInvitation, rewardFirstPurchase, verifyInvite } from '../../cloudfunctions/_lib/referral';
+import { inTransaction } from '../../cloudfunctions/_lib/platform/db';
+import { acceptInvitation, rewardFirstPurchase, verifyInvite } from '../../cloudfunctions/_lib/referral/referral';
 import { DEFAULT_REFERRAL_RULES, invitationRefusal, inviteFresh, milestonesReached, parseInviteToken } from '../../shared/rules/referral';
 
 describe('referral rules', () => {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from '../../local-cloud/server';
 import { checkFunctionConfig, listFunctions, readFunctionConfig } from '../../local-cloud/functions';
 import { JOB_NAMES } from '../../shared/schedule';
-import { RUNNERS } from '../../cloudfunctions/_lib/scheduler';
+import { RUNNERS } from '../../cloudfunctions/_lib/jobs/scheduler';
 import { invoke, type TestCloud } from '../support/local-cloud';
 import { advanceClock, setClock, shanghai } from '../support/clock';
 import { pointsKit, type Any } from '../support/points-kit';

@@ -5,7 +5,7 @@
  */
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { pointsKit, seedStoreAndStaff, type Any } from '../support/points-kit';
-import { ROLE_CACHE_MS } from '../../cloudfunctions/_lib/auth';
+import { ROLE_CACHE_MS } from '../../cloudfunctions/_lib/platform/auth';
 
 jest.setTimeout(60_000);
 

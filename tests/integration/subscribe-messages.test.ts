@@ -1,6 +1,6 @@
 import { closeTestCloud, invoke, invokeOk, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { seedStoreAndStaff, type Any } from '../support/points-kit';
-import { creditsOf, sendMessage } from '../../cloudfunctions/_lib/messages';
+import { creditsOf, sendMessage } from '../../cloudfunctions/_lib/messages/messages';
 import { fieldProblem, kindOfKey, messageProblems } from '../../shared/rules/message-fields';
 
 const TPL = 'tplPointsExpiry0001';

@@ -1,4 +1,4 @@
-import { runTierReview } from '../../cloudfunctions/_lib/tier-review';
+import { runTierReview } from '../../cloudfunctions/_lib/tiers/tier-review';
 import type { TestCloud } from '../support/local-cloud';
 import { orderFixture } from '../support/fixtures';
 import { setClock, shanghai } from '../support/clock';

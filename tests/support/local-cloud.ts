@@ -5,7 +5,7 @@ import { LocalCloud, type FunctionLogRecord, type LocalCloudOptions } from '../.
 import type { InputOf, ResultOf } from '../../shared/contract';
 import type { Contracts, FunctionName } from '../../shared/contracts';
 import type { Result } from '../../shared/envelope';
-import { installLogSink, type LogRecord } from '../../cloudfunctions/_lib/log';
+import { installLogSink, type LogRecord } from '../../cloudfunctions/_lib/platform/log';
 import type { DocumentStore } from '../../local-cloud/store';
 import { collectionSchemas, isCollectionName } from '../../shared/schemas/collections';
 import type { ZodType } from 'zod';

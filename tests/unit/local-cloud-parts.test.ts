@@ -2,7 +2,7 @@ import { decode, fromStorage, toStorage } from '../../local-cloud/ejson';
 import { parseFaults, seededRandom } from '../../local-cloud/faults';
 import { SessionSigner, parseCookies } from '../../local-cloud/session';
 import { parseWeChatCron } from '../../local-cloud/timers';
-import { isDuplicateKey, isTransactionConflict, isTransient, withRetry } from '../../cloudfunctions/_lib/db';
+import { isDuplicateKey, isTransactionConflict, isTransient, withRetry } from '../../cloudfunctions/_lib/platform/db';
 
 describe('EJSON decoding of SDK requests', () => {
   it('decodes numbers, dates, server dates and regular expressions', () => {

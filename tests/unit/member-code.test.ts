@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
-import { SECRET_NAMES } from '../../cloudfunctions/_lib/secrets';
+import { SECRET_NAMES } from '../../cloudfunctions/_lib/platform/secrets';
 
 beforeAll(() => {
   for (const name of SECRET_NAMES) process.env[name] = crypto.randomBytes(32).toString('hex');
 });
 
 // Imported after the keys are set (secretKey reads them at call time anyway).
-import { checkMemberCode, issueMemberCode, verifyMemberCode } from '../../cloudfunctions/_lib/member-code';
-import { decryptPhone, encryptPhone, maskPhone, phoneHash, protectPhone } from '../../cloudfunctions/_lib/pii';
+import { checkMemberCode, issueMemberCode, verifyMemberCode } from '../../cloudfunctions/_lib/members/member-code';
+import { decryptPhone, encryptPhone, maskPhone, phoneHash, protectPhone } from '../../cloudfunctions/_lib/platform/pii';
 import { shortMemberCode } from '../../shared/rules/member-code';
 
 const t = new Date('2026-11-23T08:00:00.000Z'); // on a window boundary

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { createMain } from '../../cloudfunctions/_lib/router';
+import { createMain } from '../../cloudfunctions/_lib/platform/router';
 import { act } from '../../shared/contract';
 import { installSdkTransport, invocationContext } from '../../local-cloud/sdk-transport';
 import { withCapturedLogs } from '../support/local-cloud';

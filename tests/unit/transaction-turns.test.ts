@@ -1,5 +1,5 @@
-import { CONFLICT_BUDGET_MS, withRetry } from '../../cloudfunctions/_lib/db';
-import { KeyedQueue } from '../../cloudfunctions/_lib/keyed-queue';
+import { CONFLICT_BUDGET_MS, withRetry } from '../../cloudfunctions/_lib/platform/db';
+import { KeyedQueue } from '../../cloudfunctions/_lib/platform/keyed-queue';
 import { seededRandom } from '../../local-cloud/faults';
 
 // The exact shapes wx-server-sdk 4.0.2 throws for a backend conflict and for a timeout.

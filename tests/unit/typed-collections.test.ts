@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Tx, TypedDatabase } from '../../cloudfunctions/_lib/typed-db';
+import type { Tx, TypedDatabase } from '../../cloudfunctions/_lib/platform/typed-db';
 import { collectionSchemas, type DocOf } from '../../shared/schemas/collections';
 
 /**

@@ -1,0 +1,3 @@
+export * from './dormancy';
+export * from './repurchase';
+export * from './settings';

@@ -1,0 +1,4 @@
+export * from './members';
+export * from './member-code';
+export * from './phones';
+export * from './departures';

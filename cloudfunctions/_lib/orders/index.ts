@@ -1,0 +1,3 @@
+export * from './orders';
+export * from './store-hours';
+export * from './stores';

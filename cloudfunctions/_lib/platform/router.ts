@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { AppError, ERROR_MESSAGES, isAppError } from '../../../shared/errors';
+import { fail, ok, type Result } from '../../../shared/envelope';
+import { getWXContext, type WXContext } from './cloud';
+import { isTransactionConflict, isTransient } from './db';
+import { runInCallScope } from './call-scope';
+import type { Contract, ParsedInputOf, ResultOf } from '../../../shared/contract';
+import { describeIssues, installChineseErrors } from '../../../shared/validation';
+import { log } from './log';
+
+// Every refusal a person may read is Chinese and names the field they see (shared/validation.ts).
+installChineseErrors();
+
+/** What every action handler receives besides its validated input. */
+export interface ActionContext {
+  wx: WXContext;
+  /** OPENID of the caller; empty for timer triggers (no user). */
+  openid: string;
+  now: Date;
+}
+
+/** One handler per action of the function's contract, typed from it: input as validated, result as declared. */
+export type Handlers<C extends Contract> = {
+  [A in keyof C]: (input: ParsedInputOf<C, A>, ctx: ActionContext) => Promise<ResultOf<C, A>>;
+};
+
+/** Routing and platform fields, stripped before an action's input is validated (the SDK adds userInfo to callFunction data). */
+const NOT_INPUT = new Set(['action', 'userInfo', 'Type', 'TriggerName', 'Time']);
+
+/**
+ * The event's action and the rest of it as the action's input, or null without an action (a
+ * non-empty string). Checked by hand: it answers what `z.object({ action: z.string().min(1) })
+ * .passthrough()` did — the same fields (enumerable, `__proto__` and undefined values left out) —
+ * without a zod parse and a copy of the event on every call.
+ */
+function route(event: Record<string, unknown>): { action: string; payload: Record<string, unknown> } | null {
+  if (Array.isArray(event) || event instanceof Date || event instanceof Map || event instanceof Set) return null;
+  const action = event.action;
+  if (typeof action !== 'string' || action.length < 1) return null;
+  const payload: Record<string, unknown> = {};
+  for (const key in event) {
+    if (key === '__proto__' || NOT_INPUT.has(key)) continue;
+    const value = event[key];
+    if (value !== undefined) payload[key] = value;
+  }
+  return { action, payload };
+}
+
+/**
+ * Whether this invocation is a timer trigger: from the invocation context the platform sets
+ * (`SOURCE === 'wx_trigger'`, 云函数定时触发器调用; a chain such as `wx_client,scf` is a call, not a
+ * timer), never from event fields (`Type: 'Timer'`), which any caller can send.
+ */
+export function isTimerInvocation(wx: WXContext = getWXContext()): boolean {
+  return wx.SOURCE === 'wx_trigger';
+}
+
+/**
+ * Builds a cloud function's `main`: routes on `event.action`, validates the action's input with its
+ * zod schema, and answers the `{ ok, data } | { ok: false, code, message }` envelope. A timer trigger
+ * (known from the context, see `isTimerInvocation`) arrives with no action: `timerAction` names the
+ * action it runs.
+ */
+export function createMain<C extends Contract>(contract: C, handlers: Handlers<C>, options: { timerAction?: keyof C & string } = {}) {
+  const actions = contract as Contract;
+  const main = async function main(event: unknown, _context?: unknown): Promise<Result<unknown>> {
+    try {
+      const raw = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+      const isTimer = isTimerInvocation();
+      const routed = isTimer && options.timerAction && raw.action === undefined ? { ...raw, action: options.timerAction } : raw;
+      const parsedEvent = route(routed);
+      if (!parsedEvent) {
+        return fail('UNKNOWN_ACTION', '缺少 action 参数', { allowed: Object.keys(actions) });
+      }
+      const { action: name, payload } = parsedEvent;
+      const def = Object.prototype.hasOwnProperty.call(actions, name) ? actions[name] : undefined;
+      const handler = def ? (handlers as Record<string, (input: unknown, ctx: ActionContext) => Promise<unknown>>)[name] : undefined;
+      if (!def || !handler) {
+        return fail('UNKNOWN_ACTION', `不支持的操作：${name}`, { allowed: Object.keys(actions) });
+      }
+      const input = def.input.safeParse(payload);
+      if (!input.success) {
+        // Chinese sentences about the fields a person sees (shared/validation.ts); a few issues with
+        // their count, each bounded: a body of 90,000 unknown keys must not be echoed back.
+        return fail('VALIDATION_FAILED', (describeIssues(input.error) || ERROR_MESSAGES.VALIDATION_FAILED).slice(0, 300), {
+          issues: input.error.issues
+            .slice(0, MAX_ISSUES)
+            .map((i: z.ZodIssue) => ({ path: i.path.join('.').slice(0, 100), message: describeIssues(new z.ZodError([i])).slice(0, 200), code: i.code })),
+          issueCount: input.error.issues.length,
+        });
+      }
+      const wx = getWXContext();
+      // One scope per call: what its helpers share (the settings, read once: settings-read.ts).
+      const data = await runInCallScope(() => handler(input.data, { wx, openid: wx.OPENID ?? '', now: new Date() }));
+      return ok(data);
+    } catch (e) {
+      if (isAppError(e)) return fail(e.code, e.message, e.details);
+      // A fault that outlived the helpers' bounded retries is the platform's, not a bug: a stable code the caller retries on.
+      if (isTransient(e)) return fail('UNAVAILABLE', ERROR_MESSAGES.UNAVAILABLE);
+      if (isTransactionConflict(e)) return fail('CONFLICT', ERROR_MESSAGES.CONFLICT);
+      // Unknown failures are logged with detail but answered without internals.
+      log.error('[cloudfunction] unhandled error', e);
+      return fail('INTERNAL', ERROR_MESSAGES.INTERNAL);
+    }
+  };
+  /** The action names this function answers (tests walk every action without repeating the table). */
+  return Object.assign(main, { actions: Object.freeze(Object.keys(actions)) as readonly string[] });
+}
+
+/** Validation issues answered in full (the rest are counted in `issueCount`). */
+const MAX_ISSUES = 12;
+
+export function requireOpenid(ctx: ActionContext): string {
+  if (!ctx.openid) throw new AppError('UNAUTHENTICATED');
+  return ctx.openid;
+}

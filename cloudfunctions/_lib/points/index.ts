@@ -1,0 +1,3 @@
+export * from './ledger';
+export * from './earning-rules';
+export * from './nightly';
