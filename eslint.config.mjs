@@ -1,7 +1,8 @@
 // One lint for the whole tree (flat config). The layer rules below are the architecture's import
 // rules made errors: functions never import the local cloud or another function's folder, the
 // domain core imports nothing of ours nor any platform, the client takes the domain's schemas as
-// types only (its pure rules and calendar it may run).
+// types only (its pure rules and calendar it may run), and the local cloud's layers import downward
+// only, each other only through their doors (index.ts).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -18,6 +19,29 @@ const LOCAL_CLOUD = {
  */
 const DOMAINS = ['members', 'messages', 'tiers', 'points', 'coupons', 'engagement', 'referral', 'orders', 'lifecycle'];
 const alt = (names) => (names.length ? `(${names.join('|')})` : '(?!)');
+// The local cloud's layers, in their one downward order: a file in local-cloud/<layer>/ imports its own layer
+// and the layers before it, and those only through their index.ts (`../store`, never `../store/checkpointer`).
+const LOCAL_CLOUD_LAYERS = ['store', 'database', 'runtime', 'services', 'server', 'tools'];
+const LOCAL_CLOUD_ORDER = LOCAL_CLOUD_LAYERS.join(' → ');
+
+function localCloudLayerRules(layer, i) {
+  const later = LOCAL_CLOUD_LAYERS.slice(i + 1);
+  const allowed = LOCAL_CLOUD_LAYERS.slice(0, i + 1);
+  const patterns = [
+    {
+      regex: `^\\.\\./(${allowed.join('|')})/(?!(index)?$)`,
+      message: `Import a local-cloud layer through its door (\`../<layer>\`, its index.ts), never a file inside it.`,
+    },
+    { regex: '^(\\.\\./)+local-cloud(/|$)', message: 'Inside the local cloud, import another layer as `../<layer>`.' },
+  ];
+  if (later.length > 0) {
+    patterns.unshift({
+      regex: `^\\.\\./(${later.join('|')})(/|$)`,
+      message: `local-cloud/${layer} never imports a later layer (${later.join(', ')}): the order is ${LOCAL_CLOUD_ORDER}.`,
+    });
+  }
+  return { files: [`local-cloud/${layer}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
 
 export default tseslint.config(
   {
@@ -130,6 +154,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...LOCAL_CLOUD_LAYERS.map(localCloudLayerRules),
   {
     files: ['client/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { LocalCloud } from '../local-cloud/local-cloud';
+import { LocalCloud } from '../local-cloud/services';
 import { createServer } from '../local-cloud/server';
 import { registerMembers, seedHistory, seedStores } from './seed';
 

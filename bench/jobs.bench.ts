@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { LocalCloud } from '../local-cloud/local-cloud';
+import { LocalCloud } from '../local-cloud/services';
 import type { Doc } from '../local-cloud/store';
 import { RUNNERS } from '../cloudfunctions/_lib/jobs/scheduler';
 import { issueCoupon } from '../cloudfunctions/_lib/coupons/coupons';

@@ -3,7 +3,7 @@
  * their clerks, members registered through the `member` function, and history (orders with their
  * earn entries) cloned from documents the functions themselves wrote.
  */
-import type { LocalCloud } from '../local-cloud/local-cloud';
+import type { LocalCloud } from '../local-cloud/services';
 import type { Doc } from '../local-cloud/store';
 
 export const BENCH_STORES = 20;

@@ -8,7 +8,7 @@
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FUNCTIONS_DIST, FUNCTIONS_SRC, listFunctions } from '../local-cloud/functions';
+import { FUNCTIONS_DIST, FUNCTIONS_SRC, listFunctions } from '../local-cloud/runtime';
 
 const SDK_VERSION = '4.0.2';
 

@@ -1,6 +1,6 @@
 /**
  * The demo coffee chain's short menu, defined once: the till's buttons (client/src/pages/staff/menu.ts)
- * and the seeded orders (local-cloud/seed.ts) both take it from here. A real store would load its catalogue.
+ * and the seeded orders (local-cloud/tools/seed.ts) both take it from here. A real store would load its catalogue.
  */
 interface MenuItem {
   sku: string;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DocumentStore } from '../../local-cloud/store';
-import { LocalCloud } from '../../local-cloud/local-cloud';
+import { LocalCloud } from '../../local-cloud/services';
 import { db } from './sdk';
 
 const ROOT = path.resolve(__dirname, '../..');

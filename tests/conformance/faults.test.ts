@@ -1,6 +1,6 @@
 import { inTransaction, isTransactionConflict, isTransient, withRetry } from '../../cloudfunctions/_lib/platform/db';
 import { isAppError } from '../../shared/errors';
-import { parseFaults, type FaultConfig } from '../../local-cloud/faults';
+import { parseFaults, type FaultConfig } from '../../local-cloud/database';
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
 import { db, failure, type Tx } from './sdk';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { FunctionInvocationError } from '../../local-cloud/local-cloud';
+import { FunctionInvocationError } from '../../local-cloud/services';
 import { useCloud } from './sdk';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'functions');
@@ -123,7 +123,7 @@ describe('conformance: function environment from the local file', () => {
     ctx.cloud.close();
     const file = path.join(ctx.cloud.dir, 'cloud.sqlite');
     fs.writeFileSync(path.join(ctx.cloud.dir, 'function-env.json'), JSON.stringify({ '*': { SHARED: 'from-file', ALL: '1' }, echo: { ONLY_ECHO: 'yes' } }));
-    const { LocalCloud } = await import('../../local-cloud/local-cloud');
+    const { LocalCloud } = await import('../../local-cloud/services');
     const reopened = new LocalCloud({ file, functionsDir: FIXTURES, functionSource: 'source', durable: false });
     try {
       const res = (await reopened.invoke('echo', { names: ['SHARED', 'ALL', 'ONLY_ECHO', 'GREETING'] })) as { env: Record<string, string | null> };

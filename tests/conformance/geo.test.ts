@@ -1,4 +1,4 @@
-import { distanceMetres } from '../../local-cloud/geo';
+import { distanceMetres } from '../../local-cloud/database/geo';
 import { db, errText, failure, useCloud } from './sdk';
 
 /**

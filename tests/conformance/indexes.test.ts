@@ -1,7 +1,6 @@
 import { find } from 'mingo';
-import { DocumentStore, type DatabaseSchema, type IndexSpec } from '../../local-cloud/store';
-import { readDatabaseSchema } from '../../local-cloud/local-cloud';
-import { orderBySql, translateQuery, type SortSpec } from '../../local-cloud/query-sql';
+import { DocumentStore, type DatabaseSchema, type IndexSpec, orderBySql, translateQuery, type SortSpec } from '../../local-cloud/store';
+import { readDatabaseSchema } from '../../local-cloud/services';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { db, useCloud } from './sdk';
 

@@ -1,5 +1,5 @@
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
-import type { LocalCloudOptions } from '../../local-cloud/local-cloud';
+import type { LocalCloudOptions } from '../../local-cloud/services';
 import type { Tx as TypedTx } from '../../cloudfunctions/_lib/platform/db';
 import type { CollectionName } from '../../shared/schemas/collections';
 

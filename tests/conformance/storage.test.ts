@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TEMP_URL_MAX_AGE_S } from '../../local-cloud/storage';
+import { TEMP_URL_MAX_AGE_S } from '../../local-cloud/services';
 import { createServer } from '../../local-cloud/server';
 import { cloud, errText, failure, useCloud } from './sdk';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { listFunctions } from '../../local-cloud/functions';
+import { listFunctions } from '../../local-cloud/runtime';
 
 /** What `npm run build` (run by `npm test` before jest) must leave behind for deployment. */
 const ROOT = path.resolve(__dirname, '../..');

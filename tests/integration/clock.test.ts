@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import { createServer } from '../../local-cloud/server';
-import { realNow } from '../../local-cloud/clock';
+import { realNow } from '../../local-cloud/database';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
-import { startTimers } from '../../local-cloud/timers';
+import { startTimers } from '../../local-cloud/runtime';
 import { database } from '../../cloudfunctions/_lib/platform/cloud';
 
 describe('the local cloud clock', () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { listFunctions } from '../../local-cloud/functions';
+import { listFunctions } from '../../local-cloud/runtime';
 import { buildFunctions } from '../../scripts/build-functions';
 
 /**

@@ -3,7 +3,7 @@ import { setClock, shanghai } from '../support/clock';
 import type { Any } from '../support/points-kit';
 import { giveCredits, reopenCloud, runJobAndKill, useJobCloud } from '../support/engagement-kit';
 import { DEFAULT_ENGAGEMENT_SETTINGS, birthdayTarget, birthdaysCelebratedOn } from '../../shared/rules/engagement';
-import type { LocalCloud } from '../../local-cloud/local-cloud';
+import type { LocalCloud } from '../../local-cloud/services';
 import { runPointsExpiryReminder } from '../../cloudfunctions/_lib/engagement';
 import { creditsOf } from '../../cloudfunctions/_lib/messages/messages';
 

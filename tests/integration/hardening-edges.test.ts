@@ -7,9 +7,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { countJsonKeys, createServer, listenHost, MAX_KEYS } from '../../local-cloud/server';
-import { parseCookies, SessionSigner } from '../../local-cloud/session';
-import { seedDemoData, seedState, SEED_MARKER } from '../../local-cloud/seed';
+import { countJsonKeys, createServer, listenHost, MAX_KEYS, parseCookies, SessionSigner } from '../../local-cloud/server';
+import { seedDemoData, seedState, SEED_MARKER } from '../../local-cloud/tools';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { startServer } from '../support/server';
 

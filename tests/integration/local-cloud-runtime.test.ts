@@ -1,5 +1,4 @@
-import { invocationContext } from '../../local-cloud/sdk-transport';
-import { startTimers } from '../../local-cloud/timers';
+import { invocationContext, startTimers } from '../../local-cloud/runtime';
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any -- the SDK's typings do not describe init/callFunction/uploadFile as used here
@@ -42,7 +41,7 @@ describe('local cloud runtime around the real wx-server-sdk', () => {
 
   it('records subscribe messages in the outbox instead of sending them, and refuses bad ones', async () => {
     const send = sdk().openapi.subscribeMessage.send;
-    // A registered template (local-cloud/subscribe-templates.json) and one acceptance by the member.
+    // A registered template (local-cloud/services/subscribe-templates.json) and one acceptance by the member.
     cloud.subscriptions.accept('o-1', 'LOCAL_TPL_BIRTHDAY');
     const data = { name1: { value: '小林' }, thing2: { value: '生日礼券已到账' }, date3: { value: '2026年3月2日' } };
     const res = await send({ touser: 'o-1', templateId: 'LOCAL_TPL_BIRTHDAY', page: 'pages/index/index', data });

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../local-cloud/faults';
+import { seededRandom } from '../../local-cloud/database';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { seedStoreAndStaff, type Any } from '../support/points-kit';
 import type { Result } from '../../shared/envelope';

@@ -1,5 +1,5 @@
-import { seedDemoData } from '../../local-cloud/seed';
-import { DEMO_OPENIDS } from '../../local-cloud/session';
+import { seedDemoData } from '../../local-cloud/tools';
+import { DEMO_OPENIDS } from '../../local-cloud/server';
 import { closeTestCloud, openTestCloud } from '../support/local-cloud';
 import type { Result } from '../../shared/envelope';
 import type { Any } from '../support/points-kit';

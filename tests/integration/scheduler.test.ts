@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from '../../local-cloud/server';
-import { checkFunctionConfig, listFunctions, readFunctionConfig } from '../../local-cloud/functions';
+import { checkFunctionConfig, listFunctions, readFunctionConfig } from '../../local-cloud/runtime';
 import { JOB_NAMES } from '../../shared/schedule';
 import { RUNNERS } from '../../cloudfunctions/_lib/jobs/scheduler';
 import { invoke, type TestCloud } from '../support/local-cloud';

@@ -1,7 +1,7 @@
-import { installClock, localClock } from '../../local-cloud/clock';
+import { installClock, localClock } from '../../local-cloud/database';
 
 /**
- * The tests' clock is the local cloud's one clock (`local-cloud/clock.ts`), frozen at the instant a
+ * The tests' clock is the local cloud's one clock (`local-cloud/database/clock.ts`), frozen at the instant a
  * test sets: the functions run in this process, so it sets the `ctx.now` every action sees, the `Time`
  * a timer trigger carries, `serverDate()`, the scheduler's due jobs and the nightly job's day. Timers,
  * microtasks and the local database's transaction clock stay real.

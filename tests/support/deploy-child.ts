@@ -5,7 +5,7 @@
  * Prints one JSON line per call: `{ fn, action, ok, code? }` (pos: `ok` is an HTTP answer below 500).
  */
 import path from 'node:path';
-import { LocalCloud } from '../../local-cloud/local-cloud';
+import { LocalCloud } from '../../local-cloud/services';
 
 interface Envelope {
   ok?: boolean;

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { MessagePurpose } from '../../shared/contracts/marketing';
-import { LocalCloud } from '../../local-cloud/local-cloud';
+import { LocalCloud } from '../../local-cloud/services';
 import { closeTestCloud, invokeOk, openTestCloud, type TestCloud, type TestCloudOptions } from './local-cloud';
 import { realClock, setClock } from './clock';
 import { seedEarningRules, seedStoreAndStaff } from './points-kit';

@@ -3,7 +3,7 @@
  * that kills a job in the middle (SIGKILL, no clean-up) and checks that the next run resumes.
  *   node --import tsx tests/support/job-child.ts <sqlite file> <job>
  */
-import { LocalCloud } from '../../local-cloud/local-cloud';
+import { LocalCloud } from '../../local-cloud/services';
 
 async function main() {
   const [file, job] = process.argv.slice(2);

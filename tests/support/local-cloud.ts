@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LocalCloud, type FunctionLogRecord, type LocalCloudOptions } from '../../local-cloud/local-cloud';
+import { LocalCloud, type FunctionLogRecord, type LocalCloudOptions } from '../../local-cloud/services';
 import type { InputOf, ResultOf } from '../../shared/contract';
 import type { Contracts, FunctionName } from '../../shared/contracts';
 import type { Result } from '../../shared/envelope';

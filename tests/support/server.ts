@@ -40,7 +40,7 @@ async function freePort(): Promise<number> {
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-e2e-'));
-  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local-cloud/main.ts', '--no-build'], {
+  const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local-cloud/tools/main.ts', '--no-build'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOCAL_CLOUD_QUIET: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,7 @@
 import { EJSON } from 'bson';
 import { LocalDatabase } from '../../local-cloud/database';
-import { decode } from '../../local-cloud/ejson';
-import { DocumentStore } from '../../local-cloud/store';
-import { SESSION_COOKIE, SessionSigner } from '../../local-cloud/session';
+import { decode, DocumentStore } from '../../local-cloud/store';
+import { SESSION_COOKIE, SessionSigner } from '../../local-cloud/server';
 
 /**
  * The shortcuts that keep a trivial call cheap (docs/performance.md, "Fixed cost of a call") answer

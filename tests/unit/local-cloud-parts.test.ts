@@ -1,7 +1,7 @@
-import { decode, fromStorage, toStorage } from '../../local-cloud/ejson';
-import { parseFaults, seededRandom } from '../../local-cloud/faults';
-import { SessionSigner, parseCookies } from '../../local-cloud/session';
-import { parseWeChatCron } from '../../local-cloud/timers';
+import { decode, fromStorage, toStorage } from '../../local-cloud/store/ejson';
+import { parseFaults, seededRandom } from '../../local-cloud/database';
+import { SessionSigner, parseCookies } from '../../local-cloud/server';
+import { parseWeChatCron } from '../../local-cloud/runtime/timers';
 import { isDuplicateKey, isTransactionConflict, isTransient, withRetry } from '../../cloudfunctions/_lib/platform/db';
 
 describe('EJSON decoding of SDK requests', () => {

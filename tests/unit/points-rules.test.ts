@@ -1,4 +1,4 @@
-import { seededRandom } from '../../local-cloud/faults';
+import { seededRandom } from '../../local-cloud/database';
 import { addBusinessDays } from '../../shared/calendar';
 import {
   computeEarning,

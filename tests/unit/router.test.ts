@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { createMain } from '../../cloudfunctions/_lib/platform/router';
 import { act } from '../../shared/contract';
-import { installSdkTransport, invocationContext } from '../../local-cloud/sdk-transport';
+import { installSdkTransport, invocationContext } from '../../local-cloud/runtime';
 import { withCapturedLogs } from '../support/local-cloud';
 
 installSdkTransport({

@@ -1,6 +1,6 @@
 import { CONFLICT_BUDGET_MS, withRetry } from '../../cloudfunctions/_lib/platform/db';
 import { KeyedQueue } from '../../cloudfunctions/_lib/platform/keyed-queue';
-import { seededRandom } from '../../local-cloud/faults';
+import { seededRandom } from '../../local-cloud/database';
 
 // The exact shapes wx-server-sdk 4.0.2 throws for a backend conflict and for a timeout.
 const conflict = { errCode: -501001, errMsg: 'document.update:fail -501001 resource system error. Transaction is conflict' };

@@ -1,5 +1,5 @@
 import { update } from 'mingo';
-import { applySimpleUpdate } from '../../local-cloud/update-fast';
+import { applySimpleUpdate } from '../../local-cloud/database/update-fast';
 
 /** The direct path for plain updates gives exactly what mingo's updater gives, or leaves it to mingo. */
 describe('plain updates applied without mingo', () => {

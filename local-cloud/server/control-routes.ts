@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { LocalCloud } from './local-cloud';
+import type { LocalCloud } from '../services';
 
 /**
  * The local cloud's control routes (local only, a session required like every API route):

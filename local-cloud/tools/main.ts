@@ -6,12 +6,11 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildFunctions } from '../scripts/build-functions';
-import { PROJECT_ROOT } from './functions';
-import { LocalCloud } from './local-cloud';
+import { buildFunctions } from '../../scripts/build-functions';
+import { PROJECT_ROOT, startTimers } from '../runtime';
+import { LocalCloud } from '../services';
+import { createServer, listenHost } from '../server';
 import { seedDemoData, seedState } from './seed';
-import { createServer, listenHost } from './server';
-import { startTimers } from './timers';
 
 const H5_DIR = path.join(PROJECT_ROOT, 'dist', 'h5');
 

@@ -1,4 +1,4 @@
-import { parseWeChatCron } from '../shared/cron';
+import { parseWeChatCron } from '../../shared/cron';
 import { listFunctions, readFunctionConfig } from './functions';
 
 export { parseWeChatCron };

@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from './functions';
-import { LocalCloud } from './local-cloud';
+import { PROJECT_ROOT } from '../runtime';
+import { LocalCloud } from '../services';
 import { seedDemoData, seedState } from './seed';
-import { isJobName, JOB_NAMES } from '../shared/schedule';
+import { isJobName, JOB_NAMES } from '../../shared/schedule';
 
 async function run() {
   const [command, ...args] = process.argv.slice(2);

@@ -2,16 +2,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DocumentStore, type DatabaseSchema } from './store';
-import { LocalDatabase } from './database';
-import { FaultInjector, parseFaults, type FaultConfig } from './faults';
-import { Outbox } from './outbox';
-import { installClock, localClock, type LocalClock } from './clock';
-import { DEFAULT_TEMPLATES_FILE, loadTemplates, localOpenapi, type OpenapiState } from './openapi';
-import { installSdkTransport, invocationContext, type NodeSdkAnswer, type WXInvocationContext } from './sdk-transport';
-import { SECRET_NAMES } from '../cloudfunctions/_lib/platform/secrets';
-import { installLogSink, type LogRecord } from '../cloudfunctions/_lib/platform/log';
+import { DocumentStore, type DatabaseSchema } from '../store';
+import { LocalDatabase, FaultInjector, parseFaults, type FaultConfig, installClock, localClock, type LocalClock } from '../database';
 import {
+  installSdkTransport,
+  invocationContext,
+  type NodeSdkAnswer,
+  type WXInvocationContext,
   FUNCTIONS_SRC,
   PROJECT_ROOT,
   listFunctions,
@@ -20,8 +17,13 @@ import {
   type FunctionConfig,
   type FunctionMain,
   type FunctionSource,
-} from './functions';
-import { bindFunctionEnv, installFunctionEnv } from './function-env';
+  bindFunctionEnv,
+  installFunctionEnv,
+} from '../runtime';
+import { SECRET_NAMES } from '../../cloudfunctions/_lib/platform/secrets';
+import { installLogSink, type LogRecord } from '../../cloudfunctions/_lib/platform/log';
+import { Outbox } from './outbox';
+import { DEFAULT_TEMPLATES_FILE, loadTemplates, localOpenapi, type OpenapiState } from './openapi';
 import { LocalStorage, MAX_FILES_PER_CALL, StorageError } from './storage';
 import { SubscriptionCredits } from './subscriptions';
 

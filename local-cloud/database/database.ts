@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
 import { find, update as applyUpdate, Query } from 'mingo';
-import { decode, encode } from './ejson';
-import { type DocumentStore, StoreError, type Doc } from './store';
-import { orderBySql, translateQuery, type SortSpec } from './query-sql';
+import { decode, encode, type DocumentStore, StoreError, type Doc, orderBySql, translateQuery, type SortSpec } from '../store';
 import { applyGeo, GeoError, splitGeo, withoutGeo } from './geo';
 import { checkPipeline, runPipeline } from './pipeline';
 import { applySimpleUpdate } from './update-fast';

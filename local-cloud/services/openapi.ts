@@ -4,7 +4,7 @@ import path from 'node:path';
 import QRCode from 'qrcode';
 import type { Outbox } from './outbox';
 import type { SubscriptionCredits } from './subscriptions';
-import type { WXInvocationContext } from './sdk-transport';
+import type { WXInvocationContext } from '../runtime';
 
 /**
  * Local answers to WeChat open APIs called through `cloud.openapi.<ns>.<method>(params)`, in the

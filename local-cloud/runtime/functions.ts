@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 export const FUNCTIONS_SRC = path.join(PROJECT_ROOT, 'cloudfunctions');
 export const FUNCTIONS_DIST = path.join(PROJECT_ROOT, 'dist', 'cloudfunctions');
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { FunctionInvocationError, type LocalCloud } from './local-cloud';
+import { FunctionInvocationError, type LocalCloud } from '../services';
 import { handleControlRoute, sendControlAnswer } from './control-routes';
 import { DEMO_OPENIDS, isValidOpenid, SESSION_COOKIE, SessionSigner, type Role } from './session';
 

@@ -1,16 +1,16 @@
-import { addBusinessDays, businessDate, startOfBusinessDate } from '../shared/calendar';
-import { itemsTotalFen } from '../shared/rules/earning';
-import { MENU } from '../shared/menu';
-import type { OrderInput } from '../shared/schemas/points';
-import type { MemberDoc } from '../shared/schemas/member';
-import type { Caller, LocalCloud } from './local-cloud';
-import { seededRandom } from './faults';
-import { protectPhone } from '../cloudfunctions/_lib/platform/pii';
-import { DEMO_OPENIDS } from './session';
-import { couponIdFor, NEW_MEMBER_GIFTS_ID, termsOf } from '../cloudfunctions/_lib/coupons/coupons';
-import { validityWindow } from '../shared/rules/coupons';
-import type { CouponAuditDoc, CouponDoc, CouponTemplateDoc, TemplateInput } from '../shared/schemas/coupon';
-import type { MallItemDoc } from '../shared/schemas/mall';
+import { addBusinessDays, businessDate, startOfBusinessDate } from '../../shared/calendar';
+import { itemsTotalFen } from '../../shared/rules/earning';
+import { MENU } from '../../shared/menu';
+import type { OrderInput } from '../../shared/schemas/points';
+import type { MemberDoc } from '../../shared/schemas/member';
+import type { Caller, LocalCloud } from '../services';
+import { seededRandom } from '../database';
+import { protectPhone } from '../../cloudfunctions/_lib/platform/pii';
+import { DEMO_OPENIDS } from '../server';
+import { couponIdFor, NEW_MEMBER_GIFTS_ID, termsOf } from '../../cloudfunctions/_lib/coupons';
+import { validityWindow } from '../../shared/rules/coupons';
+import type { CouponAuditDoc, CouponDoc, CouponTemplateDoc, TemplateInput } from '../../shared/schemas/coupon';
+import type { MallItemDoc } from '../../shared/schemas/mall';
 
 /**
  * Demo data for a first run: one merchant (a coffee chain), two stores, staff and the merchant
@@ -294,7 +294,7 @@ export async function seedDemoData(cloud: LocalCloud, options: { members?: numbe
     members.slice(1, 4).map((m) => m._id),
   );
   await seedMall(db, now);
-  // One phone, one member: each seeded number is claimed by its member (cloudfunctions/_lib/phones.ts).
+  // One phone, one member: each seeded number is claimed by its member (cloudfunctions/_lib/members/phones.ts).
   await addAll(
     db,
     'phone_claims',
