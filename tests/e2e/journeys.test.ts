@@ -21,6 +21,12 @@ async function ok<T = Record<string, unknown>>(request: APIRequestContext, url: 
   return r.data;
 }
 const text = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent()) ?? '').trim();
+/**
+ * The first match on the page a person sees. Taro's H5 router keeps the pages of the stack in the DOM
+ * (hidden), so a bare class can match a card or banner on a page that is not on screen.
+ */
+const shown = (page: Page, selector: string) => page.locator(`${selector} >> visible=true`).first();
+const shownText = async (page: Page, selector: string) => ((await shown(page, selector).textContent()) ?? '').trim();
 /** Taro's H5 modal (showModal): its confirm or cancel button. */
 const modal = (page: Page, which: 'confirm' | 'cancel') => page.locator(`.taro-model__${which} >> visible=true`).first();
 
@@ -158,37 +164,37 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
   it('the card keeps the last good data and the member code on screen while the server is down', async () => {
     const { page, url } = await as('consumer');
     await page.goto(url + '/');
-    await page.locator('.member-card').first().waitFor({ timeout: 30_000 });
-    await page.locator('.member-code-text').first().waitFor({ timeout: 15_000 });
+    await shown(page, '.member-card').waitFor({ timeout: 30_000 });
+    await shown(page, '.member-code-text').waitFor({ timeout: 15_000 });
     // 小林 accepted an older policy: she is told it changed, and what changed.
-    expect(await text(page, '.member-privacy-banner')).toContain('隐私政策已更新');
-    expect(await text(page, '.member-privacy-banner')).toContain('注销后保留');
+    expect(await shownText(page, '.member-privacy-banner')).toContain('隐私政策已更新');
+    expect(await shownText(page, '.member-privacy-banner')).toContain('注销后保留');
     // The join date is the Shanghai calendar date.
-    expect(await text(page, '.member-card__since')).toMatch(/^入会时间 \d{4}年\d{1,2}月\d{1,2}日$/);
+    expect(await shownText(page, '.member-card__since')).toMatch(/^入会时间 \d{4}年\d{1,2}月\d{1,2}日$/);
     await screenshot(page, '11-card-member');
-    const nickname = await text(page, '.member-nickname');
-    const code = await text(page, '.member-code-text');
+    const nickname = await shownText(page, '.member-nickname');
+    const code = await shownText(page, '.member-code-text');
 
-    await page.locator('.member-profile-link').first().click();
-    await page.locator('.profile-section').first().waitFor({ timeout: 15_000 });
+    await shown(page, '.member-profile-link').click();
+    await shown(page, '.profile-section').waitFor({ timeout: 15_000 });
     // The server goes away; back on the card, the refresh fails.
     await page.route('**/api/fn/**', (route) => route.abort());
     await page.goBack();
-    await page.locator('.member-refresh-banner').first().waitFor({ timeout: 15_000 });
-    expect(await text(page, '.member-refresh-banner')).toContain('网络异常');
-    expect(await text(page, '.member-nickname')).toBe(nickname);
-    expect(await page.locator('.member-error').count()).toBe(0);
+    await shown(page, '.member-refresh-banner').waitFor({ timeout: 15_000 });
+    expect(await shownText(page, '.member-refresh-banner')).toContain('网络异常');
+    expect(await shownText(page, '.member-nickname')).toBe(nickname);
+    expect(await page.locator('.member-error >> visible=true').count()).toBe(0);
     // The code held is still valid: it stays showable at the till, also full screen.
-    expect(await text(page, '.member-code-text')).toBe(code);
-    expect(await page.locator('.member-code-qr .member-code-qr__cell').count()).toBeGreaterThan(50);
+    expect(await shownText(page, '.member-code-text')).toBe(code);
+    expect(await shown(page, '.member-code-qr').locator('.member-code-qr__cell').count()).toBeGreaterThan(50);
     await screenshot(page, '12-card-offline');
-    await page.locator('.member-show-code').first().click();
-    expect(await text(page, '.member-code-sheet .member-code-text')).toBe(code);
-    await page.locator('.member-code-sheet__close').first().click();
+    await shown(page, '.member-show-code').click();
+    expect(await shownText(page, '.member-code-sheet .member-code-text')).toBe(code);
+    await shown(page, '.member-code-sheet__close').click();
     // The server is back: 重试 clears the banner.
     await page.unroute('**/api/fn/**');
-    await page.locator('.member-refresh-banner').first().click();
-    await page.waitForFunction(() => document.querySelector('.member-refresh-banner') === null, undefined, { timeout: 15_000 });
+    await shown(page, '.member-refresh-banner').click();
+    await shown(page, '.member-refresh-banner').waitFor({ state: 'hidden', timeout: 15_000 });
   });
 
   it('navigation that cannot load its page says so', async () => {
