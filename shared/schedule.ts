@@ -4,7 +4,7 @@
  * `scheduler`, fires every five minutes (`SCHEDULER_CRON`) and runs each job whose latest scheduled
  * instant has passed since it last ran, or whose run of the occurrence is not finished yet (a long
  * run continues at the next firings). A new job is one entry here and one runner in
- * `cloudfunctions/_lib/scheduler.ts` (a total map: the compiler asks for it).
+ * `cloudfunctions/_lib/jobs/scheduler.ts` (a total map: the compiler asks for it).
  */
 export const SCHEDULER_CRON = '0 */5 * * * * *';
 

@@ -60,7 +60,7 @@ const actorOf = (role: StaffDoc, storeId: string | null) => ({ openid: role.open
  * sends its `requestId` (the id derives from the staff member and it, so another clerk's id never matches).
  */
 export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: string | null, orderId: string | null, now: Date, requestId?: string) {
-  // The store's name from the instance's copy (_lib/stores.ts): it only labels the use.
+  // The store's name from the instance's copy (_lib/orders/stores.ts): it only labels the use.
   const storeName = storeId ? ((await cachedStoreName(storeId)) ?? storeId) : '商家后台';
   const verificationId = requestId ? `r-${crypto.createHash('sha256').update(`${role.openid}\n${requestId}`).digest('hex').slice(0, 32)}` : crypto.randomUUID();
   // A coupon already used (the second till, the 200th scan) is answered from a plain read, with no transaction.

@@ -115,7 +115,7 @@ export async function joinMember(openid: string, input: JoinInput, now: Date): P
   const phone = input.phoneCode ? protectPhone(await phoneNumberOf(input.phoneCode)) : undefined;
   const departed = await departureOf(openid, now);
   const consent = { version: PRIVACY_POLICY_VERSION, acceptedAt: now };
-  // One number, one member (cloudfunctions/_lib/phones.ts): a number another member holds refuses
+  // One number, one member (cloudfunctions/_lib/members/phones.ts): a number another member holds refuses
   // the 开卡 before anything is written; the number is then claimed like any binding.
   if (phone) {
     const holder = await phoneHolderId(phone.hash);

@@ -38,7 +38,7 @@ const TIER_SETTINGS: VersionedSettings<TierSettings, 'tier_configs'> = {
   toDoc: (settings, meta) => ({ ...settings, ...meta }),
   // Keep the defaults the members were rated under as the first version of the history.
   defaultsDoc: (meta) => ({ ...settingsOf(DEFAULT_TIER_CONFIG), ...meta }),
-  // Instances keep the ladder and check this stamp on every call (_lib/tiers.ts).
+  // Instances keep the ladder and check this stamp on every call (_lib/tiers/tiers.ts).
   stampId: SETTINGS_IDS.tierStamp,
 };
 

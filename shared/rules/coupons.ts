@@ -2,7 +2,7 @@
  * Coupons: pure rules (no I/O). When a coupon is valid, what it reads as now, what its terms say in
  * words, and the format of its rotating code.
  *
- * Invariants kept by the issuing path and verification (cloudfunctions/_lib/coupons.ts):
+ * Invariants kept by the issuing path and verification (cloudfunctions/_lib/coupons/coupons.ts):
  *  C1 a template never issues more than its stock: `issued <= stock`, counted in the same transaction
  *     that writes the coupon;
  *  C2 a member never holds more of a template than its per-member limit (`coupon_holdings`);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Referral (裂变), pure rules. The invitation itself is a token signed by the functions
- * (`cloudfunctions/_lib/referral.ts`); here: its shape, its age, who may be rewarded, and what.
+ * (`cloudfunctions/_lib/referral/referral.ts`); here: its shape, its age, who may be rewarded, and what.
  *
  * Invariants:
  * R1 an invitation rewards at most once per invitee (`invitations/<inviteeId>`), whatever the retries;

@@ -25,7 +25,7 @@ import { settingsDocSchema } from './settings';
 
 /**
  * Every collection the functions use, and the schema of its documents: a collection's name gives its
- * document type (`DocOf<'members'>`), the typed database (cloudfunctions/_lib/cloud.ts) types every
+ * document type (`DocOf<'members'>`), the typed database (cloudfunctions/_lib/platform/cloud.ts) types every
  * write from it, and the tests parse every stored document with it (tests/support/local-cloud.ts).
  * `cloudfunctions/database.json` lists the same names (a unit test keeps the two in step).
  */

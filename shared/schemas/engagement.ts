@@ -139,7 +139,7 @@ export const referralStatsDocSchema = z
   .strict();
 export type ReferralStatsDoc = z.infer<typeof referralStatsDocSchema>;
 
-// ------------------------------------------------------------------ lifecycle (cloudfunctions/_lib/dormancy.ts, repurchase.ts)
+// ------------------------------------------------------------------ lifecycle (cloudfunctions/_lib/lifecycle/dormancy.ts, repurchase.ts)
 
 /** `member_lifecycle/<memberId>`: the dormancy stage recorded for the member's current (or last) episode. */
 export const memberLifecycleDocSchema = z

@@ -88,7 +88,7 @@ export const memberDocSchema = z.object({
    */
   referralDue: z.string().optional(),
   /**
-   * The nightly reconciliation's verified checkpoint (`_lib/points-nightly.ts`): the sums of the
+   * The nightly reconciliation's verified checkpoint (`_lib/points/nightly.ts`): the sums of the
    * member's ledger entries created up to `through`, written only when they and the later entries
    * matched the balance. In the member document so the night reads it with the member and moves it
    * in the same conditional write that clears `points.reconcileDue`.

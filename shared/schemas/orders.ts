@@ -29,7 +29,7 @@ export const orderDocSchema = z
     held: z.boolean().optional(),
     /** when the points mature (what the first answer said) */
     maturesOn: businessDate.nullable().optional(),
-    /** sha256 of the sale's defining parameters (cloudfunctions/_lib/idempotency.ts) */
+    /** sha256 of the sale's defining parameters (cloudfunctions/_lib/platform/idempotency.ts) */
     fingerprint: z.string().optional(),
     refundedFen: fen,
     pointsClawed: points.nonnegative(),

@@ -246,7 +246,7 @@ export const ledgerEntrySchema = z
     refund: z.object({ amountFen: fen, growth: z.number().int().nonnegative() }).strict().optional(),
     /** who did it (adjustments, staff-recorded orders, refunds) */
     actor: ledgerActor.optional(),
-    /** keyed requests (redeem, adjust, refund): the request's parameters, so a reused key is refused (cloudfunctions/_lib/idempotency.ts) */
+    /** keyed requests (redeem, adjust, refund): the request's parameters, so a reused key is refused (cloudfunctions/_lib/platform/idempotency.ts) */
     fingerprint: z.string().optional(),
   })
   .strict();

@@ -7,7 +7,7 @@ import { lifecycleSettingsSchema } from '../rules/lifecycle';
 
 /**
  * `settings`: one document per kind of merchant setting, told apart by `_id`. The versioned ones
- * (cloudfunctions/_lib/settings.ts) keep each saved version under `<id>@<version>` too.
+ * (cloudfunctions/_lib/platform/settings.ts) keep each saved version under `<id>@<version>` too.
  */
 
 const editedShape = {

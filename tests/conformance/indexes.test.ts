@@ -290,7 +290,7 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
     { index: 'access_log.at', coll: 'access_log', query: {}, order: [['at', -1]] },
     { index: 'access_log.member_at', coll: 'access_log', query: { memberId: 'm7' }, order: [['at', -1]] },
     { index: 'points_drift.status', coll: 'points_drift', query: { status: 'open' } },
-    // a store's trailing hours (cloudfunctions/_lib/store-hours.ts) and a number's transfer history
+    // a store's trailing hours (cloudfunctions/_lib/orders/store-hours.ts) and a number's transfer history
     { index: 'store_hours.store_hour', coll: 'store_hours', query: { storeId: 's1', hour: { $gte: '2026112300', $lt: '2026112400' } } },
     { index: 'phone_transfers.hash', coll: 'phone_transfers', query: { hash: 'h1' } },
     // the merchant's run records (marketing.listJobRuns), all jobs or one
@@ -309,7 +309,7 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
     { index: 'mall_orders.member_createdAt', coll: 'mall_orders', query: { memberId: 'm7' }, order: [['createdAt', -1]] },
     { index: 'mall_orders.status_createdAt', coll: 'mall_orders', query: { status: 'paid' }, order: [['createdAt', -1]] },
     { index: 'mall_orders.createdAt', coll: 'mall_orders', query: {}, order: [['createdAt', -1]] },
-    // departures past their retention, purged nightly (cloudfunctions/_lib/departures.ts)
+    // departures past their retention, purged nightly (cloudfunctions/_lib/members/departures.ts)
     { index: 'departures.keepUntil', coll: 'departures', query: { keepUntil: { $lt: '2026-12-01' } } },
     // engagement: check-in reminders and the day's check-ins, invitations, the message log and registry, credits, daily statistics
     { index: 'checkin_state.remind_lastDay', coll: 'checkin_state', query: { remind: true, lastDay: { $lt: '2026-12-01' } } },

@@ -45,7 +45,7 @@ export function errText(e: unknown): string {
 
 /**
  * A transaction as the bare SDK gives it: any collection, any document (the conformance suite pins the
- * database's semantics, not our documents; functions get the typed one, cloudfunctions/_lib/typed-db.ts).
+ * database's semantics, not our documents; functions get the typed one, cloudfunctions/_lib/platform/typed-db.ts).
  */
 export interface Tx {
   collection(name: string): {

@@ -7,7 +7,7 @@ import { closeTestCloud, openTestCloud, withCapturedLogs, type TestCloud } from 
 const database = () => cloudSdk.database();
 
 /**
- * The job runner on its own (cloudfunctions/_lib/jobs.ts), on a toy job over a `toys`
+ * The job runner on its own (cloudfunctions/_lib/platform/job-runner.ts), on a toy job over a `toys`
  * collection's indexed `birthdayMD`: a stamp per member per occurrence, a failing member isolated
  * and retried by the next occurrence, a done occurrence left alone.
  */

@@ -85,7 +85,7 @@ describe('database requests per business action', () => {
     const n = (k: string) => report[k].n as number;
 
     // The settings arrive in ONE read per call (rules, engagement, check-in, referral, gifts and the
-    // ladder's stamp: _lib/settings-read.ts); nothing counts orders; the role and store names are kept.
+    // ladder's stamp: _lib/platform/settings-read.ts); nothing counts orders; the role and store names are kept.
     // recordOrder: 1 settings read + the transaction's 6 (start, member, order, member update, earn
     // entry, commit). Goal ≤ 6: the 7th is the read that makes a merchant's edit apply to the next
     // accrual (settings-freshness.test.ts); 4 would need the order without a transaction.

@@ -1,6 +1,6 @@
 /**
- * Settings are read once per call, in one request (cloudfunctions/_lib/settings-read.ts), and the tier
- * ladder is kept per function instance, checked on every call by its stamp (_lib/tiers.ts): a
+ * Settings are read once per call, in one request (cloudfunctions/_lib/platform/settings-read.ts), and the tier
+ * ladder is kept per function instance, checked on every call by its stamp (_lib/tiers/tiers.ts): a
  * merchant's edit must apply to the very next accrual on an instance that is already warm.
  */
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';

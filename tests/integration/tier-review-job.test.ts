@@ -11,7 +11,7 @@ jest.setTimeout(60_000);
 const DAY = 24 * 3600 * 1000;
 
 /**
- * The tier review on the job runner (cloudfunctions/_lib/jobs.ts): it finds its members by the
+ * The tier review on the job runner (cloudfunctions/_lib/platform/job-runner.ts): it finds its members by the
  * indexed `tierReviewDueOn <= today` that the tier engine keeps, reads no one else, checkpoints in
  * `job_runs/tier-review:<yyyymmdd>` and resumes from there; members written before the field existed
  * are found once by the one-time backfill.

@@ -4,7 +4,7 @@ import type { Tx, TypedDatabase } from '../../cloudfunctions/_lib/platform/typed
 import { collectionSchemas, type DocOf } from '../../shared/schemas/collections';
 
 /**
- * The typed database (cloudfunctions/_lib/typed-db.ts) at compile time: `npm run typecheck` checks
+ * The typed database (cloudfunctions/_lib/platform/typed-db.ts) at compile time: `npm run typecheck` checks
  * every `@ts-expect-error` below, so a write the types stopped refusing fails the build. The calls
  * sit in functions that are never run (no database here): only the compiler reads them.
  */

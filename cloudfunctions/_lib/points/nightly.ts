@@ -4,7 +4,7 @@
  * nightly(today): matures pending points and expires lots for the members whose
  * `points.nextEventOn` is due (indexed; never a scan of everyone), then reconciles the members whose
  * points changed since their last proof (`points.reconcileDue`, indexed), in chunks, checkpointing
- * its counts in `job_runs/points-nightly:<yyyymmdd>` (the job runner, `_lib/jobs.ts`). Safe to run twice: each maturity and expiry is
+ * its counts in `job_runs/points-nightly:<yyyymmdd>` (the job runner, `_lib/platform/job-runner.ts`). Safe to run twice: each maturity and expiry is
  * an entry keyed `mature:<lotId>` / `expire:<lotId>` written with the member's points, and a member
  * with nothing due is simply not found again. It stops before the function's time budget and the
  * next trigger of the day continues.
