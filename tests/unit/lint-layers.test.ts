@@ -1,16 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
+import { importRuleMessages } from '../support/lint-imports';
 
 /**
  * The architecture's import rules are lint errors (eslint.config.mjs): each case lints a small file
  * placed where the rule applies and expects the layer rule to fire, or not.
  */
-const ROOT = path.resolve(__dirname, '../..');
-
 const CASES = {
   otherFunction: ['cloudfunctions/member/x.ts', "import { nightly } from '../points/nightly';\nexport const x = nightly;\n"],
-  functionToLocalCloud: ['cloudfunctions/points/x.ts', "import { LocalCloud } from '../../local-cloud/local-cloud';\nexport const x = LocalCloud;\n"],
-  libToLocalCloud: ['cloudfunctions/_lib/points/x.ts', "import { LocalCloud } from '../../local-cloud/local-cloud';\nexport const x = LocalCloud;\n"],
+  functionToLocalCloud: ['cloudfunctions/points/x.ts', "import { LocalCloud } from '../../local-cloud/services';\nexport const x = LocalCloud;\n"],
+  libToLocalCloud: ['cloudfunctions/_lib/points/x.ts', "import { LocalCloud } from '../../../local-cloud/services';\nexport const x = LocalCloud;\n"],
   libToFunction: ['cloudfunctions/_lib/points/x.ts', "import { main } from '../../member/index';\nexport const x = main;\n"],
   platformToDomain: ['cloudfunctions/_lib/platform/x.ts', "import { memberPoints } from '../points';\nexport const x = memberPoints;\n"],
   platformAllowed: [
@@ -43,25 +40,9 @@ const CASES = {
   clientSdk: ['client/src/x.ts', "import cloud from 'wx-server-sdk'\nexport const x = cloud\n"],
 } as const;
 
-// ESLint loads its flat config with a dynamic import, which jest's module sandbox does not run:
-// lint every case in one child node process.
-const LINT = `
-const { ESLint } = require('eslint');
-const path = require('node:path');
-let input = '';
-process.stdin.on('data', (c) => (input += c)).on('end', async () => {
-  const eslint = new ESLint({ cwd: process.cwd() });
-  const out = {};
-  for (const [name, [filePath, code]] of Object.entries(JSON.parse(input))) {
-    const [r] = await eslint.lintText(code, { filePath: path.join(process.cwd(), filePath) });
-    out[name] = r.messages.filter((m) => /no-restricted-imports/.test(m.ruleId || '')).map((m) => m.message);
-  }
-  process.stdout.write(JSON.stringify(out));
-});`;
-
 let found: Record<keyof typeof CASES, string[]>;
 beforeAll(() => {
-  found = JSON.parse(execFileSync(process.execPath, ['-e', LINT], { cwd: ROOT, input: JSON.stringify(CASES) }).toString());
+  found = importRuleMessages(CASES);
 }, 60_000);
 
 describe('layer rules', () => {

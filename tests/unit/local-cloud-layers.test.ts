@@ -1,13 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
+import { importRuleMessages } from '../support/lint-imports';
 
 /**
  * The local cloud's layers (store → database → runtime → services → server → tools) are lint errors
  * (eslint.config.mjs): a layer never imports a later one, and imports another layer only through its
  * door, the folder's index.ts. Each case lints a small file placed in a layer with ESLint's Node API.
  */
-const ROOT = path.resolve(__dirname, '../..');
-
 const CASES = {
   upward: ['local-cloud/store/x.ts', "import { createServer } from '../server';\nexport const x = createServer;\n"],
   upwardType: ['local-cloud/database/x.ts', "import type { LocalCloud } from '../services';\nexport type X = LocalCloud;\n"],
@@ -35,25 +32,9 @@ const CASES = {
   ],
 } as const;
 
-// ESLint loads its flat config with a dynamic import, which jest's module sandbox does not run:
-// lint every case in one child node process (as tests/unit/lint-layers.test.ts does).
-const LINT = `
-const { ESLint } = require('eslint');
-const path = require('node:path');
-let input = '';
-process.stdin.on('data', (c) => (input += c)).on('end', async () => {
-  const eslint = new ESLint({ cwd: process.cwd() });
-  const out = {};
-  for (const [name, [filePath, code]] of Object.entries(JSON.parse(input))) {
-    const [r] = await eslint.lintText(code, { filePath: path.join(process.cwd(), filePath) });
-    out[name] = r.messages.filter((m) => /no-restricted-imports/.test(m.ruleId || '')).map((m) => m.message);
-  }
-  process.stdout.write(JSON.stringify(out));
-});`;
-
 let found: Record<keyof typeof CASES, string[]>;
 beforeAll(() => {
-  found = JSON.parse(execFileSync(process.execPath, ['-e', LINT], { cwd: ROOT, input: JSON.stringify(CASES) }).toString());
+  found = importRuleMessages(CASES);
 }, 60_000);
 
 describe('local-cloud layers', () => {
