@@ -2,7 +2,7 @@
  * What the engagement jobs share (each job is a file of this folder; `shared/schedule.ts` has their
  * schedules).
  *
- * Every one is a checkpointed run (`jobs.ts`) that:
+ * Every one is a checkpointed run (`../platform/job-runner.ts`) that:
  * - selects through an indexed field (`birthdayMD`, `points.lots.expiresOn`, coupons `status` +
  *   `endsAt`, `checkin_state` `remind` + `lastDay`), walking it by `_id` with a cursor so a resumed run
  *   (after a crash or a spent budget) continues where the last checkpoint left it;

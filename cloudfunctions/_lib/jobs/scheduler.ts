@@ -2,7 +2,7 @@
  * The scheduler: one home for every scheduled job (WeChat allows one timer trigger per function).
  *
  * - The registry is `shared/schedule.ts` (name, 7-field cron, title) plus `RUNNERS` below (a total map
- *   from job name to its runner on the checkpointed runner `jobs.ts`). A new job is one entry in each.
+ *   from job name to its runner on the checkpointed runner `platform/job-runner.ts`). A new job is one entry in each.
  * - `tick(now)` (the scheduler's timer, every five minutes) runs each job that is due: its latest
  *   scheduled instant (cron `prev(now)`) is later than the one it last ran for, or its last run of an
  *   occurrence is not finished (the runner stopped at its time budget: the next firing continues it).

@@ -1,5 +1,5 @@
 /**
- * The walks of the checkpointed jobs (jobs.ts): a step's `findDue` and `cursorOf` for a forward walk
+ * The walks of the checkpointed jobs (job-runner.ts): a step's `findDue` and `cursorOf` for a forward walk
  * over an ordered index, so a resumed run (after a crash or a spent budget) continues after the last
  * item done and a chunk costs the same at any depth. Two orders:
  * - `walkById`: under an indexed condition, by `_id`; the cursor is the last `_id`;
