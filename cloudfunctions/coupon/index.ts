@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import { AppError, isAppError } from '../../shared/errors';
-import { businessDate } from '../../shared/calendar';
 import { couponContract, type ClaimableTemplate } from '../../shared/contracts/coupon';
 import type { CouponDoc, CouponHoldingDoc, CouponTemplateDoc } from '../../shared/schemas/coupon';
 import type { MemberDoc } from '../../shared/schemas/member';
@@ -9,7 +8,7 @@ import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/
 import { requireRole } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
 import { count, findOne, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
-import { checkCouponCode, couponIdFor, issueCoupon, issueCouponCode, isIssueRefusal, refreshNewMemberGifts, termsOf, runCouponExpiry } from '../_lib/coupons';
+import { checkCouponCode, couponIdFor, issueCoupon, issueCouponCode, isIssueRefusal, refreshNewMemberGifts, termsOf } from '../_lib/coupons';
 import { toCouponView, toTemplateView } from './views';
 import { myVerifications, refusalOf, storeNames, storeOf, undoVerification, verificationViews, verifyCoupon, type StaffDoc } from './verify';
 import type { CouponAuditDoc } from '../../shared/schemas/coupon';
@@ -273,15 +272,6 @@ export const main = createMain(couponContract, {
   undoVerify: async (input, ctx) => undoVerification(await staffOrMerchant(ctx), input.couponId, ctx.now),
 
   myVerifications: async (_input, ctx) => myVerifications(await staffOrMerchant(ctx), ctx.now),
-
-  // ---------------------------------------------------------------- the nightly expiry
-  /** The merchant, by hand (the scheduler runs it nightly as `coupon-expiry`). */
-  expireCoupons: async (input, ctx) => {
-    await merchant(ctx);
-    const today = businessDate(ctx.now);
-    if (input.today && input.today > today) throw new AppError('VALIDATION_FAILED', '不能为未来的日期运行过期任务');
-    return runCouponExpiry(ctx.now);
-  },
 });
 
 export { effectiveStatus };

@@ -10,10 +10,10 @@ import { getById, queryDocs } from '../_lib/platform/db';
 import { issueMemberCode, MEMBER_CODE_PERIOD_MS, liveMember, memberByOpenid, resolveMember } from '../_lib/members';
 import { logAccess, requireIdentified } from '../_lib/platform/access-log';
 import { loadTierConfig } from '../_lib/tiers';
-import { departureOf, joinMember, purgeExpiredDepartures, requireMember } from './join';
+import { departureOf, joinMember, requireMember } from './join';
 import { recentTierChanges, toCard } from './card';
 import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from './profile';
-import { getTierConfigWithHistory, runTierReview, updateTierConfig, upgradeAfterLadderChange, upgradeIfQualifying } from './tier-admin';
+import { getTierConfigWithHistory, updateTierConfig, upgradeAfterLadderChange, upgradeIfQualifying } from './tier-admin';
 import { deleteAccount, exportMyData } from './mydata';
 import { recordSubscriptions } from '../_lib/messages';
 import { memberDayView } from '../../shared/rules/member-day';
@@ -209,12 +209,4 @@ export const main = createMain(memberContract, {
 
   // ---- subscribe messages: one credit per accepted one-time subscription
   recordSubscriptions: async (input, ctx) => recordSubscriptions((await me(ctx))._id, input.accepted, ctx.now),
-
-  /** The periodic tier review, run by hand by the merchant (the scheduler runs it daily as `tier-review`). */
-  tierReview: async (_input, ctx) => {
-    await requireRole(requireOpenid(ctx), ['merchant']);
-    // The nightly member job also forgets departures past their retention (one indexed delete).
-    await purgeExpiredDepartures(ctx.now);
-    return runTierReview(ctx.now);
-  },
 });

@@ -44,8 +44,6 @@ export async function departureOf(openid: string, now: Date): Promise<DepartureD
   return doc && doc.keepUntil >= businessDate(now) ? doc : null;
 }
 
-export { purgeExpiredDepartures } from '../_lib/members';
-
 /** Refuses staff and merchant accounts: they have their own workbench and are never members. */
 export async function refuseStaffAccounts(openid: string): Promise<void> {
   const role = await withRetry(() => getById<RoleDoc>('roles', openid));

@@ -7,7 +7,7 @@ import { inTransaction, queryDocs } from '../_lib/platform/db';
 import { saveVersioned, type Editor, type VersionedSettings } from '../_lib/platform/settings';
 import { loadTierConfig } from '../_lib/tiers';
 import { SETTINGS_IDS } from '../_lib/platform/settings-read';
-export { runTierReview, upgradeAfterLadderChange, upgradeIfQualifying } from '../_lib/tiers';
+export { upgradeAfterLadderChange, upgradeIfQualifying } from '../_lib/tiers';
 
 function settingsOf(c: TierConfig): TierSettings {
   return { basis: c.basis, growthPerYuan: c.growthPerYuan, graceDays: c.graceDays, tiers: c.tiers };

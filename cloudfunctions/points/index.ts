@@ -9,7 +9,7 @@ import { actorOf, requireRole, type RoleDoc } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
 import { getById, inTransaction, isDuplicateKey, memberTurn, queryDocs, txGet } from '../_lib/platform/db';
 import { posSecret } from '../_lib/platform/pos-secret';
-import { applyEntry, memberPoints, txEntry, txMember, loadRules, saveRules, nightly, reconcilePage } from '../_lib/points';
+import { applyEntry, memberPoints, txEntry, txMember, loadRules, saveRules, reconcilePage } from '../_lib/points';
 import { memberByOpenid, resolveMemberId } from '../_lib/members';
 import { requireIdentified } from '../_lib/platform/access-log';
 import { fingerprint, replayOf } from '../_lib/platform/idempotency';
@@ -432,14 +432,6 @@ export const main = createMain(pointsContract, {
   reconcile: async (input, ctx) => {
     await requireRole(requireOpenid(ctx), ['merchant']);
     return reconcilePage(input.after, input.limit, ctx.now);
-  },
-
-  /** The merchant, for today or an earlier day (the scheduler runs the job as `points-nightly`): maturity, expiry, reconciliation. */
-  nightly: async (input, ctx) => {
-    await requireRole(requireOpenid(ctx), ['merchant']);
-    // A day ahead of ours would mature pending points early and expire lots before their date: refused.
-    if (input.today && input.today > businessDate(ctx.now)) throw new AppError('VALIDATION_FAILED', '不能为未来的日期运行积分结算');
-    return nightly(input.today ?? businessDate(ctx.now), ctx.now);
   },
 });
 

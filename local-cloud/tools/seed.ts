@@ -186,7 +186,8 @@ async function writeHistory(cloud: LocalCloud, db: Db, people: DemoPerson[], now
   const at = (instant: Date) => clock.set(instant);
   const nightly = async (day: string) => {
     at(new Date(startOfBusinessDate(day).getTime() + (2 * 60 + 30) * 60_000));
-    await call(cloud, 'points', { action: 'nightly', today: day }, { openid: DEMO_OPENIDS.merchant });
+    // The clock stands on that day: the scheduler runs the job for it, under its lease, with its run record.
+    await call(cloud, 'scheduler', { action: 'runJob', job: 'points-nightly' }, { openid: DEMO_OPENIDS.merchant });
   };
   let orders = 0;
   // The seed is all or nothing (its marker is written last: a seed cut short is reseeded), so its

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { act } from '../contract';
-import { businessDate } from '../schemas/common';
 import {
   templateInputSchema,
   templateIssues,
@@ -148,7 +147,6 @@ export const couponRequests = {
   undoVerify: z.object({ couponId: id }).strict(),
   myVerifications: z.object({}).strict(),
   auditLog: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional() }).strict(),
-  expireCoupons: z.object({ today: businessDate.optional() }).strict(),
 } as const;
 
 export const couponContract = {
@@ -170,6 +168,4 @@ export const couponContract = {
   verify: act(couponRequests.verify).returns<{ couponId: string; verifiedAt: string; storeName: string; title: string }>(),
   undoVerify: act(couponRequests.undoVerify).returns<{ couponId: string; status: CouponStatus; undoneAt: string }>(),
   myVerifications: act(couponRequests.myVerifications).returns<{ day: string; entries: VerificationView[] }>(),
-  // timer (and the merchant)
-  expireCoupons: act(couponRequests.expireCoupons).returns<CouponExpiryRun>(),
 };

@@ -71,7 +71,6 @@ export const memberContract = {
   deleteAccount: act(memberRequests.deleteAccount).returns<{ memberId: string; couponsVoided: number; pointsForfeited: number }>(),
   getTierConfig: act(tierRequests.getTierConfig).returns<TierConfigWithHistory>(),
   updateTierConfig: act(tierRequests.updateTierConfig).returns<TierConfig>(),
-  tierReview: act(tierRequests.tierReview).returns<ReviewRun>(),
   /** one credit per accepted one-time subscription (template ids from `marketing.listTemplates`) */
   recordSubscriptions: act(memberRequests.recordSubscriptions).returns<{ recorded: { templateId: string; credits: number }[]; ignored: string[] }>(),
   getInvite: act(memberRequests.getInvite).returns<{ token: string; path: string; expiresOn: string }>(),

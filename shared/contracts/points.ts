@@ -139,5 +139,4 @@ export const pointsContract = {
   listFraudFlags: act(pointsRequests.listFraudFlags).returns<FraudFlagView[]>(),
   reviewFraudFlag: act(pointsRequests.reviewFraudFlag).returns<ReviewFlagResult>(),
   reconcile: act(pointsRequests.reconcile).returns<ReconcileResult>(),
-  nightly: act(pointsRequests.nightly).returns<NightlyReport>(),
 };

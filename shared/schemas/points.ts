@@ -286,7 +286,6 @@ export const pointsRequests = {
   listFraudFlags: z.object({ status: z.enum(['open', 'released', 'confirmed']).default('open'), limit: z.number().int().min(1).max(100).default(50) }).strict(),
   reviewFraudFlag: z.object({ flagId: z.string().min(1), decision: z.enum(['release', 'confirm']), note: z.string().max(200).default('') }).strict(),
   reconcile: z.object({ after: z.string().optional(), limit: z.number().int().min(1).max(200).default(100) }).strict(),
-  nightly: z.object({ today: businessDate.optional() }).strict(),
 } as const;
 
 /** What the history page shows. */

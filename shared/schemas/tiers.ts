@@ -77,5 +77,4 @@ export const tierRequests = {
   getTierConfig: z.object({}).strict(),
   /** the version the merchant edited (the same rule as the earning rules: required, a save in between is a conflict) */
   updateTierConfig: z.object({ expectedVersion: z.number().int().positive(), settings: tierSettingsSchema }).strict(),
-  tierReview: z.object({}).strict(),
 } as const;

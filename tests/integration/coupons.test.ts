@@ -1,5 +1,5 @@
 import { buildNewMember } from '../../cloudfunctions/member/new-member';
-import { runCouponExpiry } from '../../cloudfunctions/_lib/coupons/expiry';
+import { runScheduledJob } from '../../cloudfunctions/_lib/jobs';
 import { issueCouponCode } from '../../cloudfunctions/_lib/coupons/coupons';
 import type { InputOf } from '../../shared/contract';
 import type { couponContract } from '../../shared/contracts/coupon';
@@ -248,8 +248,11 @@ describe('coupon rules: authorization, codes, expiry, undo, audit, templates, ne
     expect(r).toMatchObject({ ok: true, data: { runId: 'coupon-expiry:20260703', status: 'done', processed: 3, counters: { expired: 3 } } });
     expect(ids.map((id) => k.doc('coupons', id).status)).toEqual(['used', 'expired', 'expired', 'expired']);
     // a second firing of the night does nothing; a consumer cannot run it
-    expect(await runCouponExpiry(new Date(), { itemsPerSecond: Infinity })).toMatchObject({ status: 'done', expired: 3 });
-    expect(await k.call({ action: 'expireCoupons' }, 'o-m5000')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await runScheduledJob('coupon-expiry', new Date(), { itemsPerSecond: Infinity })).toMatchObject({ status: 'done', counters: { expired: 3 } });
+    const runJob = { action: 'runJob', job: 'coupon-expiry' };
+    expect(await cloud.invoke('scheduler', runJob, { openid: 'o-m5000' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    // no side door: the coupon function does not run the job itself
+    expect(await k.call({ action: 'expireCoupons' }, 'o-boss')).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' });
     expect((await k.ok({ action: 'listMine', status: 'expired' }, 'o-m5000')).coupons).toHaveLength(3);
     expect((await k.ok({ action: 'listMine', status: 'used' }, 'o-m5000')).coupons).toEqual([
       expect.objectContaining({ couponId: ids[0], status: 'used', used: expect.objectContaining({ storeName: 'A店' }) }),

@@ -226,7 +226,7 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     expect(run1b).toMatchObject({ ok: true, data: { status: 'done', processed: 1, counters: { reviewed: 1 } } });
     expect(cloud.store.scan('tier_changes')).toHaveLength(1);
     // consumers cannot run the review
-    expect(await call({ action: 'tierReview' }, 'o-gus')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await cloud.invoke('scheduler', { action: 'runJob', job: 'tier-review' }, { openid: 'o-gus' })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
 
     fakeClock(new Date(t0.getTime() + 31 * DAY));
     const run2 = (await cloud.runJob('tier-review')) as Result<Any>;
@@ -299,7 +299,7 @@ describe('member profile, privacy, member code, tiers and my data', () => {
     expect(JSON.stringify(cloud.store.scan('departures'))).not.toContain('o-del');
     expect(cloud.store.scan('departures')).toHaveLength(1);
     fakeClock(new Date(Date.now() + (DEPARTURE_RETENTION_DAYS + 2) * DAY));
-    expect(await call({ action: 'tierReview' }, 'o-boss')).toMatchObject({ ok: true });
+    expect(await cloud.invoke('scheduler', { action: 'runJob', job: 'tier-review' }, { openid: 'o-boss' })).toMatchObject({ ok: true });
     expect(cloud.store.scan('departures')).toHaveLength(0);
     // Staff scanning an old screenshot of the deleted member's code: refused.
     const old = issueMemberCode(card.memberId, new Date());

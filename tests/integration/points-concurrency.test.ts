@@ -26,9 +26,9 @@ describe('points under concurrency and injected faults', () => {
    * A client retries what failed for a platform reason (CONFLICT/UNAVAILABLE), like a POS would.
    * INTERNAL is not retried: under faults the functions answer ok or a stable code, never INTERNAL.
    */
-  async function call(data: Record<string, unknown>, openid: string): Promise<Result<Any> & { attempts: number }> {
+  async function call(data: Record<string, unknown>, openid: string, fn = 'points'): Promise<Result<Any> & { attempts: number }> {
     for (let attempt = 1; ; attempt += 1) {
-      const r = (await cloud.invoke('points', data, { openid })) as Result<Any>;
+      const r = (await cloud.invoke(fn, data, { openid })) as Result<Any>;
       answered.push(r.ok ? 'ok' : r.code);
       if (r.ok || !['CONFLICT', 'UNAVAILABLE'].includes(r.code) || attempt >= 12) return { ...r, attempts: attempt };
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 100 * attempt));
@@ -129,8 +129,8 @@ describe('points under concurrency and injected faults', () => {
     // reconciliation (merchant action) and the nightly job agree: no drift
     const rec = await call({ action: 'reconcile', limit: 200 }, 'o-boss');
     expect(rec).toMatchObject({ ok: true, data: { checked: members.length, drifts: [] } });
-    const nightly = await call({ action: 'nightly' }, 'o-boss');
-    expect(nightly).toMatchObject({ ok: true, data: { status: 'done', drifts: [] } });
+    const nightly = await call({ action: 'runJob', job: 'points-nightly' }, 'o-boss', 'scheduler');
+    expect(nightly).toMatchObject({ ok: true, data: { status: 'done', counters: { drifts: [] } } });
   });
 
   it('holds the member velocity limit exactly when a burst of orders for one member races, under injected faults', async () => {

@@ -1,5 +1,5 @@
 import { DEFAULT_EARNING_RULES } from '../../shared/schemas/points';
-import { nightly } from '../../cloudfunctions/_lib/points/nightly';
+import { runScheduledJob } from '../../cloudfunctions/_lib/jobs';
 import type { TestCloud } from '../support/local-cloud';
 import { setClock, shanghai } from '../support/clock';
 import { pointsKit, type Any } from '../support/points-kit';
@@ -34,10 +34,15 @@ describe('points nightly job', () => {
     expect(early).toMatchObject({ points: 30, maturesOn: '2026-11-25' });
     expect(points(memberId)).toMatchObject({ available: 100, pending: 50, nextEventOn: '2026-11-24' });
 
-    // the merchant cannot run a day ahead (it would mature and expire early); the 23rd matures nothing
-    expect(await call({ action: 'nightly', today: '2026-11-25' }, 'o-boss')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
-    const onThe23rd = await ok('points', { action: 'nightly', today: '2026-11-23' }, 'o-boss');
-    expect(onThe23rd).toMatchObject({ status: 'done', matured: 0, expired: 0, drifts: [] });
+    // the merchant runs the job by hand only through the scheduler, for the clock's day: no day can be
+    // named (a day ahead would mature and expire early), and the points function has no side door
+    const runJob = { action: 'runJob', job: 'points-nightly' };
+    expect(await cloud.invoke('scheduler', { ...runJob, today: '2026-11-25' }, { openid: 'o-boss' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    expect(await call({ action: 'nightly' }, 'o-boss')).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' });
+    setClock(shanghai('2026-11-23 23:40'));
+    const onThe23rd = await ok('scheduler', runJob, 'o-boss');
+    expect(onThe23rd).toMatchObject({ runId: 'points-nightly:20261123', status: 'done', counters: { matured: 0, expired: 0, drifts: [] } });
+    expect(cloud.store.get('job_records', 'points-nightly:20261123')!.doc).toMatchObject({ job: 'points-nightly', status: 'done' });
     expect(points(memberId)).toMatchObject({ available: 100, pending: 50 });
 
     // the timer on the 24th at 02:30: R1 matures, R2 waits
@@ -116,7 +121,8 @@ describe('points nightly job', () => {
     setClock(shanghai('2026-11-24 02:30'));
     // chunks of 2, and a clock that steps 1 s per reading against a 3.5 s budget: the run stops early
     let t = 0;
-    const first = await nightly('2026-11-24', new Date(), { chunkSize: 2, budgetMs: 3500, clock: () => (t += 1000) });
+    const report = await runScheduledJob('points-nightly', new Date(), { chunkSize: 2, budgetMs: 3500, clock: () => (t += 1000) });
+    const first = { ...(report.counters as Any), status: report.status };
     expect(first.status).toBe('running');
     expect(first.settled).toBeGreaterThan(0);
     expect(first.settled).toBeLessThan(7);

@@ -40,9 +40,9 @@ describe('points nightly job at scale', () => {
       });
     }
     setClock(shanghai('2026-11-24 02:30'));
-    const { nightly } = await import('../../cloudfunctions/_lib/points/nightly');
-    const run = await nightly('2026-11-24', new Date(), { chunkSize: 2 });
-    expect(run).toMatchObject({ status: 'done', settled: 9, matured: 9, reconciled: 9, drifts: [] });
+    const { runScheduledJob } = await import('../../cloudfunctions/_lib/jobs');
+    const run = await runScheduledJob('points-nightly', new Date(), { chunkSize: 2 });
+    expect(run).toMatchObject({ status: 'done', counters: { day: '2026-11-24', settled: 9, matured: 9, reconciled: 9, drifts: [] } });
     for (const m of members) expect(points(m)).toMatchObject({ available: 110, pending: 0 });
     expect(ledger().filter((e) => e.kind === 'mature')).toHaveLength(9);
   });

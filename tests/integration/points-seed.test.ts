@@ -36,8 +36,8 @@ describe('seeded demo points', () => {
       after = page.data.nextAfter;
     }
     expect(checked).toBe(cloud.store.scan('members').length);
-    const nightly = (await cloud.invoke('points', { action: 'nightly' }, { openid: DEMO_OPENIDS.merchant })) as Result<Any>;
-    expect(nightly).toMatchObject({ ok: true, data: { status: 'done', drifts: [] } });
+    const nightly = (await cloud.invoke('scheduler', { action: 'runJob', job: 'points-nightly' }, { openid: DEMO_OPENIDS.merchant })) as Result<Any>;
+    expect(nightly).toMatchObject({ ok: true, data: { status: 'done', counters: { drifts: [] } } });
   });
 
   it('shows 小林 as a silver member with the seeded balance, and her history', async () => {

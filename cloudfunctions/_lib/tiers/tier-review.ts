@@ -1,7 +1,6 @@
 /**
- * The periodic tier review: a scheduled job (`tier-review` in the scheduler's registry) that the
- * merchant may also run (`member.tierReview`). Moved here from the member function so the scheduler,
- * which may not import another function's folder, runs it.
+ * The periodic tier review: a scheduled job (`tier-review` in the scheduler's registry). The merchant
+ * runs it by hand through the scheduler too (`scheduler.runJob`), under the job's lease and run record.
  */
 import type { ReviewRun } from '../../../shared/contracts/member';
 import { reviewPeriodOf, reviewTier, tierForGrowth, tierRank, tierReviewDueOn, type TierConfig } from '../../../shared/rules/tiers';
@@ -103,13 +102,8 @@ export async function backfillTierReviewDue(now: Date, options: JobOptions = {})
  * marked with the period and given its next due day (the first of next month, or null with nothing
  * left to review), so a second run — or the next day's run continuing an unfinished review — never
  * reviews anyone twice in a period.
- */
-export async function runTierReview(now: Date, options: JobOptions & { chunk?: number } = {}): Promise<ReviewRun> {
-  return (await tierReviewJob(now, options)).review;
-}
-
-/**
- * The review as the scheduler runs it: this invocation's answer (`review`) and the occurrence's run
+ *
+ * As the scheduler runs it: this invocation's answer (`review`) and the occurrence's run
  * (`run`, cumulative; null while the one-time backfill is still going, `backfill` then says how far).
  */
 export async function tierReviewJob(
