@@ -21,8 +21,8 @@
  * - A throwing `process` is isolated: recorded in `failures` (`{ memberId, error }`: the item's
  *   `_id`), skipped for the rest of this occurrence, and — since it stays due — retried by the next.
  * - The run stops starting chunks once `budgetMs` has passed (the function timeout is 60 s); the next
- *   trigger of the same occurrence resumes from the checkpoint's step and cursor (timers fire every
- *   10 minutes through a night window, so a long occurrence continues; a done one costs one read).
+ *   trigger of the same occurrence resumes from the checkpoint's step and cursor (the scheduler fires
+ *   every five minutes and runs an unfinished occurrence again, so a long one continues; a done one costs one read).
  * - The run is paced to `itemsPerSecond` (default `HY_JOB_ITEMS_PER_SECOND`, else 5): every item is
  *   several billed requests, and the basic plan's 30 requests/s are shared with live traffic. A chunk
  *   is at most 5 seconds of items, so the budget check between chunks keeps a run inside its timeout. `finish` runs once
