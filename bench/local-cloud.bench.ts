@@ -2,7 +2,7 @@
  * `npm run bench`: every performance figure of issue 10 in one run, each beside its reference (the
  * figure the issue measured before the work) and its goal. Figures and ratios only, never pass/fail:
  * the machine is shared and noisy; compare runs. Sized to finish in a few minutes on 2 cores
- * (BENCH_SCALE=0.2 for a quick look; the tables in README.md / docs/performance.md are at scale 1).
+ * (BENCH_SCALE=0.2 for a quick look; the tables in docs/performance.md are at scale 1).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';

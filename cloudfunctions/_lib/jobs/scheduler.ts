@@ -117,9 +117,17 @@ export const RUNNERS: Record<JobName, JobRunner> = {
   },
 };
 
-/** A lease outlives its invocation (60 s timeout) by this much at most. */
-export const LEASE_MS = 120_000;
-/** The scheduler's own budget per invocation (the function's timeout is 60 s). */
+/**
+ * How long a lease holds: longer than the scheduler's timeout (`cloudfunctions/scheduler/config.json`,
+ * 150 s), so a lease never passes to another invocation while its holder may still run; a crashed
+ * holder keeps the job for at most this long.
+ */
+export const LEASE_MS = 180_000;
+/**
+ * The scheduler's own budget per invocation: no job starts after it. The last job's chunk, its
+ * bookkeeping and their retries run past it; the timeout covers that worst case
+ * (`tests/integration/function-timeouts.test.ts`).
+ */
 export const TICK_BUDGET_MS = 50_000;
 /** Not worth starting a job with less than this left. */
 const MIN_JOB_BUDGET_MS = 5_000;
@@ -133,7 +141,7 @@ type RecordDoc = JobRecordDoc;
  * attempts at transient faults, and conflicts (two ticks on one job's lease) retried for 10 s rather
  * than 2.5 s, well inside the tick's 50 s budget.
  */
-const SCHEDULER_RETRY = { attempts: 10, conflictBudgetMs: 10_000 };
+export const SCHEDULER_RETRY = { attempts: 10, conflictBudgetMs: 10_000 };
 
 const emptySchedule = (): Omit<ScheduleDoc, '_id'> => ({
   leaseHolder: null,

@@ -22,7 +22,7 @@ interface Query {
  * keys may be re-run (`inTransaction`).
  */
 function readRetry<T>(read: () => Promise<T>): Promise<T> {
-  return withRetry(read, { attempts: 5, retryConflicts: false });
+  return withRetry(read, READ_RETRY);
 }
 
 export async function queryDocs<T>(query: Query): Promise<T[]> {
@@ -106,6 +106,12 @@ export interface RetryOptions {
   random?: () => number;
 }
 
+/** `withRetry`'s defaults for transient faults: attempts in a row, and the backoff's first and longest wait. */
+const RETRY_DEFAULTS = { attempts: 6, baseDelayMs: 20, maxDelayMs: 1000 } as const;
+
+/** How every read helper retries: transient faults only (a read outside a transaction never conflicts). */
+export const READ_RETRY: RetryOptions = { attempts: 5, retryConflicts: false };
+
 /**
  * Conflicts are retried for 2.5 s from the first attempt. A conflict is another transaction holding
  * the document for milliseconds; 6 attempts (~0.6 s) left 3 of 4 calls answering CONFLICT when 20
@@ -134,9 +140,9 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  * idempotency keys.
  */
 export async function withRetry<T>(work: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const attempts = options.attempts ?? 6;
-  const base = options.baseDelayMs ?? 20;
-  const max = options.maxDelayMs ?? 1000;
+  const attempts = options.attempts ?? RETRY_DEFAULTS.attempts;
+  const base = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
+  const max = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
   const conflictMax = Math.min(max, CONFLICT_MAX_DELAY_MS);
   const budget = options.conflictBudgetMs ?? CONFLICT_BUDGET_MS;
   const clock = options.clock ?? (() => performance.now());
@@ -176,6 +182,22 @@ export async function withRetry<T>(work: () => Promise<T>, options: RetryOptions
   throw last;
 }
 
+/**
+ * The longest a `withRetry` with these options waits between its attempts (the attempts' own running
+ * time aside). Conflicts are retried only while the conflict budget lasts, and no conflict wait goes
+ * past it; after the last conflict at most `attempts - 1` transient faults in a row each back off,
+ * each wait under its capped exponential delay. Function timeouts are checked against this
+ * (`tests/integration/function-timeouts.test.ts`).
+ */
+export function worstCaseRetryWaitMs(options: RetryOptions = {}): number {
+  const attempts = options.attempts ?? RETRY_DEFAULTS.attempts;
+  const base = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
+  const max = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
+  let transientTail = 0;
+  for (let k = 1; k < attempts; k += 1) transientTail += Math.min(max, base * 2 ** (k - 1));
+  return (options.retryConflicts === false ? 0 : (options.conflictBudgetMs ?? CONFLICT_BUDGET_MS)) + transientTail;
+}
+
 export interface TransactionOptions extends RetryOptions {
   /**
    * What the transaction contends on (e.g. `member:<id>`): transactions of this function instance
@@ -185,6 +207,11 @@ export interface TransactionOptions extends RetryOptions {
   key?: string;
   /** Longest wait for the key's turn before going ahead anyway (default `TURN_WAIT_MS`). */
   turnWaitMs?: number;
+}
+
+/** The longest a transaction waits (its attempts' running time aside): its key's turn, if it has a key, then its retries. */
+export function worstCaseTransactionWaitMs(options: TransactionOptions = {}): number {
+  return (options.key === undefined ? 0 : (options.turnWaitMs ?? TURN_WAIT_MS)) + worstCaseRetryWaitMs(options);
 }
 
 /** The turn of transactions that write a member's document (orders, redemptions, check-ins, adjustments). */

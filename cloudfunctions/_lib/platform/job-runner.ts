@@ -20,7 +20,7 @@
  *   is still due but there is nothing to do today: it is not offered again in this occurrence.
  * - A throwing `process` is isolated: recorded in `failures` (`{ memberId, error }`: the item's
  *   `_id`), skipped for the rest of this occurrence, and — since it stays due — retried by the next.
- * - The run stops starting chunks once `budgetMs` has passed (the function timeout is 60 s); the next
+ * - The run stops starting chunks once `budgetMs` has passed (inside the scheduler's timeout); the next
  *   trigger of the same occurrence resumes from the checkpoint's step and cursor (the scheduler fires
  *   every five minutes and runs an unfinished occurrence again, so a long one continues; a done one costs one read).
  * - The run is paced to `itemsPerSecond` (default `HY_JOB_ITEMS_PER_SECOND`, else 5): every item is
@@ -87,7 +87,7 @@ export interface JobOptions {
 
 export const DEFAULT_ITEMS_PER_SECOND = 5;
 /** Longest a chunk may take at the paced rate, so the budget check between chunks stays meaningful. */
-const CHUNK_SECONDS = 5;
+export const CHUNK_SECONDS = 5;
 
 /** The job pacing of this environment: `HY_JOB_ITEMS_PER_SECOND` (a function environment variable), else 5. */
 export function jobItemsPerSecond(): number {

@@ -124,7 +124,7 @@ type LedgerCheckpoint = NonNullable<MemberDoc['ledgerCheckpoint']>;
 
 /**
  * How far behind `now` a checkpoint stays: an entry's `createdAt` is its invocation's start, and an
- * invocation (60 s at most, its transactions 30 s) commits well within this, so no entry can still
+ * invocation (150 s at most, the scheduler's timeout; its transactions 30 s) commits well within this, so no entry can still
  * arrive below a checkpoint.
  */
 const CHECKPOINT_LAG_MS = 60 * 60 * 1000;
@@ -316,7 +316,7 @@ async function dueToSettle(today: string, cursor: string | null, limit: number):
 }
 
 export interface NightlyOptions {
-  /** stop starting new chunks after this long (the function's timeout is 60 s); the next trigger continues */
+  /** stop starting new chunks after this long (inside the scheduler's timeout); the next trigger continues */
   budgetMs?: number;
   /** members per chunk (each chunk is checkpointed in job_runs) */
   chunkSize?: number;
