@@ -191,7 +191,6 @@ describe('bad input: every action of every function refuses it cleanly and write
         listFraudFlags: { status: 'open', limit: 10 },
         reviewFraudFlag: { flagId: `fraud:${orderId}:member_velocity`, decision: 'release', note: '' },
         reconcile: { after: '', limit: 10 },
-        nightly: { today: '2020-01-01' },
       },
     };
   });
