@@ -154,6 +154,16 @@ export default tseslint.config(
       ],
     },
   },
+  // Type-aware rules: a promise nobody awaits loses its error (a write that fails silently), and a
+  // switch over a union that misses a member falls through to nothing when the union grows.
+  {
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
   ...LOCAL_CLOUD_LAYERS.map(localCloudLayerRules),
   {
     files: ['client/src/**/*.{ts,tsx}'],
