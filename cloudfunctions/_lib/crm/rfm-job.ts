@@ -91,7 +91,8 @@ async function windowFigures(members: MemberDoc[], state: RfmCounters): Promise<
           n: $.sum($.cond({ if: $.lt(['$refundedFen', '$amountFen']), then: 1, else: 0 })),
           amount: $.sum('$amountFen'),
           refunded: $.sum('$refundedFen'),
-          stores: $.addToSet('$storeId'),
+          // the stores of purchases only ('' for a revoked order, dropped below)
+          stores: $.addToSet($.cond({ if: $.lt(['$refundedFen', '$amountFen']), then: '$storeId', else: '' })),
         })
         .limit(live.length)
         .end() as Promise<{ list: OrderGroup[] }>,
@@ -104,7 +105,7 @@ async function windowFigures(members: MemberDoc[], state: RfmCounters): Promise<
       const g = groups.get(m._id);
       const recencyDays = Math.max(0, daysBetween(businessDate(new Date(m.purchases!.lastAt)), today));
       const figures: Figures = g
-        ? { recencyDays, frequency: g.n, monetaryFen: Math.max(0, g.amount - g.refunded), storeIds: [...g.stores].sort() }
+        ? { recencyDays, frequency: g.n, monetaryFen: Math.max(0, g.amount - g.refunded), storeIds: g.stores.filter((id) => id !== '').sort() }
         : { recencyDays, frequency: 0, monetaryFen: 0, storeIds: [] };
       return [m._id, figures];
     }),
