@@ -21,8 +21,8 @@ export type AutoTag = (typeof AUTO_TAGS)[number];
 const AUTO_TAG_SET: ReadonlySet<string> = new Set(AUTO_TAGS);
 
 /** A member is 新会员 for this many days from registration. */
-export const NEW_MEMBER_DAYS = 30;
-export const MAX_MANUAL_TAGS = 20;
+const NEW_MEMBER_DAYS = 30;
+const MAX_MANUAL_TAGS = 20;
 
 export const manualTagSchema = z
   .string()

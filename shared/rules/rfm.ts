@@ -81,7 +81,7 @@ export function quintileCuts(histogram: Histogram): number[] {
 }
 
 /** 1–5: one more than the cut points the value exceeds (Q2). */
-export function scoreOf(value: number, cuts: readonly number[]): number {
+function scoreOf(value: number, cuts: readonly number[]): number {
   return 1 + cuts.filter((c) => value > c).length;
 }
 
@@ -98,7 +98,7 @@ export function monetaryBucket(fen: number): number {
 }
 
 /** The three values histograms and scores are kept on (Q3: recency negated). */
-export function rfmKeys(x: RfmInput): { r: number; f: number; m: number } {
+function rfmKeys(x: RfmInput): { r: number; f: number; m: number } {
   return { r: -x.recencyDays, f: x.frequency, m: monetaryBucket(x.monetaryFen) };
 }
 

@@ -78,7 +78,7 @@ export type FieldCondition =
   | { field: string; op: 'range'; gte?: Bound; lt?: Bound; lte?: Bound };
 
 /** The member fields the filter keys read (each declared as an index in cloudfunctions/database.json). */
-export const FILTER_FIELDS = {
+const FILTER_FIELDS = {
   tags: 'crm.tags',
   tierIds: 'tierId',
   rfmSegments: 'crm.rfm.segment',
@@ -135,7 +135,7 @@ function valueAt(doc: unknown, path: string): unknown {
 const comparable = (v: unknown): number | string | null => (v instanceof Date ? v.getTime() : typeof v === 'number' || typeof v === 'string' ? v : null);
 
 /** Whether one condition holds for a document (the database's semantics: an array field matches by any element). */
-export function conditionHolds(doc: unknown, c: FieldCondition): boolean {
+function conditionHolds(doc: unknown, c: FieldCondition): boolean {
   const value = valueAt(doc, c.field);
   if (c.op === 'all') return Array.isArray(value) && c.values.every((v) => value.includes(v));
   if (c.op === 'in') return Array.isArray(value) ? value.some((v) => c.values.includes(v as string)) : c.values.includes(value as string);

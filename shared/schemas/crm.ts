@@ -11,14 +11,12 @@ import { segmentFilterSchema } from '../rules/segments';
  */
 export const memberCrmSchema = z
   .object({
-    /** the automatic tags of `tagsOn` (shared/rules/member-tags.ts) */
+    /** the automatic tags as the last `member-tags` run (or a manual tagging) computed them (shared/rules/member-tags.ts) */
     autoTags: z.array(z.string()).default([]),
     /** the merchant's tags (`crm.tagMembers`) */
     manualTags: z.array(z.string()).default([]),
     /** automatic then manual, without repeats: what the `tags` filter queries (multikey index) */
     tags: z.array(z.string()).default([]),
-    /** the business day the automatic tags were computed for */
-    tagsOn: z.string().nullable().default(null),
     /** RFM scores and segment of the last `rfm-scores` run; null: no purchase in the window */
     rfm: z
       .object({ r: z.number().int().min(1).max(5), f: z.number().int().min(1).max(5), m: z.number().int().min(1).max(5), segment: rfmSegmentSchema })

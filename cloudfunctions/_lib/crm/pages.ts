@@ -7,7 +7,7 @@
 import type { MemberDoc } from '../../../shared/schemas/member';
 import { jobConcurrency } from '../platform/job-runner';
 
-export const MEMBERS_PER_PAGE = 100;
+const MEMBERS_PER_PAGE = 100;
 
 export interface MemberPage<X = undefined> {
   /** the walk's cursor after the page's last member (the runner keeps it as the step's cursor) */

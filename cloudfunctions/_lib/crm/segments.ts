@@ -14,7 +14,7 @@ import { getById, inTransaction, queryDocs, txGet } from '../platform/db';
 import type { Editor } from '../platform/settings';
 
 /** One id per name: saving under a name edits that segment. */
-export const segmentIdOf = (name: string) => `seg-${crypto.createHash('sha256').update(name).digest('hex').slice(0, 20)}`;
+const segmentIdOf = (name: string) => `seg-${crypto.createHash('sha256').update(name).digest('hex').slice(0, 20)}`;
 
 export async function saveSegment(
   input: { name: string; filter: SegmentFilter; expectedVersion?: number },

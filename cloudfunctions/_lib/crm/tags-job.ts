@@ -32,7 +32,7 @@ export interface TagCounters {
 }
 
 /** The member's automatic tags written with its manual ones, in one transaction; false when nothing changed. */
-export async function writeAutoTags(memberId: string, today: string, dormancy: LifecycleSettings['dormancy']): Promise<boolean> {
+async function writeAutoTags(memberId: string, today: string, dormancy: LifecycleSettings['dormancy']): Promise<boolean> {
   return inTransaction(async (tx) => {
     const m = await txGet<MemberDoc>(tx, 'members', memberId);
     if (!m || m.deletedAt) return false;
