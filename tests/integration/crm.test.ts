@@ -11,6 +11,7 @@ import { closeTestCloud, invokeOk, openTestCloud, type TestCloud } from '../supp
 import { advanceClock, realClock, setClock, shanghai } from '../support/clock';
 import { orderFixture } from '../support/fixtures';
 import { EXPECTED_COUNTS, EXPECTED_SCORES, RFM_FIXTURE } from '../support/crm-fixture';
+import { runMemberTags, runRfmScores } from '../../cloudfunctions/_lib/crm';
 
 type MemberDoc = DocOf<'members'>;
 
@@ -145,7 +146,13 @@ describe('crm over the local HTTP contract', () => {
   });
 
   it('answers a bad filter with VALIDATION_FAILED', async () => {
-    for (const filter of [{ colour: 'red' }, { daysSinceLastPurchase: { min: 10, max: 5 } }, { rfmSegments: ['超级会员'] }, { tags: [] }, { birthdayMonth: 0 }]) {
+    for (const filter of [
+      { colour: 'red' },
+      { daysSinceLastPurchase: { min: 10, max: 5 } },
+      { rfmSegments: ['超级会员'] },
+      { tags: [] },
+      { birthdayMonth: 0 },
+    ]) {
       expect([filter, await post({ action: 'countSegment', filter })]).toMatchObject([filter, { ok: false, code: 'VALIDATION_FAILED' }]);
     }
     expect(await post({ action: 'saveSegment', name: '坏分群', filter: { pointsBalance: {} } })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
@@ -218,7 +225,10 @@ describe('crm over the local HTTP contract', () => {
     });
     expect(v2).toEqual({ segmentId: lapsed.segmentId, version: 2 });
     expect((await walk(lapsed.segmentId)).sort()).toEqual([ids.G, ids.H].sort());
-    expect(await post({ action: 'saveSegment', name: '重要挽留', filter: {}, expectedVersion: 1 })).toMatchObject({ ok: false, code: 'SEGMENT_VERSION_CONFLICT' });
+    expect(await post({ action: 'saveSegment', name: '重要挽留', filter: {}, expectedVersion: 1 })).toMatchObject({
+      ok: false,
+      code: 'SEGMENT_VERSION_CONFLICT',
+    });
     const list = await ok<SegmentView[]>({ action: 'listSegments' });
     expect(list.map((s) => [s.name, s.version])).toEqual([
       ['重要挽留', 2],
@@ -280,5 +290,50 @@ describe('crm over the local HTTP contract', () => {
     expect(cloud.store.scan('access_log')).toHaveLength(before + 1);
     expect(await post({ action: 'memberDetail', memberId: ids.gone })).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
     expect(cloud.store.scan('access_log')).toHaveLength(before + 1);
+  });
+});
+
+describe('the nightly CRM jobs', () => {
+  let cloud: TestCloud;
+  beforeEach(() => {
+    cloud = openTestCloud();
+  });
+  afterEach(() => {
+    realClock();
+    closeTestCloud(cloud);
+  });
+
+  it('resume from their checkpoint when the budget runs out, ending with the same scores; a second night writes only what changed', async () => {
+    const ids = seed(cloud);
+    const night = new Date(shanghai(`${TODAY} 03:00`));
+    setClock(night);
+    let ms = 0;
+    // Each look at the clock is 1 ms later: a budget of 3 ms lets an invocation start a chunk or two.
+    const options = { budgetMs: 3, clock: () => (ms += 1), chunkSize: 1 };
+    let invocations = 0;
+    let run = await runRfmScores(night, options);
+    for (invocations = 1; run.status !== 'done' && invocations < 100; invocations += 1) run = await runRfmScores(night, options);
+    expect(run.status).toBe('done');
+    expect(invocations).toBeGreaterThan(3);
+    expect(run).toMatchObject({ measured: 10, scored: 10, changed: 10, cleared: 1 });
+    expect(Object.fromEntries(RFM_SEGMENTS.map((s, i) => [s, run.segments[i]]))).toEqual(EXPECTED_COUNTS);
+    for (const [name, [r, f, m]] of Object.entries(EXPECTED_SCORES)) {
+      expect([name, (cloud.store.get('members', ids[name])!.doc as MemberDoc).crm?.rfm]).toEqual([name, expect.objectContaining({ r, f, m })]);
+    }
+    // the done occurrence again: nothing runs
+    expect(await runRfmScores(night, options)).toMatchObject({ status: 'done', changed: 10 });
+
+    // The next night everyone is a day further from their last purchase: the ranks, and so the scores, stay.
+    const next = new Date(shanghai(`${addBusinessDays(TODAY, 1)} 03:00`));
+    setClock(next);
+    expect(await runRfmScores(next, { itemsPerSecond: Infinity })).toMatchObject({ status: 'done', scored: 10, changed: 0, cleared: 0 });
+    const tags = await runMemberTags(next, { itemsPerSecond: Infinity });
+    expect(tags).toMatchObject({ status: 'done', walked: 10 + 2 + 1 + FILLERS, changed: 10 + 2 + FILLERS });
+    setClock(new Date(shanghai(`${addBusinessDays(TODAY, 2)} 03:30`)));
+    // a day on, only the members whose tags moved are written (none of the fixture's crosses a threshold that day)
+    expect(await runMemberTags(new Date(shanghai(`${addBusinessDays(TODAY, 2)} 03:30`)), { itemsPerSecond: Infinity })).toMatchObject({
+      status: 'done',
+      changed: 0,
+    });
   });
 });
