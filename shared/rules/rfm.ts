@@ -123,24 +123,26 @@ export function rfmModel(h: { r: Histogram; f: Histogram; m: Histogram }): RfmMo
   };
 }
 
-/** The histograms of a population (for tests and small sets; the job adds chunk by chunk with `addToHistogram`). */
+/** The histograms of a population (the job adds page by page with `addToHistograms`). */
 export function histogramsOf(inputs: readonly RfmInput[]): { r: Histogram; f: Histogram; m: Histogram } {
   const h = { r: [] as Histogram, f: [] as Histogram, m: [] as Histogram };
-  for (const x of inputs) addToHistograms(h, x);
+  addToHistograms(h, inputs);
   return h;
 }
 
-export function addToHistograms(h: { r: Histogram; f: Histogram; m: Histogram }, x: RfmInput): void {
-  const k = rfmKeys(x);
-  addToHistogram(h.r, k.r);
-  addToHistogram(h.f, k.f);
-  addToHistogram(h.m, k.m);
-}
-
-function addToHistogram(h: Histogram, value: number): void {
-  const entry = h.find(([v]) => v === value);
-  if (entry) entry[1] += 1;
-  else h.push([value, 1]);
+/** Adds a batch of members to the histograms (through maps: a page costs its size plus the distinct values). */
+export function addToHistograms(h: { r: Histogram; f: Histogram; m: Histogram }, inputs: Iterable<RfmInput>): void {
+  const maps = { r: new Map(h.r), f: new Map(h.f), m: new Map(h.m) };
+  const add = (map: Map<number, number>, value: number) => map.set(value, (map.get(value) ?? 0) + 1);
+  for (const x of inputs) {
+    const k = rfmKeys(x);
+    add(maps.r, k.r);
+    add(maps.f, k.f);
+    add(maps.m, k.m);
+  }
+  h.r = [...maps.r];
+  h.f = [...maps.f];
+  h.m = [...maps.m];
 }
 
 export function rfmScores(x: RfmInput, model: RfmModel): RfmScores {
