@@ -336,4 +336,22 @@ describe('the nightly CRM jobs', () => {
       changed: 0,
     });
   });
+
+  it('pace requests, not members: each page read and each write at the job rate', async () => {
+    seed(cloud);
+    const night = new Date(shanghai(`${TODAY} 03:30`));
+    setClock(night);
+    let t = 0;
+    const slept: number[] = [];
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+      t += ms;
+    };
+    // 10 requests a second: pages of 50 members (5 s of requests); 68 members, 67 of them written
+    // (the erased one is not): 2 pages and the empty read that ends the walk, 67 writes, the 70th
+    // request 6.9 s after the first.
+    const run = await runMemberTags(night, { itemsPerSecond: 10, clock: () => t, sleep });
+    expect(run).toMatchObject({ status: 'done', walked: 68, changed: 67, chunks: 2 });
+    expect(t).toBe(6900);
+  });
 });

@@ -37,7 +37,7 @@ import { database } from '../platform/cloud';
 import { withRetry } from '../platform/db';
 import { runJob, type JobOptions, type JobRun } from '../platform/job-runner';
 import { walkById, walkByInstant, type InstantWindow } from '../platform/job-walks';
-import { eachConcurrently, pagesOf, type MemberPage } from './pages';
+import { eachConcurrently, pagesOf, requestPacer, type MemberPage } from './pages';
 import { loadCrmSettings } from './settings';
 
 export interface RfmCounters {
@@ -131,15 +131,22 @@ export async function runRfmScores(now: Date, options: JobOptions = {}): Promise
   const window: InstantWindow = { from: startOfBusinessDate(windowStart).toISOString(), to: now.toISOString() };
   const db = database();
   const _ = db.command;
+  const pacer = requestPacer(options);
+  // a page is two requests: its members and their orders' aggregate
+  const figuresOf = async (members: MemberDoc[], state: RfmCounters) => {
+    await pacer.pace();
+    return windowFigures(members, state);
+  };
   const inWindow = () =>
     pagesOf(
       walkByInstant<MemberDoc, RfmCounters>('members', 'purchases.lastAt', (s) => s.window),
-      windowFigures,
+      pacer,
+      figuresOf,
     );
   const { run } = await runJob<RfmCounters>({
     job: 'rfm-scores',
     occurrence: businessDateKey(now),
-    ...options,
+    ...pacer.runner,
     initial: () => ({
       day: today,
       processed: 0,
@@ -181,6 +188,7 @@ export async function runRfmScores(now: Date, options: JobOptions = {}): Promise
               state.skipped += 1;
               return;
             }
+            await pacer.pace();
             await withRetry(
               () =>
                 db
@@ -197,6 +205,7 @@ export async function runRfmScores(now: Date, options: JobOptions = {}): Promise
         name: 'clear',
         ...walkById<MemberDoc>('members', { 'crm.rfm.segment': _.in([...RFM_SEGMENTS]), 'purchases.lastAt': _.lt(new Date(window.from)) }),
         process: async (m: MemberDoc, state: RfmCounters) => {
+          await pacer.pace();
           await withRetry(
             () =>
               db

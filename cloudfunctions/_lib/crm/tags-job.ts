@@ -20,7 +20,7 @@ import { inTransaction, txGet, withRetry } from '../platform/db';
 import { runJob, type JobOptions, type JobRun } from '../platform/job-runner';
 import { walkById } from '../platform/job-walks';
 import { loadLifecycleSettings } from '../lifecycle';
-import { eachConcurrently, pagesOf, type MemberPage } from './pages';
+import { eachConcurrently, pagesOf, requestPacer, type MemberPage } from './pages';
 
 export interface TagCounters {
   day: string;
@@ -74,21 +74,23 @@ export async function runMemberTags(now: Date, options: JobOptions = {}): Promis
   const today = businessDate(now);
   const { settings } = await loadLifecycleSettings();
   const dormancy = settings.dormancy;
+  const pacer = requestPacer(options);
   const { run } = await runJob<TagCounters>({
     job: 'member-tags',
     occurrence: businessDateKey(now),
-    ...options,
+    ...pacer.runner,
     initial: () => ({ day: today, processed: 0, skipped: 0, walked: 0, changed: 0 }),
     steps: [
       {
         name: 'tags',
-        ...pagesOf(walkById<MemberDoc>('members', {}), async () => undefined),
+        ...pagesOf(walkById<MemberDoc>('members', {}), pacer, async () => undefined),
         process: async (page: MemberPage<undefined>, state: TagCounters) => {
           // Decided on the page as read; only a member whose tags look changed costs a transaction.
           const stale = page.members.filter((m) => !m.deletedAt && !sameTags(m.crm?.autoTags, autoTags(m, today, dormancy)));
           state.walked += page.members.length;
           state.skipped += page.members.length - stale.length;
           await eachConcurrently(stale, async (m) => {
+            await pacer.pace();
             if ((await writeIfManualUnchanged(m, autoTags(m, today, dormancy))) || (await writeAutoTags(m._id, today, dormancy))) {
               state.changed += 1;
               state.processed += 1;
