@@ -17,7 +17,7 @@ const LOCAL_CLOUD = {
  * The functions' common code, lowest first: platform/ (no domain), then the domains in this order,
  * each entered only through its index.ts and importing only the domains before it; jobs/ on top.
  */
-const DOMAINS = ['members', 'messages', 'tiers', 'points', 'coupons', 'engagement', 'referral', 'orders', 'lifecycle'];
+const DOMAINS = ['members', 'messages', 'tiers', 'points', 'coupons', 'engagement', 'referral', 'orders', 'lifecycle', 'crm'];
 const alt = (names) => (names.length ? `(${names.join('|')})` : '(?!)');
 // The local cloud's layers, in their one downward order: a file in local-cloud/<layer>/ imports its own layer
 // and the layers before it, and those only through their index.ts (`../store`, never `../store/checkpointer`).

@@ -58,6 +58,8 @@ export const ERROR_MESSAGES = {
   MALL_ITEM_VERSION_CONFLICT: '商品已被他人修改，请刷新后重试',
   NOT_A_MEMBER: '您还不是会员，请先开卡',
   REFUND_WINDOW_CLOSED: '已超过可撤销时间，请联系商家处理',
+  SEGMENT_VERSION_CONFLICT: '分群已被他人修改，请刷新后重试',
+  SEGMENT_NOT_FOUND: '分群不存在',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

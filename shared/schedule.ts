@@ -19,6 +19,8 @@ export const JOB_SCHEDULE = {
   'checkin-reminder': { cron: '0 0 20 * * * *', title: '签到提醒（已订阅的会员）' },
   dormancy: { cron: '0 30 4 * * * *', title: '沉睡唤醒：预警、沉睡、流失（30/90/180 天未消费）' },
   repurchase: { cron: '0 0 5 * * * *', title: '复购周期提醒（预计复购前 3 天）' },
+  'rfm-scores': { cron: '0 0 3 * * * *', title: 'RFM 评分与八类会员分群' },
+  'member-tags': { cron: '0 30 3 * * * *', title: '会员自动标签（生命周期、新会员、高价值、高频、本月生日）' },
 } as const satisfies Record<string, { cron: string; title: string }>;
 
 export type JobName = keyof typeof JOB_SCHEDULE;

@@ -96,6 +96,8 @@ const STATUS: Record<ErrorCode, number> = {
   MALL_ITEM_VERSION_CONFLICT: 409,
   NOT_A_MEMBER: 404,
   REFUND_WINDOW_CLOSED: 422,
+  SEGMENT_VERSION_CONFLICT: 409,
+  SEGMENT_NOT_FOUND: 404,
 };
 
 const answer = (statusCode: number, body: unknown): HttpAnswer => ({

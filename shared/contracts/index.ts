@@ -5,6 +5,7 @@ import { marketingContract } from './marketing';
 import { checkinContract } from './checkin';
 import { couponContract } from './coupon';
 import { mallContract } from './mall';
+import { crmContract } from './crm';
 
 /**
  * Every callable cloud function's contract, by function name. A new function adds one line here;
@@ -19,6 +20,7 @@ export const contracts = {
   checkin: checkinContract,
   coupon: couponContract,
   mall: mallContract,
+  crm: crmContract,
 };
 export type Contracts = typeof contracts;
 export type FunctionName = keyof Contracts;

@@ -22,6 +22,7 @@ import {
   subscribeCreditDocSchema,
 } from './engagement';
 import { settingsDocSchema } from './settings';
+import { segmentDocSchema, segmentVersionDocSchema } from './crm';
 
 /**
  * Every collection the functions use, and the schema of its documents: a collection's name gives its
@@ -71,6 +72,8 @@ export const collectionSchemas = {
   member_lifecycle: memberLifecycleDocSchema,
   job_state: jobStateDocSchema,
   purchase_cycles: purchaseCyclesDocSchema,
+  crm_segments: segmentDocSchema,
+  crm_segment_versions: segmentVersionDocSchema,
 } satisfies Record<string, z.ZodType<{ _id: string }>>;
 
 export type CollectionName = keyof typeof collectionSchemas;

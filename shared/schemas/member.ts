@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { points, instant } from './common';
 import { memberPointsSchema } from './points';
+import { memberCrmSchema } from './crm';
 
 export const tierIdSchema = z.string().min(1).max(32);
 
@@ -96,6 +97,10 @@ export const memberDocSchema = z.object({
   ledgerCheckpoint: z
     .object({ through: instant, seq: z.number().int(), verifiedAt: instant, delta: z.number(), pending: z.number(), entries: z.number().int() })
     .optional(),
+  /** 兴趣偏好 the member picked (at joining or in the profile): the segment filter's `interests` (multikey index) */
+  interests: z.array(z.string().max(20)).max(20).optional(),
+  /** the merchant's precomputed view: tags, RFM, stores (shared/schemas/crm.ts) */
+  crm: memberCrmSchema.optional(),
 });
 export type MemberDoc = z.infer<typeof memberDocSchema>;
 
@@ -240,8 +245,8 @@ export const accessLogDocSchema = z
     _id: z.string(),
     memberId: z.string(),
     actor: z.object({ openid: z.string(), role: z.string(), name: z.string(), storeId: z.string().nullable() }).strict(),
-    /** how the member was found */
-    by: z.enum(['member_code', 'phone']),
+    /** how the member was found; `console`: the merchant opened the member's page (crm.memberDetail) */
+    by: z.enum(['member_code', 'phone', 'console']),
     at: instant,
   })
   .strict();

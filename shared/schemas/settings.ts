@@ -4,6 +4,7 @@ import { checkinRulesSchema } from '../rules/checkin';
 import { engagementSettingsSchema } from '../rules/engagement';
 import { referralRulesSchema } from '../rules/referral';
 import { lifecycleSettingsSchema } from '../rules/lifecycle';
+import { crmSettingsSchema } from '../rules/crm-settings';
 
 /**
  * `settings`: one document per kind of merchant setting, told apart by `_id`. The versioned ones
@@ -29,6 +30,8 @@ export const referralRulesDocSchema = z
   .strict();
 /** `lifecycle`, and `lifecycle@<v>` for every saved version: dormancy stages and coupons, repurchase reminders. */
 export const lifecycleSettingsDocSchema = z.object({ _id: z.string().regex(/^lifecycle(@\d+)?$/), settings: lifecycleSettingsSchema, ...editedShape }).strict();
+/** `crm`, and `crm@<v>` for every saved version: the RFM window. */
+export const crmSettingsDocSchema = z.object({ _id: z.string().regex(/^crm(@\d+)?$/), settings: crmSettingsSchema, ...editedShape }).strict();
 /** `tier-config-stamp`: rewritten by each ladder save; function instances keep the ladder while it is unchanged. */
 export const tierConfigStampDocSchema = z.object({ _id: z.literal('tier-config-stamp'), version: z.number().int().nonnegative(), token: z.string() }).strict();
 /** The templates issued to every new member (kept in step with the templates by the coupon function). */
@@ -47,5 +50,6 @@ export const settingsDocSchema = z.union([
   demoSeedDocSchema,
   lifecycleSettingsDocSchema,
   tierConfigStampDocSchema,
+  crmSettingsDocSchema,
 ]);
 export type SettingsDoc = z.infer<typeof settingsDocSchema>;

@@ -53,8 +53,9 @@ describe('one scheduler for every job', () => {
     expect(cloud.store.scan('ledger').filter((e) => (e.doc as Any).kind === 'mature')).toHaveLength(1);
     advanceClock(5 * 60_000);
     expect((await tick()).ran).toEqual([]);
+    // 04:00: the tier review's instant, and the CRM jobs' (03:00, 03:30) passed since
     setClock(shanghai('2026-11-24 04:00'));
-    expect((await tick()).ran.map((r) => r.job)).toEqual(['tier-review']);
+    expect((await tick()).ran.map((r) => r.job)).toEqual(['tier-review', 'rfm-scores', 'member-tags']);
     expect((await tick()).ran).toEqual([]);
   });
 

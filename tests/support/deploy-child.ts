@@ -43,6 +43,7 @@ async function main() {
   await call('coupon', { action: 'listMine' }, 'o-member');
   await call('mall', { action: 'listItems' }, 'o-member');
   await call('marketing', { action: 'getSettings' }, 'o-boss');
+  await call('crm', { action: 'countSegment', filter: { tags: ['活跃'] } }, 'o-boss');
   // The scheduler's job list evaluates every job's cron: the module it loads at first use.
   report('scheduler', 'listJobs', await cloud.listJobs());
   // pos is HTTP-triggered: an unsigned request is refused (401) by the function itself.

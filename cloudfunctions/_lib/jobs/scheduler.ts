@@ -31,6 +31,7 @@ import { runCouponExpiry } from '../coupons';
 import { runBirthday, runCheckinReminder, runCouponExpiryReminder, runDailyStats, runPointsExpiryReminder } from '../engagement';
 import type { JobRecordDoc, JobScheduleDoc } from '../../../shared/schemas/jobs';
 import { runDormancy, runRepurchase } from '../lifecycle';
+import { runMemberTags, runRfmScores } from '../crm';
 import { log } from '../platform/log';
 
 /**
@@ -113,6 +114,14 @@ export const RUNNERS: Record<JobName, JobRunner> = {
   },
   repurchase: async (now, options) => {
     const run = await runRepurchase(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
+  'rfm-scores': async (now, options) => {
+    const run = await runRfmScores(now, options);
+    return outcomeOf(run, run.processed, run.skipped);
+  },
+  'member-tags': async (now, options) => {
+    const run = await runMemberTags(now, options);
     return outcomeOf(run, run.processed, run.skipped);
   },
 };

@@ -61,7 +61,7 @@ export function isTimerInvocation(wx: WXContext = getWXContext()): boolean {
  * (known from the context, see `isTimerInvocation`) arrives with no action: `timerAction` names the
  * action it runs.
  */
-export function createMain<C extends Contract>(contract: C, handlers: Handlers<C>, options: { timerAction?: keyof C & string } = {}) {
+export function createMain<C extends Contract>(contract: C, handlers: Handlers<C>, options: MainOptions<C> = {}) {
   const actions = contract as Contract;
   const main = async function main(event: unknown, _context?: unknown): Promise<Result<unknown>> {
     try {
@@ -78,6 +78,10 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
       if (!def || !handler) {
         return fail('UNKNOWN_ACTION', `不支持的操作：${name}`, { allowed: Object.keys(actions) });
       }
+      const wx = getWXContext();
+      // A function for one role only checks the caller first: a caller without the right learns
+      // nothing, not even which of their inputs would have been refused.
+      if (options.authorize) await options.authorize({ wx, openid: wx.OPENID ?? '', now: new Date() });
       const input = def.input.safeParse(payload);
       if (!input.success) {
         // Chinese sentences about the fields a person sees (shared/validation.ts); a few issues with
@@ -89,7 +93,6 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
           issueCount: input.error.issues.length,
         });
       }
-      const wx = getWXContext();
       // One scope per call: what its helpers share (the settings, read once: settings-read.ts).
       const data = await runInCallScope(() => handler(input.data, { wx, openid: wx.OPENID ?? '', now: new Date() }));
       return ok(data);
@@ -105,6 +108,13 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
   };
   /** The action names this function answers (tests walk every action without repeating the table). */
   return Object.assign(main, { actions: Object.freeze(Object.keys(actions)) as readonly string[] });
+}
+
+export interface MainOptions<C extends Contract> {
+  /** the action a timer trigger runs (it arrives without one) */
+  timerAction?: keyof C & string;
+  /** runs before any input is validated, for every action: throws (FORBIDDEN, UNAUTHENTICATED) to refuse the caller */
+  authorize?: (ctx: ActionContext) => Promise<void>;
 }
 
 /** Validation issues answered in full (the rest are counted in `issueCount`). */

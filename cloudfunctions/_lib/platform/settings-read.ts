@@ -16,6 +16,8 @@ export const SETTINGS_IDS = {
   checkinRules: 'checkin-rules',
   referralRules: 'referral-rules',
   lifecycle: 'lifecycle',
+  /** the merchant's CRM settings (the RFM window) */
+  crm: 'crm',
   /** written with each save of the tier ladder (tier_configs/current): validates the per-instance copy (tiers.ts) */
   tierStamp: 'tier-config-stamp',
 } as const;

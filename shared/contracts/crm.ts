@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { act } from '../contract';
+import type { MemberLifecycleView } from './marketing';
+import type { AccessLogEntry } from './member';
+import type { RfmSegment } from '../rules/rfm';
+import { manualTagSchema } from '../rules/member-tags';
+import { segmentFilterSchema, segmentNameSchema, type SegmentFilter } from '../rules/segments';
+
+const memberId = z.string().min(1).max(64);
+/** a paging cursor as answered in `nextAfter` */
+const after = z.string().min(1).max(200);
+
+export const MEMBER_SORTS = ['cardNo', 'newest', 'points'] as const;
+export type MemberSort = (typeof MEMBER_SORTS)[number];
+
+/** `crm` requests: the merchant's members, tags and segments (issue 21). */
+export const crmRequests = {
+  /**
+   * `query`: an 11-digit phone (found through the keyed hash), a card number, or the start of a
+   * nickname; `filter`: a segment filter; both may be given (both must hold).
+   */
+  searchMembers: z
+    .object({
+      query: z.string().trim().min(1).max(32).optional(),
+      filter: segmentFilterSchema.optional(),
+      sort: z.enum(MEMBER_SORTS).default('cardNo'),
+      after: after.optional(),
+    })
+    .strict(),
+  memberDetail: z.object({ memberId }).strict(),
+  tagMembers: z
+    .object({
+      memberIds: z.array(memberId).min(1).max(100),
+      add: z.array(manualTagSchema).min(1).max(10).optional(),
+      remove: z.array(manualTagSchema).min(1).max(10).optional(),
+    })
+    .strict()
+    .refine((t) => t.add || t.remove, '请填写要添加或移除的标签'),
+  countSegment: z.object({ filter: segmentFilterSchema }).strict(),
+  saveSegment: z.object({ name: segmentNameSchema, filter: segmentFilterSchema, expectedVersion: z.number().int().min(0).optional() }).strict(),
+  listSegments: z.object({}).strict(),
+  segmentMembers: z.object({ segmentId: z.string().min(1).max(64), after: after.optional() }).strict(),
+};
+
+/** One member in the merchant's lists: the phone masked, never in full. */
+export interface MemberSummaryView {
+  memberId: string;
+  cardNo: string;
+  nickname: string;
+  avatarUrl: string;
+  tierId: string;
+  phoneMasked: string | null;
+  pointsAvailable: number;
+  growth: number;
+  registeredAt: string;
+  lastPurchaseAt: string | null;
+  purchaseCount: number;
+  amountFen: number;
+  tags: string[];
+  rfmSegment: RfmSegment | null;
+}
+
+export interface MemberPageView {
+  members: MemberSummaryView[];
+  /** pass as `after` for the next page; null: the last page */
+  nextAfter: string | null;
+}
+
+export interface MemberTagView {
+  tag: string;
+  kind: 'auto' | 'manual';
+  /** the rule of an automatic tag, as the merchant reads it */
+  rule: string | null;
+}
+
+/** The member's page for the merchant (reading it is written to the access log). */
+export interface MemberDetailView {
+  member: MemberSummaryView & {
+    gender: 'male' | 'female' | 'unknown' | null;
+    /** month and day only: the year is the member's own */
+    birthday: { month: number; day: number } | null;
+    pointsPending: number;
+    interests: string[];
+  };
+  tags: MemberTagView[];
+  rfm: { r: number; f: number; m: number; segment: RfmSegment; who: string; todo: string } | null;
+  lifecycle: MemberLifecycleView;
+  orders: { orderId: string; storeId: string; receiptNo: string; amountFen: number; refundedFen: number; points: number; paidAt: string }[];
+  ledger: { entryId: string; kind: string; delta: number; reason: string; balanceAfter: number; createdAt: string }[];
+  coupons: { couponId: string; title: string; status: string; endsAt: string; usedAt: string | null }[];
+  mallOrders: { orderId: string; title: string; quantity: number; pointsSpent: number; status: string; createdAt: string }[];
+  checkin: { streak: number; longest: number; total: number; lastDay: string | null } | null;
+  tierChanges: { kind: string; fromTierId: string; toTierId: string; reason: string; at: string }[];
+  /** the latest looks at this member by staff and the merchant (this one included) */
+  accessLog: AccessLogEntry[];
+}
+
+export interface SegmentView {
+  segmentId: string;
+  name: string;
+  filter: SegmentFilter;
+  version: number;
+  updatedAt: string;
+  updatedByName: string;
+}
+
+/** `crm`: merchant only (staff and consumers are FORBIDDEN, before their input is looked at). */
+export const crmContract = {
+  searchMembers: act(crmRequests.searchMembers).returns<MemberPageView>(),
+  memberDetail: act(crmRequests.memberDetail).returns<MemberDetailView>(),
+  /** manual tags on up to 100 members; the answer counts the members changed */
+  tagMembers: act(crmRequests.tagMembers).returns<{ updated: number; notFound: string[] }>(),
+  countSegment: act(crmRequests.countSegment).returns<{ count: number }>(),
+  saveSegment: act(crmRequests.saveSegment).returns<{ segmentId: string; version: number }>(),
+  listSegments: act(crmRequests.listSegments).returns<SegmentView[]>(),
+  segmentMembers: act(crmRequests.segmentMembers).returns<MemberPageView>(),
+};
