@@ -3,7 +3,7 @@ import { pointsContract, type FraudFlagView } from '../../shared/contracts/point
 import { businessDate, startOfBusinessDate } from '../../shared/calendar';
 import { DEFAULT_TILL_CONFIRM_ABOVE_FEN, STAFF_REVOKE_WINDOW_MINUTES, mayRevoke, revocableUntil } from '../../shared/rules/till';
 import type { LedgerEntry, PointsHistory } from '../../shared/schemas/points';
-import { earn, pointsSummary, release, clawback, spend, PointsRuleError, expiryDate } from '../../shared/rules/lots';
+import { earn, pointsSummary, spend, PointsRuleError, expiryDate } from '../../shared/rules/lots';
 import { createMain, requireOpenid } from '../_lib/platform/router';
 import { actorOf, requireRole, type RoleDoc } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
@@ -13,11 +13,8 @@ import { applyEntry, memberPoints, txEntry, txMember, loadRules, saveRules, nigh
 import { memberByOpenid, resolveMemberId } from '../_lib/members';
 import { requireIdentified } from '../_lib/platform/access-log';
 import { fingerprint, replayOf } from '../_lib/platform/idempotency';
-import { creditOrder, refundOrder, type OrderDoc, storeName } from '../_lib/orders';
-import { FRAUD_REASONS, type FraudKind } from '../../shared/rules/fraud';
+import { creditOrder, refundOrder, reviewFraudFlag, type OrderDoc, storeName } from '../_lib/orders';
 import { orderLine } from '../../shared/rules/order-state';
-
-const FRAUD_KINDS = Object.keys(FRAUD_REASONS) as FraudKind[];
 
 /**
  * Domain refusals from the pure rules become stable codes. The answer carries the code only: the
@@ -109,14 +106,14 @@ export const main = createMain(pointsContract, {
 
   refundOrder: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
-    return refundOrder(
-      input.orderId,
-      { kind: 'staff', refundId: input.refundId },
-      input.amountFen,
-      actorOf(role),
-      ctx.now,
-      role.role === 'staff' ? role.storeId : undefined,
-    );
+    return refundOrder({
+      orderId: input.orderId,
+      key: { kind: 'staff', refundId: input.refundId },
+      amountFen: input.amountFen,
+      actor: actorOf(role),
+      now: ctx.now,
+      storeId: role.role === 'staff' ? role.storeId : undefined,
+    });
   },
 
   /** The till: today's orders (Shanghai day) of the clerk at their store, or of the store for the merchant. */
@@ -182,14 +179,14 @@ export const main = createMain(pointsContract, {
     const refundKey = `revoke-${order._id.replace(/[^A-Za-z0-9_-]/g, '_')}`.slice(0, 64);
     const left = order.amountFen - order.refundedFen;
     // Already fully refunded: answer the revoke made before (or refuse if another refund emptied it).
-    return refundOrder(
-      order._id,
-      { kind: 'staff', refundId: refundKey },
-      left > 0 ? left : order.amountFen,
-      actorOf(role),
-      ctx.now,
-      role.role === 'staff' ? role.storeId : undefined,
-    );
+    return refundOrder({
+      orderId: order._id,
+      key: { kind: 'staff', refundId: refundKey },
+      amountFen: left > 0 ? left : order.amountFen,
+      actor: actorOf(role),
+      now: ctx.now,
+      storeId: role.role === 'staff' ? role.storeId : undefined,
+    });
   },
 
   /**
@@ -359,74 +356,13 @@ export const main = createMain(pointsContract, {
   },
 
   /**
-   * release: the held points mature as usual, once no other open flag of the same order holds them;
-   * confirm: what is left of the order's points (pending or already available) is forfeited with a
-   * ledger entry, and the order's other open flags are closed with it.
+   * release: the held points mature as usual and the held growth is granted, once no other open flag
+   * of the same order holds them; confirm: the order's points and growth are forfeited, and its other
+   * open flags closed (shared/rules/fraud-review.ts).
    */
   reviewFraudFlag: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['merchant']);
-    return inTransaction(async (tx) => {
-      const flag = await txGet<{ status: string; memberId: string; lotId: string; held: boolean; orderId: string }>(tx, 'fraud_flags', input.flagId);
-      if (!flag) throw new AppError('NOT_FOUND', '风险记录不存在');
-      if (flag.status !== 'open') return { flagId: input.flagId, status: flag.status, changed: false };
-      const status = input.decision === 'release' ? 'released' : 'confirmed';
-      await tx
-        .collection('fraud_flags')
-        .doc(input.flagId)
-        .update({ data: { status, reviewedBy: role.openid, reviewedAt: ctx.now, note: input.note } });
-      // The order's other flags (ids are `fraud:<orderId>:<kind>`): the same points are at stake.
-      const siblings: string[] = [];
-      for (const kind of FRAUD_KINDS) {
-        const id = `fraud:${flag.orderId}:${kind}`;
-        if (id === input.flagId) continue;
-        const other = await txGet<{ status: string }>(tx, 'fraud_flags', id);
-        if (other?.status === 'open') siblings.push(id);
-      }
-      const member = await txMember(tx, flag.memberId);
-      const p = memberPoints(member);
-      const lot = p.pendingLots.find((l) => l.id === flag.lotId);
-      if (input.decision === 'release') {
-        if (lot?.held && siblings.length === 0) {
-          await tx
-            .collection('members')
-            .doc(member._id)
-            .update({ data: { points: database().command.set({ ...release(p, lot.id), seq: p.seq + 1, reconcileDue: true }), updatedAt: ctx.now } });
-        }
-        return { flagId: input.flagId, status, changed: true, stillHeldBy: lot?.held ? siblings : [] };
-      }
-      for (const id of siblings)
-        await tx
-          .collection('fraud_flags')
-          .doc(id)
-          .update({ data: { status: 'confirmed', reviewedBy: role.openid, reviewedAt: ctx.now, note: `随 ${input.flagId} 确认` } });
-      const left = (lot?.amount ?? 0) + p.lots.filter((l) => l.id === flag.lotId).reduce((s, l) => s + l.remaining, 0);
-      let forfeited = 0;
-      if (left > 0) {
-        const { applied } = await applyEntry(
-          tx,
-          member,
-          {
-            id: `forfeit:${flag.lotId}`,
-            kind: 'forfeit',
-            reason: `风险订单积分作废：${input.note || '商家确认'}`,
-            ref: { type: 'order', id: flag.orderId },
-            actor: actorOf(role),
-          },
-          (q) => clawback(q, flag.lotId, left, 'forfeit'),
-          ctx.now,
-        );
-        if (applied) {
-          forfeited = left;
-          const order = await txGet<OrderDoc>(tx, 'orders', flag.orderId);
-          if (order)
-            await tx
-              .collection('orders')
-              .doc(flag.orderId)
-              .update({ data: { pointsForfeited: (order.pointsForfeited ?? 0) + left } });
-        }
-      }
-      return { flagId: input.flagId, status, changed: true, forfeited, closed: siblings };
-    });
+    return reviewFraudFlag({ flagId: input.flagId, decision: input.decision, note: input.note, reviewer: actorOf(role), now: ctx.now });
   },
 
   reconcile: async (input, ctx) => {
