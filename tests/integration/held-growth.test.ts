@@ -62,6 +62,19 @@ describe('growth from held orders waits like their points', () => {
     expectBalanced(memberId);
   });
 
+  it('the monthly review (rolling 12 months of orders) does not count held orders, nor orders confirmed as fraud', async () => {
+    setRules({});
+    const memberId = await register('o-dan');
+    await ok('points', order('H1', memberId, 120_000), 'o-clerk'); // an honest ¥1,200: silver, due for review
+    await sixBackdated(memberId);
+    await review('B1', 'late_entry', 'confirm');
+    expect(member(memberId)).toMatchObject({ tierId: 'silver', growth: 1200 });
+    setClock(shanghai('2026-12-01 03:00'));
+    const r = (await cloud.invoke('member', { action: 'tierReview' }, { openid: 'o-boss' })) as Any;
+    expect(r).toMatchObject({ ok: true });
+    expect(member(memberId)).toMatchObject({ tierId: 'silver', growth: 1200, lastReviewPeriod: '2026-12' });
+  });
+
   it('releasing the holds grants the growth then (and the upgrade it qualifies for); a refund while held is taken from the held growth', async () => {
     setRules({});
     const memberId = await register('o-bob');
