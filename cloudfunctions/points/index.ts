@@ -3,31 +3,17 @@ import { pointsContract, type FraudFlagView } from '../../shared/contracts/point
 import { businessDate, startOfBusinessDate } from '../../shared/calendar';
 import { DEFAULT_TILL_CONFIRM_ABOVE_FEN, STAFF_REVOKE_WINDOW_MINUTES, mayRevoke, revocableUntil } from '../../shared/rules/till';
 import type { LedgerEntry, PointsHistory } from '../../shared/schemas/points';
-import { earn, pointsSummary, spend, PointsRuleError, expiryDate } from '../../shared/rules/lots';
+import { pointsSummary } from '../../shared/rules/lots';
 import { createMain, requireOpenid } from '../_lib/platform/router';
 import { actorOf, requireRole, type RoleDoc } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
-import { getById, inTransaction, isDuplicateKey, memberTurn, queryDocs, txGet } from '../_lib/platform/db';
+import { getById, inTransaction, queryDocs, txGet } from '../_lib/platform/db';
 import { posSecret } from '../_lib/platform/pos-secret';
-import { applyEntry, memberPoints, txEntry, txMember, loadRules, saveRules, nightly, reconcilePage } from '../_lib/points';
+import { adjustPoints, memberPoints, redeemPoints, loadRules, saveRules, nightly, reconcilePage } from '../_lib/points';
 import { memberByOpenid, resolveMemberId } from '../_lib/members';
 import { requireIdentified } from '../_lib/platform/access-log';
-import { fingerprint, replayOf } from '../_lib/platform/idempotency';
 import { creditOrder, refundOrder, reviewFraudFlag, type OrderDoc, storeName } from '../_lib/orders';
 import { orderLine } from '../../shared/rules/order-state';
-
-/**
- * Domain refusals from the pure rules become stable codes. The answer carries the code only: the
- * rule's message names the balance, which a clerk must not learn by trying amounts.
- */
-function rule<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof PointsRuleError) throw new AppError(e.code);
-    throw e;
-  }
-}
 
 /** What the POS key needs of a store: its key generation (重置 moves it on). */
 type StoreKeyDoc = { posKeyGeneration?: number };
@@ -197,89 +183,13 @@ export const main = createMain(pointsContract, {
   redeemPoints: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
     if (role.role === 'staff') await requireIdentified(role, input.memberId, ctx.now);
-    const id = `redeem:${input.requestId}`;
-    const params = { memberId: input.memberId, amount: input.amount };
-    /** One key, one redemption: a replay answers it, a reuse for another member or amount is refused. */
-    const replay = async () => {
-      const existing = await getById<LedgerEntry>('ledger', id);
-      if (!existing) throw new AppError('CONFLICT');
-      replayOf(existing, params, {
-        key: input.requestId,
-        legacySame: (e) => e.memberId === input.memberId && -(e.delta + e.pendingDelta) === input.amount,
-      });
-      return { entryId: id, balanceAfter: existing.balanceAfter, duplicate: true };
-    };
-    try {
-      return await inTransaction(async (tx) => {
-        // No read of the key on the way in: the entry's add fails on a replay (its `_id` is the key),
-        // and only a refusal looks first, so a replay is answered as recorded whatever the balance is now.
-        // Only a domain refusal (an AppError: not enough points, ...) looks the key up, outside the
-        // transaction; a conflict or transient fault may have aborted the transaction, and it is
-        // re-run by inTransaction as it is.
-        const refuse = async (error: unknown): Promise<never> => {
-          if (error instanceof AppError && (await getById<LedgerEntry>('ledger', id))) throw new Error(`duplicate key: ledger ${id} exists`);
-          throw error;
-        };
-        const member = await txMember(tx, input.memberId, { live: true }).catch(refuse);
-        const { entry } = await applyEntry(
-          tx,
-          member,
-          { id, kind: 'spend', reason: input.reason, ref: { type: 'redeem', id: input.requestId }, actor: actorOf(role), fingerprint: fingerprint(params) },
-          (p) => rule(() => spend(p, input.amount)),
-          ctx.now,
-          {},
-          { knownAbsent: true },
-        ).catch(refuse);
-        return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: false };
-      }, memberTurn(input.memberId));
-    } catch (e) {
-      if (isDuplicateKey(e)) return replay();
-      throw e;
-    }
+    return redeemPoints({ ...input, actor: actorOf(role), now: ctx.now });
   },
 
   /** Merchant adjustment with a required reason; the entry records who, when and why. */
   adjustPoints: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['merchant']);
-    const { rules } = await loadRules();
-    const today = businessDate(ctx.now);
-    const id = `adjust:${input.requestId}`;
-    const params = { memberId: input.memberId, delta: input.delta };
-    return inTransaction(async (tx) => {
-      // A request id names one adjustment: reused for another member or amount it is refused, not silently answered.
-      const existing = await txEntry(tx, id);
-      if (
-        replayOf(existing, params, {
-          key: input.requestId,
-          message: 'requestId 已用于另一笔调整',
-          legacySame: (e) => e.memberId === input.memberId && e.delta + e.pendingDelta === input.delta,
-        }) === 'replay' &&
-        existing
-      ) {
-        return { entryId: existing._id, balanceAfter: existing.balanceAfter, duplicate: true };
-      }
-      const member = await txMember(tx, input.memberId, { live: true });
-      const { entry } = await applyEntry(
-        tx,
-        member,
-        {
-          id,
-          kind: 'adjust',
-          reason: `商家调整：${input.reason}`,
-          ref: { type: 'adjust', id: input.requestId },
-          actor: actorOf(role),
-          fingerprint: fingerprint(params),
-        },
-        (p) =>
-          input.delta > 0
-            ? earn(p, { id, amount: input.delta, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, rules.expiry), today })
-            : rule(() => spend(p, -input.delta)),
-        ctx.now,
-        {},
-        { knownAbsent: true },
-      );
-      return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: false };
-    }, memberTurn(input.memberId));
+    return adjustPoints({ ...input, actor: actorOf(role), now: ctx.now });
   },
 
   getRules: async (_input, ctx) => {
