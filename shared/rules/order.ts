@@ -31,7 +31,7 @@ import {
 } from './earning';
 import { countersOn, countOrder, fraudFlags, FRAUD_REASONS, isHeld, isJustUnder, isLateEntry, type FraudKind } from './fraud';
 import { addPurchase, refundPurchase } from './lifecycle';
-import { clawback, earn, type Movement } from './lots';
+import { clawback, earn } from './lots';
 import { earningTierOf, growthStep, type TierConfig } from './tiers';
 
 /** How far ahead of our clock a receipt's paidAt may be (POS and phone clocks drift). */
@@ -46,7 +46,7 @@ export const entryDraftSchema = ledgerEntrySchema
   .pick({ kind: true, reason: true, ref: true, maturesOn: true, shortfall: true, refund: true, fingerprint: true })
   .extend({ id: z.string(), movement: movementSchema })
   .strict();
-export type EntryDecision = z.infer<typeof entryDraftSchema>;
+type EntryDecision = z.infer<typeof entryDraftSchema>;
 
 const tierFieldsSchema = z
   .object({
@@ -108,7 +108,7 @@ export const orderCreditSchema = z.object({
 });
 export const orderCreditDecisionSchema = z.discriminatedUnion('kind', [refusalSchema, orderCreditSchema]);
 export type OrderCredit = z.infer<typeof orderCreditSchema>;
-export type OrderCreditDecision = z.infer<typeof orderCreditDecisionSchema>;
+type OrderCreditDecision = z.infer<typeof orderCreditDecisionSchema>;
 
 /** The member's points with defaults filled in (documents written before lots existed read as empty lots). */
 const pointsOf = (member: Pick<MemberDoc, 'points'>): MemberPoints => memberPointsSchema.parse(member.points ?? { available: 0, pending: 0 });
@@ -224,7 +224,7 @@ function orderDocOf(input: OrderCreditInput, member: MemberDoc, e: Earning, judg
   };
 }
 
-export const earnEntryId = (orderId: string) => `order:${orderId}:earn`;
+const earnEntryId = (orderId: string) => `order:${orderId}:earn`;
 
 function flagDocs(order: OrderDoc): FraudFlagDoc[] {
   return order.flags.map((kind) => ({
@@ -310,7 +310,7 @@ export function decideOrderCredit(input: OrderCreditInput): OrderCreditDecision 
 
 // ------------------------------------------------------------------ refunding an order
 
-export interface RefundInput {
+interface RefundInput {
   /** null: no such order */
   order: OrderDoc | null;
   /** the order's member; null when erased (or the order is missing) */
@@ -345,10 +345,10 @@ export const orderRefundSchema = z.object({
 });
 export const refundDecisionSchema = z.discriminatedUnion('kind', [refusalSchema, orderRefundSchema]);
 export type OrderRefund = z.infer<typeof orderRefundSchema>;
-export type RefundDecision = z.infer<typeof refundDecisionSchema>;
+type RefundDecision = z.infer<typeof refundDecisionSchema>;
 
 /** What a refund of `amountFen` takes back: a share of the order's points and growth not yet taken (cumulative). */
-export function refundShares(order: OrderDoc, amountFen: number): { points: number; growth: number } {
+function refundShares(order: OrderDoc, amountFen: number): { points: number; growth: number } {
   // Points or growth already forfeited (a confirmed fraud flag) are not taken back a second time.
   const pointsLeft = Math.max(0, order.points - order.pointsClawed - (order.pointsForfeited ?? 0));
   const growthLeft = Math.max(0, order.growth - order.growthClawed - (order.growthForfeited ?? 0));
@@ -395,5 +395,3 @@ export function decideRefund(input: RefundInput): RefundDecision {
     result: { refundId: input.refundId, orderId: order._id, pointsClawed: back.points, growthClawed: back.growth, shortfall: r.shortfall, duplicate: false },
   };
 }
-
-export type { Movement };

@@ -15,9 +15,9 @@ export const pointsMoveDecisionSchema = z.discriminatedUnion('kind', [
   refusalSchema,
   z.object({ kind: z.literal('move'), points: memberPointsSchema, entry: entryDraftSchema }).strict(),
 ]);
-export type PointsMoveDecision = z.infer<typeof pointsMoveDecisionSchema>;
+type PointsMoveDecision = z.infer<typeof pointsMoveDecisionSchema>;
 
-export interface RedemptionInput {
+interface RedemptionInput {
   points: MemberPoints;
   amount: number;
   requestId: string;
@@ -44,7 +44,7 @@ export function decideRedemption(input: RedemptionInput): PointsMoveDecision {
   };
 }
 
-export interface AdjustmentInput {
+interface AdjustmentInput {
   points: MemberPoints;
   /** points added (> 0, available at once, expiring by the rules) or taken (< 0, from the lots that expire first) */
   delta: number;

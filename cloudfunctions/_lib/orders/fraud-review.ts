@@ -17,7 +17,7 @@ import { loadTierConfig, recordTierStep } from '../tiers';
 
 const FRAUD_KINDS = Object.keys(FRAUD_REASONS) as FraudKind[];
 
-export interface FlagReview {
+interface FlagReview {
   flagId: string;
   decision: 'release' | 'confirm';
   note: string;

@@ -16,7 +16,7 @@ import type { MemberDoc } from '../../../shared/schemas/member';
 import type { EarningRules, LedgerEntry, OrderInput } from '../../../shared/schemas/points';
 import { businessDate } from '../../../shared/calendar';
 import { isBirthday } from '../../../shared/rules/engagement';
-import { decideOrderCredit, decideRefund, PAID_AT_SKEW_MS, type OrderCredit, type OrderRefund, type Refusal } from '../../../shared/rules/order';
+import { decideOrderCredit, decideRefund, type OrderCredit, type OrderRefund, type Refusal } from '../../../shared/rules/order';
 import type { TierConfig } from '../../../shared/rules/tiers';
 import { database } from '../platform/cloud';
 import { loadEngagementSettings } from '../engagement';
@@ -32,8 +32,6 @@ import type { OrderDoc } from '../../../shared/schemas/orders';
 export type { Actor };
 
 export type { OrderDoc };
-
-export { PAID_AT_SKEW_MS };
 
 export const orderIdFor = (storeId: string, receiptNo: string) => `pos:${storeId}:${receiptNo}`;
 
@@ -81,7 +79,7 @@ async function liveMemberOrNull(tx: Tx, memberId: string): Promise<MemberDoc | n
 
 const errorOf = (r: Refusal) => new AppError(r.code, r.message, r.details);
 
-export interface CreditOptions {
+interface CreditOptions {
   channel: 'pos' | 'staff';
   actor?: Actor;
   storeName?: string;
@@ -207,9 +205,9 @@ function replayCredit(read: CreditRead, turn: ReturnType<typeof memberTurn>): Pr
  * POS refund (`refund:pos:<storeId>:<refundNo>`, per store: ':' is in neither id's alphabet).
  */
 export type RefundKey = { kind: 'staff'; refundId: string } | { kind: 'pos'; storeId: string; refundNo: string };
-export const refundEntryId = (k: RefundKey) => (k.kind === 'staff' ? `refund:staff:${k.refundId}` : `refund:pos:${k.storeId}:${k.refundNo}`);
+const refundEntryId = (k: RefundKey) => (k.kind === 'staff' ? `refund:staff:${k.refundId}` : `refund:pos:${k.storeId}:${k.refundNo}`);
 
-export interface RefundRequest {
+interface RefundRequest {
   orderId: string;
   key: RefundKey;
   amountFen: number;

@@ -15,7 +15,7 @@ import { fingerprint, replayOf } from '../platform/idempotency';
 import { loadRules } from './earning-rules';
 import { commitPoints, memberPoints, txEntry, txMember } from './ledger';
 
-export interface PointsRequest {
+interface PointsRequest {
   memberId: string;
   requestId: string;
   reason: string;
