@@ -35,7 +35,7 @@ import { clawback, earn } from './lots';
 import { earningTierOf, growthStep, type TierConfig } from './tiers';
 
 /** How far ahead of our clock a receipt's paidAt may be (POS and phone clocks drift). */
-export const PAID_AT_SKEW_MS = 10 * 60_000;
+const PAID_AT_SKEW_MS = 10 * 60_000;
 
 // ------------------------------------------------------------------ the decision's parts (zod-typed)
 
