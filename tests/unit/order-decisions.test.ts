@@ -2,6 +2,7 @@ import { buildNewMember } from '../../cloudfunctions/member/new-member';
 import { decideOrderCredit, decideRefund, orderCreditDecisionSchema, refundDecisionSchema, type OrderCreditInput } from '../../shared/rules/order';
 import { decideFraudReview, fraudReviewSchema, type FraudReviewInput } from '../../shared/rules/fraud-review';
 import { restore } from '../../shared/rules/lots';
+import { orderLine } from '../../shared/rules/order-state';
 import { DEFAULT_TIER_CONFIG, revokeGrowth } from '../../shared/rules/tiers';
 import { DEFAULT_EARNING_RULES, type MemberPoints } from '../../shared/schemas/points';
 import type { MemberDoc } from '../../shared/schemas/member';
@@ -287,5 +288,13 @@ describe('restore (a cancelled redemption gives its lots back)', () => {
     const r = restore(inDebt, spent, 'mo-1', '2026-12-05');
     expect(r.points).toMatchObject({ debt: 400, available: -400, lots: [] });
     expect(r.movement.delta + r.expired.reduce((s, e) => s + e.movement.delta, 0)).toBe(200);
+  });
+});
+
+describe('orderLine (the member’s order history)', () => {
+  it('an order held for review reads 审核中 even when it earns no points: its growth waits too', () => {
+    const facts = { amountFen: 5_000, points: 0, growth: 50, refundedFen: 0, pointsClawed: 0 };
+    expect(orderLine({ ...facts, growthHeld: true }, 10_000)).toEqual({ state: 'held', note: '审核中，审核通过后发放' });
+    expect(orderLine(facts, 10_000)).toEqual({ state: 'none', note: '消费未满 ¥100 不计积分，成长值 +50' });
   });
 });
