@@ -3,10 +3,10 @@ import type { MallItemView, MallOrderView, MallShelfItem } from '../../shared/co
 import type { Address, MallItemDoc, MallOrderDoc } from '../../shared/schemas/mall';
 import type { MemberDoc } from '../../shared/schemas/member';
 import { PointsRuleError, spend } from '../../shared/rules/lots';
-import { restoreSpent, spentLots, unavailableReason, UNAVAILABLE_TEXT } from '../../shared/rules/mall';
+import { spentLots, unavailableReason, UNAVAILABLE_TEXT } from '../../shared/rules/mall';
 import { database } from '../_lib/platform/cloud';
 import { txGet } from '../_lib/platform/db';
-import { applyEntry, memberPoints, txMember } from '../_lib/points';
+import { applyEntry, memberPoints, restoreSpentPoints, txMember } from '../_lib/points';
 import { inKeyedTransaction, issueCoupon } from '../_lib/coupons';
 import { decryptText, encryptText, maskPhone } from '../_lib/platform/pii';
 
@@ -201,11 +201,11 @@ export async function cancel(memberId: string, orderId: string, now: Date) {
     const item = await txGet<MallItemDoc>(tx, 'mall_items', order.itemId);
     const holding = await txGet<{ count: number }>(tx, 'mall_holdings', holdingId(order.itemId, memberId));
     const refundEntryId = `refund:mall:${orderId}`;
-    const { entry } = await applyEntry(
+    const { balanceAfter } = await restoreSpentPoints(
       tx,
       member,
       { id: refundEntryId, kind: 'refund', reason: `取消兑换：${order.title}`, ref: { type: 'mall', id: orderId } },
-      (p) => restoreSpent(p, order.spentLots, orderId),
+      order.spentLots,
       now,
     );
     if (item)
@@ -222,7 +222,7 @@ export async function cancel(memberId: string, orderId: string, now: Date) {
       .collection('mall_orders')
       .doc(orderId)
       .update({ data: { status: 'cancelled', cancelledAt: now, refundEntryId } });
-    return { orderId, pointsRefunded: order.pointsSpent, balanceAfter: entry.balanceAfter, duplicate: false };
+    return { orderId, pointsRefunded: order.pointsSpent, balanceAfter, duplicate: false };
   });
 }
 

@@ -3,34 +3,17 @@ import { pointsContract, type FraudFlagView } from '../../shared/contracts/point
 import { businessDate, startOfBusinessDate } from '../../shared/calendar';
 import { DEFAULT_TILL_CONFIRM_ABOVE_FEN, STAFF_REVOKE_WINDOW_MINUTES, mayRevoke, revocableUntil } from '../../shared/rules/till';
 import type { LedgerEntry, PointsHistory } from '../../shared/schemas/points';
-import { earn, pointsSummary, release, clawback, spend, PointsRuleError, expiryDate } from '../../shared/rules/lots';
+import { pointsSummary } from '../../shared/rules/lots';
 import { createMain, requireOpenid } from '../_lib/platform/router';
 import { actorOf, requireRole, type RoleDoc } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
-import { getById, inTransaction, isDuplicateKey, memberTurn, queryDocs, txGet } from '../_lib/platform/db';
+import { getById, inTransaction, queryDocs, txGet } from '../_lib/platform/db';
 import { posSecret } from '../_lib/platform/pos-secret';
-import { applyEntry, memberPoints, txEntry, txMember, loadRules, saveRules, reconcilePage } from '../_lib/points';
+import { adjustPoints, memberPoints, redeemPoints, loadRules, saveRules, reconcilePage } from '../_lib/points';
 import { memberByOpenid, resolveMemberId } from '../_lib/members';
 import { requireIdentified } from '../_lib/platform/access-log';
-import { fingerprint, replayOf } from '../_lib/platform/idempotency';
-import { creditOrder, refundOrder, type OrderDoc, storeName } from '../_lib/orders';
-import { FRAUD_REASONS, type FraudKind } from '../../shared/rules/fraud';
+import { creditOrder, refundOrder, reviewFraudFlag, type OrderDoc, storeName } from '../_lib/orders';
 import { orderLine } from '../../shared/rules/order-state';
-
-const FRAUD_KINDS = Object.keys(FRAUD_REASONS) as FraudKind[];
-
-/**
- * Domain refusals from the pure rules become stable codes. The answer carries the code only: the
- * rule's message names the balance, which a clerk must not learn by trying amounts.
- */
-function rule<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof PointsRuleError) throw new AppError(e.code);
-    throw e;
-  }
-}
 
 /** What the POS key needs of a store: its key generation (重置 moves it on). */
 type StoreKeyDoc = { posKeyGeneration?: number };
@@ -109,14 +92,14 @@ export const main = createMain(pointsContract, {
 
   refundOrder: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
-    return refundOrder(
-      input.orderId,
-      { kind: 'staff', refundId: input.refundId },
-      input.amountFen,
-      actorOf(role),
-      ctx.now,
-      role.role === 'staff' ? role.storeId : undefined,
-    );
+    return refundOrder({
+      orderId: input.orderId,
+      key: { kind: 'staff', refundId: input.refundId },
+      amountFen: input.amountFen,
+      actor: actorOf(role),
+      now: ctx.now,
+      storeId: role.role === 'staff' ? role.storeId : undefined,
+    });
   },
 
   /** The till: today's orders (Shanghai day) of the clerk at their store, or of the store for the merchant. */
@@ -182,14 +165,14 @@ export const main = createMain(pointsContract, {
     const refundKey = `revoke-${order._id.replace(/[^A-Za-z0-9_-]/g, '_')}`.slice(0, 64);
     const left = order.amountFen - order.refundedFen;
     // Already fully refunded: answer the revoke made before (or refuse if another refund emptied it).
-    return refundOrder(
-      order._id,
-      { kind: 'staff', refundId: refundKey },
-      left > 0 ? left : order.amountFen,
-      actorOf(role),
-      ctx.now,
-      role.role === 'staff' ? role.storeId : undefined,
-    );
+    return refundOrder({
+      orderId: order._id,
+      key: { kind: 'staff', refundId: refundKey },
+      amountFen: left > 0 ? left : order.amountFen,
+      actor: actorOf(role),
+      now: ctx.now,
+      storeId: role.role === 'staff' ? role.storeId : undefined,
+    });
   },
 
   /**
@@ -200,89 +183,13 @@ export const main = createMain(pointsContract, {
   redeemPoints: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
     if (role.role === 'staff') await requireIdentified(role, input.memberId, ctx.now);
-    const id = `redeem:${input.requestId}`;
-    const params = { memberId: input.memberId, amount: input.amount };
-    /** One key, one redemption: a replay answers it, a reuse for another member or amount is refused. */
-    const replay = async () => {
-      const existing = await getById<LedgerEntry>('ledger', id);
-      if (!existing) throw new AppError('CONFLICT');
-      replayOf(existing, params, {
-        key: input.requestId,
-        legacySame: (e) => e.memberId === input.memberId && -(e.delta + e.pendingDelta) === input.amount,
-      });
-      return { entryId: id, balanceAfter: existing.balanceAfter, duplicate: true };
-    };
-    try {
-      return await inTransaction(async (tx) => {
-        // No read of the key on the way in: the entry's add fails on a replay (its `_id` is the key),
-        // and only a refusal looks first, so a replay is answered as recorded whatever the balance is now.
-        // Only a domain refusal (an AppError: not enough points, ...) looks the key up, outside the
-        // transaction; a conflict or transient fault may have aborted the transaction, and it is
-        // re-run by inTransaction as it is.
-        const refuse = async (error: unknown): Promise<never> => {
-          if (error instanceof AppError && (await getById<LedgerEntry>('ledger', id))) throw new Error(`duplicate key: ledger ${id} exists`);
-          throw error;
-        };
-        const member = await txMember(tx, input.memberId, { live: true }).catch(refuse);
-        const { entry } = await applyEntry(
-          tx,
-          member,
-          { id, kind: 'spend', reason: input.reason, ref: { type: 'redeem', id: input.requestId }, actor: actorOf(role), fingerprint: fingerprint(params) },
-          (p) => rule(() => spend(p, input.amount)),
-          ctx.now,
-          {},
-          { knownAbsent: true },
-        ).catch(refuse);
-        return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: false };
-      }, memberTurn(input.memberId));
-    } catch (e) {
-      if (isDuplicateKey(e)) return replay();
-      throw e;
-    }
+    return redeemPoints({ ...input, actor: actorOf(role), now: ctx.now });
   },
 
   /** Merchant adjustment with a required reason; the entry records who, when and why. */
   adjustPoints: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['merchant']);
-    const { rules } = await loadRules();
-    const today = businessDate(ctx.now);
-    const id = `adjust:${input.requestId}`;
-    const params = { memberId: input.memberId, delta: input.delta };
-    return inTransaction(async (tx) => {
-      // A request id names one adjustment: reused for another member or amount it is refused, not silently answered.
-      const existing = await txEntry(tx, id);
-      if (
-        replayOf(existing, params, {
-          key: input.requestId,
-          message: 'requestId 已用于另一笔调整',
-          legacySame: (e) => e.memberId === input.memberId && e.delta + e.pendingDelta === input.delta,
-        }) === 'replay' &&
-        existing
-      ) {
-        return { entryId: existing._id, balanceAfter: existing.balanceAfter, duplicate: true };
-      }
-      const member = await txMember(tx, input.memberId, { live: true });
-      const { entry } = await applyEntry(
-        tx,
-        member,
-        {
-          id,
-          kind: 'adjust',
-          reason: `商家调整：${input.reason}`,
-          ref: { type: 'adjust', id: input.requestId },
-          actor: actorOf(role),
-          fingerprint: fingerprint(params),
-        },
-        (p) =>
-          input.delta > 0
-            ? earn(p, { id, amount: input.delta, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, rules.expiry), today })
-            : rule(() => spend(p, -input.delta)),
-        ctx.now,
-        {},
-        { knownAbsent: true },
-      );
-      return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: false };
-    }, memberTurn(input.memberId));
+    return adjustPoints({ ...input, actor: actorOf(role), now: ctx.now });
   },
 
   getRules: async (_input, ctx) => {
@@ -359,74 +266,13 @@ export const main = createMain(pointsContract, {
   },
 
   /**
-   * release: the held points mature as usual, once no other open flag of the same order holds them;
-   * confirm: what is left of the order's points (pending or already available) is forfeited with a
-   * ledger entry, and the order's other open flags are closed with it.
+   * release: the held points mature as usual and the held growth is granted, once no other open flag
+   * of the same order holds them; confirm: the order's points and growth are forfeited, and its other
+   * open flags closed (shared/rules/fraud-review.ts).
    */
   reviewFraudFlag: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['merchant']);
-    return inTransaction(async (tx) => {
-      const flag = await txGet<{ status: string; memberId: string; lotId: string; held: boolean; orderId: string }>(tx, 'fraud_flags', input.flagId);
-      if (!flag) throw new AppError('NOT_FOUND', '风险记录不存在');
-      if (flag.status !== 'open') return { flagId: input.flagId, status: flag.status, changed: false };
-      const status = input.decision === 'release' ? 'released' : 'confirmed';
-      await tx
-        .collection('fraud_flags')
-        .doc(input.flagId)
-        .update({ data: { status, reviewedBy: role.openid, reviewedAt: ctx.now, note: input.note } });
-      // The order's other flags (ids are `fraud:<orderId>:<kind>`): the same points are at stake.
-      const siblings: string[] = [];
-      for (const kind of FRAUD_KINDS) {
-        const id = `fraud:${flag.orderId}:${kind}`;
-        if (id === input.flagId) continue;
-        const other = await txGet<{ status: string }>(tx, 'fraud_flags', id);
-        if (other?.status === 'open') siblings.push(id);
-      }
-      const member = await txMember(tx, flag.memberId);
-      const p = memberPoints(member);
-      const lot = p.pendingLots.find((l) => l.id === flag.lotId);
-      if (input.decision === 'release') {
-        if (lot?.held && siblings.length === 0) {
-          await tx
-            .collection('members')
-            .doc(member._id)
-            .update({ data: { points: database().command.set({ ...release(p, lot.id), seq: p.seq + 1, reconcileDue: true }), updatedAt: ctx.now } });
-        }
-        return { flagId: input.flagId, status, changed: true, stillHeldBy: lot?.held ? siblings : [] };
-      }
-      for (const id of siblings)
-        await tx
-          .collection('fraud_flags')
-          .doc(id)
-          .update({ data: { status: 'confirmed', reviewedBy: role.openid, reviewedAt: ctx.now, note: `随 ${input.flagId} 确认` } });
-      const left = (lot?.amount ?? 0) + p.lots.filter((l) => l.id === flag.lotId).reduce((s, l) => s + l.remaining, 0);
-      let forfeited = 0;
-      if (left > 0) {
-        const { applied } = await applyEntry(
-          tx,
-          member,
-          {
-            id: `forfeit:${flag.lotId}`,
-            kind: 'forfeit',
-            reason: `风险订单积分作废：${input.note || '商家确认'}`,
-            ref: { type: 'order', id: flag.orderId },
-            actor: actorOf(role),
-          },
-          (q) => clawback(q, flag.lotId, left, 'forfeit'),
-          ctx.now,
-        );
-        if (applied) {
-          forfeited = left;
-          const order = await txGet<OrderDoc>(tx, 'orders', flag.orderId);
-          if (order)
-            await tx
-              .collection('orders')
-              .doc(flag.orderId)
-              .update({ data: { pointsForfeited: (order.pointsForfeited ?? 0) + left } });
-        }
-      }
-      return { flagId: input.flagId, status, changed: true, forfeited, closed: siblings };
-    });
+    return reviewFraudFlag({ flagId: input.flagId, decision: input.decision, note: input.note, reviewer: actorOf(role), now: ctx.now });
   },
 
   reconcile: async (input, ctx) => {

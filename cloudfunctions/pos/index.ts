@@ -206,15 +206,14 @@ export async function main(raw: HttpEvent, _context?: unknown): Promise<HttpAnsw
     }
     const input = parse(refundBody, body);
     if (input.storeId !== undefined && input.storeId !== storeId) throw new AppError('POS_MALFORMED', '请求体的 storeId 与签名门店不一致');
-    const result = await refundOrder(
-      orderIdFor(storeId, input.receiptNo),
-      { kind: 'pos', storeId, refundNo: input.refundNo },
-      input.amountFen,
-      undefined,
+    const result = await refundOrder({
+      orderId: orderIdFor(storeId, input.receiptNo),
+      key: { kind: 'pos', storeId, refundNo: input.refundNo },
+      amountFen: input.amountFen,
       now,
       storeId,
-      claim,
-    );
+      nonce: claim,
+    });
     return answer(200, { ok: true, data: result });
   } catch (e) {
     if (isAppError(e))

@@ -175,6 +175,43 @@ export function clawback(
   };
 }
 
+/** A lot a spend took from, with its dates: what restoring it needs. */
+export interface SpentFrom {
+  id: string;
+  amount: number;
+  earnedOn: string;
+  expiresOn: string;
+}
+
+/**
+ * Gives back what a spend took (a cancelled redemption), lot by lot with the ORIGINAL earned and
+ * expiry dates, under ids `<lotId>~<ref>` (so the nightly job's `expire:<lotId>` keys never meet
+ * twice). A lot whose expiry day has come by `today` comes back expired: restored in the refund's
+ * movement and expired at once, one movement per lot (`expire:<lotId>~<ref>`), so it is never
+ * spendable and never repays a debt; the valid lots repay any debt first, as any earning does.
+ */
+export function restore(
+  p: MemberPoints,
+  spent: readonly SpentFrom[],
+  ref: string,
+  today: string,
+): { points: MemberPoints; movement: Movement; expired: { lot: Lot; movement: Movement }[] } {
+  let debt = p.debt;
+  const lots = [...p.lots];
+  const expired: { lot: Lot; movement: Movement }[] = [];
+  for (const s of spent) {
+    const lot: Lot = { id: `${s.id}~${ref}`, remaining: s.amount, earnedOn: s.earnedOn, expiresOn: s.expiresOn };
+    if (s.expiresOn <= today) {
+      expired.push({ lot, movement: { delta: -s.amount, pendingDelta: 0 } });
+      continue;
+    }
+    const repaid = Math.min(debt, s.amount);
+    debt -= repaid;
+    if (s.amount > repaid) lots.push({ ...lot, remaining: s.amount - repaid });
+  }
+  return { points: normalise({ ...p, debt, lots }), movement: { delta: sum(spent.map((s) => s.amount)), pendingDelta: 0 }, expired };
+}
+
 /** Account deletion: everything available and pending is forfeited, any debt written off. */
 export function forfeitAll(p: MemberPoints): { points: MemberPoints; movement: Movement } {
   const movement = { delta: -p.available, pendingDelta: -p.pending };

@@ -1,11 +1,9 @@
 /**
- * The points mall's pure rules: when an item may be redeemed, and how a cancellation gives the points
- * back. Restoring is exact: every lot the redemption spent from comes back with its ORIGINAL earned
- * and expiry dates (a lot whose expiry has passed meanwhile expires at the next nightly run, as it
- * would have), under its own id `<lotId>~<orderId>` so the nightly job's `expire:<lotId>` keys never
- * meet twice. A debt (refund shortfall) is repaid first, as with any earning.
+ * The points mall's pure rules: when an item may be redeemed, and which lots a redemption spent from.
+ * A cancellation gives the points back through the ledger's restore path (shared/rules/lots.ts
+ * `restore`): every lot with its ORIGINAL dates, and a lot whose expiry passed meanwhile comes back
+ * expired at once, never spendable.
  */
-import { normalise, type Movement } from './lots';
 import type { MemberPoints } from '../schemas/points';
 import type { MallItemDoc, SpentLot } from '../schemas/mall';
 
@@ -34,19 +32,4 @@ export function spentLots(before: MemberPoints, consumed: { id: string; amount: 
     if (!lot) throw new Error(`spent lot ${c.id} not found`);
     return { id: c.id, amount: c.amount, earnedOn: lot.earnedOn, expiresOn: lot.expiresOn };
   });
-}
-
-/** Gives back what a redemption spent, lot by lot with the original dates (see above). */
-export function restoreSpent(p: MemberPoints, spent: SpentLot[], orderId: string): { points: MemberPoints; movement: Movement } {
-  let debt = p.debt;
-  const lots = [...p.lots];
-  let total = 0;
-  for (const s of spent) {
-    total += s.amount;
-    const repaid = Math.min(debt, s.amount);
-    debt -= repaid;
-    const rest = s.amount - repaid;
-    if (rest > 0) lots.push({ id: `${s.id}~${orderId}`, remaining: rest, earnedOn: s.earnedOn, expiresOn: s.expiresOn });
-  }
-  return { points: normalise({ ...p, debt, lots }), movement: { delta: total, pendingDelta: 0 } };
 }

@@ -340,3 +340,62 @@ export function tierLadderProblems(tiers: readonly Pick<TierDef, 'id' | 'thresho
   if (ids.size !== tiers.length) problems.push('等级编号不能重复');
   return problems;
 }
+
+/** The tier fields a growth change writes on the member (the review index kept with them). */
+export interface TierFields {
+  tierId: string;
+  growth: number;
+  tierSince?: Date;
+  graceStartedAt?: Date | null;
+  tierReviewDueOn: string | null;
+}
+
+/** A growth change decided: the member fields to write and the tier change to record (if any). */
+export interface GrowthStep {
+  fields: TierFields;
+  change: TierChange | null;
+}
+
+function fieldsOf(state: MemberTierState, config: Pick<TierConfig, 'tiers'>, today: string): TierFields {
+  const fields: TierFields = { tierId: state.tierId, growth: state.growth, tierReviewDueOn: tierReviewDueOn(state, config.tiers[0].id, today) };
+  if (state.tierSince !== undefined) fields.tierSince = state.tierSince;
+  if (state.graceStartedAt !== undefined) fields.graceStartedAt = state.graceStartedAt;
+  return fields;
+}
+
+/**
+ * A qualifying event moved the growth value (a purchase, a refund, a released hold): the upgrade rule
+ * of `applyGrowthChange`, answered as the fields to write. `today` is the Shanghai business day of `now`.
+ */
+export function growthStep(state: MemberTierState, newGrowth: number, config: Pick<TierConfig, 'tiers'>, now: Date, today: string): GrowthStep {
+  const { state: next, change } = applyGrowthChange(state, newGrowth, config, now);
+  return { fields: fieldsOf(next, config, today), change };
+}
+
+/**
+ * Growth taken back by a fraud verdict: growth that was never earned honestly bought no tier. When the
+ * member qualified for their tier before and no longer does, the tier drops at once (no grace, no
+ * review) to the highest tier the remaining growth reaches; a member already below their tier (in
+ * grace from a review) keeps it for the review to settle, as the tier rules say.
+ */
+export function revokeGrowth(state: MemberTierState, growthBack: number, config: Pick<TierConfig, 'tiers'>, now: Date, today: string): GrowthStep {
+  const tiers = config.tiers;
+  const growth = Math.max(0, Math.floor(state.growth - growthBack));
+  const current = tierById(state.tierId, tiers);
+  const rank = tierRank(current.id, tiers);
+  const qualifiedBefore = tierRank(tierForGrowth(state.growth, tiers).id, tiers) >= rank;
+  const reaches = tierForGrowth(growth, tiers);
+  if (!qualifiedBefore || tierRank(reaches.id, tiers) >= rank) return { fields: fieldsOf({ ...state, growth }, config, today), change: null };
+  const next: MemberTierState = { ...state, tierId: reaches.id, growth, tierSince: now, graceStartedAt: null };
+  return {
+    fields: fieldsOf(next, config, today),
+    change: {
+      kind: 'downgrade',
+      fromTierId: current.id,
+      toTierId: reaches.id,
+      growth,
+      reason: `风险订单成长值扣回，成长值 ${growth} 未达到${current.name}标准 ${current.threshold}，调整为${reaches.name}`,
+      at: now,
+    },
+  };
+}

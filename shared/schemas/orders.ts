@@ -36,6 +36,10 @@ export const orderDocSchema = z
     growthClawed: z.number().int().nonnegative(),
     /** points forfeited when the merchant confirmed a fraud flag: a later refund does not take them again */
     pointsForfeited: points.nonnegative().optional(),
+    /** the order's growth waits with its held points: granted when the hold is released, never while held */
+    growthHeld: z.boolean().optional(),
+    /** growth forfeited when the merchant confirmed a fraud flag (taken back, or never granted) */
+    growthForfeited: z.number().int().nonnegative().optional(),
     createdAt: instant,
   })
   .strict();

@@ -1,3 +1,4 @@
 export * from './ledger';
 export * from './earning-rules';
 export * from './nightly';
+export * from './spend';

@@ -17,9 +17,14 @@ interface OrderLike {
   amountFen: number;
   refundedFen?: number;
   paidAt: Date;
+  growthHeld?: boolean;
+  growthForfeited?: number;
 }
 
-/** Growth value from the last 12 months of orders: floor(net yuan) × growthPerYuan per order. */
+/**
+ * Growth value from the last 12 months of orders: floor(net yuan) × growthPerYuan per order. An order
+ * held for review counts once released; one confirmed as fraud never counts (shared/rules/order.ts).
+ */
 export async function rollingGrowth(memberId: string, now: Date, growthPerYuan: number): Promise<number> {
   const _ = database().command;
   let total = 0;
@@ -32,7 +37,7 @@ export async function rollingGrowth(memberId: string, now: Date, growthPerYuan: 
         .skip(skip)
         .limit(1000),
     );
-    for (const o of page) total += Math.floor(Math.max(0, o.amountFen - (o.refundedFen ?? 0)) / 100) * growthPerYuan;
+    for (const o of page) if (!o.growthHeld && !o.growthForfeited) total += Math.floor(Math.max(0, o.amountFen - (o.refundedFen ?? 0)) / 100) * growthPerYuan;
     if (page.length < 1000) break;
   }
   return Math.floor(total);

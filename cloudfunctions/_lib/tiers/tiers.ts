@@ -1,8 +1,8 @@
 import {
   DEFAULT_TIER_CONFIG,
-  applyGrowthChange,
   benefitsFromStored,
-  tierReviewDueOn,
+  growthStep,
+  type GrowthStep,
   type MemberTierState,
   type TierChange,
   type TierConfig,
@@ -76,12 +76,12 @@ export async function applyGrowthInTx(
   loaded?: TierConfig,
 ): Promise<{ fields: Record<string, unknown>; change: TierChange | null }> {
   const config = loaded ?? (await loadTierConfig());
-  const { state, change } = applyGrowthChange(member, newGrowth, config, now);
-  if (change) await recordTierChange(tx, member._id, change, config.version);
-  const fields: Record<string, unknown> = { tierId: state.tierId, growth: state.growth };
-  if (state.tierSince !== undefined) fields.tierSince = state.tierSince;
-  if (state.graceStartedAt !== undefined) fields.graceStartedAt = state.graceStartedAt;
-  // The review job's index: a member above the base tier, holding growth or in grace is due for review.
-  fields.tierReviewDueOn = tierReviewDueOn(state, config.tiers[0].id, businessDate(now));
-  return { fields, change };
+  const step = growthStep(member, newGrowth, config, now, businessDate(now));
+  await recordTierStep(tx, member._id, step, config.version);
+  return { fields: { ...step.fields }, change: step.change };
+}
+
+/** Records a decided growth step's tier change (if any) in the caller's transaction; the caller writes its fields. */
+export async function recordTierStep(tx: Tx, memberId: string, step: GrowthStep, configVersion: number): Promise<void> {
+  if (step.change) await recordTierChange(tx, memberId, step.change, configVersion);
 }
