@@ -5,7 +5,9 @@ import type { MemberDoc } from '../../../shared/schemas/member';
 import { runJob, type JobOptions, type JobRun } from '../platform/job-runner';
 import { walkById } from '../platform/job-walks';
 import { fillTemplate, templateFor } from '../messages';
-import { issueCoupon, isIssueRefusal } from '../coupons';
+import { couponIdFor, issueCoupon, isIssueRefusal } from '../coupons';
+import { database } from '../platform/cloud';
+import { queryDocs } from '../platform/db';
 import { loadEngagementSettings } from './settings';
 import { initial, loggedKeys, sendCounted, type MemberJobCounters } from './member-jobs';
 
@@ -40,20 +42,27 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
     // equality on the indexed `birthdayMD`, walked by `_id`.
     steps: window.flatMap(({ day, year, monthDays }) => {
       const keyOf = (memberId: string) => `birthday:${year}:${memberId}`;
+      const late = day !== target.day;
       return monthDays.map((md) => ({
-        name: day === target.day ? `greet-${md}` : `greet-${md}-late`,
-        ...walkById<MemberDoc, MemberDoc & { logged: Set<string> }>('members', settings.birthday.enabled ? { birthdayMD: md } : null, async (members) => {
-          const logged = await loggedKeys(members.map((m) => keyOf(m._id)));
-          return members.map((m) => ({ ...m, logged }));
-        }),
-        process: async (m: MemberDoc & { logged: Set<string> }, state: BirthdayCounters) => {
+        name: late ? `greet-${md}-late` : `greet-${md}`,
+        ...walkById<MemberDoc, MemberDoc & { logged: Set<string>; gifted: Set<string> }>(
+          'members',
+          settings.birthday.enabled ? { birthdayMD: md } : null,
+          async (members) => {
+            const keys = members.map((m) => keyOf(m._id));
+            // A late day's members were mostly gifted by an earlier run: their coupons, in one query.
+            const [logged, gifted] = await Promise.all([loggedKeys(keys), late && settings.birthday.couponTemplateId ? giftedKeys(keys) : new Set<string>()]);
+            return members.map((m) => ({ ...m, logged, gifted }));
+          },
+        ),
+        process: async (m: MemberDoc & { logged: Set<string>; gifted: Set<string> }, state: BirthdayCounters) => {
           if (m.deletedAt) {
             state.skipped += 1;
             return;
           }
           const key = keyOf(m._id);
-          // Greeted this year already (the log follows the gift): a window day seen again.
-          if (m.logged.has(key)) {
+          // A late day (a birthday set inside the lead window): the members an earlier run gifted or greeted are done.
+          if (late && (m.logged.has(key) || m.gifted.has(key))) {
             state.skipped += 1;
             return;
           }
@@ -83,7 +92,8 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
                 nickname: m.nickname,
                 today,
                 offers: [
-                  { value: asThing(couponTitle), kinds: ['thing'], words: ['礼', '券', '奖品', '权益'] },
+                  { value: asThing(couponTitle), kinds: ['thing'], words: ['名称'] },
+                  { value: asThing(`${couponTitle}已到账，记得使用`), kinds: ['thing'], words: ['礼', '券', '奖品', '权益'] },
                   { value: asThing(`${called}，生日快乐`), kinds: ['thing'], words: ['祝福', '内容', '提示', '备注', '说明'] },
                   { value: asDate(day), kinds: ['date', 'time'], words: ['生日'] },
                 ],
@@ -96,4 +106,19 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
     }),
   });
   return run;
+}
+
+/** Which of the chunk's gift keys have their coupon already (issued by an earlier run), in one query. */
+async function giftedKeys(keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const db = database();
+  const ids = new Map(keys.map((k) => [couponIdFor(k), k]));
+  const docs = await queryDocs<{ _id: string }>(
+    db
+      .collection('coupons')
+      .where({ _id: db.command.in([...ids.keys()]) })
+      .field({ _id: true })
+      .limit(ids.size),
+  );
+  return new Set(docs.map((d) => ids.get(d._id)!));
 }
