@@ -600,8 +600,11 @@ async function seedReminders(cloud: LocalCloud, db: Db, now: Date, members: Memb
         consumed: 0,
         updatedAt: at,
       });
-      cloud.subscriptions.accept(m.openid, t.templateId, DEMO_CREDITS);
     }
+  // The platform's side in one commit (a durable write each would flush the disk per member and template).
+  cloud.store.db.transaction(() => {
+    for (const m of members) for (const t of DEMO_MESSAGE_TEMPLATES) cloud.subscriptions.accept(m.openid, t.templateId, DEMO_CREDITS);
+  })();
   await addAll(db, 'subscribe_credits', credits);
   const settings: EngagementSettings = {
     ...DEFAULT_ENGAGEMENT_SETTINGS,
