@@ -75,7 +75,7 @@ export function MemberCardView({ card, banner, onRetry }: { card: MemberCard; ba
         </View>
         {card.isNew ? <Text className='member-card__welcome'>欢迎加入会员！</Text> : null}
         {card.birthday ? (
-          <Text className='member-card__birthday'>🎂 {card.nickname && card.nickname !== DEFAULT_NICKNAME ? card.nickname : '亲爱的会员'}，生日快乐！</Text>
+          <Text className='member-card__birthday'>{card.nickname && card.nickname !== DEFAULT_NICKNAME ? card.nickname : '亲爱的会员'}，生日快乐！</Text>
         ) : null}
         <Text className='member-card-no'>{formatCardNo(card.cardNo)}</Text>
         <Text className='member-card__since'>入会时间 {calendarDate(card.registeredAt)}</Text>
