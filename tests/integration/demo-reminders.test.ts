@@ -132,4 +132,45 @@ describe('the demo’s reminders reach people out of the box', () => {
     ).toEqual([]);
     console.log(`demo reminders sent: ${JSON.stringify(counts)}; plan ${JSON.stringify(plan.map((p) => `${p.job}@${p.day}`))}, repurchase@${due}`);
   });
+
+  it('gifts a birthday set inside the lead window this year, once, with the demo’s birthday coupon', async () => {
+    const login = await fetch(`${base}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'consumer', openid: 'o-late-bday' }),
+    });
+    const me = login.headers.get('set-cookie')!.split(';')[0];
+    const fn = async (name: string, data: Record<string, unknown>) => {
+      const res = await fetch(`${base}/api/fn/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: me },
+        body: JSON.stringify(data),
+      });
+      const body = (await res.json()) as Any;
+      if (!body.ok) throw new Error(`${name}.${String(data.action)}: ${body.code} ${body.message}`);
+      return body.data;
+    };
+    const today = businessDate(new Date(cloud.clock.state().now));
+    await post('/api/clock', { now: shanghai(today, '08:00').toISOString(), frozen: true });
+    await fn('member', { action: 'join', agree: true });
+    await fn('member', { action: 'updateProfile', nickname: '晚来的小周1' });
+    // the birthday two days from now: inside the 3-day lead, after the run that would have gifted it
+    const birthday = addBusinessDays(today, 2);
+    await fn('member', { action: 'setBirthday', month: Number(birthday.slice(5, 7)), day: Number(birthday.slice(8)) });
+    await fn('member', { action: 'recordSubscriptions', accepted: ['DEMO_TPL_BIRTHDAY'] });
+    const run = async (day: string) => {
+      expect(await post('/api/clock', { now: shanghai(day, '09:00').toISOString(), frozen: true })).toMatchObject({ ok: true });
+      return (await post('/api/jobs/birthday/run', {})).data;
+    };
+    expect(await run(today)).toMatchObject({ status: 'done', counters: { issued: 1, sent: 1 } });
+    expect(await run(addBusinessDays(today, 1))).toMatchObject({ status: 'done', counters: { issued: 0, sent: 0 } });
+    const wallet = await fn('coupon', { action: 'listMine' });
+    expect(wallet.coupons.filter((c: Any) => c.title === '生日免费饮品券')).toHaveLength(1);
+    const outbox = (await (await fetch(`${base}/api/outbox?limit=1000`, { headers: { cookie: boss } })).json()) as Any;
+    const greeting = (outbox.data as Any[]).filter((m) => m.touser === 'o-late-bday');
+    expect(greeting).toHaveLength(1);
+    // the nickname fails the 姓名 check (a digit): its Chinese characters stand in, the greeting keeps it whole
+    expect(greeting[0].data.name1.value).toBe('晚来的小周');
+    expect(greeting[0].data.thing4.value).toBe('晚来的小周1，生日快乐');
+  });
 });
