@@ -130,7 +130,7 @@ export interface MessageOffer {
 }
 
 /** Words of a label that asks for the member's name (姓名, 会员昵称, 客户名称 …). */
-export const NAME_WORDS = ['姓名', '昵称', '称呼', '名字', '会员名', '用户名', '客户名', '顾客名', '收件人'] as const;
+const NAME_WORDS = ['姓名', '昵称', '称呼', '名字', '会员名', '用户名', '客户名', '顾客名', '收件人'] as const;
 
 /** The nickname WeChat gives everyone who has not chosen one: not a name to greet with. */
 export const DEFAULT_NICKNAME = '微信用户';
