@@ -205,6 +205,9 @@ export function fillFields(
   today: string,
 ): { data: Record<string, string>; fallbacks: string[] } {
   const used = new Set<MessageOffer>();
+  // A value placed once (a coupon title offered for its labelled field and again by kind) is not repeated.
+  const placed = new Set<string>();
+  const free = (o: MessageOffer) => !used.has(o) && !placed.has(o.value);
   const data: Record<string, string> = {};
   const fallbacks: string[] = [];
   const labelled = new Set(offers.filter((o) => o.words && o.words.length > 0));
@@ -212,13 +215,16 @@ export function fillFields(
     const kind = kindOfKey(key);
     if (!kind) continue; // a key WeChat rejects: the send path's check refuses the template, not the member
     const ofKind = offers.filter((o) => o.kinds.includes(kind));
-    const byLabel = ofKind.find((o) => !used.has(o) && o.words?.some((w) => label.includes(w)));
+    const byLabel = ofKind.find((o) => free(o) && o.words?.some((w) => label.includes(w)));
     // Offers meant for a labelled field (the name) fill unlabelled fields only when nothing else of the kind is offered.
     const plain = ofKind.filter((o) => !labelled.has(o));
     const pool = plain.length > 0 ? plain : ofKind;
-    const pick = byLabel ?? pool.find((o) => !used.has(o)) ?? pool[pool.length - 1];
+    const pick = byLabel ?? pool.find(free) ?? pool[pool.length - 1];
     const value = pick ? fitted(kind, pick.value) : '';
-    if (pick) used.add(pick);
+    if (pick) {
+      used.add(pick);
+      placed.add(pick.value);
+    }
     if (value && fieldProblem(kind, value) === null) data[key] = value;
     else {
       data[key] = fallbackFor(kind, today);

@@ -124,6 +124,11 @@ describe('the demo’s reminders reach people out of the box', () => {
       date3: { value: '2026年6月18日' },
       thing4: { value: '小林，生日快乐' },
     });
+    // each value where the merchant's label asks for it: the coupon's name, then the advice
+    expect(sent.find((m) => m.templateId === 'DEMO_TPL_COUPON_EXPIRY')?.data).toMatchObject({
+      thing1: { value: expect.not.stringContaining('请尽快使用') },
+      thing4: { value: '优惠券即将过期，请尽快使用' },
+    });
     // nothing refused or skipped for want of a valid value
     expect(
       docs('message_log')

@@ -51,6 +51,22 @@ describe('subscribe-message fields from the member and the merchant’s labels',
     expect(data).toEqual({ name1: '会员', thing2: '会员，生日快乐' });
   });
 
+  it('does not repeat a value a labelled field took when the next field asks by kind', () => {
+    const title = '满100减20';
+    const offers: MessageOffer[] = [
+      ...nameOffer('小林'),
+      { value: title, kinds: ['thing'], words: ['券', '名称'] },
+      { value: title, kinds: ['thing'] },
+      { value: '优惠券即将过期，请尽快使用', kinds: ['thing'] },
+    ];
+    const fields = [
+      { key: 'thing1', label: '优惠券名称' },
+      { key: 'name3', label: '会员姓名' },
+      { key: 'thing4', label: '温馨提示' },
+    ];
+    expect(fillFields(fields, offers, '2026-06-15').data).toEqual({ thing1: title, name3: '小林', thing4: '优惠券即将过期，请尽快使用' });
+  });
+
   it('fills a field no offer fits with a valid stand-in, and says which', () => {
     const fields = [
       { key: 'phrase1', label: '状态' },
