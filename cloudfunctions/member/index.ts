@@ -17,6 +17,8 @@ import { getTierConfigWithHistory, updateTierConfig, upgradeAfterLadderChange, u
 import { deleteAccount, exportMyData } from './mydata';
 import { recordSubscriptions } from '../_lib/messages';
 import { memberDayView } from '../../shared/rules/member-day';
+import { birthdayToday } from '../../shared/rules/engagement';
+import { loadEngagementSettings } from '../_lib/engagement';
 import { listInvitations, loadReferralRules, signInvite } from '../_lib/referral';
 import { invitePath } from '../../shared/rules/referral';
 import { addBusinessDays, businessDate } from '../../shared/calendar';
@@ -66,7 +68,9 @@ export const main = createMain(memberContract, {
       (await upgradeIfQualifying(member._id, ctx.now, config))
     )
       member = await me(ctx);
-    return { ...(await cardOf(member, false, config)), memberDay: memberDayView((await loadRules()).rules, businessDate(ctx.now)) };
+    const [card, { rules }, { settings }] = await Promise.all([cardOf(member, false, config), loadRules(), loadEngagementSettings()]);
+    const today = businessDate(ctx.now);
+    return { ...card, memberDay: memberDayView(rules, today), birthday: birthdayToday(member.birthdayMD, today, settings.birthday) };
   },
 
   /** 开卡 with consent (see join.ts); answers the card, the same one on a second call. */

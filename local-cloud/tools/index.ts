@@ -4,4 +4,4 @@
 //
 // tools: the entry points (main.ts for `npm start`, cli.ts for `npm run job` / `npm run seed`) and the demo seed.
 // The entry points are not re-exported: importing them would run them.
-export { SEED_MARKER, seedDemoData, seedState } from './seed';
+export { DEMO_MESSAGE_TEMPLATES, SEED_MARKER, seedDemoData, seedState } from './seed';

@@ -11,6 +11,8 @@ import { couponIdFor, NEW_MEMBER_GIFTS_ID, termsOf } from '../../cloudfunctions/
 import { validityWindow } from '../../shared/rules/coupons';
 import type { CouponAuditDoc, CouponDoc, CouponTemplateDoc, TemplateInput } from '../../shared/schemas/coupon';
 import type { MallItemDoc } from '../../shared/schemas/mall';
+import type { MessageTemplateDoc, SubscribeCreditDoc } from '../../shared/schemas/engagement';
+import { DEFAULT_ENGAGEMENT_SETTINGS, type EngagementSettings } from '../../shared/rules/engagement';
 
 /**
  * Demo data for a first run: one merchant (a coffee chain), two stores, staff and the merchant
@@ -295,6 +297,7 @@ export async function seedDemoData(cloud: LocalCloud, options: { members?: numbe
     members.slice(1, 4).map((m) => m._id),
   );
   await seedMall(db, now);
+  await seedReminders(cloud, db, now, members);
   // One phone, one member: each seeded number is claimed by its member (cloudfunctions/_lib/members/phones.ts).
   await addAll(
     db,
@@ -487,6 +490,147 @@ async function seedCoupons(db: Db, now: Date, demoMemberId: string, others: stri
   );
   await addAll(db, 'coupon_audit', [audit]);
   await addAll(db, 'settings', [{ _id: NEW_MEMBER_GIFTS_ID, templateIds: templates.filter((t) => t.newMemberGift).map((t) => t._id) }]);
+}
+
+/**
+ * The demo's subscribe-message templates, one per reminder, as the merchant registers them in the
+ * app (`marketing.registerTemplate`, the registry the jobs read) after adding them in the console
+ * (订阅消息 → 我的模板; locally `local-cloud/services/subscribe-templates.json`, which lists the same
+ * ids and fields). Each has a field for the member's name, labelled as the console would.
+ */
+export const DEMO_MESSAGE_TEMPLATES: Pick<MessageTemplateDoc, 'templateId' | 'title' | 'purpose' | 'fields' | 'page'>[] = [
+  {
+    templateId: 'DEMO_TPL_BIRTHDAY',
+    title: '会员生日提醒',
+    purpose: 'birthday',
+    page: 'pages/coupons/index',
+    fields: [
+      { key: 'name1', label: '会员姓名' },
+      { key: 'thing2', label: '生日礼品' },
+      { key: 'date3', label: '生日日期' },
+      { key: 'thing4', label: '祝福语' },
+    ],
+  },
+  {
+    templateId: 'DEMO_TPL_POINTS_EXPIRY',
+    title: '积分过期提醒',
+    purpose: 'points_expiry',
+    page: 'pages/points/index',
+    fields: [
+      { key: 'name1', label: '会员姓名' },
+      { key: 'number2', label: '即将过期积分' },
+      { key: 'date3', label: '过期日期' },
+      { key: 'thing4', label: '温馨提示' },
+    ],
+  },
+  {
+    templateId: 'DEMO_TPL_COUPON_EXPIRY',
+    title: '优惠券到期提醒',
+    purpose: 'coupon_expiry',
+    page: 'pages/coupons/index',
+    fields: [
+      { key: 'thing1', label: '优惠券名称' },
+      { key: 'date2', label: '到期日期' },
+      { key: 'name3', label: '会员姓名' },
+      { key: 'thing4', label: '温馨提示' },
+    ],
+  },
+  {
+    templateId: 'DEMO_TPL_CHECKIN',
+    title: '签到提醒',
+    purpose: 'checkin_reminder',
+    page: 'pages/checkin/index',
+    fields: [
+      { key: 'thing1', label: '会员昵称' },
+      { key: 'thing2', label: '提醒内容' },
+      { key: 'number3', label: '连续签到天数' },
+      { key: 'date4', label: '日期' },
+    ],
+  },
+  {
+    templateId: 'DEMO_TPL_DORMANCY',
+    title: '会员回归提醒',
+    purpose: 'dormancy',
+    page: 'pages/coupons/index',
+    fields: [
+      { key: 'name1', label: '会员姓名' },
+      { key: 'thing2', label: '活动内容' },
+      { key: 'thing3', label: '温馨提示' },
+      { key: 'date4', label: '日期' },
+    ],
+  },
+  {
+    templateId: 'DEMO_TPL_REPURCHASE',
+    title: '复购提醒',
+    purpose: 'repurchase',
+    page: 'pages/index/index',
+    fields: [
+      { key: 'name1', label: '会员姓名' },
+      { key: 'thing2', label: '商品名称' },
+      { key: 'date3', label: '预计日期' },
+      { key: 'thing4', label: '温馨提示' },
+    ],
+  },
+];
+
+/** How many one-time subscriptions each demo member accepted per reminder (at 开卡, 领券, 签到 …). */
+const DEMO_CREDITS = 2;
+
+/**
+ * Reminders that reach people out of the box: the templates registered, each member's accepted
+ * subscriptions (the app's count and the platform's, as a tap on the phone gives both), the birthday
+ * gift configured with the demo's birthday coupon, and a few members who check in with the reminder
+ * on (checked in over the last days, by the function, so their streaks are real).
+ */
+async function seedReminders(cloud: LocalCloud, db: Db, now: Date, members: MemberDoc[]) {
+  const at = new Date(now.getTime() - 90 * 86_400_000);
+  await addAll(
+    db,
+    'message_templates',
+    DEMO_MESSAGE_TEMPLATES.map((t) => ({ _id: t.templateId, ...t, active: true, updatedAt: at, updatedBy: '店主 老周' })),
+  );
+  const credits: (SubscribeCreditDoc & { _id: string })[] = [];
+  for (const m of members)
+    for (const t of DEMO_MESSAGE_TEMPLATES) {
+      credits.push({
+        _id: `${m._id}:${t.templateId}`,
+        memberId: m._id,
+        templateId: t.templateId,
+        credits: DEMO_CREDITS,
+        accepted: DEMO_CREDITS,
+        consumed: 0,
+        updatedAt: at,
+      });
+    }
+  // The platform's side in one commit (a durable write each would flush the disk per member and template).
+  cloud.store.db.transaction(() => {
+    for (const m of members) for (const t of DEMO_MESSAGE_TEMPLATES) cloud.subscriptions.accept(m.openid, t.templateId, DEMO_CREDITS);
+  })();
+  await addAll(db, 'subscribe_credits', credits);
+  const settings: EngagementSettings = {
+    ...DEFAULT_ENGAGEMENT_SETTINGS,
+    birthday: { ...DEFAULT_ENGAGEMENT_SETTINGS.birthday, couponTemplateId: 'tpl-birthday' },
+  };
+  await addAll(db, 'settings', [{ _id: 'engagement', version: 1, settings, updatedBy: '店主 老周', updatedAt: at }]);
+  await seedCheckins(cloud, now, members.slice(1, 4));
+}
+
+/** Members 1–3 checked in on the last few days (not today) with the daily reminder on. */
+async function seedCheckins(cloud: LocalCloud, now: Date, members: MemberDoc[]) {
+  const clock = cloud.clock;
+  const before = clock.state();
+  try {
+    for (const [i, m] of members.entries()) {
+      for (let daysAgo = i + 1; daysAgo >= 1; daysAgo -= 1) {
+        clock.set(new Date(startOfBusinessDate(businessDate(now.getTime() - daysAgo * 86_400_000)).getTime() + (9 * 60 + i) * 60_000));
+        await call(cloud, 'checkin', { action: 'checkIn' }, { openid: m.openid });
+      }
+      await call(cloud, 'checkin', { action: 'setReminder', enabled: true }, { openid: m.openid });
+    }
+  } finally {
+    if (before.real) clock.reset();
+    else clock.set(before.now, { frozen: before.frozen });
+  }
 }
 
 /**

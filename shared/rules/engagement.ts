@@ -54,3 +54,21 @@ export function birthdayTarget(today: string, leadDays: number): { day: string; 
 export function isBirthday(birthdayMD: string | undefined, day: string): boolean {
   return birthdayMD !== undefined && birthdaysCelebratedOn(day).includes(birthdayMD);
 }
+
+/**
+ * The birthdays the job of `today` gifts: those `leadDays` later (the usual case, `birthdayTarget`)
+ * and every one in between, today included. A birthday set inside the lead window (the member filled
+ * in the profile two days before) still gets this year's gift while its day has not passed; the
+ * gift's per-year key keeps it to one a year however many runs see the member.
+ */
+export function birthdayWindow(today: string, leadDays: number): { day: string; year: number; monthDays: string[] }[] {
+  return Array.from({ length: leadDays + 1 }, (_, i) => birthdayTarget(today, leadDays - i));
+}
+
+/**
+ * The card's birthday view on `day`: the greeting, and the points multiplier orders of the day earn
+ * (as `recordOrder` applies it: whether or not the gift is on); null on other days.
+ */
+export function birthdayToday(birthdayMD: string | undefined, day: string, settings: EngagementSettings['birthday']): { multiplier: number } | null {
+  return isBirthday(birthdayMD, day) ? { multiplier: settings.pointsMultiplier } : null;
+}

@@ -118,3 +118,118 @@ export function asDate(day: string): string {
   const [y, m, d] = day.split('-').map(Number);
   return `${y}年${m}月${d}日`;
 }
+
+/**
+ * A value a message offers its template: the field kinds it may fill, and words that a field's
+ * label (the merchant's, from 我的模板: 会员姓名, 礼品名称 …) may contain to claim it first.
+ */
+export interface MessageOffer {
+  value: string;
+  kinds: readonly FieldKind[];
+  words?: readonly string[];
+}
+
+/** Words of a label that asks for the member's name (姓名, 会员昵称, 客户名称 …). */
+const NAME_WORDS = ['姓名', '昵称', '称呼', '名字', '会员名', '用户名', '客户名', '顾客名', '收件人'] as const;
+
+/** The nickname WeChat gives everyone who has not chosen one: not a name to greet with. */
+export const DEFAULT_NICKNAME = '微信用户';
+
+/** What a message calls the member: their nickname, or 会员 when they have none of their own. */
+export function memberCalled(nickname: string | null | undefined): string {
+  const n = (nickname ?? '').trim();
+  return n && n !== DEFAULT_NICKNAME ? n : '会员';
+}
+
+/**
+ * The member's name as a `name` field accepts it (≤ 10 Chinese characters or ≤ 20 letters): the
+ * nickname when it fits, else its Chinese characters (小林12 → 小林), else its letters (Mia_12 → Mia),
+ * else 会员 — a member whose nickname fails the check still gets the message.
+ */
+export function asName(nickname: string | null | undefined): string {
+  const called = memberCalled(nickname);
+  if (fieldProblem('name', called) === null) return called;
+  const han = [...called.replace(/[^\p{Script=Han}]/gu, '')].slice(0, 10).join('');
+  if (han) return han;
+  const letters = called
+    .replace(/[^A-Za-z ]/g, '')
+    .trim()
+    .slice(0, 20);
+  return letters || '会员';
+}
+
+/** The member's name as an offer: a `name` field, or a `thing` field labelled as a name. */
+export function nameOffer(nickname: string | null | undefined): MessageOffer[] {
+  return [
+    { value: asName(nickname), kinds: ['name'], words: NAME_WORDS },
+    { value: asThing(memberCalled(nickname)), kinds: ['thing'], words: NAME_WORDS },
+  ];
+}
+
+/** A valid value of each kind, for a field no offer fits (`today` gives the date and time ones). */
+function fallbackFor(kind: FieldKind, today: string): string {
+  const fallbacks: Record<FieldKind, string> = {
+    thing: '会员消息',
+    number: '0',
+    letter: 'VIP',
+    symbol: '★',
+    character_string: 'VIP',
+    time: `${asDate(today)} 09:00`,
+    date: asDate(today),
+    amount: '¥0.00',
+    phone_number: '-',
+    car_number: '无',
+    name: '会员',
+    phrase: '提醒',
+  };
+  return fallbacks[kind];
+}
+
+/** The value cut to its kind where a cut keeps its sense (a long thing, a long name). */
+function fitted(kind: FieldKind, value: string): string {
+  if (kind === 'thing') return asThing(value);
+  if (kind === 'name') return asName(value);
+  return value;
+}
+
+/**
+ * Fills every field of a template, always with a valid value: for each field (in order), the first
+ * unused offer of its kind whose words appear in the field's label; else the next unused offer of its
+ * kind in the order offered (the last one again when all are used); the value cut to the kind; and
+ * when it still fails the field's check, or nothing of the kind is offered, a valid stand-in of the
+ * kind. `fallbacks` lists the fields that took a stand-in (the send is logged with them, never skipped).
+ */
+export function fillFields(
+  fields: readonly { key: string; label: string }[],
+  offers: readonly MessageOffer[],
+  today: string,
+): { data: Record<string, string>; fallbacks: string[] } {
+  const used = new Set<MessageOffer>();
+  // A value placed once (a coupon title offered for its labelled field and again by kind) is not repeated.
+  const placed = new Set<string>();
+  const free = (o: MessageOffer) => !used.has(o) && !placed.has(o.value);
+  const data: Record<string, string> = {};
+  const fallbacks: string[] = [];
+  const labelled = new Set(offers.filter((o) => o.words && o.words.length > 0));
+  for (const { key, label } of fields) {
+    const kind = kindOfKey(key);
+    if (!kind) continue; // a key WeChat rejects: the send path's check refuses the template, not the member
+    const ofKind = offers.filter((o) => o.kinds.includes(kind));
+    const byLabel = ofKind.find((o) => free(o) && o.words?.some((w) => label.includes(w)));
+    // Offers meant for a labelled field (the name) fill unlabelled fields only when nothing else of the kind is offered.
+    const plain = ofKind.filter((o) => !labelled.has(o));
+    const pool = plain.length > 0 ? plain : ofKind;
+    const pick = byLabel ?? pool.find(free) ?? pool[pool.length - 1];
+    const value = pick ? fitted(kind, pick.value) : '';
+    if (pick) {
+      used.add(pick);
+      placed.add(pick.value);
+    }
+    if (value && fieldProblem(kind, value) === null) data[key] = value;
+    else {
+      data[key] = fallbackFor(kind, today);
+      fallbacks.push(key);
+    }
+  }
+  return { data, fallbacks };
+}

@@ -210,6 +210,8 @@ export const memberCardSchema = z.object({
   points: z.object({ available: points, pending: points, expiringSoon: points }),
   /** the member day (会员日) and its points multiplier; null when the merchant has none */
   memberDay: z.object({ label: z.string(), multiplier: z.number(), today: z.boolean(), next: z.string() }).nullable().optional(),
+  /** on the member's birthday (Asia/Shanghai): the greeting, and the points multiplier of the day's orders; null on other days */
+  birthday: z.object({ multiplier: z.number() }).nullable().optional(),
   registeredAt: z.string(),
   isNew: z.boolean(),
 });

@@ -1,4 +1,5 @@
 import { useH5App } from '../support/e2e';
+import { answerSubscribeSheet } from '../support/subscribe-sheet';
 
 jest.setTimeout(120_000);
 
@@ -18,6 +19,7 @@ describe('daily check-in in a real browser', () => {
     expect(await page.locator('.checkin-day--done').count()).toBe(0);
 
     await page.locator('.checkin-button').first().click();
+    await answerSubscribeSheet(page);
     await page.locator('.checkin-toast').first().waitFor({ timeout: 15_000 });
     await expect(page.locator('.checkin-toast').first().textContent()).resolves.toContain('签到成功，获得 2 积分');
     await page.waitForFunction(() => document.querySelector('.checkin-streak')?.textContent === '1', undefined, { timeout: 15_000 });

@@ -1,6 +1,7 @@
 import type { APIRequestContext } from 'playwright-core';
 import { useH5App } from '../support/e2e';
 import type { Result } from '../../shared/envelope';
+import { answerSubscribeSheet } from '../support/subscribe-sheet';
 
 jest.setTimeout(180_000);
 
@@ -27,6 +28,7 @@ describe('coupons: claim, show, verify at the till, the wallet (H5, real local c
     const item = me.locator('.coupon-center-item--tpl-20off100').first();
     await item.waitFor({ timeout: 30_000 });
     await item.locator('.coupon-center-claim').first().click();
+    await answerSubscribeSheet(me);
     await item.locator('.coupon-center-use').first().waitFor({ timeout: 15_000 });
     await item.locator('.coupon-center-use').first().click();
 

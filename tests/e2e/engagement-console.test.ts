@@ -56,7 +56,7 @@ describe('merchant engagement console (H5, phone size, own local cloud)', () => 
       await page.waitForFunction(() => document.querySelector('.merchant-lifecycle-version')?.textContent === 'v1', undefined, { timeout: 15_000 });
       await screenshot(page, 'engagement-02-lifecycle-saved');
 
-      // 订阅消息 and 会员关怀 load for the merchant (nothing registered yet in the demo)
+      // 订阅消息 and 会员关怀 load for the merchant
       await page.locator('.merchant-tab-templates').first().click();
       await page.locator('.merchant-template-register').first().waitFor({ timeout: 15_000 });
       await page.locator('.merchant-template-id input').first().fill('tmplCheckin0001');
@@ -69,8 +69,11 @@ describe('merchant engagement console (H5, phone size, own local cloud)', () => 
       await page.locator('.merchant-template-register').first().click();
       await confirmModal(page).waitFor({ timeout: 10_000 });
       await confirmModal(page).click();
-      await page.locator('.merchant-template').first().waitFor({ timeout: 15_000 });
-      const registered = (await page.locator('.merchant-template').first().textContent()) ?? '';
+      // the demo ships its reminders' templates registered: the new one joins them
+      const row = page.locator('.merchant-template', { hasText: 'tmplCheckin0001' }).first();
+      await row.waitFor({ timeout: 15_000 });
+      expect(await page.locator('.merchant-template', { hasText: 'DEMO_TPL_BIRTHDAY' }).count()).toBe(1);
+      const registered = (await row.textContent()) ?? '';
       expect(registered).toContain('签到提醒');
       expect(registered).toContain('tmplCheckin0001');
       expect(registered).toContain('日期：日期');

@@ -1,4 +1,5 @@
 import { useH5App } from '../support/e2e';
+import { answerSubscribeSheet } from '../support/subscribe-sheet';
 
 jest.setTimeout(120_000);
 
@@ -59,6 +60,7 @@ describe('a friend joins through the invitation link', () => {
     const answer = friend.waitForResponse((r) => r.url().endsWith('/api/fn/member') && r.request().postData()?.includes('"join"') === true);
     await friend.locator('.join-agree').first().click();
     await friend.locator('.join-submit').first().click();
+    await answerSubscribeSheet(friend);
     expect(((await (await answer).json()) as { data: { invite: unknown } }).data.invite).toEqual({ accepted: true, reason: null });
     await friend.locator('.member-card, .member-day').first().waitFor({ timeout: 30_000 });
     await friendContext.close();

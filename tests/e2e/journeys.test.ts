@@ -9,6 +9,7 @@ import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
 import { useH5App } from '../support/e2e';
 import { PHONE, screenshot } from '../support/artifacts';
 import type { Result } from '../../shared/envelope';
+import { answerSubscribeSheet } from '../support/subscribe-sheet';
 
 jest.setTimeout(240_000);
 
@@ -79,6 +80,7 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     expect(await api(request, url, 'member', { action: 'getCard' })).toMatchObject({ ok: false, code: 'NOT_A_MEMBER' });
     await page.locator('.join-agree').first().click();
     await page.locator('.join-submit').first().click();
+    await answerSubscribeSheet(page);
     await page.locator('.member-card').first().waitFor({ timeout: 30_000 });
     expect(await text(page, '.member-card__welcome')).toBe('欢迎加入会员！');
     expect(await text(page, '.member-points-available')).toBe('100');
@@ -139,6 +141,7 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     await screenshot(page, '09-rejoin');
     await page.locator('.join-agree').first().click();
     await page.locator('.join-submit').first().click();
+    await answerSubscribeSheet(page);
     await page.locator('.member-card').first().waitFor({ timeout: 30_000 });
     expect(await text(page, '.member-points-available')).toBe('0');
     const history = await ok<{ entries: { reason: string }[] }>(request, url, 'points', { action: 'history' });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { useH5App } from '../support/e2e';
+import { answerSubscribeSheet } from '../support/subscribe-sheet';
 
 jest.setTimeout(120_000);
 
@@ -35,6 +36,7 @@ describe('H5 app in a real browser', () => {
     await page.locator('.join-submit').first().waitFor({ timeout: 30_000 });
     await page.locator('.join-agree').first().click();
     await page.locator('.join-submit').first().click();
+    await answerSubscribeSheet(page);
     await page.locator('.member-card').first().waitFor({ timeout: 30_000 });
     await expect(page.locator('.member-tier').first().textContent()).resolves.toContain('普通会员');
     // The registration gift: exactly the rules' 100 points.

@@ -6,5 +6,7 @@
 import '@nutui/nutui-react-taro/dist/es/packages/button/style/css'
 import '@nutui/nutui-react-taro/dist/es/packages/input/style/css'
 import '@nutui/nutui-react-taro/dist/es/packages/progress/style/css'
+import '@nutui/nutui-react-taro/dist/es/packages/popup/style/css'
+import '@nutui/nutui-react-taro/dist/es/packages/checkbox/style/css'
 
-export { Button, Input, Progress } from '@nutui/nutui-react-taro'
+export { Button, Checkbox, Input, Popup, Progress } from '@nutui/nutui-react-taro'

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { MessagePurpose } from '@shared/contracts/marketing'
 import { call } from '@/api/client'
+import { subscribeTitles } from '@/api/subscribe'
 
 /**
  * The template ids of the given purposes, loaded ahead of the tap that asks for them: WeChat's
@@ -12,7 +13,10 @@ export function useSubscribeTemplates(purposes: readonly MessagePurpose[]): stri
   useEffect(() => {
     let live = true
     void call('marketing', 'listTemplates', {}).then((res) => {
-      if (live && res.ok) setIds(res.data.filter((t) => t.active && purposes.includes(t.purpose)).map((t) => t.templateId))
+      if (!live || !res.ok) return
+      const mine = res.data.filter((t) => t.active && purposes.includes(t.purpose))
+      for (const t of mine) subscribeTitles.set(t.templateId, t.title)
+      setIds(mine.map((t) => t.templateId))
     })
     return () => {
       live = false

@@ -40,7 +40,11 @@ export async function runCheckinReminder(now: Date, options: JobOptions = {}): P
           const streakLine = s.lastDay === addBusinessDays(today, -1) ? `已连续签到${s.streak}天，别断签哦` : '今天还没有签到';
           const data =
             template &&
-            fillTemplate(template, { thing: [asThing(streakLine), '签到领积分'], date: [asDate(today)], number: [String(s.streak)], phrase: ['待签到'] });
+            fillTemplate(
+              template,
+              { thing: [asThing(streakLine), '签到领积分'], date: [asDate(today)], number: [String(s.streak)], phrase: ['待签到'] },
+              { nickname: member.nickname, today, offers: [{ value: String(s.streak), kinds: ['number'], words: ['连续', '天数'] }] },
+            );
           await sendCounted(state, s.logged, data, {
             key: keyOf(member._id),
             memberId: member._id,

@@ -48,12 +48,23 @@ export async function runCouponExpiryReminder(now: Date, options: JobOptions = {
           }
           const data =
             template &&
-            fillTemplate(template, {
-              thing: [asThing(c.terms.title), '优惠券即将过期，请尽快使用'],
-              date: [asDate(endDay)],
-              phrase: ['即将过期'],
-              character_string: [c._id],
-            });
+            fillTemplate(
+              template,
+              {
+                thing: [asThing(c.terms.title), '优惠券即将过期，请尽快使用'],
+                date: [asDate(endDay)],
+                phrase: ['即将过期'],
+                character_string: [c._id],
+              },
+              {
+                nickname: member.nickname,
+                today,
+                offers: [
+                  { value: asThing(c.terms.title), kinds: ['thing'], words: ['券', '名称', '商品', '权益'] },
+                  { value: asDate(endDay), kinds: ['date', 'time'], words: ['到期', '过期', '有效', '截止'] },
+                ],
+              },
+            );
           await sendCounted(state, c.logged, data, {
             key: `coupon-expiry:${c._id}`,
             memberId: member._id,

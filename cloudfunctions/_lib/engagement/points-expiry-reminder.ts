@@ -42,12 +42,23 @@ export async function runPointsExpiryReminder(now: Date, options: JobOptions = {
             any = true;
             const data =
               template &&
-              fillTemplate(template, {
-                number: [String(amount)],
-                date: [asDate(on)],
-                thing: [asThing(`您有${amount}积分将于${lead}天后过期`), '积分即将过期，请尽快使用'],
-                phrase: ['即将过期'],
-              });
+              fillTemplate(
+                template,
+                {
+                  number: [String(amount)],
+                  date: [asDate(on)],
+                  thing: [asThing(`您有${amount}积分将于${lead}天后过期`), '积分即将过期，请尽快使用'],
+                  phrase: ['即将过期'],
+                },
+                {
+                  nickname: m.nickname,
+                  today,
+                  offers: [
+                    { value: String(amount), kinds: ['number'], words: ['积分', '数量', '数额'] },
+                    { value: asDate(on), kinds: ['date', 'time'], words: ['到期', '过期', '有效', '截止'] },
+                  ],
+                },
+              );
             await sendCounted(state, m.logged, data, {
               key: keyOf(m._id, on, lead),
               memberId: m._id,

@@ -167,14 +167,21 @@ async function actOn(m: MemberDoc, stage: DormancyStage, field: WalkField, ctx: 
         : [asThing(`老友回归礼${couponTitle ? `：${couponTitle}已到账` : '等您来领'}`), '好久不见，我们很想念您'];
     const data =
       ctx.template &&
-      fillTemplate(ctx.template, {
-        thing: lines,
-        phrase: [stage === 'warning' ? '回归有礼' : '老友回归礼'],
-        date: [asDate(ctx.today)],
-        name: [m.nickname || '会员'],
-        number: [idle],
-        character_string: [couponId ?? m.cardNo],
-      });
+      fillTemplate(
+        ctx.template,
+        {
+          thing: lines,
+          phrase: [stage === 'warning' ? '回归有礼' : '老友回归礼'],
+          date: [asDate(ctx.today)],
+          number: [idle],
+          character_string: [couponId ?? m.cardNo],
+        },
+        {
+          nickname: m.nickname,
+          today: ctx.today,
+          offers: couponTitle ? [{ value: asThing(couponTitle), kinds: ['thing'], words: ['券', '礼', '权益'] }] : [],
+        },
+      );
     countSend(
       state,
       data ? await sendMessage({ key, memberId: m._id, openid: m.openid, purpose: 'dormancy', data, now: ctx.now, template: ctx.template }) : null,

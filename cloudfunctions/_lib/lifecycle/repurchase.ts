@@ -181,13 +181,20 @@ async function remind(c: PurchaseCyclesDoc, today: string, now: Date, template: 
     if (!member || member.deletedAt || !k.expectedOn || k.expectedOn < today) continue;
     const data =
       template &&
-      fillTemplate(template, {
-        thing: [asThing(k.category), asThing(`您常买的${k.category}快用完了吧`)],
-        date: [asDate(k.expectedOn), asDate(last)],
-        phrase: ['该补货了'],
-        number: [String(k.intervalDays ?? '')],
-        name: [member.nickname || '会员'],
-      });
+      fillTemplate(
+        template,
+        {
+          thing: [asThing(k.category), asThing(`您常买的${k.category}快用完了吧`)],
+          date: [asDate(k.expectedOn), asDate(last)],
+          phrase: ['该补货了'],
+          number: [String(k.intervalDays ?? '')],
+        },
+        {
+          nickname: member.nickname,
+          today,
+          offers: [{ value: asThing(k.category), kinds: ['thing'], words: ['商品', '品类', '名称'] }],
+        },
+      );
     const r = data
       ? await sendMessage({
           key: `repurchase:${c.memberId}:${categoryKey(k.category)}:${last}`,

@@ -19,7 +19,7 @@
  * A crash between 4 and 5 leaves the log `sending`: the message is not sent twice (at most once).
  */
 import { z } from 'zod';
-import { kindOfKey, messageProblems, type FieldIssue, type FieldKind } from '../../../shared/rules/message-fields';
+import { fillFields, messageProblems, nameOffer, type FieldIssue, type FieldKind, type MessageOffer } from '../../../shared/rules/message-fields';
 import type { MessagePurpose, TemplateView } from '../../../shared/contracts/marketing';
 import { cloud, database } from '../platform/cloud';
 import { getById, inTransaction, queryDocs, txGet, withRetry } from '../platform/db';
@@ -232,20 +232,16 @@ export async function creditsOf(memberId: string, templateId: string): Promise<n
 }
 
 /**
- * Fills a template's fields from values offered by kind, in order: the n-th `thing` field takes the
- * n-th `thing` value (or the last one offered). Null when a field's kind has no value: the job then
- * skips the message rather than send a half-filled one.
+ * Fills a template's fields (`shared/rules/message-fields` `fillFields`): the member's name where a
+ * field's label asks for it (姓名, 昵称 …) or a `name` field is, the job's labelled offers where the
+ * merchant's labels name them, then values by kind in the order given; a value that fails its
+ * field's check (a nickname in a 姓名 field) gives way to a valid one, so no member is skipped.
  */
-export function fillTemplate(template: Pick<TemplateDoc, 'fields'>, values: Partial<Record<FieldKind, readonly string[]>>): Record<string, string> | null {
-  const used = new Map<FieldKind, number>();
-  const data: Record<string, string> = {};
-  for (const { key } of template.fields) {
-    const kind = kindOfKey(key);
-    const offered = kind ? values[kind] : undefined;
-    if (!kind || !offered || offered.length === 0) return null;
-    const i = used.get(kind) ?? 0;
-    data[key] = offered[Math.min(i, offered.length - 1)];
-    used.set(kind, i + 1);
-  }
-  return data;
+export function fillTemplate(
+  template: Pick<TemplateDoc, 'fields'>,
+  values: Partial<Record<FieldKind, readonly string[]>>,
+  context: { nickname: string | null | undefined; today: string; offers?: readonly MessageOffer[] },
+): Record<string, string> {
+  const byKind = (Object.entries(values) as [FieldKind, readonly string[]][]).flatMap(([kind, vs]) => vs.map((value) => ({ value, kinds: [kind] })));
+  return fillFields(template.fields, [...nameOffer(context.nickname), ...(context.offers ?? []), ...byKind], context.today).data;
 }

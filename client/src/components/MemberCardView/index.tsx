@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import type { MemberCard } from '@shared/schemas/member'
+import { DEFAULT_NICKNAME } from '@shared/rules/message-fields'
 import { Button } from '@/components/nutui'
 import { MemberCode, useMemberCode, type MemberCodeState } from '@/components/MemberCode'
 import { TierProgress } from '@/components/TierProgress'
@@ -73,6 +74,9 @@ export function MemberCardView({ card, banner, onRetry }: { card: MemberCard; ba
           <Text className='member-tier'>{card.tier.name}</Text>
         </View>
         {card.isNew ? <Text className='member-card__welcome'>欢迎加入会员！</Text> : null}
+        {card.birthday ? (
+          <Text className='member-card__birthday'>{card.nickname && card.nickname !== DEFAULT_NICKNAME ? card.nickname : '亲爱的会员'}，生日快乐！</Text>
+        ) : null}
         <Text className='member-card-no'>{formatCardNo(card.cardNo)}</Text>
         <Text className='member-card__since'>入会时间 {calendarDate(card.registeredAt)}</Text>
       </View>
@@ -91,6 +95,11 @@ export function MemberCardView({ card, banner, onRetry }: { card: MemberCard; ba
           <Text className='member-stat__label'>成长值</Text>
         </View>
       </View>
+      {card.birthday && card.birthday.multiplier > 1 ? (
+        <View className='member-birthday'>
+          <Text className='member-birthday__text'>今天是您的生日，消费积分 ×{card.birthday.multiplier}</Text>
+        </View>
+      ) : null}
       {card.memberDay ? (
         <View className={`member-day${card.memberDay.today ? ' member-day--today' : ''}`}>
           <Text className='member-day__text'>

@@ -3,6 +3,7 @@ import { View, Text } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { checkIn, getCalendar, type CheckinCalendar } from '@/api/checkin'
 import { askSubscribe } from '@/api/subscribe'
+import { SubscribeSheet } from '@/components/SubscribeSheet'
 import { Button } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
 import { useRemote } from '@/hooks/useRemote'
@@ -76,6 +77,7 @@ export default function CheckinPage() {
       const data = state.data
       return (
         <View className='checkin-page'>
+          <SubscribeSheet />
           <View className='checkin-hero'>
             <View className='checkin-hero__stat'>
               <Text className='checkin-streak'>{data.streak}</Text>

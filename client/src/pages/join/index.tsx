@@ -6,6 +6,9 @@ import { Button } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
 import { PhoneButton } from '@/components/PhoneButton'
 import { useRemote } from '@/hooks/useRemote'
+import { useSubscribeTemplates } from '@/hooks/useSubscribeTemplates'
+import { recordSubscriptions, requestSubscribe } from '@/api/subscribe'
+import { SubscribeSheet } from '@/components/SubscribeSheet'
 import { BRAND_NAME, BRAND_SLOGAN } from '@/brand'
 import { go, restart } from '@/navigation'
 import './index.scss'
@@ -21,14 +24,22 @@ export default function JoinPage() {
   const [agreed, setAgreed] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // What a new member hears about: the birthday gift, coupons and points before they lapse (WeChat allows 3 a dialog).
+  const reminders = useSubscribeTemplates(['birthday', 'coupon_expiry', 'points_expiry'])
 
   const open = async (phoneCode?: string) => {
     if (!agreed) return setError('请先阅读并勾选同意《隐私政策》和《会员服务协议》')
+    // Asked from the tap itself (WeChat's rule); recorded once the card exists.
+    const asked = requestSubscribe(reminders)
     setBusy(true)
     setError(null)
     const res = await join({ ...(phoneCode ? { phoneCode } : {}), ...(invite ? { invite } : {}) })
     setBusy(false)
-    if (!res.ok) return setError(res.message)
+    if (!res.ok) {
+      void asked
+      return setError(res.message)
+    }
+    await recordSubscriptions(await asked)
     // The card greets a member who just joined (the card page reads it again, so say so on the way).
     restart(res.data.isNew ? '/pages/index/index?welcome=1' : '/pages/index/index')
   }
@@ -43,6 +54,7 @@ export default function JoinPage() {
   const info = state.data
   return (
     <View className='join-page'>
+      <SubscribeSheet />
       <View className='join-brand'>
         <Text className='join-brand__name'>{BRAND_NAME}</Text>
         <Text className='join-brand__slogan'>{BRAND_SLOGAN}</Text>

@@ -5,6 +5,7 @@ import type { PointsHistory, PointsHistoryEntry } from '@shared/schemas/points'
 import { getPointsHistory } from '@/api/points'
 import { askSubscribe, canAskSubscribe } from '@/api/subscribe'
 import { useSubscribeTemplates } from '@/hooks/useSubscribeTemplates'
+import { SubscribeSheet } from '@/components/SubscribeSheet'
 import { Button } from '@/components/nutui'
 import { NotAMember } from '@/components/NotAMember'
 import { formatYuan, monthDay, monthOf, stamp } from '@/format'
@@ -88,6 +89,7 @@ export default function PointsPage() {
   const expiringTotal = expiring.reduce((s, l) => s + l.amount, 0)
   return (
     <View className='points-page points-history'>
+      <SubscribeSheet />
       <View className='points-summary'>
         <View className='points-summary__item'>
           <Text className='points-summary__value points-available'>{summary.available}</Text>

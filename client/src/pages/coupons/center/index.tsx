@@ -6,6 +6,9 @@ import { Button } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
 import { monthDay } from '@/format'
 import { useRemote } from '@/hooks/useRemote'
+import { useSubscribeTemplates } from '@/hooks/useSubscribeTemplates'
+import { askSubscribe } from '@/api/subscribe'
+import { SubscribeSheet } from '@/components/SubscribeSheet'
 import { CouponCard } from '../components/CouponCard'
 import '../coupons.scss'
 
@@ -20,8 +23,11 @@ export default function CouponCenterPage() {
   const [message, setMessage] = useState<string | null>(null)
   const [claimed, setClaimed] = useState<Record<string, string>>({})
   const pending = useRef<Record<string, string>>({})
+  const expiryTemplates = useSubscribeTemplates(['coupon_expiry'])
 
   const onClaim = async (templateId: string) => {
+    // A claim is a moment WeChat allows to ask: a reminder before the coupon lapses.
+    void askSubscribe(expiryTemplates)
     setBusy(templateId)
     setMessage(null)
     const requestId = (pending.current[templateId] ??= newRequestId('claim'))
@@ -37,6 +43,7 @@ export default function CouponCenterPage() {
 
   return (
     <View className='coupons-page coupon-center'>
+      <SubscribeSheet />
       <View className='coupons-link coupon-center-mine' onClick={() => void Taro.navigateTo({ url: '/pages/coupons/mine/index' })}>
         <Text>我的券</Text>
         <Text>›</Text>
