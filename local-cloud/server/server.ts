@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { FunctionInvocationError, type LocalCloud } from '../services';
-import { handleControlRoute, sendControlAnswer } from './control-routes';
+import { handleControlRoute, sendControlAnswer, type ServerMode } from './control-routes';
 import { DEMO_OPENIDS, isValidOpenid, SESSION_COOKIE, SessionSigner, type Role } from './session';
 
 /**
@@ -47,6 +47,8 @@ export interface ServerOptions {
   cloud: LocalCloud;
   staticDir: string;
   sessionSecret: Buffer;
+  /** `development` (what `npm start` runs) turns on the control routes (clock, jobs); default `production`: off. */
+  mode?: ServerMode;
   log?: (line: string) => void;
 }
 
@@ -213,7 +215,7 @@ export function createServer(options: ServerOptions): http.Server {
         const limit = Math.min(1000, Math.max(1, Math.floor(Number(url.searchParams.get('limit') ?? 200)) || 200));
         return send(res, 200, { ok: true, data: cloud.outbox.list(limit) });
       }
-      const control = await handleControlRoute(cloud, { method, url, session, readJson: () => readJson(req) });
+      const control = await handleControlRoute(cloud, { mode: options.mode ?? 'production', method, url, session, readJson: () => readJson(req) });
       if (control) return sendControlAnswer(res, control);
       const file = /^\/api\/storage\/(.+)$/.exec(url.pathname);
       if (file && (method === 'GET' || method === 'HEAD')) {
