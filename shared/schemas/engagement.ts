@@ -1,6 +1,6 @@
 import { DORMANCY_STAGES } from '../rules/lifecycle';
 import { z } from 'zod';
-import { businessDate, instant, points } from './common';
+import { businessDate, businessMonth, instant, points } from './common';
 import { MESSAGE_PURPOSES } from '../contracts/marketing';
 import type { InvitationRefusal } from '../rules/referral';
 
@@ -34,7 +34,7 @@ export const checkinMonthDocSchema = z
     _id: z.string(),
     memberId: z.string(),
     /** `YYYY-MM` */
-    month: z.string().regex(/^\d{4}-\d{2}$/),
+    month: businessMonth,
     /** day of month `DD` → what it earned */
     days: z.record(z.string().regex(/^\d{2}$/), z.object({ points: points.nonnegative(), streak: count, makeUp: z.boolean().optional() }).strict()),
     makeUps: count,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fen } from './common';
+import { businessDate, fen } from './common';
 
 /**
  * The points mall: items (coupon / physical / virtual), their redemption orders. Stock and the
@@ -121,7 +121,7 @@ export const MALL_ORDER_STATUSES = ['paid', 'shipped', 'completed', 'cancelled']
 export type MallOrderStatus = (typeof MALL_ORDER_STATUSES)[number];
 
 /** A lot the redemption spent from, with its dates: a cancellation gives it back with its original expiry. */
-export const spentLotSchema = z.object({ id: z.string(), amount: z.number().int().positive(), earnedOn: z.string(), expiresOn: z.string() }).strict();
+export const spentLotSchema = z.object({ id: z.string(), amount: z.number().int().positive(), earnedOn: businessDate, expiresOn: businessDate }).strict();
 export type SpentLot = z.infer<typeof spentLotSchema>;
 
 /** `mall_orders/mo-<requestId>`. */

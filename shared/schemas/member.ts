@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { points, instant } from './common';
+import { businessDate, isRealDate, monthDay, points, instant } from './common';
 import { memberPointsSchema } from './points';
 
 export const tierIdSchema = z.string().min(1).max(32);
@@ -16,11 +16,8 @@ export const birthdaySchema = z
   .refine((b) => isValidMonthDay(b.month, b.day, b.year), { message: '日期不存在' });
 export type Birthday = z.infer<typeof birthdaySchema>;
 
-function isValidMonthDay(month: number, day: number, year?: number): boolean {
-  const leap = year === undefined || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return day <= days;
-}
+/** Without a year, 02-29 is a day (a leap year stands in). */
+const isValidMonthDay = (month: number, day: number, year?: number): boolean => isRealDate(year ?? 2000, month, day);
 
 /** `members` collection. `_id` is the member id (card number); OPENID is unique but never the key. */
 export const memberDocSchema = z.object({
@@ -39,10 +36,7 @@ export const memberDocSchema = z.object({
   gender: genderSchema.optional(),
   birthday: birthdaySchema.optional(),
   /** 'MM-DD', indexed: the birthday-coupon job finds the day's members by it */
-  birthdayMD: z
-    .string()
-    .regex(/^\d{2}-\d{2}$/)
-    .optional(),
+  birthdayMD: monthDay.optional(),
   birthdayChangedAt: instant.optional(),
   /** encrypted (AES-256-GCM), keyed hash for lookup (indexed), masked for display */
   phone: z.object({ cipher: z.string(), hash: z.string(), masked: z.string() }).optional(),
@@ -55,11 +49,7 @@ export const memberDocSchema = z.object({
   graceStartedAt: instant.nullable().optional(),
   lastReviewPeriod: z.string().nullable().optional(),
   /** 'YYYY-MM-DD', indexed: the tier review job finds the members due by `<= today`; null = nothing to review */
-  tierReviewDueOn: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .nullable()
-    .optional(),
+  tierReviewDueOn: businessDate.nullable().optional(),
   /** set when the member deleted their account: the document keeps only the card number and books */
   deletedAt: instant.optional(),
   /**
@@ -69,7 +59,7 @@ export const memberDocSchema = z.object({
    */
   orderDay: z
     .object({
-      on: z.string(),
+      on: businessDate,
       orders: z.number().int().nonnegative(),
       justUnder: z.number().int().nonnegative(),
       earned: z.number().int().nonnegative(),
@@ -191,7 +181,7 @@ export const memberCardSchema = z.object({
   /** "再消费 ¥200 / 再得 200 成长值 升级金卡会员" */
   progressText: z.string(),
   /** set while the member is below their tier's threshold, kept until this date (YYYY-MM-DD) */
-  tierKeptUntil: z.string().nullable(),
+  tierKeptUntil: businessDate.nullable(),
   tierChanges: z.array(z.object({ kind: z.string(), fromTier: z.string(), toTier: z.string(), reason: z.string(), at: z.string() })),
   phoneMasked: z.string().nullable(),
   privacy: z.object({
@@ -263,9 +253,9 @@ export interface IdentifiedMember {
 export const departureDocSchema = z
   .object({
     _id: z.string(),
-    departedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    departedOn: businessDate,
     /** the record is disregarded (and may be purged) after this business date */
-    keepUntil: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    keepUntil: businessDate,
   })
   .strict();
 export type DepartureDoc = z.infer<typeof departureDocSchema>;

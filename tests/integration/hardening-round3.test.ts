@@ -11,6 +11,8 @@ import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-
 import { realClock } from '../support/clock';
 import type { Any } from '../support/points-kit';
 import type { Result } from '../../shared/envelope';
+import { businessDate, businessMonth, monthDay } from '../../shared/schemas/common';
+import { cashTemplateInput } from '../support/coupon-kit';
 
 jest.setTimeout(120_000);
 
@@ -96,6 +98,33 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
       } finally {
         await new Promise((r) => prod.close(r));
       }
+    });
+  });
+
+  describe('8. every business date is a real date', () => {
+    const impossible = ['9999-99-99', '2027-02-30', '2026-13-01', '2026-00-10', '2026-04-31', '2100-02-29'];
+
+    it('the shared schemas refuse impossible days, months and month-days', () => {
+      for (const day of impossible) expect({ day, ok: businessDate.safeParse(day).success }).toEqual({ day, ok: false });
+      for (const day of ['2028-02-29', '2000-02-29', '2026-12-31']) expect({ day, ok: businessDate.safeParse(day).success }).toEqual({ day, ok: true });
+      expect(businessMonth.safeParse('2026-13').success).toBe(false);
+      expect(monthDay.safeParse('02-29').success).toBe(true);
+      expect(monthDay.safeParse('02-30').success).toBe(false);
+      expect(monthDay.safeParse('13-01').success).toBe(false);
+    });
+
+    it('a fixed coupon validity and a make-up check-in day are refused with VALIDATION_FAILED, nothing written', async () => {
+      const before = cloud.store.scan('coupon_templates').length;
+      for (const day of impossible) {
+        const created = await api('o-boss', 'coupon', 'createTemplate', cashTemplateInput({ validity: { type: 'fixed', from: '2026-01-01', to: day } }));
+        expect({ day, created }).toMatchObject({ day, created: { ok: false, code: 'VALIDATION_FAILED' } });
+        const from = await api('o-boss', 'coupon', 'createTemplate', cashTemplateInput({ validity: { type: 'fixed', from: day, to: '9999-12-31' } }));
+        expect({ day, from }).toMatchObject({ day, from: { ok: false, code: 'VALIDATION_FAILED' } });
+        expect({ day, makeUp: await api('o-c8', 'checkin', 'makeUp', { day }) }).toMatchObject({ day, makeUp: { ok: false, code: 'VALIDATION_FAILED' } });
+      }
+      expect(cloud.store.scan('coupon_templates')).toHaveLength(before);
+      const leap = await api('o-boss', 'coupon', 'createTemplate', cashTemplateInput({ validity: { type: 'fixed', from: '2028-02-01', to: '2028-02-29' } }));
+      expect(leap).toMatchObject({ ok: true });
     });
   });
 });
