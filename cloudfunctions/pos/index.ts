@@ -96,6 +96,10 @@ const STATUS: Record<ErrorCode, number> = {
   MALL_ITEM_VERSION_CONFLICT: 409,
   NOT_A_MEMBER: 404,
   REFUND_WINDOW_CLOSED: 422,
+  COUPON_TEMPLATE_NOT_ISSUABLE: 422,
+  CLOCK_MOVED_BACK: 409,
+  TOO_MANY_ATTEMPTS: 429,
+  STORE_NOT_FOUND: 404,
 };
 
 const answer = (statusCode: number, body: unknown): HttpAnswer => ({

@@ -50,6 +50,12 @@ export const memberDocSchema = z.object({
   lastReviewPeriod: z.string().nullable().optional(),
   /** 'YYYY-MM-DD', indexed: the tier review job finds the members due by `<= today`; null = nothing to review */
   tierReviewDueOn: businessDate.nullable().optional(),
+  /**
+   * Set first when the member asks for deletion, before anything is erased: from then on nothing is
+   * issued to them (the issuing transactions read it and write this document, so one that read it
+   * unset cannot commit after it is set).
+   */
+  erasureBegunAt: instant.optional(),
   /** set when the member deleted their account: the document keeps only the card number and books */
   deletedAt: instant.optional(),
   /**

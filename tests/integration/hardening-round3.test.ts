@@ -8,11 +8,15 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from '../../local-cloud/server';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
-import { realClock } from '../support/clock';
+import { realClock, setClock } from '../support/clock';
 import type { Any } from '../support/points-kit';
 import type { Result } from '../../shared/envelope';
 import { businessDate, businessMonth, monthDay } from '../../shared/schemas/common';
 import { cashTemplateInput } from '../support/coupon-kit';
+import { ISSUE_PROBLEM_TEXT, type IssueProblem } from '../../shared/rules/coupons';
+import fs from 'node:fs';
+import path from 'node:path';
+import { collectionSchemas } from '../../shared/schemas/collections';
 
 jest.setTimeout(120_000);
 
@@ -125,6 +129,174 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
       expect(cloud.store.scan('coupon_templates')).toHaveLength(before);
       const leap = await api('o-boss', 'coupon', 'createTemplate', cashTemplateInput({ validity: { type: 'fixed', from: '2028-02-01', to: '2028-02-29' } }));
       expect(leap).toMatchObject({ ok: true });
+    });
+  });
+
+  const docs = (coll: string) => cloud.store.scan(coll).map((r) => r.doc as Any);
+  const address = { name: '林小姐', phone: '13912345678', region: '上海市静安区', detail: '南京西路 1788 号' };
+  /** A member with `points` to spend (the merchant's adjustment): the member id. */
+  async function memberWithPoints(openid: string, points: number, join: Record<string, unknown> = {}): Promise<string> {
+    const { memberId } = await ok(openid, 'member', 'join', { agree: true, ...join });
+    await ok('o-boss', 'points', 'adjustPoints', { memberId, delta: points, requestId: `adj-${openid}`.padEnd(8, '0'), reason: '测试积分' });
+    return memberId as string;
+  }
+
+  describe('2. erasure covers every collection that holds personal data (docs/privacy.md)', () => {
+    it('docs/privacy.md names every collection and what erasure does to it', () => {
+      const text = fs.readFileSync(path.join(__dirname, '../../docs/privacy.md'), 'utf8');
+      const missing = Object.keys(collectionSchemas).filter((c) => !text.includes(`\`${c}\``));
+      expect(missing).toEqual([]);
+    });
+
+    it('deleteAccount scrubs the member, the mall address, credits, check-ins and habits, collection by collection', async () => {
+      const who = 'o-er2';
+      const memberId = await memberWithPoints(who, 1000, { phoneCode: 'code-er2' });
+      await ok(who, 'member', 'setBirthday', { month: 6, day: 18 });
+      const { itemId } = await ok('o-boss', 'mall', 'createItem', {
+        kind: 'physical',
+        title: '马克杯',
+        pointsPrice: 100,
+        stock: 5,
+        perMemberLimit: 2,
+        category: '周边',
+      });
+      const { orderId } = await ok(who, 'mall', 'redeem', { itemId, requestId: 'er2-mall-1', address });
+      await ok(who, 'checkin', 'checkIn');
+      await ok(who, 'checkin', 'setReminder', { enabled: true });
+      await ok('o-boss', 'marketing', 'registerTemplate', {
+        templateId: 'LOCAL_TPL_POINTS_EXPIRING',
+        title: '积分到期提醒',
+        purpose: 'points_expiry',
+        fields: [
+          { key: 'number1', label: '积分' },
+          { key: 'date2', label: '到期' },
+          { key: 'thing3', label: '说明' },
+        ],
+      });
+      await ok(who, 'member', 'recordSubscriptions', { accepted: ['LOCAL_TPL_POINTS_EXPIRING'] });
+      const now = new Date();
+      cloud.store.insert('member_lifecycle', { _id: memberId, memberId, stage: 'at_risk', since: now, episodeLastAt: now, couponIds: [], updatedAt: now });
+      cloud.store.insert('purchase_cycles', { _id: memberId, memberId, categories: [], remindOn: null, updatedAt: now });
+      const mine = (coll: string) => docs(coll).filter((d) => d.memberId === memberId);
+      // everything is there before
+      expect(mine('mall_orders')[0].address).toMatchObject({ cipher: expect.any(String) });
+      for (const coll of ['subscribe_credits', 'checkin_state', 'checkin_months', 'member_lifecycle', 'purchase_cycles', 'phone_claims'])
+        expect({ coll, n: mine(coll).length }).toEqual({ coll, n: 1 });
+
+      await ok(who, 'member', 'deleteAccount', { confirm: 'DELETE' });
+
+      const member = docs('members').find((d) => d._id === memberId);
+      expect(member).toMatchObject({ openid: `deleted:${memberId}`, nickname: '已注销会员', avatarUrl: '' });
+      for (const field of ['phone', 'gender', 'birthday', 'birthdayMD', 'birthdayChangedAt', 'privacy', 'terms'])
+        expect({ field, value: member[field] }).toEqual({ field, value: undefined });
+      // mall_orders: kept for the books, without the address; the merchant's list shows none
+      expect(mine('mall_orders')).toEqual([expect.objectContaining({ _id: orderId, address: null })]);
+      const listed = (await ok('o-boss', 'mall', 'listOrders', {})).orders.find((o: Any) => o.orderId === orderId);
+      expect(listed).toMatchObject({ address: null, addressMasked: null });
+      expect(JSON.stringify(listed)).not.toMatch(/林|13912345678|南京西路/);
+      for (const coll of ['subscribe_credits', 'checkin_state', 'checkin_months', 'member_lifecycle', 'purchase_cycles', 'phone_claims'])
+        expect({ coll, left: mine(coll) }).toEqual({ coll, left: [] });
+    });
+  });
+
+  describe('3. nothing is issued to a member whose erasure has begun', () => {
+    it('coupon claims and mall redemptions racing deleteAccount leave no usable coupon', async () => {
+      const who = 'o-er3';
+      const memberId = await memberWithPoints(who, 100_000);
+      const { templateId } = await ok('o-boss', 'coupon', 'createTemplate', cashTemplateInput({ stock: 500, perMemberLimit: 100 }));
+      const { itemId } = await ok('o-boss', 'mall', 'createItem', {
+        kind: 'coupon',
+        title: '满100减20券',
+        pointsPrice: 10,
+        stock: 100,
+        perMemberLimit: 100,
+        category: '券',
+        couponTemplateId: templateId,
+      });
+      const claims = Array.from({ length: 24 }, (_, i) => api(who, 'coupon', 'claim', { templateId, requestId: `er3-claim-${i}` }));
+      const redemptions = Array.from({ length: 12 }, (_, i) => api(who, 'mall', 'redeem', { itemId, requestId: `er3-mall-${i}` }));
+      const erasure = (async () => {
+        await new Promise((r) => setTimeout(r, 15));
+        return api(who, 'member', 'deleteAccount', { confirm: 'DELETE' });
+      })();
+      const answers = await Promise.all([...claims, ...redemptions, erasure]);
+      expect(answers.at(-1)).toMatchObject({ ok: true });
+      expect(answers.filter((a) => !a.ok && !['MEMBER_NOT_FOUND', 'NOT_A_MEMBER'].includes(a.code))).toEqual([]);
+      const coupons = docs('coupons').filter((c) => c.memberId === memberId);
+      expect(coupons.filter((c) => c.status === 'unused')).toEqual([]);
+      // issued ≤ stock still holds
+      const template = docs('coupon_templates').find((t) => t._id === templateId);
+      expect(template.issued).toBe(coupons.length);
+    });
+
+    it('an issue after erasure began is refused inside the transaction (MEMBER_NOT_FOUND), the grant reports it', async () => {
+      const memberId = await memberWithPoints('o-er3b', 10);
+      const { templateId } = await ok('o-boss', 'coupon', 'createTemplate', cashTemplateInput({ stock: 10 }));
+      // the erasure marked begun but not finished (a deleteAccount still running)
+      cloud.store.replace('members', { ...(cloud.store.get('members', memberId)!.doc as Any), erasureBegunAt: new Date() });
+      const granted = await ok('o-boss', 'coupon', 'grant', { templateId, memberIds: [memberId], requestId: 'er3b-grant-1' });
+      expect(granted).toMatchObject({ issued: 0, results: [{ memberId, couponId: null, code: 'MEMBER_NOT_FOUND' }] });
+      expect(await api('o-er3b', 'coupon', 'claim', { templateId, requestId: 'er3b-claim-1' })).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
+      expect(docs('coupons').filter((c) => c.memberId === memberId)).toEqual([]);
+    });
+  });
+
+  describe('7. settings that point at a coupon template nothing can issue', () => {
+    async function saveBirthdayGift(couponTemplateId: string | null) {
+      const { version, settings } = await ok('o-boss', 'marketing', 'getSettings');
+      return api('o-boss', 'marketing', 'updateSettings', {
+        expectedVersion: version,
+        settings: { ...settings, birthday: { ...settings.birthday, enabled: true, couponTemplateId } },
+      });
+    }
+    async function saveRecall(over: Record<string, unknown>) {
+      const { version, settings } = await ok('o-boss', 'marketing', 'getLifecycleSettings');
+      return api('o-boss', 'marketing', 'updateLifecycleSettings', {
+        expectedVersion: version,
+        settings: { ...settings, dormancy: { ...settings.dormancy, enabled: true, ...over } },
+      });
+    }
+
+    it('refuses a birthday gift or a dormancy coupon that does not exist, is paused or lacks the channel (COUPON_TEMPLATE_NOT_ISSUABLE)', async () => {
+      const { templateId: noChannel } = await ok('o-boss', 'coupon', 'createTemplate', cashTemplateInput({ channels: ['claim_center'] }));
+      const paused = await ok('o-boss', 'coupon', 'createTemplate', cashTemplateInput({ channels: ['birthday', 'campaign'] }));
+      const { action: _a, ...terms } = cashTemplateInput({ channels: ['birthday', 'campaign'] });
+      await ok('o-boss', 'coupon', 'updateTemplate', { templateId: paused.templateId, expectedVersion: paused.version, status: 'paused', ...terms });
+      const { templateId: good } = await ok('o-boss', 'coupon', 'createTemplate', cashTemplateInput({ channels: ['birthday', 'campaign'] }));
+      const refused = { ok: false, code: 'COUPON_TEMPLATE_NOT_ISSUABLE' };
+      for (const [id, problem] of [
+        ['tpl-does-not-exist', 'missing'],
+        [paused.templateId, 'paused'],
+        [noChannel, 'channel'],
+      ]) {
+        expect({ id, birthday: await saveBirthdayGift(id) }).toMatchObject({ id, birthday: refused });
+        expect({ id, recall: await saveRecall({ recallCouponTemplateId: id }) }).toMatchObject({ id, recall: refused });
+        expect({ id, warning: await saveRecall({ warningCouponTemplateId: id }) }).toMatchObject({ id, warning: refused });
+        expect({ id, message: ((await saveBirthdayGift(id)) as Any).message }).toEqual({
+          id,
+          message: `生日礼券：${ISSUE_PROBLEM_TEXT[problem as IssueProblem]}`,
+        });
+      }
+      expect((await ok('o-boss', 'marketing', 'getSettings')).settings.birthday.couponTemplateId).toBeNull();
+      expect(await saveBirthdayGift(good)).toMatchObject({ ok: true });
+      expect(await saveRecall({ warningCouponTemplateId: good, recallCouponTemplateId: good })).toMatchObject({ ok: true });
+      // the gift off: nothing to check
+      await saveBirthdayGift(null);
+      await saveRecall({ warningCouponTemplateId: null, recallCouponTemplateId: null });
+    });
+
+    it('a birthday run whose gift was paused after the save records why it issued nothing', async () => {
+      const created = await ok('o-boss', 'coupon', 'createTemplate', cashTemplateInput({ channels: ['birthday'] }));
+      expect(await saveBirthdayGift(created.templateId)).toMatchObject({ ok: true });
+      const { action: _a, ...terms } = cashTemplateInput({ channels: ['birthday'] });
+      await ok('o-boss', 'coupon', 'updateTemplate', { templateId: created.templateId, expectedVersion: created.version, status: 'paused', ...terms });
+      setClock('2026-06-15T09:00:00+08:00');
+      const memberId = (await ok('o-bd7', 'member', 'join', { agree: true })).memberId;
+      await ok('o-bd7', 'member', 'setBirthday', { month: 6, day: 18 });
+      const run = await control('o-boss', 'POST', '/api/jobs/birthday/run');
+      expect(run).toMatchObject({ status: 200, json: { ok: true, data: { status: 'done', counters: { issued: 0, notIssued: 1, couponProblem: 'paused' } } } });
+      expect(docs('coupons').filter((c) => c.memberId === memberId)).toEqual([]);
+      await saveBirthdayGift(null);
     });
   });
 });

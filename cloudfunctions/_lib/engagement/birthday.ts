@@ -5,13 +5,12 @@ import type { MemberDoc } from '../../../shared/schemas/member';
 import { runJob, type JobOptions, type JobRun } from '../platform/job-runner';
 import { walkById } from '../platform/job-walks';
 import { fillTemplate, templateFor } from '../messages';
-import { issueCoupon, isIssueRefusal } from '../coupons';
+import { issueCoupon, isIssueRefusal, templateIssueProblem } from '../coupons';
 import { loadEngagementSettings } from './settings';
-import { initial, loggedKeys, sendCounted, type MemberJobCounters } from './member-jobs';
+import { countNotIssued, initial, initialIssue, loggedKeys, sendCounted, type IssueCounters, type MemberJobCounters } from './member-jobs';
 
-export interface BirthdayCounters extends MemberJobCounters {
+export interface BirthdayCounters extends MemberJobCounters, IssueCounters {
   target: string;
-  issued: number;
 }
 
 /**
@@ -25,6 +24,9 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
   const target = birthdayTarget(today, settings.birthday.leadDays);
   const template = await templateFor('birthday');
   const keyOf = (memberId: string) => `birthday:${target.year}:${memberId}`;
+  const giftId = settings.birthday.enabled ? settings.birthday.couponTemplateId : null;
+  // One read: a gift that cannot issue is not tried per member, and the run says why.
+  const couponProblem = giftId ? await templateIssueProblem(giftId, 'birthday', now) : null;
   const { run } = await runJob<BirthdayCounters>({
     job: 'birthday',
     occurrence: businessDateKey(now),
@@ -32,7 +34,7 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
     // Every issue of the gift updates the one template's stock in its transaction: members worked on
     // at once only conflict there (the bench saw retries exhausted at 16), so one at a time.
     ...(settings.birthday.couponTemplateId ? { concurrency: 1 } : {}),
-    initial: () => ({ ...initial(today)(), target: target.day, issued: 0 }),
+    initial: () => ({ ...initial(today)(), ...initialIssue(couponProblem), target: target.day }),
     // One step per celebrated month-day (two on 28 February of a common year): an equality on the
     // indexed `birthdayMD`, walked by `_id`.
     steps: target.monthDays.map((md) => ({
@@ -48,15 +50,17 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
         }
         const key = keyOf(m._id);
         let couponTitle = '生日祝福';
-        if (settings.birthday.couponTemplateId) {
+        if (giftId && couponProblem) countNotIssued(state, couponProblem);
+        else if (giftId) {
           try {
-            const issued = await issueCoupon({ templateId: settings.birthday.couponTemplateId, memberId: m._id, key, channel: 'birthday', now });
+            const issued = await issueCoupon({ templateId: giftId, memberId: m._id, key, channel: 'birthday', now });
             if (!issued.duplicate) state.issued += 1;
             couponTitle = issued.coupon.terms.title;
           } catch (e) {
             // Out of stock, paused, over the member's limit: the greeting still goes; the run says so.
             if (!isIssueRefusal(e)) throw e;
             state.skipped += 1;
+            countNotIssued(state, e.code);
           }
         }
         const data =

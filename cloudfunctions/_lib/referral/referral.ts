@@ -138,7 +138,7 @@ export async function acceptInvitation(tx: Tx, req: AcceptRequest): Promise<Acce
     inviteeId: req.inviteeId,
     inviteeIsNew: req.inviteeIsNew,
     phoneSeenBefore: (phoneSeen !== null && phoneSeen.inviteeId !== req.inviteeId) || (claim !== null && claim.memberId !== req.inviteeId),
-    inviterActive: inviterId === req.inviteeId || (inviter !== null && !inviter.deletedAt),
+    inviterActive: inviterId === req.inviteeId || (inviter !== null && !inviter.deletedAt && !inviter.erasureBegunAt),
   });
   if (req.phoneHash && !phoneSeen)
     await tx
@@ -211,7 +211,7 @@ export async function rewardFirstPurchase(tx: Tx, inviteeId: string, now: Date, 
   const today = businessDate(now);
   if (points > 0) {
     const inviter = await txGet<MemberDoc>(tx, 'members', invitation.inviterId);
-    if (!inviter || inviter.deletedAt) return 0;
+    if (!inviter || inviter.deletedAt || inviter.erasureBegunAt) return 0;
     const id = `referral:${inviteeId}:purchase`;
     await applyEntry(
       tx,
