@@ -7,6 +7,7 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import { conditionsText, effectiveStatus, EXPIRING_SOON_DAYS, faceValue, templateIssuable } from '../../shared/rules/coupons';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/router';
 import { requireRole } from '../_lib/platform/auth';
+import { logAccess } from '../_lib/platform/access-log';
 import { database } from '../_lib/platform/cloud';
 import { count, findOne, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
 import { checkCouponCode, couponIdFor, issueCoupon, issueCouponCode, isIssueRefusal, refreshNewMemberGifts, termsOf, runCouponExpiry } from '../_lib/coupons';
@@ -248,12 +249,19 @@ export const main = createMain(couponContract, {
   },
 
   // ---------------------------------------------------------------- staff (own store) and merchant
-  /** What the till shows before confirming: the coupon, its conditions, the member masked, and any refusal. */
+  /**
+   * What the till shows before confirming: the coupon, its conditions, the member masked, and any
+   * refusal. It discloses who holds the coupon, so it is logged like any identification (PIPL).
+   */
   inspect: async (input, ctx) => {
     const role = await staffOrMerchant(ctx);
     const storeId = storeOf(role, input.storeId);
     const c = await couponByCode(input.code, ctx.now);
-    const [member, names] = await Promise.all([withRetry(() => getById<MemberDoc>('members', c.memberId)), storeNames()]);
+    const [member, names] = await Promise.all([
+      withRetry(() => getById<MemberDoc>('members', c.memberId)),
+      storeNames(),
+      logAccess(role, c.memberId, 'coupon', ctx.now),
+    ]);
     const refusal = refusalOf(c, storeId, ctx.now);
     return {
       coupon: toCouponView(c, ctx.now, (id) => names.get(id) ?? id),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { businessDate, isRealDate, monthDay, points, instant } from './common';
 import { memberPointsSchema } from './points';
+import { SUBSCRIBE_TEMPLATES_PER_REQUEST } from '../rules/engagement';
 
 export const tierIdSchema = z.string().min(1).max(32);
 
@@ -149,7 +150,7 @@ export const memberRequests = {
       accepted: z
         .array(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/))
         .min(1)
-        .max(10),
+        .max(SUBSCRIBE_TEMPLATES_PER_REQUEST),
     })
     .strict(),
   /** The member's invitation link (a signed inviter token; `member.join { invite }` accepts it). */
@@ -237,7 +238,8 @@ export const accessLogDocSchema = z
     memberId: z.string(),
     actor: z.object({ openid: z.string(), role: z.string(), name: z.string(), storeId: z.string().nullable() }).strict(),
     /** how the member was found */
-    by: z.enum(['member_code', 'phone']),
+    /** `coupon`: a coupon's code inspected at the till, which shows its holder */
+    by: z.enum(['member_code', 'phone', 'coupon']),
     at: instant,
   })
   .strict();

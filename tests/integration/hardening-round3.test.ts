@@ -14,6 +14,7 @@ import type { Result } from '../../shared/envelope';
 import { businessDate, businessMonth, monthDay } from '../../shared/schemas/common';
 import { cashTemplateInput } from '../support/coupon-kit';
 import { ISSUE_PROBLEM_TEXT, type IssueProblem } from '../../shared/rules/coupons';
+import { SUBSCRIBE_CREDIT_CAP } from '../../shared/rules/engagement';
 import fs from 'node:fs';
 import path from 'node:path';
 import { collectionSchemas } from '../../shared/schemas/collections';
@@ -297,6 +298,49 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
       expect(run).toMatchObject({ status: 200, json: { ok: true, data: { status: 'done', counters: { issued: 0, notIssued: 1, couponProblem: 'paused' } } } });
       expect(docs('coupons').filter((c) => c.memberId === memberId)).toEqual([]);
       await saveBirthdayGift(null);
+    });
+  });
+
+  describe('9. subscribe credits count one per template per report, capped per template', () => {
+    it('a template repeated in one call counts once; more ids than one request can hold are refused; credits stop at the cap', async () => {
+      const who = 'o-sub9';
+      const memberId = (await ok(who, 'member', 'join', { agree: true })).memberId;
+      await ok('o-boss', 'marketing', 'registerTemplate', {
+        templateId: 'LOCAL_TPL_POINTS_CHANGED',
+        title: '积分变动提醒',
+        purpose: 'campaign',
+        fields: [
+          { key: 'thing1', label: '原因' },
+          { key: 'number2', label: '变动' },
+        ],
+      });
+      const tpl = 'LOCAL_TPL_POINTS_CHANGED';
+      expect(await ok(who, 'member', 'recordSubscriptions', { accepted: [tpl, tpl, tpl] })).toMatchObject({ recorded: [{ templateId: tpl, credits: 1 }] });
+      expect(await api(who, 'member', 'recordSubscriptions', { accepted: Array(10).fill(tpl) })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+      const credit = () => docs('subscribe_credits').find((d) => d.memberId === memberId && d.templateId === tpl);
+      expect(credit()).toMatchObject({ credits: 1 });
+      for (let i = 0; i < SUBSCRIBE_CREDIT_CAP + 5; i += 1) await ok(who, 'member', 'recordSubscriptions', { accepted: [tpl] });
+      expect(credit()).toMatchObject({ credits: SUBSCRIBE_CREDIT_CAP });
+    });
+  });
+
+  describe('6. coupon inspect by staff is an identification: logged', () => {
+    it('writes an access_log entry naming the clerk, the store, the member and how (coupon)', async () => {
+      const who = 'o-insp6';
+      const memberId = (await ok(who, 'member', 'join', { agree: true })).memberId;
+      const { templateId } = await ok('o-boss', 'coupon', 'createTemplate', cashTemplateInput());
+      const { couponId } = await ok(who, 'coupon', 'claim', { templateId, requestId: 'insp6-claim-1' });
+      const { code } = await ok(who, 'coupon', 'getCode', { couponId });
+      const logged = () => docs('access_log').filter((e) => e.memberId === memberId);
+      expect(logged()).toEqual([]);
+      const seen = await ok('o-clerk', 'coupon', 'inspect', { code });
+      expect(seen).toMatchObject({ member: { memberId } });
+      expect(logged()).toEqual([
+        expect.objectContaining({ by: 'coupon', actor: expect.objectContaining({ openid: 'o-clerk', role: 'staff', storeId: 'store-a' }) }),
+      ]);
+      // the member reads it in their own access log
+      const mine = await ok(who, 'member', 'exportMyData');
+      expect(mine.accessLog).toEqual([expect.objectContaining({ by: 'coupon', staff: '店员', storeId: 'store-a' })]);
     });
   });
 });
