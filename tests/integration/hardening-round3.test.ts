@@ -343,4 +343,21 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
       expect(mine.accessLog).toEqual([expect.objectContaining({ by: 'coupon', staff: '店员', storeId: 'store-a' })]);
     });
   });
+
+  describe('11. check-in after the clock moved back', () => {
+    it('answers CLOCK_MOVED_BACK, writes nothing, and checks in again once the clock is past the last day', async () => {
+      const who = 'o-ck11';
+      const memberId = (await ok(who, 'member', 'join', { agree: true })).memberId;
+      setClock('2026-07-10T10:00:00+08:00');
+      expect(await ok(who, 'checkin', 'checkIn')).toMatchObject({ day: '2026-07-10', already: false });
+      const before = JSON.stringify([docs('ledger').filter((e) => e.memberId === memberId), docs('checkin_state').filter((e) => e.memberId === memberId)]);
+      setClock('2026-07-08T10:00:00+08:00');
+      expect(await api(who, 'checkin', 'checkIn')).toMatchObject({ ok: false, code: 'CLOCK_MOVED_BACK' });
+      expect(JSON.stringify([docs('ledger').filter((e) => e.memberId === memberId), docs('checkin_state').filter((e) => e.memberId === memberId)])).toBe(
+        before,
+      );
+      setClock('2026-07-11T10:00:00+08:00');
+      expect(await ok(who, 'checkin', 'checkIn')).toMatchObject({ day: '2026-07-11', streak: 2 });
+    });
+  });
 });
