@@ -18,6 +18,14 @@ import type { CouponAuditDoc } from '../../shared/schemas/coupon';
 const staffOrMerchant = (ctx: ActionContext) => withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant'])) as Promise<StaffDoc>;
 const merchant = (ctx: ActionContext) => withRetry(() => requireRole(requireOpenid(ctx), ['merchant'])) as Promise<StaffDoc>;
 
+/** STORE_NOT_FOUND unless every store a template names exists (a coupon valid only at no store helps nobody). */
+async function requireStores(storeIds: readonly string[] | null | undefined): Promise<void> {
+  if (!storeIds?.length) return;
+  const names = await storeNames();
+  const missing = storeIds.filter((id) => !names.has(id));
+  if (missing.length > 0) throw new AppError('STORE_NOT_FOUND', `门店不存在：${missing.join('、')}`, { storeIds: missing });
+}
+
 /** The calling consumer's member document (the card page registers members; a deleted one is gone). */
 async function me(ctx: ActionContext): Promise<MemberDoc> {
   const m = await withRetry(() => findOne<MemberDoc>('members', { openid: requireOpenid(ctx) }));
@@ -45,6 +53,7 @@ export const main = createMain(couponContract, {
   // ---------------------------------------------------------------- merchant: templates
   createTemplate: async (input, ctx) => {
     const role = await merchant(ctx);
+    await requireStores(input.storeIds);
     const templateId = `tpl_${crypto.randomBytes(6).toString('hex')}`;
     const doc: CouponTemplateDoc = {
       _id: templateId,
@@ -66,6 +75,7 @@ export const main = createMain(couponContract, {
   updateTemplate: async (input, ctx) => {
     const role = await merchant(ctx);
     const { templateId, expectedVersion, ...terms } = input;
+    await requireStores(terms.storeIds);
     const version = await inTransaction(async (tx) => {
       const current = await txGet<CouponTemplateDoc>(tx, 'coupon_templates', templateId);
       if (!current) throw new AppError('NOT_FOUND', '优惠券不存在');

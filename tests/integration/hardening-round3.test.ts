@@ -15,6 +15,8 @@ import { businessDate, businessMonth, monthDay } from '../../shared/schemas/comm
 import { cashTemplateInput } from '../support/coupon-kit';
 import { ISSUE_PROBLEM_TEXT, type IssueProblem } from '../../shared/rules/coupons';
 import { SUBSCRIBE_CREDIT_CAP } from '../../shared/rules/engagement';
+import { orderItemSchema } from '../../shared/schemas/points';
+import { describeIssues, installChineseErrors } from '../../shared/validation';
 import fs from 'node:fs';
 import path from 'node:path';
 import { collectionSchemas } from '../../shared/schemas/collections';
@@ -358,6 +360,52 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
       );
       setClock('2026-07-11T10:00:00+08:00');
       expect(await ok(who, 'checkin', 'checkIn')).toMatchObject({ day: '2026-07-11', streak: 2 });
+    });
+  });
+
+  describe('12. smaller edges', () => {
+    const mug = { kind: 'physical', title: '马克杯', pointsPrice: 100, stock: 5, perMemberLimit: 1, category: '周边' };
+
+    it('mall images: only https:// or cloud://, never javascript: or data:', async () => {
+      for (const url of ['javascript:alert(1)', 'data:image/png;base64,AAAA', 'http://example.com/a.png', 'JAVASCRIPT://x%0aalert(1)']) {
+        expect({ url, r: await api('o-boss', 'mall', 'createItem', { ...mug, images: [url] }) }).toMatchObject({
+          url,
+          r: { ok: false, code: 'VALIDATION_FAILED' },
+        });
+      }
+      expect(
+        await api('o-boss', 'mall', 'createItem', { ...mug, images: ['https://img.example.com/mug.png', 'cloud://env-1.abc/mall/mug.png'] }),
+      ).toMatchObject({ ok: true });
+    });
+
+    it('restock cannot take the stock past the cap create enforces', async () => {
+      const { itemId } = await ok('o-boss', 'mall', 'createItem', { ...mug, stock: 9_999_000 });
+      expect(await api('o-boss', 'mall', 'restock', { itemId, quantity: 1_000_000 })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+      expect(docs('mall_items').find((i) => i._id === itemId).stock).toBe(9_999_000);
+      expect(await ok('o-boss', 'mall', 'restock', { itemId, quantity: 1000 })).toMatchObject({ stock: 10_000_000 });
+      expect(await api('o-boss', 'mall', 'restock', { itemId, quantity: 1 })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    });
+
+    it('a coupon template for a store that does not exist is refused (STORE_NOT_FOUND)', async () => {
+      expect(await api('o-boss', 'coupon', 'createTemplate', cashTemplateInput({ storeIds: ['store-a', 'store-ghost'] }))).toMatchObject({
+        ok: false,
+        code: 'STORE_NOT_FOUND',
+      });
+      const created = await ok('o-boss', 'coupon', 'createTemplate', cashTemplateInput({ storeIds: ['store-a'] }));
+      const { action: _a, ...terms } = cashTemplateInput({ storeIds: ['store-nowhere'] });
+      expect(await api('o-boss', 'coupon', 'updateTemplate', { templateId: created.templateId, expectedVersion: 1, ...terms })).toMatchObject({
+        ok: false,
+        code: 'STORE_NOT_FOUND',
+      });
+    });
+
+    it('one price over every cap is answered with one cap, the tightest', () => {
+      installChineseErrors();
+      const parsed = orderItemSchema.safeParse({ sku: 'A1', category: '饮品', priceFen: 10 ** 13, quantity: 1 });
+      expect(parsed.success).toBe(false);
+      const text = describeIssues(parsed.error!);
+      expect(text.match(/不能超过/g)).toHaveLength(1);
+      expect(text).toContain('¥10000000.00');
     });
   });
 });

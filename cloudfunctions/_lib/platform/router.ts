@@ -5,7 +5,7 @@ import { getWXContext, type WXContext } from './cloud';
 import { isTransactionConflict, isTransient } from './db';
 import { runInCallScope } from './call-scope';
 import type { Contract, ParsedInputOf, ResultOf } from '../../../shared/contract';
-import { describeIssues, installChineseErrors } from '../../../shared/validation';
+import { describeIssues, installChineseErrors, tightestBounds } from '../../../shared/validation';
 import { log } from './log';
 
 // Every refusal a person may read is Chinese and names the field they see (shared/validation.ts).
@@ -83,7 +83,7 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
         // Chinese sentences about the fields a person sees (shared/validation.ts); a few issues with
         // their count, each bounded: a body of 90,000 unknown keys must not be echoed back.
         return fail('VALIDATION_FAILED', (describeIssues(input.error) || ERROR_MESSAGES.VALIDATION_FAILED).slice(0, 300), {
-          issues: input.error.issues
+          issues: tightestBounds(input.error.issues)
             .slice(0, MAX_ISSUES)
             .map((i: z.ZodIssue) => ({ path: i.path.join('.').slice(0, 100), message: describeIssues(new z.ZodError([i])).slice(0, 200), code: i.code })),
           issueCount: input.error.issues.length,
