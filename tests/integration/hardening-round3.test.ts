@@ -6,7 +6,7 @@
  */
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer } from '../../local-cloud/server';
+import { createServer, SESSION_COOKIE, SESSION_TTL_MS, SessionSigner } from '../../local-cloud/server';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { realClock, setClock } from '../support/clock';
 import type { Any } from '../support/points-kit';
@@ -397,6 +397,37 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
         ok: false,
         code: 'STORE_NOT_FOUND',
       });
+    });
+
+    it('session cookies expire, and logout revokes the token (a kept copy is no session)', async () => {
+      const res = await fetch(`${base}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'consumer', openid: 'o-sess12' }),
+      });
+      const setCookie = res.headers.get('set-cookie')!;
+      expect(setCookie).toMatch(new RegExp(`Max-Age=${SESSION_TTL_MS / 1000}`));
+      const cookie = setCookie.split(';')[0];
+      const session = async () => ((await (await fetch(`${base}/api/session`, { headers: { cookie } })).json()) as Any).data;
+      expect(await session()).toEqual({ role: 'consumer', openid: 'o-sess12' });
+      await fetch(`${base}/api/logout`, { method: 'POST', headers: { cookie } });
+      expect(await session()).toBeNull();
+      const call = await fetch(`${base}/api/fn/member`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: '{"action":"getCard"}',
+      });
+      expect(call.status).toBe(401);
+      // expiry, on real time (the signer's clock injected)
+      let t = Date.UTC(2026, 0, 1);
+      const signer = new SessionSigner(Buffer.from('k'), () => t);
+      const token = signer.sign({ role: 'staff', openid: 'o-s' });
+      expect(signer.fromCookieHeader(`${SESSION_COOKIE}=${token}`)).toEqual({ role: 'staff', openid: 'o-s' });
+      t += SESSION_TTL_MS - 1;
+      expect(signer.verify(token)).not.toBeNull();
+      t += 2;
+      expect(signer.verify(token)).toBeNull();
+      expect(signer.fromCookieHeader(`${SESSION_COOKIE}=${token}`)).toBeNull();
     });
 
     it('one price over every cap is answered with one cap, the tightest', () => {
