@@ -15,6 +15,7 @@ import { businessDate, businessMonth, monthDay } from '../../shared/schemas/comm
 import { cashTemplateInput } from '../support/coupon-kit';
 import { ISSUE_PROBLEM_TEXT, type IssueProblem } from '../../shared/rules/coupons';
 import { SUBSCRIBE_CREDIT_CAP } from '../../shared/rules/engagement';
+import { REWARDED_INVITATIONS_PER_DAY } from '../../shared/rules/referral';
 import { orderItemSchema } from '../../shared/schemas/points';
 import { describeIssues, installChineseErrors } from '../../shared/validation';
 import fs from 'node:fs';
@@ -428,6 +429,22 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
       t += 2;
       expect(signer.verify(token)).toBeNull();
       expect(signer.fromCookieHeader(`${SESSION_COOKIE}=${token}`)).toBeNull();
+    });
+
+    it('an inviter is rewarded for at most REWARDED_INVITATIONS_PER_DAY invitations a business day', async () => {
+      setClock('2026-08-03T10:00:00+08:00');
+      const inviterId = (await ok('o-inv12', 'member', 'join', { agree: true })).memberId;
+      const { token } = await ok('o-inv12', 'member', 'getInvite');
+      const rewards = () => docs('ledger').filter((e) => e.memberId === inviterId && String(e._id).startsWith('referral:'));
+      const answers = [];
+      for (let i = 0; i < REWARDED_INVITATIONS_PER_DAY + 3; i += 1)
+        answers.push((await ok(`o-fresh12-${i}`, 'member', 'join', { agree: true, invite: token })).invite);
+      expect(rewards()).toHaveLength(REWARDED_INVITATIONS_PER_DAY);
+      expect(answers.slice(REWARDED_INVITATIONS_PER_DAY).every((a) => JSON.stringify(a).includes('daily_cap'))).toBe(true);
+      // the next business day counts afresh
+      setClock('2026-08-04T10:00:00+08:00');
+      await ok('o-fresh12-next', 'member', 'join', { agree: true, invite: (await ok('o-inv12', 'member', 'getInvite')).token });
+      expect(rewards()).toHaveLength(REWARDED_INVITATIONS_PER_DAY + 1);
     });
 
     it('one price over every cap is answered with one cap, the tightest', () => {
