@@ -10,7 +10,18 @@ import { requireRole } from '../_lib/platform/auth';
 import { logAccess } from '../_lib/platform/access-log';
 import { database } from '../_lib/platform/cloud';
 import { count, findOne, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
-import { checkCouponCode, couponIdFor, issueCoupon, issueCouponCode, isIssueRefusal, refreshNewMemberGifts, termsOf, runCouponExpiry } from '../_lib/coupons';
+import {
+  checkCouponCode,
+  countWrongCode,
+  couponIdFor,
+  issueCoupon,
+  requireCodeAttemptsLeft,
+  issueCouponCode,
+  isIssueRefusal,
+  refreshNewMemberGifts,
+  termsOf,
+  runCouponExpiry,
+} from '../_lib/coupons';
 import { toCouponView, toTemplateView } from './views';
 import { myVerifications, refusalOf, storeNames, storeOf, undoVerification, verificationViews, verifyCoupon, type StaffDoc } from './verify';
 import type { CouponAuditDoc } from '../../shared/schemas/coupon';
@@ -47,6 +58,20 @@ async function couponByCode(code: string, now: Date): Promise<CouponDoc> {
   const c = await withRetry(() => getById<CouponDoc>('coupons', check.couponId));
   if (!c) throw new AppError('COUPON_CODE_INVALID');
   return c;
+}
+
+/**
+ * A clerk's code check, rate limited: refused (TOO_MANY_ATTEMPTS) after a run of wrong codes in the
+ * window, and a wrong code counted (an expired one is an old screen, not a guess: not counted).
+ */
+async function checkedByClerk<T>(role: StaffDoc, now: Date, work: () => Promise<T>): Promise<T> {
+  await requireCodeAttemptsLeft(role.openid, now);
+  try {
+    return await work();
+  } catch (e) {
+    if (isAppError(e) && e.code === 'COUPON_CODE_INVALID') await countWrongCode(role.openid, now);
+    throw e;
+  }
 }
 
 export const main = createMain(couponContract, {
@@ -266,7 +291,7 @@ export const main = createMain(couponContract, {
   inspect: async (input, ctx) => {
     const role = await staffOrMerchant(ctx);
     const storeId = storeOf(role, input.storeId);
-    const c = await couponByCode(input.code, ctx.now);
+    const c = await checkedByClerk(role, ctx.now, () => couponByCode(input.code, ctx.now));
     const [member, names] = await Promise.all([
       withRetry(() => getById<MemberDoc>('members', c.memberId)),
       storeNames(),
@@ -283,8 +308,11 @@ export const main = createMain(couponContract, {
   verify: async (input, ctx) => {
     const role = await staffOrMerchant(ctx);
     const storeId = storeOf(role, input.storeId);
-    const check = checkCouponCode(input.code, ctx.now);
-    if (!check.ok) throw new AppError(check.reason === 'expired' ? 'COUPON_CODE_EXPIRED' : 'COUPON_CODE_INVALID');
+    const check = await checkedByClerk(role, ctx.now, async () => {
+      const checked = checkCouponCode(input.code, ctx.now);
+      if (!checked.ok) throw new AppError(checked.reason === 'expired' ? 'COUPON_CODE_EXPIRED' : 'COUPON_CODE_INVALID');
+      return checked;
+    });
     return verifyCoupon(role, check.couponId, storeId, input.orderId ?? null, ctx.now, input.requestId);
   },
 

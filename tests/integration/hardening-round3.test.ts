@@ -16,6 +16,7 @@ import { cashTemplateInput } from '../support/coupon-kit';
 import { ISSUE_PROBLEM_TEXT, type IssueProblem } from '../../shared/rules/coupons';
 import { SUBSCRIBE_CREDIT_CAP } from '../../shared/rules/engagement';
 import { REWARDED_INVITATIONS_PER_DAY } from '../../shared/rules/referral';
+import { WRONG_CODE_LIMIT } from '../../cloudfunctions/_lib/coupons';
 import { orderItemSchema } from '../../shared/schemas/points';
 import { describeIssues, installChineseErrors } from '../../shared/validation';
 import fs from 'node:fs';
@@ -445,6 +446,27 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
       setClock('2026-08-04T10:00:00+08:00');
       await ok('o-fresh12-next', 'member', 'join', { agree: true, invite: (await ok('o-inv12', 'member', 'getInvite')).token });
       expect(rewards()).toHaveLength(REWARDED_INVITATIONS_PER_DAY + 1);
+    });
+
+    it('a clerk who enters WRONG_CODE_LIMIT wrong coupon codes is refused (TOO_MANY_ATTEMPTS), right codes included, until the window ends', async () => {
+      setClock('2026-09-01T10:00:00+08:00');
+      cloud.store.insert('roles', { _id: 'o-clerk-rl', openid: 'o-clerk-rl', role: 'staff', name: '店员乙', storeId: 'store-a' });
+      const who = 'o-rl12';
+      await ok(who, 'member', 'join', { agree: true });
+      const { templateId } = await ok('o-boss', 'coupon', 'createTemplate', cashTemplateInput());
+      const { couponId } = await ok(who, 'coupon', 'claim', { templateId, requestId: 'rl12-claim-1' });
+      const wrong = (i: number) => `${String(100000000000 + i)}00${'1234567890'}`;
+      const answers = [];
+      for (let i = 0; i < WRONG_CODE_LIMIT + 5; i += 1) answers.push((await api('o-clerk-rl', 'coupon', 'inspect', { code: wrong(i) })) as Any);
+      expect(answers.slice(0, WRONG_CODE_LIMIT).every((a) => a.code === 'COUPON_CODE_INVALID')).toBe(true);
+      expect(answers.slice(WRONG_CODE_LIMIT).every((a) => a.code === 'TOO_MANY_ATTEMPTS')).toBe(true);
+      const { code } = await ok(who, 'coupon', 'getCode', { couponId });
+      expect(await api('o-clerk-rl', 'coupon', 'verify', { code })).toMatchObject({ ok: false, code: 'TOO_MANY_ATTEMPTS' });
+      // another clerk is not held up; the window over, this one may try again
+      expect(await api('o-clerk', 'coupon', 'inspect', { code })).toMatchObject({ ok: true });
+      setClock('2026-09-01T10:11:00+08:00');
+      const fresh = (await ok(who, 'coupon', 'getCode', { couponId })).code;
+      expect(await api('o-clerk-rl', 'coupon', 'verify', { code: fresh })).toMatchObject({ ok: true });
     });
 
     it('one price over every cap is answered with one cap, the tightest', () => {
