@@ -19,6 +19,8 @@ import { signPosRequest } from '../../cloudfunctions/pos/signature';
 import { closeTestCloud, openTestCloud, withCapturedLogs, type TestCloud } from '../support/local-cloud';
 import { seedStoreAndStaff, type Any } from '../support/points-kit';
 import type { Result } from '../../shared/envelope';
+import { contracts } from '../../shared/contracts';
+import type { Contract } from '../../shared/contract';
 
 type Main = ((event: unknown, context?: unknown) => Promise<unknown>) & { actions?: readonly string[] };
 
@@ -245,6 +247,14 @@ describe('bad input: every action of every function refuses it cleanly and write
           // The action's own fields, found generically: every known field name set to a value no schema
           // accepts; the validation issues name the fields this action has (the others are unrecognized).
           const probe = await send('every field a symbol', Object.fromEntries(FIELDS.map((f) => [f, Symbol(f)])));
+          // Staff-only actions authorize before they validate (issue 25): another caller learns FORBIDDEN,
+          // not the fields; those are probed as the merchant.
+          const roles = (contracts as Record<string, Contract>)[fn]?.[act]?.roles;
+          if (roles && !(roles as readonly string[]).includes(_who)) {
+            expect(probe).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+            expect((probe as Any).details).toBeUndefined();
+            continue;
+          }
           expect(probe).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
           const own = new Set<string>(((probe as Any).details?.issues ?? []).map((i: { path: string }) => i.path.split('.')[0]).filter(Boolean));
           // The probe finds what a hand-written valid request names (so it is not silently finding nothing).

@@ -469,6 +469,24 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
       expect(await api('o-clerk-rl', 'coupon', 'verify', { code: fresh })).toMatchObject({ ok: true });
     });
 
+    it('merchant-only actions authorize before they validate: a consumer learns FORBIDDEN, not the fields', async () => {
+      await ok('o-shape12', 'member', 'join', { agree: true });
+      const probes: [string, string, Record<string, unknown>][] = [
+        ['coupon', 'createTemplate', { title: 1 }],
+        ['coupon', 'grant', {}],
+        ['mall', 'createItem', { kind: 'nope' }],
+        ['mall', 'restock', { quantity: -1 }],
+        ['marketing', 'updateSettings', { settings: 'x' }],
+        ['marketing', 'registerTemplate', {}],
+      ];
+      for (const [fn, action, input] of probes) {
+        const r = (await api('o-shape12', fn, action, input)) as Any;
+        expect({ fn, action, code: r.code, details: r.details ?? null }).toEqual({ fn, action, code: 'FORBIDDEN', details: null });
+      }
+      // the merchant still gets the fields
+      expect(await api('o-boss', 'coupon', 'createTemplate', { title: 1 })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+    });
+
     it('one price over every cap is answered with one cap, the tightest', () => {
       installChineseErrors();
       const parsed = orderItemSchema.safeParse({ sku: 'A1', category: '饮品', priceFen: 10 ** 13, quantity: 1 });

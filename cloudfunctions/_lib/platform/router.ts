@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { AppError, ERROR_MESSAGES, isAppError } from '../../../shared/errors';
 import { fail, ok, type Result } from '../../../shared/envelope';
 import { getWXContext, type WXContext } from './cloud';
-import { isTransactionConflict, isTransient } from './db';
+import { isTransactionConflict, isTransient, withRetry } from './db';
+import { requireRole } from './auth';
 import { runInCallScope } from './call-scope';
 import type { Contract, ParsedInputOf, ResultOf } from '../../../shared/contract';
 import { describeIssues, installChineseErrors, tightestBounds } from '../../../shared/validation';
@@ -78,6 +79,13 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
       if (!def || !handler) {
         return fail('UNKNOWN_ACTION', `不支持的操作：${name}`, { allowed: Object.keys(actions) });
       }
+      const wx = getWXContext();
+      // Staff-only actions authorize first: a consumer's call learns FORBIDDEN, not the input's shape.
+      // (The role is cached, so the handler's own check costs no second read.)
+      if (def.roles) {
+        const allowed = def.roles;
+        await withRetry(() => requireRole(wx.OPENID ?? '', allowed));
+      }
       const input = def.input.safeParse(payload);
       if (!input.success) {
         // Chinese sentences about the fields a person sees (shared/validation.ts); a few issues with
@@ -89,7 +97,6 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
           issueCount: input.error.issues.length,
         });
       }
-      const wx = getWXContext();
       // One scope per call: what its helpers share (the settings, read once: settings-read.ts).
       const data = await runInCallScope(() => handler(input.data, { wx, openid: wx.OPENID ?? '', now: new Date() }));
       return ok(data);
