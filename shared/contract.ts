@@ -6,20 +6,30 @@ import type { z } from 'zod';
  * function's handlers, the client's `call` and the tests' `invoke` are all typed from it, so an
  * action name, an input field or a result field cannot drift between the three.
  */
+/** Who may call an action whose callers are staff roles only: checked before its input is validated. */
+export type ActionRole = 'staff' | 'merchant';
+
 export interface ActionSpec<I extends z.ZodTypeAny = z.ZodTypeAny, R = unknown> {
   readonly input: I;
+  /**
+   * The roles allowed, when only staff roles are: the router checks them before validating, so a
+   * consumer's malformed call learns nothing of the input's shape (FORBIDDEN, not the fields).
+   */
+  readonly roles?: readonly ActionRole[];
   /** Phantom: carries the result type; never set at run time. */
   readonly result?: R;
 }
 
-/** `act(schema).returns<Result>()` declares one action. */
-export function act<I extends z.ZodTypeAny>(input: I) {
+/** `act(schema).returns<Result>()` declares one action; `act(schema, MERCHANT_ONLY)` one for the merchant alone. */
+export function act<I extends z.ZodTypeAny>(input: I, access: { roles?: readonly ActionRole[] } = {}) {
   return {
     returns<R>(): ActionSpec<I, R> {
-      return { input };
+      return access.roles ? { input, roles: access.roles } : { input };
     },
   };
 }
+
+export const MERCHANT_ONLY = { roles: ['merchant'] } as const;
 
 export type Contract = Record<string, ActionSpec>;
 

@@ -60,6 +60,10 @@ export const ERROR_MESSAGES = {
   REFUND_WINDOW_CLOSED: '已超过可撤销时间，请联系商家处理',
   SEGMENT_VERSION_CONFLICT: '分群已被他人修改，请刷新后重试',
   SEGMENT_NOT_FOUND: '分群不存在',
+  COUPON_TEMPLATE_NOT_ISSUABLE: '所选优惠券不存在、已暂停或未开启该发放渠道',
+  CLOCK_MOVED_BACK: '系统时间早于上次签到时间，请稍后重试',
+  TOO_MANY_ATTEMPTS: '错误次数过多，请稍后再试',
+  STORE_NOT_FOUND: '门店不存在',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -179,11 +179,30 @@ export function installChineseErrors(): void {
   installed = true;
 }
 
+/**
+ * One bound per field and direction: a schema narrowed from a shared one (`fen.max(10 ** 9)` on a
+ * `fen` capped at 10^12) fails both checks for a value above both, and the answer named two caps for
+ * one price. The tightest is the one that applies.
+ */
+export function tightestBounds(issues: readonly z.ZodIssue[]): z.ZodIssue[] {
+  const bound = (i: z.ZodIssue) => (i.code === z.ZodIssueCode.too_big ? Number(i.maximum) : i.code === z.ZodIssueCode.too_small ? Number(i.minimum) : null);
+  const tightest = new Map<string, z.ZodIssue>();
+  for (const issue of issues) {
+    const b = bound(issue);
+    if (b === null) continue;
+    const key = `${issue.code}:${issue.path.join('.')}`;
+    const kept = tightest.get(key);
+    const keptBound = kept ? (bound(kept) as number) : null;
+    if (keptBound === null || (issue.code === z.ZodIssueCode.too_big ? b < keptBound : b > keptBound)) tightest.set(key, issue);
+  }
+  return issues.filter((i) => bound(i) === null || tightest.get(`${i.code}:${i.path.join('.')}`) === i);
+}
+
 /** One sentence per issue, each naming its field ("出生年份不能晚于 2100 年"), at most `max` of them. */
 export function describeIssues(error: z.ZodError, max = 3): string {
   const seen = new Set<string>();
   const parts: string[] = [];
-  for (const issue of error.issues) {
+  for (const issue of tightestBounds(error.issues)) {
     const label = fieldLabel(issue.path);
     // Our own (field-less) messages get the field's label; a message written in the schema is whole.
     const ours = issue.code !== z.ZodIssueCode.custom && issue.message === issueMessage(issue);

@@ -1,7 +1,16 @@
 import { AppError } from '../../shared/errors';
 import { checkinContract, type CalendarDay } from '../../shared/contracts/checkin';
 import { businessDate, businessDateKey } from '../../shared/calendar';
-import { EMPTY_CHECKIN, checkInOn, currentStreak, makeUpRefusal, nextBonus, streakAfterMakeUp, type CheckinState } from '../../shared/rules/checkin';
+import {
+  EMPTY_CHECKIN,
+  beforeLastCheckIn,
+  checkInOn,
+  currentStreak,
+  makeUpRefusal,
+  nextBonus,
+  streakAfterMakeUp,
+  type CheckinState,
+} from '../../shared/rules/checkin';
 import { earn, expiryDate, spend, PointsRuleError } from '../../shared/rules/lots';
 import type { MemberDoc } from '../../shared/schemas/member';
 import { createMain, requireOpenid } from '../_lib/platform/router';
@@ -48,6 +57,8 @@ export const main = createMain(checkinContract, {
       return await inTransaction(async (tx) => {
         const stateDoc = await txGet<CheckinStateDoc>(tx, 'checkin_state', member._id);
         const before = stateOf(stateDoc);
+        // Time went backwards (the clock was moved back): a clear answer, nothing written.
+        if (beforeLastCheckIn(before, today)) throw new AppError('CLOCK_MOVED_BACK', `今天（${today}）早于上次签到日（${before.lastDay}），请稍后重试`);
         const outcome = checkInOn(before, today, rules);
         if (outcome.already) return already(before);
         const fresh = await txMember(tx, member._id);

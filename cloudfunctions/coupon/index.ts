@@ -6,15 +6,34 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import { conditionsText, effectiveStatus, EXPIRING_SOON_DAYS, faceValue, templateIssuable } from '../../shared/rules/coupons';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/router';
 import { requireRole } from '../_lib/platform/auth';
+import { logAccess } from '../_lib/platform/access-log';
 import { database } from '../_lib/platform/cloud';
 import { count, findOne, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
-import { checkCouponCode, couponIdFor, issueCoupon, issueCouponCode, isIssueRefusal, refreshNewMemberGifts, termsOf } from '../_lib/coupons';
+import {
+  checkCouponCode,
+  countWrongCode,
+  couponIdFor,
+  issueCoupon,
+  requireCodeAttemptsLeft,
+  issueCouponCode,
+  isIssueRefusal,
+  refreshNewMemberGifts,
+  termsOf,
+} from '../_lib/coupons';
 import { toCouponView, toTemplateView } from './views';
 import { myVerifications, refusalOf, storeNames, storeOf, undoVerification, verificationViews, verifyCoupon, type StaffDoc } from './verify';
 import type { CouponAuditDoc } from '../../shared/schemas/coupon';
 
 const staffOrMerchant = (ctx: ActionContext) => withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant'])) as Promise<StaffDoc>;
 const merchant = (ctx: ActionContext) => withRetry(() => requireRole(requireOpenid(ctx), ['merchant'])) as Promise<StaffDoc>;
+
+/** STORE_NOT_FOUND unless every store a template names exists (a coupon valid only at no store helps nobody). */
+async function requireStores(storeIds: readonly string[] | null | undefined): Promise<void> {
+  if (!storeIds?.length) return;
+  const names = await storeNames();
+  const missing = storeIds.filter((id) => !names.has(id));
+  if (missing.length > 0) throw new AppError('STORE_NOT_FOUND', `门店不存在：${missing.join('、')}`, { storeIds: missing });
+}
 
 /** The calling consumer's member document (the card page registers members; a deleted one is gone). */
 async function me(ctx: ActionContext): Promise<MemberDoc> {
@@ -39,10 +58,25 @@ async function couponByCode(code: string, now: Date): Promise<CouponDoc> {
   return c;
 }
 
+/**
+ * A clerk's code check, rate limited: refused (TOO_MANY_ATTEMPTS) after a run of wrong codes in the
+ * window, and a wrong code counted (an expired one is an old screen, not a guess: not counted).
+ */
+async function checkedByClerk<T>(role: StaffDoc, now: Date, work: () => Promise<T>): Promise<T> {
+  await requireCodeAttemptsLeft(role.openid, now);
+  try {
+    return await work();
+  } catch (e) {
+    if (isAppError(e) && e.code === 'COUPON_CODE_INVALID') await countWrongCode(role.openid, now);
+    throw e;
+  }
+}
+
 export const main = createMain(couponContract, {
   // ---------------------------------------------------------------- merchant: templates
   createTemplate: async (input, ctx) => {
     const role = await merchant(ctx);
+    await requireStores(input.storeIds);
     const templateId = `tpl_${crypto.randomBytes(6).toString('hex')}`;
     const doc: CouponTemplateDoc = {
       _id: templateId,
@@ -64,6 +98,7 @@ export const main = createMain(couponContract, {
   updateTemplate: async (input, ctx) => {
     const role = await merchant(ctx);
     const { templateId, expectedVersion, ...terms } = input;
+    await requireStores(terms.storeIds);
     const version = await inTransaction(async (tx) => {
       const current = await txGet<CouponTemplateDoc>(tx, 'coupon_templates', templateId);
       if (!current) throw new AppError('NOT_FOUND', '优惠券不存在');
@@ -247,12 +282,19 @@ export const main = createMain(couponContract, {
   },
 
   // ---------------------------------------------------------------- staff (own store) and merchant
-  /** What the till shows before confirming: the coupon, its conditions, the member masked, and any refusal. */
+  /**
+   * What the till shows before confirming: the coupon, its conditions, the member masked, and any
+   * refusal. It discloses who holds the coupon, so it is logged like any identification (PIPL).
+   */
   inspect: async (input, ctx) => {
     const role = await staffOrMerchant(ctx);
     const storeId = storeOf(role, input.storeId);
-    const c = await couponByCode(input.code, ctx.now);
-    const [member, names] = await Promise.all([withRetry(() => getById<MemberDoc>('members', c.memberId)), storeNames()]);
+    const c = await checkedByClerk(role, ctx.now, () => couponByCode(input.code, ctx.now));
+    const [member, names] = await Promise.all([
+      withRetry(() => getById<MemberDoc>('members', c.memberId)),
+      storeNames(),
+      logAccess(role, c.memberId, 'coupon', ctx.now),
+    ]);
     const refusal = refusalOf(c, storeId, ctx.now);
     return {
       coupon: toCouponView(c, ctx.now, (id) => names.get(id) ?? id),
@@ -264,8 +306,11 @@ export const main = createMain(couponContract, {
   verify: async (input, ctx) => {
     const role = await staffOrMerchant(ctx);
     const storeId = storeOf(role, input.storeId);
-    const check = checkCouponCode(input.code, ctx.now);
-    if (!check.ok) throw new AppError(check.reason === 'expired' ? 'COUPON_CODE_EXPIRED' : 'COUPON_CODE_INVALID');
+    const check = await checkedByClerk(role, ctx.now, async () => {
+      const checked = checkCouponCode(input.code, ctx.now);
+      if (!checked.ok) throw new AppError(checked.reason === 'expired' ? 'COUPON_CODE_EXPIRED' : 'COUPON_CODE_INVALID');
+      return checked;
+    });
     return verifyCoupon(role, check.couponId, storeId, input.orderId ?? null, ctx.now, input.requestId);
   },
 

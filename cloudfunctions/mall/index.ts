@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { AppError } from '../../shared/errors';
 import { mallContract } from '../../shared/contracts/mall';
-import type { MallItemDoc, MallOrderDoc } from '../../shared/schemas/mall';
+import { MALL_STOCK_CAP, type MallItemDoc, type MallOrderDoc } from '../../shared/schemas/mall';
 import type { MemberDoc } from '../../shared/schemas/member';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/router';
 import { requireRole } from '../_lib/platform/auth';
@@ -97,12 +97,16 @@ export const main = createMain(mallContract, {
       throw new AppError('VALIDATION_FAILED', item.kind === 'virtual' ? '虚拟商品请导入兑换码' : '请填写补货数量');
     }
     const add = item.kind === 'virtual' ? codes.length : (input.quantity ?? 0);
+    // The cap create enforces holds for restocks too (checked again against the stock in the transaction).
+    const overCap = (stock: number) => new AppError('VALIDATION_FAILED', `补货后库存不能超过 ${MALL_STOCK_CAP}（现有 ${stock}）`);
+    if (item.stock + add > MALL_STOCK_CAP) throw overCap(item.stock);
     // The pool is appended past what is loaded, then the item counts it, in one transaction on the item.
     if (codes.length) await loadCodes(item._id, item.codesLoaded, codes);
     return inTransaction(async (tx) => {
       const now = await txGet<MallItemDoc>(tx, 'mall_items', input.itemId);
       if (!now) throw new AppError('NOT_FOUND', '商品不存在');
       if (now.codesLoaded !== item.codesLoaded) throw new AppError('CONFLICT');
+      if (now.stock + add > MALL_STOCK_CAP) throw overCap(now.stock);
       await tx
         .collection('mall_items')
         .doc(item._id)

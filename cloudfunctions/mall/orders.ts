@@ -103,7 +103,8 @@ export async function redeem(req: RedeemRequest) {
     const item = await txGet<MallItemDoc>(tx, 'mall_items', req.itemId);
     if (!item) throw new AppError('NOT_FOUND', '商品不存在');
     const member = await txMember(tx, req.memberId);
-    if (member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
+    // Erasure begun: nothing more is issued (the ledger write below makes this transaction conflict with the marking).
+    if (member.deletedAt || member.erasureBegunAt) throw new AppError('MEMBER_NOT_FOUND');
     const reason = unavailableReason(item, member.tierId, req.now);
     if (reason) throw new AppError('MALL_ITEM_UNAVAILABLE', UNAVAILABLE_TEXT[reason]);
     if (item.kind === 'physical' && !req.address) throw new AppError('VALIDATION_FAILED', '实物商品需填写收货地址');

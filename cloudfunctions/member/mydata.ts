@@ -45,24 +45,35 @@ export async function exportMyData(member: MemberDoc, now: Date) {
 }
 
 /**
- * Account deletion (PIPL right to erasure). Open coupons are voided; points are forfeited with a
- * ledger entry (the books stay balanced, kept under the member id, a card number and not personal
- * data); the OPENID is replaced by a pseudonym (so opening the card again creates a fresh member) and
- * nickname, avatar, phone, gender, birthday and consent are erased. Orders, ledger entries and tier
- * changes stay, keyed by the card number only. Re-runnable: each step is idempotent.
+ * What erasure does to each collection holding the member's personal data beyond the card number
+ * (docs/privacy.md lists every collection and why the others keep what they keep). Each step is a
+ * where-update or where-remove, so a re-run finds nothing left to do.
  */
-export async function deleteAccount(openid: string, now: Date): Promise<{ memberId: string; couponsVoided: number; pointsForfeited: number }> {
-  const found = await findOne<MemberDoc>('members', { openid });
-  if (!found) throw new AppError('NOT_A_MEMBER');
-  const memberId = found._id;
-  // Before the OPENID is erased: a keyed hash and the date, so a rejoin earns no second registration bonus.
-  await recordDeparture(openid, now);
-  const _ = database().command;
+async function scrubCollections(memberId: string): Promise<void> {
+  const db = database();
+  const steps: (() => Promise<unknown>)[] = [
+    // The delivery address (name, phone, street): the order stays for the books, the address goes.
+    () =>
+      db
+        .collection('mall_orders')
+        .where({ memberId })
+        .update({ data: { address: null } }) as Promise<unknown>,
+    // Consent to subscribe messages: nothing is sent to an erased member.
+    () => db.collection('subscribe_credits').where({ memberId }).remove() as Promise<unknown>,
+    // Habits: the check-in streak and calendar, the dormancy stage, the learned repurchase cycles.
+    () => db.collection('checkin_state').where({ memberId }).remove() as Promise<unknown>,
+    () => db.collection('checkin_months').where({ memberId }).remove() as Promise<unknown>,
+    () => db.collection('member_lifecycle').where({ memberId }).remove() as Promise<unknown>,
+    () => db.collection('purchase_cycles').where({ memberId }).remove() as Promise<unknown>,
+  ];
+  for (const step of steps) await withRetry(step, { retryConflicts: false });
+}
 
-  let couponsVoided = 0;
+/** Voids the member's unused coupons, each conditional on `unused` (a retry after a lost reply voids nothing twice). */
+async function voidOpenCoupons(memberId: string, now: Date): Promise<number> {
+  let voided = 0;
   const open = await queryDocs<{ _id: string }>(database().collection('coupons').where({ memberId, status: 'unused' }).limit(1000));
   for (const c of open) {
-    // Conditional on `unused`: a retry after a lost reply voids nothing twice.
     const res = (await withRetry(
       () =>
         database()
@@ -71,8 +82,41 @@ export async function deleteAccount(openid: string, now: Date): Promise<{ member
           .update({ data: { status: 'void', voidedAt: now, voidReason: 'account_deleted' } }) as Promise<unknown>,
       { retryConflicts: false },
     )) as { stats?: { updated?: number } };
-    couponsVoided += res.stats?.updated ?? 0;
+    voided += res.stats?.updated ?? 0;
   }
+  return voided;
+}
+
+/**
+ * Account deletion (PIPL right to erasure). First the erasure is marked begun on the member (one
+ * transaction): no coupon or mall redemption commits for them after it. Then open coupons are voided;
+ * the other collections are scrubbed (`scrubCollections`); points are forfeited with a ledger entry
+ * (the books stay balanced, kept under the member id, a card number and not personal data); the
+ * OPENID is replaced by a pseudonym (so opening the card again creates a fresh member) and nickname,
+ * avatar, phone, gender, birthday and consent are erased. Orders, ledger entries and tier changes
+ * stay, keyed by the card number only. Re-runnable: each step is idempotent.
+ */
+export async function deleteAccount(openid: string, now: Date): Promise<{ memberId: string; couponsVoided: number; pointsForfeited: number }> {
+  const found = await findOne<MemberDoc>('members', { openid });
+  if (!found) throw new AppError('NOT_A_MEMBER');
+  const memberId = found._id;
+  // Before the OPENID is erased: a keyed hash and the date, so a rejoin earns no second registration bonus.
+  await recordDeparture(openid, now);
+  const _ = database().command;
+  // Before anything is voided: issuing transactions read it first and refuse (the mall's also writes
+  // the member, so it cannot commit past it); what committed before is voided below, and again at the end.
+  await inTransaction(async (tx) => {
+    const member = await txGet<MemberDoc>(tx, 'members', memberId);
+    if (!member) throw new AppError('MEMBER_NOT_FOUND');
+    if (!member.erasureBegunAt)
+      await tx
+        .collection('members')
+        .doc(memberId)
+        .update({ data: { erasureBegunAt: now } });
+  });
+
+  let couponsVoided = await voidOpenCoupons(memberId, now);
+  await scrubCollections(memberId);
 
   const forfeited = await inTransaction(async (tx) => {
     const member = await txGet<MemberDoc>(tx, 'members', memberId);
@@ -94,6 +138,7 @@ export async function deleteAccount(openid: string, now: Date): Promise<{ member
           birthdayMD: _.remove(),
           birthdayChangedAt: _.remove(),
           privacy: _.remove(),
+          terms: _.remove(),
           tierId: DEFAULT_TIER_CONFIG.tiers[0].id,
           growth: 0,
           graceStartedAt: null,
@@ -104,5 +149,8 @@ export async function deleteAccount(openid: string, now: Date): Promise<{ member
       });
     return entry ? -(entry.delta + entry.pendingDelta) : 0;
   });
+  // Again at the end: an issuing transaction that read the member before the mark (its snapshot
+  // older) may have committed after the first sweep; none can start unrefused now.
+  couponsVoided += await voidOpenCoupons(memberId, now);
   return { memberId, couponsVoided, pointsForfeited: forfeited };
 }

@@ -98,6 +98,10 @@ const STATUS: Record<ErrorCode, number> = {
   REFUND_WINDOW_CLOSED: 422,
   SEGMENT_VERSION_CONFLICT: 409,
   SEGMENT_NOT_FOUND: 404,
+  COUPON_TEMPLATE_NOT_ISSUABLE: 422,
+  CLOCK_MOVED_BACK: 409,
+  TOO_MANY_ATTEMPTS: 429,
+  STORE_NOT_FOUND: 404,
 };
 
 const answer = (statusCode: number, body: unknown): HttpAnswer => ({

@@ -2,14 +2,21 @@ import type http from 'node:http';
 import type { LocalCloud } from '../services';
 
 /**
- * The local cloud's control routes (local only, a session required like every API route):
+ * The local cloud's control routes: a developer's tool. They exist only when the local cloud runs in
+ * development mode (`npm start`; elsewhere they answer 404 as if absent), and then answer the merchant
+ * only: a consumer who could move the shared clock or run jobs could expire others' points or farm
+ * check-ins.
  *   GET  /api/clock                      the clock: { now, offsetMs, frozen, real }
  *   POST /api/clock { now } | { advanceMs } | { reset: true }   (optional `frozen: true` with `now`)
  *   GET  /api/jobs                       every scheduled job with its schedule and last run
  *   POST /api/jobs/<job>/run             runs one job now by name (e.g. `birthday`), under its lease
  * Kept apart from server.ts so the HTTP contract's own routes and these evolve separately.
  */
+/** `development` turns the control routes on; any other mode leaves them out. */
+export type ServerMode = 'development' | 'production';
+
 export interface ControlRequest {
+  mode: ServerMode;
   method: string;
   url: URL;
   /** the signed session, null without one */
@@ -29,7 +36,9 @@ export async function handleControlRoute(cloud: LocalCloud, req: ControlRequest)
   const { method, url } = req;
   const jobRun = /^\/api\/jobs\/([A-Za-z0-9_-]+)\/run$/.exec(url.pathname);
   if (url.pathname !== '/api/clock' && url.pathname !== '/api/jobs' && !jobRun) return null;
+  if (req.mode !== 'development') return refuse(404, 'NOT_FOUND', `没有这个接口：${method} ${url.pathname}`);
   if (!req.session) return refuse(401, 'UNAUTHENTICATED', '请先登录');
+  if (req.session.role !== 'merchant') return refuse(403, 'FORBIDDEN', '仅商家可用（开发模式的时钟与任务）');
   if (url.pathname === '/api/jobs') {
     if (method !== 'GET') return refuse(405, 'NOT_FOUND', '不支持的请求方法');
     return { status: 200, body: await cloud.listJobs() };

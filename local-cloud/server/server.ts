@@ -4,8 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { FunctionInvocationError, type LocalCloud } from '../services';
-import { handleControlRoute, sendControlAnswer } from './control-routes';
-import { DEMO_OPENIDS, isValidOpenid, SESSION_COOKIE, SessionSigner, type Role } from './session';
+import { handleControlRoute, sendControlAnswer, type ServerMode } from './control-routes';
+import { DEMO_OPENIDS, isValidOpenid, parseCookies, SESSION_COOKIE, SESSION_TTL_MS, SessionSigner, type Role } from './session';
 
 /**
  * Request bounds, checked before any deep parsing: the API's bodies are small (an order with 200
@@ -47,6 +47,8 @@ export interface ServerOptions {
   cloud: LocalCloud;
   staticDir: string;
   sessionSecret: Buffer;
+  /** `development` (what `npm start` runs) turns on the control routes (clock, jobs); default `production`: off. */
+  mode?: ServerMode;
   log?: (line: string) => void;
 }
 
@@ -195,9 +197,16 @@ export function createServer(options: ServerOptions): http.Server {
         if (body.openid !== undefined && !isValidOpenid(body.openid))
           throw new HttpError(400, 'VALIDATION_FAILED', 'openid 只能包含字母、数字、下划线和连字符（最长 64 位）');
         const next = { role, openid: (body.openid as string | undefined) ?? DEMO_OPENIDS[role] };
-        return send(res, 200, { ok: true, data: next }, { 'set-cookie': `${SESSION_COOKIE}=${signer.sign(next)}; Path=/; HttpOnly; SameSite=Lax` });
+        return send(
+          res,
+          200,
+          { ok: true, data: next },
+          { 'set-cookie': `${SESSION_COOKIE}=${signer.sign(next)}; Path=/; Max-Age=${SESSION_TTL_MS / 1000}; HttpOnly; SameSite=Lax` },
+        );
       }
       if (url.pathname === '/api/logout' && method === 'POST') {
+        // Revoked, not only cleared: a copy of the cookie is no session after this.
+        signer.revoke(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
         return send(res, 200, { ok: true, data: null }, { 'set-cookie': `${SESSION_COOKIE}=; Path=/; Max-Age=0` });
       }
       if (url.pathname === '/api/session' && method === 'GET') {
@@ -213,7 +222,7 @@ export function createServer(options: ServerOptions): http.Server {
         const limit = Math.min(1000, Math.max(1, Math.floor(Number(url.searchParams.get('limit') ?? 200)) || 200));
         return send(res, 200, { ok: true, data: cloud.outbox.list(limit) });
       }
-      const control = await handleControlRoute(cloud, { method, url, session, readJson: () => readJson(req) });
+      const control = await handleControlRoute(cloud, { mode: options.mode ?? 'production', method, url, session, readJson: () => readJson(req) });
       if (control) return sendControlAnswer(res, control);
       const file = /^\/api\/storage\/(.+)$/.exec(url.pathname);
       if (file && (method === 'GET' || method === 'HEAD')) {

@@ -66,8 +66,11 @@ async function start() {
     undefined,
     (listener) => cloud.clock.onChange(listener),
   );
+  // The clock and job routes are a developer's tool: on only in development mode (`npm start` sets it).
+  const mode = process.env.LOCAL_CLOUD_MODE === 'development' ? 'development' : 'production';
   const server = createServer({
     cloud,
+    mode,
     staticDir: H5_DIR,
     sessionSecret: sessionSecret(dataDir),
     log: (l) => (process.env.LOCAL_CLOUD_QUIET ? undefined : console.log(`[http] ${l}`)),
@@ -75,7 +78,7 @@ async function start() {
   // Loopback by default: the local sign-in grants any role (HOST widens it, with a warning).
   const host = listenHost();
   server.listen(port, host, () => {
-    console.log(`[start] local cloud listening on http://${host.includes(':') ? `[${host}]` : host}:${port} (data: ${dataDir})`);
+    console.log(`[start] local cloud listening on http://${host.includes(':') ? `[${host}]` : host}:${port} (data: ${dataDir}, mode: ${mode})`);
   });
   const shutdown = () => {
     stopTimers();

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { act } from '../contract';
 import { checkinRulesSchema, type CheckinRules } from '../rules/checkin';
-
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+import { businessDate as day, businessMonth as month } from '../schemas/common';
 
 export const checkinRequests = {
   checkIn: z.object({}).strict(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { act } from '../contract';
+import { act, MERCHANT_ONLY } from '../contract';
 import {
   templateInputSchema,
   templateIssues,
@@ -151,11 +151,11 @@ export const couponRequests = {
 
 export const couponContract = {
   // merchant
-  createTemplate: act(couponRequests.createTemplate).returns<{ templateId: string; version: number }>(),
-  updateTemplate: act(couponRequests.updateTemplate).returns<{ templateId: string; version: number }>(),
-  listTemplates: act(couponRequests.listTemplates).returns<{ templates: CouponTemplateView[] }>(),
-  grant: act(couponRequests.grant).returns<GrantResult>(),
-  auditLog: act(couponRequests.auditLog).returns<{ entries: VerificationView[] }>(),
+  createTemplate: act(couponRequests.createTemplate, MERCHANT_ONLY).returns<{ templateId: string; version: number }>(),
+  updateTemplate: act(couponRequests.updateTemplate, MERCHANT_ONLY).returns<{ templateId: string; version: number }>(),
+  listTemplates: act(couponRequests.listTemplates, MERCHANT_ONLY).returns<{ templates: CouponTemplateView[] }>(),
+  grant: act(couponRequests.grant, MERCHANT_ONLY).returns<GrantResult>(),
+  auditLog: act(couponRequests.auditLog, MERCHANT_ONLY).returns<{ entries: VerificationView[] }>(),
   // consumer
   claimable: act(couponRequests.claimable).returns<{ templates: ClaimableTemplate[] }>(),
   claim: act(couponRequests.claim).returns<{ couponId: string; duplicate: boolean }>(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { act } from '../contract';
+import { act, MERCHANT_ONLY } from '../contract';
 import { addressSchema, createItemSchema, mallItemIssues, mallItemShape, type MallKind, type MallOrderStatus } from '../schemas/mall';
 
 const id = z.string().min(1).max(64);
@@ -99,12 +99,12 @@ export const mallRequests = {
 } as const;
 
 export const mallContract = {
-  createItem: act(mallRequests.createItem).returns<{ itemId: string; version: number }>(),
-  updateItem: act(mallRequests.updateItem).returns<{ itemId: string; version: number }>(),
-  restock: act(mallRequests.restock).returns<{ itemId: string; stock: number }>(),
-  adminItems: act(mallRequests.adminItems).returns<{ items: MallItemView[] }>(),
-  listOrders: act(mallRequests.listOrders).returns<{ orders: MallOrderView[] }>(),
-  ship: act(mallRequests.ship).returns<MallOrderView>(),
+  createItem: act(mallRequests.createItem, MERCHANT_ONLY).returns<{ itemId: string; version: number }>(),
+  updateItem: act(mallRequests.updateItem, MERCHANT_ONLY).returns<{ itemId: string; version: number }>(),
+  restock: act(mallRequests.restock, MERCHANT_ONLY).returns<{ itemId: string; stock: number }>(),
+  adminItems: act(mallRequests.adminItems, MERCHANT_ONLY).returns<{ items: MallItemView[] }>(),
+  listOrders: act(mallRequests.listOrders, MERCHANT_ONLY).returns<{ orders: MallOrderView[] }>(),
+  ship: act(mallRequests.ship, MERCHANT_ONLY).returns<MallOrderView>(),
   listItems: act(mallRequests.listItems).returns<{ items: MallShelfItem[]; categories: string[]; balance: number }>(),
   getItem: act(mallRequests.getItem).returns<{ item: MallShelfItem; balance: number }>(),
   redeem: act(mallRequests.redeem).returns<{

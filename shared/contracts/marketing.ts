@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { act } from '../contract';
+import { act, MERCHANT_ONLY } from '../contract';
 import { kindOfKey } from '../rules/message-fields';
 import { engagementSettingsSchema, type EngagementSettings } from '../rules/engagement';
 import type { JobRunView } from './scheduler';
@@ -66,20 +66,20 @@ export interface TemplateView {
 
 /** `marketing`: the merchant's side of engagement (job runs, subscribe-message templates). */
 export const marketingContract = {
-  listJobRuns: act(marketingRequests.listJobRuns).returns<JobRunView[]>(),
+  listJobRuns: act(marketingRequests.listJobRuns, MERCHANT_ONLY).returns<JobRunView[]>(),
   /** merchant: adds or replaces a template of the registry */
-  registerTemplate: act(marketingRequests.registerTemplate).returns<TemplateView>(),
+  registerTemplate: act(marketingRequests.registerTemplate, MERCHANT_ONLY).returns<TemplateView>(),
   /** any signed-in caller (the client asks for subscriptions by these ids): the active templates; the merchant also sees inactive ones */
   listTemplates: act(marketingRequests.listTemplates).returns<TemplateView[]>(),
   /** merchant: the birthday gift and the reminders' lead times (`settings/engagement`, versioned) */
-  getSettings: act(marketingRequests.getSettings).returns<{ version: number; settings: EngagementSettings }>(),
-  updateSettings: act(marketingRequests.updateSettings).returns<{ version: number }>(),
+  getSettings: act(marketingRequests.getSettings, MERCHANT_ONLY).returns<{ version: number; settings: EngagementSettings }>(),
+  updateSettings: act(marketingRequests.updateSettings, MERCHANT_ONLY).returns<{ version: number }>(),
   /** merchant: dormancy stages and their coupons, repurchase reminders (`settings/lifecycle`, versioned) */
-  getLifecycleSettings: act(marketingRequests.getLifecycleSettings).returns<{ version: number; settings: LifecycleSettings }>(),
-  updateLifecycleSettings: act(marketingRequests.updateLifecycleSettings).returns<{ version: number }>(),
+  getLifecycleSettings: act(marketingRequests.getLifecycleSettings, MERCHANT_ONLY).returns<{ version: number; settings: LifecycleSettings }>(),
+  updateLifecycleSettings: act(marketingRequests.updateLifecycleSettings, MERCHANT_ONLY).returns<{ version: number }>(),
   /** merchant: one member's dormancy stage and purchase statistics */
-  getMemberLifecycle: act(marketingRequests.getMemberLifecycle).returns<MemberLifecycleView>(),
+  getMemberLifecycle: act(marketingRequests.getMemberLifecycle, MERCHANT_ONLY).returns<MemberLifecycleView>(),
   /** merchant: the referral rules (`settings/referral-rules`, versioned like the other settings) */
-  getReferralRules: act(marketingRequests.getReferralRules).returns<{ version: number; rules: ReferralRules }>(),
-  updateReferralRules: act(marketingRequests.updateReferralRules).returns<{ version: number }>(),
+  getReferralRules: act(marketingRequests.getReferralRules, MERCHANT_ONLY).returns<{ version: number; rules: ReferralRules }>(),
+  updateReferralRules: act(marketingRequests.updateReferralRules, MERCHANT_ONLY).returns<{ version: number }>(),
 };

@@ -8,7 +8,7 @@ export interface AccessLogEntry {
   _id: string;
   memberId: string;
   actor: { openid: string; role: string; name: string; storeId: string | null };
-  by: 'member_code' | 'phone' | 'console';
+  by: 'member_code' | 'phone' | 'console' | 'coupon';
   at: string;
 }
 

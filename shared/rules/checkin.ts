@@ -64,9 +64,17 @@ export function bonusFor(streak: number, rules: CheckinRules): number {
 }
 
 /** Checking in on `day` (C1–C3). */
+/**
+ * Is `day` before the last day checked in? Only a clock moved back makes it so (a local clock set
+ * back, a server's clock corrected): the caller answers CLOCK_MOVED_BACK, `checkInOn` refuses it.
+ */
+export function beforeLastCheckIn(state: CheckinState, day: string): boolean {
+  return state.lastDay !== null && state.lastDay > day;
+}
+
 export function checkInOn(state: CheckinState, day: string, rules: CheckinRules): CheckinOutcome {
   if (state.lastDay === day) return { state, streak: state.streak, points: 0, bonus: 0, already: true };
-  if (state.lastDay !== null && state.lastDay > day) throw new RangeError(`check-in on ${day} before the last one (${state.lastDay})`);
+  if (beforeLastCheckIn(state, day)) throw new RangeError(`check-in on ${day} before the last one (${state.lastDay})`);
   const streak = state.lastDay !== null && addBusinessDays(state.lastDay, 1) === day ? state.streak + 1 : 1;
   const bonus = bonusFor(streak, rules);
   return {

@@ -10,7 +10,7 @@
  *  C4 a coupon goes unused → used once: the status changes in one transaction conditional on it.
  */
 import { addBusinessDays, businessDate, startOfBusinessDate } from '../calendar';
-import type { CouponDoc, CouponStatus, CouponTerms, Validity } from '../schemas/coupon';
+import type { CouponChannel, CouponDoc, CouponStatus, CouponTemplateDoc, CouponTerms, Validity } from '../schemas/coupon';
 
 /** Coupons ending within this many days are marked 即将过期. */
 export const EXPIRING_SOON_DAYS = 3;
@@ -26,6 +26,28 @@ export function validityWindow(validity: Validity, issuedAt: Date): { startsAt: 
 /** A fixed-range template stops being issued once its range has ended. */
 export function templateIssuable(validity: Validity, now: Date): boolean {
   return validity.type === 'relative' || now.getTime() < startOfBusinessDate(addBusinessDays(validity.to, 1)).getTime();
+}
+
+/** Why a template cannot issue on a channel: gone, paused, not allowed on the channel, its fixed range over. */
+export type IssueProblem = 'missing' | 'paused' | 'channel' | 'ended';
+export const ISSUE_PROBLEM_TEXT: Record<IssueProblem, string> = {
+  missing: '优惠券不存在',
+  paused: '优惠券已暂停发放',
+  channel: '优惠券未开启该发放渠道',
+  ended: '优惠券的有效期已结束',
+};
+
+/** What stops `template` issuing on `channel` at `now` (null: it can, stock and per-member limits aside). */
+export function issueProblem(
+  template: Pick<CouponTemplateDoc, 'status' | 'channels' | 'validity'> | null,
+  channel: CouponChannel,
+  now: Date,
+): IssueProblem | null {
+  if (!template) return 'missing';
+  if (template.status !== 'active') return 'paused';
+  if (!template.channels.includes(channel)) return 'channel';
+  if (!templateIssuable(template.validity, now)) return 'ended';
+  return null;
 }
 
 /** What a coupon is now: an unused one past its end is expired at once, whatever the nightly job has done. */

@@ -72,3 +72,24 @@ export function birthdayWindow(today: string, leadDays: number): { day: string; 
 export function birthdayToday(birthdayMD: string | undefined, day: string, settings: EngagementSettings['birthday']): { multiplier: number } | null {
   return isBirthday(birthdayMD, day) ? { multiplier: settings.pointsMultiplier } : null;
 }
+
+/**
+ * One-time subscribe messages: each accepted template in one `wx.requestSubscribeMessage` allows one
+ * send, and one request names at most 3 templates. The functions cannot ask WeChat what a member
+ * holds, so they count acceptances themselves and bound what a (possibly forged) report can add:
+ * one credit per distinct template per report, at most `SUBSCRIBE_CREDIT_CAP` held per template
+ * (more than any job sends a member in the months a credit waits; a send WeChat refuses is a
+ * 43101 `no_credit` in the log, never a double send).
+ */
+export const SUBSCRIBE_TEMPLATES_PER_REQUEST = 3;
+export const SUBSCRIBE_CREDIT_CAP = 20;
+
+/** The distinct templates of one report, in order (a repeated id counts once: one tap, one credit). */
+export function distinctAccepted(accepted: readonly string[]): string[] {
+  return [...new Set(accepted)];
+}
+
+/** Credits held after one more acceptance, never past the cap. */
+export function creditsAfterAccept(held: number): number {
+  return Math.min(SUBSCRIBE_CREDIT_CAP, held + 1);
+}

@@ -55,7 +55,13 @@ export function inviteFresh(issuedOn: string, today: string, validDays: number):
   return age >= 0 && age < validDays;
 }
 
-export type InvitationRefusal = 'disabled' | 'self' | 'already_member' | 'phone_seen' | 'inviter_gone';
+export type InvitationRefusal = 'disabled' | 'self' | 'already_member' | 'phone_seen' | 'inviter_gone' | 'daily_cap';
+
+/**
+ * Invitations one inviter is rewarded for per business day: past it, an invitation is recorded and
+ * earns nothing (ten fresh identities in an afternoon are a farm, not ten friends).
+ */
+export const REWARDED_INVITATIONS_PER_DAY = 5;
 
 /** Why `member.join { invite }` credited nothing: an R2 refusal, or a token forged or malformed (`invalid`) or too old (`expired`). */
 export type InviteJoinRefusal = InvitationRefusal | 'invalid' | 'expired';
@@ -68,12 +74,15 @@ export function invitationRefusal(c: {
   inviteeIsNew: boolean;
   phoneSeenBefore: boolean;
   inviterActive: boolean;
+  /** invitations the inviter was rewarded for earlier this business day */
+  rewardedToday?: number;
 }): InvitationRefusal | null {
   if (!c.rules.enabled) return 'disabled';
   if (c.inviterId === c.inviteeId) return 'self';
   if (!c.inviterActive) return 'inviter_gone';
   if (!c.inviteeIsNew) return 'already_member';
   if (c.phoneSeenBefore) return 'phone_seen';
+  if ((c.rewardedToday ?? 0) >= REWARDED_INVITATIONS_PER_DAY) return 'daily_cap';
   return null;
 }
 

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { accessLogDocSchema, departureDocSchema, memberDocSchema, phoneClaimDocSchema, phoneTransferDocSchema } from './member';
 import { ledgerEntrySchema } from './points';
 import { fraudFlagDocSchema, ledgerCheckpointDocSchema, orderDocSchema, pointsDriftDocSchema } from './orders';
-import { posNonceDocSchema, roleDocSchema, storeDocSchema, storeHourDocSchema } from './stores';
+import { codeAttemptDocSchema, posNonceDocSchema, roleDocSchema, storeDocSchema, storeHourDocSchema } from './stores';
 import { tierChangeDocSchema, tierConfigDocSchema } from './tiers';
 import { couponAuditDocSchema, couponDocSchema, couponHoldingDocSchema, couponTemplateDocSchema, couponTemplateHistoryDocSchema } from './coupon';
 import { mallCodeDocSchema, mallHoldingDocSchema, mallItemDocSchema, mallOrderDocSchema } from './mall';
@@ -57,6 +57,7 @@ export const collectionSchemas = {
   phone_claims: phoneClaimDocSchema,
   phone_transfers: phoneTransferDocSchema,
   store_hours: storeHourDocSchema,
+  code_attempts: codeAttemptDocSchema,
   ledger_checkpoints: ledgerCheckpointDocSchema,
   job_schedule: jobScheduleDocSchema,
   job_records: jobRecordDocSchema,

@@ -29,6 +29,33 @@ export const userMapKey = z
 export function ownValue<V>(map: Readonly<Record<string, V>>, key: string): V | undefined {
   return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
 }
-/** A Shanghai business date, `YYYY-MM-DD`. */
-export const businessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+/**
+ * Is `year-month-day` a day of the calendar? A pattern alone let `2027-02-30` and `9999-99-99`
+ * through, and date arithmetic then silently rolled them into another day.
+ */
+export function isRealDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(2000, month, 0)).getUTCDate() && (month !== 2 || day <= 28 || isLeapYear(year));
+}
+const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+/**
+ * A Shanghai business date, `YYYY-MM-DD`, and a real one: the one date schema every document and
+ * request uses (coupon validity, check-in days, lots, reviews, departures).
+ */
+export const businessDate = z
+  .string()
+  .regex(DATE_PATTERN, '日期格式应为 YYYY-MM-DD')
+  .refine((s) => {
+    const m = DATE_PATTERN.exec(s);
+    return !m || isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  }, '日期不存在');
+/** A business month, `YYYY-MM` (01–12). */
+export const businessMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
+/** A day of the year without the year, `MM-DD` (02-29 included: a leap-day birthday). */
+export const monthDay = z
+  .string()
+  .regex(/^\d{2}-\d{2}$/, '日期格式应为 MM-DD')
+  .refine((s) => isRealDate(2000, Number(s.slice(0, 2)), Number(s.slice(3))), '日期不存在');
 export const instant = z.date();

@@ -1,6 +1,6 @@
 import { DORMANCY_STAGES } from '../rules/lifecycle';
 import { z } from 'zod';
-import { businessDate, instant, points } from './common';
+import { businessDate, businessMonth, instant, points } from './common';
 import { MESSAGE_PURPOSES } from '../contracts/marketing';
 import type { InvitationRefusal } from '../rules/referral';
 
@@ -34,7 +34,7 @@ export const checkinMonthDocSchema = z
     _id: z.string(),
     memberId: z.string(),
     /** `YYYY-MM` */
-    month: z.string().regex(/^\d{4}-\d{2}$/),
+    month: businessMonth,
     /** day of month `DD` → what it earned */
     days: z.record(z.string().regex(/^\d{2}$/), z.object({ points: points.nonnegative(), streak: count, makeUp: z.boolean().optional() }).strict()),
     makeUps: count,
@@ -112,7 +112,7 @@ export const statsDailyDocSchema = z
   .strict();
 export type StatsDailyDoc = z.infer<typeof statsDailyDocSchema>;
 
-const INVITATION_REFUSALS = ['disabled', 'self', 'already_member', 'phone_seen', 'inviter_gone'] as const satisfies readonly InvitationRefusal[];
+const INVITATION_REFUSALS = ['disabled', 'self', 'already_member', 'phone_seen', 'inviter_gone', 'daily_cap'] as const satisfies readonly InvitationRefusal[];
 
 /** `invitations/<inviteeId>`: who invited whom, and what it earned the inviter. */
 export const invitationDocSchema = z
@@ -135,7 +135,16 @@ export type InvitePhoneDoc = z.infer<typeof invitePhoneDocSchema>;
 
 /** `referral_stats/<inviterId>`: an inviter's totals (the milestones count `successful`). */
 export const referralStatsDocSchema = z
-  .object({ _id: z.string(), invited: count, successful: count, points: points.nonnegative(), updatedAt: instant })
+  .object({
+    _id: z.string(),
+    invited: count,
+    successful: count,
+    points: points.nonnegative(),
+    /** the business day `rewardedOnDay` counts (the per-inviter daily cap) */
+    day: businessDate.optional(),
+    rewardedOnDay: count.optional(),
+    updatedAt: instant,
+  })
   .strict();
 export type ReferralStatsDoc = z.infer<typeof referralStatsDocSchema>;
 

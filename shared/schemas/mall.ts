@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fen } from './common';
+import { businessDate, fen } from './common';
 
 /**
  * The points mall: items (coupon / physical / virtual), their redemption orders. Stock and the
@@ -9,6 +9,8 @@ export const MALL_KINDS = ['coupon', 'physical', 'virtual'] as const;
 export type MallKind = (typeof MALL_KINDS)[number];
 
 const id = z.string().min(1).max(64);
+/** The most an item holds in stock: what create accepts, and what a restock may bring it to. */
+export const MALL_STOCK_CAP = 10 ** 7;
 const instantText = z.string().datetime({ offset: true });
 const count = z.number().int().nonnegative();
 /** a recharge code (or any code handed out from a virtual item's pool) */
@@ -17,7 +19,16 @@ const poolCode = z.string().trim().min(4).max(64);
 export const mallItemShape = {
   kind: z.enum(MALL_KINDS),
   title: z.string().trim().min(1).max(40),
-  images: z.array(z.string().url().max(500)).max(9).default([]),
+  /** https or a cloud file id only: a `javascript:` or `data:` URL in an <Image src> is a script or a payload */
+  images: z
+    .array(
+      z
+        .string()
+        .max(500)
+        .regex(/^(https:\/\/[^\s]+|cloud:\/\/[^\s]+)$/i, '图片地址应为 https:// 或 cloud:// 开头'),
+    )
+    .max(9)
+    .default([]),
   description: z.string().max(1000).default(''),
   pointsPrice: z
     .number()
@@ -54,11 +65,7 @@ export function mallItemIssues(t: {
 export const createItemSchema = z
   .object({
     ...mallItemShape,
-    stock: z
-      .number()
-      .int()
-      .min(0)
-      .max(10 ** 7),
+    stock: z.number().int().min(0).max(MALL_STOCK_CAP),
     /** virtual items: the pool of codes, one per unit (the stock is their number) */
     codes: z.array(poolCode).max(5000).default([]),
   })
@@ -121,7 +128,7 @@ export const MALL_ORDER_STATUSES = ['paid', 'shipped', 'completed', 'cancelled']
 export type MallOrderStatus = (typeof MALL_ORDER_STATUSES)[number];
 
 /** A lot the redemption spent from, with its dates: a cancellation gives it back with its original expiry. */
-export const spentLotSchema = z.object({ id: z.string(), amount: z.number().int().positive(), earnedOn: z.string(), expiresOn: z.string() }).strict();
+export const spentLotSchema = z.object({ id: z.string(), amount: z.number().int().positive(), earnedOn: businessDate, expiresOn: businessDate }).strict();
 export type SpentLot = z.infer<typeof spentLotSchema>;
 
 /** `mall_orders/mo-<requestId>`. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { points, instant } from './common';
+import { businessDate, isRealDate, monthDay, points, instant } from './common';
 import { memberPointsSchema } from './points';
 import { memberCrmSchema } from './crm';
+import { SUBSCRIBE_TEMPLATES_PER_REQUEST } from '../rules/engagement';
 
 export const tierIdSchema = z.string().min(1).max(32);
 
@@ -17,11 +18,8 @@ export const birthdaySchema = z
   .refine((b) => isValidMonthDay(b.month, b.day, b.year), { message: '日期不存在' });
 export type Birthday = z.infer<typeof birthdaySchema>;
 
-function isValidMonthDay(month: number, day: number, year?: number): boolean {
-  const leap = year === undefined || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return day <= days;
-}
+/** Without a year, 02-29 is a day (a leap year stands in). */
+const isValidMonthDay = (month: number, day: number, year?: number): boolean => isRealDate(year ?? 2000, month, day);
 
 /** `members` collection. `_id` is the member id (card number); OPENID is unique but never the key. */
 export const memberDocSchema = z.object({
@@ -40,10 +38,7 @@ export const memberDocSchema = z.object({
   gender: genderSchema.optional(),
   birthday: birthdaySchema.optional(),
   /** 'MM-DD', indexed: the birthday-coupon job finds the day's members by it */
-  birthdayMD: z
-    .string()
-    .regex(/^\d{2}-\d{2}$/)
-    .optional(),
+  birthdayMD: monthDay.optional(),
   birthdayChangedAt: instant.optional(),
   /** encrypted (AES-256-GCM), keyed hash for lookup (indexed), masked for display */
   phone: z.object({ cipher: z.string(), hash: z.string(), masked: z.string() }).optional(),
@@ -56,11 +51,13 @@ export const memberDocSchema = z.object({
   graceStartedAt: instant.nullable().optional(),
   lastReviewPeriod: z.string().nullable().optional(),
   /** 'YYYY-MM-DD', indexed: the tier review job finds the members due by `<= today`; null = nothing to review */
-  tierReviewDueOn: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .nullable()
-    .optional(),
+  tierReviewDueOn: businessDate.nullable().optional(),
+  /**
+   * Set first when the member asks for deletion, before anything is erased: from then on nothing is
+   * issued to them (the issuing transactions read it and write this document, so one that read it
+   * unset cannot commit after it is set).
+   */
+  erasureBegunAt: instant.optional(),
   /** set when the member deleted their account: the document keeps only the card number and books */
   deletedAt: instant.optional(),
   /**
@@ -70,7 +67,7 @@ export const memberDocSchema = z.object({
    */
   orderDay: z
     .object({
-      on: z.string(),
+      on: businessDate,
       orders: z.number().int().nonnegative(),
       justUnder: z.number().int().nonnegative(),
       earned: z.number().int().nonnegative(),
@@ -158,7 +155,7 @@ export const memberRequests = {
       accepted: z
         .array(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/))
         .min(1)
-        .max(10),
+        .max(SUBSCRIBE_TEMPLATES_PER_REQUEST),
     })
     .strict(),
   /** The member's invitation link (a signed inviter token; `member.join { invite }` accepts it). */
@@ -196,7 +193,7 @@ export const memberCardSchema = z.object({
   /** "再消费 ¥200 / 再得 200 成长值 升级金卡会员" */
   progressText: z.string(),
   /** set while the member is below their tier's threshold, kept until this date (YYYY-MM-DD) */
-  tierKeptUntil: z.string().nullable(),
+  tierKeptUntil: businessDate.nullable(),
   tierChanges: z.array(z.object({ kind: z.string(), fromTier: z.string(), toTier: z.string(), reason: z.string(), at: z.string() })),
   phoneMasked: z.string().nullable(),
   privacy: z.object({
@@ -247,8 +244,9 @@ export const accessLogDocSchema = z
     _id: z.string(),
     memberId: z.string(),
     actor: z.object({ openid: z.string(), role: z.string(), name: z.string(), storeId: z.string().nullable() }).strict(),
-    /** how the member was found; `console`: the merchant opened the member's page (crm.memberDetail) */
-    by: z.enum(['member_code', 'phone', 'console']),
+    /** how the member was found; `console`: the merchant opened the member's page (crm.memberDetail);
+     *  `coupon`: a coupon's code inspected at the till, which shows its holder */
+    by: z.enum(['member_code', 'phone', 'console', 'coupon']),
     at: instant,
   })
   .strict();
@@ -270,9 +268,9 @@ export interface IdentifiedMember {
 export const departureDocSchema = z
   .object({
     _id: z.string(),
-    departedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    departedOn: businessDate,
     /** the record is disregarded (and may be purged) after this business date */
-    keepUntil: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    keepUntil: businessDate,
   })
   .strict();
 export type DepartureDoc = z.infer<typeof departureDocSchema>;

@@ -35,6 +35,10 @@ export const roleDocSchema = z
   .strict();
 export type RoleDoc = z.infer<typeof roleDocSchema>;
 
+/** `code_attempts/<openid>:<window>`: wrong coupon codes one clerk entered in a window (the rate limit). */
+export const codeAttemptDocSchema = z.object({ _id: z.string(), openid: z.string(), window: z.number().int(), wrong: z.number().int().nonnegative() }).strict();
+export type CodeAttemptDoc = z.infer<typeof codeAttemptDocSchema>;
+
 /** `store_hours/<storeId>:<YYYYMMDDHH>`: orders recorded in a store's hour (the store velocity signal). */
 export const storeHourDocSchema = z
   .object({

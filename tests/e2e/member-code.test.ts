@@ -41,7 +41,9 @@ describe('member card page: tier progress, benefits and the dynamic member code 
 
     // The client refreshes when the 60 s window ends: the code on screen changes. Both clocks move a
     // window on (the local cloud's by POST /api/clock, the page's by Playwright): no real minute waited.
-    expect((await page.request.post(app.server().url + '/api/clock', { data: { advanceMs: 61_000 } })).ok()).toBe(true);
+    // The clock is the merchant's (development mode): the staff context signs in as the merchant for it.
+    await staff.request.post(app.server().url + '/api/login', { data: { role: 'merchant' } });
+    expect((await staff.request.post(app.server().url + '/api/clock', { data: { advanceMs: 61_000 } })).ok()).toBe(true);
     await page.clock.fastForward(61_000);
     await page.waitForFunction((old) => (document.querySelector('.member-code-text')?.textContent ?? '').replace(/\s/g, '') !== old, first, {
       timeout: 20_000,

@@ -19,6 +19,8 @@ import { signPosRequest } from '../../cloudfunctions/pos/signature';
 import { closeTestCloud, openTestCloud, withCapturedLogs, type TestCloud } from '../support/local-cloud';
 import { seedStoreAndStaff, type Any } from '../support/points-kit';
 import type { Result } from '../../shared/envelope';
+import { contracts } from '../../shared/contracts';
+import type { Contract } from '../../shared/contract';
 
 type Main = ((event: unknown, context?: unknown) => Promise<unknown>) & { actions?: readonly string[] };
 
@@ -247,9 +249,17 @@ describe('bad input: every action of every function refuses it cleanly and write
           // The action's own fields, found generically: every known field name set to a value no schema
           // accepts; the validation issues name the fields this action has (the others are unrecognized).
           const probe = await send('every field a symbol', Object.fromEntries(FIELDS.map((f) => [f, Symbol(f)])));
-          // A function for one role refuses the others before it looks at their input (router `authorize`).
-          const refusedFirst = ROLE_FIRST[fn] !== undefined && !ROLE_FIRST[fn].includes(_who);
-          expect(probe).toMatchObject({ ok: false, code: refusedFirst ? 'FORBIDDEN' : 'VALIDATION_FAILED' });
+          // A function for one role (router `authorize`) and a staff-only action (contract roles) refuse the
+          // other callers before they look at their input: FORBIDDEN, not the fields; those are probed as the merchant.
+          const roles = (contracts as Record<string, Contract>)[fn]?.[act]?.roles;
+          const refusedFirst =
+            (ROLE_FIRST[fn] !== undefined && !ROLE_FIRST[fn].includes(_who)) || (roles !== undefined && !(roles as readonly string[]).includes(_who));
+          if (refusedFirst) {
+            expect(probe).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+            expect((probe as Any).details).toBeUndefined();
+            continue;
+          }
+          expect(probe).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
           const own = new Set<string>(((probe as Any).details?.issues ?? []).map((i: { path: string }) => i.path.split('.')[0]).filter(Boolean));
           // The probe finds what a hand-written valid request names (so it is not silently finding nothing).
           for (const f of Object.keys(baselines[fn]?.[act] ?? {}))

@@ -15,7 +15,7 @@ describe('birthday gift through the local HTTP contract', () => {
   beforeAll(async () => {
     cloud = openTestCloud();
     seedStoreAndStaff(cloud);
-    server = createServer({ cloud, staticDir: '/nonexistent', sessionSecret: Buffer.from('test-secret') });
+    server = createServer({ cloud, mode: 'development', staticDir: '/nonexistent', sessionSecret: Buffer.from('test-secret') });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

@@ -24,7 +24,7 @@ describe('the local server refuses malformed and oversized requests with a 4xx a
     cloud = openTestCloud();
     staticDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-static-'));
     fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>h5</title>');
-    server = createServer({ cloud, staticDir, sessionSecret: Buffer.from('test-secret') });
+    server = createServer({ cloud, mode: 'development', staticDir, sessionSecret: Buffer.from('test-secret') });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -125,7 +125,7 @@ describe('the local server refuses malformed and oversized requests with a 4xx a
     expect(countJsonKeys('{"a":"x:y","b":{"c":"\\":"}}')).toBe(3);
   });
 
-  it('14. the server binds loopback by default; jobs and the clock need a session, the outbox a merchant session', async () => {
+  it('14. the server binds loopback by default; jobs, the clock and the outbox need a merchant session', async () => {
     const warnings: string[] = [];
     expect(listenHost({}, (l) => warnings.push(l))).toBe('127.0.0.1');
     expect(warnings).toEqual([]);
@@ -136,10 +136,12 @@ describe('the local server refuses malformed and oversized requests with a 4xx a
     expect(await raw('GET', '/api/jobs', {})).toMatchObject({ status: 401 });
     expect(await raw('POST', '/api/clock', {})).toMatchObject({ status: 401 });
     const staff = await login('staff', 'o-edge-4');
-    expect(await raw('GET', '/api/jobs', { cookie: staff })).toMatchObject({ status: 200, json: { ok: true } });
+    // Issue 25 (10): the control routes answer the merchant only.
+    expect(await raw('GET', '/api/jobs', { cookie: staff })).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
     expect(await raw('GET', '/api/outbox', { cookie: staff })).toMatchObject({ status: 403 });
     const merchant = await login('merchant', 'o-edge-boss');
     expect(await raw('GET', '/api/outbox', { cookie: merchant })).toMatchObject({ status: 200, json: { ok: true } });
+    expect(await raw('GET', '/api/jobs', { cookie: merchant })).toMatchObject({ status: 200, json: { ok: true } });
   });
 });
 

@@ -152,8 +152,8 @@ describe('one scheduler for every job', () => {
     expect(await invoke(cloud, 'marketing', 'listJobRuns', {}, 'o-consumer')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
   });
 
-  it('answers GET /api/jobs and POST /api/jobs/<job>/run with a session only', async () => {
-    const server = createServer({ cloud, staticDir: '/nonexistent', sessionSecret: Buffer.from('test-secret') });
+  it('answers GET /api/jobs and POST /api/jobs/<job>/run to a merchant session only', async () => {
+    const server = createServer({ cloud, mode: 'development', staticDir: '/nonexistent', sessionSecret: Buffer.from('test-secret') });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
@@ -164,7 +164,14 @@ describe('one scheduler for every job', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ role: 'consumer' }),
       });
-      const cookie = login.headers.get('set-cookie')!.split(';')[0];
+      const consumer = login.headers.get('set-cookie')!.split(';')[0];
+      expect((await fetch(`${base}/api/jobs/points-nightly/run`, { method: 'POST', headers: { cookie: consumer } })).status).toBe(403);
+      const boss = await fetch(`${base}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'merchant' }),
+      });
+      const cookie = boss.headers.get('set-cookie')!.split(';')[0];
       const run = await fetch(`${base}/api/jobs/points-nightly/run`, { method: 'POST', headers: { cookie } });
       expect(await run.json()).toMatchObject({ ok: true, data: { job: 'points-nightly', status: 'done' } });
       expect((await fetch(`${base}/api/jobs/ghost/run`, { method: 'POST', headers: { cookie } })).status).toBe(404);

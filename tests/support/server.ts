@@ -36,13 +36,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `npm start`'s program (without rebuilding) on a free port and a fresh data folder. */
+/** Starts `npm start`'s program (without rebuilding, in development mode like `npm start`) on a free port and a fresh data folder. */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-e2e-'));
   const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local-cloud/tools/main.ts', '--no-build'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOCAL_CLOUD_QUIET: '1', ...env },
+    env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOCAL_CLOUD_QUIET: '1', LOCAL_CLOUD_MODE: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

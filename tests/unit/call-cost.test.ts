@@ -50,7 +50,9 @@ describe('verified sessions are kept per cookie header', () => {
 
   it('keeps a bounded number of headers, the least recently used dropped first', () => {
     const s = new SessionSigner(Buffer.from('bounded'));
-    const header = (i: number) => `${SESSION_COOKIE}=${s.sign({ role: 'staff', openid: `o-${i}` })}`;
+    // Each sign-in is a new token (its own id and expiry): the headers are made once.
+    const headers = Array.from({ length: 1500 }, (_, i) => `${SESSION_COOKIE}=${s.sign({ role: 'staff', openid: `o-${i}` })}`);
+    const header = (i: number) => headers[i];
     for (let i = 0; i < 1500; i += 1) expect(s.fromCookieHeader(header(i))).toEqual({ role: 'staff', openid: `o-${i}` });
     const kept = (s as unknown as { verified: Map<string, unknown> }).verified;
     expect(kept.size).toBe(1000);

@@ -17,7 +17,12 @@
  *   coupon (a retry, a lost reply, a re-run job): nothing is taken twice.
  *
  * With `tx`, it writes inside the caller's transaction (the mall: stock, points, order and coupon in
- * one commit); without, it runs its own (retried on conflicts, re-runnable). In ONE transaction it
+ * one commit; that caller reads and writes the member, refusing one whose erasure has begun); without,
+ * it runs its own (retried on conflicts, re-runnable), which first reads the member and refuses a
+ * deleted one or one whose erasure has begun (MEMBER_NOT_FOUND). It does not write the member (that
+ * write cost every issue a faulted request; under the fault suite's rates it tripled a claim rush):
+ * a transaction whose snapshot predates the mark can still commit, which `deleteAccount` covers by
+ * voiding the member's open coupons again at its end. In ONE transaction it
  * takes one unit of the template's stock (`issued + 1 <= stock`, C1), counts the member's holding of
  * the template (`coupon_holdings/<templateId>:<memberId>`, C2) and adds the coupon, whose id is a
  * 12-digit number derived from the key (C3). Refusals are AppErrors thrown before anything is
@@ -29,9 +34,19 @@
 import crypto from 'node:crypto';
 import { AppError, isAppError, type ErrorCode } from '../../../shared/errors';
 import type { CouponChannel, CouponDoc, CouponHoldingDoc, CouponTemplateDoc, CouponTerms } from '../../../shared/schemas/coupon';
-import { COUPON_CODE_PERIOD_MS, COUPON_DIGITS, couponCodeWindow, parseCouponToken, templateIssuable, validityWindow } from '../../../shared/rules/coupons';
+import type { MemberDoc } from '../../../shared/schemas/member';
+import {
+  COUPON_CODE_PERIOD_MS,
+  COUPON_DIGITS,
+  couponCodeWindow,
+  ISSUE_PROBLEM_TEXT,
+  issueProblem,
+  parseCouponToken,
+  validityWindow,
+  type IssueProblem,
+} from '../../../shared/rules/coupons';
 import { database } from '../platform/cloud';
-import { inTransaction, isDuplicateKey, queryDocs, txGet, withRetry, type TransactionOptions, type Tx } from '../platform/db';
+import { getById, inTransaction, isDuplicateKey, queryDocs, txGet, withRetry, type TransactionOptions, type Tx } from '../platform/db';
 import { secretKey } from '../platform/secrets';
 import { forgetSettings, settingsDoc, SETTINGS_IDS } from '../platform/settings-read';
 
@@ -54,7 +69,7 @@ export interface IssuedCoupon {
   duplicate: boolean;
 }
 
-const REFUSALS: readonly ErrorCode[] = ['COUPON_OUT_OF_STOCK', 'COUPON_LIMIT_REACHED', 'COUPON_UNAVAILABLE', 'NOT_FOUND'];
+const REFUSALS: readonly ErrorCode[] = ['COUPON_OUT_OF_STOCK', 'COUPON_LIMIT_REACHED', 'COUPON_UNAVAILABLE', 'NOT_FOUND', 'MEMBER_NOT_FOUND'];
 
 /** A domain refusal of the issuing path (as opposed to a system failure worth retrying). */
 export function isIssueRefusal(e: unknown): e is AppError {
@@ -84,7 +99,15 @@ export function termsOf(t: CouponTemplateDoc): CouponTerms {
   };
 }
 
-async function issueInTx(tx: Tx, req: IssueCouponRequest): Promise<IssuedCoupon> {
+/** Refuses a member who is gone or whose erasure has begun (`deleteAccount` marks it before it voids). */
+async function guardMember(tx: Tx, memberId: string): Promise<void> {
+  const member = await txGet<MemberDoc>(tx, 'members', memberId);
+  if (!member || member.deletedAt || member.erasureBegunAt) throw new AppError('MEMBER_NOT_FOUND');
+}
+
+async function issueInTx(tx: Tx, req: IssueCouponRequest, ownTransaction = false): Promise<IssuedCoupon> {
+  // First, so the snapshot it reads is as early as the transaction: the narrowest race with a marking.
+  if (ownTransaction) await guardMember(tx, req.memberId);
   let couponId: string | null = null;
   for (let attempt = 0; attempt < 8 && couponId === null; attempt += 1) {
     const candidate = couponIdFor(req.key, attempt);
@@ -99,9 +122,9 @@ async function issueInTx(tx: Tx, req: IssueCouponRequest): Promise<IssuedCoupon>
   if (couponId === null) throw new Error(`no free coupon id for key ${req.key}`);
 
   const template = await txGet<CouponTemplateDoc>(tx, 'coupon_templates', req.templateId);
-  if (!template) throw new AppError('NOT_FOUND', '优惠券不存在');
-  if (template.status !== 'active' || !template.channels.includes(req.channel) || !templateIssuable(template.validity, req.now))
-    throw new AppError('COUPON_UNAVAILABLE');
+  const problem = issueProblem(template, req.channel, req.now);
+  if (!template || problem === 'missing') throw new AppError('NOT_FOUND', '优惠券不存在');
+  if (problem) throw new AppError('COUPON_UNAVAILABLE');
   if (template.issued >= template.stock) throw new AppError('COUPON_OUT_OF_STOCK');
   const holdingId = `${req.templateId}:${req.memberId}`;
   const holding = await txGet<CouponHoldingDoc>(tx, 'coupon_holdings', holdingId);
@@ -154,7 +177,21 @@ export async function issueCoupon(req: IssueCouponRequest, tx?: Tx): Promise<Iss
   const own = { ...req, attempt: req.attempt ?? crypto.randomUUID() };
   // Every issue of a template updates its stock count: this instance's issues of it (the birthday
   // job's batch, a claim-centre rush) take turns rather than collide on that one document.
-  return inKeyedTransaction((t) => issueInTx(t, own), { key: `coupon_template:${req.templateId}` });
+  return inKeyedTransaction((t) => issueInTx(t, own, true), { key: `coupon_template:${req.templateId}` });
+}
+
+/** What stops template `templateId` issuing on `channel` now (one read; null: it can). */
+export async function templateIssueProblem(templateId: string, channel: CouponChannel, now: Date): Promise<IssueProblem | null> {
+  return issueProblem(await withRetry(() => getById<CouponTemplateDoc>('coupon_templates', templateId)), channel, now);
+}
+
+/**
+ * Refuses a setting that names a template which cannot issue on its channel (gone, paused, not on the
+ * channel, ended): COUPON_TEMPLATE_NOT_ISSUABLE, its message naming the setting and the reason.
+ */
+export async function requireIssuableTemplate(templateId: string, channel: CouponChannel, now: Date, setting: string): Promise<void> {
+  const problem = await templateIssueProblem(templateId, channel, now);
+  if (problem) throw new AppError('COUPON_TEMPLATE_NOT_ISSUABLE', `${setting}：${ISSUE_PROBLEM_TEXT[problem]}`, { templateId, problem });
 }
 
 /** `settings/new-member-gifts`: the templates flagged as the new-member gift (kept by the coupon function on every template save). */

@@ -1,2 +1,3 @@
 export * from './coupons';
 export * from './expiry';
+export * from './code-attempts';

@@ -5,15 +5,14 @@ import type { MemberDoc } from '../../../shared/schemas/member';
 import { runJob, type JobOptions, type JobRun } from '../platform/job-runner';
 import { walkById } from '../platform/job-walks';
 import { fillTemplate, templateFor } from '../messages';
-import { couponIdFor, issueCoupon, isIssueRefusal } from '../coupons';
+import { couponIdFor, issueCoupon, isIssueRefusal, templateIssueProblem } from '../coupons';
 import { database } from '../platform/cloud';
 import { queryDocs } from '../platform/db';
 import { loadEngagementSettings } from './settings';
-import { initial, loggedKeys, sendCounted, type MemberJobCounters } from './member-jobs';
+import { countNotIssued, initial, initialIssue, loggedKeys, sendCounted, type IssueCounters, type MemberJobCounters } from './member-jobs';
 
-export interface BirthdayCounters extends MemberJobCounters {
+export interface BirthdayCounters extends MemberJobCounters, IssueCounters {
   target: string;
-  issued: number;
 }
 
 /**
@@ -30,6 +29,9 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
   const window = birthdayWindow(today, settings.birthday.leadDays);
   const target = window[0];
   const template = await templateFor('birthday');
+  const giftId = settings.birthday.enabled ? settings.birthday.couponTemplateId : null;
+  // One read: a gift that cannot issue is not tried per member, and the run says why.
+  const couponProblem = giftId ? await templateIssueProblem(giftId, 'birthday', now) : null;
   const { run } = await runJob<BirthdayCounters>({
     job: 'birthday',
     occurrence: businessDateKey(now),
@@ -37,7 +39,7 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
     // Every issue of the gift updates the one template's stock in its transaction: members worked on
     // at once only conflict there (the bench saw retries exhausted at 16), so one at a time.
     ...(settings.birthday.couponTemplateId ? { concurrency: 1 } : {}),
-    initial: () => ({ ...initial(today)(), target: target.day, issued: 0 }),
+    initial: () => ({ ...initial(today)(), ...initialIssue(couponProblem), target: target.day }),
     // One step per celebrated month-day of the window (two on 28 February of a common year): an
     // equality on the indexed `birthdayMD`, walked by `_id`.
     steps: window.flatMap(({ day, year, monthDays }) => {
@@ -51,7 +53,7 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
           async (members) => {
             const keys = members.map((m) => keyOf(m._id));
             // A late day's members were mostly gifted by an earlier run: their coupons, in one query.
-            const [logged, gifted] = await Promise.all([loggedKeys(keys), late && settings.birthday.couponTemplateId ? giftedKeys(keys) : new Set<string>()]);
+            const [logged, gifted] = await Promise.all([loggedKeys(keys), late && giftId ? giftedKeys(keys) : new Set<string>()]);
             return members.map((m) => ({ ...m, logged, gifted }));
           },
         ),
@@ -67,15 +69,17 @@ export async function runBirthday(now: Date, options: JobOptions = {}): Promise<
             return;
           }
           let couponTitle = '生日祝福';
-          if (settings.birthday.couponTemplateId) {
+          if (giftId && couponProblem) countNotIssued(state, couponProblem);
+          else if (giftId) {
             try {
-              const issued = await issueCoupon({ templateId: settings.birthday.couponTemplateId, memberId: m._id, key, channel: 'birthday', now });
+              const issued = await issueCoupon({ templateId: giftId, memberId: m._id, key, channel: 'birthday', now });
               if (!issued.duplicate) state.issued += 1;
               couponTitle = issued.coupon.terms.title;
             } catch (e) {
               // Out of stock, paused, over the member's limit: the greeting still goes; the run says so.
               if (!isIssueRefusal(e)) throw e;
               state.skipped += 1;
+              countNotIssued(state, e.code);
             }
           }
           const called = memberCalled(m.nickname);

@@ -12,6 +12,7 @@
  * - keeps to the configured rate (the runner's pacing) and leaves its counters for the run record
  *   (`processed`: members handled, `skipped`: nothing to do or refused, `errors`: failures).
  */
+import type { IssueProblem } from '../../../shared/rules/coupons';
 import type { MemberDoc } from '../../../shared/schemas/member';
 import { database } from '../platform/cloud';
 import { queryDocs } from '../platform/db';
@@ -28,6 +29,27 @@ export interface MemberJobCounters {
 }
 
 export const initial = (day: string) => (): MemberJobCounters => ({ day, processed: 0, skipped: 0, sent: 0, notSent: 0 });
+
+/**
+ * Why a job that gives coupons gave none (or fewer): the template's problem when the run started
+ * (gone, paused, not on the channel, ended: nothing is tried), and each member's refusal by code.
+ */
+export interface IssueCounters {
+  issued: number;
+  notIssued: number;
+  /** the configured template's problem at the run's start; null: it could issue */
+  couponProblem: IssueProblem | null;
+  /** refusals by error code (COUPON_OUT_OF_STOCK, COUPON_LIMIT_REACHED, …) */
+  notIssuedWhy: Record<string, number>;
+}
+
+export const initialIssue = (couponProblem: IssueProblem | null): IssueCounters => ({ issued: 0, notIssued: 0, couponProblem, notIssuedWhy: {} });
+
+/** Counts one coupon not issued, and why. */
+export function countNotIssued(state: IssueCounters, why: string): void {
+  state.notIssued += 1;
+  state.notIssuedWhy[why] = (state.notIssuedWhy[why] ?? 0) + 1;
+}
 
 /** The chunk's members by id, in one query. */
 export async function membersById(ids: string[]): Promise<Map<string, MemberDoc>> {

@@ -4,6 +4,7 @@ import { DEFAULT_ENGAGEMENT_SETTINGS, engagementSettingsSchema, type EngagementS
 import { inTransaction, txGet } from '../platform/db';
 import { forgetSettings, SETTINGS_IDS } from '../platform/settings-read';
 import { loadVersioned } from '../platform/settings';
+import { requireIssuableTemplate } from '../coupons';
 
 export const ENGAGEMENT_SETTINGS_ID = SETTINGS_IDS.engagement;
 
@@ -12,6 +13,9 @@ export async function loadEngagementSettings(): Promise<{ version: number; setti
 }
 
 export async function saveEngagementSettings(expectedVersion: number, settings: EngagementSettings, by: string, now: Date): Promise<{ version: number }> {
+  // A gift that cannot be issued is refused here, not found out by a run that issues nothing.
+  if (settings.birthday.enabled && settings.birthday.couponTemplateId)
+    await requireIssuableTemplate(settings.birthday.couponTemplateId, 'birthday', now, '生日礼券');
   const saved = await inTransaction(async (tx) => {
     const current = await txGet<{ version: number }>(tx, 'settings', ENGAGEMENT_SETTINGS_ID);
     const version = current?.version ?? 0;

@@ -34,12 +34,13 @@ import {
   type LifecycleSettings,
 } from '../../../shared/rules/lifecycle';
 import { asDate, asThing } from '../../../shared/rules/message-fields';
+import type { IssueProblem } from '../../../shared/rules/coupons';
 import type { MemberDoc } from '../../../shared/schemas/member';
 import { database } from '../platform/cloud';
 import { getById, inTransaction, txGet, withRetry } from '../platform/db';
 import { runJob, type JobOptions, type JobRun } from '../platform/job-runner';
 import { countSend, fillTemplate, sendMessage, templateFor, type TemplateDoc } from '../messages';
-import { issueCoupon, isIssueRefusal } from '../coupons';
+import { issueCoupon, isIssueRefusal, templateIssueProblem } from '../coupons';
 import { loadLifecycleSettings } from './settings';
 import type { MemberLifecycleDoc } from '../../../shared/schemas/engagement';
 import { walkByInstant, type InstantWindow } from '../platform/job-walks';
@@ -69,6 +70,10 @@ export interface DormancyCounters {
   sent: number;
   notSent: number;
   issued: number;
+  /** coupons not given, and why: the templates' problems at the run's start, the refusals by code */
+  notIssued: number;
+  couponProblems: { warning: IssueProblem | null; lost: IssueProblem | null };
+  notIssuedWhy: Record<string, number>;
   warning: number;
   sleeping: number;
   lost: number;
@@ -96,11 +101,28 @@ export async function runDormancy(now: Date, options: JobOptions = {}): Promise<
   const stored = await withRetry(() => getById<DormancyState>('job_state', 'dormancy'));
   const template = await templateFor('dormancy');
   const windows = windowsFor(today, dormancy, stored);
+  // One read each: a coupon that cannot issue is not tried per member, and the run says why.
+  const problemOf = async (id: string | null) => (dormancy.enabled && id ? templateIssueProblem(id, 'campaign', now) : null);
+  const couponProblems = { warning: await problemOf(dormancy.warningCouponTemplateId), lost: await problemOf(dormancy.recallCouponTemplateId) };
   const { run } = await runJob<DormancyCounters>({
     job: 'dormancy',
     occurrence: businessDateKey(now),
     ...options,
-    initial: () => ({ day: today, processed: 0, skipped: 0, sent: 0, notSent: 0, issued: 0, warning: 0, sleeping: 0, lost: 0, windows }),
+    initial: () => ({
+      day: today,
+      processed: 0,
+      skipped: 0,
+      sent: 0,
+      notSent: 0,
+      issued: 0,
+      notIssued: 0,
+      couponProblems,
+      notIssuedWhy: {},
+      warning: 0,
+      sleeping: 0,
+      lost: 0,
+      windows,
+    }),
     steps: windows.map((w, i) => ({
       name: `${w.stage}-${w.field}`,
       ...walkByInstant<MemberDoc, DormancyCounters>('members', w.field, (state) => (dormancy.enabled ? (state.windows[i] ?? w) : null)),
@@ -148,7 +170,13 @@ async function actOn(m: MemberDoc, stage: DormancyStage, field: WalkField, ctx: 
   const couponTemplateId = stage === 'warning' ? ctx.settings.warningCouponTemplateId : stage === 'lost' ? ctx.settings.recallCouponTemplateId : null;
   let couponId: string | null = null;
   let couponTitle: string | null = null;
-  if (couponTemplateId) {
+  const problem = stage === 'sleeping' ? null : state.couponProblems[stage];
+  const notIssued = (why: string) => {
+    state.notIssued += 1;
+    state.notIssuedWhy[why] = (state.notIssuedWhy[why] ?? 0) + 1;
+  };
+  if (couponTemplateId && problem) notIssued(problem);
+  else if (couponTemplateId) {
     try {
       const issued = await issueCoupon({ templateId: couponTemplateId, memberId: m._id, key, channel: 'campaign', now: ctx.now });
       if (!issued.duplicate) state.issued += 1;
@@ -157,6 +185,7 @@ async function actOn(m: MemberDoc, stage: DormancyStage, field: WalkField, ctx: 
     } catch (e) {
       // Out of stock, paused, over the member's limit: the message and the stage still go; the run says so.
       if (!isIssueRefusal(e)) throw e;
+      notIssued(e.code);
     }
   }
   if (stage !== 'sleeping') {

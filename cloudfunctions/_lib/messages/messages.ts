@@ -20,6 +20,7 @@
  */
 import { z } from 'zod';
 import { fillFields, messageProblems, nameOffer, type FieldIssue, type FieldKind, type MessageOffer } from '../../../shared/rules/message-fields';
+import { creditsAfterAccept, distinctAccepted } from '../../../shared/rules/engagement';
 import type { MessagePurpose, TemplateView } from '../../../shared/contracts/marketing';
 import { cloud, database } from '../platform/cloud';
 import { getById, inTransaction, queryDocs, txGet, withRetry } from '../platform/db';
@@ -82,7 +83,8 @@ export async function recordSubscriptions(
 ): Promise<{ recorded: { templateId: string; credits: number }[]; ignored: string[] }> {
   const recorded: { templateId: string; credits: number }[] = [];
   const ignored: string[] = [];
-  for (const templateId of accepted) {
+  // A repeated id is one acceptance (one tap accepts a template once); the held credits stay capped.
+  for (const templateId of distinctAccepted(accepted)) {
     const template = await withRetry(() => getById<TemplateDoc>('message_templates', templateId));
     if (!template || !template.active) {
       ignored.push(templateId);
@@ -90,7 +92,14 @@ export async function recordSubscriptions(
     }
     const credits = await inTransaction(async (tx) => {
       const doc = await txGet<CreditDoc>(tx, 'subscribe_credits', creditId(memberId, templateId));
-      const next = { memberId, templateId, credits: (doc?.credits ?? 0) + 1, accepted: (doc?.accepted ?? 0) + 1, consumed: doc?.consumed ?? 0, updatedAt: now };
+      const next = {
+        memberId,
+        templateId,
+        credits: creditsAfterAccept(doc?.credits ?? 0),
+        accepted: (doc?.accepted ?? 0) + 1,
+        consumed: doc?.consumed ?? 0,
+        updatedAt: now,
+      };
       await tx.collection('subscribe_credits').doc(creditId(memberId, templateId)).set({ data: next });
       return next.credits;
     });

@@ -3,9 +3,10 @@ import { AppError, ERROR_MESSAGES, isAppError } from '../../../shared/errors';
 import { fail, ok, type Result } from '../../../shared/envelope';
 import { getWXContext, type WXContext } from './cloud';
 import { isTransactionConflict, isTransient } from './db';
+import { requireRole } from './auth';
 import { runInCallScope } from './call-scope';
 import type { Contract, ParsedInputOf, ResultOf } from '../../../shared/contract';
-import { describeIssues, installChineseErrors } from '../../../shared/validation';
+import { describeIssues, installChineseErrors, tightestBounds } from '../../../shared/validation';
 import { log } from './log';
 
 // Every refusal a person may read is Chinese and names the field they see (shared/validation.ts).
@@ -82,12 +83,18 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
       // A function for one role only checks the caller first: a caller without the right learns
       // nothing, not even which of their inputs would have been refused.
       if (options.authorize) await options.authorize({ wx, openid: wx.OPENID ?? '', now: new Date() });
+      // Staff-only actions authorize first: a consumer's call learns FORBIDDEN, not the input's shape.
+      // (The role is cached, so the handler's own check costs no second read.)
+      if (def.roles) {
+        const allowed = def.roles;
+        await requireRole(wx.OPENID ?? '', allowed);
+      }
       const input = def.input.safeParse(payload);
       if (!input.success) {
         // Chinese sentences about the fields a person sees (shared/validation.ts); a few issues with
         // their count, each bounded: a body of 90,000 unknown keys must not be echoed back.
         return fail('VALIDATION_FAILED', (describeIssues(input.error) || ERROR_MESSAGES.VALIDATION_FAILED).slice(0, 300), {
-          issues: input.error.issues
+          issues: tightestBounds(input.error.issues)
             .slice(0, MAX_ISSUES)
             .map((i: z.ZodIssue) => ({ path: i.path.join('.').slice(0, 100), message: describeIssues(new z.ZodError([i])).slice(0, 200), code: i.code })),
           issueCount: input.error.issues.length,

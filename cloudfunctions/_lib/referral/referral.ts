@@ -132,13 +132,16 @@ export async function acceptInvitation(tx: Tx, req: AcceptRequest): Promise<Acce
   const phoneSeen = req.phoneHash ? await txGet<{ inviteeId: string }>(tx, 'invite_phones', req.phoneHash) : null;
   // A number another member holds (or held, its claim kept) is a person already known to the brand.
   const claim = req.phoneHash ? await txGet<{ memberId: string }>(tx, 'phone_claims', req.phoneHash) : null;
+  const today = businessDate(req.now);
+  const stats = (await txGet<StatsDoc>(tx, 'referral_stats', inviterId)) ?? { invited: 0, successful: 0, points: 0 };
   const reason = invitationRefusal({
     rules,
     inviterId,
     inviteeId: req.inviteeId,
     inviteeIsNew: req.inviteeIsNew,
     phoneSeenBefore: (phoneSeen !== null && phoneSeen.inviteeId !== req.inviteeId) || (claim !== null && claim.memberId !== req.inviteeId),
-    inviterActive: inviterId === req.inviteeId || (inviter !== null && !inviter.deletedAt),
+    inviterActive: inviterId === req.inviteeId || (inviter !== null && !inviter.deletedAt && !inviter.erasureBegunAt),
+    rewardedToday: stats.day === today ? (stats.rewardedOnDay ?? 0) : 0,
   });
   if (req.phoneHash && !phoneSeen)
     await tx
@@ -158,7 +161,6 @@ export async function acceptInvitation(tx: Tx, req: AcceptRequest): Promise<Acce
   await tx.collection('invitations').doc(req.inviteeId).set({ data: doc });
   if (reason) return { status: 'refused', inviterId, reason };
 
-  const today = businessDate(req.now);
   if (points > 0) {
     const member = await txMember(tx, inviterId);
     const id = `referral:${req.inviteeId}:register`;
@@ -173,8 +175,13 @@ export async function acceptInvitation(tx: Tx, req: AcceptRequest): Promise<Acce
       { knownAbsent: true },
     );
   }
-  const stats = (await txGet<StatsDoc>(tx, 'referral_stats', inviterId)) ?? { invited: 0, successful: 0, points: 0 };
-  const next = { invited: stats.invited + 1, successful: stats.successful + 1, points: stats.points + points };
+  const next = {
+    invited: stats.invited + 1,
+    successful: stats.successful + 1,
+    points: stats.points + points,
+    day: today,
+    rewardedOnDay: (stats.day === today ? (stats.rewardedOnDay ?? 0) : 0) + 1,
+  };
   await tx
     .collection('referral_stats')
     .doc(inviterId)
@@ -211,7 +218,7 @@ export async function rewardFirstPurchase(tx: Tx, inviteeId: string, now: Date, 
   const today = businessDate(now);
   if (points > 0) {
     const inviter = await txGet<MemberDoc>(tx, 'members', invitation.inviterId);
-    if (!inviter || inviter.deletedAt) return 0;
+    if (!inviter || inviter.deletedAt || inviter.erasureBegunAt) return 0;
     const id = `referral:${inviteeId}:purchase`;
     await applyEntry(
       tx,

@@ -13,6 +13,7 @@ const REASON: Record<string, string> = {
   self: '本人',
   already_member: '已是会员',
   phone_seen: '手机号已参与过',
+  daily_cap: '邀请人今日奖励已达上限',
   inviter_gone: '邀请人已注销',
   disabled: '活动未开启',
 }

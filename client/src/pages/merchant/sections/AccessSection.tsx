@@ -6,7 +6,7 @@ import { dateTime } from '@/format'
 import type { StaffRole } from '@/hooks/useRequireRole'
 import { ErrorText, Section } from './common'
 
-const LOOKUP_BY: Record<AccessLogEntry['by'], string> = { member_code: '会员码', phone: '手机号', console: '商家后台会员页' }
+const LOOKUP_BY: Record<AccessLogEntry['by'], string> = { member_code: '会员码', phone: '手机号', console: '商家后台会员页', coupon: '券码' }
 
 /** Who at the stores looked up which member, and how (PIPL: access to personal data is accountable). */
 export function AccessSection({ role }: { role: StaffRole }) {
