@@ -8,25 +8,22 @@ import { conditionsText, effectiveStatus, EXPIRING_SOON_DAYS, faceValue, templat
 import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/router';
 import { requireRole } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
-import { count, findOne, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
+import { count, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
 import { checkCouponCode, couponIdFor, issueCoupon, issueCouponCode, isIssueRefusal, refreshNewMemberGifts, termsOf, runCouponExpiry } from '../_lib/coupons';
+import { memberByOpenid } from '../_lib/members';
 import { toCouponView, toTemplateView } from './views';
 import { myVerifications, refusalOf, storeNames, storeOf, undoVerification, verificationViews, verifyCoupon, type StaffDoc } from './verify';
 import type { CouponAuditDoc } from '../../shared/schemas/coupon';
 
-const staffOrMerchant = (ctx: ActionContext) => withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant'])) as Promise<StaffDoc>;
-const merchant = (ctx: ActionContext) => withRetry(() => requireRole(requireOpenid(ctx), ['merchant'])) as Promise<StaffDoc>;
+const staffOrMerchant = (ctx: ActionContext) => requireRole(requireOpenid(ctx), ['staff', 'merchant']) as Promise<StaffDoc>;
+const merchant = (ctx: ActionContext) => requireRole(requireOpenid(ctx), ['merchant']) as Promise<StaffDoc>;
 
-/** The calling consumer's member document (the card page registers members; a deleted one is gone). */
-async function me(ctx: ActionContext): Promise<MemberDoc> {
-  const m = await withRetry(() => findOne<MemberDoc>('members', { openid: requireOpenid(ctx) }));
-  if (!m || m.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
-  return m;
-}
+/** The calling consumer's member document: NOT_A_MEMBER before 开卡 (the wallet shows the 开卡 prompt). */
+const me = (ctx: ActionContext): Promise<MemberDoc> => memberByOpenid(requireOpenid(ctx));
 
 async function myCoupon(ctx: ActionContext, couponId: string): Promise<CouponDoc> {
   const member = await me(ctx);
-  const c = await withRetry(() => getById<CouponDoc>('coupons', couponId));
+  const c = await getById<CouponDoc>('coupons', couponId);
   if (!c || c.memberId !== member._id) throw new AppError('NOT_FOUND', '优惠券不存在');
   return c;
 }
@@ -35,7 +32,7 @@ async function myCoupon(ctx: ActionContext, couponId: string): Promise<CouponDoc
 async function couponByCode(code: string, now: Date): Promise<CouponDoc> {
   const check = checkCouponCode(code, now);
   if (!check.ok) throw new AppError(check.reason === 'expired' ? 'COUPON_CODE_EXPIRED' : 'COUPON_CODE_INVALID');
-  const c = await withRetry(() => getById<CouponDoc>('coupons', check.couponId));
+  const c = await getById<CouponDoc>('coupons', check.couponId);
   if (!c) throw new AppError('COUPON_CODE_INVALID');
   return c;
 }
@@ -98,7 +95,7 @@ export const main = createMain(couponContract, {
   listTemplates: async (_input, ctx) => {
     await merchant(ctx);
     const [templates, names] = await Promise.all([
-      withRetry(() => queryDocs<CouponTemplateDoc>(database().collection('coupon_templates').where({}).orderBy('createdAt', 'desc').limit(200))),
+      queryDocs<CouponTemplateDoc>(database().collection('coupon_templates').where({}).orderBy('createdAt', 'desc').limit(200)),
       storeNames(),
     ]);
     return { templates: templates.map((t) => toTemplateView(t, (id) => names.get(id) ?? id)) };
@@ -110,7 +107,7 @@ export const main = createMain(couponContract, {
     const results = [];
     let issued = 0;
     for (const memberId of [...new Set(input.memberIds)]) {
-      const member = await withRetry(() => getById<MemberDoc>('members', memberId));
+      const member = await getById<MemberDoc>('members', memberId);
       if (!member || member.deletedAt) {
         results.push({ memberId, couponId: null, code: 'MEMBER_NOT_FOUND', duplicate: false });
         continue;
@@ -131,9 +128,7 @@ export const main = createMain(couponContract, {
     const role = await merchant(ctx);
     const where: Record<string, unknown> = {};
     if (input.before) where.at = database().command.lt(new Date(input.before));
-    const entries = await withRetry(() =>
-      queryDocs<CouponAuditDoc>(database().collection('coupon_audit').where(where).orderBy('at', 'desc').limit(input.limit)),
-    );
+    const entries = await queryDocs<CouponAuditDoc>(database().collection('coupon_audit').where(where).orderBy('at', 'desc').limit(input.limit));
     return { entries: await verificationViews(entries, role, ctx.now) };
   },
 
@@ -142,15 +137,13 @@ export const main = createMain(couponContract, {
   claimable: async (_input, ctx) => {
     const member = await me(ctx);
     const [templates, names] = await Promise.all([
-      withRetry(() =>
-        queryDocs<CouponTemplateDoc>(
+      queryDocs<CouponTemplateDoc>(
           database().collection('coupon_templates').where({ status: 'active', channels: 'claim_center' }).orderBy('createdAt', 'desc').limit(100),
         ),
-      ),
       storeNames(),
     ]);
     const open = templates.filter((t) => templateIssuable(t.validity, ctx.now));
-    const holdings = await Promise.all(open.map((t) => withRetry(() => getById<CouponHoldingDoc>('coupon_holdings', `${t._id}:${member._id}`))));
+    const holdings = await Promise.all(open.map((t) => getById<CouponHoldingDoc>('coupon_holdings', `${t._id}:${member._id}`)));
     const views: ClaimableTemplate[] = open.map((t, i) => {
       const claimed = holdings[i]?.count ?? 0;
       const remaining = Math.max(0, t.stock - t.issued);
@@ -176,13 +169,13 @@ export const main = createMain(couponContract, {
     const member = await me(ctx);
     const key = `claim:${input.requestId}`;
     // The answer to a retry, even once the template has sold out since.
-    const prior = await withRetry(() => getById<CouponDoc>('coupons', couponIdFor(key)));
+    const prior = await getById<CouponDoc>('coupons', couponIdFor(key));
     if (prior && prior.issueKey === key) {
       if (prior.memberId !== member._id || prior.templateId !== input.templateId) throw new AppError('IDEMPOTENCY_KEY_REUSED');
       return { couponId: prior._id, duplicate: true };
     }
     // Sold out: answered from a plain read, without joining the queue of transactions on the template.
-    const template = await withRetry(() => getById<CouponTemplateDoc>('coupon_templates', input.templateId));
+    const template = await getById<CouponTemplateDoc>('coupon_templates', input.templateId);
     if (!template) throw new AppError('NOT_FOUND', '优惠券不存在');
     if (template.issued >= template.stock) throw new AppError('COUPON_OUT_OF_STOCK');
     const r = await issueCoupon({ templateId: input.templateId, memberId: member._id, key, channel: 'claim_center', now: ctx.now });
@@ -196,14 +189,12 @@ export const main = createMain(couponContract, {
     const _ = db.command;
     const names = await storeNames();
     const q = (where: Record<string, unknown>) =>
-      withRetry(() =>
-        queryDocs<CouponDoc>(
+      queryDocs<CouponDoc>(
           db
             .collection('coupons')
             .where({ memberId: member._id, ...where })
             .limit(200),
-        ),
-      );
+        );
     let docs: CouponDoc[];
     if (input.status === 'unused') docs = (await q({ status: 'unused', endsAt: _.gt(ctx.now) })).sort((a, b) => +new Date(a.endsAt) - +new Date(b.endsAt));
     else if (input.status === 'used') docs = (await q({ status: 'used' })).sort((a, b) => +new Date(b.used?.at ?? 0) - +new Date(a.used?.at ?? 0));
@@ -226,8 +217,8 @@ export const main = createMain(couponContract, {
     const _ = db.command;
     const soon = new Date(ctx.now.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
     const [unused, expiringSoon] = await Promise.all([
-      withRetry(() => count(db.collection('coupons').where({ memberId: member._id, status: 'unused', endsAt: _.gt(ctx.now) }))),
-      withRetry(() => count(db.collection('coupons').where({ memberId: member._id, status: 'unused', endsAt: _.and(_.gt(ctx.now), _.lte(soon)) }))),
+      count(db.collection('coupons').where({ memberId: member._id, status: 'unused', endsAt: _.gt(ctx.now) })),
+      count(db.collection('coupons').where({ memberId: member._id, status: 'unused', endsAt: _.and(_.gt(ctx.now), _.lte(soon)) })),
     ]);
     return { unused, expiringSoon };
   },
@@ -253,7 +244,7 @@ export const main = createMain(couponContract, {
     const role = await staffOrMerchant(ctx);
     const storeId = storeOf(role, input.storeId);
     const c = await couponByCode(input.code, ctx.now);
-    const [member, names] = await Promise.all([withRetry(() => getById<MemberDoc>('members', c.memberId)), storeNames()]);
+    const [member, names] = await Promise.all([getById<MemberDoc>('members', c.memberId), storeNames()]);
     const refusal = refusalOf(c, storeId, ctx.now);
     return {
       coupon: toCouponView(c, ctx.now, (id) => names.get(id) ?? id),

@@ -6,7 +6,7 @@ import type { CouponAuditDoc, CouponDoc, CouponUse } from '../../shared/schemas/
 import { effectiveStatus } from '../../shared/rules/coupons';
 import type { RoleDoc } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
-import { getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
+import { getById, inTransaction, queryDocs, txGet } from '../_lib/platform/db';
 import { toVerificationView } from './views';
 import { storeName as cachedStoreName } from '../_lib/orders';
 
@@ -29,7 +29,7 @@ export function storeOf(role: StaffDoc, requested: string | undefined): string |
 }
 
 export async function storeNames(): Promise<Map<string, string>> {
-  const stores = await withRetry(() => queryDocs<{ _id: string; name?: string }>(database().collection('stores').where({}).limit(200)));
+  const stores = await queryDocs<{ _id: string; name?: string }>(database().collection('stores').where({}).limit(200));
   return new Map(stores.map((s) => [s._id, s.name ?? s._id]));
 }
 
@@ -64,7 +64,7 @@ export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: st
   const storeName = storeId ? ((await cachedStoreName(storeId)) ?? storeId) : '商家后台';
   const verificationId = requestId ? `r-${crypto.createHash('sha256').update(`${role.openid}\n${requestId}`).digest('hex').slice(0, 32)}` : crypto.randomUUID();
   // A coupon already used (the second till, the 200th scan) is answered from a plain read, with no transaction.
-  const before = await withRetry(() => getById<CouponDoc>('coupons', couponId));
+  const before = await getById<CouponDoc>('coupons', couponId);
   if (!before) throw new AppError('COUPON_CODE_INVALID');
   if (before.status === 'used' && before.used?.verificationId === verificationId) return alreadyMine(couponId, before.used, before.terms.title);
   const early = refusalOf(before, storeId, now);
@@ -146,14 +146,12 @@ export async function verificationViews(entries: CouponAuditDoc[], role: StaffDo
   const ids = [...new Set(entries.filter((e) => e.action === 'verify').map((e) => e.couponId))];
   const _ = database().command;
   const coupons = ids.length
-    ? await withRetry(() =>
-        queryDocs<CouponDoc>(
+    ? await queryDocs<CouponDoc>(
           database()
             .collection('coupons')
             .where({ _id: _.in(ids) })
             .limit(ids.length),
-        ),
-      )
+        )
     : [];
   const byId = new Map(coupons.map((c) => [c._id, c]));
   return entries.map((e) => {
@@ -168,14 +166,12 @@ export async function verificationViews(entries: CouponAuditDoc[], role: StaffDo
 export async function myVerifications(role: StaffDoc, now: Date) {
   const day = businessDate(now);
   const _ = database().command;
-  const entries = await withRetry(() =>
-    queryDocs<CouponAuditDoc>(
+  const entries = await queryDocs<CouponAuditDoc>(
       database()
         .collection('coupon_audit')
         .where({ 'actor.openid': role.openid, at: _.gte(startOfBusinessDate(day)) })
         .orderBy('at', 'desc')
         .limit(200),
-    ),
-  );
+    );
   return { day, entries: await verificationViews(entries, role, now) };
 }

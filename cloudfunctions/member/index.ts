@@ -4,13 +4,13 @@ import { clerkNotes, describeBenefits, tierById, tierForGrowth, tierRank, type T
 import { isMemberDay } from '../../shared/rules/earning';
 import { loadRules } from '../_lib/points';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/router';
-import { requireRole, type RoleDoc } from '../_lib/platform/auth';
+import { requireRole, roleOf, type RoleDoc } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
 import { getById, queryDocs } from '../_lib/platform/db';
 import { issueMemberCode, MEMBER_CODE_PERIOD_MS, liveMember, memberByOpenid, resolveMember } from '../_lib/members';
 import { logAccess, requireIdentified } from '../_lib/platform/access-log';
 import { loadTierConfig } from '../_lib/tiers';
-import { departureOf, joinMember, purgeExpiredDepartures, requireMember } from './join';
+import { departureOf, joinMember, purgeExpiredDepartures } from './join';
 import { recentTierChanges, toCard } from './card';
 import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from './profile';
 import { getTierConfigWithHistory, runTierReview, updateTierConfig, upgradeAfterLadderChange, upgradeIfQualifying } from './tier-admin';
@@ -23,7 +23,7 @@ import { addBusinessDays, businessDate } from '../../shared/calendar';
 
 /** The caller's card; a person without one gets NOT_A_MEMBER and nothing is written (开卡 is `join`). */
 async function me(ctx: ActionContext): Promise<MemberDoc> {
-  return requireMember(requireOpenid(ctx));
+  return memberByOpenid(requireOpenid(ctx));
 }
 
 /** The card of a member; a member registered just now has no tier changes yet (no query for them). */
@@ -90,7 +90,7 @@ export const main = createMain(memberContract, {
 
   /** Staff or merchant (from `roles`), else `role: null`. Never registers the caller as a member. */
   myRole: async (_input, ctx): Promise<MyRole> => {
-    const doc = await getById<RoleDoc>('roles', requireOpenid(ctx));
+    const doc = await roleOf(requireOpenid(ctx));
     if (!doc || (doc.role !== 'staff' && doc.role !== 'merchant')) return { role: null };
     const where = doc.role === 'staff' ? { _id: doc.storeId ?? '' } : {};
     const stores = await queryDocs<{ _id: string; name?: string }>(database().collection('stores').where(where).limit(100));

@@ -183,9 +183,7 @@ export async function issueNewMemberGifts(tx: Tx, memberId: string, now: Date): 
 
 /** Keeps `settings/new-member-gifts` in step with the templates (after a template is saved). */
 export async function refreshNewMemberGifts(): Promise<void> {
-  const flagged = await withRetry(() =>
-    queryDocs<{ _id: string }>(database().collection('coupon_templates').where({ newMemberGift: true, status: 'active' }).limit(100)),
-  );
+  const flagged = await queryDocs<{ _id: string }>(database().collection('coupon_templates').where({ newMemberGift: true, status: 'active' }).limit(100));
   await withRetry(
     () =>
       database()

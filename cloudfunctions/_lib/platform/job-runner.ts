@@ -141,7 +141,7 @@ export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobRes
     paced += 1;
   };
   const runId = `${job}:${occurrence}`;
-  const stored = await withRetry(() => getById<Record<string, unknown>>('job_runs', runId));
+  const stored = await getById<Record<string, unknown>>('job_runs', runId);
   if (stored) {
     for (const f of RUNNER_FIELDS) delete stored[f];
   }
@@ -176,7 +176,7 @@ export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobRes
       seenStep = run.step;
     }
     if (!within()) return { run, alreadyDone: false };
-    const due = await withRetry(() => step.findDue(chunkSize, { exclude: step.cursorOf ? [] : [...exclude], cursor: run.cursor, state: run }));
+    const due = await step.findDue(chunkSize, { exclude: step.cursorOf ? [] : [...exclude], cursor: run.cursor, state: run });
     const todo = due.filter((item) => !seen.has(item._id) && !exclude.has(item._id));
     if (due.length === 0 || (todo.length === 0 && !step.cursorOf)) {
       // Nothing (new) is due: the step is through for this occurrence. Items still due after being
