@@ -138,8 +138,8 @@ export const main = createMain(couponContract, {
     const member = await me(ctx);
     const [templates, names] = await Promise.all([
       queryDocs<CouponTemplateDoc>(
-          database().collection('coupon_templates').where({ status: 'active', channels: 'claim_center' }).orderBy('createdAt', 'desc').limit(100),
-        ),
+        database().collection('coupon_templates').where({ status: 'active', channels: 'claim_center' }).orderBy('createdAt', 'desc').limit(100),
+      ),
       storeNames(),
     ]);
     const open = templates.filter((t) => templateIssuable(t.validity, ctx.now));
@@ -190,11 +190,11 @@ export const main = createMain(couponContract, {
     const names = await storeNames();
     const q = (where: Record<string, unknown>) =>
       queryDocs<CouponDoc>(
-          db
-            .collection('coupons')
-            .where({ memberId: member._id, ...where })
-            .limit(200),
-        );
+        db
+          .collection('coupons')
+          .where({ memberId: member._id, ...where })
+          .limit(200),
+      );
     let docs: CouponDoc[];
     if (input.status === 'unused') docs = (await q({ status: 'unused', endsAt: _.gt(ctx.now) })).sort((a, b) => +new Date(a.endsAt) - +new Date(b.endsAt));
     else if (input.status === 'used') docs = (await q({ status: 'used' })).sort((a, b) => +new Date(b.used?.at ?? 0) - +new Date(a.used?.at ?? 0));

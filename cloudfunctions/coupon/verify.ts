@@ -147,11 +147,11 @@ export async function verificationViews(entries: CouponAuditDoc[], role: StaffDo
   const _ = database().command;
   const coupons = ids.length
     ? await queryDocs<CouponDoc>(
-          database()
-            .collection('coupons')
-            .where({ _id: _.in(ids) })
-            .limit(ids.length),
-        )
+        database()
+          .collection('coupons')
+          .where({ _id: _.in(ids) })
+          .limit(ids.length),
+      )
     : [];
   const byId = new Map(coupons.map((c) => [c._id, c]));
   return entries.map((e) => {
@@ -167,11 +167,11 @@ export async function myVerifications(role: StaffDoc, now: Date) {
   const day = businessDate(now);
   const _ = database().command;
   const entries = await queryDocs<CouponAuditDoc>(
-      database()
-        .collection('coupon_audit')
-        .where({ 'actor.openid': role.openid, at: _.gte(startOfBusinessDate(day)) })
-        .orderBy('at', 'desc')
-        .limit(200),
-    );
+    database()
+      .collection('coupon_audit')
+      .where({ 'actor.openid': role.openid, at: _.gte(startOfBusinessDate(day)) })
+      .orderBy('at', 'desc')
+      .limit(200),
+  );
   return { day, entries: await verificationViews(entries, role, now) };
 }

@@ -23,11 +23,11 @@ async function redeemedCounts(memberId: string, itemIds: string[]): Promise<Map<
   if (itemIds.length === 0) return new Map();
   const _ = database().command;
   const docs = await queryDocs<{ _id: string; itemId: string; count: number }>(
-      database()
-        .collection('mall_holdings')
-        .where({ _id: _.in(itemIds.map((i) => `${i}:${memberId}`)) })
-        .limit(itemIds.length),
-    );
+    database()
+      .collection('mall_holdings')
+      .where({ _id: _.in(itemIds.map((i) => `${i}:${memberId}`)) })
+      .limit(itemIds.length),
+  );
   return new Map(docs.map((d) => [d.itemId, d.count]));
 }
 

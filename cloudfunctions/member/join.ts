@@ -52,7 +52,6 @@ export async function refuseStaffAccounts(openid: string): Promise<void> {
   if (role && (role.role === 'staff' || role.role === 'merchant')) throw new AppError('FORBIDDEN', '店员和商家账号不能开通会员卡，请前往工作台');
 }
 
-
 export interface JoinInput {
   agree: true;
   phoneCode?: string;

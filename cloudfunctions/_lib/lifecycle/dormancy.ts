@@ -204,10 +204,7 @@ const sameInstant = (a: Date | string, b: Date) => new Date(a).getTime() === b.g
 
 /** The merchant's view of one member's lifecycle (a purchase since the recorded episode reads as active). */
 export async function memberLifecycle(memberId: string, now: Date): Promise<MemberLifecycleView> {
-  const [member, recorded] = await Promise.all([
-    getById<MemberDoc>('members', memberId),
-    getById<MemberLifecycleDoc>('member_lifecycle', memberId),
-  ]);
+  const [member, recorded] = await Promise.all([getById<MemberDoc>('members', memberId), getById<MemberLifecycleDoc>('member_lifecycle', memberId)]);
   if (!member || member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
   const stage = currentStage(member, recorded ? { stage: recorded.stage, episodeLastAt: new Date(recorded.episodeLastAt) } : null);
   const p = member.purchases;
