@@ -204,6 +204,6 @@ export const main = createMain(checkinContract, {
   },
   updateRules: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['merchant']);
-    return saveCheckinRules(input.expectedVersion, input.rules, role.openid, ctx.now);
+    return saveCheckinRules(input.expectedVersion, input.rules, { openid: role.openid, name: role.name ?? '商家' }, ctx.now);
   },
 });

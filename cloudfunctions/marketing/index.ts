@@ -27,7 +27,7 @@ export const main = createMain(marketingContract, {
   },
   updateSettings: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['merchant']);
-    return saveEngagementSettings(input.expectedVersion, input.settings, role.openid, ctx.now);
+    return saveEngagementSettings(input.expectedVersion, input.settings, { openid: role.openid, name: role.name ?? '商家' }, ctx.now);
   },
   getLifecycleSettings: async (_input, ctx) => {
     await requireRole(requireOpenid(ctx), ['merchant']);
