@@ -67,9 +67,7 @@ const hashed = (prefix: string, parts: (string | number | null)[]) =>
  * verification). Either way the key derives from the staff member, so another clerk's never matches.
  */
 function verificationKey(role: StaffDoc, c: CouponDoc, storeId: string | null, orderId: string | null, requestId: string | undefined) {
-  const id = requestId
-    ? hashed('r', [role.openid, requestId])
-    : hashed('n', [role.openid, c._id, storeId, orderId, c.undone?.length ?? 0]);
+  const id = requestId ? hashed('r', [role.openid, requestId]) : hashed('n', [role.openid, c._id, storeId, orderId, c.undone?.length ?? 0]);
   return { id, params: { couponId: c._id, storeId, orderId } };
 }
 
@@ -92,12 +90,18 @@ export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: st
     const c = await txGet<CouponDoc>(tx, 'coupons', couponId);
     if (!c) throw new AppError('COUPON_CODE_INVALID');
     const key = verificationKey(role, c, storeId, orderId, requestId);
-    const recorded = await txGet<CouponAuditDoc>(tx, 'coupon_audit', `verify:${key.id}`);
-    const seen = replayOf(recorded, key.params, {
-      key: key.id,
-      message: '该核销请求号已用于另一次核销，请重新扫码',
-      legacySame: (r) => r.couponId === c._id && r.storeId === storeId && r.orderId === orderId,
-    });
+    // A request id may have been spent on another coupon: its record is read. A natural key names this
+    // coupon in its current life and all the parameters: it is recorded exactly when it is the coupon's
+    // own use (no read).
+    const seen = requestId
+      ? replayOf(await txGet<CouponAuditDoc>(tx, 'coupon_audit', `verify:${key.id}`), key.params, {
+          key: key.id,
+          message: '该核销请求号已用于另一次核销，请重新扫码',
+          legacySame: (r) => r.couponId === c._id && r.storeId === storeId && r.orderId === orderId,
+        })
+      : c.used?.verificationId === key.id
+        ? 'replay'
+        : 'new';
     if (seen === 'replay') {
       if (c.status === 'used' && c.used?.verificationId === key.id) return alreadyMine(couponId, c.used, c.terms.title);
       // The verification this key recorded was undone since: the key is spent, a new scan is a new request.

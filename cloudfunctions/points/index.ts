@@ -215,15 +215,8 @@ export const main = createMain(pointsContract, {
     try {
       return await inTransaction(async (tx) => {
         // No read of the key on the way in: the entry's add fails on a replay (its `_id` is the key),
-        // and only a refusal looks first, so a replay is answered as recorded whatever the balance is now.
-        // Only a domain refusal (an AppError: not enough points, ...) looks the key up, outside the
-        // transaction; a conflict or transient fault may have aborted the transaction, and it is
-        // re-run by inTransaction as it is.
-        const refuse = async (error: unknown): Promise<never> => {
-          if (error instanceof AppError && (await getById<LedgerEntry>('ledger', id))) throw new Error(`duplicate key: ledger ${id} exists`);
-          throw error;
-        };
-        const member = await txMember(tx, input.memberId, { live: true }).catch(refuse);
+        // and only a refusal looks first (below), so a replay is answered as recorded whatever the balance is now.
+        const member = await txMember(tx, input.memberId, { live: true });
         const { entry } = await applyEntry(
           tx,
           member,
@@ -232,11 +225,15 @@ export const main = createMain(pointsContract, {
           ctx.now,
           {},
           { knownAbsent: true },
-        ).catch(refuse);
+        );
         return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: false };
       }, memberTurn(input.memberId));
     } catch (e) {
+      // The database refused the entry's add: the key is recorded.
       if (isDuplicateKey(e)) return replay();
+      // A domain refusal (not enough points now, an erased member ...) of a request recorded before
+      // answers the record: one plain read, only on a refusal.
+      if (e instanceof AppError && e.code !== 'IDEMPOTENCY_KEY_REUSED' && (await getById<LedgerEntry>('ledger', id))) return replay();
       throw e;
     }
   },
