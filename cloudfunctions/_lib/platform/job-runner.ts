@@ -10,7 +10,8 @@
  * The contract:
  * - `findDue(chunkSize, ctx)` answers at most `chunkSize` items with an INDEXED query (a due field
  *   such as `points.nextEventOn <= today`, `birthdayMD == '06-18'`, `tierReviewDueOn <= today`, or
- *   `_id > cursor` ordered by `_id`): never a scan of everyone, never `neq`/`nin` alone. It should
+ *   `_id > cursor` ordered by `_id`): never a scan of everyone, never `neq`/`nin` alone. It reads
+ *   through db.ts's helpers (`queryDocs` ...), which retry transient faults: the runner does not. It should
  *   leave out `ctx.exclude` (ids that failed or were left unchanged in this occurrence) with
  *   `_id: _.nin(ctx.exclude)` when non-empty.
  * - `process(item, state)` is idempotent per item per occurrence (a retried or re-run occurrence
