@@ -129,11 +129,11 @@ export const main = createMain(memberContract, {
     };
   },
   identifyByCode: async (input, ctx) => {
-    const role = await requireRole(ctx.openid, ['staff', 'merchant']);
+    const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
     return disclose(role, 'member_code', await resolveMember({ memberCode: input.code }, ctx.now), ctx.now);
   },
   identifyByPhone: async (input, ctx) => {
-    const role = await requireRole(ctx.openid, ['staff', 'merchant']);
+    const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
     // Found by the keyed hash: the number itself is never stored or compared in clear.
     return disclose(role, 'phone', await resolveMember({ phone: input.phone }, ctx.now), ctx.now);
   },
@@ -143,12 +143,12 @@ export const main = createMain(memberContract, {
    * discloses nothing new.
    */
   refreshIdentified: async (input, ctx) => {
-    const role = await requireRole(ctx.openid, ['staff', 'merchant']);
+    const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
     await requireIdentified(role, input.memberId, ctx.now);
     return disclose(role, 'refresh', await getById<MemberDoc>('members', input.memberId), ctx.now);
   },
   listAccessLog: async (input, ctx) => {
-    await requireRole(ctx.openid, ['merchant']);
+    await requireRole(requireOpenid(ctx), ['merchant']);
     const _ = database().command;
     const where: Record<string, unknown> = {};
     if (input.memberId) where.memberId = input.memberId;
@@ -165,11 +165,11 @@ export const main = createMain(memberContract, {
 
   // ---- tiers (merchant)
   getTierConfig: async (_input, ctx) => {
-    await requireRole(ctx.openid, ['merchant']);
+    await requireRole(requireOpenid(ctx), ['merchant']);
     return getTierConfigWithHistory();
   },
   updateTierConfig: async (input, ctx) => {
-    const role = await requireRole(ctx.openid, ['merchant']);
+    const role = await requireRole(requireOpenid(ctx), ['merchant']);
     const saved = await updateTierConfig(input.settings, input.expectedVersion, { openid: role.openid, name: role.name }, ctx.now);
     // Members who qualify under the new ladder are upgraded now (what does not fit the time continues nightly).
     await upgradeAfterLadderChange(ctx.now, { budgetMs: 15_000 });
