@@ -24,7 +24,9 @@ export const pointsRulesDocSchema = z.object({ _id: z.string().regex(/^points-ru
 /** `checkin-rules`, and `checkin-rules@<v>` for every saved version. */
 export const checkinRulesDocSchema = z.object({ _id: z.string().regex(/^checkin-rules(@\d+)?$/), rules: checkinRulesSchema, ...editedShape }).strict();
 /** `engagement`, and `engagement@<v>` for every saved version: the birthday gift, the reminders' lead times. */
-export const engagementSettingsDocSchema = z.object({ _id: z.string().regex(/^engagement(@\d+)?$/), settings: engagementSettingsSchema, ...editedShape }).strict();
+export const engagementSettingsDocSchema = z
+  .object({ _id: z.string().regex(/^engagement(@\d+)?$/), settings: engagementSettingsSchema, ...editedShape })
+  .strict();
 export const referralRulesDocSchema = z
   .object({ _id: z.string().regex(/^referral-rules(@\d+)?$/), rules: referralRulesSchema, ...editedShape })
   .partial({ version: true, updatedAt: true, updatedBy: true })
