@@ -12,18 +12,12 @@ import {
   type CheckinState,
 } from '../../shared/rules/checkin';
 import { earn, expiryDate, spend, PointsRuleError } from '../../shared/rules/lots';
-import type { MemberDoc } from '../../shared/schemas/member';
 import { createMain, requireOpenid } from '../_lib/platform/router';
 import { requireRole } from '../_lib/platform/auth';
-import { findOne, getById, inTransaction, isDuplicateKey, memberTurn, txGet, withRetry } from '../_lib/platform/db';
+import { getById, inTransaction, isDuplicateKey, memberTurn, txGet } from '../_lib/platform/db';
 import { applyEntry, memberPoints, txMember, loadRules } from '../_lib/points';
+import { memberByOpenid } from '../_lib/members';
 import { loadCheckinRules, monthDocId, saveCheckinRules, type CheckinMonthDoc, type CheckinStateDoc } from '../_lib/engagement';
-
-async function myMember(openid: string): Promise<MemberDoc> {
-  const member = await withRetry(() => findOne<MemberDoc>('members', { openid }));
-  if (!member || member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
-  return member;
-}
 
 const stateOf = (doc: CheckinStateDoc | null): CheckinState =>
   doc ? { lastDay: doc.lastDay, streak: doc.streak, longest: doc.longest, total: doc.total } : EMPTY_CHECKIN;
@@ -40,7 +34,7 @@ export const main = createMain(checkinContract, {
    * is re-run and answers `already`.
    */
   checkIn: async (_input, ctx) => {
-    const member = await myMember(requireOpenid(ctx));
+    const member = await memberByOpenid(requireOpenid(ctx));
     const [{ rules }, { rules: earning }] = await Promise.all([loadCheckinRules(), loadRules()]);
     const today = businessDate(ctx.now);
     const key = businessDateKey(ctx.now);
@@ -109,13 +103,13 @@ export const main = createMain(checkinContract, {
 
   /** The month's page: checked days with their points, the streak as of today, the rules. Two reads. */
   calendar: async (input, ctx) => {
-    const member = await myMember(requireOpenid(ctx));
+    const member = await memberByOpenid(requireOpenid(ctx));
     const today = businessDate(ctx.now);
     const month = input.month ?? today.slice(0, 7);
     const [{ rules }, stateDoc, monthDoc] = await Promise.all([
       loadCheckinRules(),
-      withRetry(() => getById<CheckinStateDoc>('checkin_state', member._id)),
-      withRetry(() => getById<CheckinMonthDoc>('checkin_months', monthDocId(member._id, month))),
+      getById<CheckinStateDoc>('checkin_state', member._id),
+      getById<CheckinMonthDoc>('checkin_months', monthDocId(member._id, month)),
     ]);
     const state = stateOf(stateDoc);
     const days: CalendarDay[] = Object.entries(monthDoc?.days ?? {})
@@ -139,7 +133,7 @@ export const main = createMain(checkinContract, {
 
   /** 补签 (off by default): a missed day of this month within the window, for a cost, daily points only. */
   makeUp: async (input, ctx) => {
-    const member = await myMember(requireOpenid(ctx));
+    const member = await memberByOpenid(requireOpenid(ctx));
     const [{ rules }, { rules: earning }] = await Promise.all([loadCheckinRules(), loadRules()]);
     const today = businessDate(ctx.now);
     const month = today.slice(0, 7);
@@ -204,7 +198,7 @@ export const main = createMain(checkinContract, {
 
   /** Opts in or out of the daily check-in reminder (a subscribe message; the credit is asked for separately). */
   setReminder: async (input, ctx) => {
-    const member = await myMember(requireOpenid(ctx));
+    const member = await memberByOpenid(requireOpenid(ctx));
     await inTransaction(async (tx) => {
       const doc = await txGet<CheckinStateDoc>(tx, 'checkin_state', member._id);
       await tx
@@ -216,11 +210,11 @@ export const main = createMain(checkinContract, {
   },
 
   getRules: async (_input, ctx) => {
-    await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+    await requireRole(requireOpenid(ctx), ['merchant']);
     return loadCheckinRules();
   },
   updateRules: async (input, ctx) => {
-    const role = await withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
-    return saveCheckinRules(input.expectedVersion, input.rules, role.openid, ctx.now);
+    const role = await requireRole(requireOpenid(ctx), ['merchant']);
+    return saveCheckinRules(input.expectedVersion, input.rules, { openid: role.openid, name: role.name ?? '商家' }, ctx.now);
   },
 });

@@ -8,7 +8,7 @@ import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/
 import { requireRole } from '../_lib/platform/auth';
 import { logAccess } from '../_lib/platform/access-log';
 import { database } from '../_lib/platform/cloud';
-import { count, findOne, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
+import { count, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
 import {
   checkCouponCode,
   countWrongCode,
@@ -20,12 +20,13 @@ import {
   refreshNewMemberGifts,
   termsOf,
 } from '../_lib/coupons';
+import { memberByOpenid } from '../_lib/members';
 import { toCouponView, toTemplateView } from './views';
 import { myVerifications, refusalOf, storeNames, storeOf, undoVerification, verificationViews, verifyCoupon, type StaffDoc } from './verify';
 import type { CouponAuditDoc } from '../../shared/schemas/coupon';
 
-const staffOrMerchant = (ctx: ActionContext) => withRetry(() => requireRole(requireOpenid(ctx), ['staff', 'merchant'])) as Promise<StaffDoc>;
-const merchant = (ctx: ActionContext) => withRetry(() => requireRole(requireOpenid(ctx), ['merchant'])) as Promise<StaffDoc>;
+const staffOrMerchant = (ctx: ActionContext) => requireRole(requireOpenid(ctx), ['staff', 'merchant']) as Promise<StaffDoc>;
+const merchant = (ctx: ActionContext) => requireRole(requireOpenid(ctx), ['merchant']) as Promise<StaffDoc>;
 
 /** STORE_NOT_FOUND unless every store a template names exists (a coupon valid only at no store helps nobody). */
 async function requireStores(storeIds: readonly string[] | null | undefined): Promise<void> {
@@ -35,16 +36,12 @@ async function requireStores(storeIds: readonly string[] | null | undefined): Pr
   if (missing.length > 0) throw new AppError('STORE_NOT_FOUND', `门店不存在：${missing.join('、')}`, { storeIds: missing });
 }
 
-/** The calling consumer's member document (the card page registers members; a deleted one is gone). */
-async function me(ctx: ActionContext): Promise<MemberDoc> {
-  const m = await withRetry(() => findOne<MemberDoc>('members', { openid: requireOpenid(ctx) }));
-  if (!m || m.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
-  return m;
-}
+/** The calling consumer's member document: NOT_A_MEMBER before 开卡 (the wallet shows the 开卡 prompt). */
+const me = (ctx: ActionContext): Promise<MemberDoc> => memberByOpenid(requireOpenid(ctx));
 
 async function myCoupon(ctx: ActionContext, couponId: string): Promise<CouponDoc> {
   const member = await me(ctx);
-  const c = await withRetry(() => getById<CouponDoc>('coupons', couponId));
+  const c = await getById<CouponDoc>('coupons', couponId);
   if (!c || c.memberId !== member._id) throw new AppError('NOT_FOUND', '优惠券不存在');
   return c;
 }
@@ -53,7 +50,7 @@ async function myCoupon(ctx: ActionContext, couponId: string): Promise<CouponDoc
 async function couponByCode(code: string, now: Date): Promise<CouponDoc> {
   const check = checkCouponCode(code, now);
   if (!check.ok) throw new AppError(check.reason === 'expired' ? 'COUPON_CODE_EXPIRED' : 'COUPON_CODE_INVALID');
-  const c = await withRetry(() => getById<CouponDoc>('coupons', check.couponId));
+  const c = await getById<CouponDoc>('coupons', check.couponId);
   if (!c) throw new AppError('COUPON_CODE_INVALID');
   return c;
 }
@@ -132,7 +129,7 @@ export const main = createMain(couponContract, {
   listTemplates: async (_input, ctx) => {
     await merchant(ctx);
     const [templates, names] = await Promise.all([
-      withRetry(() => queryDocs<CouponTemplateDoc>(database().collection('coupon_templates').where({}).orderBy('createdAt', 'desc').limit(200))),
+      queryDocs<CouponTemplateDoc>(database().collection('coupon_templates').where({}).orderBy('createdAt', 'desc').limit(200)),
       storeNames(),
     ]);
     return { templates: templates.map((t) => toTemplateView(t, (id) => names.get(id) ?? id)) };
@@ -144,7 +141,7 @@ export const main = createMain(couponContract, {
     const results = [];
     let issued = 0;
     for (const memberId of [...new Set(input.memberIds)]) {
-      const member = await withRetry(() => getById<MemberDoc>('members', memberId));
+      const member = await getById<MemberDoc>('members', memberId);
       if (!member || member.deletedAt) {
         results.push({ memberId, couponId: null, code: 'MEMBER_NOT_FOUND', duplicate: false });
         continue;
@@ -165,9 +162,7 @@ export const main = createMain(couponContract, {
     const role = await merchant(ctx);
     const where: Record<string, unknown> = {};
     if (input.before) where.at = database().command.lt(new Date(input.before));
-    const entries = await withRetry(() =>
-      queryDocs<CouponAuditDoc>(database().collection('coupon_audit').where(where).orderBy('at', 'desc').limit(input.limit)),
-    );
+    const entries = await queryDocs<CouponAuditDoc>(database().collection('coupon_audit').where(where).orderBy('at', 'desc').limit(input.limit));
     return { entries: await verificationViews(entries, role, ctx.now) };
   },
 
@@ -176,15 +171,13 @@ export const main = createMain(couponContract, {
   claimable: async (_input, ctx) => {
     const member = await me(ctx);
     const [templates, names] = await Promise.all([
-      withRetry(() =>
-        queryDocs<CouponTemplateDoc>(
-          database().collection('coupon_templates').where({ status: 'active', channels: 'claim_center' }).orderBy('createdAt', 'desc').limit(100),
-        ),
+      queryDocs<CouponTemplateDoc>(
+        database().collection('coupon_templates').where({ status: 'active', channels: 'claim_center' }).orderBy('createdAt', 'desc').limit(100),
       ),
       storeNames(),
     ]);
     const open = templates.filter((t) => templateIssuable(t.validity, ctx.now));
-    const holdings = await Promise.all(open.map((t) => withRetry(() => getById<CouponHoldingDoc>('coupon_holdings', `${t._id}:${member._id}`))));
+    const holdings = await Promise.all(open.map((t) => getById<CouponHoldingDoc>('coupon_holdings', `${t._id}:${member._id}`)));
     const views: ClaimableTemplate[] = open.map((t, i) => {
       const claimed = holdings[i]?.count ?? 0;
       const remaining = Math.max(0, t.stock - t.issued);
@@ -210,13 +203,13 @@ export const main = createMain(couponContract, {
     const member = await me(ctx);
     const key = `claim:${input.requestId}`;
     // The answer to a retry, even once the template has sold out since.
-    const prior = await withRetry(() => getById<CouponDoc>('coupons', couponIdFor(key)));
+    const prior = await getById<CouponDoc>('coupons', couponIdFor(key));
     if (prior && prior.issueKey === key) {
       if (prior.memberId !== member._id || prior.templateId !== input.templateId) throw new AppError('IDEMPOTENCY_KEY_REUSED');
       return { couponId: prior._id, duplicate: true };
     }
     // Sold out: answered from a plain read, without joining the queue of transactions on the template.
-    const template = await withRetry(() => getById<CouponTemplateDoc>('coupon_templates', input.templateId));
+    const template = await getById<CouponTemplateDoc>('coupon_templates', input.templateId);
     if (!template) throw new AppError('NOT_FOUND', '优惠券不存在');
     if (template.issued >= template.stock) throw new AppError('COUPON_OUT_OF_STOCK');
     const r = await issueCoupon({ templateId: input.templateId, memberId: member._id, key, channel: 'claim_center', now: ctx.now });
@@ -230,13 +223,11 @@ export const main = createMain(couponContract, {
     const _ = db.command;
     const names = await storeNames();
     const q = (where: Record<string, unknown>) =>
-      withRetry(() =>
-        queryDocs<CouponDoc>(
-          db
-            .collection('coupons')
-            .where({ memberId: member._id, ...where })
-            .limit(200),
-        ),
+      queryDocs<CouponDoc>(
+        db
+          .collection('coupons')
+          .where({ memberId: member._id, ...where })
+          .limit(200),
       );
     let docs: CouponDoc[];
     if (input.status === 'unused') docs = (await q({ status: 'unused', endsAt: _.gt(ctx.now) })).sort((a, b) => +new Date(a.endsAt) - +new Date(b.endsAt));
@@ -260,8 +251,8 @@ export const main = createMain(couponContract, {
     const _ = db.command;
     const soon = new Date(ctx.now.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
     const [unused, expiringSoon] = await Promise.all([
-      withRetry(() => count(db.collection('coupons').where({ memberId: member._id, status: 'unused', endsAt: _.gt(ctx.now) }))),
-      withRetry(() => count(db.collection('coupons').where({ memberId: member._id, status: 'unused', endsAt: _.and(_.gt(ctx.now), _.lte(soon)) }))),
+      count(db.collection('coupons').where({ memberId: member._id, status: 'unused', endsAt: _.gt(ctx.now) })),
+      count(db.collection('coupons').where({ memberId: member._id, status: 'unused', endsAt: _.and(_.gt(ctx.now), _.lte(soon)) })),
     ]);
     return { unused, expiringSoon };
   },
@@ -290,11 +281,7 @@ export const main = createMain(couponContract, {
     const role = await staffOrMerchant(ctx);
     const storeId = storeOf(role, input.storeId);
     const c = await checkedByClerk(role, ctx.now, () => couponByCode(input.code, ctx.now));
-    const [member, names] = await Promise.all([
-      withRetry(() => getById<MemberDoc>('members', c.memberId)),
-      storeNames(),
-      logAccess(role, c.memberId, 'coupon', ctx.now),
-    ]);
+    const [member, names] = await Promise.all([getById<MemberDoc>('members', c.memberId), storeNames(), logAccess(role, c.memberId, 'coupon', ctx.now)]);
     const refusal = refusalOf(c, storeId, ctx.now);
     return {
       coupon: toCouponView(c, ctx.now, (id) => names.get(id) ?? id),

@@ -6,7 +6,8 @@ import type { CouponAuditDoc, CouponDoc, CouponUse } from '../../shared/schemas/
 import { effectiveStatus } from '../../shared/rules/coupons';
 import type { RoleDoc } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
-import { getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
+import { getById, inTransaction, queryDocs, txGet } from '../_lib/platform/db';
+import { fingerprint, replayOf } from '../_lib/platform/idempotency';
 import { toVerificationView } from './views';
 import { storeName as cachedStoreName } from '../_lib/orders';
 
@@ -29,7 +30,7 @@ export function storeOf(role: StaffDoc, requested: string | undefined): string |
 }
 
 export async function storeNames(): Promise<Map<string, string>> {
-  const stores = await withRetry(() => queryDocs<{ _id: string; name?: string }>(database().collection('stores').where({}).limit(200)));
+  const stores = await queryDocs<{ _id: string; name?: string }>(database().collection('stores').where({}).limit(200));
   return new Map(stores.map((s) => [s._id, s.name ?? s._id]));
 }
 
@@ -52,27 +53,61 @@ export function refusalOf(c: CouponDoc, storeId: string | null, now: Date): AppE
 
 const actorOf = (role: StaffDoc, storeId: string | null) => ({ openid: role.openid, name: role.name, role: role.role, storeId });
 
+const hashed = (prefix: string, parts: (string | number | null)[]) =>
+  `${prefix}-${crypto
+    .createHash('sha256')
+    .update(parts.map((p) => String(p)).join('\n'))
+    .digest('hex')
+    .slice(0, 32)}`;
+
+/**
+ * The idempotency key of a verification (platform/idempotency.ts: one key, one request): the till's
+ * `requestId` when it sends one, else the natural key of the request — this clerk, this coupon, this
+ * store, this order, in the coupon's current life (the number of undos: after an undo a scan is a new
+ * verification). Either way the key derives from the staff member, so another clerk's never matches.
+ */
+function verificationKey(role: StaffDoc, c: CouponDoc, storeId: string | null, orderId: string | null, requestId: string | undefined) {
+  const id = requestId ? hashed('r', [role.openid, requestId]) : hashed('n', [role.openid, c._id, storeId, orderId, c.undone?.length ?? 0]);
+  return { id, params: { couponId: c._id, storeId, orderId } };
+}
+
 /**
  * unused → used exactly once: one transaction conditional on the coupon being unused, writing the use
- * (staff, store, time, order) and the audit entry together. Each verification has its own id, so a
- * retry after a lost reply recognises its own write instead of answering COUPON_ALREADY_USED to the
- * clerk who just used it: within the call (a fresh id per invocation), and across calls when the till
- * sends its `requestId` (the id derives from the staff member and it, so another clerk's id never matches).
+ * (staff, store, time, order) and the audit entry `verify:<key>` together. The audit entry is the
+ * key's record: a retry after a lost reply (the same key, the same parameters) answers the first
+ * verification instead of COUPON_ALREADY_USED; a key reused for another coupon or order, or for a
+ * verification undone since, is IDEMPOTENCY_KEY_REUSED.
  */
 export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: string | null, orderId: string | null, now: Date, requestId?: string) {
   // The store's name from the instance's copy (_lib/orders/stores.ts): it only labels the use.
   const storeName = storeId ? ((await cachedStoreName(storeId)) ?? storeId) : '商家后台';
-  const verificationId = requestId ? `r-${crypto.createHash('sha256').update(`${role.openid}\n${requestId}`).digest('hex').slice(0, 32)}` : crypto.randomUUID();
-  // A coupon already used (the second till, the 200th scan) is answered from a plain read, with no transaction.
-  const before = await withRetry(() => getById<CouponDoc>('coupons', couponId));
+  // A coupon already used by someone else (the second till, the 200th scan) is answered from a plain read, with no transaction.
+  const before = await getById<CouponDoc>('coupons', couponId);
   if (!before) throw new AppError('COUPON_CODE_INVALID');
-  if (before.status === 'used' && before.used?.verificationId === verificationId) return alreadyMine(couponId, before.used, before.terms.title);
   const early = refusalOf(before, storeId, now);
-  if (early) throw early;
+  if (early && before.used?.verificationId !== verificationKey(role, before, storeId, orderId, requestId).id) throw early;
   return inTransaction(async (tx) => {
     const c = await txGet<CouponDoc>(tx, 'coupons', couponId);
     if (!c) throw new AppError('COUPON_CODE_INVALID');
-    if (c.status === 'used' && c.used?.verificationId === verificationId) return alreadyMine(couponId, c.used, c.terms.title);
+    const key = verificationKey(role, c, storeId, orderId, requestId);
+    // A request id may have been spent on another coupon: its record is read. A natural key names this
+    // coupon in its current life and all the parameters: it is recorded exactly when it is the coupon's
+    // own use (no read).
+    const seen = requestId
+      ? replayOf(await txGet<CouponAuditDoc>(tx, 'coupon_audit', `verify:${key.id}`), key.params, {
+          key: key.id,
+          message: '该核销请求号已用于另一次核销，请重新扫码',
+          legacySame: (r) => r.couponId === c._id && r.storeId === storeId && r.orderId === orderId,
+        })
+      : c.used?.verificationId === key.id
+        ? 'replay'
+        : 'new';
+    if (seen === 'replay') {
+      if (c.status === 'used' && c.used?.verificationId === key.id) return alreadyMine(couponId, c.used, c.terms.title);
+      // The verification this key recorded was undone since: the key is spent, a new scan is a new request.
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', '该核销已被撤销，请重新扫码核销', { key: key.id });
+    }
+    const verificationId = key.id;
     const refusal = refusalOf(c, storeId, now);
     if (refusal) throw refusal;
     const use: CouponUse = { at: now, storeId, storeName, staff: { openid: role.openid, name: role.name, role: role.role }, orderId, verificationId };
@@ -91,6 +126,7 @@ export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: st
       storeName,
       orderId,
       at: now,
+      fingerprint: fingerprint(key.params),
     };
     await tx.collection('coupon_audit').add({ data: audit });
     return { couponId, verifiedAt: now.toISOString(), storeName, title: c.terms.title };
@@ -146,13 +182,11 @@ export async function verificationViews(entries: CouponAuditDoc[], role: StaffDo
   const ids = [...new Set(entries.filter((e) => e.action === 'verify').map((e) => e.couponId))];
   const _ = database().command;
   const coupons = ids.length
-    ? await withRetry(() =>
-        queryDocs<CouponDoc>(
-          database()
-            .collection('coupons')
-            .where({ _id: _.in(ids) })
-            .limit(ids.length),
-        ),
+    ? await queryDocs<CouponDoc>(
+        database()
+          .collection('coupons')
+          .where({ _id: _.in(ids) })
+          .limit(ids.length),
       )
     : [];
   const byId = new Map(coupons.map((c) => [c._id, c]));
@@ -168,14 +202,12 @@ export async function verificationViews(entries: CouponAuditDoc[], role: StaffDo
 export async function myVerifications(role: StaffDoc, now: Date) {
   const day = businessDate(now);
   const _ = database().command;
-  const entries = await withRetry(() =>
-    queryDocs<CouponAuditDoc>(
-      database()
-        .collection('coupon_audit')
-        .where({ 'actor.openid': role.openid, at: _.gte(startOfBusinessDate(day)) })
-        .orderBy('at', 'desc')
-        .limit(200),
-    ),
+  const entries = await queryDocs<CouponAuditDoc>(
+    database()
+      .collection('coupon_audit')
+      .where({ 'actor.openid': role.openid, at: _.gte(startOfBusinessDate(day)) })
+      .orderBy('at', 'desc')
+      .limit(200),
   );
   return { day, entries: await verificationViews(entries, role, now) };
 }

@@ -6,28 +6,27 @@ import type { MemberDoc } from '../../shared/schemas/member';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/router';
 import { requireRole } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
-import { findOne, getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
+import { getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
 import { memberPoints } from '../_lib/points';
+import { memberByOpenid } from '../_lib/members';
 import { cancel, orderIdOf, redeem, ship, toItemView, toOrderView, toShelfItem } from './orders';
 
-const merchant = (ctx: ActionContext) => withRetry(() => requireRole(requireOpenid(ctx), ['merchant']));
+const merchant = (ctx: ActionContext) => requireRole(requireOpenid(ctx), ['merchant']);
 
 async function me(ctx: ActionContext): Promise<MemberDoc> {
-  const m = await withRetry(() => findOne<MemberDoc>('members', { openid: requireOpenid(ctx) }));
-  if (!m || m.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
+  // NOT_A_MEMBER before 开卡: the mall shows the 开卡 prompt.
+  const m = await memberByOpenid(requireOpenid(ctx));
   return { ...m, points: memberPoints(m) };
 }
 
 async function redeemedCounts(memberId: string, itemIds: string[]): Promise<Map<string, number>> {
   if (itemIds.length === 0) return new Map();
   const _ = database().command;
-  const docs = await withRetry(() =>
-    queryDocs<{ _id: string; itemId: string; count: number }>(
-      database()
-        .collection('mall_holdings')
-        .where({ _id: _.in(itemIds.map((i) => `${i}:${memberId}`)) })
-        .limit(itemIds.length),
-    ),
+  const docs = await queryDocs<{ _id: string; itemId: string; count: number }>(
+    database()
+      .collection('mall_holdings')
+      .where({ _id: _.in(itemIds.map((i) => `${i}:${memberId}`)) })
+      .limit(itemIds.length),
   );
   return new Map(docs.map((d) => [d.itemId, d.count]));
 }
@@ -50,7 +49,7 @@ export const main = createMain(mallContract, {
     await merchant(ctx);
     const { codes, ...fields } = input;
     if (fields.kind === 'coupon') {
-      const t = await withRetry(() => getById<{ channels: string[] }>('coupon_templates', fields.couponTemplateId ?? ''));
+      const t = await getById<{ channels: string[] }>('coupon_templates', fields.couponTemplateId ?? '');
       if (!t) throw new AppError('VALIDATION_FAILED', '券模板不存在');
       if (!t.channels.includes('points_mall')) throw new AppError('VALIDATION_FAILED', '该券模板未开启「积分商城」渠道');
     }
@@ -90,7 +89,7 @@ export const main = createMain(mallContract, {
 
   restock: async (input, ctx) => {
     await merchant(ctx);
-    const item = await withRetry(() => getById<MallItemDoc>('mall_items', input.itemId));
+    const item = await getById<MallItemDoc>('mall_items', input.itemId);
     if (!item) throw new AppError('NOT_FOUND', '商品不存在');
     const codes = input.codes ?? [];
     if (item.kind === 'virtual' ? codes.length === 0 || input.quantity !== undefined : codes.length > 0 || !input.quantity) {
@@ -117,16 +116,14 @@ export const main = createMain(mallContract, {
 
   adminItems: async (_input, ctx) => {
     await merchant(ctx);
-    const items = await withRetry(() => queryDocs<MallItemDoc>(database().collection('mall_items').where({}).orderBy('sortOrder', 'asc').limit(500)));
+    const items = await queryDocs<MallItemDoc>(database().collection('mall_items').where({}).orderBy('sortOrder', 'asc').limit(500));
     return { items: items.map(toItemView) };
   },
 
   listOrders: async (input, ctx) => {
     await merchant(ctx);
     const where = input.status ? { status: input.status } : {};
-    const orders = await withRetry(() =>
-      queryDocs<MallOrderDoc>(database().collection('mall_orders').where(where).orderBy('createdAt', 'desc').limit(input.limit)),
-    );
+    const orders = await queryDocs<MallOrderDoc>(database().collection('mall_orders').where(where).orderBy('createdAt', 'desc').limit(input.limit));
     // The merchant ships to the address: shown in full here, and only here.
     return { orders: orders.map((o) => toOrderView(o, true)) };
   },
@@ -140,9 +137,7 @@ export const main = createMain(mallContract, {
   /** The shelf: on-shelf items, by category, only what the balance covers (我能兑换), sorted by points. */
   listItems: async (input, ctx) => {
     const member = await me(ctx);
-    const all = await withRetry(() =>
-      queryDocs<MallItemDoc>(database().collection('mall_items').where({ status: 'on' }).orderBy('sortOrder', 'asc').limit(500)),
-    );
+    const all = await queryDocs<MallItemDoc>(database().collection('mall_items').where({ status: 'on' }).orderBy('sortOrder', 'asc').limit(500));
     const counts = await redeemedCounts(
       member._id,
       all.map((i) => i._id),
@@ -159,7 +154,7 @@ export const main = createMain(mallContract, {
 
   getItem: async (input, ctx) => {
     const member = await me(ctx);
-    const item = await withRetry(() => getById<MallItemDoc>('mall_items', input.itemId));
+    const item = await getById<MallItemDoc>('mall_items', input.itemId);
     if (!item) throw new AppError('NOT_FOUND', '商品不存在');
     const counts = await redeemedCounts(member._id, [item._id]);
     return { item: toShelfItem(item, member, counts.get(item._id) ?? 0, ctx.now), balance: member.points.available };
@@ -188,9 +183,7 @@ export const main = createMain(mallContract, {
 
   myOrders: async (_input, ctx) => {
     const member = await me(ctx);
-    const orders = await withRetry(() =>
-      queryDocs<MallOrderDoc>(database().collection('mall_orders').where({ memberId: member._id }).orderBy('createdAt', 'desc').limit(100)),
-    );
+    const orders = await queryDocs<MallOrderDoc>(database().collection('mall_orders').where({ memberId: member._id }).orderBy('createdAt', 'desc').limit(100));
     return { orders: orders.map((o) => toOrderView(o, true)) };
   },
 

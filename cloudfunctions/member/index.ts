@@ -4,13 +4,13 @@ import { clerkNotes, describeBenefits, tierById, tierForGrowth, tierRank, type T
 import { isMemberDay } from '../../shared/rules/earning';
 import { loadRules } from '../_lib/points';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/router';
-import { requireRole, type RoleDoc } from '../_lib/platform/auth';
+import { requireRole, roleOf, type RoleDoc } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
 import { getById, queryDocs } from '../_lib/platform/db';
 import { issueMemberCode, MEMBER_CODE_PERIOD_MS, liveMember, memberByOpenid, resolveMember } from '../_lib/members';
 import { logAccess, requireIdentified } from '../_lib/platform/access-log';
 import { loadTierConfig } from '../_lib/tiers';
-import { departureOf, joinMember, requireMember } from './join';
+import { departureOf, joinMember } from './join';
 import { recentTierChanges, toCard } from './card';
 import { acceptPrivacy, bindPhone, setBirthday, toProfile, updateMember } from './profile';
 import { getTierConfigWithHistory, updateTierConfig, upgradeAfterLadderChange, upgradeIfQualifying } from './tier-admin';
@@ -25,7 +25,7 @@ import { addBusinessDays, businessDate } from '../../shared/calendar';
 
 /** The caller's card; a person without one gets NOT_A_MEMBER and nothing is written (开卡 is `join`). */
 async function me(ctx: ActionContext): Promise<MemberDoc> {
-  return requireMember(requireOpenid(ctx));
+  return memberByOpenid(requireOpenid(ctx));
 }
 
 /** The card of a member; a member registered just now has no tier changes yet (no query for them). */
@@ -94,7 +94,7 @@ export const main = createMain(memberContract, {
 
   /** Staff or merchant (from `roles`), else `role: null`. Never registers the caller as a member. */
   myRole: async (_input, ctx): Promise<MyRole> => {
-    const doc = await getById<RoleDoc>('roles', requireOpenid(ctx));
+    const doc = await roleOf(requireOpenid(ctx));
     if (!doc || (doc.role !== 'staff' && doc.role !== 'merchant')) return { role: null };
     const where = doc.role === 'staff' ? { _id: doc.storeId ?? '' } : {};
     const stores = await queryDocs<{ _id: string; name?: string }>(database().collection('stores').where(where).limit(100));
@@ -133,11 +133,11 @@ export const main = createMain(memberContract, {
     };
   },
   identifyByCode: async (input, ctx) => {
-    const role = await requireRole(ctx.openid, ['staff', 'merchant']);
+    const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
     return disclose(role, 'member_code', await resolveMember({ memberCode: input.code }, ctx.now), ctx.now);
   },
   identifyByPhone: async (input, ctx) => {
-    const role = await requireRole(ctx.openid, ['staff', 'merchant']);
+    const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
     // Found by the keyed hash: the number itself is never stored or compared in clear.
     return disclose(role, 'phone', await resolveMember({ phone: input.phone }, ctx.now), ctx.now);
   },
@@ -147,12 +147,12 @@ export const main = createMain(memberContract, {
    * discloses nothing new.
    */
   refreshIdentified: async (input, ctx) => {
-    const role = await requireRole(ctx.openid, ['staff', 'merchant']);
+    const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
     await requireIdentified(role, input.memberId, ctx.now);
     return disclose(role, 'refresh', await getById<MemberDoc>('members', input.memberId), ctx.now);
   },
   listAccessLog: async (input, ctx) => {
-    await requireRole(ctx.openid, ['merchant']);
+    await requireRole(requireOpenid(ctx), ['merchant']);
     const _ = database().command;
     const where: Record<string, unknown> = {};
     if (input.memberId) where.memberId = input.memberId;
@@ -169,11 +169,11 @@ export const main = createMain(memberContract, {
 
   // ---- tiers (merchant)
   getTierConfig: async (_input, ctx) => {
-    await requireRole(ctx.openid, ['merchant']);
+    await requireRole(requireOpenid(ctx), ['merchant']);
     return getTierConfigWithHistory();
   },
   updateTierConfig: async (input, ctx) => {
-    const role = await requireRole(ctx.openid, ['merchant']);
+    const role = await requireRole(requireOpenid(ctx), ['merchant']);
     const saved = await updateTierConfig(input.settings, input.expectedVersion, { openid: role.openid, name: role.name }, ctx.now);
     // Members who qualify under the new ladder are upgraded now (what does not fit the time continues nightly).
     await upgradeAfterLadderChange(ctx.now, { budgetMs: 15_000 });

@@ -9,7 +9,7 @@ import { acceptInvitation, checkInvite, loadInvitationRules, loadReferralRules, 
 import type { InviteAnswer } from '../../shared/contracts/member';
 import { secretKey } from '../_lib/platform/secrets';
 import { protectPhone } from '../_lib/platform/pii';
-import type { RoleDoc } from '../_lib/platform/auth';
+import { roleOf } from '../_lib/platform/auth';
 import { registerMember } from './register';
 import { phoneNumberOf } from './profile';
 import { bindPhoneTo, phoneHolderId } from '../_lib/members';
@@ -40,21 +40,14 @@ export async function recordDeparture(openid: string, now: Date): Promise<void> 
 /** The departure still kept for this OPENID, if any (a read; writes nothing). */
 export async function departureOf(openid: string, now: Date): Promise<DepartureDoc | null> {
   const id = departureId(openid);
-  const doc = await withRetry(() => getById<DepartureDoc>('departures', id));
+  const doc = await getById<DepartureDoc>('departures', id);
   return doc && doc.keepUntil >= businessDate(now) ? doc : null;
 }
 
 /** Refuses staff and merchant accounts: they have their own workbench and are never members. */
 export async function refuseStaffAccounts(openid: string): Promise<void> {
-  const role = await withRetry(() => getById<RoleDoc>('roles', openid));
+  const role = await roleOf(openid);
   if (role && (role.role === 'staff' || role.role === 'merchant')) throw new AppError('FORBIDDEN', '店员和商家账号不能开通会员卡，请前往工作台');
-}
-
-/** The caller's member document; `NOT_A_MEMBER` (nothing written) for a person without a card. */
-export async function requireMember(openid: string): Promise<MemberDoc> {
-  const member = await withRetry(() => findOne<MemberDoc>('members', { openid }));
-  if (!member || member.deletedAt) throw new AppError('NOT_A_MEMBER');
-  return member;
 }
 
 export interface JoinInput {
@@ -85,7 +78,7 @@ async function inviteOfMember(member: MemberDoc, token: string, now: Date): Prom
   const checked = checkInvite(token, now, (await loadReferralRules()).validDays);
   if ('refused' in checked) return { accepted: false, reason: checked.refused };
   if (checked.inviterId === member._id) return { accepted: false, reason: 'self' };
-  const own = await withRetry(() => getById<InvitationDoc>('invitations', member._id));
+  const own = await getById<InvitationDoc>('invitations', member._id);
   if (own && own.inviterId === checked.inviterId) return { accepted: own.status !== 'ineligible', reason: own.reason };
   return { accepted: false, reason: 'already_member' };
 }
@@ -106,7 +99,7 @@ export async function joinMember(openid: string, input: JoinInput, now: Date): P
   // answers the card instead of finding its own number in use) or an invitation to answer, it is
   // looked up first.
   if (input.phoneCode || input.invite) {
-    const existing = await withRetry(() => findOne<MemberDoc>('members', { openid }));
+    const existing = await findOne<MemberDoc>('members', { openid });
     if (existing) return { member: existing, isNew: false, ...(input.invite ? { invite: await inviteOfMember(existing, input.invite, now) } : {}) };
   }
   // The phone is read before the card is created, so a failed authorisation creates nothing.

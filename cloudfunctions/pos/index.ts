@@ -11,16 +11,16 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { AppError, ERROR_MESSAGES, isAppError, type ErrorCode } from '../../shared/errors';
+import { AppError, ERROR_MESSAGES, type ErrorCode } from '../../shared/errors';
 import { fen } from '../../shared/schemas/common';
 import { memberRefSchema, orderInputSchema } from '../../shared/schemas/points';
-import { getById, isTransactionConflict, isTransient } from '../_lib/platform/db';
+import { getById } from '../_lib/platform/db';
+import { failureOf } from '../_lib/platform/failure';
 import { posSecret } from '../_lib/platform/pos-secret';
 import { resolveMemberId } from '../_lib/members';
 import { creditOrder, orderIdFor, refundOrder } from '../_lib/orders';
 import { signatureMatches, signPosRequest } from './signature';
 import { describeIssues, installChineseErrors } from '../../shared/validation';
-import { log } from '../_lib/platform/log';
 
 installChineseErrors();
 
@@ -220,11 +220,9 @@ export async function main(raw: HttpEvent, _context?: unknown): Promise<HttpAnsw
     });
     return answer(200, { ok: true, data: result });
   } catch (e) {
-    if (isAppError(e))
-      return answer(STATUS[e.code], { ok: false, code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) });
-    // A fault that outlived the bounded retries: the POS retries later (503), it is not a bug (500).
-    if (isTransient(e) || isTransactionConflict(e)) return answer(503, { ok: false, code: 'UNAVAILABLE', message: ERROR_MESSAGES.UNAVAILABLE });
-    log.error('[pos] unhandled error', e);
-    return answer(500, { ok: false, code: 'INTERNAL', message: ERROR_MESSAGES.INTERNAL });
+    // The router's mapping (failure.ts), with each code's HTTP status: a fault that outlived the
+    // bounded retries is 503 (the POS retries later), not a bug (500).
+    const failure = failureOf(e, 'pos');
+    return answer(STATUS[failure.code], failure);
   }
 }

@@ -1,9 +1,8 @@
 import { AppError } from '../../shared/errors';
 import { schedulerContract } from '../../shared/contracts/scheduler';
 import { isJobName } from '../../shared/schedule';
-import { createMain, isTimerInvocation, type ActionContext } from '../_lib/platform/router';
+import { createMain, isTimerInvocation, requireOpenid, type ActionContext } from '../_lib/platform/router';
 import { requireRole } from '../_lib/platform/auth';
-import { withRetry } from '../_lib/platform/db';
 import { listJobs, runScheduledJob, tick } from '../_lib/jobs';
 
 /**
@@ -12,7 +11,7 @@ import { listJobs, runScheduledJob, tick } from '../_lib/jobs';
  */
 async function requirePlatformOrMerchant(ctx: ActionContext): Promise<void> {
   if (isTimerInvocation(ctx.wx) || (ctx.wx.SOURCE === 'wx_devtools' && !ctx.openid)) return;
-  await withRetry(() => requireRole(ctx.openid, ['merchant']));
+  await requireRole(requireOpenid(ctx), ['merchant']);
 }
 
 export const main = createMain(

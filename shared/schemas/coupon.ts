@@ -192,6 +192,8 @@ export const couponAuditDocSchema = z
     storeName: z.string(),
     orderId: z.string().nullable(),
     at: z.date(),
+    /** a verification's defining parameters (platform/idempotency.ts): a reused key is told from a replay */
+    fingerprint: z.string().optional(),
   })
   .strict();
 export type CouponAuditDoc = z.infer<typeof couponAuditDocSchema>;

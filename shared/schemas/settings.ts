@@ -22,8 +22,12 @@ const editedShape = {
 
 /** `points-rules`, and `points-rules@<v>` for every saved version. */
 export const pointsRulesDocSchema = z.object({ _id: z.string().regex(/^points-rules(@\d+)?$/), rules: earningRulesSchema, ...editedShape }).strict();
-export const checkinRulesDocSchema = z.object({ _id: z.literal('checkin-rules'), rules: checkinRulesSchema, ...editedShape }).strict();
-export const engagementSettingsDocSchema = z.object({ _id: z.literal('engagement'), settings: engagementSettingsSchema, ...editedShape }).strict();
+/** `checkin-rules`, and `checkin-rules@<v>` for every saved version. */
+export const checkinRulesDocSchema = z.object({ _id: z.string().regex(/^checkin-rules(@\d+)?$/), rules: checkinRulesSchema, ...editedShape }).strict();
+/** `engagement`, and `engagement@<v>` for every saved version: the birthday gift, the reminders' lead times. */
+export const engagementSettingsDocSchema = z
+  .object({ _id: z.string().regex(/^engagement(@\d+)?$/), settings: engagementSettingsSchema, ...editedShape })
+  .strict();
 export const referralRulesDocSchema = z
   .object({ _id: z.string().regex(/^referral-rules(@\d+)?$/), rules: referralRulesSchema, ...editedShape })
   .partial({ version: true, updatedAt: true, updatedBy: true })

@@ -91,8 +91,8 @@ describe('daily check-in', () => {
     });
   });
 
-  it('answers MEMBER_NOT_FOUND for a caller without a card', async () => {
-    expect(await invoke(cloud, 'checkin', 'checkIn', {}, 'o-nobody')).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
+  it('answers NOT_A_MEMBER for a caller without a card (the page shows 开卡)', async () => {
+    expect(await invoke(cloud, 'checkin', 'checkIn', {}, 'o-nobody')).toMatchObject({ ok: false, code: 'NOT_A_MEMBER' });
   });
 });
 

@@ -17,7 +17,7 @@ const attemptId = (openid: string, now: Date) => `${openid}:${windowOf(now)}`;
 
 /** TOO_MANY_ATTEMPTS when `openid` entered `WRONG_CODE_LIMIT` wrong codes in this window. */
 export async function requireCodeAttemptsLeft(openid: string, now: Date): Promise<void> {
-  const doc = await withRetry(() => getById<CodeAttemptDoc>('code_attempts', attemptId(openid, now)));
+  const doc = await getById<CodeAttemptDoc>('code_attempts', attemptId(openid, now));
   if (doc && doc.wrong >= WRONG_CODE_LIMIT) {
     const minutes = Math.ceil(((windowOf(now) + 1) * WRONG_CODE_WINDOW_MS - now.getTime()) / 60_000);
     throw new AppError('TOO_MANY_ATTEMPTS', `券码错误次数过多，请 ${minutes} 分钟后再试`);

@@ -182,7 +182,7 @@ export async function issueCoupon(req: IssueCouponRequest, tx?: Tx): Promise<Iss
 
 /** What stops template `templateId` issuing on `channel` now (one read; null: it can). */
 export async function templateIssueProblem(templateId: string, channel: CouponChannel, now: Date): Promise<IssueProblem | null> {
-  return issueProblem(await withRetry(() => getById<CouponTemplateDoc>('coupon_templates', templateId)), channel, now);
+  return issueProblem(await getById<CouponTemplateDoc>('coupon_templates', templateId), channel, now);
 }
 
 /**
@@ -220,9 +220,7 @@ export async function issueNewMemberGifts(tx: Tx, memberId: string, now: Date): 
 
 /** Keeps `settings/new-member-gifts` in step with the templates (after a template is saved). */
 export async function refreshNewMemberGifts(): Promise<void> {
-  const flagged = await withRetry(() =>
-    queryDocs<{ _id: string }>(database().collection('coupon_templates').where({ newMemberGift: true, status: 'active' }).limit(100)),
-  );
+  const flagged = await queryDocs<{ _id: string }>(database().collection('coupon_templates').where({ newMemberGift: true, status: 'active' }).limit(100));
   await withRetry(
     () =>
       database()

@@ -44,7 +44,7 @@ export async function runCouponExpiry(now: Date, options: JobOptions = {}): Prom
           if ((res.stats?.updated ?? 0) > 0) state.expired += 1;
           else {
             // A lost reply of our own write reads back as ours (same instant): counted once.
-            const now2 = await withRetry(() => getById<CouponDoc>('coupons', c._id));
+            const now2 = await getById<CouponDoc>('coupons', c._id);
             if (now2?.status === 'expired' && now2.expiredAt && new Date(now2.expiredAt).getTime() === now.getTime()) state.expired += 1;
           }
         },

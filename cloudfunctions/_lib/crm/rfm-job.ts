@@ -34,7 +34,7 @@ import {
 } from '../../../shared/rules/rfm';
 import type { MemberDoc } from '../../../shared/schemas/member';
 import { database } from '../platform/cloud';
-import { withRetry } from '../platform/db';
+import { aggregateRows, withRetry } from '../platform/db';
 import { runJob, type JobOptions, type JobRun } from '../platform/job-runner';
 import { walkById, walkByInstant, type InstantWindow } from '../platform/job-walks';
 import { eachConcurrently, pagesOf, requestPacer, type MemberPage } from './pages';
@@ -79,26 +79,23 @@ async function windowFigures(members: MemberDoc[], state: RfmCounters): Promise<
   const db = database();
   const _ = db.command;
   const $ = _.aggregate;
-  const res = (await withRetry(
-    () =>
-      db
-        .collection('orders')
-        .aggregate()
-        .match({ memberId: _.in(live.map((m) => m._id)), paidAt: _.gte(startOfBusinessDate(state.windowStart)).and(_.lt(new Date(state.window.to))) })
-        .group({
-          _id: '$memberId',
-          // an order refunded in full (revoked) is no purchase
-          n: $.sum($.cond({ if: $.lt(['$refundedFen', '$amountFen']), then: 1, else: 0 })),
-          amount: $.sum('$amountFen'),
-          refunded: $.sum('$refundedFen'),
-          // the stores of purchases only ('' for a revoked order, dropped below)
-          stores: $.addToSet($.cond({ if: $.lt(['$refundedFen', '$amountFen']), then: '$storeId', else: '' })),
-        })
-        .limit(live.length)
-        .end() as Promise<{ list: OrderGroup[] }>,
-    { retryConflicts: false },
-  )) ?? { list: [] };
-  const groups = new Map(res.list.map((g) => [g._id, g]));
+  const list = await aggregateRows<OrderGroup>(
+    db
+      .collection('orders')
+      .aggregate()
+      .match({ memberId: _.in(live.map((m) => m._id)), paidAt: _.gte(startOfBusinessDate(state.windowStart)).and(_.lt(new Date(state.window.to))) })
+      .group({
+        _id: '$memberId',
+        // an order refunded in full (revoked) is no purchase
+        n: $.sum($.cond({ if: $.lt(['$refundedFen', '$amountFen']), then: 1, else: 0 })),
+        amount: $.sum('$amountFen'),
+        refunded: $.sum('$refundedFen'),
+        // the stores of purchases only ('' for a revoked order, dropped below)
+        stores: $.addToSet($.cond({ if: $.lt(['$refundedFen', '$amountFen']), then: '$storeId', else: '' })),
+      })
+      .limit(live.length),
+  );
+  const groups = new Map(list.map((g) => [g._id, g]));
   const today = state.day;
   return new Map(
     live.map((m) => {

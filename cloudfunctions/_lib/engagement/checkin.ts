@@ -6,11 +6,10 @@
  * - `checkin_months/<memberId>:<yyyymm>`: the month's checked days (`DD` → points, make-up), one read
  *   for the calendar page.
  */
-import { AppError } from '../../../shared/errors';
 import { DEFAULT_CHECKIN_RULES, checkinRulesSchema, type CheckinRules } from '../../../shared/rules/checkin';
-import { inTransaction, txGet } from '../platform/db';
-import { forgetSettings, SETTINGS_IDS } from '../platform/settings-read';
-import { loadVersioned } from '../platform/settings';
+import { inTransaction } from '../platform/db';
+import { SETTINGS_IDS } from '../platform/settings-read';
+import { loadVersioned, saveVersioned, type Editor, type VersionedSettings } from '../platform/settings';
 import type { CheckinMonthDoc, CheckinStateDoc } from '../../../shared/schemas/engagement';
 
 export type { CheckinMonthDoc, CheckinStateDoc };
@@ -19,31 +18,21 @@ export const monthDocId = (memberId: string, month: string) => `${memberId}:${mo
 
 export const CHECKIN_RULES_ID = SETTINGS_IDS.checkinRules;
 
-interface RulesDoc {
-  _id: string;
-  version: number;
-  rules: CheckinRules;
-  updatedBy?: string;
-  updatedAt?: Date;
-}
-
 /** The merchant's check-in rules (`settings/checkin-rules`), or the defaults (version 0). */
 export async function loadCheckinRules(): Promise<{ version: number; rules: CheckinRules }> {
   return loadVersioned(CHECKIN_RULES_ID, 'rules', checkinRulesSchema, DEFAULT_CHECKIN_RULES);
 }
 
-/** Optimistic: saving version N+1 over N; RULES_VERSION_CONFLICT if someone saved first. */
-export async function saveCheckinRules(expectedVersion: number, rules: CheckinRules, by: string, now: Date): Promise<{ version: number }> {
-  const saved = await inTransaction(async (tx) => {
-    const current = await txGet<RulesDoc>(tx, 'settings', CHECKIN_RULES_ID);
-    const version = current?.version ?? 0;
-    if (version !== expectedVersion) throw new AppError('RULES_VERSION_CONFLICT', undefined, { currentVersion: version });
-    await tx
-      .collection('settings')
-      .doc(CHECKIN_RULES_ID)
-      .set({ data: { version: version + 1, rules, updatedBy: by, updatedAt: now } });
-    return { version: version + 1 };
-  });
-  forgetSettings();
-  return saved;
+const CHECKIN_RULES_SETTINGS: VersionedSettings<CheckinRules, 'settings'> = {
+  collection: 'settings',
+  currentId: CHECKIN_RULES_ID,
+  historyId: (v) => `${CHECKIN_RULES_ID}@${v}`,
+  conflictCode: 'RULES_VERSION_CONFLICT',
+  defaultVersion: 0,
+  toDoc: (rules, meta) => ({ ...meta, rules }),
+};
+
+/** The versioned-settings policy: saving version N+1 over N, kept as `checkin-rules@<N+1>`; RULES_VERSION_CONFLICT if someone saved first. */
+export async function saveCheckinRules(expectedVersion: number, rules: CheckinRules, by: Editor, now: Date): Promise<{ version: number }> {
+  return inTransaction(async (tx) => ({ version: await saveVersioned(tx, CHECKIN_RULES_SETTINGS, rules, expectedVersion, by, now) }));
 }

@@ -36,11 +36,11 @@ export async function runDailyStats(now: Date, options: JobOptions = {}): Promis
     finish: async (s) => {
       const range = _.gte(from).and(_.lt(to));
       const [members, newMembers, orders, checkins, messagesSent] = await Promise.all([
-        withRetry(() => count(db.collection('members').where({ registeredAt: _.lt(to) }))),
-        withRetry(() => count(db.collection('members').where({ registeredAt: range }))),
-        withRetry(() => count(db.collection('orders').where({ paidAt: range }))),
-        withRetry(() => count(db.collection('checkin_state').where({ lastDay: day }))),
-        withRetry(() => count(db.collection('message_log').where({ status: 'sent', createdAt: range }))),
+        count(db.collection('members').where({ registeredAt: _.lt(to) })),
+        count(db.collection('members').where({ registeredAt: range })),
+        count(db.collection('orders').where({ paidAt: range })),
+        count(db.collection('checkin_state').where({ lastDay: day })),
+        count(db.collection('message_log').where({ status: 'sent', createdAt: range })),
       ]);
       Object.assign(s, { members, newMembers, orders, checkins, messagesSent, processed: 1 });
       await withRetry(

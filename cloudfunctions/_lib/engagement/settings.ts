@@ -1,9 +1,8 @@
 /** The merchant's engagement settings (`settings/engagement`, versioned): the birthday gift, the reminders' lead times. */
-import { AppError } from '../../../shared/errors';
 import { DEFAULT_ENGAGEMENT_SETTINGS, engagementSettingsSchema, type EngagementSettings } from '../../../shared/rules/engagement';
-import { inTransaction, txGet } from '../platform/db';
-import { forgetSettings, SETTINGS_IDS } from '../platform/settings-read';
-import { loadVersioned } from '../platform/settings';
+import { inTransaction } from '../platform/db';
+import { SETTINGS_IDS } from '../platform/settings-read';
+import { loadVersioned, saveVersioned, type Editor, type VersionedSettings } from '../platform/settings';
 import { requireIssuableTemplate } from '../coupons';
 
 export const ENGAGEMENT_SETTINGS_ID = SETTINGS_IDS.engagement;
@@ -12,20 +11,19 @@ export async function loadEngagementSettings(): Promise<{ version: number; setti
   return loadVersioned(ENGAGEMENT_SETTINGS_ID, 'settings', engagementSettingsSchema, DEFAULT_ENGAGEMENT_SETTINGS);
 }
 
-export async function saveEngagementSettings(expectedVersion: number, settings: EngagementSettings, by: string, now: Date): Promise<{ version: number }> {
+const ENGAGEMENT_SETTINGS: VersionedSettings<EngagementSettings, 'settings'> = {
+  collection: 'settings',
+  currentId: ENGAGEMENT_SETTINGS_ID,
+  historyId: (v) => `${ENGAGEMENT_SETTINGS_ID}@${v}`,
+  conflictCode: 'RULES_VERSION_CONFLICT',
+  defaultVersion: 0,
+  toDoc: (settings, meta) => ({ ...meta, settings }),
+};
+
+/** The versioned-settings policy: version N+1 over N, kept as `engagement@<N+1>`; RULES_VERSION_CONFLICT if someone saved first. */
+export async function saveEngagementSettings(expectedVersion: number, settings: EngagementSettings, by: Editor, now: Date): Promise<{ version: number }> {
   // A gift that cannot be issued is refused here, not found out by a run that issues nothing.
   if (settings.birthday.enabled && settings.birthday.couponTemplateId)
     await requireIssuableTemplate(settings.birthday.couponTemplateId, 'birthday', now, '生日礼券');
-  const saved = await inTransaction(async (tx) => {
-    const current = await txGet<{ version: number }>(tx, 'settings', ENGAGEMENT_SETTINGS_ID);
-    const version = current?.version ?? 0;
-    if (version !== expectedVersion) throw new AppError('RULES_VERSION_CONFLICT', undefined, { currentVersion: version });
-    await tx
-      .collection('settings')
-      .doc(ENGAGEMENT_SETTINGS_ID)
-      .set({ data: { version: version + 1, settings, updatedBy: by, updatedAt: now } });
-    return { version: version + 1 };
-  });
-  forgetSettings();
-  return saved;
+  return inTransaction(async (tx) => ({ version: await saveVersioned(tx, ENGAGEMENT_SETTINGS, settings, expectedVersion, by, now) }));
 }

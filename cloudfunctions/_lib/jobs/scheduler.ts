@@ -22,7 +22,7 @@ import { JOB_NAMES, JOB_SCHEDULE, type JobName } from '../../../shared/schedule'
 import type { JobReport, JobRunView, JobStatusView, TickReport } from '../../../shared/contracts/scheduler';
 import type { JobFailure } from '../../../shared/schemas/jobs';
 import { database } from '../platform/cloud';
-import { getById, inTransaction, queryDocs, txGet, withRetry } from '../platform/db';
+import { getById, inTransaction, queryDocs, txGet } from '../platform/db';
 import type { JobOptions, JobRun } from '../platform/job-runner';
 import { nightly } from '../points';
 import { tierReviewJob } from '../tiers';
@@ -266,7 +266,7 @@ export async function runScheduledJob(job: JobName, now: Date, options: RunOptio
 }
 
 async function scheduleDocs(): Promise<Map<string, ScheduleDoc>> {
-  const docs = await withRetry(() => queryDocs<ScheduleDoc>(database().collection('job_schedule').where({}).limit(100)));
+  const docs = await queryDocs<ScheduleDoc>(database().collection('job_schedule').where({}).limit(100));
   return new Map(docs.map((d) => [d._id, d]));
 }
 
@@ -341,7 +341,7 @@ export async function listJobs(now: Date): Promise<JobStatusView[]> {
   return Promise.all(
     JOB_NAMES.map(async (job) => {
       const doc = docs.get(job);
-      const record = doc?.lastRunId ? await withRetry(() => getById<RecordDoc>('job_records', doc.lastRunId as string)) : null;
+      const record = doc?.lastRunId ? await getById<RecordDoc>('job_records', doc.lastRunId as string) : null;
       return {
         job,
         title: JOB_SCHEDULE[job].title,
@@ -356,6 +356,6 @@ export async function listJobs(now: Date): Promise<JobStatusView[]> {
 /** The run records, newest first (indexed by `startedAt`, or `job` + `startedAt`). */
 export async function listJobRuns(job: string | undefined, limit: number): Promise<JobRunView[]> {
   const where = job ? { job } : {};
-  const docs = await withRetry(() => queryDocs<RecordDoc>(database().collection('job_records').where(where).orderBy('startedAt', 'desc').limit(limit)));
+  const docs = await queryDocs<RecordDoc>(database().collection('job_records').where(where).orderBy('startedAt', 'desc').limit(limit));
   return docs.map(toRunView);
 }

@@ -98,7 +98,7 @@ export async function runDormancy(now: Date, options: JobOptions = {}): Promise<
   const today = businessDate(now);
   const { settings } = await loadLifecycleSettings();
   const dormancy = settings.dormancy;
-  const stored = await withRetry(() => getById<DormancyState>('job_state', 'dormancy'));
+  const stored = await getById<DormancyState>('job_state', 'dormancy');
   const template = await templateFor('dormancy');
   const windows = windowsFor(today, dormancy, stored);
   // One read each: a coupon that cannot issue is not tried per member, and the run says why.
@@ -163,7 +163,7 @@ async function actOn(m: MemberDoc, stage: DormancyStage, field: WalkField, ctx: 
   const since = episodeStart(m);
   // Moved on (a missed run: a later window acts), or bought since the window was read.
   if (dormancyStage(since, ctx.today, ctx.settings) !== stage) return false;
-  const recorded = await withRetry(() => getById<MemberLifecycleDoc>('member_lifecycle', m._id));
+  const recorded = await getById<MemberLifecycleDoc>('member_lifecycle', m._id);
   if (recorded && sameInstant(recorded.episodeLastAt, since) && STAGE_RANK[recorded.stage] >= STAGE_RANK[stage]) return false;
 
   const key = `dormancy:${m._id}:${stage}:${episodeKey(since)}`;
@@ -240,10 +240,7 @@ const sameInstant = (a: Date | string, b: Date) => new Date(a).getTime() === b.g
 
 /** The merchant's view of one member's lifecycle (a purchase since the recorded episode reads as active). */
 export async function memberLifecycle(memberId: string, now: Date): Promise<MemberLifecycleView> {
-  const [member, recorded] = await Promise.all([
-    withRetry(() => getById<MemberDoc>('members', memberId)),
-    withRetry(() => getById<MemberLifecycleDoc>('member_lifecycle', memberId)),
-  ]);
+  const [member, recorded] = await Promise.all([getById<MemberDoc>('members', memberId), getById<MemberLifecycleDoc>('member_lifecycle', memberId)]);
   if (!member || member.deletedAt) throw new AppError('MEMBER_NOT_FOUND');
   const stage = currentStage(member, recorded ? { stage: recorded.stage, episodeLastAt: new Date(recorded.episodeLastAt) } : null);
   const p = member.purchases;

@@ -74,7 +74,7 @@ export async function runRepurchase(now: Date, options: JobOptions = {}): Promis
   const today = businessDate(now);
   const { settings } = await loadLifecycleSettings();
   const rules = settings.repurchase;
-  const stored = await withRetry(() => getById<{ through: string }>('job_state', 'repurchase'));
+  const stored = await getById<{ through: string }>('job_state', 'repurchase');
   const to = new Date(now.getTime() - SETTLE_MS);
   const from = stored?.through ?? new Date(to.getTime() - FIRST_RUN_DAYS * 86_400_000).toISOString();
   const template = await templateFor('repurchase');
@@ -172,7 +172,7 @@ async function ingestOrder(o: OrderDoc, rules: CycleRules, now: Date): Promise<b
 
 /** The member's due categories: one message each (keyed), then marked reminded. True when one was sent or attempted. */
 async function remind(c: PurchaseCyclesDoc, today: string, now: Date, template: TemplateDoc | null, state: RepurchaseCounters): Promise<boolean> {
-  const member = await withRetry(() => getById<MemberDoc>('members', c.memberId));
+  const member = await getById<MemberDoc>('members', c.memberId);
   const due = c.categories.filter((k) => k.remindOn !== null && k.remindOn <= today && k.remindedFor !== k.days[k.days.length - 1]);
   let attempted = false;
   for (const k of due) {

@@ -50,15 +50,13 @@ export async function listTemplates(purpose: MessagePurpose | undefined, include
   const where: Record<string, unknown> = {};
   if (purpose) where.purpose = purpose;
   if (!includeInactive) where.active = true;
-  const docs = await withRetry(() => queryDocs<TemplateDoc>(database().collection('message_templates').where(where).limit(100)));
+  const docs = await queryDocs<TemplateDoc>(database().collection('message_templates').where(where).limit(100));
   return docs.map(toTemplateView).sort((a, b) => (a.purpose < b.purpose ? -1 : a.purpose > b.purpose ? 1 : 0));
 }
 
 /** The active template for a purpose (the latest registered), or null. */
 export async function templateFor(purpose: MessagePurpose): Promise<TemplateDoc | null> {
-  const docs = await withRetry(() =>
-    queryDocs<TemplateDoc>(database().collection('message_templates').where({ purpose, active: true }).orderBy('updatedAt', 'desc').limit(1)),
-  );
+  const docs = await queryDocs<TemplateDoc>(database().collection('message_templates').where({ purpose, active: true }).orderBy('updatedAt', 'desc').limit(1));
   return docs[0] ?? null;
 }
 
@@ -85,7 +83,7 @@ export async function recordSubscriptions(
   const ignored: string[] = [];
   // A repeated id is one acceptance (one tap accepts a template once); the held credits stay capped.
   for (const templateId of distinctAccepted(accepted)) {
-    const template = await withRetry(() => getById<TemplateDoc>('message_templates', templateId));
+    const template = await getById<TemplateDoc>('message_templates', templateId);
     if (!template || !template.active) {
       ignored.push(templateId);
       continue;
@@ -152,7 +150,7 @@ export async function sendMessage(req: MessageRequest): Promise<SendResult> {
     updatedAt: req.now,
     ...extra,
   });
-  const existing = req.knownAbsent ? null : await withRetry(() => getById<MessageLogDoc>('message_log', req.key));
+  const existing = req.knownAbsent ? null : await getById<MessageLogDoc>('message_log', req.key);
   if (existing) return { status: 'duplicate' };
   if (!template) return { status: 'no_template' };
   const issues = messageProblems(
@@ -236,7 +234,7 @@ export async function sendMessage(req: MessageRequest): Promise<SendResult> {
 
 /** A member's open credits by template (for tests and the merchant's view). */
 export async function creditsOf(memberId: string, templateId: string): Promise<number> {
-  const doc = await withRetry(() => getById<CreditDoc>('subscribe_credits', creditId(memberId, templateId)));
+  const doc = await getById<CreditDoc>('subscribe_credits', creditId(memberId, templateId));
   return doc?.credits ?? 0;
 }
 

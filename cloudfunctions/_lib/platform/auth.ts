@@ -15,14 +15,24 @@ export type StaffRole = RoleDoc['role'];
 export const ROLE_CACHE_MS = 30_000;
 const roles = new Map<string, { doc: RoleDoc; at: number }>();
 
-/** The caller's role document, if the caller holds one of `allowed`; FORBIDDEN otherwise. */
+/**
+ * The one role check: the caller's role document, if the caller holds one of `allowed`; FORBIDDEN
+ * otherwise. Never wrapped in `withRetry` (the read retries itself).
+ */
 export async function requireRole(openid: string, allowed: readonly StaffRole[]): Promise<RoleDoc> {
   if (!openid) throw new AppError('UNAUTHENTICATED');
+  const doc = await roleOf(openid);
+  if (!doc || !allowed.includes(doc.role)) throw new AppError('FORBIDDEN');
+  return doc;
+}
+
+/** The caller's role document or null, for the few answers that only differ by role (myRole, the template list, refusing 开卡 to staff). */
+export async function roleOf(openid: string): Promise<RoleDoc | null> {
+  if (!openid) return null;
   const hit = roles.get(openid);
   const fresh = hit && Math.abs(Date.now() - hit.at) < ROLE_CACHE_MS ? hit.doc : null;
   const doc = fresh ?? (await getById<RoleDoc>('roles', openid));
   if (doc && !fresh) roles.set(openid, { doc, at: Date.now() });
-  if (!doc || !allowed.includes(doc.role)) throw new AppError('FORBIDDEN');
   return doc;
 }
 

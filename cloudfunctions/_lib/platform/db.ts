@@ -14,6 +14,10 @@ interface Query {
   get(): unknown;
   count(): unknown;
 }
+/** An aggregation pipeline as the SDK builds it (`collection().aggregate().match()…`), run by `end()`. */
+interface Pipeline {
+  end(): unknown;
+}
 
 /**
  * Reads are idempotent, so every read helper retries transient faults itself (bounded, the same
@@ -49,6 +53,14 @@ export async function getById<T>(collection: CollectionName, id: string): Promis
     }
     const data = res.data;
     return Array.isArray(data) ? (data[0] ?? null) : (data ?? null);
+  });
+}
+
+/** The rows an aggregation answers (a read: retried like the others). */
+export async function aggregateRows<T>(pipeline: Pipeline): Promise<T[]> {
+  return readRetry(async () => {
+    const res = (await (pipeline.end() as Promise<{ list: T[] }>)) ?? { list: [] };
+    return res.list;
   });
 }
 

@@ -10,7 +10,8 @@
  * The contract:
  * - `findDue(chunkSize, ctx)` answers at most `chunkSize` items with an INDEXED query (a due field
  *   such as `points.nextEventOn <= today`, `birthdayMD == '06-18'`, `tierReviewDueOn <= today`, or
- *   `_id > cursor` ordered by `_id`): never a scan of everyone, never `neq`/`nin` alone. It should
+ *   `_id > cursor` ordered by `_id`): never a scan of everyone, never `neq`/`nin` alone. It reads
+ *   through db.ts's helpers (`queryDocs` ...), which retry transient faults: the runner does not. It should
  *   leave out `ctx.exclude` (ids that failed or were left unchanged in this occurrence) with
  *   `_id: _.nin(ctx.exclude)` when non-empty.
  * - `process(item, state)` is idempotent per item per occurrence (a retried or re-run occurrence
@@ -141,7 +142,7 @@ export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobRes
     paced += 1;
   };
   const runId = `${job}:${occurrence}`;
-  const stored = await withRetry(() => getById<Record<string, unknown>>('job_runs', runId));
+  const stored = await getById<Record<string, unknown>>('job_runs', runId);
   if (stored) {
     for (const f of RUNNER_FIELDS) delete stored[f];
   }
@@ -176,7 +177,7 @@ export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobRes
       seenStep = run.step;
     }
     if (!within()) return { run, alreadyDone: false };
-    const due = await withRetry(() => step.findDue(chunkSize, { exclude: step.cursorOf ? [] : [...exclude], cursor: run.cursor, state: run }));
+    const due = await step.findDue(chunkSize, { exclude: step.cursorOf ? [] : [...exclude], cursor: run.cursor, state: run });
     const todo = due.filter((item) => !seen.has(item._id) && !exclude.has(item._id));
     if (due.length === 0 || (todo.length === 0 && !step.cursorOf)) {
       // Nothing (new) is due: the step is through for this occurrence. Items still due after being

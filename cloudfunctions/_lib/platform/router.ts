@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { AppError, ERROR_MESSAGES, isAppError } from '../../../shared/errors';
+import { AppError, ERROR_MESSAGES } from '../../../shared/errors';
 import { fail, ok, type Result } from '../../../shared/envelope';
 import { getWXContext, type WXContext } from './cloud';
-import { isTransactionConflict, isTransient } from './db';
+import { failureOf } from './failure';
 import { requireRole } from './auth';
 import { runInCallScope } from './call-scope';
 import type { Contract, ParsedInputOf, ResultOf } from '../../../shared/contract';
 import { describeIssues, installChineseErrors, tightestBounds } from '../../../shared/validation';
-import { log } from './log';
 
 // Every refusal a person may read is Chinese and names the field they see (shared/validation.ts).
 installChineseErrors();
@@ -104,13 +103,8 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
       const data = await runInCallScope(() => handler(input.data, { wx, openid: wx.OPENID ?? '', now: new Date() }));
       return ok(data);
     } catch (e) {
-      if (isAppError(e)) return fail(e.code, e.message, e.details);
-      // A fault that outlived the helpers' bounded retries is the platform's, not a bug: a stable code the caller retries on.
-      if (isTransient(e)) return fail('UNAVAILABLE', ERROR_MESSAGES.UNAVAILABLE);
-      if (isTransactionConflict(e)) return fail('CONFLICT', ERROR_MESSAGES.CONFLICT);
-      // Unknown failures are logged with detail but answered without internals.
-      log.error('[cloudfunction] unhandled error', e);
-      return fail('INTERNAL', ERROR_MESSAGES.INTERNAL);
+      // The one error mapping (failure.ts), shared with the `pos` endpoint.
+      return failureOf(e, 'cloudfunction');
     }
   };
   /** The action names this function answers (tests walk every action without repeating the table). */

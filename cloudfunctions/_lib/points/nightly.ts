@@ -17,7 +17,7 @@ import type { Drift, NightlyCounters, NightlyReport } from '../../../shared/cont
 export type { Drift, NightlyReport };
 import { checkPoints, expire, mature, normalise } from '../../../shared/rules/lots';
 import { database } from '../platform/cloud';
-import { count, getById, inTransaction, queryDocs, withRetry } from '../platform/db';
+import { aggregateRows, count, getById, inTransaction, queryDocs, withRetry } from '../platform/db';
 import { commitPoints, memberPoints, txMember, type EntryDraft } from './ledger';
 import { runJob } from '../platform/job-runner';
 import { log } from '../platform/log';
@@ -133,13 +133,14 @@ async function ledgerSums(memberId: string, after?: Date): Promise<Sums> {
   const db = database();
   const $ = db.command.aggregate;
   const match = after ? { memberId, createdAt: db.command.gt(after) } : { memberId };
-  const res = (await db
-    .collection('ledger')
-    .aggregate()
-    .match(match)
-    .group({ _id: null, delta: $.sum('$delta'), pending: $.sum('$pendingDelta'), entries: $.sum(1) })
-    .end()) as { list: Sums[] };
-  return res.list[0] ?? { delta: 0, pending: 0, entries: 0 };
+  const rows = await aggregateRows<Sums>(
+    db
+      .collection('ledger')
+      .aggregate()
+      .match(match)
+      .group({ _id: null, delta: $.sum('$delta'), pending: $.sum('$pendingDelta'), entries: $.sum(1) }),
+  );
+  return rows[0] ?? { delta: 0, pending: 0, entries: 0 };
 }
 
 /** The entries after `after` (all when undefined), summed in two parts: up to `cut`, and after it. */
@@ -148,14 +149,15 @@ async function ledgerSumsSplit(memberId: string, after: Date | undefined, cut: D
   const _ = db.command;
   const $ = _.aggregate;
   const match = after ? { memberId, createdAt: _.gt(after) } : { memberId };
-  const res = (await db
-    .collection('ledger')
-    .aggregate()
-    .match(match)
-    .group({ _id: $.lte(['$createdAt', cut]), delta: $.sum('$delta'), pending: $.sum('$pendingDelta'), entries: $.sum(1) })
-    .end()) as { list: Array<Sums & { _id: boolean }> };
+  const rows = await aggregateRows<Sums & { _id: boolean }>(
+    db
+      .collection('ledger')
+      .aggregate()
+      .match(match)
+      .group({ _id: $.lte(['$createdAt', cut]), delta: $.sum('$delta'), pending: $.sum('$pendingDelta'), entries: $.sum(1) }),
+  );
   const part = (early: boolean): Sums => {
-    const g = res.list.find((r) => r._id === early);
+    const g = rows.find((r) => r._id === early);
     return { delta: g?.delta ?? 0, pending: g?.pending ?? 0, entries: g?.entries ?? 0 };
   };
   return { upToCut: part(true), afterCut: part(false) };
@@ -192,8 +194,8 @@ async function ledgerSince(memberId: string, stored: LedgerCheckpoint | undefine
   }
   const base: Sums = cp ? { delta: cp.delta, pending: cp.pending, entries: cp.entries } : { delta: 0, pending: 0, entries: 0 };
   const after = cp ? new Date(cp.through) : undefined;
-  if (after && after.getTime() >= cut.getTime()) return { total: add(base, await withRetry(() => ledgerSums(memberId, after))), settled: null, cut };
-  const { upToCut, afterCut } = await withRetry(() => ledgerSumsSplit(memberId, after, cut));
+  if (after && after.getTime() >= cut.getTime()) return { total: add(base, await ledgerSums(memberId, after)), settled: null, cut };
+  const { upToCut, afterCut } = await ledgerSumsSplit(memberId, after, cut);
   return { total: add(add(base, upToCut), afterCut), settled: upToCut.entries > 0 ? add(base, upToCut) : null, cut };
 }
 
@@ -220,7 +222,7 @@ export async function reconcileMember(
     if (!before) return null;
     const p = memberPoints(before);
     const since = options.incremental ? await ledgerSince(memberId, before.ledgerCheckpoint, now) : null;
-    const sums = since ? since.total : await withRetry(() => ledgerSums(memberId));
+    const sums = since ? since.total : await ledgerSums(memberId);
     const problems = checkPoints(p);
     if (sums.delta !== p.available) problems.push(`ledger Σ delta ${sums.delta} ≠ available ${p.available}`);
     if (sums.pending !== p.pending) problems.push(`ledger Σ pendingDelta ${sums.pending} ≠ pending ${p.pending}`);
@@ -415,7 +417,7 @@ export async function reconcilePage(
   const db = database();
   const _ = db.command;
   const query = after ? db.collection('members').where({ _id: _.gt(after) }) : db.collection('members').where({});
-  const members = await withRetry(() => queryDocs<MemberDoc>(query.orderBy('_id', 'asc').field({ _id: true }).limit(limit)));
+  const members = await queryDocs<MemberDoc>(query.orderBy('_id', 'asc').field({ _id: true }).limit(limit));
   const drifts: Drift[] = [];
   for (const m of members) {
     const d = await reconcileMember(m._id, now);

@@ -29,7 +29,7 @@ import type { EarningRules } from '../../../shared/schemas/points';
 import type { MemberDoc } from '../../../shared/schemas/member';
 import { AppError } from '../../../shared/errors';
 import { database } from '../platform/cloud';
-import { getById, inTransaction, queryDocs, txGet, withRetry, type Tx } from '../platform/db';
+import { getById, inTransaction, queryDocs, txGet, type Tx } from '../platform/db';
 import { loadVersioned, saveVersioned, type Editor, type VersionedSettings } from '../platform/settings';
 import { applyEntry, txMember, loadRules } from '../points';
 import { issueCoupon, isIssueRefusal } from '../coupons';
@@ -66,7 +66,7 @@ export async function loadReferralRules(): Promise<ReferralRules> {
  */
 export async function saveReferralRules(expectedVersion: number, rules: ReferralRules, by: Editor, now: Date): Promise<{ version: number }> {
   for (const m of rules.milestones) {
-    if (!(await withRetry(() => getById<{ _id: string }>('coupon_templates', m.couponTemplateId))))
+    if (!(await getById<{ _id: string }>('coupon_templates', m.couponTemplateId)))
       throw new AppError('VALIDATION_FAILED', `里程碑奖励的优惠券不存在：${m.couponTemplateId}`);
   }
   return inTransaction(async (tx) => ({ version: await saveVersioned(tx, REFERRAL_SETTINGS, rules, expectedVersion, by, now) }));
@@ -247,8 +247,8 @@ export async function rewardFirstPurchase(tx: Tx, inviteeId: string, now: Date, 
 /** The inviter's invitations, newest first (index `inviterId` + `at`). */
 export async function listInvitations(inviterId: string): Promise<{ invitations: InvitationDoc[]; stats: StatsDoc }> {
   const [invitations, stats] = await Promise.all([
-    withRetry(() => queryDocs<InvitationDoc>(database().collection('invitations').where({ inviterId }).orderBy('at', 'desc').limit(100))),
-    withRetry(() => getById<StatsDoc>('referral_stats', inviterId)),
+    queryDocs<InvitationDoc>(database().collection('invitations').where({ inviterId }).orderBy('at', 'desc').limit(100)),
+    getById<StatsDoc>('referral_stats', inviterId),
   ]);
   return { invitations, stats: { invited: stats?.invited ?? 0, successful: stats?.successful ?? 0, points: stats?.points ?? 0 } };
 }

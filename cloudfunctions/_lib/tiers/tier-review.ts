@@ -136,7 +136,7 @@ export async function tierReviewJob(
   if (!backfill.done) return { review: mine, run: null, backfill };
   // A ladder change's upgrades not finished at the save continue here (one read when there are none).
   const config0 = await loadTierConfig();
-  const ladderRun = await withRetry(() => getById<{ status?: string }>('job_runs', `ladder-upgrade:v${config0.version}`));
+  const ladderRun = await getById<{ status?: string }>('job_runs', `ladder-upgrade:v${config0.version}`);
   if (ladderRun && ladderRun.status !== 'done') {
     const ladder = await upgradeAfterLadderChange(now, { budgetMs: Math.max(0, budgetMs - (clock() - started)), chunkSize, clock });
     if (!ladder.done) return { review: mine, run: null, backfill };

@@ -6,6 +6,7 @@ import { askSubscribe } from '@/api/subscribe'
 import { SubscribeSheet } from '@/components/SubscribeSheet'
 import { Button } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
+import { NotAMember } from '@/components/NotAMember'
 import { useRemote } from '@/hooks/useRemote'
 import { useSubscribeTemplates } from '@/hooks/useSubscribeTemplates'
 import './index.scss'
@@ -68,6 +69,8 @@ export default function CheckinPage() {
     await reload({ quiet: true })
   }
 
+  // A visitor without a card (NOT_A_MEMBER) is invited to 开卡, as on the card and points pages.
+  if (state.status === 'error' && state.code === 'NOT_A_MEMBER') return <NotAMember />
   switch (state.status) {
     case 'loading':
       return <PageStatus status='loading' className='checkin-page' />

@@ -3,6 +3,7 @@ import { useShareAppMessage } from '@tarojs/taro'
 import { getInvite, myInvitations } from '@/api/referral'
 import { QrCode } from '@/components/MemberCode'
 import { PageStatus } from '@/components/PageStatus'
+import { NotAMember } from '@/components/NotAMember'
 import { useRemote } from '@/hooks/useRemote'
 import { stamp } from '@/format'
 import './index.scss'
@@ -32,6 +33,8 @@ export default function InvitePage() {
     path: invite.state.status === 'ready' ? `/${invite.state.data.path}` : '/pages/index/index',
   }))
 
+  // A visitor without a card (NOT_A_MEMBER) is invited to 开卡, as on the card and points pages.
+  if (invite.state.status === 'error' && invite.state.code === 'NOT_A_MEMBER') return <NotAMember />
   if (invite.state.status === 'loading') return <PageStatus status='loading' className='invite-page' />
   if (invite.state.status === 'error')
     return <PageStatus status='error' message={invite.state.message} onRetry={() => void invite.reload()} className='invite-page' />

@@ -3,6 +3,7 @@ import { View, Text } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { listItems, type MallShelfItem } from '@/api/mall'
 import { PageStatus } from '@/components/PageStatus'
+import { NotAMember } from '@/components/NotAMember'
 import { price } from './price'
 import { useRemote } from '@/hooks/useRemote'
 import './mall.scss'
@@ -23,6 +24,8 @@ export default function MallPage() {
   )
   useDidShow(() => void reload({ quiet: true }))
 
+  // A visitor without a card (NOT_A_MEMBER) is invited to 开卡, as on the card and points pages.
+  if (state.status === 'error' && state.code === 'NOT_A_MEMBER') return <NotAMember />
   if (state.status !== 'ready') {
     return (
       <View className='mall-page'>

@@ -4,6 +4,7 @@ import Taro from '@tarojs/taro'
 import { claim, claimable, newRequestId, type ClaimableTemplate } from '@/api/coupon'
 import { Button } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
+import { NotAMember } from '@/components/NotAMember'
 import { monthDay } from '@/format'
 import { useRemote } from '@/hooks/useRemote'
 import { useSubscribeTemplates } from '@/hooks/useSubscribeTemplates'
@@ -41,6 +42,8 @@ export default function CouponCenterPage() {
     } else setMessage(res.message)
   }
 
+  // A visitor without a card (NOT_A_MEMBER) is invited to 开卡, as on the card and points pages.
+  if (state.status === 'error' && state.code === 'NOT_A_MEMBER') return <NotAMember />
   return (
     <View className='coupons-page coupon-center'>
       <SubscribeSheet />

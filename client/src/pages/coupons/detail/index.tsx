@@ -5,6 +5,7 @@ import { getCouponCode, getMine, type CouponCode } from '@/api/coupon'
 // PageStatus (with the UI kit's styles) before the code views, in the order the card page loads them,
 // so the shared style chunk keeps one order.
 import { PageStatus } from '@/components/PageStatus'
+import { NotAMember } from '@/components/NotAMember'
 import { Barcode, QrCode } from '@/components/MemberCode'
 import { groupDigits } from '@/components/MemberCode/encode'
 import { dateTime } from '@/format'
@@ -51,6 +52,8 @@ export default function CouponDetailPage() {
     }
   }, [unused, couponId, reload])
 
+  // A visitor without a card (NOT_A_MEMBER) is invited to 开卡, as on the card and points pages.
+  if (state.status === 'error' && state.code === 'NOT_A_MEMBER') return <NotAMember />
   if (state.status !== 'ready') {
     return (
       <View className='coupons-page coupon-detail-page'>

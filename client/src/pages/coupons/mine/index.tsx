@@ -3,6 +3,7 @@ import { View, Text } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { listMine } from '@/api/coupon'
 import { PageStatus } from '@/components/PageStatus'
+import { NotAMember } from '@/components/NotAMember'
 import { dateTime } from '@/format'
 import { useRemote } from '@/hooks/useRemote'
 import { CouponCard } from '../components/CouponCard'
@@ -21,6 +22,8 @@ export default function MyCouponsPage() {
   const { state, reload } = useRemote(() => listMine(tab), [tab])
   useDidShow(() => void reload({ quiet: true }))
 
+  // A visitor without a card (NOT_A_MEMBER) is invited to 开卡, as on the card and points pages.
+  if (state.status === 'error' && state.code === 'NOT_A_MEMBER') return <NotAMember />
   return (
     <View className='coupons-page my-coupons'>
       <View className='coupon-tabs'>

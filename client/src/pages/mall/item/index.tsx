@@ -5,6 +5,7 @@ import { getItem, redeem } from '@/api/mall'
 import { newRequestId } from '@/api/coupon'
 import { Button, Input } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
+import { NotAMember } from '@/components/NotAMember'
 import { useRemote } from '@/hooks/useRemote'
 import { price } from '../price'
 import '../mall.scss'
@@ -26,6 +27,8 @@ export default function MallItemPage() {
   const [done, setDone] = useState<Done | null>(null)
   const requestId = useRef<string | null>(null)
 
+  // A visitor without a card (NOT_A_MEMBER) is invited to 开卡, as on the card and points pages.
+  if (state.status === 'error' && state.code === 'NOT_A_MEMBER') return <NotAMember />
   if (state.status !== 'ready') {
     return (
       <View className='mall-page'>

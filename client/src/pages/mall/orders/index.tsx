@@ -4,6 +4,7 @@ import Taro from '@tarojs/taro'
 import { cancelOrder, myOrders, type MallOrderView } from '@/api/mall'
 import { Button } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
+import { NotAMember } from '@/components/NotAMember'
 import { dateTime } from '@/format'
 import { useRemote } from '@/hooks/useRemote'
 import '../mall.scss'
@@ -21,6 +22,8 @@ export default function MallOrdersPage() {
     else void Taro.showToast({ title: `已退回 ${res.data.pointsRefunded} 积分`, icon: 'none' })
     void reload({ quiet: true })
   }
+  // A visitor without a card (NOT_A_MEMBER) is invited to 开卡, as on the card and points pages.
+  if (state.status === 'error' && state.code === 'NOT_A_MEMBER') return <NotAMember />
   if (state.status !== 'ready') {
     return (
       <View className='mall-page'>
