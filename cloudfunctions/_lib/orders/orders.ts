@@ -23,7 +23,7 @@ import { loadEngagementSettings } from '../engagement';
 import { inTransaction, isDuplicateKey, memberTurn, txGet, type Tx } from '../platform/db';
 import { commitPoints, txEntry, txMember, loadRules } from '../points';
 import { loadTierConfig, recordTierStep } from '../tiers';
-import { replayOf, fingerprint } from '../platform/idempotency';
+import { isKeyRecorded, KeyRecorded, replayOf, fingerprint } from '../platform/idempotency';
 import { countStoreOrder, storeHourState } from './store-hours';
 import type { Actor } from '../platform/auth';
 import { rewardFirstPurchase } from '../referral';
@@ -124,7 +124,7 @@ export async function creditOrder(memberId: string, input: OrderInput, options: 
   } catch (e) {
     // The order's `_id` already there (its add fails, or a refusal found it): a replay, or our own
     // write whose reply was lost. No read of it on the way in: the common case pays nothing for it.
-    if (isDuplicateKey(e)) return replayCredit(read, turn);
+    if (isKeyRecorded(e, isDuplicateKey)) return replayCredit(read, turn);
     throw e;
   }
   try {
@@ -159,7 +159,7 @@ async function creditInTx(tx: Tx, read: CreditRead): Promise<CreditResult> {
   });
   if (decision.kind === 'refused' || !member) {
     // A replay of a recorded receipt is answered as always, whatever the refusal: look first.
-    if (await txGet<OrderDoc>(tx, 'orders', read.orderId)) throw new Error(`duplicate key: order ${read.orderId} exists`);
+    if (await txGet<OrderDoc>(tx, 'orders', read.orderId)) throw new KeyRecorded(read.orderId);
     throw decision.kind === 'refused' ? errorOf(decision) : new AppError('MEMBER_NOT_FOUND');
   }
   await writeCredit(tx, member, decision, read);

@@ -48,3 +48,20 @@ export function replayOf<T extends Fingerprinted>(
   // The details name the key only: never the other request's member, amount or balance.
   throw new AppError('IDEMPOTENCY_KEY_REUSED', options.message, { key: options.key });
 }
+
+/**
+ * A keyed write found its key recorded (its add failed on the database's duplicate key, or a refusal
+ * looked and found the record): the caller answers the recorded result. A named signal rather than a
+ * made-up "duplicate key" error, so no code path depends on an error's text.
+ */
+export class KeyRecorded extends Error {
+  constructor(readonly key: string) {
+    super(`key recorded: ${key}`);
+    this.name = 'KeyRecorded';
+  }
+}
+
+/** True when a keyed write's key is already recorded: our signal, or the database's duplicate key on the key's add. */
+export function isKeyRecorded(e: unknown, isDuplicateKey: (e: unknown) => boolean): boolean {
+  return e instanceof KeyRecorded || isDuplicateKey(e);
+}

@@ -11,7 +11,7 @@ import type { LedgerEntry } from '../../../shared/schemas/points';
 import { decideAdjustment, decideRedemption } from '../../../shared/rules/points-spend';
 import type { Actor } from '../platform/auth';
 import { getById, inTransaction, isDuplicateKey, memberTurn } from '../platform/db';
-import { fingerprint, replayOf } from '../platform/idempotency';
+import { fingerprint, isKeyRecorded, KeyRecorded, replayOf } from '../platform/idempotency';
 import { loadRules } from './earning-rules';
 import { commitPoints, memberPoints, txEntry, txMember } from './ledger';
 
@@ -46,7 +46,7 @@ export async function redeemPoints(req: PointsRequest & { amount: number }): Pro
       // and only a refusal looks first (outside the transaction), so a replay is answered as
       // recorded whatever the balance is now.
       const refuse = async (error: unknown): Promise<never> => {
-        if (error instanceof AppError && (await getById<LedgerEntry>('ledger', id))) throw new Error(`duplicate key: ledger ${id} exists`);
+        if (error instanceof AppError && (await getById<LedgerEntry>('ledger', id))) throw new KeyRecorded(id);
         throw error;
       };
       const member = await txMember(tx, req.memberId, { live: true }).catch(refuse);
@@ -62,7 +62,7 @@ export async function redeemPoints(req: PointsRequest & { amount: number }): Pro
       return { entryId: entry._id, balanceAfter: entry.balanceAfter, duplicate: false };
     }, memberTurn(req.memberId));
   } catch (e) {
-    if (isDuplicateKey(e)) return redemptionReplay(req);
+    if (isKeyRecorded(e, isDuplicateKey)) return redemptionReplay(req);
     throw e;
   }
 }
