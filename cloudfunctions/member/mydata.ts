@@ -139,6 +139,9 @@ export async function deleteAccount(openid: string, now: Date): Promise<{ member
           birthdayChangedAt: _.remove(),
           privacy: _.remove(),
           terms: _.remove(),
+          // the merchant's tags and notes about the person, their interests, their RFM profile
+          crm: _.remove(),
+          interests: _.remove(),
           tierId: DEFAULT_TIER_CONFIG.tiers[0].id,
           growth: 0,
           graceStartedAt: null,

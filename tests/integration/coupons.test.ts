@@ -182,7 +182,17 @@ describe('coupon rules: authorization, codes, expiry, undo, audit, templates, ne
     const late = issueCouponCode(couponId, new Date());
     expect(await k.call({ action: 'verify', code: late.digits }, 'o-clerk')).toMatchObject({ ok: false, code: 'COUPON_EXPIRED' });
     expect(await k.call({ action: 'getCode', couponId }, 'o-m3000')).toMatchObject({ ok: false, code: 'COUPON_EXPIRED' });
-    expect(k.snapshot()).toBe(before);
+    // Nothing changed but the accountability records: clerk B saw the holder (inspect shows who holds
+    // the coupon: one access-log entry), and the clerk's wrong codes are counted (the rate limit).
+    const after = new Map(JSON.parse(k.snapshot()) as [string, { doc: Any }[]][]);
+    const was = new Map(JSON.parse(before) as [string, { doc: Any }[]][]);
+    const changed = [...after.keys()].filter((c) => JSON.stringify(after.get(c)) !== JSON.stringify(was.get(c)));
+    expect(changed).toEqual(['access_log', 'code_attempts']);
+    expect(after.get('access_log')!.map((r) => r.doc)).toEqual([
+      expect.objectContaining({ memberId: '900000003000', by: 'coupon', actor: expect.objectContaining({ openid: 'o-clerk-b' }) }),
+    ]);
+    // three forged codes; the rotated-out and expired ones are real codes, not wrong ones
+    expect(after.get('code_attempts')!.map((r) => r.doc)).toEqual([expect.objectContaining({ openid: 'o-clerk', wrong: 3 })]);
     // and it reads as expired at once, before any job ran
     expect((await k.ok({ action: 'listMine', status: 'expired' }, 'o-m3000')).coupons.map((c: Any) => c.couponId)).toEqual([couponId]);
     expect((await k.ok({ action: 'listMine', status: 'unused' }, 'o-m3000')).coupons).toEqual([]);

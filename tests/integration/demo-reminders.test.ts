@@ -27,7 +27,7 @@ describe('the demo’s reminders reach people out of the box', () => {
     cloud = openTestCloud({ logs: 'capture' });
     cloud.clock.set(NOW, { frozen: true });
     await seedDemoData(cloud, { members: 60, now: NOW });
-    server = createServer({ cloud, staticDir: '/nonexistent', sessionSecret: Buffer.from('test-secret') });
+    server = createServer({ cloud, mode: 'development', staticDir: '/nonexistent', sessionSecret: Buffer.from('test-secret') });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const res = await fetch(`${base}/api/login`, {

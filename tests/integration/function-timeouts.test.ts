@@ -151,6 +151,9 @@ describe('function timeouts cover their retry budgets', () => {
       await measure('marketing', 'updateSettings', () =>
         kit.ok('marketing', { action: 'updateSettings', expectedVersion: settings.version, settings: settings.settings }, 'o-boss'),
       );
+      // crm: a segment saved, a member tagged by hand
+      await measure('crm', 'saveSegment', () => kit.ok('crm', { action: 'saveSegment', name: '银卡会员', filter: { tierIds: ['silver'] } }, 'o-boss'));
+      await measure('crm', 'tagMembers', () => kit.ok('crm', { action: 'tagMembers', memberIds: [memberId], add: ['常客'] }, 'o-boss'));
       // pos: a signed order from the store's till system
       const { secret } = await kit.ok('points', { action: 'getPosSecret', storeId: 'store-a' }, 'o-boss');
       const body = JSON.stringify({ ...kit.order('P1', memberId, 10000), action: undefined });
