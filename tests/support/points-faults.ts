@@ -3,12 +3,6 @@ import { closeTestCloud, openTestCloud, type TestCloud } from './local-cloud';
 import { seedStoreAndStaff, type Any } from './points-kit';
 import type { Result } from '../../shared/envelope';
 
-/**
- * Concurrent accruals, retried receipts and spends on the same members (a few dozen in the default
- * run, hundreds in the soak project), with conflicts,
- * transient failures and lost replies injected: no double credit, no negative balance, clean
- * reconciliation.
- */
 export interface PointsSoakSizes {
   /** members the receipts and spends are spread over */
   members: number;
@@ -16,6 +10,11 @@ export interface PointsSoakSizes {
   spends: number;
 }
 
+/**
+ * Concurrent accruals, retried receipts and spends on the same members (a few dozen in the default
+ * run, hundreds in the soak project), with conflicts, transient failures and lost replies injected: no double credit, no negative balance, clean
+ * reconciliation.
+ */
 export function describePointsUnderFaults({ members: memberCount, receipts: receiptCount, spends: spendCount }: PointsSoakSizes): void {
   describe('points under concurrency and injected faults', () => {
     const SEED = 4242;
