@@ -3,6 +3,9 @@ import { closeTestCloud, openTestCloud, type TestCloud } from './local-cloud';
 import { seedStoreAndStaff, type Any } from './points-kit';
 import type { Result } from '../../shared/envelope';
 
+/** What a client retries: the platform's failures, never a domain refusal nor INTERNAL. */
+const SYSTEM = ['CONFLICT', 'UNAVAILABLE'];
+
 export interface PointsSoakSizes {
   /** members the receipts and spends are spread over */
   members: number;
@@ -35,14 +38,16 @@ export function describePointsUnderFaults({ members: memberCount, receipts: rece
       for (let attempt = 1; ; attempt += 1) {
         const r = (await cloud.invoke('points', data, { openid })) as Result<Any>;
         answered.push(r.ok ? 'ok' : r.code);
-        if (r.ok || !['CONFLICT', 'UNAVAILABLE'].includes(r.code) || attempt >= 12) return { ...r, attempts: attempt };
+        if (r.ok || !SYSTEM.includes(r.code) || attempt >= 12) return { ...r, attempts: attempt };
         await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 100 * attempt));
       }
     }
     async function getCard(openid: string): Promise<string> {
       for (let attempt = 0; attempt < 12; attempt += 1) {
         const r = (await cloud.invoke('member', { action: 'join', agree: true }, { openid })) as Result<Any>;
+        answered.push(r.ok ? 'ok' : r.code);
         if (r.ok) return r.data.memberId as string;
+        if (!SYSTEM.includes(r.code)) throw new Error(`member.join answered ${r.code} under faults`);
       }
       throw new Error('could not register');
     }
@@ -50,9 +55,15 @@ export function describePointsUnderFaults({ members: memberCount, receipts: rece
     async function identify(openid: string): Promise<void> {
       for (let attempt = 0; attempt < 12; attempt += 1) {
         const code = (await cloud.invoke('member', { action: 'getMemberCode' }, { openid })) as Result<Any>;
-        if (!code.ok) continue;
+        answered.push(code.ok ? 'ok' : code.code);
+        if (!code.ok) {
+          if (!SYSTEM.includes(code.code)) throw new Error(`member.getMemberCode answered ${code.code} under faults`);
+          continue;
+        }
         const r = (await cloud.invoke('member', { action: 'identifyByCode', code: code.data.code }, { openid: 'o-clerk' })) as Result<Any>;
+        answered.push(r.ok ? 'ok' : r.code);
         if (r.ok) return;
+        if (!SYSTEM.includes(r.code)) throw new Error(`member.identifyByCode answered ${r.code} under faults`);
       }
       throw new Error('could not identify');
     }
