@@ -121,7 +121,7 @@ const PROTOTYPE_NAMES = ['constructor', 'toString', '__proto__', 'valueOf', 'has
 
 // ------------------------------------------------------------------ the test
 
-export interface BadInputOptions {
+interface BadInputOptions {
   /** rounds of every action by every caller under injected faults */
   faultRounds: number;
   /** register the faulted battery only (the soak project); the other cases show as skipped */

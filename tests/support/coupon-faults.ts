@@ -64,7 +64,7 @@ export function seedStores(cloud: TestCloud) {
   cloud.store.insert('roles', { _id: 'o-manager', openid: 'o-manager', role: 'staff', name: 'A店店长', storeId: 'store-a', storeManager: true });
 }
 
-export interface CouponSoakSizes {
+interface CouponSoakSizes {
   /** distinct members claiming at once (more than `stock`) */
   claimers: number;
   stock: number;

@@ -6,7 +6,7 @@ import type { Result } from '../../shared/envelope';
 /** What a client retries: the platform's failures, never a domain refusal nor INTERNAL. */
 const SYSTEM = ['CONFLICT', 'UNAVAILABLE'];
 
-export interface PointsSoakSizes {
+interface PointsSoakSizes {
   /** members the receipts and spends are spread over */
   members: number;
   receipts: number;
