@@ -272,7 +272,8 @@ describe('conformance: transactions through wx-server-sdk', () => {
   });
 
   it("moving the transactions' clock expires an open transaction at once: the waiting plain write applies, the transaction cannot commit", async () => {
-    const local = new LocalDatabase(ctx.cloud.store);
+    // a still base clock: only advanceTransactionClock moves it (real time passing would blur the 1 ms steps below)
+    const local = new LocalDatabase(ctx.cloud.store, { now: () => 1_700_000_000_000 });
     const { transactionId } = (await local.handle('database.startTransaction', {})) as { transactionId: string };
     const write = (value: number, tx?: string) =>
       local.handle('database.modifyDocument', {
