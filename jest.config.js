@@ -1,4 +1,8 @@
-/** One jest run, five projects: unit, integration, conformance (node), component (jsdom), e2e (browser). */
+/**
+ * Five projects run by default: unit, integration, conformance (node), component (jsdom), e2e (browser).
+ * A sixth, soak (tests/soak: the soak-sized runs under faults), runs only when selected
+ * (`npm run test:soak`, which `npm test` runs after the default run): `jest --ci` stays fast.
+ */
 const transform = {
   '^.+\\.(t|j)sx?$': [
     '@swc/jest',
@@ -12,6 +16,9 @@ const node = (name, extra = {}) => ({
   testMatch: [`<rootDir>/tests/${name}/**/*.test.ts`],
   ...extra,
 });
+// The soak project exists only when asked for: by `--selectProjects soak`, or by naming a file under tests/soak.
+const argv = process.argv.slice(2);
+const soakAsked = argv.some((a) => a === 'soak' || a === '--selectProjects=soak' || a.includes('tests/soak'));
 module.exports = {
   testTimeout: 30000,
   projects: [
@@ -20,5 +27,6 @@ module.exports = {
     node('conformance'),
     node('e2e', { globalSetup: '<rootDir>/tests/support/e2e-setup.ts', globalTeardown: '<rootDir>/tests/support/e2e-teardown.ts' }),
     { ...node('component'), testEnvironment: 'jsdom' },
+    ...(soakAsked ? [node('soak')] : []),
   ],
 };

@@ -80,7 +80,11 @@ export class LocalDatabase {
   /** document key → versions replaced while transactions were open (their snapshots read these) */
   private readonly priorVersions = new Map<string, PriorVersion[]>();
   readonly faults: FaultInjector;
-  private readonly now: () => number;
+  private readonly baseNow: () => number;
+  /** how far `advanceTransactionClock` moved the transactions' clock past `baseNow` */
+  private transactionClockOffsetMs = 0;
+  /** plain writers waiting on a lock, woken early when the transactions' clock moves */
+  private readonly lockWaiters = new Set<() => void>();
   private readonly serverNow: () => number;
   /** Plain writes that waited for a transaction's lock, and for how long in all. */
   readonly lockWaits = { writes: 0, waitedMs: 0 };
@@ -92,8 +96,22 @@ export class LocalDatabase {
     options: LocalDatabaseOptions = {},
   ) {
     this.faults = options.faults ?? new FaultInjector();
-    this.now = options.now ?? realNow;
+    this.baseNow = options.now ?? realNow;
     this.serverNow = options.serverNow ?? (() => Date.now());
+  }
+
+  /** The transactions' clock: their 30 s expiry and the lock waits run on it. */
+  private now(): number {
+    return this.baseNow() + this.transactionClockOffsetMs;
+  }
+
+  /**
+   * Moves the transactions' clock on by `ms` (tests: a transaction left open by a cut invocation
+   * expires without 30 s of waiting); a plain write waiting on a lock that has now expired runs at once.
+   */
+  advanceTransactionClock(ms: number): void {
+    this.transactionClockOffsetMs += ms;
+    for (const wake of [...this.lockWaiters]) wake();
   }
 
   async handle(action: string, params: Params | null | undefined): Promise<DbResponse> {
@@ -437,11 +455,21 @@ export class LocalDatabase {
       }
       if (!holder) break;
       if (!since) since = Date.now();
-      // Woken by the transaction's end, else re-checked now and then (the clock may be a test's).
+      // Woken by the transaction's end or a move of the transactions' clock, else re-checked now and
+      // then (a clock injected through `options.now` moves without telling).
       const left = Math.min(LOCK_RECHECK_MS, Math.max(0, holder.startedAt + TRANSACTION_TTL_MS + 1 - this.now()));
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([holder.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
+      let wake: (() => void) | undefined;
+      await Promise.race([
+        holder.ended,
+        new Promise<void>((resolve) => {
+          wake = resolve;
+          this.lockWaiters.add(resolve);
+          timer = setTimeout(resolve, left);
+        }),
+      ]);
       clearTimeout(timer);
+      if (wake) this.lockWaiters.delete(wake);
     }
     if (since) {
       this.lockWaits.writes += 1;

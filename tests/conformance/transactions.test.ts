@@ -3,6 +3,11 @@ import { inTransaction, isTransactionConflict, keysInUse, txGet } from '../../cl
 import { LocalDatabase, TRANSACTION_TTL_MS } from '../../local-cloud/database';
 import { cloud, db, errText, failure, own, untyped, useCloud, type Tx } from './sdk';
 
+/** Lets `n` turns of the event loop pass (pending I/O and promise chains run), without a timer. */
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i += 1) await new Promise((r) => setImmediate(r));
+};
+
 type Counter = { _id: string; value: number };
 
 describe('conformance: transactions through wx-server-sdk', () => {
@@ -256,7 +261,7 @@ describe('conformance: transactions through wx-server-sdk', () => {
       done = true;
       return r;
     });
-    await new Promise((r) => setTimeout(r, 20));
+    await turns(20);
     expect(done).toBe(false);
     // The waiter sleeps until the lock's expiry by this database's clock; jump the clock past it.
     clock += TRANSACTION_TTL_MS + 1;
@@ -264,6 +269,40 @@ describe('conformance: transactions through wx-server-sdk', () => {
     expect(stored('counters', 'c1')).toMatchObject({ value: 7 });
     expect(await local.handle('database.commitTransaction', { transactionId })).toMatchObject({ code: 'DATABASE_TRANSACTION_FAIL' });
     expect(stored('counters', 'c1')).toMatchObject({ value: 7 });
+  });
+
+  it("moving the transactions' clock expires an open transaction at once: the waiting plain write applies, the transaction cannot commit", async () => {
+    // a still base clock: only advanceTransactionClock moves it (real time passing would blur the 1 ms steps below)
+    const local = new LocalDatabase(ctx.cloud.store, { now: () => 1_700_000_000_000 });
+    const { transactionId } = (await local.handle('database.startTransaction', {})) as { transactionId: string };
+    const write = (value: number, tx?: string) =>
+      local.handle('database.modifyDocument', {
+        collectionName: 'counters',
+        queryType: 'DOC',
+        query: JSON.stringify({ _id: 'c1' }),
+        data: JSON.stringify({ $set: { value } }),
+        multi: false,
+        merge: true,
+        upsert: false,
+        ...(tx ? { transactionId: tx } : {}),
+      });
+    await write(42, transactionId);
+    let done = false;
+    const plain = write(7).then((r) => {
+      done = true;
+      return r;
+    });
+    await turns(20);
+    expect(done).toBe(false);
+    local.advanceTransactionClock(TRANSACTION_TTL_MS - 1);
+    await turns(20);
+    expect(done).toBe(false); // not yet expired
+    local.advanceTransactionClock(2);
+    await turns(5); // woken by the move itself, not by the lock's periodic re-check
+    expect(done).toBe(true);
+    expect(await plain).toMatchObject({ data: { updated: 1 } });
+    expect(stored('counters', 'c1')).toMatchObject({ value: 7 });
+    expect(await local.handle('database.commitTransaction', { transactionId })).toMatchObject({ code: 'DATABASE_TRANSACTION_FAIL' });
   });
 
   // MongoDB (which the cloud database runs on) gives a transaction snapshot reads, checks each write

@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { countJsonKeys, createServer, listenHost, MAX_KEYS, parseCookies, SessionSigner } from '../../local-cloud/server';
-import { seedDemoData, seedState, SEED_MARKER } from '../../local-cloud/tools';
 import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { startServer } from '../support/server';
+import { itSeedsUnderFaults } from '../support/seed-under-faults';
 
 jest.setTimeout(120_000);
 
@@ -146,25 +146,8 @@ describe('the local server refuses malformed and oversized requests with a 4xx a
 });
 
 describe('13. the demo seed under injected faults', () => {
-  it('seeds through transient faults and lost replies, writes its marker last, and a half-seeded store is known as such', async () => {
-    const cloud = openTestCloud({ faults: { conflict: 0, transient: 0.15, lostReply: 0.1, seed: 13 } });
-    try {
-      expect(await seedState()).toBe('empty');
-      const counts = await seedDemoData(cloud, { members: 40 });
-      expect(await seedState()).toBe('done');
-      expect(cloud.store.scan('members')).toHaveLength(counts.members);
-      expect(cloud.store.scan('ledger')).toHaveLength(counts.ledger);
-      // every member's ledger sums to its balance: nothing written twice, nothing missing
-      const ledger = cloud.store.scan('ledger').map((s) => s.doc as unknown as { memberId: string; delta: number });
-      for (const m of cloud.store.scan('members').map((s) => s.doc as unknown as { _id: string; points: { available: number } })) {
-        expect(ledger.filter((e) => e.memberId === m._id).reduce((s, e) => s + e.delta, 0)).toBe(m.points.available);
-      }
-      cloud.store.remove('settings', SEED_MARKER);
-      expect(await seedState()).toBe('partial');
-    } finally {
-      closeTestCloud(cloud);
-    }
-  });
+  // A few members here; a hundred in the soak project (tests/soak/seed.test.ts).
+  itSeedsUnderFaults(15);
 
   it('npm start refuses to serve a store whose seed did not finish', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-partial-'));

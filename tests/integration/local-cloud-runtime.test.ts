@@ -69,19 +69,25 @@ describe('local cloud runtime around the real wx-server-sdk', () => {
   });
 
   it('fires timer triggers on their WeChat cron schedule', async () => {
-    const fired: string[] = [];
-    const stop = startTimers(
-      async (t) => {
-        fired.push(t.triggerName);
-        return null;
-      },
-      () => undefined,
-      [{ functionName: 'member', triggerName: 'every-second', cron: '* * * * * * *' }],
-    );
-    await new Promise((r) => setTimeout(r, 2300));
-    stop();
-    expect(fired.length).toBeGreaterThanOrEqual(1);
-    expect(fired.every((n) => n === 'every-second')).toBe(true);
+    // Real-time arming (setTimeout to the next firing), stepped by jest's fake timers, not waited for.
+    jest.useFakeTimers({ now: new Date('2030-01-01T00:00:00.500Z') });
+    try {
+      const fired: string[] = [];
+      const stop = startTimers(
+        async (t) => {
+          fired.push(`${t.triggerName}@${new Date().toISOString()}`);
+          return null;
+        },
+        () => undefined,
+        [{ functionName: 'member', triggerName: 'every-second', cron: '* * * * * * *' }],
+      );
+      await jest.advanceTimersByTimeAsync(2_300);
+      stop();
+      await jest.advanceTimersByTimeAsync(2_000);
+      expect(fired).toEqual(['every-second@2030-01-01T00:00:01.000Z', 'every-second@2030-01-01T00:00:02.000Z']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('counts the database requests of each invocation and per function action', async () => {

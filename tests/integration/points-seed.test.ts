@@ -1,52 +1,6 @@
-import { seedDemoData } from '../../local-cloud/tools';
-import { DEMO_OPENIDS } from '../../local-cloud/server';
-import { closeTestCloud, openTestCloud } from '../support/local-cloud';
-import type { Result } from '../../shared/envelope';
-import type { Any } from '../support/points-kit';
+import { describeSeededDemo } from '../support/seeded-demo';
 
 jest.setTimeout(60_000);
 
-describe('seeded demo points', () => {
-  let cloud: ReturnType<typeof openTestCloud>;
-  beforeAll(async () => {
-    cloud = openTestCloud({ logs: 'capture' });
-    await seedDemoData(cloud);
-  });
-  afterAll(() => closeTestCloud(cloud));
-
-  it('logs no error while seeding (the store hours counted by concurrent orders too)', () => {
-    // An hour sent by another order's call while this one awaited was sent again as an increment of 0,
-    // which updates nothing, so the hour's add failed as a duplicate: 26 errors in one seed.
-    expect(cloud.logs.filter((l) => l.level === 'error').map((l) => `${l.fn} ${l.message}`)).toEqual([]);
-  });
-
-  it('reconciles clean for every member, and the nightly job finds nothing out of line', async () => {
-    let after: string | undefined;
-    let checked = 0;
-    for (;;) {
-      const page = (await cloud.invoke(
-        'points',
-        { action: 'reconcile', limit: 200, ...(after ? { after } : {}) },
-        { openid: DEMO_OPENIDS.merchant },
-      )) as Result<Any>;
-      expect(page).toMatchObject({ ok: true, data: { drifts: [] } });
-      if (!page.ok) return;
-      checked += page.data.checked;
-      if (!page.data.nextAfter) break;
-      after = page.data.nextAfter;
-    }
-    expect(checked).toBe(cloud.store.scan('members').length);
-    const nightly = (await cloud.invoke('scheduler', { action: 'runJob', job: 'points-nightly' }, { openid: DEMO_OPENIDS.merchant })) as Result<Any>;
-    expect(nightly).toMatchObject({ ok: true, data: { status: 'done', counters: { drifts: [] } } });
-  });
-
-  it('shows 小林 as a silver member with the seeded balance, and her history', async () => {
-    const card = (await cloud.invoke('member', { action: 'getCard' }, { openid: DEMO_OPENIDS.consumer })) as Result<Any>;
-    expect(card).toMatchObject({ ok: true, data: { nickname: '小林', tier: { name: '银卡会员' } } });
-    const history = (await cloud.invoke('points', { action: 'history' }, { openid: DEMO_OPENIDS.consumer })) as Result<Any>;
-    expect(history.ok).toBe(true);
-    if (!card.ok || !history.ok) return;
-    expect(history.data.summary.available).toBe(card.data.points.available);
-    expect(history.data.entries.length).toBeGreaterThan(10);
-  });
-});
+// The demo seeded with a few dozen members; its full size (300) in the soak project (tests/soak/seed.test.ts).
+describeSeededDemo({ members: 40 });

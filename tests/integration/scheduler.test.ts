@@ -107,7 +107,7 @@ describe('one scheduler for every job', () => {
     };
     try {
       const first = cloud.runJob('points-nightly');
-      while (!(cloud.store.get('job_schedule', 'points-nightly')?.doc as Any)?.leaseHolder) await new Promise((r) => setTimeout(r, 5));
+      while (!(cloud.store.get('job_schedule', 'points-nightly')?.doc as Any)?.leaseHolder) await new Promise((r) => setImmediate(r));
       expect(await cloud.runJob('points-nightly')).toMatchObject({ ok: true, data: { status: 'busy', runId: null } });
       open();
       expect(await first).toMatchObject({ ok: true, data: { status: 'done', runId: 'points-nightly:20261124' } });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserServer } from 'playwright-core';
 import { chromiumLaunchOptions } from './browser';
-import { startServer, type RunningServer } from './server';
+import { E2E_SEED_DIR, seedDataDir, startServer, type RunningServer } from './server';
 import { buildFunctions } from '../../scripts/build-functions';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -38,17 +38,23 @@ async function buildWhatTheSourceSays(): Promise<void> {
 /**
  * One local cloud (fresh data, demo seed) and one Chromium for every e2e file: started once by
  * jest's globalSetup, found by the test files through the environment, stopped by globalTeardown.
- * Tests keep to their own identities (distinct openids) so they can share the store.
+ * Tests keep to their own identities (distinct openids) so they can share the store. The demo is
+ * seeded once, into a folder every server (this one, and a file's own) starts from a copy of.
  */
 export const E2E_SERVER_URL = 'HY_E2E_SERVER_URL';
 export const E2E_BROWSER_WS = 'HY_E2E_BROWSER_WS';
 
 let server: RunningServer | undefined;
 let browser: BrowserServer | undefined;
+let seedDir: string | undefined;
 
 export async function setup(): Promise<void> {
   await buildWhatTheSourceSays();
-  [server, browser] = await Promise.all([startServer(), chromium.launchServer(chromiumLaunchOptions())]);
+  const seeding = seedDataDir();
+  const launching = chromium.launchServer(chromiumLaunchOptions());
+  seedDir = await seeding;
+  process.env[E2E_SEED_DIR] = seedDir;
+  [server, browser] = await Promise.all([startServer(), launching]);
   process.env[E2E_SERVER_URL] = server.url;
   process.env[E2E_BROWSER_WS] = browser.wsEndpoint();
 }
@@ -56,4 +62,5 @@ export async function setup(): Promise<void> {
 export async function teardown(): Promise<void> {
   await browser?.close();
   await server?.stop();
+  if (seedDir) fs.rmSync(seedDir, { recursive: true, force: true });
 }

@@ -19,6 +19,28 @@ function checkStoredDocuments(file: string): void {
   }
 }
 
+/**
+ * A data folder the e2e run seeded once (tests/support/e2e-global.ts): each server copies it rather
+ * than seeding the demo again (the seed is most of a server's start).
+ */
+export const E2E_SEED_DIR = 'HY_E2E_SEED_DIR';
+
+/** Seeds the demo into a fresh data folder, as `npm run seed` does (the same code `npm start` seeds with). */
+export async function seedDataDir(): Promise<string> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-e2e-seed-'));
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local-cloud/tools/cli.ts', 'seed'], {
+    cwd: ROOT,
+    env: { ...process.env, LOCAL_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`seeding the e2e data failed (${code}):\n${output}`);
+  return dataDir;
+}
+
 export interface RunningServer {
   url: string;
   dataDir: string;
@@ -36,10 +58,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `npm start`'s program (without rebuilding, in development mode like `npm start`) on a free port and a fresh data folder. */
+/**
+ * Starts `npm start`'s program (without rebuilding, in development mode like `npm start`) on a free
+ * port and a fresh data folder: a copy of the run's seeded folder when there is one (`E2E_SEED_DIR`),
+ * else empty (the program seeds it).
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-e2e-'));
+  const seeded = process.env[E2E_SEED_DIR];
+  if (seeded && !env.LOCAL_DATA_DIR) fs.cpSync(seeded, dataDir, { recursive: true });
   const child: ChildProcess = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local-cloud/tools/main.ts', '--no-build'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOCAL_CLOUD_QUIET: '1', LOCAL_CLOUD_MODE: 'development', ...env },
