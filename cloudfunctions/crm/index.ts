@@ -4,27 +4,23 @@ import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/
 import { requireRole } from '../_lib/platform/auth';
 import { countMembers, filterWhere, getSegment, listSegments, memberDetail, pageMembers, saveSegment, searchMembers, summaryOf, tagMembers } from '../_lib/crm';
 
-/** Every action is the merchant's: the role is checked before any input is looked at (router `authorize`). */
+/** Every action is the merchant's (MERCHANT_ONLY in the contract: the router checks it before any input is looked at). */
 const merchant = (ctx: ActionContext) => requireRole(requireOpenid(ctx), ['merchant']);
 
 /** The merchant's members, tags and segments (issue 21). */
-export const main = createMain(
-  crmContract,
-  {
-    searchMembers: async (input, ctx) => searchMembers(input, businessDate(ctx.now)),
-    memberDetail: async (input, ctx) => memberDetail(await merchant(ctx), input.memberId, ctx.now),
-    tagMembers: async (input, ctx) => tagMembers(input, businessDate(ctx.now)),
-    countSegment: async (input, ctx) => ({ count: await countMembers(input.filter, businessDate(ctx.now)) }),
-    saveSegment: async (input, ctx) => {
-      const role = await merchant(ctx);
-      return saveSegment(input, { openid: role.openid, name: role.name ?? '商家' }, ctx.now);
-    },
-    listSegments: async () => listSegments(),
-    segmentMembers: async (input, ctx) => {
-      const segment = await getSegment(input.segmentId);
-      const page = await pageMembers(filterWhere(segment.filter, businessDate(ctx.now)), input.after);
-      return { members: page.members.map(summaryOf), nextAfter: page.nextAfter };
-    },
+export const main = createMain(crmContract, {
+  searchMembers: async (input, ctx) => searchMembers(input, businessDate(ctx.now)),
+  memberDetail: async (input, ctx) => memberDetail(await merchant(ctx), input.memberId, ctx.now),
+  tagMembers: async (input, ctx) => tagMembers(input, businessDate(ctx.now)),
+  countSegment: async (input, ctx) => ({ count: await countMembers(input.filter, businessDate(ctx.now)) }),
+  saveSegment: async (input, ctx) => {
+    const role = await merchant(ctx);
+    return saveSegment(input, { openid: role.openid, name: role.name ?? '商家' }, ctx.now);
   },
-  { authorize: async (ctx) => void (await merchant(ctx)) },
-);
+  listSegments: async () => listSegments(),
+  segmentMembers: async (input, ctx) => {
+    const segment = await getSegment(input.segmentId);
+    const page = await pageMembers(filterWhere(segment.filter, businessDate(ctx.now)), input.after);
+    return { members: page.members.map(summaryOf), nextAfter: page.nextAfter };
+  },
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { act } from '../contract';
+import { act, MERCHANT_ONLY } from '../contract';
 import type { MemberLifecycleView } from './marketing';
 import type { AccessLogEntry } from './member';
 import type { RfmSegment } from '../rules/rfm';
@@ -106,12 +106,12 @@ export interface SegmentView {
 
 /** `crm`: merchant only (staff and consumers are FORBIDDEN, before their input is looked at). */
 export const crmContract = {
-  searchMembers: act(crmRequests.searchMembers).returns<MemberPageView>(),
-  memberDetail: act(crmRequests.memberDetail).returns<MemberDetailView>(),
+  searchMembers: act(crmRequests.searchMembers, MERCHANT_ONLY).returns<MemberPageView>(),
+  memberDetail: act(crmRequests.memberDetail, MERCHANT_ONLY).returns<MemberDetailView>(),
   /** manual tags on up to 100 members; the answer counts the members changed */
-  tagMembers: act(crmRequests.tagMembers).returns<{ updated: number; notFound: string[] }>(),
-  countSegment: act(crmRequests.countSegment).returns<{ count: number }>(),
-  saveSegment: act(crmRequests.saveSegment).returns<{ segmentId: string; version: number }>(),
-  listSegments: act(crmRequests.listSegments).returns<SegmentView[]>(),
-  segmentMembers: act(crmRequests.segmentMembers).returns<MemberPageView>(),
+  tagMembers: act(crmRequests.tagMembers, MERCHANT_ONLY).returns<{ updated: number; notFound: string[] }>(),
+  countSegment: act(crmRequests.countSegment, MERCHANT_ONLY).returns<{ count: number }>(),
+  saveSegment: act(crmRequests.saveSegment, MERCHANT_ONLY).returns<{ segmentId: string; version: number }>(),
+  listSegments: act(crmRequests.listSegments, MERCHANT_ONLY).returns<SegmentView[]>(),
+  segmentMembers: act(crmRequests.segmentMembers, MERCHANT_ONLY).returns<MemberPageView>(),
 };

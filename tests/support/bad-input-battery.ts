@@ -55,9 +55,6 @@ const ALLOWED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'REFUND_WINDOW_CLOSED',
 ]);
 
-/** Functions that authorize before validating (createMain's `authorize`): the callers they serve. */
-const ROLE_FIRST: Record<string, readonly string[]> = { crm: ['merchant'] };
-
 // ------------------------------------------------------------------ the battery
 
 /** The top-level keys of a request schema (through refinements and defaults). */
@@ -263,12 +260,10 @@ export function describeBadInput({ faultRounds, malformedAs, soak = false }: Bad
             // The action's own fields, found generically: every known field name set to a value no schema
             // accepts; the validation issues name the fields this action has (the others are unrecognized).
             const probe = await send('every field a symbol', Object.fromEntries(FIELDS.map((f) => [f, Symbol(f)])));
-            // A function for one role (router `authorize`) and a staff-only action (contract roles) refuse the
-            // other callers before they look at their input: FORBIDDEN, not the fields; those are probed as the merchant.
+            // A staff-only action (the contract's roles) refuses the other callers before it looks at their
+            // input: FORBIDDEN, not the fields; those are probed as the merchant.
             const roles = (contracts as Record<string, Contract>)[fn]?.[act]?.roles;
-            const refusedFirst =
-              (ROLE_FIRST[fn] !== undefined && !ROLE_FIRST[fn].includes(_who)) || (roles !== undefined && !(roles as readonly string[]).includes(_who));
-            if (refusedFirst) {
+            if (roles !== undefined && !(roles as readonly string[]).includes(_who)) {
               expect(probe).toMatchObject({ ok: false, code: 'FORBIDDEN' });
               expect((probe as Any).details).toBeUndefined();
               continue;

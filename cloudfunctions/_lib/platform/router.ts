@@ -79,11 +79,9 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
         return fail('UNKNOWN_ACTION', `不支持的操作：${name}`, { allowed: Object.keys(actions) });
       }
       const wx = getWXContext();
-      // A function for one role only checks the caller first: a caller without the right learns
-      // nothing, not even which of their inputs would have been refused.
-      if (options.authorize) await options.authorize({ wx, openid: wx.OPENID ?? '', now: new Date() });
-      // Staff-only actions authorize first: a consumer's call learns FORBIDDEN, not the input's shape.
-      // (The role is cached, so the handler's own check costs no second read.)
+      // Staff-only actions (the contract's roles) authorize first: a caller without the right learns
+      // FORBIDDEN, not which of their inputs would have been refused. (The role is cached, so the
+      // handler's own check costs no second read.)
       if (def.roles) {
         const allowed = def.roles;
         await requireRole(wx.OPENID ?? '', allowed);
@@ -114,8 +112,6 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
 export interface MainOptions<C extends Contract> {
   /** the action a timer trigger runs (it arrives without one) */
   timerAction?: keyof C & string;
-  /** runs before any input is validated, for every action: throws (FORBIDDEN, UNAUTHENTICATED) to refuse the caller */
-  authorize?: (ctx: ActionContext) => Promise<void>;
 }
 
 /** Validation issues answered in full (the rest are counted in `issueCount`). */
