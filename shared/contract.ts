@@ -7,7 +7,7 @@ import type { z } from 'zod';
  * action name, an input field or a result field cannot drift between the three.
  */
 /** Who may call an action whose callers are staff roles only: checked before its input is validated. */
-export type ActionRole = 'staff' | 'merchant';
+type ActionRole = 'staff' | 'merchant';
 
 export interface ActionSpec<I extends z.ZodTypeAny = z.ZodTypeAny, R = unknown> {
   readonly input: I;

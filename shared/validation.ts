@@ -9,7 +9,7 @@ import { z } from 'zod';
  */
 
 /** Field labels by key (the last path segment that is not an index); a person's name for the field. */
-export const FIELD_LABELS: Readonly<Record<string, string>> = {
+const FIELD_LABELS: Readonly<Record<string, string>> = {
   // member
   nickname: '昵称',
   avatarUrl: '头像',
@@ -86,7 +86,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
 };
 
 /** A field's label from an issue path; '' when the path names no field (the whole request). */
-export function fieldLabel(path: readonly (string | number)[]): string {
+function fieldLabel(path: readonly (string | number)[]): string {
   for (let i = path.length - 1; i >= 0; i -= 1) {
     const key = path[i];
     if (typeof key === 'number') continue;
@@ -164,7 +164,7 @@ function issueMessage(issue: z.ZodIssueOptionalMessage): string {
 }
 
 /** zod's error map in Chinese (field-less: the label is added where the issues are described). */
-export const zhErrorMap: z.ZodErrorMap = (issue, ctx) => {
+const zhErrorMap: z.ZodErrorMap = (issue, ctx) => {
   // A message written in the schema wins (zod passes it as issue.message for custom issues).
   if (issue.message) return { message: issue.message };
   void ctx;

@@ -36,13 +36,6 @@ export function calendarDate(iso: string | null | undefined): string {
   return d.isValid() ? d.tz(BUSINESS_TZ).format('YYYY年M月D日') : ''
 }
 
-/** `13812345678` → `138****5678`; already masked or short input is returned as it is. */
-export function maskPhone(phone: string | null | undefined): string {
-  if (!phone) return ''
-  const digits = phone.replace(/\D/g, '').slice(-11)
-  return digits.length === 11 ? `${digits.slice(0, 3)}****${digits.slice(7)}` : phone
-}
-
 /** The Shanghai calendar month of an instant, `2026年3月` (history groups). */
 export const monthOf = (iso: string) => dayjs(iso).tz(BUSINESS_TZ).format('YYYY年M月')
 

@@ -12,7 +12,7 @@ import { toVerificationView } from './views';
 import { storeName as cachedStoreName } from '../_lib/orders';
 
 /** A verification may be undone for this long, by the merchant or a store manager of its store. */
-export const UNDO_WINDOW_MS = 10 * 60_000;
+const UNDO_WINDOW_MS = 10 * 60_000;
 
 /** `roles` documents may mark a clerk as the store's manager (undo rights at their store). */
 export type StaffDoc = RoleDoc & { storeManager?: boolean };

@@ -70,7 +70,7 @@ export function toOrderView(o: MallOrderDoc, withAddress: boolean): MallOrderVie
 export const orderIdOf = (requestId: string) => `mo-${requestId}`;
 const holdingId = (itemId: string, memberId: string) => `${itemId}:${memberId}`;
 
-export interface RedeemRequest {
+interface RedeemRequest {
   memberId: string;
   itemId: string;
   quantity: number;

@@ -24,8 +24,6 @@ import type { DepartureDoc } from '../../shared/schemas/member';
  */
 
 /** `departures/<hash>`: HMAC of the OPENID (never the OPENID itself) and when the member left. */
-export type { DepartureDoc };
-
 function departureId(openid: string): string {
   return crypto.createHmac('sha256', secretKey('HY_PII_HMAC_KEY')).update(`departed:${openid}`, 'utf8').digest('hex');
 }
@@ -45,12 +43,12 @@ export async function departureOf(openid: string, now: Date): Promise<DepartureD
 }
 
 /** Refuses staff and merchant accounts: they have their own workbench and are never members. */
-export async function refuseStaffAccounts(openid: string): Promise<void> {
+async function refuseStaffAccounts(openid: string): Promise<void> {
   const role = await roleOf(openid);
   if (role && (role.role === 'staff' || role.role === 'merchant')) throw new AppError('FORBIDDEN', '店员和商家账号不能开通会员卡，请前往工作台');
 }
 
-export interface JoinInput {
+interface JoinInput {
   agree: true;
   phoneCode?: string;
   invite?: string;

@@ -15,7 +15,7 @@ function newCardNo(): string {
     .padStart(11, '0')}`;
 }
 
-export interface RegistrationOptions {
+interface RegistrationOptions {
   /** false for a person who deleted a card before: rejoining earns no second registration bonus */
   registrationBonus: boolean;
   /** the caller has just looked the OPENID up and found no member: skip the first look-up */

@@ -1,5 +1,3 @@
-import type { ReviewRun } from '../../shared/contracts/member';
-export type { ReviewRun };
 import { DEFAULT_TIER_CONFIG, type TierConfig } from '../../shared/rules/tiers';
 import type { TierConfigDoc, TierSettings } from '../../shared/schemas/tiers';
 import { database } from '../_lib/platform/cloud';

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
  * `path` is the path under the function (`/orders`), `timestamp` Unix seconds, `nonce` 16–64 of
  * [A-Za-z0-9_-], `body` the exact bytes sent.
  */
-export function canonicalString(method: string, path: string, timestamp: string, nonce: string, body: string | Buffer): string {
+function canonicalString(method: string, path: string, timestamp: string, nonce: string, body: string | Buffer): string {
   const bodyHash = crypto.createHash('sha256').update(body).digest('hex');
   return [method.toUpperCase(), path, timestamp, nonce, bodyHash].join('\n');
 }

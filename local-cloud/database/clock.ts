@@ -16,7 +16,7 @@ const RealDate: DateConstructor = Date;
 /** Real milliseconds since the epoch, whatever the clock says. */
 export const realNow: () => number = RealDate.now.bind(RealDate);
 
-export interface ClockState {
+interface ClockState {
   /** the clock's instant */
   now: string;
   /** milliseconds from real time (0 when real) */

@@ -8,15 +8,15 @@ import { FaultInjector } from './faults';
 import { realNow } from './clock';
 
 /** Answers as the cloud's database API gives them to the SDK: `{ data }`, or `{ code, message }`. */
-export type DbResponse = { data?: unknown; transactionId?: string; requestId?: string } | { code: string; message: string; requestId?: string };
+type DbResponse = { data?: unknown; transactionId?: string; requestId?: string } | { code: string; message: string; requestId?: string };
 
 /** Mirrors the cloud: a server-side get returns 1000 documents at most, 100 unless asked. */
-export const MAX_GET_LIMIT = 1000;
-export const DEFAULT_GET_LIMIT = 100;
+const MAX_GET_LIMIT = 1000;
+const DEFAULT_GET_LIMIT = 100;
 export const TRANSACTION_TTL_MS = 30_000;
 const LOCK_RECHECK_MS = 200;
 
-export class DbError extends Error {
+class DbError extends Error {
   constructor(
     readonly code: string,
     message: string,
@@ -60,7 +60,7 @@ interface PriorVersion {
 
 const key = (coll: string, id: string) => `${coll}\u0000${id}`;
 
-export interface LocalDatabaseOptions {
+interface LocalDatabaseOptions {
   faults?: FaultInjector;
   /** the transactions' clock (their 30 s expiry): real time unless a test steps it */
   now?: () => number;

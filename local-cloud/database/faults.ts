@@ -13,7 +13,7 @@ export interface FaultConfig {
   seed?: number;
 }
 
-export const NO_FAULTS: FaultConfig = { conflict: 0, transient: 0, lostReply: 0 };
+const NO_FAULTS: FaultConfig = { conflict: 0, transient: 0, lostReply: 0 };
 
 export function parseFaults(spec: string | undefined): FaultConfig {
   const config: FaultConfig = { ...NO_FAULTS };

@@ -10,10 +10,10 @@
  * Polygon edges are straight lines in longitude/latitude (MongoDB's 2dsphere uses geodesic edges:
  * the two differ only for polygons hundreds of kilometres wide).
  */
-export const EARTH_RADIUS_M = 6_378_100;
+const EARTH_RADIUS_M = 6_378_100;
 
 type Position = [number, number];
-export interface GeoJSON {
+interface GeoJSON {
   type: string;
   coordinates: unknown;
 }
@@ -23,7 +23,7 @@ export class GeoError extends Error {}
 const GEO_OPERATORS = ['$nearSphere', '$near', '$geoWithin', '$geoIntersects'] as const;
 type GeoOperator = (typeof GEO_OPERATORS)[number];
 
-export interface GeoCondition {
+interface GeoCondition {
   field: string;
   op: GeoOperator;
   spec: Record<string, unknown>;

@@ -10,7 +10,7 @@ type Options = NonNullable<Parameters<typeof aggregate>[2]>;
  * "云函数端Aggregate聚合操作limit默认20条限制"): an aggregation with no `limit()` stage answers at most
  * 20 results, even in a cloud function where `get()` answers 100.
  */
-export const DEFAULT_AGGREGATE_LIMIT = 20;
+const DEFAULT_AGGREGATE_LIMIT = 20;
 
 /**
  * Runs an aggregation pipeline with MongoDB's semantics where mingo's differ: `$geoNear` (first

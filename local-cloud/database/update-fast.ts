@@ -17,7 +17,7 @@ function isPlainObject(v: unknown): v is Obj {
 }
 
 /** Deep equality as an update's "modified" test needs it (Dates by instant, objects by keys). */
-export function sameValue(a: unknown, b: unknown): boolean {
+function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
   if (Array.isArray(a) || Array.isArray(b)) {

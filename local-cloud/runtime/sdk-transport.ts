@@ -19,7 +19,7 @@ export interface WXInvocationContext {
 /** What `@cloudbase/node-sdk` answers wx-server-sdk: a result, or `{ code, message }` it turns into errCode/errMsg. */
 export type NodeSdkAnswer = Record<string, unknown> & { requestId?: string; code?: string; message?: string };
 
-export interface LocalBackend {
+interface LocalBackend {
   handleDatabase(action: string, params: Record<string, unknown> | null): Promise<unknown>;
   callFunction(name: string, data: Record<string, unknown>, caller: WXInvocationContext | undefined): Promise<NodeSdkAnswer>;
   openapi(path: string, params: Record<string, unknown>, caller: WXInvocationContext | undefined): Promise<unknown>;

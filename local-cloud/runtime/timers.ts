@@ -3,14 +3,14 @@ import { listFunctions, readFunctionConfig } from './functions';
 
 export { parseWeChatCron };
 
-export interface ScheduledTrigger {
+interface ScheduledTrigger {
   functionName: string;
   triggerName: string;
   /** WeChat's 7-field cron: second minute hour day month weekday year */
   cron: string;
 }
 
-export function readTriggers(): ScheduledTrigger[] {
+function readTriggers(): ScheduledTrigger[] {
   const triggers: ScheduledTrigger[] = [];
   for (const name of listFunctions()) {
     for (const t of readFunctionConfig(name).triggers ?? []) {

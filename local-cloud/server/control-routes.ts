@@ -15,7 +15,7 @@ import type { LocalCloud } from '../services';
 /** `development` turns the control routes on; any other mode leaves them out. */
 export type ServerMode = 'development' | 'production';
 
-export interface ControlRequest {
+interface ControlRequest {
   mode: ServerMode;
   method: string;
   url: URL;
@@ -24,7 +24,7 @@ export interface ControlRequest {
   readJson(): Promise<Record<string, unknown>>;
 }
 
-export interface ControlAnswer {
+interface ControlAnswer {
   status: number;
   body: unknown;
 }

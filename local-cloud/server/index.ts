@@ -4,5 +4,4 @@
 //
 // server: the HTTP server (function calls, control routes, static H5 files) and the local sign-in session.
 export { countJsonKeys, createServer, listenHost, MAX_KEYS } from './server';
-export type { ServerMode } from './control-routes';
 export { DEMO_OPENIDS, SESSION_COOKIE, SESSION_TTL_MS, SessionSigner, parseCookies } from './session';

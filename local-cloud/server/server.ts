@@ -12,7 +12,7 @@ import { DEMO_OPENIDS, isValidOpenid, parseCookies, SESSION_COOKIE, SESSION_TTL_
  * items is ~30 kB), so 256 kB and 5,000 keys leave room and keep one request from holding the event
  * loop or being echoed back at length.
  */
-export const MAX_BODY = 256 * 1024;
+const MAX_BODY = 256 * 1024;
 export const MAX_KEYS = 5000;
 
 /** Where the server listens: loopback unless HOST widens it (with a warning: /api/login grants any role). */
@@ -43,7 +43,7 @@ const MIME: Record<string, string> = {
   '.map': 'application/json',
 };
 
-export interface ServerOptions {
+interface ServerOptions {
   cloud: LocalCloud;
   staticDir: string;
   sessionSecret: Buffer;

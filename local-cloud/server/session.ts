@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { realNow } from '../database';
 
 export type Role = 'consumer' | 'staff' | 'merchant';
-export interface Session {
+interface Session {
   role: Role;
   openid: string;
 }

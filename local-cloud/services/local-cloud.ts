@@ -27,8 +27,8 @@ import { DEFAULT_TEMPLATES_FILE, loadTemplates, localOpenapi, type OpenapiState 
 import { LocalStorage, MAX_FILES_PER_CALL, StorageError } from './storage';
 import { SubscriptionCredits } from './subscriptions';
 
-export const LOCAL_APPID = 'wxlocal0000000000';
-export const LOCAL_ENV = 'local';
+const LOCAL_APPID = 'wxlocal0000000000';
+const LOCAL_ENV = 'local';
 
 export interface LocalCloudOptions {
   /** SQLite file, or ':memory:' */
@@ -74,7 +74,7 @@ export class FunctionInvocationError extends Error {
 }
 
 /** The billed database requests of one invocation (a nested callFunction's count in its caller's too). */
-export interface InvocationUsage {
+interface InvocationUsage {
   fn: string;
   action: string;
   requests: number;
@@ -83,7 +83,7 @@ export interface InvocationUsage {
 }
 
 /** Per `<function>.<action>`: invocations and the database requests they made. */
-export interface ActionRequests {
+interface ActionRequests {
   calls: number;
   requests: number;
 }

@@ -16,7 +16,7 @@ import type { WXInvocationContext } from '../runtime';
  *   (云调用: otherwise -604101 "function has no permission to call this API");
  * - an API the local cloud does not emulate answers -604100 (never a TypeError).
  */
-export class OpenapiError extends Error {
+class OpenapiError extends Error {
   readonly errMsg: string;
   constructor(
     apiPath: string,
@@ -40,7 +40,7 @@ export interface SubscribeTemplate {
  * name without the trailing number. Lengths count characters.
  */
 const CN = /^[\u4e00-\u9fa5]+$/;
-export const FIELD_RULES: Record<string, (v: string) => boolean> = {
+const FIELD_RULES: Record<string, (v: string) => boolean> = {
   thing: (v) => [...v].length <= 20,
   short_thing: (v) => [...v].length <= 5,
   number: (v) => /^\d+(\.\d+)?$/.test(v) && v.replace('.', '').length <= 32,
@@ -78,7 +78,7 @@ export function loadTemplates(file: string): Map<string, SubscribeTemplate> {
 export const DEFAULT_TEMPLATES_FILE = path.join(__dirname, 'subscribe-templates.json');
 
 /** A word list for msgSecCheck; the cloud's model is far richer (see docs/local-cloud.md). */
-export const LOCAL_RISKY_WORDS = ['赌博', '博彩', '色情', '毒品', '代开发票', '办证', '枪支', '法轮', '刷单', '裸聊', '六合彩', '高仿'];
+const LOCAL_RISKY_WORDS = ['赌博', '博彩', '色情', '毒品', '代开发票', '办证', '枪支', '法轮', '刷单', '裸聊', '六合彩', '高仿'];
 
 export function localOpenapi(outbox: Outbox, state: OpenapiState, permissions: (fn: string) => string[] | null) {
   return async function handle(apiPath: string, params: Record<string, unknown>, caller: WXInvocationContext | undefined): Promise<unknown> {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-export interface OutboxMessage {
+interface OutboxMessage {
   id: number;
   kind: 'subscribeMessage';
   touser: string;

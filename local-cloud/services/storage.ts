@@ -22,7 +22,7 @@ export class StorageError extends Error {
   }
 }
 
-export interface TempUrl {
+interface TempUrl {
   fileID: string;
   tempFileURL: string;
   maxAge: number;

@@ -14,7 +14,7 @@ export function decode(text: string | undefined | null, now: () => number = Date
   return resolveMarkers(EJSON.parse(text, { relaxed: true }), now);
 }
 
-export function resolveMarkers(value: unknown, now: () => number = Date.now): unknown {
+function resolveMarkers(value: unknown, now: () => number = Date.now): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date || value instanceof RegExp) return value;
   if (value instanceof BSONRegExp) return new RegExp(value.pattern, toJsFlags(value.options));

@@ -26,7 +26,7 @@ export interface SqlCondition {
   params: SqlValue[];
 }
 
-export interface QueryTranslation {
+interface QueryTranslation {
   /** conditions to AND together (the SQL answers a superset of the query's documents) */
   conditions: SqlCondition[];
   /** every part of the query was translated: the SQL answers exactly the query's documents */
@@ -38,7 +38,7 @@ const DATE_PREFIX = '{"$date":"';
 /** `~` sorts after every character of an ISO instant */
 const DATE_END = '{"$date":"~';
 
-export function fieldExpr(field: string): string {
+function fieldExpr(field: string): string {
   if (field === '_id') return 'id';
   if (!FIELD_PATH.test(field)) throw new Error(`invalid field path: ${field}`);
   return `json_extract(body, '$.${field}')`;

@@ -26,13 +26,13 @@ export interface DatabaseSchema {
 }
 
 export type Doc = Record<string, unknown> & { _id: string };
-export interface StoredDoc {
+interface StoredDoc {
   doc: Doc;
   rev: number;
 }
 
 /** A query the store answers in SQL: conditions (ANDed), an order, a window. */
-export interface SqlSelect {
+interface SqlSelect {
   conditions: SqlCondition[];
   /** `ORDER BY` text from `orderBySql`; the default is insertion (natural) order, as the cloud answers */
   orderBy?: string | null;

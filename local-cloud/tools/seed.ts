@@ -118,10 +118,6 @@ export async function seedState(): Promise<'done' | 'empty' | 'partial'> {
   return counts.some((c) => c.total > 0) ? 'partial' : 'empty';
 }
 
-export async function isSeeded(): Promise<boolean> {
-  return (await seedState()) === 'done';
-}
-
 /** One demo member's life before today: when they opened their card, who they are, what they bought. */
 interface DemoPerson {
   openid: string;

@@ -3,7 +3,7 @@ import { act } from '../contract';
 import { checkinRulesSchema, type CheckinRules } from '../rules/checkin';
 import { businessDate as day, businessMonth as month } from '../schemas/common';
 
-export const checkinRequests = {
+const checkinRequests = {
   checkIn: z.object({}).strict(),
   calendar: z.object({ month: month.optional() }).strict(),
   makeUp: z.object({ day }).strict(),
@@ -12,7 +12,7 @@ export const checkinRequests = {
   updateRules: z.object({ expectedVersion: z.number().int().min(0), rules: checkinRulesSchema }).strict(),
 };
 
-export interface CheckInResult {
+interface CheckInResult {
   /** the business day, `YYYY-MM-DD` (Asia/Shanghai) */
   day: string;
   streak: number;

@@ -119,12 +119,12 @@ export interface VerificationView {
 
 export type CouponExpiryRun = JobRunState & { day: string; expired: number };
 
-export interface GrantResult {
+interface GrantResult {
   results: { memberId: string; couponId: string | null; code: string | null; duplicate: boolean }[];
   issued: number;
 }
 
-export const couponRequests = {
+const couponRequests = {
   createTemplate: templateInputSchema,
   updateTemplate: z
     .object({ templateId: id, expectedVersion: z.number().int().min(1), status: z.enum(['active', 'paused']).default('active'), ...templateTermsShape })

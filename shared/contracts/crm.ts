@@ -14,7 +14,7 @@ export const MEMBER_SORTS = ['cardNo', 'newest', 'points'] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 
 /** `crm` requests: the merchant's members, tags and segments (issue 21). */
-export const crmRequests = {
+const crmRequests = {
   /**
    * `query`: an 11-digit phone (found through the keyed hash), a card number, or the start of a
    * nickname; `filter`: a segment filter; both may be given (both must hold).

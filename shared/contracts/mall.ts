@@ -56,7 +56,7 @@ export interface MallOrderView {
   memberId: string;
 }
 
-export const mallRequests = {
+const mallRequests = {
   // merchant
   createItem: createItemSchema,
   updateItem: z

@@ -17,7 +17,7 @@ const templateField = z
   })
   .strict();
 
-export const marketingRequests = {
+const marketingRequests = {
   listJobRuns: z.object({ job: z.string().min(1).max(64).optional(), limit: z.number().int().min(1).max(100).default(20) }).strict(),
   registerTemplate: z
     .object({

@@ -13,7 +13,7 @@ export interface AccessLogEntry {
 }
 
 /** The member's own data (PIPL right of access); stored documents as JSON (instants as ISO strings). */
-export interface MyDataExport {
+interface MyDataExport {
   exportedAt: string;
   format: string;
   member: Record<string, unknown>;
@@ -25,13 +25,13 @@ export interface MyDataExport {
 }
 
 /** Before 开卡: what joining gives this person, and whether they left before (a farewell, no second bonus). */
-export interface JoinStatus {
+interface JoinStatus {
   departedOn: string | null;
   registrationBonus: number;
   tiers: { name: string; color: string; threshold: number; benefits: string[] }[];
 }
 
-export interface TierConfigWithHistory {
+interface TierConfigWithHistory {
   config: TierConfig;
   history: { version: number; updatedAt: string; updatedBy: string }[];
 }
@@ -90,7 +90,7 @@ export interface InviteAnswer {
   reason: InviteJoinRefusal | null;
 }
 
-export interface InvitationView {
+interface InvitationView {
   /** the friend, masked (their nickname's first character) */
   friend: string;
   status: 'registered' | 'purchased' | 'ineligible';

@@ -55,7 +55,7 @@ export interface EntryResult {
   duplicate: boolean;
 }
 
-export interface RulesView {
+interface RulesView {
   version: number;
   rules: EarningRules;
 }

@@ -54,7 +54,7 @@ export interface TickReport {
   deferred: string[];
 }
 
-export const schedulerRequests = {
+const schedulerRequests = {
   tick: z.object({}).strict(),
   listJobs: z.object({}).strict(),
   runJob: z.object({ job: z.string().min(1).max(64) }).strict(),

@@ -51,7 +51,7 @@ export interface CheckinState {
 
 export const EMPTY_CHECKIN: CheckinState = { lastDay: null, streak: 0, longest: 0, total: 0 };
 
-export interface CheckinOutcome {
+interface CheckinOutcome {
   state: CheckinState;
   streak: number;
   points: number;
@@ -59,7 +59,7 @@ export interface CheckinOutcome {
   already: boolean;
 }
 
-export function bonusFor(streak: number, rules: CheckinRules): number {
+function bonusFor(streak: number, rules: CheckinRules): number {
   return rules.bonuses.filter((b) => b.day === streak).reduce((s, b) => s + b.points, 0);
 }
 
@@ -98,7 +98,7 @@ export function nextBonus(streak: number, rules: CheckinRules): { day: number; p
   return ahead ? { day: ahead.day, points: ahead.points } : null;
 }
 
-export type MakeUpRefusal = 'disabled' | 'not_missed' | 'too_old' | 'future' | 'other_month' | 'limit';
+type MakeUpRefusal = 'disabled' | 'not_missed' | 'too_old' | 'future' | 'other_month' | 'limit';
 
 /**
  * Whether `day` may be made up on `today` (C4), given the days of this month already checked in and

@@ -103,7 +103,6 @@ export function discountFor(t: CouponTerms, orderFen: number): number {
  * them apart by length. The window length is the code period (60 s unless configured).
  */
 export const COUPON_CODE_PERIOD_MS = 60_000;
-export const COUPON_CODE_PREFIX = 'c1';
 export const COUPON_DIGITS = /^(\d{12})(\d{2})(\d{10})$/;
 const TOKEN = /^c1\.(\d{12})\.(\d{1,13})\.([0-9A-Za-z_-]{22})$/;
 

@@ -17,7 +17,7 @@ export function isMemberDay(day: string, rules: EarningRules): boolean {
   return md.kind === 'weekly' ? d.day() === md.weekday : d.date() === md.day;
 }
 
-export interface EarningInput {
+interface EarningInput {
   items: readonly OrderItem[];
   amountFen: number;
   paidAt: Date;
@@ -32,13 +32,13 @@ export interface EarningInput {
 }
 
 /** No single order earns more than this (the daily cap is usually far lower; this holds with no cap). */
-export const MAX_ORDER_POINTS = 10 ** 9;
+const MAX_ORDER_POINTS = 10 ** 9;
 
 /**
  * What earning takes from the tier configuration (its single source): the member's current tier's
  * `benefits.pointsMultiplier` and the configuration's `growthPerYuan`. See `earningTierOf` in ./tiers.
  */
-export interface EarningTier {
+interface EarningTier {
   pointsMultiplier: number;
   growthPerYuan: number;
 }
@@ -116,7 +116,7 @@ export function refundShare(total: number, amountFen: number, refundedFenBefore:
  */
 export const EARN_WINDOW_DAYS = 60;
 
-export interface EarnedDay {
+interface EarnedDay {
   on: string;
   amount: number;
 }

@@ -10,7 +10,7 @@ import type { EarningRules } from '../schemas/points';
 
 export type FraudKind = 'member_velocity' | 'staff_repeat' | 'store_velocity' | 'split_receipts' | 'late_entry';
 
-export interface FraudCounts {
+interface FraudCounts {
   /** orders of this member recorded on the business day, this one included */
   memberOrdersToday: number;
   /** orders this staff member recorded for this member today, this one included (0: not staff-recorded) */
@@ -39,7 +39,7 @@ export const FRAUD_REASONS: Record<FraudKind, string> = {
 };
 
 /** Flags that hold the points whatever `holdFlagged` says (the order goes to review instead of crediting). */
-export const ALWAYS_HELD: ReadonlySet<FraudKind> = new Set<FraudKind>(['late_entry']);
+const ALWAYS_HELD: ReadonlySet<FraudKind> = new Set<FraudKind>(['late_entry']);
 
 export function fraudFlags(c: FraudCounts, amountFen: number, rules: EarningRules): FraudKind[] {
   const f = rules.fraud;
@@ -80,7 +80,7 @@ export function storeHourlyLimit(trailingHourCounts: readonly number[], rules: E
  * The member's order counters for one recording day, kept in the member document and written in the
  * order's transaction. A list (not a map keyed by OPENID): no user data ever becomes a key.
  */
-export interface OrderDayCounters {
+interface OrderDayCounters {
   on: string;
   orders: number;
   justUnder: number;

@@ -75,7 +75,7 @@ function addAvailable(p: MemberPoints, lot: Lot): MemberPoints {
   return normalise({ ...p, debt: p.debt - repaid, lots: rest > 0 ? [...p.lots, { ...lot, remaining: rest }] : p.lots });
 }
 
-export interface EarnInput {
+interface EarnInput {
   id: string;
   amount: number;
   earnedOn: string;

@@ -7,7 +7,7 @@
 import type { MemberPoints } from '../schemas/points';
 import type { MallItemDoc, SpentLot } from '../schemas/mall';
 
-export type Unavailable = 'off_shelf' | 'not_yet' | 'ended' | 'tier';
+type Unavailable = 'off_shelf' | 'not_yet' | 'ended' | 'tier';
 
 /** Why an item cannot be redeemed by a member of `tierId` at `now` (null: it can). */
 export function unavailableReason(item: Pick<MallItemDoc, 'status' | 'onShelfFrom' | 'onShelfTo' | 'tiers'>, tierId: string, now: Date): Unavailable | null {

@@ -1,6 +1,6 @@
 /** The dynamic member code's format, shared by the function (signing) and the client (display). */
 export const MEMBER_CODE_PERIOD_MS = 60_000;
-export const MEMBER_CODE_PREFIX = 'm1';
+const MEMBER_CODE_PREFIX = 'm1';
 
 export function memberCodeWindow(now: Date): number {
   return Math.floor(now.getTime() / MEMBER_CODE_PERIOD_MS);

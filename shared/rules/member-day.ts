@@ -4,7 +4,7 @@ import { isMemberDay } from './earning';
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 
-export interface MemberDayView {
+interface MemberDayView {
   /** e.g. 每周三会员日 / 每月 8 日会员日 */
   label: string;
   multiplier: number;

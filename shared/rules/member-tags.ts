@@ -17,7 +17,7 @@ import { daysBetween, dormancyStage, episodeStart, STAGE_LABELS, type LifecycleS
  */
 
 export const AUTO_TAGS = ['新会员', '活跃', '预警', '沉睡', '流失', '高价值', '高频', '本月生日'] as const;
-export type AutoTag = (typeof AUTO_TAGS)[number];
+type AutoTag = (typeof AUTO_TAGS)[number];
 const AUTO_TAG_SET: ReadonlySet<string> = new Set(AUTO_TAGS);
 
 /** A member is 新会员 for this many days from registration. */
@@ -32,7 +32,7 @@ export const manualTagSchema = z
   .refine((t) => !AUTO_TAG_SET.has(t), '这是系统自动标签，不能手动设置')
   .refine((t) => !t.startsWith('$') && !t.includes('.'), '标签不能以 $ 开头或包含 .');
 
-export interface TagRule {
+interface TagRule {
   tag: AutoTag;
   rule: string;
 }
@@ -53,7 +53,7 @@ export function tagRules(dormancy: LifecycleSettings['dormancy']): TagRule[] {
 }
 
 /** What the automatic tags read from a member. */
-export interface TaggedMember {
+interface TaggedMember {
   registeredAt: Date;
   purchases?: Purchases;
   /** 'MM-DD' */
@@ -90,7 +90,7 @@ export function applyManualTags(current: readonly string[], change: { add?: read
 export const sameTags = (a: readonly string[] | undefined, b: readonly string[]): boolean =>
   (a ?? []).length === b.length && (a ?? []).every((t, i) => t === b[i]);
 
-export interface MemberTagFields {
+interface MemberTagFields {
   autoTags: string[];
   manualTags: string[];
   tags: string[];

@@ -3,9 +3,9 @@
  * it earned nothing or its points are not (yet) available, why — in words. Pure.
  */
 
-export type OrderState = 'none' | 'pending' | 'held' | 'credited' | 'voided' | 'refunded';
+type OrderState = 'none' | 'pending' | 'held' | 'credited' | 'voided' | 'refunded';
 
-export interface OrderFacts {
+interface OrderFacts {
   amountFen: number;
   points: number;
   growth: number;
@@ -18,7 +18,7 @@ export interface OrderFacts {
   pendingLot?: { maturesOn: string; held: boolean } | null;
 }
 
-export interface OrderLine {
+interface OrderLine {
   state: OrderState;
   /** a member's words: "审核中，审核通过后发放", "12月2日生效", "消费未满 ¥100 不计积分" */
   note: string;

@@ -23,10 +23,10 @@ export function privacyChangesSince(accepted: string | null | undefined): string
 /** How long the keyed hash of a departed member's OPENID is kept (the policy says so). */
 export const DEPARTURE_RETENTION_DAYS = 730;
 
-export const BIRTHDAY_CHANGE_INTERVAL_DAYS = 365;
+const BIRTHDAY_CHANGE_INTERVAL_DAYS = 365;
 const DAY_MS = 24 * 3600 * 1000;
 
-export interface BirthdayInput {
+interface BirthdayInput {
   month: number;
   day: number;
   year?: number;

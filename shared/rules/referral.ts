@@ -33,7 +33,7 @@ export const DEFAULT_REFERRAL_RULES: ReferralRules = {
 };
 
 /** `<inviterId>.<yyyymmdd>.<mac>`: who invites, on which business day the link was made, the signature. */
-export interface InviteToken {
+interface InviteToken {
   inviterId: string;
   issuedOn: string;
   mac: string;

@@ -76,7 +76,7 @@ export interface CycleRules {
   maxIntervalDays: number;
 }
 
-export interface CycleEstimate {
+interface CycleEstimate {
   /** the member's own interval, counted in the category's histogram (enough purchase days), else null */
   ownIntervalDays: number | null;
   /** the interval the reminder uses: their own, else the category's median */

@@ -22,7 +22,7 @@ export const rfmSettingsSchema = z
     windowMonths: z.number().int().min(1).max(36),
   })
   .strict();
-export type RfmSettings = z.infer<typeof rfmSettingsSchema>;
+type RfmSettings = z.infer<typeof rfmSettingsSchema>;
 export const DEFAULT_RFM_SETTINGS: RfmSettings = { windowMonths: 12 };
 
 export const RFM_SEGMENTS = ['重要价值', '重要发展', '重要保持', '重要挽留', '一般价值', '一般发展', '一般保持', '一般挽留'] as const;
@@ -51,7 +51,7 @@ export interface RfmInput {
   monetaryFen: number;
 }
 
-export interface RfmScores {
+interface RfmScores {
   r: number;
   f: number;
   m: number;

@@ -6,7 +6,7 @@ import { isCouponCode } from './coupons';
  * so the workbench routes an entry to the right action without guessing per page. New code kinds
  * (coupon codes, ...) add a branch here.
  */
-export type ScannedCode =
+type ScannedCode =
   | { kind: 'member_code'; code: string }
   | { kind: 'phone'; phone: string }
   /** a coupon's rotating code: the QR token `c1.…` or the 24 digits under its barcode */

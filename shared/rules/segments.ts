@@ -151,7 +151,7 @@ export function matchesFilter(member: { deletedAt?: Date }, filter: SegmentFilte
 }
 
 /** A saved segment's version in force. */
-export interface SegmentVersion {
+interface SegmentVersion {
   name: string;
   filter: SegmentFilter;
   version: number;

@@ -17,7 +17,7 @@
  * discount (shown to the clerk at the till on member days) and free items (shown to the clerk, so many
  * a month). The member's words are derived from them (`describeBenefits`); nothing else is listed.
  */
-export interface TierBenefits {
+interface TierBenefits {
   /** points earned per point-earning yuan are multiplied by this (1 = no bonus) */
   pointsMultiplier: number;
   /** the coupon template the birthday job issues to members of this tier; null = none */

@@ -4,13 +4,13 @@ import { z } from 'zod';
  * Points and money are whole numbers; money in fen. Both are bounded well inside the safe integers
  * (2^53 ≈ 9×10^15), so no sum of amounts, balances or prices ever rounds: ¥10 billion, 10^12 points.
  */
-export const MAX_FEN = 10 ** 12;
+const MAX_FEN = 10 ** 12;
 export const MAX_POINTS = 10 ** 12;
 export const points = z.number().int().min(-MAX_POINTS).max(MAX_POINTS);
 export const fen = z.number().int().nonnegative().max(MAX_FEN);
 
 /** Prototype names: never a key of a map looked up with user data (they are found on every object). */
-export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /**
  * A key of a map the merchant or a client writes (SKU and category multipliers, …): refused when it

@@ -27,7 +27,6 @@ export const memberCrmSchema = z
     storeIds: z.array(z.string()).default([]),
   })
   .strict();
-export type MemberCrm = z.infer<typeof memberCrmSchema>;
 
 /** `crm_segments/<segmentId>`: a saved segment, the version in force. */
 export const segmentDocSchema = z
@@ -46,4 +45,3 @@ export type SegmentDoc = z.infer<typeof segmentDocSchema>;
 
 /** `crm_segment_versions/<segmentId>@<version>`: every saved version (a campaign names the one it sent to). */
 export const segmentVersionDocSchema = segmentDocSchema.extend({ segmentId: z.string() }).strict();
-export type SegmentVersionDoc = z.infer<typeof segmentVersionDocSchema>;

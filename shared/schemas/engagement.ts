@@ -110,7 +110,6 @@ export const statsDailyDocSchema = z
     at: instant,
   })
   .strict();
-export type StatsDailyDoc = z.infer<typeof statsDailyDocSchema>;
 
 const INVITATION_REFUSALS = ['disabled', 'self', 'already_member', 'phone_seen', 'inviter_gone', 'daily_cap'] as const satisfies readonly InvitationRefusal[];
 
@@ -131,7 +130,6 @@ export type InvitationDoc = z.infer<typeof invitationDocSchema>;
 
 /** `invite_phones/<phone hash>`: a phone number that already came through an invitation. */
 export const invitePhoneDocSchema = z.object({ _id: z.string(), inviteeId: z.string(), at: instant }).strict();
-export type InvitePhoneDoc = z.infer<typeof invitePhoneDocSchema>;
 
 /** `referral_stats/<inviterId>`: an inviter's totals (the milestones count `successful`). */
 export const referralStatsDocSchema = z

@@ -77,7 +77,6 @@ export const createItemSchema = z
     if (t.kind !== 'virtual' && t.codes.length > 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['codes'], message: '只有虚拟商品可导入兑换码' });
     if (new Set(t.codes).size !== t.codes.length) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['codes'], message: '兑换码重复' });
   });
-export type CreateItemInput = z.infer<typeof createItemSchema>;
 
 export const addressSchema = z
   .object({

@@ -4,9 +4,9 @@ import { memberPointsSchema } from './points';
 import { memberCrmSchema } from './crm';
 import { SUBSCRIBE_TEMPLATES_PER_REQUEST } from '../rules/engagement';
 
-export const tierIdSchema = z.string().min(1).max(32);
+const tierIdSchema = z.string().min(1).max(32);
 
-export const genderSchema = z.enum(['male', 'female', 'unknown']);
+const genderSchema = z.enum(['male', 'female', 'unknown']);
 /** Month-day required, year optional (a member may keep their age to themselves). */
 export const birthdaySchema = z
   .object({
@@ -176,12 +176,6 @@ export const myRoleSchema = z.object({
 });
 export type MyRole = z.infer<typeof myRoleSchema>;
 
-export interface TierBenefitsView {
-  id: string;
-  name: string;
-  benefits: string[];
-}
-
 /** What the member card page shows. */
 export const memberCardSchema = z.object({
   memberId: z.string(),
@@ -277,8 +271,6 @@ export type DepartureDoc = z.infer<typeof departureDocSchema>;
 
 /** `phone_claims/<phone hash>`: which member holds a phone number (one member per number). */
 export const phoneClaimDocSchema = z.object({ _id: z.string(), memberId: z.string(), at: instant }).strict();
-export type PhoneClaimDoc = z.infer<typeof phoneClaimDocSchema>;
 
 /** `phone_transfers`: a verified number moved from a stale member to the one who proved it. */
 export const phoneTransferDocSchema = z.object({ _id: z.string(), hash: z.string(), from: z.string(), to: z.string(), at: instant }).strict();
-export type PhoneTransferDoc = z.infer<typeof phoneTransferDocSchema>;

@@ -85,7 +85,6 @@ export const pointsDriftDocSchema = z
     foundAt: instant,
   })
   .strict();
-export type PointsDriftDoc = z.infer<typeof pointsDriftDocSchema>;
 
 /** `ledger_checkpoints/<memberId>`: the ledger's sums up to `through`, verified against the member. */
 export const ledgerCheckpointDocSchema = z
@@ -100,4 +99,3 @@ export const ledgerCheckpointDocSchema = z
     entries: z.number().int().nonnegative(),
   })
   .strict();
-export type LedgerCheckpointDoc = z.infer<typeof ledgerCheckpointDocSchema>;

@@ -72,7 +72,7 @@ export const EMPTY_POINTS: MemberPoints = {
 
 const multiplier = z.number().positive().max(10);
 
-export const memberDaySchema = z.discriminatedUnion('kind', [
+const memberDaySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }),
   /** 0 = Sunday … 6 = Saturday, Shanghai calendar */
   z.object({ kind: z.literal('weekly'), weekday: z.number().int().min(0).max(6), multiplier }),
@@ -85,7 +85,7 @@ export const expiryPolicySchema = z.discriminatedUnion('kind', [
 ]);
 export type ExpiryPolicy = z.infer<typeof expiryPolicySchema>;
 
-export const fraudRulesSchema = z.object({
+const fraudRulesSchema = z.object({
   memberOrdersPerDay: z.number().int().positive(),
   staffSameMemberPerDay: z.number().int().positive(),
   storeOrdersPerHour: z.number().int().positive(),
@@ -148,7 +148,7 @@ export const earningRulesSchema = z
 export type EarningRules = z.infer<typeof earningRulesSchema>;
 
 /** Keys stored rule documents may still carry from before they moved to the tier configuration. */
-export const LEGACY_EARNING_RULE_KEYS = ['tierMultipliers', 'growthPerYuan'] as const;
+const LEGACY_EARNING_RULE_KEYS = ['tierMultipliers', 'growthPerYuan'] as const;
 
 /** Stored rules as they may have been saved before: drops the legacy keys so the strict schema accepts them. */
 export function withoutLegacyEarningKeys(stored: unknown): unknown {

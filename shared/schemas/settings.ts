@@ -21,27 +21,25 @@ const editedShape = {
 };
 
 /** `points-rules`, and `points-rules@<v>` for every saved version. */
-export const pointsRulesDocSchema = z.object({ _id: z.string().regex(/^points-rules(@\d+)?$/), rules: earningRulesSchema, ...editedShape }).strict();
+const pointsRulesDocSchema = z.object({ _id: z.string().regex(/^points-rules(@\d+)?$/), rules: earningRulesSchema, ...editedShape }).strict();
 /** `checkin-rules`, and `checkin-rules@<v>` for every saved version. */
-export const checkinRulesDocSchema = z.object({ _id: z.string().regex(/^checkin-rules(@\d+)?$/), rules: checkinRulesSchema, ...editedShape }).strict();
+const checkinRulesDocSchema = z.object({ _id: z.string().regex(/^checkin-rules(@\d+)?$/), rules: checkinRulesSchema, ...editedShape }).strict();
 /** `engagement`, and `engagement@<v>` for every saved version: the birthday gift, the reminders' lead times. */
-export const engagementSettingsDocSchema = z
-  .object({ _id: z.string().regex(/^engagement(@\d+)?$/), settings: engagementSettingsSchema, ...editedShape })
-  .strict();
-export const referralRulesDocSchema = z
+const engagementSettingsDocSchema = z.object({ _id: z.string().regex(/^engagement(@\d+)?$/), settings: engagementSettingsSchema, ...editedShape }).strict();
+const referralRulesDocSchema = z
   .object({ _id: z.string().regex(/^referral-rules(@\d+)?$/), rules: referralRulesSchema, ...editedShape })
   .partial({ version: true, updatedAt: true, updatedBy: true })
   .strict();
 /** `lifecycle`, and `lifecycle@<v>` for every saved version: dormancy stages and coupons, repurchase reminders. */
-export const lifecycleSettingsDocSchema = z.object({ _id: z.string().regex(/^lifecycle(@\d+)?$/), settings: lifecycleSettingsSchema, ...editedShape }).strict();
+const lifecycleSettingsDocSchema = z.object({ _id: z.string().regex(/^lifecycle(@\d+)?$/), settings: lifecycleSettingsSchema, ...editedShape }).strict();
 /** `crm`, and `crm@<v>` for every saved version: the RFM window. */
-export const crmSettingsDocSchema = z.object({ _id: z.string().regex(/^crm(@\d+)?$/), settings: crmSettingsSchema, ...editedShape }).strict();
+const crmSettingsDocSchema = z.object({ _id: z.string().regex(/^crm(@\d+)?$/), settings: crmSettingsSchema, ...editedShape }).strict();
 /** `tier-config-stamp`: rewritten by each ladder save; function instances keep the ladder while it is unchanged. */
-export const tierConfigStampDocSchema = z.object({ _id: z.literal('tier-config-stamp'), version: z.number().int().nonnegative(), token: z.string() }).strict();
+const tierConfigStampDocSchema = z.object({ _id: z.literal('tier-config-stamp'), version: z.number().int().nonnegative(), token: z.string() }).strict();
 /** The templates issued to every new member (kept in step with the templates by the coupon function). */
-export const newMemberGiftsDocSchema = z.object({ _id: z.literal('new-member-gifts'), templateIds: z.array(z.string()) }).strict();
+const newMemberGiftsDocSchema = z.object({ _id: z.literal('new-member-gifts'), templateIds: z.array(z.string()) }).strict();
 /** The local demo seed's marker: written last, so its presence means the seed finished. */
-export const demoSeedDocSchema = z
+const demoSeedDocSchema = z
   .object({ _id: z.literal('demo-seed'), done: z.literal(true), at: z.date(), members: z.number(), orders: z.number(), ledger: z.number() })
   .strict();
 
@@ -56,4 +54,3 @@ export const settingsDocSchema = z.union([
   tierConfigStampDocSchema,
   crmSettingsDocSchema,
 ]);
-export type SettingsDoc = z.infer<typeof settingsDocSchema>;

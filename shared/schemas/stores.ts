@@ -19,7 +19,6 @@ export const storeDocSchema = z
     posKeyResetBy: z.string().optional(),
   })
   .strict();
-export type StoreDoc = z.infer<typeof storeDocSchema>;
 
 /** `roles/<OPENID>`: rights come from here, never from the client. */
 export const roleDocSchema = z
@@ -61,4 +60,3 @@ export const posNonceDocSchema = z
     ref: z.string(),
   })
   .strict();
-export type PosNonceDoc = z.infer<typeof posNonceDocSchema>;

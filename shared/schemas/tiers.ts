@@ -14,7 +14,7 @@ export const tierBenefitsSchema = z
   })
   .strict();
 
-export const tierDefSchema = z
+const tierDefSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, '等级编号只能包含小写字母、数字、_ 和 -'),
     name: z.string().trim().min(1).max(12),

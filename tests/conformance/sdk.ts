@@ -11,7 +11,7 @@ import type { CollectionName } from '../../shared/schemas/collections';
 export const cloud = require('wx-server-sdk');
 cloud.init({ env: 'local' });
 
-export type TestCloud = ReturnType<typeof openTestCloud>;
+type TestCloud = ReturnType<typeof openTestCloud>;
 
 /** Opens a cloud before each test and closes it after; `ctx.cloud` is the current one. */
 export function useCloud(options: Partial<LocalCloudOptions> = {}): { cloud: TestCloud } {

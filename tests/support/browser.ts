@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import type { LaunchOptions } from 'playwright-core';
 
 /** Debian's chromium, driven by playwright-core (no browser download). */
 export function chromiumLaunchOptions(): LaunchOptions {
@@ -18,8 +18,4 @@ export function chromiumLaunchOptions(): LaunchOptions {
       '--disable-sync',
     ],
   };
-}
-
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch(chromiumLaunchOptions());
 }

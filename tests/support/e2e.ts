@@ -2,7 +2,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { E2E_BROWSER_WS, E2E_SERVER_URL } from './e2e-global';
 import { startServer, type RunningServer } from './server';
 
-export interface SharedServer {
+interface SharedServer {
   url: string;
 }
 

@@ -49,7 +49,7 @@ export function openTestCloud({ logs: logMode, ...options }: TestCloudOptions = 
   return Object.assign(cloud, { dir, logs });
 }
 
-export interface CloseOptions {
+interface CloseOptions {
   /** false: the conformance suite, whose documents are the database's test data, not ours */
   checkDocuments?: boolean;
   /** `collection/id` of documents a test stored malformed on purpose (legacy data the code must survive) */

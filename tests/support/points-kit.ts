@@ -18,7 +18,7 @@ export function seedEarningRules(cloud: TestCloud, rules: EarningRules): void {
   cloud.store.insert('settings', { _id: 'points-rules', version: 1, rules, updatedAt: new Date(), updatedBy: 'o-boss' });
 }
 
-export interface PointsKitOptions {
+interface PointsKitOptions {
   /** When `order()` is not given a `paidAt`: the time of the call unless a test pins it. */
   defaultPaidAt?: () => string;
 }

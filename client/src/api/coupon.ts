@@ -2,8 +2,8 @@ import type { InputOf } from '@shared/contract'
 import type { couponContract } from '@shared/contracts/coupon'
 import { call } from './client'
 
-export type { ClaimableTemplate, CouponCode, CouponTemplateView, CouponView, InspectedCoupon, VerificationView } from '@shared/contracts/coupon'
-export type CreateTemplateRequest = InputOf<typeof couponContract, 'createTemplate'>
+export type { ClaimableTemplate, CouponCode, InspectedCoupon } from '@shared/contracts/coupon'
+type CreateTemplateRequest = InputOf<typeof couponContract, 'createTemplate'>
 
 /** A request id for a claim, kept by the page until it is answered, so a retried tap claims once. */
 export function newRequestId(prefix = 'req'): string {

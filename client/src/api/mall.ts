@@ -3,8 +3,8 @@ import type { mallContract } from '@shared/contracts/mall'
 import { call } from './client'
 
 export type { MallItemView, MallOrderView, MallShelfItem } from '@shared/contracts/mall'
-export type CreateItemRequest = InputOf<typeof mallContract, 'createItem'>
-export type RedeemRequest = InputOf<typeof mallContract, 'redeem'>
+type CreateItemRequest = InputOf<typeof mallContract, 'createItem'>
+type RedeemRequest = InputOf<typeof mallContract, 'redeem'>
 
 // ---- consumer
 export const listItems = (params: InputOf<typeof mallContract, 'listItems'> = {}) => call('mall', 'listItems', params)

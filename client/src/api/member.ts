@@ -4,8 +4,8 @@ import type { memberContract } from '@shared/contracts/member'
 import { classifyScannedCode } from '@shared/rules/scan-code'
 import { call } from './client'
 
-export type { AccessLogEntry, JoinStatus, TierConfigWithHistory } from '@shared/contracts/member'
-export type UpdateTierConfigRequest = InputOf<typeof memberContract, 'updateTierConfig'>
+export type { AccessLogEntry } from '@shared/contracts/member'
+type UpdateTierConfigRequest = InputOf<typeof memberContract, 'updateTierConfig'>
 
 /** Who the caller is: staff, merchant or (`role: null`) a consumer. Asks the server, never decides locally. */
 export const myRole = () => call('member', 'myRole')
@@ -34,10 +34,10 @@ export const acceptPrivacy = (version: string) => call('member', 'acceptPrivacy'
 export const getMemberCode = () => call('member', 'getMemberCode')
 
 /** Staff / merchant: who is this scanned member code? */
-export const identifyByCode = (code: string) => call('member', 'identifyByCode', { code })
+const identifyByCode = (code: string) => call('member', 'identifyByCode', { code })
 
 /** Staff / merchant: the member who says this phone number at the counter. */
-export const identifyByPhone = (phone: string) => call('member', 'identifyByPhone', { phone })
+const identifyByPhone = (phone: string) => call('member', 'identifyByPhone', { phone })
 
 /** Staff / merchant: the summary of a member this clerk identified today, after recording an order. */
 export const refreshIdentified = (memberId: string) => call('member', 'refreshIdentified', { memberId })

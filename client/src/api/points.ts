@@ -4,8 +4,8 @@ import { call } from './client'
 
 type Points = typeof pointsContract
 export type RecordOrderRequest = InputOf<Points, 'recordOrder'>
-export type UpdateRulesRequest = InputOf<Points, 'updateRules'>
-export type { CreditResult, FraudFlagView as FraudFlag, PosSecret, ReconcileResult, RulesView, TillView } from '@shared/contracts/points'
+type UpdateRulesRequest = InputOf<Points, 'updateRules'>
+export type { CreditResult, PosSecret, ReconcileResult } from '@shared/contracts/points'
 
 /** The signed-in member's points: summary, pending and expiring lots, history newest first. */
 export const getPointsHistory = (before?: string) => call('points', 'history', before ? { before } : {})

@@ -1,7 +1,7 @@
 import type { Result } from '@shared/envelope'
 import type { SignInRequest } from './session-types'
 
-export type { SignInRole, SignInRequest } from './session-types'
+export type { SignInRole } from './session-types'
 
 /**
  * Whether this build offers the local sign-in (选择身份). Only the H5 build against the local cloud

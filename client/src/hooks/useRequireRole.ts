@@ -4,7 +4,7 @@ import type { MyRole } from '@shared/schemas/member'
 import { myRole } from '@/api/member'
 
 export type StaffRole = MyRole & { role: 'staff' | 'merchant' }
-export type RoleState = { status: 'loading' } | { status: 'ready'; role: StaffRole } | { status: 'error'; message: string }
+type RoleState = { status: 'loading' } | { status: 'ready'; role: StaffRole } | { status: 'error'; message: string }
 
 const REFUSAL: Record<string, string> = {
   merchant: '仅商家可使用后台',

@@ -10,7 +10,7 @@ import { database } from '../platform/cloud';
 import { getById, isDuplicateKey, withRetry } from '../platform/db';
 
 export const WRONG_CODE_LIMIT = 10;
-export const WRONG_CODE_WINDOW_MS = 10 * 60_000;
+const WRONG_CODE_WINDOW_MS = 10 * 60_000;
 
 const windowOf = (now: Date) => Math.floor(now.getTime() / WRONG_CODE_WINDOW_MS);
 const attemptId = (openid: string, now: Date) => `${openid}:${windowOf(now)}`;

@@ -50,7 +50,7 @@ import { getById, inTransaction, isDuplicateKey, queryDocs, txGet, withRetry, ty
 import { secretKey } from '../platform/secrets';
 import { forgetSettings, settingsDoc, SETTINGS_IDS } from '../platform/settings-read';
 
-export interface IssueCouponRequest {
+interface IssueCouponRequest {
   templateId: string;
   memberId: string;
   key: string;
@@ -63,7 +63,7 @@ export interface IssueCouponRequest {
   attempt?: string;
 }
 
-export interface IssuedCoupon {
+interface IssuedCoupon {
   couponId: string;
   coupon: CouponDoc;
   duplicate: boolean;
@@ -237,7 +237,7 @@ export async function refreshNewMemberGifts(): Promise<void> {
  * The code period: 60 s, or `HY_COUPON_CODE_PERIOD_MS` (a function environment variable; the local
  * cloud's tests and demos may shorten it). Every function here also takes it as a parameter.
  */
-export function couponCodePeriodMs(): number {
+function couponCodePeriodMs(): number {
   const v = Number(process.env.HY_COUPON_CODE_PERIOD_MS);
   return Number.isInteger(v) && v >= 1000 ? v : COUPON_CODE_PERIOD_MS;
 }
@@ -257,7 +257,7 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
-export interface IssuedCouponCode {
+interface IssuedCouponCode {
   code: string;
   digits: string;
   refreshAt: Date;
@@ -277,7 +277,7 @@ export function issueCouponCode(couponId: string, now: Date, periodMs = couponCo
   };
 }
 
-export type CouponCodeCheck = { ok: true; couponId: string } | { ok: false; reason: 'invalid' | 'expired' };
+type CouponCodeCheck = { ok: true; couponId: string } | { ok: false; reason: 'invalid' | 'expired' };
 
 /** Which coupon a scanned or typed code names: forged or garbled is `invalid`, older than one window `expired`. */
 export function checkCouponCode(raw: string, now: Date, periodMs = couponCodePeriodMs()): CouponCodeCheck {

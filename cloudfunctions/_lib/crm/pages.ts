@@ -13,7 +13,7 @@ const MAX_PAGE = 100;
 /** as the runner's chunks: the longest a chunk may take at the paced rate */
 const CHUNK_SECONDS = 5;
 
-export interface RequestPacer {
+interface RequestPacer {
   /** waits until the next request may start */
   pace(): Promise<void>;
   /** members per page */

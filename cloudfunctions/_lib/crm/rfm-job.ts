@@ -40,7 +40,7 @@ import { walkById, walkByInstant, type InstantWindow } from '../platform/job-wal
 import { eachConcurrently, pagesOf, requestPacer, type MemberPage } from './pages';
 import { loadCrmSettings } from './settings';
 
-export interface RfmCounters {
+interface RfmCounters {
   day: string;
   processed: number;
   skipped: number;

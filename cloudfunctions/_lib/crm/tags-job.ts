@@ -22,7 +22,7 @@ import { walkById } from '../platform/job-walks';
 import { loadLifecycleSettings } from '../lifecycle';
 import { eachConcurrently, pagesOf, requestPacer, type MemberPage } from './pages';
 
-export interface TagCounters {
+interface TagCounters {
   day: string;
   processed: number;
   skipped: number;

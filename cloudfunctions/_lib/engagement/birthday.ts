@@ -11,7 +11,7 @@ import { queryDocs } from '../platform/db';
 import { loadEngagementSettings } from './settings';
 import { countNotIssued, initial, initialIssue, loggedKeys, sendCounted, type IssueCounters, type MemberJobCounters } from './member-jobs';
 
-export interface BirthdayCounters extends MemberJobCounters, IssueCounters {
+interface BirthdayCounters extends MemberJobCounters, IssueCounters {
   target: string;
 }
 

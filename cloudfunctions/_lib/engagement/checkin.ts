@@ -16,7 +16,7 @@ export type { CheckinMonthDoc, CheckinStateDoc };
 
 export const monthDocId = (memberId: string, month: string) => `${memberId}:${month.replace('-', '')}`;
 
-export const CHECKIN_RULES_ID = SETTINGS_IDS.checkinRules;
+const CHECKIN_RULES_ID = SETTINGS_IDS.checkinRules;
 
 /** The merchant's check-in rules (`settings/checkin-rules`), or the defaults (version 0). */
 export async function loadCheckinRules(): Promise<{ version: number; rules: CheckinRules }> {

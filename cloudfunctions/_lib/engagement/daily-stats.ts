@@ -3,7 +3,7 @@ import { database } from '../platform/cloud';
 import { count, withRetry } from '../platform/db';
 import { runJob, type JobOptions, type JobRun } from '../platform/job-runner';
 
-export interface DailyStats {
+interface DailyStats {
   day: string;
   processed: number;
   skipped: number;

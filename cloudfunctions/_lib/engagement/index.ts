@@ -5,4 +5,3 @@ export * from './points-expiry-reminder';
 export * from './coupon-expiry-reminder';
 export * from './checkin-reminder';
 export * from './daily-stats';
-export type { MemberJobCounters } from './member-jobs';

@@ -5,7 +5,7 @@ import { SETTINGS_IDS } from '../platform/settings-read';
 import { loadVersioned, saveVersioned, type Editor, type VersionedSettings } from '../platform/settings';
 import { requireIssuableTemplate } from '../coupons';
 
-export const ENGAGEMENT_SETTINGS_ID = SETTINGS_IDS.engagement;
+const ENGAGEMENT_SETTINGS_ID = SETTINGS_IDS.engagement;
 
 export async function loadEngagementSettings(): Promise<{ version: number; settings: EngagementSettings }> {
   return loadVersioned(ENGAGEMENT_SETTINGS_ID, 'settings', engagementSettingsSchema, DEFAULT_ENGAGEMENT_SETTINGS);

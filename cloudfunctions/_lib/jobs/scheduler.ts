@@ -44,7 +44,7 @@ function cronOf(expression: string): WeChatCron {
 }
 
 /** What every runner answers: the occurrence's run in the runner's terms. */
-export interface JobOutcome {
+interface JobOutcome {
   runId: string;
   status: 'running' | 'done';
   processed: number;
@@ -53,12 +53,12 @@ export interface JobOutcome {
   counters: Record<string, unknown>;
 }
 
-export type JobRunner = (now: Date, options: JobOptions) => Promise<JobOutcome>;
+type JobRunner = (now: Date, options: JobOptions) => Promise<JobOutcome>;
 
 const RUNNER_STATE = new Set(['runId', 'status', 'step', 'cursor', 'failures', 'job', 'updatedAt', '_id']);
 
 /** A runner's checkpoint as a `JobOutcome`: the job's own fields become its counters. */
-export function outcomeOf<S extends object>(run: JobRun<S>, processed: number, skipped: number): JobOutcome {
+function outcomeOf<S extends object>(run: JobRun<S>, processed: number, skipped: number): JobOutcome {
   const counters = Object.fromEntries(Object.entries(run).filter(([k]) => !RUNNER_STATE.has(k)));
   return { runId: run.runId, status: run.status, processed, skipped, failures: run.failures ?? [], counters };
 }
@@ -221,7 +221,7 @@ async function recordRun(job: JobName, outcome: JobOutcome, startedAt: Date, inv
   }, SCHEDULER_RETRY);
 }
 
-export interface RunOptions extends JobOptions {
+interface RunOptions extends JobOptions {
   /** the scheduled instant this run is for (a tick); none for a run by hand */
   slot?: Date | null;
 }
@@ -271,7 +271,7 @@ async function scheduleDocs(): Promise<Map<string, ScheduleDoc>> {
 }
 
 /** The jobs due at `now`, each with the scheduled instant it is due for. */
-export function dueJobs(now: Date, docs: Map<string, ScheduleDoc>): { job: JobName; slot: Date | null }[] {
+function dueJobs(now: Date, docs: Map<string, ScheduleDoc>): { job: JobName; slot: Date | null }[] {
   const due: { job: JobName; slot: Date | null }[] = [];
   for (const job of JOB_NAMES) {
     const doc = docs.get(job);
@@ -320,7 +320,7 @@ export async function tick(now: Date, options: JobOptions = {}): Promise<TickRep
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
-export function toRunView(r: RecordDoc): JobRunView {
+function toRunView(r: RecordDoc): JobRunView {
   return {
     runId: r._id,
     job: r.job,

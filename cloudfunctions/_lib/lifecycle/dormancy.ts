@@ -45,8 +45,6 @@ import { loadLifecycleSettings } from './settings';
 import type { MemberLifecycleDoc } from '../../../shared/schemas/engagement';
 import { walkByInstant, type InstantWindow } from '../platform/job-walks';
 
-export type { MemberLifecycleDoc };
-
 /** `job_state/dormancy`: the instants each stage's windows have been walked to, by finished runs. */
 interface DormancyState {
   through: Partial<Record<DormancyStage, string>>;
@@ -63,7 +61,7 @@ interface StageWindow extends InstantWindow {
   field: WalkField;
 }
 
-export interface DormancyCounters {
+interface DormancyCounters {
   day: string;
   processed: number;
   skipped: number;

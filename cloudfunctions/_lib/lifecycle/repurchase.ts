@@ -40,8 +40,6 @@ import { loadLifecycleSettings } from './settings';
 import type { CategoryCycle, PurchaseCyclesDoc } from '../../../shared/schemas/engagement';
 import { walkByInstant, type InstantWindow } from '../platform/job-walks';
 
-export type { CategoryCycle, PurchaseCyclesDoc };
-
 /** `job_state/repurchase-stats`: per category, the members' own intervals (the median stands in for those with too few). */
 interface CycleStatsDoc {
   categories: { category: string; histogram: IntervalHistogram; median: number | null }[];
@@ -54,7 +52,7 @@ const SETTLE_MS = 5 * 60_000;
 const FIRST_RUN_DAYS = 180;
 const STATS_ID = 'repurchase-stats';
 
-export interface RepurchaseCounters {
+interface RepurchaseCounters {
   day: string;
   processed: number;
   skipped: number;

@@ -27,7 +27,7 @@ function sign(memberId: string, window: number): string {
   return crypto.createHmac('sha256', secretKey('HY_MEMBER_CODE_KEY')).update(`m1.${memberId}.${window}`).digest().subarray(0, 16).toString('base64url');
 }
 
-export interface IssuedMemberCode {
+interface IssuedMemberCode {
   code: string;
   /** 26 digits (Code 128 C friendly); null when the member id is not a 12-digit card number */
   numeric: string | null;
@@ -49,7 +49,7 @@ export function issueMemberCode(memberId: string, now: Date): IssuedMemberCode {
   };
 }
 
-export type MemberCodeCheck = { ok: true; memberId: string } | { ok: false; reason: 'invalid' | 'expired' };
+type MemberCodeCheck = { ok: true; memberId: string } | { ok: false; reason: 'invalid' | 'expired' };
 
 /** Like verifyMemberCode, but says why a code is refused (forged/garbled vs. too old). */
 export function checkMemberCode(code: string, now: Date): MemberCodeCheck {

@@ -11,7 +11,7 @@ import type { StoredPhone } from '../platform/pii';
  * another member holds is PHONE_IN_USE; the WeChat-verified number moves from a stale holder only
  * through an explicit transfer, logged in `phone_transfers`.
  */
-export interface PhoneClaim {
+interface PhoneClaim {
   _id: string;
   memberId: string;
   at: Date;

@@ -28,13 +28,11 @@ import type { MessageLogDoc, MessageTemplateDoc, SendStatus, SubscribeCreditDoc 
 
 export type TemplateDoc = MessageTemplateDoc;
 
-export type CreditDoc = SubscribeCreditDoc;
+type CreditDoc = SubscribeCreditDoc;
 
-export type { MessageLogDoc, SendStatus };
+const creditId = (memberId: string, templateId: string) => `${memberId}:${templateId}`;
 
-export const creditId = (memberId: string, templateId: string) => `${memberId}:${templateId}`;
-
-export function toTemplateView(t: TemplateDoc): TemplateView {
+function toTemplateView(t: TemplateDoc): TemplateView {
   return {
     templateId: t.templateId,
     title: t.title,
@@ -123,7 +121,7 @@ export interface MessageRequest {
   knownAbsent?: boolean;
 }
 
-export interface SendResult {
+interface SendResult {
   status: SendStatus | 'duplicate';
   errCode?: number;
   issues?: FieldIssue[];

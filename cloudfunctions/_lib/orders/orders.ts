@@ -11,7 +11,6 @@
  */
 import { AppError, isAppError } from '../../../shared/errors';
 import type { CreditResult, RefundResult } from '../../../shared/contracts/points';
-export type { CreditResult, RefundResult };
 import type { MemberDoc } from '../../../shared/schemas/member';
 import type { EarningRules, LedgerEntry, OrderInput } from '../../../shared/schemas/points';
 import { businessDate } from '../../../shared/calendar';
@@ -29,14 +28,12 @@ import type { Actor } from '../platform/auth';
 import { rewardFirstPurchase } from '../referral';
 import { log } from '../platform/log';
 import type { OrderDoc } from '../../../shared/schemas/orders';
-export type { Actor };
-
 export type { OrderDoc };
 
 export const orderIdFor = (storeId: string, receiptNo: string) => `pos:${storeId}:${receiptNo}`;
 
 /** A POS request's nonce, recorded in the order's transaction so it is never accepted twice. */
-export interface NonceClaim {
+interface NonceClaim {
   id: string;
   expiresAt: Date;
   /** the invocation that claims it: our own retry after a lost reply is not a reuse */
@@ -204,7 +201,7 @@ function replayCredit(read: CreditRead, turn: ReturnType<typeof memberTurn>): Pr
  * Refund ids live in separate namespaces: a clerk's `refundId` (`refund:staff:<id>`) can never name a
  * POS refund (`refund:pos:<storeId>:<refundNo>`, per store: ':' is in neither id's alphabet).
  */
-export type RefundKey = { kind: 'staff'; refundId: string } | { kind: 'pos'; storeId: string; refundNo: string };
+type RefundKey = { kind: 'staff'; refundId: string } | { kind: 'pos'; storeId: string; refundNo: string };
 const refundEntryId = (k: RefundKey) => (k.kind === 'staff' ? `refund:staff:${k.refundId}` : `refund:pos:${k.storeId}:${k.refundNo}`);
 
 interface RefundRequest {
@@ -278,5 +275,3 @@ async function writeRefund(tx: Tx, member: MemberDoc, d: OrderRefund, req: Refun
   });
   await recordTierStep(tx, member._id, d.tier, req.tiers.version);
 }
-
-export type { MemberDoc };

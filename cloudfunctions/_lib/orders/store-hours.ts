@@ -13,9 +13,7 @@ import type { StoreHourDoc } from '../../../shared/schemas/stores';
  * after the order commits, and read by each instance every few seconds — a store-wide signal, not a
  * per-member limit. The per-member and per-clerk counters, which are limits, are exact (orders.ts).
  */
-export type { StoreHourDoc };
-
-export const hourKey = (at: Date) => businessHourKey(at);
+const hourKey = (at: Date) => businessHourKey(at);
 const idOf = (storeId: string, hour: string) => `${storeId}:${hour}`;
 
 /** Per instance: a store's limit is computed once per hour (the trailing hours do not change within it). */
@@ -26,7 +24,7 @@ const limits = new Map<string, { hour: string; limit: number; floor: number; mul
  * them: the hour's count is read at most every COUNT_REFRESH_MS per instance and the instance's own
  * orders are added in between — a store-wide signal may lag a few seconds, it is not a per-member limit.
  */
-export const COUNT_REFRESH_MS = 15_000;
+const COUNT_REFRESH_MS = 15_000;
 const seen = new Map<string, { hour: string; orders: number; readAt: number; since: number }>();
 
 export async function storeHourState(storeId: string, now: Date, rules: EarningRules): Promise<{ orders: number; limit: number }> {

@@ -9,7 +9,7 @@ import { queryDocs, withRetry } from './db';
  * and a clerk's operations on a member id need such an identification in the same shift, so a
  * member id typed in (or guessed) discloses nothing without a trace.
  */
-export const IDENTIFICATION_VALID_MS = 12 * 3600_000;
+const IDENTIFICATION_VALID_MS = 12 * 3600_000;
 
 export async function logAccess(role: RoleDoc, memberId: string, by: AccessLogDoc['by'], now: Date): Promise<void> {
   const entry: Omit<AccessLogDoc, '_id'> = {

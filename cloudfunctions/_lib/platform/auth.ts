@@ -4,7 +4,7 @@ import { getById } from './db';
 
 /** `roles/<OPENID>` (shared/schemas/stores.ts): rights come from here, never from the client. */
 export type { RoleDoc };
-export type StaffRole = RoleDoc['role'];
+type StaffRole = RoleDoc['role'];
 
 /**
  * Role documents cached per function instance for a short while: every staff action needs the

@@ -97,7 +97,7 @@ export function isDuplicateKey(e: unknown): boolean {
   return /DATABASE_DUPLICATE_WRITE|E11000|duplicate key/i.test(text(e));
 }
 
-export interface RetryOptions {
+interface RetryOptions {
   /** attempts in a row failing with a transient fault, the first included (conflicts are bounded by `conflictBudgetMs` instead) */
   attempts?: number;
   baseDelayMs?: number;

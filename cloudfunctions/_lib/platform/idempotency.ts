@@ -8,7 +8,7 @@ import { AppError } from '../../../shared/errors';
  * the first result, a reuse with other parameters is refused with IDEMPOTENCY_KEY_REUSED (never
  * answered with another member's entry, never charged as if it were new).
  */
-export interface Fingerprinted {
+interface Fingerprinted {
   /** sha256 of the defining parameters (see `fingerprint`) */
   fingerprint?: string;
 }

@@ -51,11 +51,11 @@
 import { database } from './cloud';
 import { getById, withRetry } from './db';
 
-import type { JobFailure, JobRun, JobRunDoc, JobRunState } from '../../../shared/schemas/jobs';
+import type { JobRun, JobRunDoc } from '../../../shared/schemas/jobs';
 import type { SetOf } from './typed-db';
 import { log } from './log';
 
-export type { JobFailure, JobRun, JobRunState };
+export type { JobRun };
 
 export interface JobStep<S, T extends { _id: string }> {
   name: string;
@@ -86,7 +86,7 @@ export interface JobOptions {
   concurrency?: number;
 }
 
-export const DEFAULT_ITEMS_PER_SECOND = 5;
+const DEFAULT_ITEMS_PER_SECOND = 5;
 /** Longest a chunk may take at the paced rate, so the budget check between chunks stays meaningful. */
 export const CHUNK_SECONDS = 5;
 
@@ -104,7 +104,7 @@ export function jobConcurrency(): number {
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export interface JobSpec<S extends object> extends JobOptions {
+interface JobSpec<S extends object> extends JobOptions {
   /** e.g. 'points-nightly' */
   job: string;
   /** e.g. '20261124' or '2026-11': the run id is `<job>:<occurrence>` */
@@ -117,7 +117,7 @@ export interface JobSpec<S extends object> extends JobOptions {
   finish?: (state: S) => Promise<void>;
 }
 
-export interface JobResult<S> {
+interface JobResult<S> {
   /** the checkpoint after this invocation (cumulative over the occurrence) */
   run: JobRun<S>;
   /** the occurrence was already done: nothing ran */

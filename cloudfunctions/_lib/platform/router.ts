@@ -20,7 +20,7 @@ export interface ActionContext {
 }
 
 /** One handler per action of the function's contract, typed from it: input as validated, result as declared. */
-export type Handlers<C extends Contract> = {
+type Handlers<C extends Contract> = {
   [A in keyof C]: (input: ParsedInputOf<C, A>, ctx: ActionContext) => Promise<ResultOf<C, A>>;
 };
 
@@ -109,7 +109,7 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
   return Object.assign(main, { actions: Object.freeze(Object.keys(actions)) as readonly string[] });
 }
 
-export interface MainOptions<C extends Contract> {
+interface MainOptions<C extends Contract> {
   /** the action a timer trigger runs (it arrives without one) */
   timerAction?: keyof C & string;
 }

@@ -6,7 +6,7 @@ import { log } from './log';
  * the local cloud sets development keys). 32 bytes each, hex.
  */
 export const SECRET_NAMES = ['HY_PII_KEY', 'HY_PII_HMAC_KEY', 'HY_MEMBER_CODE_KEY', 'HY_POS_KEY'] as const;
-export type SecretName = (typeof SECRET_NAMES)[number];
+type SecretName = (typeof SECRET_NAMES)[number];
 
 export function secretKey(name: SecretName): Buffer {
   const hex = process.env[name];

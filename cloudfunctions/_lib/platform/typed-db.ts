@@ -16,19 +16,19 @@ type SdkDocument = ReturnType<SdkCollection['doc']>;
 
 declare const op: unique symbol;
 /** `_.set(value)`: replaces the field with `value` as is (an object is not merged). */
-export interface SetOp<V> {
+interface SetOp<V> {
   readonly [op]: { set: V };
 }
 /** `_.remove()`: only where the field may be absent. */
-export interface RemoveOp {
+interface RemoveOp {
   readonly [op]: 'remove';
 }
 /** `_.inc` / `_.mul` / `_.min` / `_.max`: only on numbers. */
-export interface NumberOp {
+interface NumberOp {
   readonly [op]: 'number';
 }
 /** `_.push` / `_.pull` / `_.addToSet` of elements of type `E`: only on arrays of them. */
-export interface ArrayOp<E> {
+interface ArrayOp<E> {
   readonly [op]: { array: E };
 }
 /** `db.serverDate()`: only on dates. */
@@ -49,7 +49,7 @@ export type TypedCommand = Omit<SdkCommand, 'set' | 'remove' | 'inc' | 'mul' | '
 };
 
 /** What an update may write into a field of type `V`. */
-export type FieldUpdate<V> =
+type FieldUpdate<V> =
   | V
   | SetOp<V>
   | (undefined extends V ? RemoveOp : never)
@@ -73,15 +73,15 @@ type PathValue<T, P extends string> = P extends `${infer K}.${infer R}`
     : never;
 
 /** The `data` of an update: some fields of the document, by name or dotted path (never `_id`). */
-export type UpdateOf<T> = T extends unknown ? { [P in Paths<Omit<T, '_id'>>]?: FieldUpdate<PathValue<T, P>> } : never;
+type UpdateOf<T> = T extends unknown ? { [P in Paths<Omit<T, '_id'>>]?: FieldUpdate<PathValue<T, P>> } : never;
 /** A document's dates may be written as the server's time. */
 type WithServerDates<T> = { [K in keyof T]: Date extends NonNullable<T[K]> ? T[K] | ServerDateOp : T[K] };
 /** The `data` of `doc(id).set`: the whole document but its `_id`. */
 export type SetOf<T> = T extends unknown ? WithServerDates<Omit<T, '_id'>> : never;
 /** The `data` of `add`: the document, its `_id` chosen by the caller or by the database. */
-export type AddOf<T> = T extends unknown ? WithServerDates<Omit<T, '_id'>> & { _id?: string } : never;
+type AddOf<T> = T extends unknown ? WithServerDates<Omit<T, '_id'>> & { _id?: string } : never;
 
-export interface TypedDocument<T> {
+interface TypedDocument<T> {
   readonly _id: string | number;
   get(): ReturnType<SdkDocument['get']>;
   set(options: { data: SetOf<T> }): ReturnType<SdkDocument['set']>;
@@ -89,7 +89,7 @@ export interface TypedDocument<T> {
   remove(): ReturnType<SdkDocument['remove']>;
 }
 
-export interface TypedQuery<T> {
+interface TypedQuery<T> {
   where(condition: object): TypedQuery<T>;
   orderBy(fieldPath: string, order: 'asc' | 'desc'): TypedQuery<T>;
   limit(max: number): TypedQuery<T>;
@@ -115,7 +115,7 @@ export type TypedDatabase = Omit<SdkDatabase, 'collection' | 'command' | 'server
 };
 
 /** Inside a transaction: doc-by-id reads and writes and `add` only (the cloud allows no queries there). */
-export interface TxDocument<T> {
+interface TxDocument<T> {
   get(): Promise<{ data: T | null }>;
   set(options: { data: SetOf<T> }): Promise<unknown>;
   update(options: { data: UpdateOf<T> }): Promise<{ updated: number }>;

@@ -10,7 +10,7 @@ import { log } from '../platform/log';
  * updateRules) and the member function (registration bonus).
  * `settings/points-rules` holds the current rules and their version; each version is also kept as `points-rules@<v>`.
  */
-export const RULES_ID = SETTINGS_IDS.earningRules;
+const RULES_ID = SETTINGS_IDS.earningRules;
 
 export async function loadRules(): Promise<{ version: number; rules: EarningRules }> {
   return loadVersioned(RULES_ID, 'rules', { safeParse: parseStoredRules }, DEFAULT_EARNING_RULES);

@@ -14,7 +14,6 @@
  */
 import type { MemberDoc } from '../../../shared/schemas/member';
 import type { Drift, NightlyCounters, NightlyReport } from '../../../shared/contracts/points';
-export type { Drift, NightlyReport };
 import { checkPoints, expire, mature, normalise } from '../../../shared/rules/lots';
 import { database } from '../platform/cloud';
 import { aggregateRows, count, getById, inTransaction, queryDocs, withRetry } from '../platform/db';
@@ -50,7 +49,7 @@ interface SettleProof {
  * first: `add` of a key already present fails the transaction (a duplicate key), which refuses the
  * change exactly as a read would have (the state and the ledger disagree: never double-count).
  */
-export async function settleMember(
+async function settleMember(
   memberId: string,
   today: string,
   now: Date,
@@ -208,7 +207,7 @@ async function ledgerSince(memberId: string, stored: LedgerCheckpoint | undefine
  *
  * Requests on the night, for a member already read: [the checkpoint's count], the sums, the write.
  */
-export async function reconcileMember(
+async function reconcileMember(
   memberId: string,
   now: Date,
   options: { clearDue?: boolean; incremental?: boolean; known?: Pick<MemberDoc, 'points' | 'ledgerCheckpoint'> } = {},
@@ -317,7 +316,7 @@ async function dueToSettle(today: string, cursor: string | null, limit: number):
   return out;
 }
 
-export interface NightlyOptions {
+interface NightlyOptions {
   /** stop starting new chunks after this long (inside the scheduler's timeout); the next trigger continues */
   budgetMs?: number;
   /** members per chunk (each chunk is checkpointed in job_runs) */

@@ -37,7 +37,7 @@ import { secretKey } from '../platform/secrets';
 import { SETTINGS_IDS } from '../platform/settings-read';
 import type { InvitationDoc, ReferralStatsDoc } from '../../../shared/schemas/engagement';
 
-export const REFERRAL_RULES_ID = SETTINGS_IDS.referralRules;
+const REFERRAL_RULES_ID = SETTINGS_IDS.referralRules;
 
 const REFERRAL_SETTINGS: VersionedSettings<ReferralRules, 'settings'> = {
   collection: 'settings',
@@ -107,7 +107,7 @@ export type AcceptOutcome =
   | { status: 'expired' }
   | { status: 'duplicate'; inviterId: string };
 
-export interface AcceptRequest {
+interface AcceptRequest {
   invite: string;
   /** the member joining (written in the same transaction by the caller) */
   inviteeId: string;

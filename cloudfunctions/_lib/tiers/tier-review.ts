@@ -25,7 +25,7 @@ interface OrderLike {
  * Growth value from the last 12 months of orders: floor(net yuan) × growthPerYuan per order. An order
  * held for review counts once released; one confirmed as fraud never counts (shared/rules/order.ts).
  */
-export async function rollingGrowth(memberId: string, now: Date, growthPerYuan: number): Promise<number> {
+async function rollingGrowth(memberId: string, now: Date, growthPerYuan: number): Promise<number> {
   const _ = database().command;
   let total = 0;
   for (let skip = 0; ; skip += 1000) {
@@ -43,7 +43,7 @@ export async function rollingGrowth(memberId: string, now: Date, growthPerYuan: 
   return Math.floor(total);
 }
 
-export interface ReviewCounters {
+interface ReviewCounters {
   period: string;
   reviewed: number;
   upgraded: number;
@@ -61,7 +61,7 @@ const BACKFILL_RUN = { job: 'tier-review-backfill', occurrence: 'v1' };
  * it is a single read of its done checkpoint. Members written since keep the field through the tier
  * engine (applyGrowthInTx, the review, deleteAccount) and the seed.
  */
-export async function backfillTierReviewDue(now: Date, options: JobOptions = {}): Promise<{ done: boolean; scanned: number; set: number }> {
+async function backfillTierReviewDue(now: Date, options: JobOptions = {}): Promise<{ done: boolean; scanned: number; set: number }> {
   const db = database();
   const _ = db.command;
   const config = await loadTierConfig();

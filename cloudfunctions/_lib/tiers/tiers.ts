@@ -46,11 +46,11 @@ export async function loadTierConfig(): Promise<TierConfig> {
 }
 
 /** Idempotency key of a tier change: the same change re-run in a retried transaction writes once. */
-export function tierChangeId(memberId: string, change: TierChange): string {
+function tierChangeId(memberId: string, change: TierChange): string {
   return change.period ? `${change.kind}:${memberId}:${change.period}` : `${change.kind}:${memberId}:${change.toTierId}:${change.at.getTime()}`;
 }
 
-export function tierChangeDoc(memberId: string, change: TierChange, configVersion: number): TierChangeDoc {
+function tierChangeDoc(memberId: string, change: TierChange, configVersion: number): TierChangeDoc {
   return { _id: tierChangeId(memberId, change), memberId, ...change, configVersion };
 }
 

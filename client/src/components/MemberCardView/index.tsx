@@ -12,7 +12,7 @@ import { go } from '@/navigation'
 import './index.scss'
 
 /** Share of the way from the current growth to the next tier, 0–100. */
-export function growthPercent(card: Pick<MemberCard, 'growth' | 'nextTier'>): number {
+function growthPercent(card: Pick<MemberCard, 'growth' | 'nextTier'>): number {
   if (!card.nextTier) return 100
   const target = card.growth + card.nextTier.growthNeeded
   if (target <= 0) return 100

@@ -2,7 +2,7 @@ import qrcode from 'qrcode-generator'
 import barcodes from 'jsbarcode/bin/barcodes'
 
 /** A run of dark modules in a row: start column and length (drawn as one View). */
-export interface Run {
+interface Run {
   x: number
   w: number
 }

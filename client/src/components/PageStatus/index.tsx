@@ -2,7 +2,7 @@ import { View, Text } from '@tarojs/components'
 import { Button } from '@/components/nutui'
 import './index.scss'
 
-export interface PageStatusProps {
+interface PageStatusProps {
   /** loading, or an error with its message */
   status: 'loading' | 'error'
   message?: string

@@ -1,7 +1,7 @@
 import { DEPARTURE_RETENTION_DAYS, MEMBERSHIP_TERMS_VERSION, PRIVACY_POLICY_CHANGES, PRIVACY_POLICY_VERSION } from '@shared/rules/profile'
 import { BRAND_NAME } from '@/brand'
 
-export interface LegalDoc {
+interface LegalDoc {
   title: string
   version: string
   sections: { heading: string; paragraphs: string[] }[]

@@ -4,7 +4,7 @@ import { calendarDate } from '@/format'
 
 const STATUS_TEXT = { unused: '未使用', used: '已使用', expired: '已过期', void: '已作废' } as const
 
-export interface CouponCardProps {
+interface CouponCardProps {
   face: string
   title: string
   conditions: string[]

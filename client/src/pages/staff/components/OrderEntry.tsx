@@ -13,7 +13,7 @@ export type RecordedOrder = CreditResult & { amountFen: number; receiptNo: strin
  * store. The receipt number is kept across retries, so a retried save is not a second order.
  */
 /** The amount typed at the till, checked before sending: a sentence for anything the till cannot take. */
-export function checkAmount(text: string): { fen: number; error?: undefined } | { fen?: undefined; error: string } {
+function checkAmount(text: string): { fen: number; error?: undefined } | { fen?: undefined; error: string } {
   const t = text.trim()
   if (!t) return { fen: 0 }
   if (/^\d+(\.\d+)?$/.test(t) && t.split('.')[0].length > 8) return { error: '金额不能超过 ¥99999999.99，请核对后重新输入' }
