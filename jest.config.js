@@ -21,6 +21,9 @@ const argv = process.argv.slice(2);
 const soakAsked = argv.some((a) => a === 'soak' || a === '--selectProjects=soak' || a.includes('tests/soak'));
 module.exports = {
   testTimeout: 30000,
+  // Two workers on this 2-core machine: jest's default (cores − 1) leaves one core idle while a suite
+  // waits on its local cloud or browser (the whole default run used about 1.06 cores).
+  maxWorkers: 2,
   projects: [
     node('unit'),
     node('integration'),
