@@ -3,9 +3,10 @@ import { checkinContract, type CalendarDay } from '../../shared/contracts/checki
 import { businessDate, businessDateKey } from '../../shared/calendar';
 import {
   EMPTY_CHECKIN,
-  beforeLastCheckIn,
-  checkInOn,
+  alreadyCheckedIn,
   currentStreak,
+  decideCheckIn,
+  monthDocNeeded,
   makeUpRefusal,
   nextBonus,
   streakAfterMakeUp,
@@ -22,10 +23,6 @@ import { loadCheckinRules, monthDocId, saveCheckinRules, type CheckinMonthDoc, t
 const stateOf = (doc: CheckinStateDoc | null): CheckinState =>
   doc ? { lastDay: doc.lastDay, streak: doc.streak, longest: doc.longest, total: doc.total } : EMPTY_CHECKIN;
 const emptyMonth = (memberId: string, month: string): CheckinMonthDoc => ({ _id: monthDocId(memberId, month), memberId, month, days: {}, makeUps: 0 });
-const withoutId = <T extends { _id: string }>(d: T): Omit<T, '_id'> => {
-  const { _id: _omit, ...rest } = d;
-  return rest;
-};
 
 export const main = createMain(checkinContract, {
   /**
@@ -37,67 +34,33 @@ export const main = createMain(checkinContract, {
     const member = await memberByOpenid(requireOpenid(ctx));
     const [{ rules }, { rules: earning }] = await Promise.all([loadCheckinRules(), loadRules()]);
     const today = businessDate(ctx.now);
-    const key = businessDateKey(ctx.now);
     const month = today.slice(0, 7);
-    const already = (state: CheckinState) => ({
-      day: today,
-      streak: state.streak,
-      points: 0,
-      bonus: 0,
-      already: true,
-      nextBonus: nextBonus(state.streak, rules),
-    });
     try {
       return await inTransaction(async (tx) => {
         const stateDoc = await txGet<CheckinStateDoc>(tx, 'checkin_state', member._id);
-        const before = stateOf(stateDoc);
+        const state = stateOf(stateDoc);
+        // Read only when no day of this month is checked in yet: otherwise today is added to it unread.
+        const monthDoc = monthDocNeeded(state, today) ? await txGet<CheckinMonthDoc>(tx, 'checkin_months', monthDocId(member._id, month)) : undefined;
+        const d = decideCheckIn({ memberId: member._id, state, monthDoc, today, dayKey: businessDateKey(ctx.now), rules, earning });
         // Time went backwards (the clock was moved back): a clear answer, nothing written.
-        if (beforeLastCheckIn(before, today)) throw new AppError('CLOCK_MOVED_BACK', `今天（${today}）早于上次签到日（${before.lastDay}），请稍后重试`);
-        const outcome = checkInOn(before, today, rules);
-        if (outcome.already) return already(before);
+        if (d.kind === 'refused') throw new AppError(d.code, d.message);
+        if (d.kind === 'already') return d.answer;
         const fresh = await txMember(tx, member._id);
-        const id = `checkin:${member._id}:${key}`;
         // The state says not yet today, so the entry is not looked up first: if the ledger holds it all
         // the same (the state was lost or restored), its add fails and the answer is `already` (below).
-        await applyEntry(
-          tx,
-          fresh,
-          { id, kind: 'earn', reason: outcome.bonus > 0 ? `签到奖励（连续 ${outcome.streak} 天）` : '每日签到', ref: { type: 'checkin', id: key } },
-          (p) => earn(p, { id, amount: outcome.points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }),
-          ctx.now,
-          {},
-          { knownAbsent: true },
-        );
-        const day = { points: outcome.points, streak: outcome.streak };
-        if (before.lastDay?.slice(0, 7) === month) {
-          // A day of this month was checked in already, so the month's document exists: today is added to it unread.
-          await tx
-            .collection('checkin_months')
-            .doc(monthDocId(member._id, month))
-            .update({ data: { days: { [today.slice(8)]: day } } });
-        } else {
-          const monthDoc = (await txGet<CheckinMonthDoc>(tx, 'checkin_months', monthDocId(member._id, month))) ?? emptyMonth(member._id, month);
-          await tx
-            .collection('checkin_months')
-            .doc(monthDocId(member._id, month))
-            .set({ data: { ...withoutId(monthDoc), days: { ...monthDoc.days, [today.slice(8)]: day }, memberId: member._id, month } });
-        }
+        await applyEntry(tx, fresh, d.entry, (p) => earn(p, d.lot), ctx.now, {}, { knownAbsent: true });
+        const months = tx.collection('checkin_months').doc(monthDocId(member._id, d.month.month));
+        if (d.month.op === 'addDay') await months.update({ data: { days: { [d.month.dd]: d.month.day } } });
+        else await months.set({ data: { memberId: member._id, month: d.month.month, days: d.month.days, makeUps: d.month.makeUps } });
         await tx
           .collection('checkin_state')
           .doc(member._id)
-          .set({ data: { ...outcome.state, memberId: member._id, remind: stateDoc?.remind ?? false, updatedAt: ctx.now } });
-        return {
-          day: today,
-          streak: outcome.streak,
-          points: outcome.points,
-          bonus: outcome.bonus,
-          already: false,
-          nextBonus: nextBonus(outcome.streak, rules),
-        };
+          .set({ data: { ...d.state, memberId: member._id, remind: stateDoc?.remind ?? false, updatedAt: ctx.now } });
+        return d.answer;
       }, memberTurn(member._id));
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;
-      return already(stateOf(await getById<CheckinStateDoc>('checkin_state', member._id)));
+      return alreadyCheckedIn(stateOf(await getById<CheckinStateDoc>('checkin_state', member._id)), today, rules);
     }
   },
 

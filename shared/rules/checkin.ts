@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { addBusinessDays } from '../calendar';
+import type { EarningRules } from '../schemas/points';
+import { expiryDate } from './lots';
 
 /**
  * Daily check-in (签到), pure rules.
@@ -129,4 +131,105 @@ export function streakAfterMakeUp(last: string, days: ReadonlyMap<string, number
     d = addBusinessDays(d, -1);
   }
   return n;
+}
+
+// ------------------------------------------------------------------ the check-in decision (read, decide, write)
+
+const count = z.number().int().nonnegative();
+const checkinDaySchema = z.object({ points: count, streak: count, makeUp: z.boolean().optional() }).strict();
+const checkinStateSchema = z.object({ lastDay: z.string().nullable(), streak: count, longest: count, total: count }).strict();
+const checkInAnswerSchema = z
+  .object({
+    day: z.string(),
+    streak: count,
+    points: count,
+    bonus: count,
+    already: z.boolean(),
+    nextBonus: z.object({ day: count, points: count }).strict().nullable(),
+  })
+  .strict();
+type CheckInAnswer = z.infer<typeof checkInAnswerSchema>;
+
+export const checkInDecisionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('refused'), code: z.literal('CLOCK_MOVED_BACK'), message: z.string() }).strict(),
+  z.object({ kind: z.literal('already'), answer: checkInAnswerSchema }).strict(),
+  z
+    .object({
+      kind: z.literal('checkIn'),
+      /** the ledger entry (its movement comes from earning `lot` on the member's points) */
+      entry: z
+        .object({ id: z.string(), kind: z.literal('earn'), reason: z.string(), ref: z.object({ type: z.literal('checkin'), id: z.string() }).strict() })
+        .strict(),
+      lot: z.object({ id: z.string(), amount: count, earnedOn: z.string(), maturesOn: z.string(), expiresOn: z.string(), today: z.string() }).strict(),
+      /** `addDay`: the month's document exists (a day of it is checked in), today is added unread; `set`: the whole month */
+      month: z.discriminatedUnion('op', [
+        z.object({ op: z.literal('addDay'), month: z.string(), dd: z.string(), day: checkinDaySchema }).strict(),
+        z.object({ op: z.literal('set'), month: z.string(), days: z.record(z.string(), checkinDaySchema), makeUps: count }).strict(),
+      ]),
+      state: checkinStateSchema,
+      answer: checkInAnswerSchema,
+    })
+    .strict(),
+]);
+export type CheckInDecision = z.infer<typeof checkInDecisionSchema>;
+
+/** The month's checked days as stored (`checkin_months`), what the decision needs of them. */
+interface CheckinMonth {
+  days: Record<string, z.infer<typeof checkinDaySchema>>;
+  makeUps: number;
+}
+
+/**
+ * Whether checking in on `today` needs the month's document read: only when no day of this month is
+ * checked in yet (the last day is of an earlier month, or none). Otherwise the document exists and
+ * today is added to it unread; a refusal or `already` needs it neither.
+ */
+export function monthDocNeeded(state: CheckinState, today: string): boolean {
+  return state.lastDay === null || state.lastDay.slice(0, 7) < today.slice(0, 7);
+}
+
+/** The answer of a check-in already made today (also after a concurrent tap won the race). */
+export function alreadyCheckedIn(state: CheckinState, today: string, rules: CheckinRules): CheckInAnswer {
+  return { day: today, streak: state.streak, points: 0, bonus: 0, already: true, nextBonus: nextBonus(state.streak, rules) };
+}
+
+interface CheckInInput {
+  memberId: string;
+  state: CheckinState;
+  /** the month's document when `monthDocNeeded` (null: none yet); not read otherwise */
+  monthDoc?: CheckinMonth | null;
+  today: string;
+  /** `today` as `yyyymmdd`, the ledger key's day */
+  dayKey: string;
+  rules: CheckinRules;
+  earning: Pick<EarningRules, 'expiry'>;
+}
+
+/**
+ * The whole effect of checking in on `today` (C1–C3): refused when the clock was moved back before
+ * the last day checked in (nothing written), `already` when today is checked in, else the ledger
+ * entry and its lot, the month's day, the next state and the answer.
+ */
+export function decideCheckIn(input: CheckInInput): CheckInDecision {
+  const { state, today, rules } = input;
+  if (beforeLastCheckIn(state, today)) {
+    return { kind: 'refused', code: 'CLOCK_MOVED_BACK', message: `今天（${today}）早于上次签到日（${state.lastDay}），请稍后重试` };
+  }
+  const outcome = checkInOn(state, today, rules);
+  if (outcome.already) return { kind: 'already', answer: alreadyCheckedIn(state, today, rules) };
+  const id = `checkin:${input.memberId}:${input.dayKey}`;
+  const month = today.slice(0, 7);
+  const dd = today.slice(8);
+  const day = { points: outcome.points, streak: outcome.streak };
+  const monthDoc = input.monthDoc ?? { days: {}, makeUps: 0 };
+  return {
+    kind: 'checkIn',
+    entry: { id, kind: 'earn', reason: outcome.bonus > 0 ? `签到奖励（连续 ${outcome.streak} 天）` : '每日签到', ref: { type: 'checkin', id: input.dayKey } },
+    lot: { id, amount: outcome.points, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, input.earning.expiry), today },
+    month: monthDocNeeded(state, today)
+      ? { op: 'set', month, days: { ...monthDoc.days, [dd]: day }, makeUps: monthDoc.makeUps }
+      : { op: 'addDay', month, dd, day },
+    state: outcome.state,
+    answer: { day: today, streak: outcome.streak, points: outcome.points, bonus: outcome.bonus, already: false, nextBonus: nextBonus(outcome.streak, rules) },
+  };
 }
