@@ -70,7 +70,7 @@ function bonusFor(streak: number, rules: CheckinRules): number {
  * Is `day` before the last day checked in? Only a clock moved back makes it so (a local clock set
  * back, a server's clock corrected): the caller answers CLOCK_MOVED_BACK, `checkInOn` refuses it.
  */
-export function beforeLastCheckIn(state: CheckinState, day: string): boolean {
+function beforeLastCheckIn(state: CheckinState, day: string): boolean {
   return state.lastDay !== null && state.lastDay > day;
 }
 
@@ -171,7 +171,7 @@ export const checkInDecisionSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
 ]);
-export type CheckInDecision = z.infer<typeof checkInDecisionSchema>;
+type CheckInDecision = z.infer<typeof checkInDecisionSchema>;
 
 /** The month's checked days as stored (`checkin_months`), what the decision needs of them. */
 interface CheckinMonth {
