@@ -31,7 +31,7 @@ export const UNAVAILABLE_TEXT: Record<Unavailable, string> = {
 };
 
 /** The lots a spend took, with their dates, from the points before the spend and `consumed`. */
-export function spentLots(before: MemberPoints, consumed: { id: string; amount: number }[]): SpentLot[] {
+function spentLots(before: MemberPoints, consumed: { id: string; amount: number }[]): SpentLot[] {
   return consumed.map((c) => {
     const lot = before.lots.find((l) => l.id === c.id);
     if (!lot) throw new Error(`spent lot ${c.id} not found`);
@@ -54,7 +54,7 @@ const mallRefusalSchema = z
     message: z.string().optional(),
   })
   .strict();
-export type MallRefusal = z.infer<typeof mallRefusalSchema>;
+type MallRefusal = z.infer<typeof mallRefusalSchema>;
 
 const mallRedemptionSchema = z
   .object({
