@@ -2,10 +2,18 @@ import { AppError } from '../../shared/errors';
 import type { MallItemView, MallOrderView, MallShelfItem } from '../../shared/contracts/mall';
 import type { Address, MallItemDoc, MallOrderDoc } from '../../shared/schemas/mall';
 import type { MemberDoc } from '../../shared/schemas/member';
-import { decideMallRedemption, itemRefusal, unavailableReason, UNAVAILABLE_TEXT, type MallRedemption } from '../../shared/rules/mall';
+import {
+  cancelRefusal,
+  decideMallCancel,
+  decideMallRedemption,
+  itemRefusal,
+  unavailableReason,
+  UNAVAILABLE_TEXT,
+  type MallRedemption,
+} from '../../shared/rules/mall';
 import { database } from '../_lib/platform/cloud';
 import { txGet, type Tx } from '../_lib/platform/db';
-import { commitPoints, memberPoints, restoreSpentPoints, txMember } from '../_lib/points';
+import { commitPoints, memberPoints, txEntry, txMember } from '../_lib/points';
 import { inKeyedTransaction, issueCoupon } from '../_lib/coupons';
 import { decryptText, encryptText, maskPhone } from '../_lib/platform/pii';
 
@@ -153,33 +161,28 @@ export async function cancel(memberId: string, orderId: string, now: Date) {
     const order = await txGet<MallOrderDoc>(tx, 'mall_orders', orderId);
     if (!order || order.memberId !== memberId) throw new AppError('NOT_FOUND', '订单不存在');
     const member = await txMember(tx, memberId);
-    if (order.status === 'cancelled') return { orderId, pointsRefunded: order.pointsSpent, balanceAfter: memberPoints(member).available, duplicate: true };
-    if (order.kind !== 'physical' || order.status !== 'paid') throw new AppError('MALL_ORDER_NOT_CANCELLABLE');
+    const before = memberPoints(member);
+    // Asked from the order alone first: a replay or a refusal reads nothing more.
+    const early = cancelRefusal(order);
+    if (early?.kind === 'duplicate') return { orderId, pointsRefunded: order.pointsSpent, balanceAfter: before.available, duplicate: true };
+    if (early) throw new AppError(early.code);
     const item = await txGet<MallItemDoc>(tx, 'mall_items', order.itemId);
     const holding = await txGet<{ count: number }>(tx, 'mall_holdings', holdingId(order.itemId, memberId));
-    const refundEntryId = `refund:mall:${orderId}`;
-    const { balanceAfter } = await restoreSpentPoints(
-      tx,
-      member,
-      { id: refundEntryId, kind: 'refund', reason: `取消兑换：${order.title}`, ref: { type: 'mall', id: orderId } },
-      order.spentLots,
-      now,
-    );
-    if (item)
-      await tx
-        .collection('mall_items')
-        .doc(order.itemId)
-        .update({ data: { stock: item.stock + order.quantity, sold: Math.max(0, item.sold - order.quantity) } });
-    if (holding)
+    const refundRecorded = (await txEntry(tx, `refund:mall:${orderId}`)) !== null;
+    const d = decideMallCancel({ order: { ...order, _id: orderId }, points: before, item, holding, refundRecorded, now });
+    if (d.kind !== 'cancel') throw new AppError('MALL_ORDER_NOT_CANCELLABLE');
+    if (d.points) await commitPoints(tx, member, d.points, d.entries, now);
+    if (d.item) await tx.collection('mall_items').doc(order.itemId).update({ data: d.item });
+    if (d.holdingCount !== null)
       await tx
         .collection('mall_holdings')
         .doc(holdingId(order.itemId, memberId))
-        .update({ data: { count: Math.max(0, holding.count - order.quantity), updatedAt: now } });
+        .update({ data: { count: d.holdingCount, updatedAt: now } });
     await tx
       .collection('mall_orders')
       .doc(orderId)
-      .update({ data: { status: 'cancelled', cancelledAt: now, refundEntryId } });
-    return { orderId, pointsRefunded: order.pointsSpent, balanceAfter, duplicate: false };
+      .update({ data: { status: 'cancelled', cancelledAt: now, refundEntryId: d.refundEntryId } });
+    return { orderId, pointsRefunded: order.pointsSpent, balanceAfter: (d.points ?? before).available, duplicate: false };
   });
 }
 

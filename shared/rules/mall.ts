@@ -9,7 +9,8 @@ import type { ErrorCode } from '../errors';
 import type { MemberDoc } from '../schemas/member';
 import { memberPointsSchema, type MemberPoints } from '../schemas/points';
 import { mallItemDocSchema, mallOrderDocSchema, type MallItemDoc, type MallOrderDoc, type SpentLot } from '../schemas/mall';
-import { spend } from './lots';
+import { businessDate } from '../calendar';
+import { restore, spend } from './lots';
 import { entryDraftSchema } from './order';
 
 type Unavailable = 'off_shelf' | 'not_yet' | 'ended' | 'tier';
@@ -159,5 +160,77 @@ export function decideMallRedemption(input: MallRedemptionInput): MallRedemption
       refundEntryId: null,
       createdAt: now,
     },
+  };
+}
+
+const cancelRefusalSchema = z.object({ kind: z.literal('refused'), code: z.literal('MALL_ORDER_NOT_CANCELLABLE') }).strict();
+const cancelReplaySchema = z.object({ kind: z.literal('duplicate') }).strict();
+const mallCancelSchema = z
+  .object({
+    kind: z.literal('cancel'),
+    /** null: the refund entry is already recorded, the points stay as they are */
+    points: memberPointsSchema.nullable(),
+    /** the restoring entry, then an `expire:<lotId>` entry per lot whose expiry passed since the spend */
+    entries: z.array(entryDraftSchema),
+    /** null: the item (or the holding) is gone, nothing to give back to it */
+    item: mallItemDocSchema.pick({ stock: true, sold: true }).nullable(),
+    holdingCount: z.number().int().nonnegative().nullable(),
+    refundEntryId: z.string(),
+  })
+  .strict();
+export const mallCancelDecisionSchema = z.discriminatedUnion('kind', [cancelRefusalSchema, cancelReplaySchema, mallCancelSchema]);
+type MallCancelDecision = z.infer<typeof mallCancelDecisionSchema>;
+
+/** Whether an order may be cancelled, from the order alone (asked before the item and holding are read). */
+export function cancelRefusal(order: Pick<MallOrderDoc, 'kind' | 'status'>): z.infer<typeof cancelRefusalSchema> | z.infer<typeof cancelReplaySchema> | null {
+  if (order.status === 'cancelled') return { kind: 'duplicate' };
+  // A coupon or a code, once handed out, cannot be taken back; a shipped parcel neither.
+  if (order.kind !== 'physical' || order.status !== 'paid') return { kind: 'refused', code: 'MALL_ORDER_NOT_CANCELLABLE' };
+  return null;
+}
+
+interface MallCancelInput {
+  order: MallOrderDoc;
+  points: MemberPoints;
+  item: Pick<MallItemDoc, 'stock' | 'sold'> | null;
+  holding: { count: number } | null;
+  /** the refund entry `refund:mall:<orderId>` is already in the ledger */
+  refundRecorded: boolean;
+  now: Date;
+}
+
+/**
+ * A cancellation decided: exactly the order's points come back (every lot with its ORIGINAL dates,
+ * shared/rules/lots.ts `restore`; a lot expired meanwhile comes back expired), exactly its stock, and
+ * the member's limit is freed.
+ */
+export function decideMallCancel(input: MallCancelInput): MallCancelDecision {
+  const { order, item, holding } = input;
+  const early = cancelRefusal(order);
+  if (early) return early;
+  const refundEntryId = `refund:mall:${order._id}`;
+  let points: MemberPoints | null = null;
+  const entries: z.infer<typeof entryDraftSchema>[] = [];
+  if (!input.refundRecorded) {
+    const r = restore(input.points, order.spentLots, order._id, businessDate(input.now));
+    points = r.points;
+    entries.push(
+      { id: refundEntryId, kind: 'refund', movement: r.movement, reason: `取消兑换：${order.title}`, ref: { type: 'mall', id: order._id } },
+      ...r.expired.map(({ lot, movement }) => ({
+        id: `expire:${lot.id}`,
+        kind: 'expire' as const,
+        movement,
+        reason: `积分过期（${lot.earnedOn} 获得，取消兑换时已过期）`,
+        ref: { type: 'lot', id: lot.id },
+      })),
+    );
+  }
+  return {
+    kind: 'cancel',
+    points,
+    entries,
+    item: item ? { stock: item.stock + order.quantity, sold: Math.max(0, item.sold - order.quantity) } : null,
+    holdingCount: holding ? Math.max(0, holding.count - order.quantity) : null,
+    refundEntryId,
   };
 }

@@ -1,4 +1,13 @@
-import { decideMallRedemption, itemRefusal, mallRedemptionDecisionSchema, type MallRedemptionInput } from '../../shared/rules/mall';
+import {
+  cancelRefusal,
+  decideMallCancel,
+  decideMallRedemption,
+  itemRefusal,
+  mallCancelDecisionSchema,
+  mallRedemptionDecisionSchema,
+  type MallRedemptionInput,
+} from '../../shared/rules/mall';
+import type { MallOrderDoc } from '../../shared/schemas/mall';
 import type { MallItemDoc } from '../../shared/schemas/mall';
 import type { MemberPoints } from '../../shared/schemas/points';
 
@@ -154,5 +163,56 @@ describe('decideMallRedemption', () => {
     const d = decideMallRedemption(input({ address: ADDRESS }));
     if (d.kind !== 'redeem') throw new Error('refused');
     expect(d.order.address).toBeNull();
+  });
+});
+
+describe('decideMallCancel', () => {
+  const redeemed = decideMallRedemption(input({ quantity: 2, address: ADDRESS, item: { ...ITEM, kind: 'physical', couponTemplateId: null } }));
+  if (redeemed.kind !== 'redeem') throw new Error('refused');
+  const ORDER: MallOrderDoc = { ...redeemed.order, couponIds: [], codes: [] };
+  const cancelInput = { order: ORDER, points: redeemed.points, item: { stock: 8, sold: 4 }, holding: { count: 2 }, refundRecorded: false, now: NOW };
+
+  it('refuses what cannot be taken back, and answers a cancelled order as a replay', () => {
+    expect(cancelRefusal({ kind: 'coupon', status: 'completed' })).toEqual({ kind: 'refused', code: 'MALL_ORDER_NOT_CANCELLABLE' });
+    expect(cancelRefusal({ kind: 'physical', status: 'shipped' })).toEqual({ kind: 'refused', code: 'MALL_ORDER_NOT_CANCELLABLE' });
+    expect(cancelRefusal({ kind: 'physical', status: 'cancelled' })).toEqual({ kind: 'duplicate' });
+    expect(cancelRefusal({ kind: 'physical', status: 'paid' })).toBeNull();
+    const d = decideMallCancel({ ...cancelInput, order: { ...ORDER, status: 'shipped' } });
+    expect(mallCancelDecisionSchema.parse(d)).toEqual(d);
+    expect(d).toEqual({ kind: 'refused', code: 'MALL_ORDER_NOT_CANCELLABLE' });
+  });
+
+  it('gives back exactly the points (lots with their original dates), the stock and the limit', () => {
+    const d = decideMallCancel(cancelInput);
+    expect(mallCancelDecisionSchema.parse(d)).toEqual(d);
+    if (d.kind !== 'cancel') throw new Error('not cancelled');
+    expect(d.points?.available).toBe(300);
+    expect(d.entries).toEqual([
+      {
+        id: 'refund:mall:mo-req-00000001',
+        kind: 'refund',
+        movement: { delta: 200, pendingDelta: 0 },
+        reason: '取消兑换：咖啡券',
+        ref: { type: 'mall', id: 'mo-req-00000001' },
+      },
+    ]);
+    expect(d.item).toEqual({ stock: 10, sold: 2 });
+    expect(d.holdingCount).toBe(0);
+    expect(d.refundEntryId).toBe('refund:mall:mo-req-00000001');
+  });
+
+  it('a lot expired meanwhile comes back expired, with its own entry', () => {
+    const d = decideMallCancel({ ...cancelInput, now: new Date('2027-01-05T04:00:00.000Z') });
+    if (d.kind !== 'cancel') throw new Error('not cancelled');
+    expect(d.points?.available).toBe(200);
+    expect(d.entries.map((e) => [e.id, e.kind, e.movement.delta])).toEqual([
+      ['refund:mall:mo-req-00000001', 'refund', 200],
+      ['expire:soon~mo-req-00000001', 'expire', -100],
+    ]);
+  });
+
+  it('a refund already recorded moves no points; a gone item or holding is left alone', () => {
+    const d = decideMallCancel({ ...cancelInput, refundRecorded: true, item: null, holding: null });
+    expect(d).toEqual({ kind: 'cancel', points: null, entries: [], item: null, holdingCount: null, refundEntryId: 'refund:mall:mo-req-00000001' });
   });
 });
