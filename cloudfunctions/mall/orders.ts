@@ -2,11 +2,18 @@ import { AppError } from '../../shared/errors';
 import type { MallItemView, MallOrderView, MallShelfItem } from '../../shared/contracts/mall';
 import type { Address, MallItemDoc, MallOrderDoc } from '../../shared/schemas/mall';
 import type { MemberDoc } from '../../shared/schemas/member';
-import { PointsRuleError, spend } from '../../shared/rules/lots';
-import { spentLots, unavailableReason, UNAVAILABLE_TEXT } from '../../shared/rules/mall';
+import {
+  cancelRefusal,
+  decideMallCancel,
+  decideMallRedemption,
+  itemRefusal,
+  unavailableReason,
+  UNAVAILABLE_TEXT,
+  type MallRedemption,
+} from '../../shared/rules/mall';
 import { database } from '../_lib/platform/cloud';
-import { txGet } from '../_lib/platform/db';
-import { applyEntry, memberPoints, restoreSpentPoints, txMember } from '../_lib/points';
+import { txGet, type Tx } from '../_lib/platform/db';
+import { commitPoints, memberPoints, txEntry, txMember } from '../_lib/points';
 import { inKeyedTransaction, issueCoupon } from '../_lib/coupons';
 import { decryptText, encryptText, maskPhone } from '../_lib/platform/pii';
 
@@ -80,10 +87,10 @@ interface RedeemRequest {
 }
 
 /**
- * One redemption in ONE transaction: the item's stock, the member's limit, the points (the lots that
- * expire first, ledger entry `redeem:mall:<requestId>` through the ledger's one write path), the order
- * and, for coupon items, the coupons through the coupon issuing path (keys `mall:<orderId>:<n>`),
- * or a virtual item's codes from its pool. Idempotent on the request id: a retry answers the order.
+ * One redemption in ONE transaction: read the order (a replay), the item, the member and their
+ * holding; decide (shared/rules/mall.ts `decideMallRedemption`: the item's stock, the member's limit,
+ * the points from the lots that expire first, the order); write the decision (`writeRedemption`).
+ * Idempotent on the request id: a retry answers the order.
  */
 export async function redeem(req: RedeemRequest) {
   const orderId = orderIdOf(req.requestId);
@@ -103,88 +110,45 @@ export async function redeem(req: RedeemRequest) {
     const item = await txGet<MallItemDoc>(tx, 'mall_items', req.itemId);
     if (!item) throw new AppError('NOT_FOUND', '商品不存在');
     const member = await txMember(tx, req.memberId);
-    // Erasure begun: nothing more is issued (the ledger write below makes this transaction conflict with the marking).
-    if (member.deletedAt || member.erasureBegunAt) throw new AppError('MEMBER_NOT_FOUND');
-    const reason = unavailableReason(item, member.tierId, req.now);
-    if (reason) throw new AppError('MALL_ITEM_UNAVAILABLE', UNAVAILABLE_TEXT[reason]);
-    if (item.kind === 'physical' && !req.address) throw new AppError('VALIDATION_FAILED', '实物商品需填写收货地址');
-    if (item.stock < req.quantity) throw new AppError('MALL_OUT_OF_STOCK');
+    const asked = { requestId: req.requestId, quantity: req.quantity, address, item, member, now: req.now };
+    // The refusals that need no holding first: a refused redemption reads no more than it did.
+    const early = itemRefusal(asked);
+    if (early) throw new AppError(early.code, early.message);
     const holding = await txGet<{ count: number }>(tx, 'mall_holdings', holdingId(item._id, member._id));
-    if ((holding?.count ?? 0) + req.quantity > item.perMemberLimit) throw new AppError('MALL_LIMIT_REACHED');
-
-    const pointsSpent = item.pointsPrice * req.quantity;
-    const entryId = `redeem:mall:${req.requestId}`;
-    let lots: ReturnType<typeof spentLots> = [];
-    const { entry } = await applyEntry(
-      tx,
-      member,
-      { id: entryId, kind: 'spend', reason: `积分兑换：${item.title}${req.quantity > 1 ? ` ×${req.quantity}` : ''}`, ref: { type: 'mall', id: orderId } },
-      (p) => {
-        try {
-          const r = spend(p, pointsSpent);
-          lots = spentLots(p, r.consumed);
-          return r;
-        } catch (e) {
-          if (e instanceof PointsRuleError) throw new AppError('POINTS_INSUFFICIENT', `积分不足（可用 ${p.available}，需要 ${pointsSpent}）`);
-          throw e;
-        }
-      },
-      req.now,
-      {},
-      // The entry is written only with this order (same key, same transaction), and the order is absent.
-      { knownAbsent: true },
-    );
-
-    const couponIds: string[] = [];
-    if (item.kind === 'coupon' && item.couponTemplateId) {
-      for (let n = 1; n <= req.quantity; n += 1) {
-        const r = await issueCoupon(
-          { templateId: item.couponTemplateId, memberId: member._id, key: `mall:${orderId}:${n}`, channel: 'points_mall', now: req.now },
-          tx,
-        );
-        couponIds.push(r.couponId);
-      }
-    }
-    const codes: string[] = [];
-    if (item.kind === 'virtual') {
-      for (let n = 1; n <= req.quantity; n += 1) {
-        const code = await txGet<{ code: string }>(tx, 'mall_codes', `${item._id}:${item.codesIssued + n}`);
-        if (!code) throw new AppError('MALL_OUT_OF_STOCK');
-        codes.push(code.code);
-      }
-    }
-    await tx
-      .collection('mall_items')
-      .doc(item._id)
-      .update({ data: { stock: item.stock - req.quantity, sold: item.sold + req.quantity, codesIssued: item.codesIssued + codes.length } });
-    await tx
-      .collection('mall_holdings')
-      .doc(holdingId(item._id, member._id))
-      .set({ data: { itemId: item._id, memberId: member._id, count: (holding?.count ?? 0) + req.quantity, updatedAt: req.now } });
-    const order: MallOrderDoc = {
-      _id: orderId,
-      requestId: req.requestId,
-      memberId: member._id,
-      itemId: item._id,
-      kind: item.kind,
-      title: item.title,
-      quantity: req.quantity,
-      pointsSpent,
-      cashFen: item.cashFen * req.quantity,
-      status: item.kind === 'physical' ? 'paid' : 'completed',
-      entryId,
-      spentLots: lots,
-      couponIds,
-      codes,
-      address: item.kind === 'physical' ? address : null,
-      shipping: null,
-      cancelledAt: null,
-      refundEntryId: null,
-      createdAt: req.now,
-    };
-    await tx.collection('mall_orders').add({ data: order });
-    return { order, balanceAfter: entry.balanceAfter, duplicate: false };
+    const d = decideMallRedemption({ ...asked, points: memberPoints(member), held: holding?.count ?? 0 });
+    if (d.kind === 'refused') throw new AppError(d.code, d.message);
+    return writeRedemption(tx, member, d, req.now);
   }, itemTurn);
+}
+
+/**
+ * Writes a decided redemption (the ledger write makes this transaction conflict with an erasure's
+ * marking): the points and their entry, the coupons through the coupon issuing path, the pool's
+ * codes, the item's stock, the member's holding and the order.
+ */
+async function writeRedemption(tx: Tx, member: MemberDoc, d: MallRedemption, now: Date) {
+  const [entry] = await commitPoints(tx, member, d.points, [d.entry], now);
+  const couponIds: string[] = [];
+  if (d.coupons)
+    for (const key of d.coupons.keys) {
+      const r = await issueCoupon({ templateId: d.coupons.templateId, memberId: member._id, key, channel: 'points_mall', now }, tx);
+      couponIds.push(r.couponId);
+    }
+  const codes: string[] = [];
+  for (const slot of d.codeSlots) {
+    // Read where it is taken (not before deciding): a refused redemption reads no pool slot.
+    const code = await txGet<{ code: string }>(tx, 'mall_codes', slot);
+    if (!code) throw new AppError('MALL_OUT_OF_STOCK');
+    codes.push(code.code);
+  }
+  await tx.collection('mall_items').doc(d.order.itemId).update({ data: d.item });
+  await tx
+    .collection('mall_holdings')
+    .doc(holdingId(d.order.itemId, member._id))
+    .set({ data: { itemId: d.order.itemId, memberId: member._id, count: d.holdingCount, updatedAt: now } });
+  const order: MallOrderDoc = { ...d.order, couponIds, codes };
+  await tx.collection('mall_orders').add({ data: order });
+  return { order, balanceAfter: entry.balanceAfter, duplicate: false };
 }
 
 /**
@@ -197,33 +161,28 @@ export async function cancel(memberId: string, orderId: string, now: Date) {
     const order = await txGet<MallOrderDoc>(tx, 'mall_orders', orderId);
     if (!order || order.memberId !== memberId) throw new AppError('NOT_FOUND', '订单不存在');
     const member = await txMember(tx, memberId);
-    if (order.status === 'cancelled') return { orderId, pointsRefunded: order.pointsSpent, balanceAfter: memberPoints(member).available, duplicate: true };
-    if (order.kind !== 'physical' || order.status !== 'paid') throw new AppError('MALL_ORDER_NOT_CANCELLABLE');
+    const before = memberPoints(member);
+    // Asked from the order alone first: a replay or a refusal reads nothing more.
+    const early = cancelRefusal(order);
+    if (early?.kind === 'duplicate') return { orderId, pointsRefunded: order.pointsSpent, balanceAfter: before.available, duplicate: true };
+    if (early) throw new AppError(early.code);
     const item = await txGet<MallItemDoc>(tx, 'mall_items', order.itemId);
     const holding = await txGet<{ count: number }>(tx, 'mall_holdings', holdingId(order.itemId, memberId));
-    const refundEntryId = `refund:mall:${orderId}`;
-    const { balanceAfter } = await restoreSpentPoints(
-      tx,
-      member,
-      { id: refundEntryId, kind: 'refund', reason: `取消兑换：${order.title}`, ref: { type: 'mall', id: orderId } },
-      order.spentLots,
-      now,
-    );
-    if (item)
-      await tx
-        .collection('mall_items')
-        .doc(order.itemId)
-        .update({ data: { stock: item.stock + order.quantity, sold: Math.max(0, item.sold - order.quantity) } });
-    if (holding)
+    const refundRecorded = (await txEntry(tx, `refund:mall:${orderId}`)) !== null;
+    const d = decideMallCancel({ order: { ...order, _id: orderId }, points: before, item, holding, refundRecorded, now });
+    if (d.kind !== 'cancel') throw new AppError('MALL_ORDER_NOT_CANCELLABLE');
+    if (d.points) await commitPoints(tx, member, d.points, d.entries, now);
+    if (d.item) await tx.collection('mall_items').doc(order.itemId).update({ data: d.item });
+    if (d.holdingCount !== null)
       await tx
         .collection('mall_holdings')
         .doc(holdingId(order.itemId, memberId))
-        .update({ data: { count: Math.max(0, holding.count - order.quantity), updatedAt: now } });
+        .update({ data: { count: d.holdingCount, updatedAt: now } });
     await tx
       .collection('mall_orders')
       .doc(orderId)
-      .update({ data: { status: 'cancelled', cancelledAt: now, refundEntryId } });
-    return { orderId, pointsRefunded: order.pointsSpent, balanceAfter, duplicate: false };
+      .update({ data: { status: 'cancelled', cancelledAt: now, refundEntryId: d.refundEntryId } });
+    return { orderId, pointsRefunded: order.pointsSpent, balanceAfter: (d.points ?? before).available, duplicate: false };
   });
 }
 

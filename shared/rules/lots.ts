@@ -176,7 +176,7 @@ export function clawback(
 }
 
 /** A lot a spend took from, with its dates: what restoring it needs. */
-export interface SpentFrom {
+interface SpentFrom {
   id: string;
   amount: number;
   earnedOn: string;

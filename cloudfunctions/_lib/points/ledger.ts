@@ -13,8 +13,7 @@
 import { AppError } from '../../../shared/errors';
 import type { MemberDoc } from '../../../shared/schemas/member';
 import { memberPointsSchema, type LedgerEntry, type LedgerKind, type MemberPoints } from '../../../shared/schemas/points';
-import { checkPoints, forfeitAll, restore, type Movement, type SpentFrom } from '../../../shared/rules/lots';
-import { businessDate } from '../../../shared/calendar';
+import { checkPoints, forfeitAll, type Movement } from '../../../shared/rules/lots';
 import { MAX_POINTS } from '../../../shared/schemas/common';
 import { database } from '../platform/cloud';
 import { txGet, type Tx } from '../platform/db';
@@ -150,33 +149,6 @@ export async function applyEntry(
   const result = transition(memberPoints(member));
   const [entry] = await commitPoints(tx, member, result.points, [{ ...draft, movement: result.movement }], now, memberFields);
   return { applied: true, entry };
-}
-
-/**
- * Gives back the points a spend took (a cancelled mall redemption), idempotent on `draft.id`: the
- * restoring entry, and beside it an `expire:<lotId>~<ref>` entry for each lot whose expiry passed
- * since the spend (shared/rules/lots.ts `restore`): expired points come back expired, never
- * spendable. Answers the restoring entry and the balance after all of them.
- */
-export async function restoreSpentPoints(
-  tx: Tx,
-  member: MemberDoc,
-  draft: Omit<EntryDraft, 'movement'>,
-  spent: readonly SpentFrom[],
-  now: Date,
-): Promise<{ applied: boolean; entry: LedgerEntry; balanceAfter: number }> {
-  const existing = await txEntry(tx, draft.id);
-  if (existing) return { applied: false, entry: existing, balanceAfter: memberPoints(member).available };
-  const r = restore(memberPoints(member), spent, draft.ref.id, businessDate(now));
-  const expiries: EntryDraft[] = r.expired.map(({ lot, movement }) => ({
-    id: `expire:${lot.id}`,
-    kind: 'expire',
-    movement,
-    reason: `积分过期（${lot.earnedOn} 获得，取消兑换时已过期）`,
-    ref: { type: 'lot', id: lot.id },
-  }));
-  const entries = await commitPoints(tx, member, r.points, [{ ...draft, movement: r.movement }, ...expiries], now);
-  return { applied: true, entry: entries[0], balanceAfter: r.points.available };
 }
 
 /**
