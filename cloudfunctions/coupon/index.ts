@@ -22,7 +22,8 @@ import {
 } from '../_lib/coupons';
 import { memberByOpenid } from '../_lib/members';
 import { toCouponView, toTemplateView } from './views';
-import { myVerifications, refusalOf, storeNames, storeOf, undoVerification, verificationViews, verifyCoupon, type StaffDoc } from './verify';
+import { myVerifications, storeNames, storeOf, undoVerification, verificationViews, verifyCoupon, type StaffDoc } from './verify';
+import { refusalOf } from '../../shared/rules/coupon-verify';
 import type { CouponAuditDoc } from '../../shared/schemas/coupon';
 
 const staffOrMerchant = (ctx: ActionContext) => requireRole(requireOpenid(ctx), ['staff', 'merchant']) as Promise<StaffDoc>;

@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
 import { AppError } from '../../shared/errors';
-import { BUSINESS_TZ, businessDate, dayjs, startOfBusinessDate } from '../../shared/calendar';
+import { businessDate, startOfBusinessDate } from '../../shared/calendar';
 import type { VerificationView } from '../../shared/contracts/coupon';
 import type { CouponAuditDoc, CouponDoc, CouponUse } from '../../shared/schemas/coupon';
 import { effectiveStatus } from '../../shared/rules/coupons';
+import { decideVerification, refusalOf } from '../../shared/rules/coupon-verify';
 import type { RoleDoc } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
 import { getById, inTransaction, queryDocs, txGet } from '../_lib/platform/db';
@@ -16,8 +17,6 @@ const UNDO_WINDOW_MS = 10 * 60_000;
 
 /** `roles` documents may mark a clerk as the store's manager (undo rights at their store). */
 export type StaffDoc = RoleDoc & { storeManager?: boolean };
-
-const shanghaiTime = (d: Date | string) => dayjs(d).tz(BUSINESS_TZ).format('YYYY-MM-DD HH:mm');
 
 /** The store a verification happens at: a clerk's own (another is FORBIDDEN); the merchant's choice. */
 export function storeOf(role: StaffDoc, requested: string | undefined): string | null {
@@ -32,23 +31,6 @@ export function storeOf(role: StaffDoc, requested: string | undefined): string |
 export async function storeNames(): Promise<Map<string, string>> {
   const stores = await queryDocs<{ _id: string; name?: string }>(database().collection('stores').where({}).limit(200));
   return new Map(stores.map((s) => [s._id, s.name ?? s._id]));
-}
-
-/** Why this coupon cannot be verified at `storeId` now; null when it can. */
-export function refusalOf(c: CouponDoc, storeId: string | null, now: Date): AppError | null {
-  const status = effectiveStatus(c, now);
-  if (status === 'used' && c.used)
-    return new AppError('COUPON_ALREADY_USED', `已于 ${shanghaiTime(c.used.at)} 在 ${c.used.storeName} 核销`, {
-      usedAt: new Date(c.used.at).toISOString(),
-      storeName: c.used.storeName,
-    });
-  if (status === 'expired') return new AppError('COUPON_EXPIRED', `该券已于 ${shanghaiTime(c.endsAt)} 过期`);
-  if (status === 'void') return new AppError('COUPON_EXPIRED', '该券已作废');
-  if (new Date(c.startsAt).getTime() > now.getTime()) return new AppError('COUPON_NOT_STARTED', `该券 ${shanghaiTime(c.startsAt)} 起可用`);
-  // A clerk always has a store; the merchant verifying from the console without one is not store-bound.
-  if (c.terms.storeIds && storeId !== null && !c.terms.storeIds.includes(storeId)) return new AppError('COUPON_NOT_VALID_HERE');
-  if (c.terms.storeIds && storeId === null) return new AppError('COUPON_NOT_VALID_HERE', '该券限指定门店使用，请选择门店');
-  return null;
 }
 
 const actorOf = (role: StaffDoc, storeId: string | null) => ({ openid: role.openid, name: role.name, role: role.role, storeId });
@@ -102,40 +84,26 @@ export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: st
       : c.used?.verificationId === key.id
         ? 'replay'
         : 'new';
-    if (seen === 'replay') {
-      if (c.status === 'used' && c.used?.verificationId === key.id) return alreadyMine(couponId, c.used, c.terms.title);
-      // The verification this key recorded was undone since: the key is spent, a new scan is a new request.
-      throw new AppError('IDEMPOTENCY_KEY_REUSED', '该核销已被撤销，请重新扫码核销', { key: key.id });
-    }
-    const verificationId = key.id;
-    const refusal = refusalOf(c, storeId, now);
-    if (refusal) throw refusal;
-    const use: CouponUse = { at: now, storeId, storeName, staff: { openid: role.openid, name: role.name, role: role.role }, orderId, verificationId };
-    await tx
-      .collection('coupons')
-      .doc(couponId)
-      .update({ data: { status: 'used', used: database().command.set(use) } });
-    const audit: CouponAuditDoc = {
-      _id: `verify:${verificationId}`,
-      action: 'verify',
-      couponId,
-      memberId: c.memberId,
-      title: c.terms.title,
-      actor: actorOf(role, storeId),
+    const decision = decideVerification({
+      coupon: c,
+      seen,
+      key: key.id,
+      fingerprint: fingerprint(key.params),
+      staff: { openid: role.openid, name: role.name, role: role.role },
       storeId,
       storeName,
       orderId,
-      at: now,
-      fingerprint: fingerprint(key.params),
-    };
-    await tx.collection('coupon_audit').add({ data: audit });
-    return { couponId, verifiedAt: now.toISOString(), storeName, title: c.terms.title };
+      now,
+    });
+    if (decision.kind === 'refused') throw decision.error;
+    if (decision.kind === 'replay') return decision.answer;
+    await tx
+      .collection('coupons')
+      .doc(couponId)
+      .update({ data: { status: 'used', used: database().command.set(decision.use) } });
+    await tx.collection('coupon_audit').add({ data: decision.audit });
+    return decision.answer;
   });
-}
-
-/** The answer of a verification already recorded under this call's (or this scan's) id. */
-function alreadyMine(couponId: string, used: CouponUse, title: string) {
-  return { couponId, verifiedAt: new Date(used.at).toISOString(), storeName: used.storeName, title };
 }
 
 function mayUndo(role: StaffDoc, use: CouponUse): boolean {
