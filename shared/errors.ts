@@ -43,6 +43,7 @@ export const ERROR_MESSAGES = {
   COUPON_ALREADY_USED: '该券已核销',
   COUPON_EXPIRED: '该券已过期',
   COUPON_NOT_VALID_HERE: '该券不适用于本门店',
+  COUPON_THRESHOLD_NOT_MET: '订单金额未达到该券的使用门槛',
   COUPON_CODE_EXPIRED: '券码已过期，请让顾客刷新后重新出示',
   COUPON_CODE_INVALID: '券码无效',
   COUPON_UNDO_WINDOW_PASSED: '核销已超过 10 分钟，不能撤销',

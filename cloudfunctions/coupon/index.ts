@@ -286,6 +286,7 @@ export const main = createMain(couponContract, {
     const refusal = refusalOf(c, storeId, ctx.now);
     return {
       coupon: toCouponView(c, ctx.now, (id) => names.get(id) ?? id),
+      thresholdFen: c.terms.thresholdFen,
       member: { memberId: c.memberId, cardNo: member?.cardNo ?? c.memberId, nickname: member?.nickname ?? '会员', phoneMasked: member?.phone?.masked ?? null },
       refusal: refusal ? { code: refusal.code, message: refusal.message } : null,
     };
@@ -299,7 +300,11 @@ export const main = createMain(couponContract, {
       if (!checked.ok) throw new AppError(checked.reason === 'expired' ? 'COUPON_CODE_EXPIRED' : 'COUPON_CODE_INVALID');
       return checked;
     });
-    return verifyCoupon(role, check.couponId, storeId, input.orderId ?? null, ctx.now, input.requestId);
+    return verifyCoupon(
+      role,
+      { couponId: check.couponId, storeId, orderId: input.orderId ?? null, orderAmountFen: input.orderAmountFen ?? null, requestId: input.requestId },
+      ctx.now,
+    );
   },
 
   undoVerify: async (input, ctx) => undoVerification(await staffOrMerchant(ctx), input.couponId, ctx.now),

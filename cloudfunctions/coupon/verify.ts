@@ -4,7 +4,7 @@ import { businessDate, startOfBusinessDate } from '../../shared/calendar';
 import type { VerificationView } from '../../shared/contracts/coupon';
 import type { CouponAuditDoc, CouponDoc, CouponUse } from '../../shared/schemas/coupon';
 import { effectiveStatus } from '../../shared/rules/coupons';
-import { decideVerification, refusalOf } from '../../shared/rules/coupon-verify';
+import { decideVerification, refusalOf, thresholdRefusal } from '../../shared/rules/coupon-verify';
 import type { RoleDoc } from '../_lib/platform/auth';
 import { database } from '../_lib/platform/cloud';
 import { getById, inTransaction, queryDocs, txGet } from '../_lib/platform/db';
@@ -60,13 +60,23 @@ function verificationKey(role: StaffDoc, c: CouponDoc, storeId: string | null, o
  * verification instead of COUPON_ALREADY_USED; a key reused for another coupon or order, or for a
  * verification undone since, is IDEMPOTENCY_KEY_REUSED.
  */
-export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: string | null, orderId: string | null, now: Date, requestId?: string) {
+export interface VerifyRequest {
+  couponId: string;
+  storeId: string | null;
+  orderId: string | null;
+  /** the order's amount for the threshold; null: the caller sent none (not checked) */
+  orderAmountFen: number | null;
+  requestId?: string;
+}
+
+export async function verifyCoupon(role: StaffDoc, request: VerifyRequest, now: Date) {
+  const { couponId, storeId, orderId, orderAmountFen, requestId } = request;
   // The store's name from the instance's copy (_lib/orders/stores.ts): it only labels the use.
   const storeName = storeId ? ((await cachedStoreName(storeId)) ?? storeId) : '商家后台';
   // A coupon already used by someone else (the second till, the 200th scan) is answered from a plain read, with no transaction.
   const before = await getById<CouponDoc>('coupons', couponId);
   if (!before) throw new AppError('COUPON_CODE_INVALID');
-  const early = refusalOf(before, storeId, now);
+  const early = refusalOf(before, storeId, now) ?? thresholdRefusal(before, orderAmountFen);
   if (early && before.used?.verificationId !== verificationKey(role, before, storeId, orderId, requestId).id) throw early;
   return inTransaction(async (tx) => {
     const c = await txGet<CouponDoc>(tx, 'coupons', couponId);
@@ -93,6 +103,7 @@ export async function verifyCoupon(role: StaffDoc, couponId: string, storeId: st
       storeId,
       storeName,
       orderId,
+      orderAmountFen,
       now,
     });
     if (decision.kind === 'refused') throw decision.error;

@@ -62,6 +62,7 @@ export function toVerificationView(a: CouponAuditDoc, extra: { active: boolean; 
     staffName: a.actor.name,
     storeName: a.storeName,
     orderId: a.orderId,
+    orderAmountFen: a.orderAmountFen ?? null,
     at: iso(a.at),
     ...extra,
   };

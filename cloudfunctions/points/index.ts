@@ -85,9 +85,14 @@ export const main = createMain(pointsContract, {
   recordOrder: async (input, ctx) => {
     const role = await requireRole(requireOpenid(ctx), ['staff', 'merchant']);
     if (role.role === 'staff' && role.storeId !== input.storeId) throw new AppError('FORBIDDEN', '只能为本门店录入订单');
-    const { member: ref, ...order } = input;
+    const { member: ref, paidAt, ...order } = input;
     const memberId = await resolveMemberId(ref, ctx.now);
-    return creditOrder(memberId, order, { channel: 'staff', actor: actorOf(role), storeName: await storeName(input.storeId), now: ctx.now });
+    // Paid now, by the server's clock, unless the caller back-fills an earlier payment.
+    return creditOrder(
+      memberId,
+      { ...order, paidAt: paidAt ?? ctx.now.toISOString() },
+      { channel: 'staff', actor: actorOf(role), storeName: await storeName(input.storeId), now: ctx.now },
+    );
   },
 
   refundOrder: async (input, ctx) => {

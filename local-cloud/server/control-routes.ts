@@ -10,6 +10,9 @@ import type { LocalCloud } from '../services';
  *   POST /api/clock { now } | { advanceMs } | { reset: true }   (optional `frozen: true` with `now`)
  *   GET  /api/jobs                       every scheduled job with its schedule and last run
  *   POST /api/jobs/<job>/run             runs one job now by name (e.g. `birthday`), under its lease
+ *   GET  /api/faults                     the fault injection's rates: { conflict, transient, lostReply }
+ *   POST /api/faults { conflict?, transient?, lostReply? } | { reset: true }   sets rates (0–1) at run
+ *        time: an e2e test turns an outage on (transient: 1) and off around one step of a page
  * Kept apart from server.ts so the HTTP contract's own routes and these evolve separately.
  */
 /** `development` turns the control routes on; any other mode leaves them out. */
@@ -35,7 +38,7 @@ const refuse = (status: number, code: string, message: string): ControlAnswer =>
 export async function handleControlRoute(cloud: LocalCloud, req: ControlRequest): Promise<ControlAnswer | null> {
   const { method, url } = req;
   const jobRun = /^\/api\/jobs\/([A-Za-z0-9_-]+)\/run$/.exec(url.pathname);
-  if (url.pathname !== '/api/clock' && url.pathname !== '/api/jobs' && !jobRun) return null;
+  if (url.pathname !== '/api/clock' && url.pathname !== '/api/jobs' && url.pathname !== '/api/faults' && !jobRun) return null;
   if (req.mode !== 'development') return refuse(404, 'NOT_FOUND', `没有这个接口：${method} ${url.pathname}`);
   if (!req.session) return refuse(401, 'UNAUTHENTICATED', '请先登录');
   if (req.session.role !== 'merchant') return refuse(403, 'FORBIDDEN', '仅商家可用（开发模式的时钟与任务）');
@@ -43,6 +46,7 @@ export async function handleControlRoute(cloud: LocalCloud, req: ControlRequest)
     if (method !== 'GET') return refuse(405, 'NOT_FOUND', '不支持的请求方法');
     return { status: 200, body: await cloud.listJobs() };
   }
+  if (url.pathname === '/api/faults') return faultsRoute(cloud, req);
   if (jobRun) {
     if (method !== 'POST') return refuse(405, 'NOT_FOUND', '不支持的请求方法');
     const answer = (await cloud.runJob(jobRun[1])) as { ok: boolean; code?: string };
@@ -62,6 +66,30 @@ export async function handleControlRoute(cloud: LocalCloud, req: ControlRequest)
     return refuse(400, 'VALIDATION_FAILED', (e as Error).message);
   }
   return refuse(400, 'VALIDATION_FAILED', '请求体应为 { now: ISO 时间 }、{ advanceMs: 毫秒数 } 或 { reset: true }');
+}
+
+const FAULT_KINDS = ['conflict', 'transient', 'lostReply'] as const;
+
+/** The fault injection's rates, read or set while the cloud runs (the injector reads them on every roll). */
+async function faultsRoute(cloud: LocalCloud, req: ControlRequest): Promise<ControlAnswer> {
+  const faults = cloud.database.faults;
+  const rates = () => ({ conflict: faults.config.conflict, transient: faults.config.transient, lostReply: faults.config.lostReply });
+  if (req.method === 'GET') return { status: 200, body: { ok: true, data: rates() } };
+  if (req.method !== 'POST') return refuse(405, 'NOT_FOUND', '不支持的请求方法');
+  const body = await req.readJson();
+  if (body.reset === true) {
+    faults.config = { ...faults.config, conflict: 0, transient: 0, lostReply: 0 };
+    return { status: 200, body: { ok: true, data: rates() } };
+  }
+  const next = { ...faults.config };
+  for (const kind of FAULT_KINDS) {
+    const value = body[kind];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return refuse(400, 'VALIDATION_FAILED', `${kind} 应为 0 到 1 之间的比例`);
+    next[kind] = value;
+  }
+  faults.config = next;
+  return { status: 200, body: { ok: true, data: rates() } };
 }
 
 /** Writes a control answer. */

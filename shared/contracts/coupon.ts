@@ -10,6 +10,7 @@ import {
   type Validity,
 } from '../schemas/coupon';
 import type { JobRunState } from '../schemas/jobs';
+import { fen } from '../schemas/common';
 
 const id = z.string().min(1).max(64);
 const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字');
@@ -96,9 +97,23 @@ export interface CouponCode {
 /** What the till sees of a scanned coupon: its terms, whether it can be used here, the member masked. */
 export interface InspectedCoupon {
   coupon: CouponView;
+  /** the order amount (fen) the coupon needs (0: none): the till asks the amount and the server checks it */
+  thresholdFen: number;
   member: { memberId: string; cardNo: string; nickname: string; phoneMasked: string | null };
   /** why it cannot be verified here and now (null: it can) */
   refusal: { code: string; message: string } | null;
+}
+
+/** What a verification answers (also to a replay of it). */
+export interface VerificationResult {
+  couponId: string;
+  verifiedAt: string;
+  storeName: string;
+  title: string;
+  /** the amount the threshold was checked against; null when the caller sent none */
+  orderAmountFen: number | null;
+  /** what the coupon takes off that amount; null when no amount was sent */
+  discountFen: number | null;
 }
 
 export interface VerificationView {
@@ -110,6 +125,8 @@ export interface VerificationView {
   staffName: string;
   storeName: string;
   orderId: string | null;
+  /** verify: the order's amount entered at the till (null: not given) */
+  orderAmountFen: number | null;
   at: string;
   /** a verification not undone since */
   active: boolean;
@@ -143,7 +160,17 @@ const couponRequests = {
   inspect: z.object({ code, storeId: id.optional() }).strict(),
   // requestId: the till's id for this scan, kept across its retries; a retry of a verification that
   // committed (its answer lost) then answers the verification, not COUPON_ALREADY_USED.
-  verify: z.object({ code, storeId: id.optional(), orderId: z.string().min(1).max(64).optional(), requestId: requestId.optional() }).strict(),
+  // orderAmountFen: the order's amount (fen) the coupon's threshold (满100) is checked against.
+  // Optional so callers from before it keep working (unchecked then); the till always sends it.
+  verify: z
+    .object({
+      code,
+      storeId: id.optional(),
+      orderId: z.string().min(1).max(64).optional(),
+      orderAmountFen: fen.max(10 ** 10).optional(),
+      requestId: requestId.optional(),
+    })
+    .strict(),
   undoVerify: z.object({ couponId: id }).strict(),
   myVerifications: z.object({}).strict(),
   auditLog: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional() }).strict(),
@@ -165,7 +192,7 @@ export const couponContract = {
   getCode: act(couponRequests.getCode).returns<CouponCode>(),
   // staff (own store) and merchant
   inspect: act(couponRequests.inspect).returns<InspectedCoupon>(),
-  verify: act(couponRequests.verify).returns<{ couponId: string; verifiedAt: string; storeName: string; title: string }>(),
+  verify: act(couponRequests.verify).returns<VerificationResult>(),
   undoVerify: act(couponRequests.undoVerify).returns<{ couponId: string; status: CouponStatus; undoneAt: string }>(),
   myVerifications: act(couponRequests.myVerifications).returns<{ day: string; entries: VerificationView[] }>(),
 };

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { BUSINESS_TZ, dayjs } from '../calendar';
 import { AppError } from '../errors';
 import { couponAuditDocSchema, couponUseSchema, type CouponDoc, type CouponUse } from '../schemas/coupon';
-import { effectiveStatus } from './coupons';
+import { discountFor, effectiveStatus } from './coupons';
 
 const shanghaiTime = (d: Date | string) => dayjs(d).tz(BUSINESS_TZ).format('YYYY-MM-DD HH:mm');
 
@@ -28,7 +28,48 @@ export function refusalOf(c: CouponDoc, storeId: string | null, now: Date): AppE
   return null;
 }
 
-const answerSchema = z.object({ couponId: z.string(), verifiedAt: z.string(), storeName: z.string(), title: z.string() }).strict();
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+
+/**
+ * The coupon's minimum order (满100: 10000 fen) against the amount the clerk entered. No amount (a
+ * caller from before the till asked for it) is not checked: the field is optional in the contract so
+ * such callers keep working; the till always sends it.
+ */
+export function thresholdRefusal(c: Pick<CouponDoc, 'terms'>, orderAmountFen: number | null): AppError | null {
+  if (orderAmountFen === null || orderAmountFen >= c.terms.thresholdFen) return null;
+  const missingFen = c.terms.thresholdFen - orderAmountFen;
+  return new AppError('COUPON_THRESHOLD_NOT_MET', `该券满${yuan(c.terms.thresholdFen)}可用，本单 ${yuan(orderAmountFen)}，还差 ${yuan(missingFen)}`, {
+    thresholdFen: c.terms.thresholdFen,
+    orderAmountFen,
+    missingFen,
+  });
+}
+
+const answerSchema = z
+  .object({
+    couponId: z.string(),
+    verifiedAt: z.string(),
+    storeName: z.string(),
+    title: z.string(),
+    /** the amount the threshold was checked against (null: not given) */
+    orderAmountFen: z.number().int().nullable(),
+    /** what the coupon takes off that amount (null: no amount given) */
+    discountFen: z.number().int().nullable(),
+  })
+  .strict();
+type VerificationAnswer = z.infer<typeof answerSchema>;
+
+const answerOf = (c: CouponDoc, use: Pick<CouponUse, 'at' | 'storeName' | 'orderAmountFen'>): VerificationAnswer => {
+  const amount = use.orderAmountFen ?? null;
+  return {
+    couponId: c._id,
+    verifiedAt: new Date(use.at).toISOString(),
+    storeName: use.storeName,
+    title: c.terms.title,
+    orderAmountFen: amount,
+    discountFen: amount === null ? null : discountFor(c.terms, amount),
+  };
+};
 
 export const verificationDecisionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('refused'), error: z.instanceof(AppError) }).strict(),
@@ -50,24 +91,22 @@ interface VerificationInput {
   storeId: string | null;
   storeName: string;
   orderId: string | null;
+  /** the order's amount entered at the till (null: the caller sent none) */
+  orderAmountFen: number | null;
   now: Date;
 }
 
 /** unused → used once (C4), or the first answer again for the same key, or a refusal (nothing written). */
 export function decideVerification(input: VerificationInput): VerificationDecision {
-  const { coupon: c, key, storeId, storeName, orderId, now } = input;
+  const { coupon: c, key, storeId, storeName, orderId, orderAmountFen, now } = input;
   if (input.seen === 'replay') {
-    if (c.status === 'used' && c.used?.verificationId === key)
-      return {
-        kind: 'replay',
-        answer: { couponId: c._id, verifiedAt: new Date(c.used.at).toISOString(), storeName: c.used.storeName, title: c.terms.title },
-      };
+    if (c.status === 'used' && c.used?.verificationId === key) return { kind: 'replay', answer: answerOf(c, c.used) };
     // The verification this key recorded was undone since: the key is spent, a new scan is a new request.
     return { kind: 'refused', error: new AppError('IDEMPOTENCY_KEY_REUSED', '该核销已被撤销，请重新扫码核销', { key }) };
   }
-  const refusal = refusalOf(c, storeId, now);
+  const refusal = refusalOf(c, storeId, now) ?? thresholdRefusal(c, orderAmountFen);
   if (refusal) return { kind: 'refused', error: refusal };
-  const use: CouponUse = { at: now, storeId, storeName, staff: input.staff, orderId, verificationId: key };
+  const use: CouponUse = { at: now, storeId, storeName, staff: input.staff, orderId, orderAmountFen, verificationId: key };
   return {
     kind: 'verify',
     use,
@@ -81,9 +120,10 @@ export function decideVerification(input: VerificationInput): VerificationDecisi
       storeId,
       storeName,
       orderId,
+      orderAmountFen,
       at: now,
       fingerprint: input.fingerprint,
     },
-    answer: { couponId: c._id, verifiedAt: now.toISOString(), storeName, title: c.terms.title },
+    answer: answerOf(c, use),
   };
 }

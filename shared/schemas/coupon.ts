@@ -139,6 +139,8 @@ export const couponUseSchema = z
     storeName: z.string(),
     staff: z.object(actorShape).strict(),
     orderId: z.string().nullable(),
+    /** the order's amount the clerk entered (the threshold was checked against it); absent: not given */
+    orderAmountFen: fen.nullable().optional(),
     /** one per verify invocation: a retried verify whose first reply was lost recognises its own write */
     verificationId: z.string(),
   })
@@ -191,6 +193,8 @@ export const couponAuditDocSchema = z
     storeId: z.string().nullable(),
     storeName: z.string(),
     orderId: z.string().nullable(),
+    /** verify: the order's amount the clerk entered, when given */
+    orderAmountFen: fen.nullable().optional(),
     at: z.date(),
     /** a verification's defining parameters (platform/idempotency.ts): a reused key is told from a replay */
     fingerprint: z.string().optional(),

@@ -258,7 +258,12 @@ const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号应为 
 
 export const pointsRequests = {
   history: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional() }).strict(),
-  recordOrder: orderInputSchema.extend({ member: memberRefSchema }).strict(),
+  /**
+   * The till: the server's clock stamps the order (a device clock behind the server made every order a
+   * late back-fill and missed the member day). `paidAt` stays accepted, optional, for an explicit
+   * back-fill, held to the same rules as a POS receipt (shared/rules/order.ts saleRefusal).
+   */
+  recordOrder: orderInputSchema.extend({ paidAt: orderInputSchema.shape.paidAt.optional(), member: memberRefSchema }).strict(),
   refundOrder: z.object({ orderId: z.string().min(1).max(200), refundId: requestId, amountFen: fen.positive() }).strict(),
   /** The till: today's orders of this till (the clerk's own; the merchant's: the store's). */
   tillOrders: z.object({ storeId: z.string().min(1).max(64) }).strict(),

@@ -155,4 +155,30 @@ describe('POS endpoint over the local HTTP route', () => {
     const over = await pos({ receiptNo: 'R-3003', refundNo: 'RF-2', amountFen: 25000 }, { path: '/refunds' });
     expect(over.json).toMatchObject({ ok: false, code: 'REFUND_EXCEEDS_ORDER' });
   });
+
+  it("keeps a POS receipt's paidAt within the rules: a small clock skew ahead or a back-fill inside the window is kept as sent; later or older is refused", async () => {
+    const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
+    const storedPaidAt = (receiptNo: string) =>
+      new Date((cloud.store.get('orders', `pos:store-1:${receiptNo}`)?.doc as unknown as { paidAt: Date }).paidAt).toISOString();
+
+    // The POS clock 5 minutes ahead of ours (within the 10-minute skew): accepted, its paidAt kept.
+    const ahead = await pos({ ...order('R-4001'), paidAt: minutes(5) });
+    expect(ahead).toMatchObject({ status: 200, json: { ok: true } });
+    expect(storedPaidAt('R-4001')).toBe(minutes(5));
+    // A batch upload of a sale paid 3 days ago: inside the back-fill window, kept as paid then.
+    const threeDaysAgo = minutes(-3 * 24 * 60);
+    const late = await pos({ ...order('R-4002'), paidAt: threeDaysAgo });
+    expect(late).toMatchObject({ status: 200, json: { ok: true } });
+    expect(storedPaidAt('R-4002')).toBe(threeDaysAgo);
+
+    const before = snapshot();
+    // Paid half an hour in the future: beyond the skew, refused.
+    const future = await pos({ ...order('R-4003'), paidAt: minutes(30) });
+    expect(future).toMatchObject({ status: 400, json: { ok: false, code: 'VALIDATION_FAILED' } });
+    // Older than the back-fill window (60 days): refused.
+    const tooOld = await pos({ ...order('R-4004'), paidAt: minutes(-61 * 24 * 60) });
+    expect(tooOld).toMatchObject({ status: 422, json: { ok: false, code: 'ORDER_TOO_OLD' } });
+    // Nothing written for either refusal (the nonce of a refused request is not spent either).
+    expect({ ...snapshot(), nonces: before.nonces }).toEqual(before);
+  });
 });
