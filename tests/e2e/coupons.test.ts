@@ -56,9 +56,13 @@ describe('coupons: claim, show, verify at the till, the wallet (H5, real local c
     expect(seen).toContain('满100减20');
     expect(seen).toContain('小林');
     expect(seen).not.toMatch(/(?<!\d)1[3-9]\d{9}(?!\d)/); // never the full phone number
+    // The till asks the order's amount (满100: ¥128 is enough); success is a result sheet, closed with 完成.
+    await till.locator('.staff-coupon-amount input').first().fill('128');
     await till.locator('.staff-coupon-verify').first().click();
     await till.locator('.staff-coupon-result').first().waitFor({ timeout: 15_000 });
     await expect(till.locator('.staff-coupon-result').first().textContent()).resolves.toContain('核销成功');
+    await expect(till.locator('.staff-verified-sheet >> visible=true').first().textContent()).resolves.toContain('核销成功');
+    await till.locator('.staff-verified-sheet .nut-dialog-footer-ok >> visible=true').first().click();
     await till.locator('.staff-verification').first().waitFor({ timeout: 10_000 });
 
     // A second verification of the same code: refused, saying when and where.

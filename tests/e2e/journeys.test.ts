@@ -30,6 +30,8 @@ const shown = (page: Page, selector: string) => page.locator(`${selector} >> vis
 const shownText = async (page: Page, selector: string) => ((await shown(page, selector).textContent()) ?? '').trim();
 /** Taro's H5 modal (showModal): its confirm or cancel button. */
 const modal = (page: Page, which: 'confirm' | 'cancel') => page.locator(`.taro-model__${which} >> visible=true`).first();
+/** The workbench asks with a NutUI Dialog (useConfirm): its 确认 / 取消 buttons. */
+const staffDialog = (page: Page, which: 'ok' | 'cancel') => page.locator(`.staff-dialog .nut-dialog-footer-${which} >> visible=true`).first();
 
 describe('journeys as people live them (H5, phone size, real local cloud)', () => {
   const app = useH5App();
@@ -253,8 +255,8 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     // Above the confirmation amount (¥500): the till asks first; cancelling records nothing.
     await page.locator('.staff-amount-input input').first().fill('600');
     await page.locator('.staff-record-order').first().click();
-    expect(await modal(page, 'confirm').textContent()).toBe('确认录入');
-    await modal(page, 'cancel').click();
+    expect(await staffDialog(page, 'ok').textContent()).toBe('确认录入');
+    await staffDialog(page, 'cancel').click();
     expect(await page.locator('.staff-result-sheet').count()).toBe(0);
 
     // One latte: the result where the clerk looks, the summary refreshed.
@@ -276,7 +278,7 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     await page.waitForFunction((r) => (document.querySelector('.staff-till')?.textContent ?? '').includes(r), receipt, { timeout: 15_000 });
     // 撤销 through the refund path, after a confirmation.
     await page.locator('.staff-till-revoke').first().click();
-    await modal(page, 'confirm').click();
+    await staffDialog(page, 'ok').click();
     await page.locator('.staff-till-order--revoked').first().waitFor({ timeout: 15_000 });
     expect(await text(page, '.staff-till-order--revoked')).toContain('已撤销');
     await screenshot(page, '16-workbench-till-revoked');

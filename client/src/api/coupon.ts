@@ -2,7 +2,7 @@ import type { InputOf } from '@shared/contract'
 import type { couponContract } from '@shared/contracts/coupon'
 import { call } from './client'
 
-export type { ClaimableTemplate, CouponCode, InspectedCoupon } from '@shared/contracts/coupon'
+export type { ClaimableTemplate, CouponCode, InspectedCoupon, VerificationResult } from '@shared/contracts/coupon'
 type CreateTemplateRequest = InputOf<typeof couponContract, 'createTemplate'>
 
 /** A request id for a claim, kept by the page until it is answered, so a retried tap claims once. */
@@ -21,8 +21,15 @@ export const getCouponCode = (couponId: string) => call('coupon', 'getCode', { c
 // ---- staff and merchant
 export const inspectCoupon = (code: string, storeId?: string) => call('coupon', 'inspect', { code, ...(storeId ? { storeId } : {}) })
 /** `requestId`: one per scanned code, kept across the clerk's retries (a verification whose answer was lost answers again). */
-export const verifyCoupon = (code: string, requestId: string, storeId?: string, orderId?: string) =>
-  call('coupon', 'verify', { code, requestId, ...(storeId ? { storeId } : {}), ...(orderId ? { orderId } : {}) })
+/** `orderAmountFen`: the order's amount, checked server-side against the coupon's threshold (满100). */
+export const verifyCoupon = (v: { code: string; requestId: string; storeId?: string; orderId?: string; orderAmountFen: number }) =>
+  call('coupon', 'verify', {
+    code: v.code,
+    requestId: v.requestId,
+    orderAmountFen: v.orderAmountFen,
+    ...(v.storeId ? { storeId: v.storeId } : {}),
+    ...(v.orderId ? { orderId: v.orderId } : {}),
+  })
 export const undoVerify = (couponId: string) => call('coupon', 'undoVerify', { couponId })
 export const myVerifications = () => call('coupon', 'myVerifications')
 

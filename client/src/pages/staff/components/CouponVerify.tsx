@@ -1,23 +1,41 @@
 import { useEffect, useRef, useState } from 'react'
 import { View, Text } from '@tarojs/components'
-import { inspectCoupon, newRequestId, verifyCoupon, type InspectedCoupon } from '@/api/coupon'
+import { inspectCoupon, newRequestId, verifyCoupon, type InspectedCoupon, type VerificationResult } from '@/api/coupon'
 import { Button, Input } from '@/components/nutui'
-import { calendarDate } from '@/format'
+import { calendarDate, formatYuan, yuanToFen } from '@/format'
+import { VerifiedSheet } from './VerifiedSheet'
 
 type State =
   | { status: 'loading' }
   | { status: 'error'; message: string }
   | { status: 'ready'; seen: InspectedCoupon }
-  | { status: 'verified'; seen: InspectedCoupon; at: string; storeName: string }
+  | { status: 'verified'; seen: InspectedCoupon; result: VerificationResult }
 
 /**
- * 核销优惠券: the scanned coupon with its conditions and its member (masked), then 确认核销. The server
- * decides (unused → used once); a second scan shows when and where it was used.
+ * 核销优惠券: the scanned coupon with its conditions and its member (masked), the order's amount
+ * (taken from the order being entered when there is one), then 确认核销. The server decides
+ * (threshold, store, unused → used once); success opens a result sheet that cannot be missed; a
+ * second scan shows when and where it was used.
  */
-export function CouponVerify({ code, storeId, onVerified }: { code: string; storeId: string | null; onVerified: () => void }) {
+export function CouponVerify({
+  code,
+  storeId,
+  orderFen,
+  receiptNo,
+  onVerified,
+}: {
+  code: string
+  storeId: string | null
+  /** the total of the order being entered for the identified member (0: none) */
+  orderFen: number
+  receiptNo: string | null
+  onVerified: () => void
+}) {
   const [state, setState] = useState<State>({ status: 'loading' })
-  const [orderId, setOrderId] = useState('')
+  const [amount, setAmount] = useState(orderFen > 0 ? (orderFen / 100).toFixed(2) : '')
+  const [orderId, setOrderId] = useState(orderFen > 0 && receiptNo ? receiptNo : '')
   const [busy, setBusy] = useState(false)
+  const [sheetOpen, setSheetOpen] = useState(false)
   // One id per scan (set below with each code): a retried 确认核销 after a lost answer is recognised, not refused as used.
   const requestId = useRef('')
   const [error, setError] = useState<string | null>(null)
@@ -36,13 +54,23 @@ export function CouponVerify({ code, storeId, onVerified }: { code: string; stor
     }
   }, [code, storeId])
 
+  const amountFen = amount.trim() ? yuanToFen(amount.trim()) : null
+
   const confirm = async (seen: InspectedCoupon) => {
+    if (amountFen === null) return setError(amount.trim() ? '金额格式不正确，请输入如 128 或 128.50 的金额' : '请输入本单消费金额')
     setBusy(true)
     setError(null)
-    const res = await verifyCoupon(code, requestId.current, storeId ?? undefined, orderId.trim() || undefined)
+    const res = await verifyCoupon({
+      code,
+      requestId: requestId.current,
+      storeId: storeId ?? undefined,
+      orderId: orderId.trim() || undefined,
+      orderAmountFen: amountFen,
+    })
     setBusy(false)
     if (!res.ok) return setError(res.message)
-    setState({ status: 'verified', seen, at: res.data.verifiedAt, storeName: res.data.storeName })
+    setState({ status: 'verified', seen, result: res.data })
+    setSheetOpen(true)
     onVerified()
   }
 
@@ -54,7 +82,7 @@ export function CouponVerify({ code, storeId, onVerified }: { code: string; stor
       </View>
     )
   }
-  const { coupon, member, refusal } = state.seen
+  const { coupon, member, refusal, thresholdFen } = state.seen
   return (
     <View className={`staff-card staff-coupon staff-coupon--${state.status}`}>
       <Text className='staff-card__title'>
@@ -70,11 +98,20 @@ export function CouponVerify({ code, storeId, onVerified }: { code: string; stor
         会员 {member.nickname} · {member.phoneMasked ?? `卡号 ${member.cardNo}`}
       </Text>
       {state.status === 'verified' ? (
-        <Text className='staff-order-result__title staff-coupon-result'>核销成功 · {state.storeName}</Text>
+        <Text className='staff-order-result__title staff-coupon-result'>
+          核销成功 · {state.result.storeName}
+          {state.result.orderAmountFen !== null ? ` · 本单 ${formatYuan(state.result.orderAmountFen)}` : ''}
+        </Text>
       ) : refusal ? (
         <Text className='staff-error staff-coupon-error'>{refusal.message}</Text>
       ) : (
         <>
+          <View className='staff-free-amount'>
+            <Text className='staff-free-amount__label'>本单金额（元）{thresholdFen > 0 ? `· 满${formatYuan(thresholdFen)}可用` : ''}</Text>
+            <View className='staff-free-amount__field staff-coupon-amount'>
+              <Input type='digit' placeholder='例如 128.00' value={amount} onChange={(v) => setAmount(v)} clearable />
+            </View>
+          </View>
           <View className='staff-free-amount'>
             <Text className='staff-free-amount__label'>小票号（选填）</Text>
             <View className='staff-free-amount__field staff-coupon-order'>
@@ -87,6 +124,7 @@ export function CouponVerify({ code, storeId, onVerified }: { code: string; stor
         </>
       )}
       {error ? <Text className='staff-error staff-coupon-error'>{error}</Text> : null}
+      {state.status === 'verified' ? <VerifiedSheet visible={sheetOpen} seen={state.seen} result={state.result} onClose={() => setSheetOpen(false)} /> : null}
     </View>
   )
 }

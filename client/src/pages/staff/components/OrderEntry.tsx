@@ -1,71 +1,61 @@
 import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
-import Taro from '@tarojs/taro'
 import { recordOrder, type CreditResult } from '@/api/points'
 import { Button, Input } from '@/components/nutui'
-import { formatYuan, yuanToFen } from '@/format'
-import { MENU, freeAmountItem, newReceiptNo, type OrderItem } from '../menu'
+import { formatYuan } from '@/format'
+import { MENU, draftOrder, newDraft, type OrderDraft } from '../menu'
+import { useConfirm } from './useConfirm'
 
 export type RecordedOrder = CreditResult & { amountFen: number; receiptNo: string }
 
 /**
  * 录入消费: the counter's menu and a free amount, recorded for the identified member at the clerk's
- * store. The receipt number is kept across retries, so a retried save is not a second order.
+ * store. The draft belongs to the page (a failed look-up or a coupon scan keeps it); its receipt
+ * number is kept across retries, so a retried save is not a second order. No paidAt is sent: the
+ * server's clock stamps the order (a device clock behind it made orders late back-fills).
  */
-/** The amount typed at the till, checked before sending: a sentence for anything the till cannot take. */
-function checkAmount(text: string): { fen: number; error?: undefined } | { fen?: undefined; error: string } {
-  const t = text.trim()
-  if (!t) return { fen: 0 }
-  if (/^\d+(\.\d+)?$/.test(t) && t.split('.')[0].length > 8) return { error: '金额不能超过 ¥99999999.99，请核对后重新输入' }
-  const fen = yuanToFen(t)
-  return fen === null ? { error: '金额格式不正确，请输入如 38 或 38.50 的金额' } : { fen }
-}
-
 export function OrderEntry({
   memberId,
   storeId,
   confirmAboveFen,
+  draft,
+  onDraft,
   onRecorded,
 }: {
   memberId: string
   storeId: string
   confirmAboveFen: number | null
+  draft: OrderDraft
+  onDraft: (update: (d: OrderDraft) => OrderDraft) => void
   onRecorded: (r: RecordedOrder) => void
 }) {
-  const [cart, setCart] = useState<Record<string, number>>({})
-  const [freeAmount, setFreeAmount] = useState('')
-  const [receiptNo, setReceiptNo] = useState(() => newReceiptNo())
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
-
-  const items: OrderItem[] = MENU.filter((m) => (cart[m.sku] ?? 0) > 0).map((m) => ({ ...m, quantity: cart[m.sku] }))
-  const checked = checkAmount(freeAmount)
-  const freeFen = checked.error ? null : checked.fen
-  if (freeFen) items.push(freeAmountItem(freeFen))
-  const totalFen = items.reduce((s, it) => s + it.priceFen * it.quantity, 0)
-  const add = (sku: string, by: number) => setCart((c) => ({ ...c, [sku]: Math.max(0, (c[sku] ?? 0) + by) }))
+  const { confirm, dialog } = useConfirm()
+  const { items, totalFen, amountError } = draftOrder(draft)
+  const add = (sku: string, by: number) => onDraft((d) => ({ ...d, cart: { ...d.cart, [sku]: Math.max(0, (d.cart[sku] ?? 0) + by) } }))
 
   const submit = async () => {
-    if (checked.error) return setError(checked.error)
+    if (amountError) return setError(amountError)
     if (items.length === 0 || totalFen <= 0) return setError('请选择商品或输入消费金额')
     if (confirmAboveFen !== null && totalFen > confirmAboveFen) {
-      const ok = await Taro.showModal({
+      const ok = await confirm({
         title: '请确认金额',
         content: `本单金额 ${formatYuan(totalFen)}，超过 ${formatYuan(confirmAboveFen)}，确认无误再录入。`,
         confirmText: '确认录入',
+        className: 'staff-confirm-amount',
       })
-      if (!ok.confirm) return
+      if (!ok) return
     }
     setSaving(true)
     setError(null)
     // The member id from the identified summary: the code itself may expire while the clerk picks items.
-    const res = await recordOrder({ storeId, receiptNo, items, amountFen: totalFen, paidAt: new Date().toISOString(), member: { memberId } })
+    const { receiptNo } = draft
+    const res = await recordOrder({ storeId, receiptNo, items, amountFen: totalFen, member: { memberId } })
     setSaving(false)
     if (!res.ok) return setError(res.message)
     onRecorded({ ...res.data, amountFen: totalFen, receiptNo })
-    setCart({})
-    setFreeAmount('')
-    setReceiptNo(newReceiptNo())
+    onDraft(() => newDraft())
   }
 
   return (
@@ -76,10 +66,10 @@ export function OrderEntry({
           <Text className='staff-menu-item__name'>{m.name}</Text>
           <Text className='staff-menu-item__price'>{formatYuan(m.priceFen)}</Text>
           <View className='staff-menu-item__qty'>
-            <Button size='small' className={`staff-menu-minus staff-menu-minus--${m.sku}`} disabled={!cart[m.sku]} onClick={() => add(m.sku, -1)}>
+            <Button size='small' className={`staff-menu-minus staff-menu-minus--${m.sku}`} disabled={!draft.cart[m.sku]} onClick={() => add(m.sku, -1)}>
               −
             </Button>
-            <Text className='staff-menu-item__count'>{cart[m.sku] ?? 0}</Text>
+            <Text className='staff-menu-item__count'>{draft.cart[m.sku] ?? 0}</Text>
             <Button size='small' className={`staff-menu-plus staff-menu-plus--${m.sku}`} onClick={() => add(m.sku, 1)}>
               +
             </Button>
@@ -89,26 +79,27 @@ export function OrderEntry({
       <View className='staff-free-amount'>
         <Text className='staff-free-amount__label'>其他金额（元）</Text>
         <View className='staff-free-amount__field staff-amount-input'>
-          <Input type='digit' placeholder='例如 38.50' value={freeAmount} onChange={(v) => setFreeAmount(v)} clearable />
+          <Input type='digit' placeholder='例如 38.50' value={draft.freeAmount} onChange={(v) => onDraft((d) => ({ ...d, freeAmount: v }))} clearable />
         </View>
       </View>
       <View className='staff-order__total'>
         <Text>合计</Text>
         <Text className='staff-order-total'>{formatYuan(totalFen)}</Text>
       </View>
-      <Text className='staff-order__receipt'>小票号 {receiptNo}</Text>
-      {checked.error ? <Text className='staff-error staff-amount-error'>{checked.error}</Text> : null}
+      <Text className='staff-order__receipt'>小票号 {draft.receiptNo}</Text>
+      {amountError ? <Text className='staff-error staff-amount-error'>{amountError}</Text> : null}
       <Button
         className='staff-record-order'
         type='primary'
         block
         loading={saving}
-        disabled={saving || (totalFen <= 0 && !checked.error)}
+        disabled={saving || (totalFen <= 0 && !amountError)}
         onClick={() => void submit()}
       >
         确认录入
       </Button>
       {error ? <Text className='staff-error staff-order-error'>{error}</Text> : null}
+      {dialog}
     </View>
   )
 }

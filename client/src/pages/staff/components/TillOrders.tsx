@@ -1,28 +1,31 @@
+import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
-import Taro from '@tarojs/taro'
 import type { TillView } from '@shared/contracts/points'
-import { Button } from '@/components/nutui'
+import { Button, Toast } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
 import type { Remote } from '@/hooks/useRemote'
 import { dateTime, formatYuan } from '@/format'
 import { revokeOrder } from '@/api/points'
+import { useConfirm } from './useConfirm'
 
 /**
  * 今日订单 of this till: what the clerk recorded today, with 撤销 (the whole order refunded through the
  * refund path: points and growth taken back) while the clerk's window is open; after it, the merchant.
  */
 export function TillOrders({ state, onChanged }: { state: Remote<TillView>; onChanged: () => void }) {
+  const { confirm, dialog } = useConfirm()
+  const [toast, setToast] = useState<string | null>(null)
   if (state.status !== 'ready') return <PageStatus status={state.status} message={state.status === 'error' ? state.message : undefined} onRetry={onChanged} />
   const revoke = async (orderId: string, receiptNo: string, amountFen: number) => {
-    const ok = await Taro.showModal({
+    const ok = await confirm({
       title: '撤销订单',
       content: `撤销小票 ${receiptNo}（${formatYuan(amountFen)}）？该单积分和成长值将被扣回。`,
       confirmText: '撤销',
-      confirmColor: '#d4380d',
+      className: 'staff-confirm-revoke',
     })
-    if (!ok.confirm) return
+    if (!ok) return
     const res = await revokeOrder(orderId)
-    void Taro.showToast({ title: res.ok ? (res.data.duplicate ? '该单已撤销' : '已撤销') : res.message, icon: 'none' })
+    setToast(res.ok ? (res.data.duplicate ? '该单已撤销' : '已撤销') : res.message)
     onChanged()
   }
   const orders = state.data.orders
@@ -51,6 +54,8 @@ export function TillOrders({ state, onChanged }: { state: Remote<TillView>; onCh
           </View>
         )
       })}
+      {dialog}
+      <Toast className='staff-toast' visible={toast !== null} content={toast ?? ''} onClose={() => setToast(null)} />
     </View>
   )
 }
