@@ -84,7 +84,7 @@ export default function StaffPage() {
     if (res.ok) return setMember(res.data)
     if (OUTAGE.has(res.code)) {
       // Nothing was learnt about the new code: the selected member and the half-entered order stay.
-      setIdentifyError(`${res.message}${member ? '（当前会员和录入内容已保留）' : ''}`)
+      setIdentifyError(`识别失败：${res.message}${member ? '（当前会员和录入内容已保留）' : ''}`)
       return
     }
     // A definite answer (a wrong or expired code): the previous member is not who stands there.
@@ -152,7 +152,8 @@ export default function StaffPage() {
             />
           ) : null}
           <TillOrders state={till.state} onChanged={() => void till.reload({ quiet: true })} />
-          <Verifications refreshKey={verifiedCount} />
+          {/* An undone verification: its result card above no longer holds, so it goes. */}
+          <Verifications refreshKey={verifiedCount} onUndone={() => setCouponCode(null)} />
           {result ? <ResultSheet result={result} onNext={next} onStay={() => setResult(null)} /> : null}
         </>
       )}

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import type { TillView } from '@shared/contracts/points'
-import { Button, Toast } from '@/components/nutui'
+import { Button, Cell, Toast } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
 import type { Remote } from '@/hooks/useRemote'
 import { dateTime, formatYuan } from '@/format'
@@ -36,22 +36,21 @@ export function TillOrders({ state, onChanged }: { state: Remote<TillView>; onCh
       {orders.map((o) => {
         const revoked = o.refundedFen >= o.amountFen
         return (
-          <View key={o.orderId} className={`staff-till-order${revoked ? ' staff-till-order--revoked' : ''}`}>
-            <View className='staff-till-order__main'>
-              <Text className='staff-till-order__line'>
-                {dateTime(o.createdAt)} · 尾号 {o.cardTail} · {formatYuan(o.amountFen)}
-              </Text>
-              <Text className='staff-till-order__meta'>
-                小票 {o.receiptNo} · {o.staffName} · 积分 {o.points}
-                {revoked ? ' · 已撤销' : o.refundedFen > 0 ? ` · 已退 ${formatYuan(o.refundedFen)}` : ''}
-              </Text>
-            </View>
-            {o.revocable ? (
-              <Button size='small' className='staff-till-revoke' onClick={() => void revoke(o.orderId, o.receiptNo, o.amountFen)}>
-                撤销
-              </Button>
-            ) : null}
-          </View>
+          <Cell
+            key={o.orderId}
+            className={`staff-till-order${revoked ? ' staff-till-order--revoked' : ''}`}
+            title={`${dateTime(o.createdAt)} · 尾号 ${o.cardTail} · ${formatYuan(o.amountFen)}`}
+            description={`小票 ${o.receiptNo} · ${o.staffName} · 积分 ${o.points}${
+              revoked ? ' · 已撤销' : o.refundedFen > 0 ? ` · 已退 ${formatYuan(o.refundedFen)}` : ''
+            }`}
+            extra={
+              o.revocable ? (
+                <Button size='small' className='staff-till-revoke' onClick={() => void revoke(o.orderId, o.receiptNo, o.amountFen)}>
+                  撤销
+                </Button>
+              ) : null
+            }
+          />
         )
       })}
       {dialog}

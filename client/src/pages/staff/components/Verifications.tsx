@@ -33,7 +33,7 @@ function Entry({ e, onUndo }: { e: VerificationView; onUndo: (e: VerificationVie
 }
 
 /** 今日核销: the clerk's own verifications and undos of the day; a store manager may undo one within 10 minutes, after saying what it undoes. */
-export function Verifications({ refreshKey }: { refreshKey: number }) {
+export function Verifications({ refreshKey, onUndone }: { refreshKey: number; onUndone: (couponId: string) => void }) {
   const { state, reload } = useRemote(() => myVerifications(), [refreshKey])
   const [toast, setToast] = useState<{ text: string; ok: boolean } | null>(null)
   const { confirm, dialog } = useConfirm()
@@ -47,6 +47,7 @@ export function Verifications({ refreshKey }: { refreshKey: number }) {
     if (!ok) return
     const res = await undoVerify(e.couponId)
     setToast(res.ok ? { text: `已撤销「${e.title}」的核销`, ok: true } : { text: res.message, ok: false })
+    if (res.ok) onUndone(e.couponId)
     void reload({ quiet: true })
   }
   if (state.status !== 'ready' || state.data.entries.length === 0) return null

@@ -28,7 +28,8 @@ export function VerifiedSheet({
         </Text>
       </View>
       <CellGroup className='staff-verified__cells'>
-        <Cell title='会员' extra={`${seen.member.nickname} · ${seen.member.phoneMasked ?? `卡号 ${seen.member.cardNo}`}`} />
+        <Cell title='会员' extra={seen.member.nickname} />
+        <Cell title={seen.member.phoneMasked ? '手机' : '卡号'} extra={seen.member.phoneMasked ?? seen.member.cardNo} />
         <Cell title='本单金额' extra={result.orderAmountFen !== null ? formatYuan(result.orderAmountFen) : '未填写'} />
         {result.discountFen !== null && result.discountFen > 0 ? <Cell title='优惠' extra={`−${formatYuan(result.discountFen)}`} /> : null}
         <Cell title='门店' extra={result.storeName} />
