@@ -60,7 +60,7 @@ function verificationKey(role: StaffDoc, c: CouponDoc, storeId: string | null, o
  * verification instead of COUPON_ALREADY_USED; a key reused for another coupon or order, or for a
  * verification undone since, is IDEMPOTENCY_KEY_REUSED.
  */
-export interface VerifyRequest {
+interface VerifyRequest {
   couponId: string;
   storeId: string | null;
   orderId: string | null;

@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState, type ReactNode } from 'react'
 import { Dialog } from '@/components/nutui'
 
-export interface ConfirmOptions {
+interface ConfirmOptions {
   title: string
   /** what will happen, in the clerk's words */
   content: ReactNode
