@@ -67,6 +67,8 @@ export const main = createMain(pointsContract, {
         createdAt: new Date(e.createdAt).toISOString(),
         maturesOn: pendingById.get(e._id)?.held ? null : (pendingById.get(e._id)?.maturesOn ?? null),
         held: pendingById.get(e._id)?.held ?? false,
+        refType: e.ref.type,
+        shortfall: e.shortfall ?? null,
       })),
       orders: orders.map((o) => ({
         orderId: o._id,
