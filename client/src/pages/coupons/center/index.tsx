@@ -57,7 +57,7 @@ export default function CouponCenterPage() {
           case 'loading':
             return <PageStatus status='loading' />
           case 'error':
-            return <PageStatus status='error' message={state.message} onRetry={() => void reload()} />
+            return <PageStatus status='error' code={state.code} message={state.message} onRetry={() => void reload()} />
           case 'ready':
             if (state.data.templates.length === 0) return <Text className='coupons-empty'>暂无可领取的优惠券</Text>
             return state.data.templates.map((t) => (

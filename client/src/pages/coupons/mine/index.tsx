@@ -38,7 +38,7 @@ export default function MyCouponsPage() {
           case 'loading':
             return <PageStatus status='loading' />
           case 'error':
-            return <PageStatus status='error' message={state.message} onRetry={() => void reload()} />
+            return <PageStatus status='error' code={state.code} message={state.message} onRetry={() => void reload()} />
           case 'ready':
             if (state.data.coupons.length === 0) {
               return (
