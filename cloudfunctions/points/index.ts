@@ -79,6 +79,7 @@ export const main = createMain(pointsContract, {
         growth: o.growth,
         ...orderLine({ ...o, pendingLot: pendingById.get(o.lotId) ?? null }, rules.stepFen),
       })),
+      earning: { stepFen: rules.stepFen },
       nextBefore: entries.length === input.limit ? new Date(entries[entries.length - 1].createdAt).toISOString() : null,
     };
   },

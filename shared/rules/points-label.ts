@@ -28,12 +28,20 @@ export interface PointsLineInput {
   shortfall?: { points: number; policy: 'debt' | 'forfeit' } | null;
 }
 
+/** What the rules say about earning, for the rows that earned nothing ("消费满 ¥100 才得积分"). */
+export interface PointsLineRules {
+  stepFen: number;
+}
+
 export interface PointsLineLabel {
   title: string;
   /** "+120", "−800", "0" */
   amount: string;
   note: string | null;
 }
+
+/** ¥100 for 10000 fen; cents only when there are some. */
+const wholeYuan = (fen: number) => `¥${Number.isInteger(fen / 100) ? fen / 100 : (fen / 100).toFixed(2)}`;
 
 /** A business date `YYYY-MM-DD` as 2026年12月1日. */
 export function chineseDate(date: string): string {
@@ -60,7 +68,7 @@ const KIND_TITLE: Record<LedgerKind, (points: number) => string> = {
 function titleOf(e: PointsLineInput): string {
   switch (`${e.kind}/${e.refType}`) {
     case 'earn/order':
-      return '消费得积分';
+      return e.points === 0 ? '消费未得积分' : '消费得积分';
     case 'earn/register':
       return '开卡礼';
     case 'earn/checkin':
@@ -86,7 +94,9 @@ function titleOf(e: PointsLineInput): string {
   }
 }
 
-function noteOf(e: PointsLineInput): string | null {
+function noteOf(e: PointsLineInput, rules?: PointsLineRules): string | null {
+  // An order under the step (or capped to nothing) is in the ledger with 0 points: say why.
+  if (e.kind === 'earn' && e.refType === 'order' && e.points === 0 && !e.held) return rules ? `消费满 ${wholeYuan(rules.stepFen)} 才得积分` : '本单未得积分';
   // The nightly expiry writes its entry on the first day the lot no longer counts: that day is the expiry date.
   if (e.kind === 'expire') return `${chineseDate(businessDate(e.createdAt))}到期`;
   if (e.held) return '审核中，审核通过后发放';
@@ -96,6 +106,6 @@ function noteOf(e: PointsLineInput): string | null {
   return null;
 }
 
-export function describePointsLine(e: PointsLineInput): PointsLineLabel {
-  return { title: titleOf(e), amount: signedPoints(e.points), note: noteOf(e) };
+export function describePointsLine(e: PointsLineInput, rules?: PointsLineRules): PointsLineLabel {
+  return { title: titleOf(e), amount: signedPoints(e.points), note: noteOf(e, rules) };
 }

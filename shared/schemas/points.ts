@@ -326,4 +326,6 @@ export interface PointsHistory {
   nextBefore: string | null;
   /** the member's latest orders (all of them, those that earned no points too), newest first */
   orders: OrderHistoryLine[];
+  /** the earning step, so a row that earned nothing can say "消费满 ¥100 才得积分" */
+  earning: { stepFen: number };
 }

@@ -141,7 +141,7 @@ describe('issue 26 on the consumer pages (H5, 390×844)', () => {
     const titles = await page.locator('.points-entry__title').allTextContents();
     const amounts = await page.locator('.points-entry__delta').allTextContents();
     history.entries.forEach((e, i) => {
-      const label = describePointsLine(e);
+      const label = describePointsLine(e, history.earning);
       expect(titles[i]).toBe(label.title);
       expect(amounts[i]).toBe(label.amount);
     });

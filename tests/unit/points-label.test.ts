@@ -25,6 +25,11 @@ describe('describePointsLine: every ledger entry type reads as what happened', (
       row({ kind: 'earn', refType: 'order', points: 900, reason: '消费 ¥900.00', held: true }),
       { title: '消费得积分', amount: '+900', note: '审核中，审核通过后发放' },
     ],
+    [
+      'order under the step: in the ledger with 0 points',
+      row({ kind: 'earn', refType: 'order', points: 0, reason: '消费 ¥34.00 @徐汇滨江店' }),
+      { title: '消费未得积分', amount: '0', note: '本单未得积分' },
+    ],
     ['registration bonus', row({ kind: 'earn', refType: 'register', points: 100, reason: '注册礼' }), { title: '开卡礼', amount: '+100', note: null }],
     ['daily check-in', row({ kind: 'earn', refType: 'checkin', points: 5, reason: '每日签到' }), { title: '签到奖励', amount: '+5', note: null }],
     ['make-up check-in', row({ kind: 'earn', refType: 'checkin', points: 5, reason: '补签 2026-11-30' }), { title: '补签奖励', amount: '+5', note: null }],
@@ -97,6 +102,14 @@ describe('describePointsLine: every ledger entry type reads as what happened', (
   ];
   it.each(cases)('%s', (_name, input, expected) => {
     expect(describePointsLine(input)).toEqual(expected);
+  });
+
+  it('an order that earned nothing says the threshold from the rules', () => {
+    const under = row({ kind: 'earn', refType: 'order', points: 0, reason: '消费 ¥34.00' });
+    expect(describePointsLine(under, { stepFen: 10000 })).toEqual({ title: '消费未得积分', amount: '0', note: '消费满 ¥100 才得积分' });
+    expect(describePointsLine(under, { stepFen: 2550 }).note).toBe('消费满 ¥25.50 才得积分');
+    // an order that earned keeps its own note with rules given
+    expect(describePointsLine({ ...under, points: 12 }, { stepFen: 10000 }).note).toBeNull();
   });
 
   it('an entry type it does not know still reads by its kind, never blank', () => {

@@ -4,7 +4,7 @@ import { useRouter } from '@tarojs/taro'
 import { join, joinStatus, myRole } from '@/api/member'
 import { NotAMember } from '@/components/NotAMember'
 import { inviteOffer } from '@/api/referral'
-import { Button } from '@/components/nutui'
+import { Button, Checkbox } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
 import { PhoneButton } from '@/components/PhoneButton'
 import { useRemote } from '@/hooks/useRemote'
@@ -106,10 +106,9 @@ export default function JoinPage() {
       </View>
 
       <View className='join-section'>
-        <View className={`join-agree${agreed ? ' join-agree--on' : ''}`} onClick={() => setAgreed(!agreed)}>
-          <Text className='join-agree__box'>{agreed ? '✓' : ''}</Text>
+        <Checkbox className={`join-agree${agreed ? ' join-agree--on' : ''}`} checked={agreed} onChange={(on) => setAgreed(on)}>
           <Text className='join-agree__text'>我已阅读并同意</Text>
-        </View>
+        </Checkbox>
         <View className='join-docs'>
           <Text className='join-doc join-doc-privacy' onClick={() => go('/pages/legal/index?doc=privacy')}>
             《隐私政策》

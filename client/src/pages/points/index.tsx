@@ -148,7 +148,7 @@ export default function PointsPage() {
           <Text className='points-month__title'>{g.month}</Text>
           <CellGroup className='points-month__rows'>
             {g.entries.map((e) => {
-              const label = describePointsLine(e)
+              const label = describePointsLine(e, state.data.earning)
               return (
                 <Cell
                   key={e.id}
@@ -162,7 +162,9 @@ export default function PointsPage() {
                     </View>
                   }
                   extra={
-                    <Text className={`points-entry__delta ${e.points >= 0 ? 'points-entry__delta--plus' : 'points-entry__delta--minus'}`}>{label.amount}</Text>
+                    <Text className={`points-entry__delta points-entry__delta--${e.points > 0 ? 'plus' : e.points < 0 ? 'minus' : 'zero'}`}>
+                      {label.amount}
+                    </Text>
                   }
                 />
               )
