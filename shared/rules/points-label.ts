@@ -29,11 +29,11 @@ export interface PointsLineInput {
 }
 
 /** What the rules say about earning, for the rows that earned nothing ("消费满 ¥100 才得积分"). */
-export interface PointsLineRules {
+interface PointsLineRules {
   stepFen: number;
 }
 
-export interface PointsLineLabel {
+interface PointsLineLabel {
   title: string;
   /** "+120", "−800", "0" */
   amount: string;
@@ -44,11 +44,11 @@ export interface PointsLineLabel {
 const wholeYuan = (fen: number) => `¥${Number.isInteger(fen / 100) ? fen / 100 : (fen / 100).toFixed(2)}`;
 
 /** A business date `YYYY-MM-DD` as 2026年12月1日. */
-export function chineseDate(date: string): string {
+function chineseDate(date: string): string {
   return `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
 }
 
-export function signedPoints(n: number): string {
+function signedPoints(n: number): string {
   if (n > 0) return `+${n}`;
   if (n < 0) return `\u2212${-n}`;
   return '0';

@@ -2,7 +2,7 @@ import { useCallback, useRef, useState, type ReactElement } from 'react'
 import { Dialog } from '@/components/nutui'
 import './index.scss'
 
-export interface ConfirmOptions {
+interface ConfirmOptions {
   title: string
   /** what will happen, in the member's words (what it costs, what cannot be undone) */
   content: string
