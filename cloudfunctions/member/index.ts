@@ -19,9 +19,9 @@ import { recordSubscriptions } from '../_lib/messages';
 import { memberDayView } from '../../shared/rules/member-day';
 import { birthdayToday } from '../../shared/rules/engagement';
 import { loadEngagementSettings } from '../_lib/engagement';
-import { listInvitations, loadReferralRules, signInvite } from '../_lib/referral';
-import { invitePath } from '../../shared/rules/referral';
-import { addBusinessDays, businessDate } from '../../shared/calendar';
+import { describeInvitation, listInvitations, loadInvitationRules, loadReferralRules, offerOf, signInvite } from '../_lib/referral';
+import { invitePath, maskNickname } from '../../shared/rules/referral';
+import { businessDate } from '../../shared/calendar';
 
 /** The caller's card; a person without one gets NOT_A_MEMBER and nothing is written (开卡 is `join`). */
 async function me(ctx: ActionContext): Promise<MemberDoc> {
@@ -182,10 +182,13 @@ export const main = createMain(memberContract, {
   // ---- referral: the member's signed invitation and what it earned
   getInvite: async (_input, ctx) => {
     const member = await me(ctx);
-    const rules = await loadReferralRules();
+    const rules = await loadInvitationRules();
     const token = signInvite(member._id, ctx.now);
-    return { token, path: invitePath(token), expiresOn: addBusinessDays(businessDate(ctx.now), rules.validDays - 1) };
+    const offer = offerOf(member, rules, businessDate(ctx.now));
+    return { token, path: invitePath(token), expiresOn: offer.expiresOn, offer };
   },
+  // Public on purpose: the friend opening the link is not a member (nor signed in, on a first visit).
+  inviteOffer: async (input, ctx) => describeInvitation(input.invite, ctx.now),
   myInvitations: async (_input, ctx) => {
     const member = await me(ctx);
     const [{ invitations, stats }, rules] = await Promise.all([listInvitations(member._id), loadReferralRules()]);
@@ -202,7 +205,7 @@ export const main = createMain(memberContract, {
         toNext: m.count - (stats.successful % m.count),
       })),
       invitations: invitations.map((i, n) => ({
-        friend: `${[...(friends[n]?.nickname || '好友')][0]}**`,
+        friend: maskNickname(friends[n]?.nickname || '好友'),
         status: i.status,
         reason: i.reason,
         at: new Date(i.at).toISOString(),

@@ -67,6 +67,8 @@ export const main = createMain(pointsContract, {
         createdAt: new Date(e.createdAt).toISOString(),
         maturesOn: pendingById.get(e._id)?.held ? null : (pendingById.get(e._id)?.maturesOn ?? null),
         held: pendingById.get(e._id)?.held ?? false,
+        refType: e.ref.type,
+        shortfall: e.shortfall ?? null,
       })),
       orders: orders.map((o) => ({
         orderId: o._id,
@@ -77,6 +79,7 @@ export const main = createMain(pointsContract, {
         growth: o.growth,
         ...orderLine({ ...o, pendingLot: pendingById.get(o.lotId) ?? null }, rules.stepFen),
       })),
+      earning: { stepFen: rules.stepFen },
       nextBefore: entries.length === input.limit ? new Date(entries[entries.length - 1].createdAt).toISOString() : null,
     };
   },

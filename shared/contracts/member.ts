@@ -2,7 +2,7 @@ import { act } from '../contract';
 import { memberRequests, type IdentifiedMember, type MemberCard, type MemberCodeView, type MyRole, type ProfileView } from '../schemas/member';
 import { tierRequests } from '../schemas/tiers';
 import type { TierConfig } from '../rules/tiers';
-import type { InviteJoinRefusal } from '../rules/referral';
+import type { InviteJoinRefusal, InviteOffer } from '../rules/referral';
 
 export interface AccessLogEntry {
   _id: string;
@@ -73,7 +73,10 @@ export const memberContract = {
   updateTierConfig: act(tierRequests.updateTierConfig).returns<TierConfig>(),
   /** one credit per accepted one-time subscription (template ids from `marketing.listTemplates`) */
   recordSubscriptions: act(memberRequests.recordSubscriptions).returns<{ recorded: { templateId: string; credits: number }[]; ignored: string[] }>(),
-  getInvite: act(memberRequests.getInvite).returns<{ token: string; path: string; expiresOn: string }>(),
+  /** the member's signed invitation, and what it offers both friends */
+  getInvite: act(memberRequests.getInvite).returns<{ token: string; path: string; expiresOn: string; offer: InviteOffer }>(),
+  /** public: an invitation as the invited friend sees it before 开卡 (INVITE_INVALID for a bad, stale or orphaned one) */
+  inviteOffer: act(memberRequests.inviteOffer).returns<InviteOffer>(),
   myInvitations: act(memberRequests.myInvitations).returns<{
     invitations: InvitationView[];
     invited: number;

@@ -93,3 +93,22 @@ export function milestonesReached(successful: number, rules: ReferralRules): { c
 
 /** The page an invitation opens (the card, with the token for `member.join`). */
 export const invitePath = (token: string) => `pages/index/index?invite=${encodeURIComponent(token)}`;
+
+/** A member as another person sees them on an invitation: the nickname's first character and two stars, nothing else. */
+export function maskNickname(nickname: string | null | undefined): string {
+  const first = [...(nickname ?? '').trim()][0];
+  return `${first ?? '好'}**`;
+}
+
+/**
+ * What an invitation offers, as both friends see it: the invited friend's 开卡 gift, the inviter's
+ * rewards (none while the programme is switched off), and the last business day the link works.
+ */
+export interface InviteOffer {
+  /** the inviter, masked (`maskNickname`) */
+  inviter: string;
+  friendPoints: number;
+  inviterOnRegister: number;
+  inviterOnFirstPurchase: number;
+  expiresOn: string;
+}

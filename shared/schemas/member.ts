@@ -160,6 +160,8 @@ export const memberRequests = {
     .strict(),
   /** The member's invitation link (a signed inviter token; `member.join { invite }` accepts it). */
   getInvite: z.object({}).strict(),
+  /** Public (a visitor before 开卡): what an invitation offers — the inviter's masked nickname and the gifts. */
+  inviteOffer: z.object({ invite: z.string().min(1).max(200) }).strict(),
   /** The member's invitations and what they earned. */
   myInvitations: z.object({}).strict(),
 } as const;

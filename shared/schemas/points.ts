@@ -305,6 +305,10 @@ export interface PointsHistoryEntry {
   maturesOn: string | null;
   /** held for the merchant's review (a fraud flag): no date until it is released */
   held: boolean;
+  /** the entry's `ref.type` (order, mall, lot …): with `kind`, what the row says happened (shared/rules/points-label.ts) */
+  refType: string;
+  /** refund: points of the clawback already spent */
+  shortfall: { points: number; policy: 'debt' | 'forfeit' } | null;
 }
 
 /** One of the member's orders as the history lists it (every order, points or not). */
@@ -327,4 +331,6 @@ export interface PointsHistory {
   nextBefore: string | null;
   /** the member's latest orders (all of them, those that earned no points too), newest first */
   orders: OrderHistoryLine[];
+  /** the earning step, so a row that earned nothing can say "消费满 ¥100 才得积分" */
+  earning: { stepFen: number };
 }

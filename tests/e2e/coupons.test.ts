@@ -79,15 +79,17 @@ describe('coupons: claim, show, verify at the till, the wallet (H5, real local c
     await expect(me.locator('.coupon-detail-used').first().textContent()).resolves.toContain('静安寺店');
     expect(await me.locator('.coupon-code-digits').count()).toBe(0);
     await me.goto(url + '/pages/coupons/mine/index');
-    await me.locator('.coupon-tab--used').first().click();
+    /** 我的券's tabs are the kit's (NutUI Tabs), found by their titles. */
+    const couponTab = (title: string) => me.locator('.coupon-tabs .nut-tabs-titles-item', { hasText: title }).first();
+    await couponTab('已使用').click();
     await me.locator(`.my-coupon--${couponId}`).first().waitFor({ timeout: 15_000 });
     await expect(me.locator(`.my-coupon--${couponId}`).first().textContent()).resolves.toMatch(/在 静安寺店 使用/);
-    await me.locator('.coupon-tab--unused').first().click();
+    await couponTab('未使用').click();
     await me.locator('.my-coupon').first().waitFor({ timeout: 15_000 });
     expect(await me.locator(`.my-coupon--${couponId}`).count()).toBe(0);
     expect(await me.locator('.coupon-expiring-soon').count()).toBeGreaterThan(0);
-    await me.locator('.coupon-tab--expired').first().click();
-    await me.locator('.coupon-tab--expired.coupon-tab--active').first().waitFor({ timeout: 5000 });
+    await couponTab('已过期').click();
+    await me.locator('.coupon-tabs .nut-tabs-titles-item-active', { hasText: '已过期' }).first().waitFor({ timeout: 5000 });
     await me.locator('.my-coupon').first().waitFor({ timeout: 15_000 });
     expect(await me.locator('.my-coupon').count()).toBeGreaterThanOrEqual(2);
     await staff.close();

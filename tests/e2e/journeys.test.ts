@@ -32,6 +32,11 @@ const shownText = async (page: Page, selector: string) => ((await shown(page, se
 const modal = (page: Page, which: 'confirm' | 'cancel') => page.locator(`.taro-model__${which} >> visible=true`).first();
 /** The workbench asks with a NutUI Dialog (useConfirm): its 确认 / 取消 buttons. */
 const staffDialog = (page: Page, which: 'ok' | 'cancel') => page.locator(`.staff-dialog .nut-dialog-footer-${which} >> visible=true`).first();
+/** The kit's (NutUI) confirmation dialog: its confirm or cancel button. */
+const dialog = (page: Page, which: 'confirm' | 'cancel') =>
+  page.locator(`.confirm-dialog .nut-dialog-footer-${which === 'confirm' ? 'ok' : 'cancel'} >> visible=true`).first();
+/** The points history's filter (NutUI Tabs) by its title. */
+const pointsTab = (page: Page, title: string) => page.locator('.points-filters .nut-tabs-titles-item', { hasText: title }).first();
 
 describe('journeys as people live them (H5, phone size, real local cloud)', () => {
   const app = useH5App();
@@ -128,7 +133,7 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
 
     // 注销会员 → farewell; the next open is the farewell again, not a silently re-created card.
     await page.locator('.mydata-delete').first().click();
-    await modal(page, 'confirm').click();
+    await dialog(page, 'confirm').click();
     await page.locator('.farewell-page').first().waitFor({ timeout: 15_000 });
     expect(await text(page, '.farewell-title')).toBe('您已注销拾光咖啡会员');
     await screenshot(page, '08-farewell');
@@ -320,7 +325,7 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     const { page } = member;
     await page.goto(url + '/pages/points/index');
     await page.locator('.points-history').first().waitFor({ timeout: 30_000 });
-    await page.locator('.points-filter--orders').first().click();
+    await pointsTab(page, '消费记录').click();
     await page.locator('.points-order').first().waitFor({ timeout: 10_000 });
     expect(await page.locator('.points-order').count()).toBe(6);
     expect(await text(page, '.points-order--none')).toContain('消费未满 ¥100 不计积分，成长值 +38');
@@ -329,15 +334,16 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     expect(held).not.toMatch(/可用|生效/);
     expect(await text(page, '.points-order--voided')).toMatch(/经商家核查为风险订单，\d+ 积分已作废.*已作废/);
     await screenshot(page, '17-history-orders');
-    await page.locator('.points-filter--in').first().click();
+    await pointsTab(page, '获得').click();
     const ins = await page.locator('.points-entry__delta').allTextContents();
     expect(ins.length).toBeGreaterThan(0);
     expect(ins.every((d) => d.startsWith('+'))).toBe(true);
-    await page.locator('.points-filter--out').first().click();
+    await pointsTab(page, '使用').click();
     const outs = await page.locator('.points-entry__delta').allTextContents();
     expect(outs.length).toBeGreaterThan(0);
-    expect(outs.every((d) => d.startsWith('-'))).toBe(true);
-    await page.locator('.points-filter--all').first().click();
+    // a spent amount reads with a real minus sign (shared/rules/points-label.ts)
+    expect(outs.every((d) => d.startsWith('\u2212'))).toBe(true);
+    await pointsTab(page, '全部').click();
     expect(await text(page, '.points-history')).toContain('审核中，审核通过后发放');
     await screenshot(page, '18-history');
   });

@@ -53,6 +53,8 @@ const ALLOWED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'POINTS_LIMIT_EXCEEDED',
   'NOT_A_MEMBER',
   'REFUND_WINDOW_CLOSED',
+  // member.inviteOffer: a malformed or forged invitation is refused as such
+  'INVITE_INVALID',
 ]);
 
 // ------------------------------------------------------------------ the battery

@@ -12,16 +12,18 @@
  * `referral:<inviteeId>:register` / `referral:<inviteeId>:purchase`), so they are re-runnable.
  */
 import crypto from 'node:crypto';
-import { businessDate } from '../../../shared/calendar';
+import { addBusinessDays, businessDate } from '../../../shared/calendar';
 import {
   DEFAULT_REFERRAL_RULES,
   formatInviteToken,
   inviteFresh,
   invitationRefusal,
+  maskNickname,
   milestonesReached,
   parseInviteToken,
   referralRulesSchema,
   type InvitationRefusal,
+  type InviteOffer,
   type ReferralRules,
 } from '../../../shared/rules/referral';
 import { earn, expiryDate } from '../../../shared/rules/lots';
@@ -94,6 +96,33 @@ export function checkInvite(token: string, now: Date, validDays: number): { invi
   const given = Buffer.from(t.mac);
   if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return { refused: 'invalid' };
   return inviteFresh(t.issuedOn, businessDate(now), validDays) ? { inviterId: t.inviterId } : { refused: 'expired' };
+}
+
+/** What an invitation made today by `inviterId` offers (the inviter's own page shows it before sharing). */
+export function offerOf(inviter: Pick<MemberDoc, 'nickname'>, rules: { referral: ReferralRules; earning: EarningRules }, issuedOn: string): InviteOffer {
+  const on = rules.referral.enabled;
+  return {
+    inviter: maskNickname(inviter.nickname),
+    friendPoints: rules.earning.registrationBonus,
+    inviterOnRegister: on ? rules.referral.onRegister.points : 0,
+    inviterOnFirstPurchase: on ? rules.referral.onFirstPurchase.points : 0,
+    expiresOn: addBusinessDays(issuedOn, rules.referral.validDays - 1),
+  };
+}
+
+/**
+ * The friend's side of an invitation before 开卡 (public: the visitor is not a member yet). Reveals the
+ * inviter's masked nickname and the gifts, never an id, openid or phone. A forged, altered or stale
+ * token, or one whose inviter is gone, is INVITE_INVALID: the link promises nothing.
+ */
+export async function describeInvitation(token: string, now: Date): Promise<InviteOffer> {
+  const rules = await loadInvitationRules();
+  const checked = checkInvite(token, now, rules.referral.validDays);
+  if ('refused' in checked) throw new AppError('INVITE_INVALID', checked.refused === 'expired' ? '邀请链接已过期，请让好友重新分享' : '邀请链接无效');
+  const inviter = await getById<MemberDoc>('members', checked.inviterId);
+  if (!inviter || inviter.deletedAt || inviter.erasureBegunAt) throw new AppError('INVITE_INVALID', '邀请人已不是会员，邀请链接失效');
+  const issuedOn = parseInviteToken(token)?.issuedOn ?? businessDate(now);
+  return offerOf(inviter, rules, issuedOn);
 }
 
 export type { InvitationDoc };

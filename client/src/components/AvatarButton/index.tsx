@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro'
 import { Button, Image, Text, View } from '@tarojs/components'
 import type { BaseEventOrig } from '@tarojs/components'
+import { toast } from '@/components/PageToast'
 
 /** Weapp: `open-type="chooseAvatar"`; the temporary file is uploaded to cloud storage, its fileID kept. */
 export function AvatarButton({
@@ -24,7 +25,7 @@ export function AvatarButton({
             const res = await Taro.cloud.uploadFile({ cloudPath: `avatars/${memberId}-${Date.now()}.png`, filePath: e.detail.avatarUrl })
             onUploaded(res.fileID)
           } catch {
-            void Taro.showToast({ title: '头像上传失败', icon: 'none' })
+            toast('头像上传失败')
           }
         }}
       >

@@ -41,11 +41,16 @@ function CodeSheet({ state, onClose }: { state: MemberCodeState; onClose: () => 
     }
   }, [])
   return (
+    // Fixed over the page, the code scrolling inside and 关闭 pinned at the bottom: always in view on a small phone.
     <View className='member-code-sheet'>
-      <MemberCode state={state} fullscreen />
-      <Button className='member-code-sheet__close' block onClick={onClose}>
-        关闭
-      </Button>
+      <View className='member-code-sheet__body'>
+        <MemberCode state={state} fullscreen />
+      </View>
+      <View className='member-code-sheet__footer'>
+        <Button className='member-code-sheet__close' block onClick={onClose}>
+          关闭
+        </Button>
+      </View>
     </View>
   )
 }
@@ -65,9 +70,11 @@ export function MemberCardView({ card, banner, onRetry }: { card: MemberCard; ba
           <Text className='member-refresh-banner__retry'>重试</Text>
         </View>
       ) : null}
-      <Button className='member-show-code' type='primary' block onClick={() => setShowCode(true)}>
-        出示会员码
-      </Button>
+      <View className='member-show-code-row'>
+        <Button className='member-show-code' type='primary' onClick={() => setShowCode(true)}>
+          出示会员码
+        </Button>
+      </View>
       <View className='member-card' style={{ backgroundColor: tierColor }}>
         <View className='member-card__head'>
           <Text className='member-nickname'>{card.nickname || '会员'}</Text>

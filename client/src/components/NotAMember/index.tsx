@@ -11,7 +11,7 @@ type Who =
   | { kind: 'staff'; role: 'staff' | 'merchant'; name: string }
   | { kind: 'departed' }
   | { kind: 'stranger' }
-  | { kind: 'error'; message: string }
+  | { kind: 'error'; code: string; message: string }
 
 /**
  * A consumer page opened by someone without a card: staff and the merchant are shown the way to
@@ -23,10 +23,10 @@ export function NotAMember() {
   useEffect(() => {
     void (async () => {
       const role = await myRole()
-      if (!role.ok) return setWho({ kind: 'error', message: role.message })
+      if (!role.ok) return setWho({ kind: 'error', code: role.code, message: role.message })
       if (role.data.role) return setWho({ kind: 'staff', role: role.data.role, name: role.data.name ?? '' })
       const status = await joinStatus()
-      if (!status.ok) return setWho({ kind: 'error', message: status.message })
+      if (!status.ok) return setWho({ kind: 'error', code: status.code, message: status.message })
       setWho(status.data.departedOn ? { kind: 'departed' } : { kind: 'stranger' })
     })()
   }, [])
@@ -35,7 +35,7 @@ export function NotAMember() {
     case 'loading':
       return <PageStatus status='loading' />
     case 'error':
-      return <PageStatus status='error' message={who.message} />
+      return <PageStatus status='error' code={who.code} message={who.message} />
     case 'staff':
       return (
         <View className='not-member not-member--staff'>

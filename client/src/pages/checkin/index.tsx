@@ -75,7 +75,7 @@ export default function CheckinPage() {
     case 'loading':
       return <PageStatus status='loading' className='checkin-page' />
     case 'error':
-      return <PageStatus status='error' message={state.message} onRetry={() => void reload()} className='checkin-page' />
+      return <PageStatus status='error' code={state.code} message={state.message} onRetry={() => void reload()} className='checkin-page' />
     case 'ready': {
       const data = state.data
       return (

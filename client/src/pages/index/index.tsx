@@ -15,7 +15,7 @@ type CardState =
   | { status: 'loading' }
   | { status: 'ready'; card: MemberCard; loadedAt: string; banner: string | null }
   | { status: 'signIn' }
-  | { status: 'error'; message: string }
+  | { status: 'error'; code?: string; message: string }
 
 /**
  * The card a member opens the app for. Staff and the merchant go to their workbench (never
@@ -32,16 +32,16 @@ export default function IndexPage() {
 
   const load = useCallback(async () => {
     const held = shown.current
-    const keep = (message: string) => {
+    const keep = (message: string, code?: string) => {
       if (held) setState({ status: 'ready', ...held, banner: `${message}（显示的是 ${dateTime(held.loadedAt)} 的数据）` })
-      else setState({ status: 'error', message })
+      else setState({ status: 'error', code, message })
     }
     if (!held) setState({ status: 'loading' })
     const who = await myRole()
     if (who.ok && who.data.role) return replace(WORKBENCH[who.data.role])
     if (!who.ok) {
       if (who.code === 'UNAUTHENTICATED' && supportsLocalSignIn) return setState({ status: 'signIn' })
-      return keep(who.message)
+      return keep(who.message, who.code)
     }
     const res = await getCard()
     if (res.ok) {
@@ -53,10 +53,10 @@ export default function IndexPage() {
       const status = await joinStatus()
       if (status.ok)
         return replace(status.data.departedOn ? '/pages/farewell/index' : `/pages/join/index${invite ? `?invite=${encodeURIComponent(invite)}` : ''}`)
-      return keep(status.message)
+      return keep(status.message, status.code)
     }
     if (res.code === 'UNAUTHENTICATED' && supportsLocalSignIn) return setState({ status: 'signIn' })
-    keep(res.message)
+    keep(res.message, res.code)
   }, [welcome, invite])
 
   // Re-read on every show: points change after a purchase or a redemption elsewhere.
@@ -78,7 +78,7 @@ function renderState(state: CardState, reload: () => void) {
     case 'signIn':
       return <LocalSignIn onSignedIn={reload} />
     case 'error':
-      return <PageStatus className='member-error' status='error' message={state.message} onRetry={reload} />
+      return <PageStatus className='member-error' status='error' code={state.code} message={state.message} onRetry={reload} home={false} />
     case 'ready':
       return <MemberCardView card={state.card} banner={state.banner} onRetry={reload} />
   }

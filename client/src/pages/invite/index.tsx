@@ -6,6 +6,7 @@ import { PageStatus } from '@/components/PageStatus'
 import { NotAMember } from '@/components/NotAMember'
 import { useRemote } from '@/hooks/useRemote'
 import { stamp } from '@/format'
+import { Cell, CellGroup } from '@/components/nutui'
 import './index.scss'
 
 const STATUS: Record<string, string> = { registered: '已注册', purchased: '已首单', ineligible: '不计奖励' }
@@ -37,13 +38,14 @@ export default function InvitePage() {
   if (invite.state.status === 'error' && invite.state.code === 'NOT_A_MEMBER') return <NotAMember />
   if (invite.state.status === 'loading') return <PageStatus status='loading' className='invite-page' />
   if (invite.state.status === 'error')
-    return <PageStatus status='error' message={invite.state.message} onRetry={() => void invite.reload()} className='invite-page' />
-  const { path, expiresOn } = invite.state.data
+    return <PageStatus status='error' code={invite.state.code} message={invite.state.message} onRetry={() => void invite.reload()} className='invite-page' />
+  const { path, expiresOn, offer } = invite.state.data
+  const inviterEarns = offer.inviterOnRegister > 0 || offer.inviterOnFirstPurchase > 0
   return (
     <View className='invite-page'>
       <View className='invite-poster'>
         <Text className='invite-poster__title'>邀请好友加入会员</Text>
-        <Text className='invite-poster__subtitle'>好友注册、首单，你都能得积分</Text>
+        <Text className='invite-poster__subtitle'>{offer.friendPoints > 0 ? `好友开卡即得 ${offer.friendPoints} 积分` : '好友扫码即可开通会员卡'}</Text>
         <View className='invite-qr'>
           <QrCode text={linkOf(path)} />
         </View>
@@ -51,6 +53,30 @@ export default function InvitePage() {
           长按保存海报或截图分享 · {Number(expiresOn.slice(5, 7))}月{Number(expiresOn.slice(8))}日前有效
         </Text>
       </View>
+      {/* What both friends get, from the merchant's referral settings (the same numbers the rewards use). */}
+      <CellGroup className='invite-offer' title='邀请有礼'>
+        <Cell
+          className='invite-offer__friend'
+          title='好友得'
+          extra={<Text className='invite-offer__value'>{offer.friendPoints > 0 ? `开卡即送 ${offer.friendPoints} 积分` : '开通会员卡'}</Text>}
+        />
+        <Cell
+          className='invite-offer__me'
+          title='你得'
+          extra={
+            <Text className='invite-offer__value'>
+              {inviterEarns
+                ? [
+                    offer.inviterOnRegister > 0 ? `好友开卡 +${offer.inviterOnRegister} 积分` : '',
+                    offer.inviterOnFirstPurchase > 0 ? `好友首单 +${offer.inviterOnFirstPurchase} 积分` : '',
+                  ]
+                    .filter(Boolean)
+                    .join('，')
+                : '活动暂停，暂无邀请奖励'}
+            </Text>
+          }
+        />
+      </CellGroup>
       {mine.state.status === 'ready' ? (
         <View className='invite-stats'>
           <Text className='invite-stats__line'>

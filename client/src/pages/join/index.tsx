@@ -1,8 +1,10 @@
 import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
-import { join, joinStatus } from '@/api/member'
-import { Button } from '@/components/nutui'
+import { join, joinStatus, myRole } from '@/api/member'
+import { NotAMember } from '@/components/NotAMember'
+import { inviteOffer } from '@/api/referral'
+import { Button, Checkbox } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
 import { PhoneButton } from '@/components/PhoneButton'
 import { useRemote } from '@/hooks/useRemote'
@@ -21,6 +23,10 @@ import './index.scss'
 export default function JoinPage() {
   const invite = useRouter().params.invite
   const { state, reload } = useRemote(() => joinStatus())
+  // A clerk or the merchant is never registered as a member: NotAMember offers them their workbench.
+  const who = useRemote(() => myRole())
+  // Who invited this person and what the invitation gives (masked nickname only); a bad link still lets them join.
+  const offer = useRemote(() => (invite ? inviteOffer(invite) : Promise.resolve({ ok: true as const, data: null })), [invite])
   const [agreed, setAgreed] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -44,10 +50,17 @@ export default function JoinPage() {
     restart(res.data.isNew ? '/pages/index/index?welcome=1' : '/pages/index/index')
   }
 
+  if (who.state.status === 'ready' && who.state.data.role) return <NotAMember />
   if (state.status !== 'ready') {
     return (
       <View className='join-page'>
-        <PageStatus status={state.status} message={state.status === 'error' ? state.message : undefined} onRetry={() => void reload()} />
+        <PageStatus
+          status={state.status}
+          code={state.status === 'error' ? state.code : undefined}
+          message={state.status === 'error' ? state.message : undefined}
+          onRetry={() => void reload()}
+          home={false}
+        />
       </View>
     )
   }
@@ -60,6 +73,19 @@ export default function JoinPage() {
         <Text className='join-brand__slogan'>{BRAND_SLOGAN}</Text>
       </View>
 
+      {offer.state.status === 'ready' && offer.state.data ? (
+        <View className='join-section join-invited'>
+          <Text className='join-inviter'>
+            {offer.state.data.inviter} 邀请你加入{BRAND_NAME}会员
+          </Text>
+          {info.registrationBonus > 0 ? <Text className='join-invite-gift'>好友送你：开卡即得 {info.registrationBonus} 积分</Text> : null}
+        </View>
+      ) : null}
+      {offer.state.status === 'error' ? (
+        <View className='join-section join-invited join-invited--invalid'>
+          <Text className='join-invite-invalid'>{offer.state.message}。你仍可直接开卡。</Text>
+        </View>
+      ) : null}
       <View className='join-section join-benefits'>
         <Text className='join-section__title'>会员权益</Text>
         {info.registrationBonus > 0 ? (
@@ -80,10 +106,9 @@ export default function JoinPage() {
       </View>
 
       <View className='join-section'>
-        <View className={`join-agree${agreed ? ' join-agree--on' : ''}`} onClick={() => setAgreed(!agreed)}>
-          <Text className='join-agree__box'>{agreed ? '✓' : ''}</Text>
+        <Checkbox className={`join-agree${agreed ? ' join-agree--on' : ''}`} checked={agreed} onChange={(on) => setAgreed(on)}>
           <Text className='join-agree__text'>我已阅读并同意</Text>
-        </View>
+        </Checkbox>
         <View className='join-docs'>
           <Text className='join-doc join-doc-privacy' onClick={() => go('/pages/legal/index?doc=privacy')}>
             《隐私政策》

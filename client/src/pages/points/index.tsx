@@ -2,16 +2,18 @@ import { useCallback, useState } from 'react'
 import { View, Text } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import type { PointsHistory, PointsHistoryEntry } from '@shared/schemas/points'
+import { describePointsLine } from '@shared/rules/points-label'
 import { getPointsHistory } from '@/api/points'
 import { askSubscribe, canAskSubscribe } from '@/api/subscribe'
 import { useSubscribeTemplates } from '@/hooks/useSubscribeTemplates'
 import { SubscribeSheet } from '@/components/SubscribeSheet'
-import { Button } from '@/components/nutui'
+import { Cell, CellGroup, TabPane, Tabs } from '@/components/nutui'
+import { PageStatus } from '@/components/PageStatus'
 import { NotAMember } from '@/components/NotAMember'
 import { formatYuan, monthDay, monthOf, stamp } from '@/format'
 import './index.scss'
 
-type State = { status: 'loading' } | { status: 'ready'; data: PointsHistory } | { status: 'error'; message: string } | { status: 'notMember' }
+type State = { status: 'loading' } | { status: 'ready'; data: PointsHistory } | { status: 'error'; code: string; message: string } | { status: 'notMember' }
 
 /** 获得: what came in; 使用: what went out (spent, expired, clawed back, voided); 订单: every purchase. */
 type Filter = 'all' | 'in' | 'out' | 'orders'
@@ -28,16 +30,6 @@ const ORDER_STATE_LABEL: Record<PointsHistory['orders'][number]['state'], string
   credited: '已到账',
   voided: '已作废',
   refunded: '已退款',
-}
-
-const KIND_LABEL: Record<string, string> = {
-  earn: '获得',
-  spend: '使用',
-  expire: '过期',
-  refund: '退款扣回',
-  adjust: '商家调整',
-  forfeit: '作废',
-  mature: '生效',
 }
 
 function byMonth(entries: PointsHistoryEntry[]): { month: string; entries: PointsHistoryEntry[] }[] {
@@ -57,7 +49,13 @@ export default function PointsPage() {
   const expiryTemplates = useSubscribeTemplates(['points_expiry'])
   const load = useCallback(async () => {
     const res = await getPointsHistory()
-    setState(res.ok ? { status: 'ready', data: res.data } : res.code === 'NOT_A_MEMBER' ? { status: 'notMember' } : { status: 'error', message: res.message })
+    setState(
+      res.ok
+        ? { status: 'ready', data: res.data }
+        : res.code === 'NOT_A_MEMBER'
+          ? { status: 'notMember' }
+          : { status: 'error', code: res.code, message: res.message },
+    )
   }, [])
   useDidShow(() => {
     void load()
@@ -67,23 +65,9 @@ export default function PointsPage() {
   })
 
   if (state.status === 'notMember') return <NotAMember />
-  if (state.status === 'loading') {
-    return (
-      <View className='points-page page-status'>
-        <Text className='page-status__text'>加载中…</Text>
-      </View>
-    )
-  }
-  if (state.status === 'error') {
-    return (
-      <View className='points-page page-status points-error'>
-        <Text className='page-status__text'>{state.message}</Text>
-        <Button type='primary' size='small' onClick={() => void load()}>
-          重试
-        </Button>
-      </View>
-    )
-  }
+  if (state.status === 'loading') return <PageStatus status='loading' className='points-page' />
+  if (state.status === 'error')
+    return <PageStatus status='error' code={state.code} message={state.message} onRetry={() => void load()} className='points-page points-error' />
   const { summary, pendingLots, expiring, orders } = state.data
   const entries = state.data.entries.filter((e) => (filter === 'in' ? e.points > 0 : filter === 'out' ? e.points < 0 : true))
   const expiringTotal = expiring.reduce((s, l) => s + l.amount, 0)
@@ -124,52 +108,68 @@ export default function PointsPage() {
         </View>
       ) : null}
       {summary.debt > 0 ? <Text className='points-debt'>待抵扣 {summary.debt} 积分（将从之后获得的积分中扣除）</Text> : null}
-      <View className='points-filters'>
+      <Tabs className='points-filters' value={filter} activeType='smile' onChange={(v) => setFilter(v as Filter)}>
         {FILTERS.map((f) => (
-          <Text key={f.key} className={`points-filter points-filter--${f.key}${filter === f.key ? ' points-filter--on' : ''}`} onClick={() => setFilter(f.key)}>
-            {f.label}
-          </Text>
+          <TabPane key={f.key} className={`points-filter points-filter--${f.key}`} title={f.label} value={f.key} />
         ))}
-      </View>
+      </Tabs>
       {filter === 'orders' ? (
         <View className='points-orders'>
           {orders.length === 0 ? <Text className='points-empty'>暂无消费记录</Text> : null}
-          {orders.map((o) => (
-            <View key={o.orderId} className={`points-order points-order--${o.state}`}>
-              <View className='points-entry__main'>
-                <Text className='points-entry__reason'>
-                  {o.storeName} · {formatYuan(o.amountFen)}
-                </Text>
-                <Text className='points-entry__meta points-order__note'>
-                  {stamp(o.paidAt)} · {o.note}
-                </Text>
-              </View>
-              <View className='points-order__side'>
-                <Text className='points-order__points'>{o.points > 0 ? `+${o.points}` : '0'}</Text>
-                <Text className={`points-order__state points-order-state points-order-state--${o.state}`}>{ORDER_STATE_LABEL[o.state]}</Text>
-              </View>
-            </View>
-          ))}
+          <CellGroup className='points-orders__rows'>
+            {orders.map((o) => (
+              <Cell
+                key={o.orderId}
+                className={`points-order points-order--${o.state}`}
+                title={
+                  <Text className='points-entry__reason'>
+                    {o.storeName} · {formatYuan(o.amountFen)}
+                  </Text>
+                }
+                description={
+                  <Text className='points-entry__meta points-order__note'>
+                    {stamp(o.paidAt)} · {o.note}
+                  </Text>
+                }
+                extra={
+                  <View className='points-order__side'>
+                    <Text className='points-order__points'>{o.points > 0 ? `+${o.points}` : '0'}</Text>
+                    <Text className={`points-order__state points-order-state points-order-state--${o.state}`}>{ORDER_STATE_LABEL[o.state]}</Text>
+                  </View>
+                }
+              />
+            ))}
+          </CellGroup>
         </View>
       ) : null}
       {filter !== 'orders' && entries.length === 0 ? <Text className='points-empty'>暂无积分记录</Text> : null}
       {(filter === 'orders' ? [] : byMonth(entries)).map((g) => (
         <View key={g.month} className='points-month'>
           <Text className='points-month__title'>{g.month}</Text>
-          {g.entries.map((e) => (
-            <View key={e.id} className={`points-entry points-entry--${e.kind}`}>
-              <View className='points-entry__main'>
-                <Text className='points-entry__reason'>{e.reason}</Text>
-                <Text className='points-entry__meta'>
-                  {KIND_LABEL[e.kind] ?? e.kind} · {stamp(e.createdAt)}
-                  {e.held ? ' · 审核中，审核通过后发放' : e.maturesOn ? ` · 待生效，${monthDay(e.maturesOn)}可用` : ''}
-                </Text>
-              </View>
-              <Text className={`points-entry__delta ${e.points >= 0 ? 'points-entry__delta--plus' : 'points-entry__delta--minus'}`}>
-                {e.points > 0 ? `+${e.points}` : e.points}
-              </Text>
-            </View>
-          ))}
+          <CellGroup className='points-month__rows'>
+            {g.entries.map((e) => {
+              const label = describePointsLine(e, state.data.earning)
+              return (
+                <Cell
+                  key={e.id}
+                  className={`points-entry points-entry--${e.kind}`}
+                  title={<Text className='points-entry__title'>{label.title}</Text>}
+                  description={
+                    <View className='points-entry__main'>
+                      <Text className='points-entry__reason'>{e.reason}</Text>
+                      {label.note ? <Text className='points-entry__note'>{label.note}</Text> : null}
+                      <Text className='points-entry__meta'>{stamp(e.createdAt)}</Text>
+                    </View>
+                  }
+                  extra={
+                    <Text className={`points-entry__delta points-entry__delta--${e.points > 0 ? 'plus' : e.points < 0 ? 'minus' : 'zero'}`}>
+                      {label.amount}
+                    </Text>
+                  }
+                />
+              )
+            })}
+          </CellGroup>
         </View>
       ))}
     </View>

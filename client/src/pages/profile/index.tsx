@@ -1,9 +1,12 @@
 import { useCallback, useState } from 'react'
-import { View, Text, Picker, Input as NativeInput } from '@tarojs/components'
-import Taro, { useDidShow } from '@tarojs/taro'
+import { View, Text, Input as NativeInput } from '@tarojs/components'
+import { useDidShow } from '@tarojs/taro'
 import type { ProfileView } from '@shared/schemas/member'
 import { acceptPrivacy, bindPhone, deleteAccount, exportMyData, getProfile, setBirthday, updateProfile } from '@/api/member'
-import { Button } from '@/components/nutui'
+import { Button, Cell, Picker } from '@/components/nutui'
+import { useConfirm } from '@/components/Confirm'
+import { PageStatus } from '@/components/PageStatus'
+import { PageToast, toast } from '@/components/PageToast'
 import { PhoneButton } from '@/components/PhoneButton'
 import { AvatarButton } from '@/components/AvatarButton'
 import { NotAMember } from '@/components/NotAMember'
@@ -16,14 +19,18 @@ const GENDERS = [
   { value: 'female', label: '女' },
   { value: 'unknown', label: '不透露' },
 ] as const
-const MONTHS = Array.from({ length: 12 }, (_, i) => `${i + 1} 月`)
 
 /** Days the picker offers for a month: no 2月31日 (29 February only when the year allows it or is not given). */
 export function daysIn(month: number, year?: number): number {
   if (month === 2) return year === undefined || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 29 : 28
   return [4, 6, 9, 11].includes(month) ? 30 : 31
 }
-const dayLabels = (n: number) => Array.from({ length: n }, (_, i) => `${i + 1} 日`)
+/** The birthday picker's columns: each month offers only its own days (29 February: the year may be unknown). */
+const BIRTHDAY_OPTIONS = Array.from({ length: 12 }, (_, m) => ({
+  label: `${m + 1} 月`,
+  value: m + 1,
+  children: Array.from({ length: daysIn(m + 1) }, (_, d) => ({ label: `${d + 1} 日`, value: d + 1 })),
+}))
 
 /** The birth year as typed: empty is fine (optional); otherwise a sentence saying what is wrong. */
 export function checkBirthYear(text: string, now = new Date()): { year?: number; error?: string } {
@@ -37,13 +44,11 @@ export function checkBirthYear(text: string, now = new Date()): { year?: number;
   return { year }
 }
 
-function toast(title: string) {
-  void Taro.showToast({ title, icon: 'none' })
-}
-
 export default function ProfilePage() {
   const [profile, setProfile] = useState<ProfileView | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<{ code: string; message: string } | null>(null)
+  const [picking, setPicking] = useState(false)
+  const { confirm, confirmDialog } = useConfirm()
   const [nickname, setNickname] = useState('')
   const [md, setMd] = useState<[number, number] | null>(null)
   const [year, setYear] = useState('')
@@ -64,7 +69,7 @@ export default function ProfilePage() {
     const res = await getProfile()
     if (res.ok) show(res.data)
     else if (res.code === 'NOT_A_MEMBER') setNotMember(true)
-    else setError(res.message)
+    else setError({ code: res.code, message: res.message })
   }, [])
   useDidShow(() => void load())
 
@@ -72,7 +77,11 @@ export default function ProfilePage() {
   if (!profile) {
     return (
       <View className='profile-page'>
-        <Text className='profile-status'>{error ?? '加载中…'}</Text>
+        {error ? (
+          <PageStatus status='error' code={error.code} message={error.message} onRetry={() => void load()} className='profile-status' />
+        ) : (
+          <PageStatus status='loading' className='profile-status' />
+        )}
       </View>
     )
   }
@@ -97,6 +106,14 @@ export default function ProfilePage() {
     const y = checked.year
     if (md[1] + 1 > daysIn(md[0] + 1, y)) return setBirthdayError(`${y} 年 ${md[0] + 1} 月没有 ${md[1] + 1} 日`)
     setBirthdayError(null)
+    // It locks the birthday for a year: say so, and what is being saved, before saving.
+    const sure = await confirm({
+      title: '保存生日',
+      content: `生日将保存为 ${md[0] + 1} 月 ${md[1] + 1} 日${y === undefined ? '' : `（${y} 年）`}，生日礼券按此日期发放。保存后一年内不能再修改，确定保存？`,
+      confirmText: '确定保存',
+      className: 'profile-birthday-confirm',
+    })
+    if (!sure) return
     const res = await setBirthday(y === undefined ? { month: md[0] + 1, day: md[1] + 1 } : { month: md[0] + 1, day: md[1] + 1, year: y })
     if (res.ok) {
       show(res.data)
@@ -123,13 +140,13 @@ export default function ProfilePage() {
   }
 
   const onDelete = async () => {
-    const confirm = await Taro.showModal({
+    const sure = await confirm({
       title: '注销会员',
       content: '注销后昵称、头像、手机号、生日将被清除，积分作废、未使用的券失效，且无法恢复。确定注销？',
       confirmText: '注销',
-      confirmColor: '#d4380d',
+      className: 'mydata-delete-confirm',
     })
-    if (!confirm.confirm) return
+    if (!sure) return
     const res = await deleteAccount()
     if (res.ok) restart('/pages/farewell/index')
     else toast(res.message)
@@ -138,8 +155,23 @@ export default function ProfilePage() {
   const birthdayLocked = profile.birthdayChangeableAt !== null
   return (
     <View className='profile-page'>
+      <PageToast />
+      {confirmDialog}
+      <Picker
+        className='profile-birthday-picker'
+        title='选择生日'
+        visible={picking}
+        options={[BIRTHDAY_OPTIONS]}
+        value={md ? [md[0] + 1, md[1] + 1] : [1, 1]}
+        onConfirm={(_options, values) => {
+          setMd([Number(values[0]) - 1, Number(values[1]) - 1])
+          setBirthdayError(null)
+        }}
+        onClose={() => setPicking(false)}
+        onCancel={() => setPicking(false)}
+      />
       <View className='profile-section'>
-        <View className='profile-row'>
+        <Cell className='profile-row'>
           <Text className='profile-label'>头像</Text>
           <AvatarButton
             avatarUrl={profile.avatarUrl}
@@ -147,8 +179,8 @@ export default function ProfilePage() {
             memberId={profile.memberId}
             onUploaded={(fileId) => void updateProfile({ avatarUrl: fileId }).then((r) => (r.ok ? show(r.data) : toast(r.message)))}
           />
-        </View>
-        <View className='profile-row'>
+        </Cell>
+        <Cell className='profile-row'>
           <Text className='profile-label'>昵称</Text>
           <NativeInput
             className='profile-input profile-nickname'
@@ -159,8 +191,8 @@ export default function ProfilePage() {
             onBlur={(e) => void saveNickname(e.detail.value)}
             onConfirm={(e) => void saveNickname(e.detail.value)}
           />
-        </View>
-        <View className='profile-row'>
+        </Cell>
+        <Cell className='profile-row'>
           <Text className='profile-label'>性别</Text>
           <View className='profile-genders'>
             {GENDERS.map((g) => (
@@ -173,42 +205,25 @@ export default function ProfilePage() {
               </Text>
             ))}
           </View>
-        </View>
-        <View className='profile-row'>
+        </Cell>
+        <Cell className='profile-row'>
           <Text className='profile-label'>手机号</Text>
           <Text className='profile-value profile-phone'>{profile.phone ?? '未绑定'}</Text>
           <PhoneButton label={profile.phone ? '更换' : '绑定'} onCode={(code) => void onPhoneCode(code)} />
-        </View>
+        </Cell>
       </View>
 
       <View className='profile-section'>
         <Text className='profile-section__title'>生日</Text>
-        <View className='profile-row'>
+        <Cell className='profile-row'>
           <Text className='profile-label'>日期</Text>
-          <Picker
-            className='profile-picker'
-            mode='multiSelector'
-            range={[MONTHS, dayLabels(daysIn((md ?? [0, 0])[0] + 1, checkBirthYear(year).year))]}
-            value={md ?? [0, 0]}
-            disabled={birthdayLocked}
-            onColumnChange={(e) => {
-              // Changing the month narrows the days on offer (no 2月31日); a day past the month's end is pulled in.
-              const { column, value } = e.detail as { column: number; value: number }
-              const [m, d] = md ?? [0, 0]
-              const next: [number, number] = column === 0 ? [value, Math.min(d, daysIn(value + 1) - 1)] : [m, value]
-              setMd(next)
-            }}
-            onChange={(e) => {
-              const [m, d] = e.detail.value as [number, number]
-              setMd([m, Math.min(d, daysIn(m + 1) - 1)])
-            }}
-          >
+          <View className='profile-picker' onClick={() => (birthdayLocked ? undefined : setPicking(true))}>
             <Text className={`profile-value profile-birthday${birthdayLocked ? ' profile-value--locked' : ''}${md ? '' : ' profile-value--unset'}`}>
               {md ? `${md[0] + 1} 月 ${md[1] + 1} 日` : '未设置'}
             </Text>
-          </Picker>
-        </View>
-        <View className='profile-row'>
+          </View>
+        </Cell>
+        <Cell className='profile-row'>
           <Text className='profile-label'>年份</Text>
           <NativeInput
             className='profile-input profile-birth-year'
@@ -219,7 +234,7 @@ export default function ProfilePage() {
             maxlength={4}
             onInput={(e) => setYear(e.detail.value)}
           />
-        </View>
+        </Cell>
         {birthdayError ? <Text className='profile-error profile-birthday-error'>{birthdayError}</Text> : null}
         {birthdayLocked ? (
           <Text className='profile-note'>生日一年内只能修改一次，{calendarDate(profile.birthdayChangeableAt)} 后可再次修改</Text>

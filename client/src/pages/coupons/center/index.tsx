@@ -4,6 +4,7 @@ import Taro from '@tarojs/taro'
 import { claim, claimable, newRequestId, type ClaimableTemplate } from '@/api/coupon'
 import { Button } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
+import { PageToast, toast } from '@/components/PageToast'
 import { NotAMember } from '@/components/NotAMember'
 import { monthDay } from '@/format'
 import { useRemote } from '@/hooks/useRemote'
@@ -37,7 +38,7 @@ export default function CouponCenterPage() {
     if (res.ok || !['CONFLICT', 'UNAVAILABLE', 'INTERNAL'].includes(res.code)) delete pending.current[templateId]
     if (res.ok) {
       setClaimed((c) => ({ ...c, [templateId]: res.data.couponId }))
-      void Taro.showToast({ title: '领取成功', icon: 'success' })
+      toast('领取成功')
       void reload({ quiet: true })
     } else setMessage(res.message)
   }
@@ -47,6 +48,7 @@ export default function CouponCenterPage() {
   return (
     <View className='coupons-page coupon-center'>
       <SubscribeSheet />
+      <PageToast />
       <View className='coupons-link coupon-center-mine' onClick={() => void Taro.navigateTo({ url: '/pages/coupons/mine/index' })}>
         <Text>我的券</Text>
         <Text>›</Text>
@@ -57,7 +59,7 @@ export default function CouponCenterPage() {
           case 'loading':
             return <PageStatus status='loading' />
           case 'error':
-            return <PageStatus status='error' message={state.message} onRetry={() => void reload()} />
+            return <PageStatus status='error' code={state.code} message={state.message} onRetry={() => void reload()} />
           case 'ready':
             if (state.data.templates.length === 0) return <Text className='coupons-empty'>暂无可领取的优惠券</Text>
             return state.data.templates.map((t) => (

@@ -57,7 +57,12 @@ export default function CouponDetailPage() {
   if (state.status !== 'ready') {
     return (
       <View className='coupons-page coupon-detail-page'>
-        <PageStatus status={state.status} message={state.status === 'error' ? state.message : undefined} onRetry={() => void reload()} />
+        <PageStatus
+          status={state.status}
+          code={state.status === 'error' ? state.code : undefined}
+          message={state.status === 'error' ? state.message : undefined}
+          onRetry={() => void reload()}
+        />
       </View>
     )
   }

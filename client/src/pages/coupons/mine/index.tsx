@@ -3,6 +3,7 @@ import { View, Text } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { listMine } from '@/api/coupon'
 import { PageStatus } from '@/components/PageStatus'
+import { TabPane, Tabs } from '@/components/nutui'
 import { NotAMember } from '@/components/NotAMember'
 import { dateTime } from '@/format'
 import { useRemote } from '@/hooks/useRemote'
@@ -26,19 +27,17 @@ export default function MyCouponsPage() {
   if (state.status === 'error' && state.code === 'NOT_A_MEMBER') return <NotAMember />
   return (
     <View className='coupons-page my-coupons'>
-      <View className='coupon-tabs'>
+      <Tabs className='coupon-tabs' value={tab} onChange={(v) => setTab(v as Tab)}>
         {TABS.map((t) => (
-          <View key={t.id} className={`coupon-tab coupon-tab--${t.id}${t.id === tab ? ' coupon-tab--active' : ''}`} onClick={() => setTab(t.id)}>
-            <Text>{t.label}</Text>
-          </View>
+          <TabPane key={t.id} title={t.label} value={t.id} />
         ))}
-      </View>
+      </Tabs>
       {(() => {
         switch (state.status) {
           case 'loading':
             return <PageStatus status='loading' />
           case 'error':
-            return <PageStatus status='error' message={state.message} onRetry={() => void reload()} />
+            return <PageStatus status='error' code={state.code} message={state.message} onRetry={() => void reload()} />
           case 'ready':
             if (state.data.coupons.length === 0) {
               return (
