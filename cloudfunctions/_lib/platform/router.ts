@@ -121,7 +121,7 @@ export interface HealthReport {
   version: string;
 }
 
-function health(): HealthReport {
+export function health(): HealthReport {
   return { ok: true, version: process.env.HY_CODE_SHA || 'local' };
 }
 
