@@ -54,13 +54,11 @@ export class DeployAdapter {
     const out: ActualCollection[] = [];
     for (const name of names) {
       const info = await this.api.database.describeCollection(name);
-      const indexes = (info.Indexes ?? []).map(
-        (i): IndexSpec => ({
-          name: i.Name,
-          keys: i.Keys.map((k) => ({ field: k.Name ?? '', direction: Number(k.Direction) === -1 ? -1 : 1 })),
-          unique: i.Unique === true,
-        }),
-      );
+      const indexes = (info.Indexes ?? []).map((i): IndexSpec => ({
+        name: i.Name,
+        keys: i.Keys.map((k) => ({ field: k.Name ?? '', direction: Number(k.Direction) === -1 ? -1 : 1 })),
+        unique: i.Unique === true,
+      }));
       out.push({ name, indexes, permission: permissions.get(name) });
     }
     return out;

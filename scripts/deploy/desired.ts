@@ -24,13 +24,11 @@ export function collectionsFrom(databaseJson: string): CollectionSpec[] {
   const db = JSON.parse(fs.readFileSync(databaseJson, 'utf8')) as DatabaseJson;
   return Object.entries(db.collections).map(([name, c]) => ({
     name,
-    indexes: (c.indexes ?? []).map(
-      (i): IndexSpec => ({
-        name: i.name,
-        keys: Object.entries(i.fields).map(([field, d]) => ({ field, direction: d === -1 ? -1 : 1 })),
-        unique: i.unique === true,
-      }),
-    ),
+    indexes: (c.indexes ?? []).map((i): IndexSpec => ({
+      name: i.name,
+      keys: Object.entries(i.fields).map(([field, d]) => ({ field, direction: d === -1 ? -1 : 1 })),
+      unique: i.unique === true,
+    })),
   }));
 }
 

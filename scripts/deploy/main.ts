@@ -94,7 +94,10 @@ export async function runDeploy(opts: DeployOptions, deps: DeployDeps): Promise<
 
   if (opts.initSecrets && !secrets) {
     if (actual.functions.some((f) => f.env.HY_PII_KEY))
-      return refuse(out, `${opts.envId} already has keys on its functions: new ones would make stored phone numbers unreadable. Restore ${file} from your secret store.`);
+      return refuse(
+        out,
+        `${opts.envId} already has keys on its functions: new ones would make stored phone numbers unreadable. Restore ${file} from your secret store.`,
+      );
     if (opts.dryRun) out(`Would generate the functions' keys into ${file} (mode 0600, git-ignored).`);
     else {
       secrets = generateSecrets(file);
@@ -108,7 +111,10 @@ export async function runDeploy(opts: DeployOptions, deps: DeployDeps): Promise<
   out(formatPlan(plan));
   out(`Then: migrations (scheduler.migrate) ${migrationIds().join(', ')}; the environment's migrations collection skips the recorded ones.`);
   if (opts.miniprogram) out(`Then: upload dist/weapp with miniprogram-ci (${deps.credentials?.uploadKeyPath ? 'key set' : 'needs MINIPROGRAM_UPLOAD_KEY'}).`);
-  if (!secrets) out(`Keys: ${file} does not exist. ${actual.functions.some((f) => f.env.HY_PII_KEY) ? 'Restore it from your secret store.' : 'The first deploy needs --init-secrets.'}`);
+  if (!secrets)
+    out(
+      `Keys: ${file} does not exist. ${actual.functions.some((f) => f.env.HY_PII_KEY) ? 'Restore it from your secret store.' : 'The first deploy needs --init-secrets.'}`,
+    );
   if (opts.dryRun) {
     out('Dry run: nothing was changed.');
     return 0;
@@ -158,12 +164,10 @@ function refuse(out: (line: string) => void, message: string, code = 3): number 
 }
 
 function migrationIds(): string[] {
-  // The list lives in the scheduler's folder; its ids are its file names (0001-baseline.ts …).
-  const dir = path.join(ROOT, 'cloudfunctions', 'scheduler', 'migrations');
+  // The list lives in the scheduler's folder, one file each, named by its id (migration-0001-baseline.ts).
   return fs
-    .readdirSync(dir)
-    .filter((f) => /^\d{4}-.+\.ts$/.test(f))
-    .map((f) => f.replace(/\.ts$/, ''))
+    .readdirSync(path.join(ROOT, 'cloudfunctions', 'scheduler'))
+    .flatMap((f) => /^migration-(\d{4}-.+)\.ts$/.exec(f)?.[1] ?? [])
     .sort();
 }
 
@@ -179,7 +183,9 @@ async function migrate(adapter: DeployAdapter, out: (line: string) => void): Pro
     const res = (await adapter.invoke('scheduler', { action: 'migrate' })) as Envelope;
     if (!res.ok || !res.data) return refuse(out, `migrations failed: ${res.code ?? ''} ${res.message ?? ''}; deploy again to resume where they stopped.`, 1);
     const d = res.data;
-    out(`migrations: ${d.finished.length ? `finished ${d.finished.join(', ')}` : 'none finished'}, ${d.changed} documents changed${d.done ? '' : `, pending ${d.pending.join(', ')}`}`);
+    out(
+      `migrations: ${d.finished.length ? `finished ${d.finished.join(', ')}` : 'none finished'}, ${d.changed} documents changed${d.done ? '' : `, pending ${d.pending.join(', ')}`}`,
+    );
     if (d.done) return 0;
   }
   return refuse(out, `migrations still pending after ${MIGRATE_ROUNDS} calls: deploy again to go on (each resumes where the last stopped).`, 1);
@@ -198,7 +204,10 @@ export async function verify(adapter: DeployAdapter, desired: DesiredState, actu
   for (const fn of desired.functions) {
     let version: string | undefined;
     try {
-      const res = (await adapter.invoke(fn.name, fn.name === 'pos' ? { httpMethod: 'GET', path: '/health', headers: {} } : { action: 'health' })) as HealthAnswer;
+      const res = (await adapter.invoke(
+        fn.name,
+        fn.name === 'pos' ? { httpMethod: 'GET', path: '/health', headers: {} } : { action: 'health' },
+      )) as HealthAnswer;
       version = typeof res.body === 'string' ? (JSON.parse(res.body) as { version?: string }).version : res.data?.version;
     } catch (e) {
       out(`✗ ${fn.name}: ${e instanceof Error ? e.message : String(e)}`);
@@ -214,7 +223,11 @@ export async function verify(adapter: DeployAdapter, desired: DesiredState, actu
       `${ok ? '✓' : '✗'} ${fn.name}: version ${version?.slice(0, 12) ?? '—'}${version === fn.codeSha ? '' : ` (this build: ${fn.codeSha.slice(0, 12)})`}; ${triggers}${missingTriggers.length ? `; missing ${missingTriggers.map((t) => t.name).join(', ')}` : ''}`,
     );
   }
-  out(failures === 0 ? `All ${desired.functions.length} functions answer with this build.` : `${failures} of ${desired.functions.length} functions are not this build or not answering.`);
+  out(
+    failures === 0
+      ? `All ${desired.functions.length} functions answer with this build.`
+      : `${failures} of ${desired.functions.length} functions are not this build or not answering.`,
+  );
   return failures === 0 ? 0 : 1;
 }
 
@@ -247,8 +260,19 @@ async function uploadMiniprogram(keyPath: string): Promise<void> {
   const ci = await import('miniprogram-ci');
   const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'project.config.json'), 'utf8')) as { appid: string };
   const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-  const project = new ci.Project({ appid: config.appid, type: 'miniProgram', projectPath: path.join(ROOT, 'dist', 'weapp'), privateKeyPath: keyPath, ignores: ['node_modules/**/*'] });
-  await ci.upload({ project, version, desc: `deploy ${new Date().toISOString()}`, setting: { es6: false, minify: true, minifyJS: true, minifyWXML: true, minifyWXSS: true } });
+  const project = new ci.Project({
+    appid: config.appid,
+    type: 'miniProgram',
+    projectPath: path.join(ROOT, 'dist', 'weapp'),
+    privateKeyPath: keyPath,
+    ignores: ['node_modules/**/*'],
+  });
+  await ci.upload({
+    project,
+    version,
+    desc: `deploy ${new Date().toISOString()}`,
+    setting: { es6: false, minify: true, minifyJS: true, minifyWXML: true, minifyWXSS: true },
+  });
 }
 
 async function cli(): Promise<number> {

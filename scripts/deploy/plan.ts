@@ -157,7 +157,9 @@ export function diff(desired: DesiredState, actual: ActualState): Plan {
     for (const [key, value] of Object.entries(fn.env)) {
       if (have.env[key] === value) continue;
       // Secret values never reach the plan's text.
-      changes.push(key === 'HY_CODE_SHA' ? `${key} ${(have.env[key] ?? '—').slice(0, 12)} → ${value.slice(0, 12)}` : `${key} ${key in have.env ? 'changed' : 'set'}`);
+      changes.push(
+        key === 'HY_CODE_SHA' ? `${key} ${(have.env[key] ?? '—').slice(0, 12)} → ${value.slice(0, 12)}` : `${key} ${key in have.env ? 'changed' : 'set'}`,
+      );
     }
     if (changes.length > 0) {
       // The platform replaces the whole variable set: the ones a person added in the console stay.
@@ -184,7 +186,8 @@ export function diff(desired: DesiredState, actual: ActualState): Plan {
     else if (have.functionName !== access.functionName) leftovers.push({ kind: 'httpAccess', path: have.path, functionName: have.functionName });
     else unchanged.httpAccess++;
   }
-  for (const a of actual.httpAccess) if (!desired.httpAccess.some((d) => d.path === a.path)) leftovers.push({ kind: 'httpAccess', path: a.path, functionName: a.functionName });
+  for (const a of actual.httpAccess)
+    if (!desired.httpAccess.some((d) => d.path === a.path)) leftovers.push({ kind: 'httpAccess', path: a.path, functionName: a.functionName });
 
   return { steps, leftovers, unchanged };
 }

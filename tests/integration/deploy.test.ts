@@ -49,7 +49,7 @@ const standin = () =>
   new ManagerStandin(async (name, event, fn) => {
     if (event.action === 'health') return { ok: true, data: { ok: true, version: fn.env.HY_CODE_SHA } };
     if (name === 'pos' && event.path === '/health') return { statusCode: 200, headers: {}, body: JSON.stringify({ ok: true, version: fn.env.HY_CODE_SHA }) };
-    return cloud.invoke(name, event, { openid: '', source: 'scf' });
+    return cloud.invoke(name, event, { openid: '', source: 'wx_cloud' });
   });
 
 async function deploy(api: ManagerStandin | null, extra: Partial<DeployOptions> = {}) {
@@ -74,7 +74,9 @@ describe('npm run deploy', () => {
     expect(Object.keys(keys).sort()).toEqual(['HY_MEMBER_CODE_KEY', 'HY_PII_HMAC_KEY', 'HY_PII_KEY', 'HY_POS_KEY']);
 
     // Everything is there as database.json and the build say.
-    const db = JSON.parse(fs.readFileSync(path.join(ROOT, 'cloudfunctions', 'database.json'), 'utf8')) as { collections: Record<string, { indexes?: { name: string; unique?: boolean }[] }> };
+    const db = JSON.parse(fs.readFileSync(path.join(ROOT, 'cloudfunctions', 'database.json'), 'utf8')) as {
+      collections: Record<string, { indexes?: { name: string; unique?: boolean }[] }>;
+    };
     expect([...api.state.collections.keys()].sort()).toEqual(Object.keys(db.collections).sort());
     for (const [name, c] of api.state.collections) {
       expect(c.permission).toBe('ADMINONLY');
@@ -101,7 +103,18 @@ describe('npm run deploy', () => {
       api.calls
         .slice(callsBefore)
         .map((c) => c.method)
-        .filter((m) => !['listCollections', 'describeCollection', 'describeResourcePermission', 'getFunctionList', 'getFunctionDetail', 'getAccessList', 'invokeFunction'].includes(m)),
+        .filter(
+          (m) =>
+            ![
+              'listCollections',
+              'describeCollection',
+              'describeResourcePermission',
+              'getFunctionList',
+              'getFunctionDetail',
+              'getAccessList',
+              'invokeFunction',
+            ].includes(m),
+        ),
     ).toEqual([]);
 
     // --verify: every function answers health with this build's hash, and the trigger list is read back.
@@ -127,7 +140,20 @@ describe('npm run deploy', () => {
     const from = api.calls.length;
     const again = await deploy(api);
     expect(again.code).toBe(0);
-    const writes = api.calls.slice(from).filter((c) => !['listCollections', 'describeCollection', 'describeResourcePermission', 'getFunctionList', 'getFunctionDetail', 'getAccessList', 'invokeFunction'].includes(c.method));
+    const writes = api.calls
+      .slice(from)
+      .filter(
+        (c) =>
+          ![
+            'listCollections',
+            'describeCollection',
+            'describeResourcePermission',
+            'getFunctionList',
+            'getFunctionDetail',
+            'getAccessList',
+            'invokeFunction',
+          ].includes(c.method),
+      );
     expect(writes.map((c) => [c.method, c.args[0]])).toEqual([
       ['updateCollection', 'orders'],
       ['createCollection', 'coupons'],
@@ -159,19 +185,29 @@ describe('npm run deploy', () => {
     const other = await deploy(api);
     expect(other.code).toBe(3);
     expect(other.text).toContain('phone numbers stored under the old ones would become unreadable');
-    expect(api.calls.slice(from).every((c) => ['listCollections', 'describeCollection', 'describeResourcePermission', 'getFunctionList', 'getFunctionDetail', 'getAccessList'].includes(c.method))).toBe(true);
+    expect(
+      api.calls
+        .slice(from)
+        .every((c) =>
+          ['listCollections', 'describeCollection', 'describeResourcePermission', 'getFunctionList', 'getFunctionDetail', 'getAccessList'].includes(c.method),
+        ),
+    ).toBe(true);
   }, 60_000);
 
   it('--dry-run --env test works with no credentials: the plan against an empty environment, and what it would need', () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TENCENTCLOUD_') && k !== 'MINIPROGRAM_UPLOAD_KEY'));
     const keyFile = path.join(ROOT, '.deploy', 'secrets.test.json');
     const hadKeys = fs.existsSync(keyFile);
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/deploy/main.ts', '--env', 'test', '--dry-run', '--functions-dir', functionsRoot], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/deploy/main.ts', '--env', 'test', '--dry-run', '--functions-dir', functionsRoot],
+      {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('No credentials: the plan is against an empty environment test.');
@@ -184,12 +220,16 @@ describe('npm run deploy', () => {
     expect(run.stdout).toContain('Dry run: nothing was changed.');
     expect(fs.existsSync(keyFile)).toBe(hadKeys);
 
-    const real = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/deploy/main.ts', '--env', 'test', '--functions-dir', functionsRoot], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const real = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/deploy/main.ts', '--env', 'test', '--functions-dir', functionsRoot],
+      {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(real.status).toBe(2);
     expect(real.stdout).toContain('Refused: Deploying needs the credentials above.');
   }, 120_000);

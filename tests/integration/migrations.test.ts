@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import cloudSdk from 'wx-server-sdk';
 import { queryDocs } from '../../cloudfunctions/_lib/platform/db';
 import { runMigrations, type Migration } from '../../cloudfunctions/_lib/platform/migrations';
@@ -20,8 +22,13 @@ describe('migrations', () => {
   });
   afterEach(() => closeTestCloud(cloud));
 
-  const asDeployer = { openid: '', source: 'scf' };
-  const docs = (coll: string) => cloud.store.scan(coll).map((s) => s.doc).sort((a, b) => String(a._id).localeCompare(String(b._id)));
+  // The deploy's call through the Tencent Cloud API carries no OPENID and no client source (the local cloud's nearest: a platform call).
+  const asDeployer = { openid: '', source: 'wx_cloud' as const };
+  const docs = (coll: string) =>
+    cloud.store
+      .scan(coll)
+      .map((s) => s.doc)
+      .sort((a, b) => String(a._id).localeCompare(String(b._id)));
   const doc = (coll: string, id: string) => cloud.store.get(coll, id)?.doc;
 
   it('runs the shipped list once through scheduler.migrate; a second deploy changes nothing', async () => {
@@ -32,6 +39,14 @@ describe('migrations', () => {
     const second = await cloud.invoke('scheduler', { action: 'migrate' }, asDeployer);
     expect(second).toEqual({ ok: true, data: { done: true, finished: [], changed: 0, pending: [] } });
     expect(docs('migrations')).toEqual(records);
+  });
+
+  it('names each migration by its file (migration-<id>.ts), in order', () => {
+    const files = fs
+      .readdirSync(path.join(__dirname, '../../cloudfunctions/scheduler'))
+      .flatMap((f) => /^migration-(\d{4}-.+)\.ts$/.exec(f)?.[1] ?? [])
+      .sort();
+    expect(MIGRATIONS.map((m) => m.id)).toEqual(files);
   });
 
   it('refuses a WeChat user who is not the merchant, and lets the merchant run it', async () => {
@@ -57,7 +72,10 @@ describe('migrations', () => {
       let changed = 0;
       for (const d of docs) {
         if (d.tier !== undefined) continue;
-        await database().collection('toys').doc(d._id).update({ data: { tier: 'silver' } });
+        await database()
+          .collection('toys')
+          .doc(d._id)
+          .update({ data: { tier: 'silver' } });
         writes.push(d._id);
         changed += 1;
       }
@@ -97,7 +115,11 @@ describe('migrations', () => {
   });
 
   it('stops at its time budget and tells the deploy what is pending', async () => {
-    const slow: Migration = { id: '0002-slow', description: 'never ends', chunk: async (c) => ({ changed: 0, cursor: String(Number(c ?? 0) + 1), done: false }) };
+    const slow: Migration = {
+      id: '0002-slow',
+      description: 'never ends',
+      chunk: async (c) => ({ changed: 0, cursor: String(Number(c ?? 0) + 1), done: false }),
+    };
     const out = await runMigrations([MIGRATIONS[0], slow], now, 0);
     expect(out).toEqual({ done: false, finished: [], changed: 0, pending: ['0001-baseline', '0002-slow'] });
     await expect(runMigrations([slow, MIGRATIONS[0]], now, 1000)).rejects.toThrow('out of order');

@@ -25,7 +25,15 @@ export interface StandinState {
 /** What an invoked function answers (the environment's functions are not run here). */
 type Invoker = (name: string, event: Record<string, unknown>, fn: StandinFunction) => Promise<unknown>;
 
-export const READS = new Set(['listCollections', 'describeCollection', 'describeResourcePermission', 'getFunctionList', 'getFunctionDetail', 'getAccessList', 'invokeFunction']);
+export const READS = new Set([
+  'listCollections',
+  'describeCollection',
+  'describeResourcePermission',
+  'getFunctionList',
+  'getFunctionDetail',
+  'getAccessList',
+  'invokeFunction',
+]);
 
 export class ManagerStandin implements ManagerApi {
   readonly calls: { method: string; args: unknown[] }[] = [];
@@ -80,7 +88,11 @@ export class ManagerStandin implements ManagerApi {
       if (!c) throw new Error(`[ResourceNotFound] collection ${name}`);
       for (const ci of info.CreateIndexes ?? []) {
         if (c.indexes.some((i) => i.name === ci.IndexName)) throw new Error(`[IndexExists] ${ci.IndexName}`);
-        c.indexes.push({ name: ci.IndexName, keys: ci.MgoKeySchema.MgoIndexKeys.map((k) => ({ Name: k.Name, Direction: k.Direction })), unique: ci.MgoKeySchema.MgoIsUnique });
+        c.indexes.push({
+          name: ci.IndexName,
+          keys: ci.MgoKeySchema.MgoIndexKeys.map((k) => ({ Name: k.Name, Direction: k.Direction })),
+          unique: ci.MgoKeySchema.MgoIsUnique,
+        });
       }
       for (const d of info.DropIndexes ?? []) c.indexes = c.indexes.filter((i) => i.name !== d.IndexName);
       return { RequestId: this.requestId() };
@@ -112,7 +124,9 @@ export class ManagerStandin implements ManagerApi {
       return {
         RequestId: this.requestId(),
         TotalCount: all.length,
-        Functions: all.slice(offset, offset + limit).map((f) => ({ FunctionName: f.name, Runtime: 'Nodejs16.13', Status: 'Active', ModTime: '2026-12-07 10:00:00' })),
+        Functions: all
+          .slice(offset, offset + limit)
+          .map((f) => ({ FunctionName: f.name, Runtime: 'Nodejs16.13', Status: 'Active', ModTime: '2026-12-07 10:00:00' })),
       };
     },
     getFunctionDetail: async (name) => {
@@ -159,7 +173,14 @@ export class ManagerStandin implements ManagerApi {
       if (this.state.functions.has(func.name)) throw new Error(`[ResourceInUse.Function] ${func.name}`);
       const code = fs.statSync(path.join(functionRootPath, func.name, 'index.js'));
       const env = Object.fromEntries(Object.entries(func.envVariables ?? {}).map(([k, v]) => [k, String(v)]));
-      this.state.functions.set(func.name, { name: func.name, timeout: func.timeout ?? 3, memorySize: func.memorySize ?? 256, env, triggers: [], codeSize: code.size });
+      this.state.functions.set(func.name, {
+        name: func.name,
+        timeout: func.timeout ?? 3,
+        memorySize: func.memorySize ?? 256,
+        env,
+        triggers: [],
+        codeSize: code.size,
+      });
       return { RequestId: this.requestId() };
     },
     updateFunctionCode: async (param) => {
@@ -211,7 +232,16 @@ export class ManagerStandin implements ManagerApi {
       this.record('getAccessList');
       return {
         RequestId: this.requestId(),
-        APISet: this.state.access.map((a, i) => ({ ServiceId: 'svc-1', APIId: `api-${i}`, Path: a.path, Type: 1, Name: a.name, CreateTime: 0, EnvId: 'test', EnableAuth: false })),
+        APISet: this.state.access.map((a, i) => ({
+          ServiceId: 'svc-1',
+          APIId: `api-${i}`,
+          Path: a.path,
+          Type: 1,
+          Name: a.name,
+          CreateTime: 0,
+          EnvId: 'test',
+          EnableAuth: false,
+        })),
         Total: this.state.access.length,
         Limit: 20,
         Offset: 0,

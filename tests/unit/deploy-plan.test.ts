@@ -43,13 +43,17 @@ describe('deploy plan', () => {
     expect(kinds.filter((k) => k === 'setPermission')).toHaveLength(collections.length);
     expect(kinds.filter((k) => k === 'createIndex')).toHaveLength(indexCount);
     expect(kinds.filter((k) => k === 'createFunction')).toHaveLength(3);
-    expect(plan.steps.filter((s) => s.kind === 'createTrigger')).toEqual([{ kind: 'createTrigger', functionName: 'scheduler', trigger: scheduler.triggers[0] }]);
+    expect(plan.steps.filter((s) => s.kind === 'createTrigger')).toEqual([
+      { kind: 'createTrigger', functionName: 'scheduler', trigger: scheduler.triggers[0] },
+    ]);
     expect(plan.steps.at(-1)).toEqual({ kind: 'createHttpAccess', access: { path: '/pos', functionName: 'pos' } });
     expect(plan.leftovers).toEqual([]);
     // Unique indexes stay unique; every collection's permission comes right after it is created.
     const members = plan.steps.filter((s) => 'collection' in s && s.collection === 'members');
     expect(members.slice(0, 2).map((s) => s.kind)).toEqual(['createCollection', 'setPermission']);
-    expect(members.find((s) => s.kind === 'createIndex' && s.index.name === 'openid_unique')).toMatchObject({ index: { unique: true, keys: [{ field: 'openid', direction: 1 }] } });
+    expect(members.find((s) => s.kind === 'createIndex' && s.index.name === 'openid_unique')).toMatchObject({
+      index: { unique: true, keys: [{ field: 'openid', direction: 1 }] },
+    });
     const text = formatPlan(plan);
     expect(text).toContain('+ collection members');
     expect(text).toContain('+ index orders.store_receipt_unique (storeId:1, receiptNo:1 unique)');

@@ -1,4 +1,4 @@
-import type { Migration } from '../../_lib/platform/migrations';
+import type { Migration } from '../_lib/platform/migrations';
 
 /**
  * The first migration changes nothing: it marks the schema every document of this release already
