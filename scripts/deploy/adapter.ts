@@ -25,7 +25,7 @@ export interface ManagerApi {
 }
 
 /** The runtime the bundles are built for (scripts/build-functions.ts targets node16). */
-export const RUNTIME = 'Nodejs16.13';
+const RUNTIME = 'Nodejs16.13';
 const PAGE = 100;
 
 export class DeployAdapter {

@@ -31,7 +31,7 @@ function placeholderKey(): string {
   return file;
 }
 
-export async function codeQuality(weappDir: string): Promise<CodeQualityReport> {
+async function codeQuality(weappDir: string): Promise<CodeQualityReport> {
   const appid = (JSON.parse(fs.readFileSync(path.join(ROOT, 'project.config.json'), 'utf8')) as { appid: string }).appid;
   const project = new ci.Project({ appid, type: 'miniProgram', projectPath: weappDir, privateKeyPath: placeholderKey(), ignores: ['node_modules/**/*'] });
   const checks = ((await ci.checkCodeQuality(project)) as QualityCheck[]).map(({ name, success, text }) => ({ name, success, text }));

@@ -52,7 +52,7 @@ export function codeSha(dir: string): string {
   return h.digest('hex');
 }
 
-export function functionFrom(dir: string, secrets: Record<string, string>): FunctionSpec {
+function functionFrom(dir: string, secrets: Record<string, string>): FunctionSpec {
   const name = path.basename(dir);
   const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as ConfigJson;
   const sha = codeSha(dir);

@@ -75,7 +75,7 @@ export type Step =
   | { kind: 'createHttpAccess'; access: HttpAccessSpec };
 
 /** What the environment holds that the build does not: reported, never removed. */
-export type Leftover =
+type Leftover =
   | { kind: 'collection'; collection: string }
   | { kind: 'index'; collection: string; index: string }
   | { kind: 'indexDiffers'; collection: string; index: string; want: IndexSpec; have: IndexSpec }
@@ -83,7 +83,7 @@ export type Leftover =
   | { kind: 'trigger'; functionName: string; trigger: string }
   | { kind: 'httpAccess'; path: string; functionName: string };
 
-export interface Plan {
+interface Plan {
   steps: Step[];
   leftovers: Leftover[];
   /** everything the build wants that is already there, by kind: what `--dry-run` says it leaves */
@@ -217,7 +217,7 @@ export function describeStep(step: Step): string {
   }
 }
 
-export function describeLeftover(l: Leftover): string {
+function describeLeftover(l: Leftover): string {
   switch (l.kind) {
     case 'collection':
       return `! collection ${l.collection} is not in database.json: left as it is`;

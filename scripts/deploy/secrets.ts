@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SECRET_NAMES } from '../../cloudfunctions/_lib/platform/secrets';
 
-export type Secrets = Record<(typeof SECRET_NAMES)[number], string>;
+type Secrets = Record<(typeof SECRET_NAMES)[number], string>;
 
 export const secretsFile = (root: string, envId: string) => path.join(root, '.deploy', `secrets.${envId}.json`);
 

@@ -7,7 +7,7 @@ import type { ManagerApi } from '../../scripts/deploy/adapter';
  * the shapes its typings document (types/database, types/function, types/access, types/permission):
  * an environment held in memory, every call recorded by name. No network: tests only.
  */
-export interface StandinFunction {
+interface StandinFunction {
   name: string;
   timeout: number;
   memorySize: number;
@@ -16,7 +16,7 @@ export interface StandinFunction {
   /** the uploaded folder's index.js size: proof the code was read from the deploy folder */
   codeSize: number;
 }
-export interface StandinState {
+interface StandinState {
   collections: Map<string, { permission: string; indexes: { name: string; keys: { Name: string; Direction: string }[]; unique: boolean }[] }>;
   functions: Map<string, StandinFunction>;
   access: { path: string; name: string }[];

@@ -113,9 +113,9 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
 }
 
 /** The action every function answers, outside its contract. */
-export const HEALTH_ACTION = 'health';
+const HEALTH_ACTION = 'health';
 
-export interface HealthReport {
+interface HealthReport {
   ok: true;
   /** HY_CODE_SHA, the deployed folder's hash the deploy sets beside the code; 'local' off the cloud */
   version: string;
