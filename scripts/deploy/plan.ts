@@ -88,6 +88,8 @@ interface Plan {
   leftovers: Leftover[];
   /** everything the build wants that is already there, by kind: what `--dry-run` says it leaves */
   unchanged: { collections: number; indexes: number; functions: number; triggers: number; httpAccess: number };
+  /** the same, by name (`members`, `members.openid_unique`, `scheduler.tick`, `/pos`) */
+  kept: { collections: string[]; indexes: string[]; functions: string[]; triggers: string[]; httpAccess: string[] };
 }
 
 export const ADMIN_ONLY = 'ADMINONLY';
@@ -101,7 +103,7 @@ const sameTrigger = (a: TriggerSpec, b: TriggerSpec) => a.type === b.type && a.c
 export function diff(desired: DesiredState, actual: ActualState): Plan {
   const steps: Step[] = [];
   const leftovers: Leftover[] = [];
-  const unchanged = { collections: 0, indexes: 0, functions: 0, triggers: 0, httpAccess: 0 };
+  const kept: Plan['kept'] = { collections: [], indexes: [], functions: [], triggers: [], httpAccess: [] };
 
   const haveColls = new Map(actual.collections.map((c) => [c.name, c]));
   for (const want of desired.collections) {
@@ -128,12 +130,12 @@ export function diff(desired: DesiredState, actual: ActualState): Plan {
         // Changing an index means dropping it first: a person decides (see docs/deploy.md).
         leftovers.push({ kind: 'indexDiffers', collection: want.name, index: index.name, want: index, have: existing });
       } else {
-        unchanged.indexes++;
+        kept.indexes.push(`${want.name}.${index.name}`);
       }
     }
     const wanted = new Set(want.indexes.map((i) => i.name));
     for (const i of have.indexes) if (i.name !== ID_INDEX && !wanted.has(i.name)) leftovers.push({ kind: 'index', collection: want.name, index: i.name });
-    if (same) unchanged.collections++;
+    if (same) kept.collections.push(want.name);
   }
   const wantedColls = new Set(desired.collections.map((c) => c.name));
   for (const c of actual.collections) if (!wantedColls.has(c.name)) leftovers.push({ kind: 'collection', collection: c.name });
@@ -171,11 +173,11 @@ export function diff(desired: DesiredState, actual: ActualState): Plan {
       const existing = haveTriggers.get(trigger.name);
       if (!existing) steps.push({ kind: 'createTrigger', functionName: fn.name, trigger });
       else if (!sameTrigger(existing, trigger)) steps.push({ kind: 'replaceTrigger', functionName: fn.name, trigger, was: existing });
-      else unchanged.triggers++;
+      else kept.triggers.push(`${fn.name}.${trigger.name}`);
     }
     const wantedTriggers = new Set(fn.triggers.map((t) => t.name));
     for (const t of have.triggers) if (!wantedTriggers.has(t.name)) leftovers.push({ kind: 'trigger', functionName: fn.name, trigger: t.name });
-    if (same) unchanged.functions++;
+    if (same) kept.functions.push(fn.name);
   }
   const wantedFns = new Set(desired.functions.map((f) => f.name));
   for (const f of actual.functions) if (!wantedFns.has(f.name)) leftovers.push({ kind: 'function', functionName: f.name });
@@ -184,12 +186,19 @@ export function diff(desired: DesiredState, actual: ActualState): Plan {
     const have = actual.httpAccess.find((a) => a.path === access.path);
     if (!have) steps.push({ kind: 'createHttpAccess', access });
     else if (have.functionName !== access.functionName) leftovers.push({ kind: 'httpAccess', path: have.path, functionName: have.functionName });
-    else unchanged.httpAccess++;
+    else kept.httpAccess.push(access.path);
   }
   for (const a of actual.httpAccess)
     if (!desired.httpAccess.some((d) => d.path === a.path)) leftovers.push({ kind: 'httpAccess', path: a.path, functionName: a.functionName });
 
-  return { steps, leftovers, unchanged };
+  const unchanged = {
+    collections: kept.collections.length,
+    indexes: kept.indexes.length,
+    functions: kept.functions.length,
+    triggers: kept.triggers.length,
+    httpAccess: kept.httpAccess.length,
+  };
+  return { steps, leftovers, unchanged, kept };
 }
 
 const keysText = (i: IndexSpec) => `${i.keys.map((k) => `${k.field}:${k.direction}`).join(', ')}${i.unique ? ' unique' : ''}`;
@@ -234,11 +243,22 @@ function describeLeftover(l: Leftover): string {
   }
 }
 
+const KIND_TEXT: Record<string, string> = {
+  collections: 'collections',
+  indexes: 'indexes',
+  functions: 'functions',
+  triggers: 'triggers',
+  httpAccess: 'HTTP paths',
+};
+
 export function formatPlan(plan: Plan): string {
   const u = plan.unchanged;
   const lines = [
     ...plan.steps.map(describeStep),
     ...plan.leftovers.map(describeLeftover),
+    ...(Object.entries(plan.kept) as [string, string[]][])
+      .filter(([, names]) => names.length > 0)
+      .map(([kind, names]) => `= ${KIND_TEXT[kind]} left as they are: ${names.join(', ')}`),
     `= unchanged: ${u.collections} collections, ${u.indexes} indexes, ${u.functions} functions, ${u.triggers} triggers, ${u.httpAccess} HTTP paths`,
     plan.steps.length === 0 ? 'Nothing to do: the environment is up to date.' : `${plan.steps.length} steps.`,
   ];

@@ -67,7 +67,14 @@ describe('deploy plan', () => {
     expect(plan.steps).toEqual([]);
     expect(plan.leftovers).toEqual([]);
     expect(plan.unchanged).toEqual({ collections: collections.length, indexes: indexCount, functions: 3, triggers: 1, httpAccess: 1 });
-    expect(formatPlan(plan)).toContain('Nothing to do');
+    expect(plan.kept.triggers).toEqual(['scheduler.tick']);
+    const text = formatPlan(plan);
+    expect(text).toContain('Nothing to do');
+    // Every collection, index and function by its name.
+    expect(text).toContain('= functions left as they are: member, pos, scheduler');
+    expect(text).toMatch(/= collections left as they are: members, roles, stores, /);
+    expect(text).toContain('members.openid_unique, members.cardNo_unique');
+    expect(text).toContain('= HTTP paths left as they are: /pos');
   });
 
   it('against a partly deployed environment plans only what is missing or changed', () => {
