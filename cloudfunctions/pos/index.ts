@@ -6,7 +6,8 @@
  *   409 POS_NONCE_REUSED (a nonce is accepted once: recorded in the order's transaction),
  *   400 POS_MALFORMED (not JSON, or not an order), 404 MEMBER_NOT_FOUND, 422 MEMBER_CODE_INVALID /
  *   ORDER_AMOUNT_EXCEEDS_ITEMS, 409 IDEMPOTENCY_KEY_REUSED (a receipt or refund number reused for another sale).
- * Routes: POST /orders (idempotent on storeId + receiptNo: a replay credits once),
+ * Routes: GET /health (the smoke check: { ok, version }),
+ *         POST /orders (idempotent on storeId + receiptNo: a replay credits once),
  *         POST /refunds (idempotent on storeId + refundNo).
  */
 import crypto from 'node:crypto';
@@ -16,6 +17,7 @@ import { fen } from '../../shared/schemas/common';
 import { memberRefSchema, orderInputSchema } from '../../shared/schemas/points';
 import { getById } from '../_lib/platform/db';
 import { failureOf } from '../_lib/platform/failure';
+import { health } from '../_lib/platform/router';
 import { posSecret } from '../_lib/platform/pos-secret';
 import { resolveMemberId } from '../_lib/members';
 import { creditOrder, orderIdFor, refundOrder } from '../_lib/orders';
@@ -174,6 +176,8 @@ export async function main(raw: HttpEvent, _context?: unknown): Promise<HttpAnsw
     const event = httpEvent(raw);
     const method = (event.httpMethod ?? 'GET').toUpperCase();
     const path = routePath(event.path);
+    // The deploy's smoke check (and a POS's own): the same answer every function's `health` gives.
+    if (method === 'GET' && path === '/health') return answer(200, health());
     if (method !== 'POST' || (path !== '/orders' && path !== '/refunds'))
       return answer(404, { ok: false, code: 'NOT_FOUND', message: `没有这个接口：${method} ${path}` });
     const body = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;

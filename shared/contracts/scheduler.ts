@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { act } from '../contract';
 import type { JobFailure } from '../schemas/jobs';
+import type { MigrationsReport } from '../schemas/migrations';
 
 /**
  * Every job's one result shape, whatever the job: the occurrence's run (`job_runs/<runId>`) as the
@@ -58,6 +59,7 @@ const schedulerRequests = {
   tick: z.object({}).strict(),
   listJobs: z.object({}).strict(),
   runJob: z.object({ job: z.string().min(1).max(64) }).strict(),
+  migrate: z.object({}).strict(),
 };
 
 export const schedulerContract = {
@@ -67,4 +69,6 @@ export const schedulerContract = {
   listJobs: act(schedulerRequests.listJobs).returns<JobStatusView[]>(),
   /** merchant, or the platform console: runs one job now by name */
   runJob: act(schedulerRequests.runJob).returns<JobReport>(),
+  /** the deploy (an API call, no OPENID) or the merchant: runs the pending migrations of stored documents */
+  migrate: act(schedulerRequests.migrate).returns<MigrationsReport>(),
 };

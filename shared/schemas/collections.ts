@@ -23,6 +23,7 @@ import {
 } from './engagement';
 import { settingsDocSchema } from './settings';
 import { segmentDocSchema, segmentVersionDocSchema } from './crm';
+import { migrationDocSchema } from './migrations';
 
 /**
  * Every collection the functions use, and the schema of its documents: a collection's name gives its
@@ -75,6 +76,7 @@ export const collectionSchemas = {
   purchase_cycles: purchaseCyclesDocSchema,
   crm_segments: segmentDocSchema,
   crm_segment_versions: segmentVersionDocSchema,
+  migrations: migrationDocSchema,
 } satisfies Record<string, z.ZodType<{ _id: string }>>;
 
 export type CollectionName = keyof typeof collectionSchemas;

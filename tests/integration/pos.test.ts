@@ -84,6 +84,12 @@ describe('POS endpoint over the local HTTP route', () => {
     member: JSON.stringify(cloud.store.get('members', memberId)?.doc),
   });
 
+  it('answers GET /health unsigned, with the version every function reports', async () => {
+    const res = await fetch(`${base}/api/pos/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, version: 'local' });
+  });
+
   it('credits a signed order once, however often the receipt is replayed', async () => {
     const first = await pos(order('R-1001'));
     expect(first.status).toBe(200);

@@ -65,6 +65,21 @@ describe('createMain: routing, validation, envelope', () => {
     const viaFunction = await invocationContext.run({ OPENID: '', APPID: 'wx', ENV: 'local', SOURCE: 'wx_trigger,scf' }, () => main(timer));
     expect(viaFunction).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' });
   });
+  it('answers health in every function, outside its contract, with the deployed code hash as the version', async () => {
+    const before = process.env.HY_CODE_SHA;
+    try {
+      delete process.env.HY_CODE_SHA;
+      expect(await main({ action: 'health' })).toEqual({ ok: true, data: { ok: true, version: 'local' } });
+      process.env.HY_CODE_SHA = 'abc123';
+      expect(await asUser('o1', () => main({ action: 'health' }))).toEqual({ ok: true, data: { ok: true, version: 'abc123' } });
+    } finally {
+      if (before === undefined) delete process.env.HY_CODE_SHA;
+      else process.env.HY_CODE_SHA = before;
+    }
+    // A contract that declares its own `health` keeps it.
+    const own = createMain({ health: act(z.object({})).returns<{ mine: true }>() }, { health: async () => ({ mine: true as const }) });
+    expect(await own({ action: 'health' })).toEqual({ ok: true, data: { mine: true } });
+  });
   it('strips userInfo the SDK adds, so strict schemas still accept the call', async () => {
     expect(await asUser('o2', () => main({ action: 'add', a: 2, b: 2, userInfo: { openId: 'o2', appId: 'wx' } }))).toMatchObject({ ok: true });
   });
