@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { act, MERCHANT_ONLY } from '../contract';
+import { labelRequests } from '../validation';
 import type { MemberLifecycleView } from './marketing';
 import type { AccessLogEntry } from './member';
 import type { RfmSegment } from '../rules/rfm';
@@ -41,6 +42,25 @@ const crmRequests = {
   listSegments: z.object({}).strict(),
   segmentMembers: z.object({ segmentId: z.string().min(1).max(64), after: after.optional() }).strict(),
 };
+
+// The fields as the merchant's 会员 and 分群 pages name them (shared/validation.ts: fieldLabel).
+labelRequests(crmRequests, {
+  query: '搜索内容',
+  filter: '筛选条件',
+  sort: '排序方式',
+  after: '起始位置',
+  memberId: '会员',
+  memberIds: '会员',
+  add: '添加的标签',
+  remove: '移除的标签',
+  name: '分群名称',
+  segmentId: '分群',
+  expectedVersion: '当前版本',
+  tags: '标签',
+  interests: '兴趣',
+  rfmSegments: '价值分层',
+  birthdayMonth: '生日月份',
+});
 
 /** One member in the merchant's lists: the phone masked, never in full. */
 export interface MemberSummaryView {

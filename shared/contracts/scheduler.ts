@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { act } from '../contract';
+import { labelRequests } from '../validation';
 import type { JobFailure } from '../schemas/jobs';
 
 /**
@@ -59,6 +60,7 @@ const schedulerRequests = {
   listJobs: z.object({}).strict(),
   runJob: z.object({ job: z.string().min(1).max(64) }).strict(),
 };
+labelRequests(schedulerRequests, { job: '任务' });
 
 export const schedulerContract = {
   /** the timer trigger (every five minutes): runs what is due */
