@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { act } from '../contract';
-import { labelRequests } from '../validation';
+import { labelFields, labelRequests } from '../validation';
 import { checkinRulesSchema, type CheckinRules } from '../rules/checkin';
 import { businessDate as day, businessMonth as month } from '../schemas/common';
 
@@ -30,6 +30,7 @@ labelRequests(checkinRequests, {
   perMonth: '每月补签次数',
   costPoints: '补签消耗积分',
 });
+labelFields(checkinRequests.setReminder, { enabled: '签到提醒' });
 
 interface CheckInResult {
   /** the business day, `YYYY-MM-DD` (Asia/Shanghai) */
