@@ -14,7 +14,7 @@ import { z } from 'zod';
  * indices and record keys left out). A request schema's table is its fallback after the schema's own
  * `.describe('收货人')` on the field.
  */
-export type FieldLabels = Readonly<Record<string, string>>;
+type FieldLabels = Readonly<Record<string, string>>;
 
 /** Label tables by request schema (the schema object itself: the router and the tests hold the same one). */
 const LABEL_TABLES = new WeakMap<z.ZodTypeAny, FieldLabels>();

@@ -36,7 +36,7 @@ export interface MyDataExport {
 export type ExportFileKind = 'txt' | 'csv';
 
 /** One section of the readable file: a title and a table (a two-column one for the member's card). */
-export interface ExportSection {
+interface ExportSection {
   title: string;
   columns: string[];
   rows: string[][];
