@@ -137,7 +137,8 @@ function couponSection(d: MyDataExport): ExportSection {
       c._id,
       c.terms.title,
       couponOffer(c.terms),
-      COUPON_STATUS[c.status] ?? c.status,
+      // an unused coupon past its end reads as expired before the nightly job marks it
+      c.status === 'unused' && c.endsAt <= d.exportedAt ? COUPON_STATUS.expired : (COUPON_STATUS[c.status] ?? c.status),
       beijingTime(c.issuedAt),
       `${businessDate(c.startsAt)} 至 ${lastValidDay(c.endsAt)}`,
       c.used ? `${beijingTime(c.used.at)} ${c.used.storeName}` : '',

@@ -206,6 +206,14 @@ describe('the data export a person reads', () => {
     expect(text).not.toMatch(/\b(pendingDelta|amountFen|createdAt|refund|earn)\b/);
   });
 
+  it('an unused coupon past its end reads 已过期 (the nightly job has not marked it yet)', () => {
+    const d = sample();
+    d.coupons[0] = { ...d.coupons[0], status: 'unused', used: null };
+    expect(myDataSections(d)[2].rows[0][3]).toBe('已过期');
+    d.coupons[0] = { ...d.coupons[0], endsAt: '2027-01-01T00:00:00.000Z' };
+    expect(myDataSections(d)[2].rows[0][3]).toBe('未使用');
+  });
+
   it('an empty kind says so', () => {
     const text = formatMyData({ ...sample(), mallOrders: [], checkins: [] }, 'txt');
     expect(text).toContain('【商城兑换】（0 条）\r\n暂无记录');
