@@ -60,6 +60,17 @@ labelRequests(crmRequests, {
   interests: '兴趣',
   rfmSegments: '价值分层',
   birthdayMonth: '生日月份',
+  tierIds: '等级',
+  storeIds: '门店',
+  daysSinceLastPurchase: '未消费天数',
+  'daysSinceLastPurchase.min': '未消费天数下限',
+  'daysSinceLastPurchase.max': '未消费天数上限',
+  pointsBalance: '积分余额',
+  'pointsBalance.min': '积分余额下限',
+  'pointsBalance.max': '积分余额上限',
+  registeredAt: '开卡时间',
+  'registeredAt.from': '开卡开始日期',
+  'registeredAt.to': '开卡结束日期',
 });
 
 /** One member in the merchant's lists: the phone masked, never in full. */
