@@ -3,9 +3,9 @@
  * a code, once published, keeps its meaning. Messages are Chinese, for people.
  */
 export const ERROR_MESSAGES = {
-  VALIDATION_FAILED: '请求参数不正确',
-  UNKNOWN_ACTION: '不支持的操作',
-  FUNCTION_NOT_FOUND: '云函数不存在',
+  VALIDATION_FAILED: '填写的内容有误',
+  UNKNOWN_ACTION: '该功能暂不支持',
+  FUNCTION_NOT_FOUND: '该功能暂不可用',
   UNAUTHENTICATED: '请先登录',
   FORBIDDEN: '没有权限执行此操作',
   NOT_FOUND: '记录不存在',

@@ -4,95 +4,108 @@ import { z } from 'zod';
  * Validation in words a person uses. zod's own messages are English and name fields by their
  * keys ("year: Number must be less than or equal to 2100"); every refusal that reaches a person goes
  * through `zhErrorMap` (installed by `installChineseErrors`, once, by the router and the client) and
- * `describeIssues`, which names the field as the person sees it ("出生年份不能晚于 2100 年").
+ * `describeIssues`, which names the field as the page calls it ("出生年份不能晚于 2100 年"): the field's
+ * `.describe('收货人')`, else its request schema's label table (`labelRequests`), else 该字段.
  * Messages given in a schema (`.regex(re, '…')`, `refine(…, { message })`) are kept as written.
  */
 
-/** Field labels by key (the last path segment that is not an index); a person's name for the field. */
-const FIELD_LABELS: Readonly<Record<string, string>> = {
-  // member
-  nickname: '昵称',
-  avatarUrl: '头像',
-  gender: '性别',
-  year: '出生年份',
-  month: '生日月份',
-  day: '生日日期',
-  code: '会员码',
-  phone: '手机号',
-  phoneCode: '手机号授权',
-  invite: '邀请码',
-  agree: '同意条款',
-  version: '隐私政策版本',
-  confirm: '注销确认',
-  memberId: '会员',
-  limit: '条数',
-  before: '时间',
-  // orders and points
-  storeId: '门店',
-  receiptNo: '小票号',
-  items: '商品',
-  sku: '商品编码',
-  category: '商品分类',
-  name: '名称',
-  priceFen: '商品单价',
-  quantity: '数量',
-  amountFen: '金额',
-  paidAt: '支付时间',
-  member: '会员',
-  memberCode: '会员码',
-  orderId: '订单',
-  refundId: '退款单号',
-  requestId: '请求编号',
-  amount: '积分数量',
-  delta: '调整积分',
-  reason: '原因',
-  note: '备注',
-  decision: '处理结果',
-  status: '状态',
-  after: '起始位置',
-  today: '日期',
-  // rules
-  rules: '积分规则',
-  registrationBonus: '注册礼积分',
-  pointsPerStep: '每档积分',
-  stepFen: '每档金额',
-  memberDay: '会员日',
-  weekday: '星期',
-  multiplier: '倍数',
-  categoryMultipliers: '分类倍数',
-  skuMultipliers: '商品倍数',
-  dailyCapPerMember: '每日积分上限',
-  pendingDays: '积分生效天数',
-  expiry: '积分有效期',
-  months: '月数',
-  refundShortfall: '退款不足处理',
-  fraud: '风险规则',
-  expectedVersion: '版本',
-  // tiers
-  settings: '等级设置',
-  tiers: '等级',
-  basis: '成长值计算方式',
-  growthPerYuan: '每元成长值',
-  graceDays: '保级天数',
-  id: '等级编号',
-  threshold: '成长值门槛',
-  color: '颜色',
-  benefits: '等级权益',
-  pointsMultiplier: '积分倍数',
-  birthdayCouponTemplateId: '生日礼券',
-  memberDayDiscountPercent: '会员日折扣',
-  freeItems: '赠品',
-  perMonth: '每月次数',
-};
+/**
+ * A field's name as its page calls it, by key (`nickname`) or by path of keys (`address.name`, array
+ * indices and record keys left out). A request schema's table is its fallback after the schema's own
+ * `.describe('收货人')` on the field.
+ */
+type FieldLabels = Readonly<Record<string, string>>;
 
-/** A field's label from an issue path; '' when the path names no field (the whole request). */
-function fieldLabel(path: readonly (string | number)[]): string {
-  for (let i = path.length - 1; i >= 0; i -= 1) {
-    const key = path[i];
-    if (typeof key === 'number') continue;
-    return FIELD_LABELS[key] ?? '';
+/** Label tables by request schema (the schema object itself: the router and the tests hold the same one). */
+const LABEL_TABLES = new WeakMap<z.ZodTypeAny, FieldLabels>();
+
+/** Registers a label table for one request schema (merged over any earlier one); answers the schema. */
+export function labelFields<S extends z.ZodTypeAny>(schema: S, labels: FieldLabels): S {
+  LABEL_TABLES.set(schema, { ...LABEL_TABLES.get(schema), ...labels });
+  return schema;
+}
+
+/** One label table for every request schema of a function (its keys mean one thing across its forms). */
+export function labelRequests<M extends Readonly<Record<string, z.ZodTypeAny>>>(requests: M, labels: FieldLabels): M {
+  for (const schema of Object.values(requests)) labelFields(schema, labels);
+  return requests;
+}
+
+/** The label when nothing names the field: never 请求, which is not what a person filled in. */
+export const GENERIC_FIELD_LABEL = '该字段';
+/** The label of an issue about the whole input (no field): a wrong shape from a caller, not a form. */
+const WHOLE_INPUT_LABEL = '提交的内容';
+
+/** The schema a wrapper (optional, default, refine, pipe, brand, lazy …) stands for. */
+function innerOf(s: z.ZodTypeAny): z.ZodTypeAny | undefined {
+  if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault || s instanceof z.ZodCatch || s instanceof z.ZodReadonly)
+    return s._def.innerType as z.ZodTypeAny;
+  if (s instanceof z.ZodEffects) return s._def.schema as z.ZodTypeAny;
+  if (s instanceof z.ZodBranded) return s._def.type as z.ZodTypeAny;
+  if (s instanceof z.ZodPipeline) return s._def.in as z.ZodTypeAny;
+  if (s instanceof z.ZodLazy) return s._def.getter() as z.ZodTypeAny;
+  return undefined;
+}
+
+/** The first `.describe()` on a schema or the wrappers inside it, outermost first. */
+function descriptionOf(schema: z.ZodTypeAny): string | undefined {
+  for (let s: z.ZodTypeAny | undefined = schema, depth = 0; s && depth < 20; s = innerOf(s), depth += 1) {
+    if (s.description) return s.description;
   }
-  return '';
+  return undefined;
+}
+
+/** One step of an issue path into a schema: the child, and whether the key names a field (not an index or a record's key). */
+function stepInto(schema: z.ZodTypeAny, key: string | number, depth = 0): { child: z.ZodTypeAny; field: boolean } | undefined {
+  if (depth > 20) return undefined;
+  const inner = innerOf(schema);
+  if (inner) return stepInto(inner, key, depth + 1);
+  if (schema instanceof z.ZodObject) {
+    const child = typeof key === 'string' ? (schema.shape as Record<string, z.ZodTypeAny>)[key] : undefined;
+    return child ? { child, field: true } : undefined;
+  }
+  if (schema instanceof z.ZodArray) return { child: schema.element as z.ZodTypeAny, field: false };
+  if (schema instanceof z.ZodTuple) {
+    const items = schema.items as z.ZodTypeAny[];
+    const child = (typeof key === 'number' ? items[key] : undefined) ?? (schema._def.rest as z.ZodTypeAny | null) ?? undefined;
+    return child ? { child, field: false } : undefined;
+  }
+  if (schema instanceof z.ZodRecord || schema instanceof z.ZodMap) return { child: schema._def.valueType as z.ZodTypeAny, field: false };
+  if (schema instanceof z.ZodUnion || schema instanceof z.ZodDiscriminatedUnion) {
+    const options = (schema instanceof z.ZodUnion ? schema.options : [...schema.options]) as z.ZodTypeAny[];
+    const steps = options.map((o) => stepInto(o, key, depth + 1)).filter((r) => r !== undefined);
+    return steps.find((r) => descriptionOf(r.child)) ?? steps[0];
+  }
+  if (schema instanceof z.ZodIntersection) return stepInto(schema._def.left, key, depth + 1) ?? stepInto(schema._def.right, key, depth + 1);
+  return undefined;
+}
+
+/**
+ * A field's label from an issue path: the field's `.describe()`, else the request schema's label
+ * table (by the longest path of keys ending at the field, down to the key alone), else 该字段; '' when the path names no field (the whole input).
+ */
+export function fieldLabel(schema: z.ZodTypeAny | undefined, path: readonly (string | number)[]): string {
+  let node = schema;
+  let labelled: z.ZodTypeAny | undefined;
+  const keys: string[] = [];
+  for (const key of path) {
+    const step = node ? stepInto(node, key) : undefined;
+    node = step?.child;
+    if (step ? step.field : typeof key === 'string') {
+      keys.push(String(key));
+      labelled = step?.child;
+    }
+  }
+  if (keys.length === 0) return '';
+  const described = labelled ? descriptionOf(labelled) : undefined;
+  if (described) return described;
+  const table = schema ? LABEL_TABLES.get(schema) : undefined;
+  // The longest path of keys the table knows, ending at the field: `settings.tiers.name` finds `tiers.name`, then `name`.
+  for (let i = 0; table && i < keys.length; i += 1) {
+    const label = table[keys.slice(i).join('.')];
+    if (label) return label;
+  }
+  return GENERIC_FIELD_LABEL;
 }
 
 const isMoney = (path: readonly (string | number)[]) => path.some((k) => typeof k === 'string' && /Fen$/.test(k));
@@ -198,15 +211,18 @@ export function tightestBounds(issues: readonly z.ZodIssue[]): z.ZodIssue[] {
   return issues.filter((i) => bound(i) === null || tightest.get(`${i.code}:${i.path.join('.')}`) === i);
 }
 
-/** One sentence per issue, each naming its field ("出生年份不能晚于 2100 年"), at most `max` of them. */
-export function describeIssues(error: z.ZodError, max = 3): string {
+/**
+ * One sentence per issue, each naming its field as the page calls it ("出生年份不能晚于 2100 年"), at
+ * most `max` of them. `schema` is the one that failed: its fields' descriptions and label table name them.
+ */
+export function describeIssues(error: z.ZodError, schema?: z.ZodTypeAny, max = 3): string {
   const seen = new Set<string>();
   const parts: string[] = [];
   for (const issue of tightestBounds(error.issues)) {
-    const label = fieldLabel(issue.path);
+    const label = fieldLabel(schema, issue.path);
     // Our own (field-less) messages get the field's label; a message written in the schema is whole.
     const ours = issue.code !== z.ZodIssueCode.custom && issue.message === issueMessage(issue);
-    const text = ours ? `${label || '请求'}${issue.message}` : issue.message;
+    const text = ours ? `${label || WHOLE_INPUT_LABEL}${issue.message}` : issue.message;
     if (seen.has(text)) continue;
     seen.add(text);
     parts.push(text);

@@ -2,11 +2,20 @@ import { AppError } from '../../shared/errors';
 import type { CollectionName } from '../../shared/schemas/collections';
 import type { AccessLogDoc, MemberDoc } from '../../shared/schemas/member';
 import { DEFAULT_TIER_CONFIG } from '../../shared/rules/tiers';
+import type { MyDataExport, Wire } from '../../shared/rules/data-export';
+import type { OrderDoc } from '../../shared/schemas/orders';
+import type { LedgerEntry } from '../../shared/schemas/points';
+import type { CouponDoc } from '../../shared/schemas/coupon';
+import type { TierChangeDoc } from '../../shared/schemas/tiers';
+import type { Address, MallOrderDoc } from '../../shared/schemas/mall';
+import type { CheckinMonthDoc } from '../../shared/schemas/engagement';
+import { storeName } from '../_lib/orders';
+import { loadTierConfig } from '../_lib/tiers';
 import { database } from '../_lib/platform/cloud';
 import { findOne, inTransaction, queryDocs, txGet, withRetry } from '../_lib/platform/db';
 import { releasePhoneClaim } from '../_lib/members';
 import { forfeitAllPoints } from '../_lib/points';
-import { decryptPhone } from '../_lib/platform/pii';
+import { decryptPhone, decryptText } from '../_lib/platform/pii';
 import { recordDeparture } from './join';
 
 async function allOf<T>(collection: CollectionName, memberId: string): Promise<T[]> {
@@ -19,28 +28,62 @@ async function allOf<T>(collection: CollectionName, memberId: string): Promise<T
   return out;
 }
 
-/** Everything the system holds about the member (PIPL right of access), phone decrypted for them. */
-export async function exportMyData(member: MemberDoc, now: Date) {
+/** A document as the answer carries it: every Date an ISO string, the same on the cloud and locally. */
+function toWire<T>(value: T): Wire<T> {
+  if (value instanceof Date) return value.toISOString() as Wire<T>;
+  if (Array.isArray(value)) return value.map((v: unknown) => toWire(v)) as Wire<T>;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toWire(v);
+    return out as Wire<T>;
+  }
+  return value as Wire<T>;
+}
+
+/** Store names for the stores the export mentions (cached per instance: a few reads at most). */
+async function storeNames(ids: Iterable<string | null>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const id of new Set(ids)) {
+    if (!id) continue;
+    const name = await storeName(id);
+    if (name) out[id] = name;
+  }
+  return out;
+}
+
+/**
+ * Everything the system holds about the member (PIPL right of access), phone decrypted for them:
+ * the documents as stored (for machines; the client turns them into a readable file with
+ * shared/rules/data-export.ts), with the names of the stores and tiers they mention.
+ */
+export async function exportMyData(member: MemberDoc, now: Date): Promise<MyDataExport> {
   const { openid: _openid, phone, ...rest } = member;
-  const [orders, ledger, coupons, tierChanges, accessLog] = await Promise.all([
-    allOf<Record<string, unknown>>('orders', member._id),
-    allOf<Record<string, unknown>>('ledger', member._id),
-    allOf<Record<string, unknown>>('coupons', member._id),
-    allOf<Record<string, unknown>>('tier_changes', member._id),
+  const [orders, ledger, coupons, tierChanges, mallOrders, checkins, accessLog, tierConfig] = await Promise.all([
+    allOf<OrderDoc>('orders', member._id),
+    allOf<LedgerEntry>('ledger', member._id),
+    allOf<CouponDoc>('coupons', member._id),
+    allOf<TierChangeDoc>('tier_changes', member._id),
+    allOf<MallOrderDoc>('mall_orders', member._id),
+    allOf<CheckinMonthDoc>('checkin_months', member._id),
     // who at the merchant looked the member up (staff names and stores; their openids are not the member's data)
     allOf<AccessLogDoc>('access_log', member._id).then((rows) =>
       rows.map(({ actor, by, at }) => ({ by, at: new Date(at).toISOString(), staff: actor.name, role: actor.role, storeId: actor.storeId })),
     ),
+    loadTierConfig(),
   ]);
+  const stores = await storeNames([...orders.map((o) => o.storeId), ...accessLog.map((a) => a.storeId)]);
   return {
     exportedAt: now.toISOString(),
     format: 'huiyuan-member-export/1',
-    member: { ...rest, wechatOpenid: member.openid, phone: phone ? decryptPhone(phone.cipher) : null },
-    orders,
-    ledger,
-    coupons,
-    tierChanges,
+    member: { ...toWire(rest), wechatOpenid: member.openid, phone: phone ? decryptPhone(phone.cipher) : null },
+    orders: orders.map(toWire),
+    ledger: ledger.map(toWire),
+    coupons: coupons.map(toWire),
+    tierChanges: tierChanges.map(toWire),
+    mallOrders: mallOrders.map(({ address, ...o }) => ({ ...toWire(o), address: address ? (JSON.parse(decryptText(address.cipher)) as Address) : null })),
+    checkins: checkins.map(toWire),
     accessLog,
+    names: { stores, tiers: Object.fromEntries(tierConfig.tiers.map((t) => [t.id, t.name])) },
   };
 }
 

@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { AppError, ERROR_MESSAGES, type ErrorCode } from '../../shared/errors';
 import { fen } from '../../shared/schemas/common';
-import { memberRefSchema, orderInputSchema } from '../../shared/schemas/points';
+import { memberRefSchema, ORDER_FIELD_LABELS, orderInputSchema } from '../../shared/schemas/points';
 import { getById } from '../_lib/platform/db';
 import { failureOf } from '../_lib/platform/failure';
 import { health } from '../_lib/platform/router';
@@ -22,7 +22,7 @@ import { posSecret } from '../_lib/platform/pos-secret';
 import { resolveMemberId } from '../_lib/members';
 import { creditOrder, orderIdFor, refundOrder } from '../_lib/orders';
 import { signatureMatches, signPosRequest } from './signature';
-import { describeIssues, installChineseErrors } from '../../shared/validation';
+import { describeIssues, installChineseErrors, labelFields } from '../../shared/validation';
 
 installChineseErrors();
 
@@ -122,6 +122,8 @@ const refundBody = z
     amountFen: fen.positive(),
   })
   .strict();
+labelFields(orderBody, ORDER_FIELD_LABELS);
+labelFields(refundBody, { ...ORDER_FIELD_LABELS, refundNo: '退款单号', amountFen: '退款金额' });
 
 function header(event: HttpEvent, name: string): string {
   const h = typeof event.headers === 'object' && event.headers !== null ? event.headers : {};
@@ -162,8 +164,10 @@ function parse<S extends z.ZodTypeAny>(schema: S, body: string): z.infer<S> {
   const r = schema.safeParse(json);
   if (!r.success) {
     // A few issues and their count, messages bounded (Chinese, shared/validation.ts): an unknown-keys issue would otherwise echo every key.
-    throw new AppError('POS_MALFORMED', `${ERROR_MESSAGES.POS_MALFORMED}：${describeIssues(r.error).slice(0, 300)}`, {
-      issues: r.error.issues.slice(0, 12).map((i) => ({ path: i.path.join('.').slice(0, 100), message: describeIssues(new z.ZodError([i])).slice(0, 200) })),
+    throw new AppError('POS_MALFORMED', `${ERROR_MESSAGES.POS_MALFORMED}：${describeIssues(r.error, schema).slice(0, 300)}`, {
+      issues: r.error.issues
+        .slice(0, 12)
+        .map((i) => ({ path: i.path.join('.').slice(0, 100), message: describeIssues(new z.ZodError([i]), schema).slice(0, 200) })),
       issueCount: r.error.issues.length,
     });
   }

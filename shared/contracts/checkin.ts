@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { act } from '../contract';
+import { labelFields, labelRequests } from '../validation';
 import { checkinRulesSchema, type CheckinRules } from '../rules/checkin';
 import { businessDate as day, businessMonth as month } from '../schemas/common';
 
@@ -11,6 +12,25 @@ const checkinRequests = {
   getRules: z.object({}).strict(),
   updateRules: z.object({ expectedVersion: z.number().int().min(0), rules: checkinRulesSchema }).strict(),
 };
+
+// The fields as the check-in page and the merchant's 签到规则 name them (shared/validation.ts: fieldLabel).
+labelRequests(checkinRequests, {
+  month: '月份',
+  day: '补签日期',
+  enabled: '开启',
+  expectedVersion: '当前版本',
+  rules: '签到规则',
+  dailyPoints: '每日签到积分',
+  bonuses: '连续签到奖励',
+  'bonuses.day': '连续天数',
+  'bonuses.points': '奖励积分',
+  makeUp: '补签',
+  'makeUp.enabled': '开启补签',
+  withinDays: '可补签天数',
+  perMonth: '每月补签次数',
+  costPoints: '补签消耗积分',
+});
+labelFields(checkinRequests.setReminder, { enabled: '签到提醒' });
 
 interface CheckInResult {
   /** the business day, `YYYY-MM-DD` (Asia/Shanghai) */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { act, MERCHANT_ONLY } from '../contract';
+import { labelRequests } from '../validation';
 import {
   templateInputSchema,
   templateIssues,
@@ -175,6 +176,39 @@ const couponRequests = {
   myVerifications: z.object({}).strict(),
   auditLog: z.object({ limit: z.number().int().min(1).max(100).default(50), before: z.string().datetime().optional() }).strict(),
 } as const;
+
+// The fields as the merchant's 优惠券 section and the till name them (shared/validation.ts: fieldLabel).
+labelRequests(couponRequests, {
+  templateId: '优惠券',
+  expectedVersion: '当前版本',
+  status: '状态',
+  title: '名称',
+  description: '使用说明',
+  kind: '券类型',
+  thresholdFen: '门槛（元）',
+  valueFen: '面额（元）',
+  discountPercent: '折扣',
+  maxDiscountFen: '最多优惠金额',
+  validity: '有效期',
+  type: '有效期类型',
+  from: '开始日期',
+  to: '结束日期',
+  days: '有效天数',
+  stock: '库存',
+  perMemberLimit: '每人限领',
+  storeIds: '适用门店',
+  channels: '发放渠道',
+  stackable: '可叠加使用',
+  newMemberGift: '新人礼',
+  memberIds: '会员卡号',
+  requestId: '操作编号',
+  couponId: '优惠券',
+  code: '券码',
+  storeId: '门店',
+  orderId: '关联订单',
+  limit: '条数',
+  before: '查询时间',
+});
 
 export const couponContract = {
   // merchant

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { act, MERCHANT_ONLY } from '../contract';
+import { labelRequests } from '../validation';
 import type { MemberLifecycleView } from './marketing';
 import type { AccessLogEntry } from './member';
 import type { RfmSegment } from '../rules/rfm';
@@ -41,6 +42,36 @@ const crmRequests = {
   listSegments: z.object({}).strict(),
   segmentMembers: z.object({ segmentId: z.string().min(1).max(64), after: after.optional() }).strict(),
 };
+
+// The fields as the merchant's 会员 and 分群 pages name them (shared/validation.ts: fieldLabel).
+labelRequests(crmRequests, {
+  query: '搜索内容',
+  filter: '筛选条件',
+  sort: '排序方式',
+  after: '起始位置',
+  memberId: '会员',
+  memberIds: '会员',
+  add: '添加的标签',
+  remove: '移除的标签',
+  name: '分群名称',
+  segmentId: '分群',
+  expectedVersion: '当前版本',
+  tags: '标签',
+  interests: '兴趣',
+  rfmSegments: '价值分层',
+  birthdayMonth: '生日月份',
+  tierIds: '等级',
+  storeIds: '门店',
+  daysSinceLastPurchase: '未消费天数',
+  'daysSinceLastPurchase.min': '未消费天数下限',
+  'daysSinceLastPurchase.max': '未消费天数上限',
+  pointsBalance: '积分余额',
+  'pointsBalance.min': '积分余额下限',
+  'pointsBalance.max': '积分余额上限',
+  registeredAt: '开卡时间',
+  'registeredAt.from': '开卡开始日期',
+  'registeredAt.to': '开卡结束日期',
+});
 
 /** One member in the merchant's lists: the phone masked, never in full. */
 export interface MemberSummaryView {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { act, MERCHANT_ONLY } from '../contract';
+import { labelRequests } from '../validation';
 import { addressSchema, createItemSchema, mallItemIssues, mallItemShape, type MallKind, type MallOrderStatus } from '../schemas/mall';
 
 const id = z.string().min(1).max(64);
@@ -97,6 +98,42 @@ const mallRequests = {
   myOrders: z.object({}).strict(),
   cancel: z.object({ orderId: id.max(80) }).strict(),
 } as const;
+
+// The fields as the merchant's 积分商城 section and the mall pages name them, where the schema's own
+// `.describe()` does not (shared/validation.ts: fieldLabel).
+labelRequests(mallRequests, {
+  itemId: '商品',
+  expectedVersion: '当前版本',
+  status: '状态',
+  kind: '商品类型',
+  title: '名称',
+  images: '商品图片',
+  description: '商品详情',
+  pointsPrice: '积分',
+  cashFen: '加价金额',
+  perMemberLimit: '每人限兑',
+  couponTemplateId: '券模板',
+  category: '分类',
+  sortOrder: '排序',
+  onShelfFrom: '上架时间',
+  onShelfTo: '下架时间',
+  tiers: '可兑换等级',
+  stock: '库存',
+  codes: '兑换码',
+  quantity: '数量',
+  limit: '条数',
+  orderId: '兑换订单',
+  carrier: '快递公司',
+  trackingNo: '运单号',
+  affordable: '我能兑换',
+  sort: '排序方式',
+  requestId: '操作编号',
+  address: '收货地址',
+  'address.name': '收货人',
+  'address.phone': '手机号',
+  'address.region': '省市区',
+  'address.detail': '详细地址',
+});
 
 export const mallContract = {
   createItem: act(mallRequests.createItem, MERCHANT_ONLY).returns<{ itemId: string; version: number }>(),

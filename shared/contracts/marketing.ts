@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { act, MERCHANT_ONLY } from '../contract';
+import { labelRequests } from '../validation';
 import { kindOfKey } from '../rules/message-fields';
 import { engagementSettingsSchema, type EngagementSettings } from '../rules/engagement';
 import type { JobRunView } from './scheduler';
@@ -41,6 +42,47 @@ const marketingRequests = {
   getReferralRules: z.object({}).strict(),
   updateReferralRules: z.object({ expectedVersion: z.number().int().min(0), rules: referralRulesSchema }).strict(),
 };
+
+// The fields as the merchant's 模板, 生日与提醒, 生命周期 and 邀请有礼 sections name them (shared/validation.ts: fieldLabel).
+labelRequests(marketingRequests, {
+  job: '任务',
+  limit: '条数',
+  templateId: '模板 ID',
+  title: '模板标题',
+  purpose: '用途',
+  fields: '模板字段',
+  key: '字段名',
+  label: '字段说明',
+  page: '跳转页面',
+  active: '启用',
+  expectedVersion: '当前版本',
+  settings: '设置',
+  birthday: '生日关怀',
+  enabled: '开启',
+  leadDays: '提前天数',
+  couponTemplateId: '券模板',
+  pointsMultiplier: '积分倍率',
+  pointsExpiry: '积分到期提醒',
+  couponExpiry: '券到期提醒',
+  daysBefore: '提前天数',
+  sleepingDays: '沉睡天数',
+  lostDays: '流失天数',
+  warningDays: '预警天数',
+  minPurchases: '最少消费次数',
+  maxIntervalDays: '最长间隔天数',
+  dormancy: '沉睡唤醒',
+  warningCouponTemplateId: '预警券模板',
+  recallCouponTemplateId: '回归券模板',
+  repurchase: '复购提醒',
+  memberId: '会员',
+  rules: '邀请有礼规则',
+  validDays: '链接有效天数',
+  onRegister: '好友开卡奖励',
+  onFirstPurchase: '好友首单奖励',
+  points: '奖励积分',
+  milestones: '阶梯奖励',
+  count: '邀请人数',
+});
 
 /** A member's lifecycle as the merchant reads it: the stage (活跃 once they bought since), the purchase statistics. */
 export interface MemberLifecycleView {

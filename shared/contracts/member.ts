@@ -3,6 +3,8 @@ import { memberRequests, type IdentifiedMember, type MemberCard, type MemberCode
 import { tierRequests } from '../schemas/tiers';
 import type { TierConfig } from '../rules/tiers';
 import type { InviteJoinRefusal, InviteOffer } from '../rules/referral';
+/** The member's own data (PIPL right of access): stored documents as JSON, instants as ISO strings (shared/rules/data-export.ts). */
+import type { MyDataExport } from '../rules/data-export';
 
 export interface AccessLogEntry {
   _id: string;
@@ -10,18 +12,6 @@ export interface AccessLogEntry {
   actor: { openid: string; role: string; name: string; storeId: string | null };
   by: 'member_code' | 'phone' | 'console' | 'coupon';
   at: string;
-}
-
-/** The member's own data (PIPL right of access); stored documents as JSON (instants as ISO strings). */
-interface MyDataExport {
-  exportedAt: string;
-  format: string;
-  member: Record<string, unknown>;
-  orders: Record<string, unknown>[];
-  ledger: Record<string, unknown>[];
-  coupons: Record<string, unknown>[];
-  tierChanges: Record<string, unknown>[];
-  accessLog: { by: string; at: string; staff: string; role: string; storeId: string | null }[];
 }
 
 /** Before 开卡: what joining gives this person, and whether they left before (a farewell, no second bonus). */

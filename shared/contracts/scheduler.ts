@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { act } from '../contract';
+import { labelRequests } from '../validation';
 import type { JobFailure } from '../schemas/jobs';
 import type { MigrationsReport } from '../schemas/migrations';
 
@@ -61,6 +62,7 @@ const schedulerRequests = {
   runJob: z.object({ job: z.string().min(1).max(64) }).strict(),
   migrate: z.object({}).strict(),
 };
+labelRequests(schedulerRequests, { job: '任务' });
 
 export const schedulerContract = {
   /** the timer trigger (every five minutes): runs what is due */

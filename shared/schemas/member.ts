@@ -3,6 +3,7 @@ import { businessDate, isRealDate, monthDay, points, instant } from './common';
 import { memberPointsSchema } from './points';
 import { memberCrmSchema } from './crm';
 import { SUBSCRIBE_TEMPLATES_PER_REQUEST } from '../rules/engagement';
+import { labelFields, labelRequests } from '../validation';
 
 const tierIdSchema = z.string().min(1).max(32);
 
@@ -165,6 +166,29 @@ export const memberRequests = {
   /** The member's invitations and what they earned. */
   myInvitations: z.object({}).strict(),
 } as const;
+
+// The fields as the profile, join and staff pages name them (shared/validation.ts: fieldLabel).
+labelRequests(memberRequests, {
+  nickname: '昵称',
+  avatarUrl: '头像',
+  gender: '性别',
+  year: '出生年份',
+  month: '生日月份',
+  day: '生日日期',
+  code: '会员码',
+  phone: '手机号',
+  phoneCode: '微信手机号授权',
+  invite: '邀请链接',
+  agree: '同意《隐私政策》',
+  version: '隐私政策版本',
+  confirm: '注销确认',
+  memberId: '会员',
+  limit: '条数',
+  before: '查询时间',
+  transfer: '换绑确认',
+  accepted: '订阅消息',
+});
+labelFields(memberRequests.bindPhone, { code: '微信手机号授权' });
 
 /**
  * `myRole`'s answer: `role: null` for a consumer. Staff carry their store; the merchant the stores

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { businessDate, fen, points, userMapKey } from './common';
+import { labelFields, labelRequests } from '../validation';
 
 /**
  * The points part of a member document, the earning rules, ledger entries and the points
@@ -292,6 +293,73 @@ export const pointsRequests = {
   reviewFraudFlag: z.object({ flagId: z.string().min(1), decision: z.enum(['release', 'confirm']), note: z.string().max(200).default('') }).strict(),
   reconcile: z.object({ after: z.string().optional(), limit: z.number().int().min(1).max(200).default(100) }).strict(),
 } as const;
+
+// The fields as the staff till and the merchant's 积分规则 section name them (shared/validation.ts: fieldLabel).
+/** An order's fields as the till names them (the POS's order and refund bodies use them too). */
+export const ORDER_FIELD_LABELS = {
+  storeId: '门店',
+  receiptNo: '小票号',
+  items: '商品',
+  sku: '商品编码',
+  category: '商品分类',
+  'items.name': '商品名称',
+  priceFen: '商品单价',
+  quantity: '数量',
+  amountFen: '金额',
+  paidAt: '支付时间',
+  member: '会员',
+  memberCode: '会员码',
+  phone: '手机号',
+  memberId: '会员',
+} as const;
+
+labelRequests(pointsRequests, {
+  ...ORDER_FIELD_LABELS,
+  orderId: '订单',
+  refundId: '退款单号',
+  requestId: '操作编号',
+  amount: '积分数量',
+  delta: '调整积分',
+  reason: '原因',
+  flagId: '风险预警',
+  note: '备注',
+  decision: '处理结果',
+  status: '状态',
+  after: '起始位置',
+  limit: '条数',
+  before: '查询时间',
+  // the earning rules
+  expectedVersion: '当前版本',
+  rules: '积分规则',
+  registrationBonus: '注册奖励',
+  pointsPerStep: '每档积分',
+  stepFen: '每消费金额',
+  memberDay: '会员日',
+  kind: '类型',
+  weekday: '星期',
+  'memberDay.day': '每月日期',
+  multiplier: '倍数',
+  categoryMultipliers: '品类倍数',
+  skuMultipliers: '商品倍数',
+  dailyCapPerMember: '每日积分上限',
+  pendingDays: '积分生效天数',
+  expiry: '有效期',
+  months: '有效月数',
+  refundShortfall: '退款不足处理',
+  fraud: '风险规则',
+  memberOrdersPerDay: '会员每日订单上限',
+  staffSameMemberPerDay: '店员同一会员每日上限',
+  storeOrdersPerHour: '门店每小时订单下限',
+  splitThresholdFen: '拆单门槛金额',
+  splitBandPercent: '拆单区间',
+  splitCountPerDay: '每日拆单次数',
+  holdFlagged: '暂缓发放',
+  storeVelocityMultiplier: '门店速度倍数',
+  staffLateEntryHours: '店员补录时限',
+  posLateEntryHours: 'POS 补录时限',
+  tillConfirmAboveFen: '大额确认金额',
+});
+labelFields(pointsRequests.refundOrder, { amountFen: '退款金额' });
 
 /** What the history page shows. */
 export interface PointsHistoryEntry {

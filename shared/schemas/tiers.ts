@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tierLadderProblems, type TierChange } from '../rules/tiers';
+import { labelRequests } from '../validation';
 
 /** Entitlements the code honours (shared/rules/tiers.ts `TierBenefits`). */
 export const tierBenefitsSchema = z
@@ -78,3 +79,25 @@ export const tierRequests = {
   /** the version the merchant edited (the same rule as the earning rules: required, a save in between is a conflict) */
   updateTierConfig: z.object({ expectedVersion: z.number().int().positive(), settings: tierSettingsSchema }).strict(),
 } as const;
+
+// The fields as the merchant's 等级 section names them (shared/validation.ts: fieldLabel).
+labelRequests(tierRequests, {
+  expectedVersion: '当前版本',
+  settings: '等级设置',
+  basis: '成长值计算方式',
+  growthPerYuan: '每元成长值',
+  graceDays: '降级宽限天数',
+  tiers: '等级',
+  'tiers.id': '等级编号',
+  'tiers.name': '等级名称',
+  threshold: '门槛（成长值）',
+  color: '等级颜色',
+  benefits: '等级权益',
+  pointsMultiplier: '积分倍率',
+  birthdayCouponTemplateId: '生日礼券模板',
+  memberDay: '会员日折扣',
+  discountPercent: '会员日折扣',
+  freeItems: '每月赠品',
+  'freeItems.name': '赠品名称',
+  perMonth: '每月次数',
+});

@@ -124,6 +124,8 @@ describe('POS endpoint over the local HTTP route', () => {
     expect(notJson).toMatchObject({ status: 400, json: { ok: false, code: 'POS_MALFORMED' } });
     const badOrder = await pos({ ...order('R-2006'), amountFen: -5 });
     expect(badOrder).toMatchObject({ status: 400, json: { ok: false, code: 'POS_MALFORMED' } });
+    // the refusal names the field as the till does (shared/validation.ts, the order's labels)
+    expect((badOrder.json as { message: string }).message).toBe('POS 请求格式不正确：金额不能为负数');
     const extra = await pos({ ...order('R-2007'), points: 99999 });
     expect(extra.json).toMatchObject({ ok: false, code: 'POS_MALFORMED' });
     const overpaid = await pos({ ...order('R-2010'), amountFen: 25601 });

@@ -9,7 +9,7 @@ installChineseErrors();
 const refusal = (schema: z.ZodTypeAny, input: unknown): string => {
   const r = schema.safeParse(input);
   if (r.success) throw new Error('accepted');
-  return describeIssues(r.error);
+  return describeIssues(r.error, schema);
 };
 
 describe('validation reads as sentences about the field a person sees', () => {
@@ -36,7 +36,7 @@ describe('validation reads as sentences about the field a person sees', () => {
       for (const input of inputs) {
         const r = schema.safeParse(input);
         if (r.success) continue;
-        const text = describeIssues(r.error);
+        const text = describeIssues(r.error, schema);
         expect(text).not.toMatch(ENGLISH_VALIDATOR_TEXT);
         expect(text).toMatch(/[\u4e00-\u9fff]/);
       }

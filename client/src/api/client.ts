@@ -1,6 +1,7 @@
 import type { Result } from '@shared/envelope'
 import type { InputOf, ResultOf } from '@shared/contract'
 import type { Contracts, FunctionName } from '@shared/contracts'
+import { personMessage } from '@shared/rules/error-text'
 import { callFunction } from './call'
 
 type ActionOf<F extends FunctionName> = keyof Contracts[F] & string
@@ -11,8 +12,14 @@ type InputArg<F extends FunctionName, A extends ActionOf<F>> = Record<string, ne
 /**
  * The one typed way to call a cloud function: `call('points', 'recordOrder', input)` answers the
  * envelope with the result type the function's contract (`shared/contracts`) declares. Never throws.
+ * A failure's message is what a person reads: what happened, then what to do next (`personMessage`).
  */
-export function call<F extends FunctionName, A extends ActionOf<F>>(fn: F, action: A, ...args: InputArg<F, A>): Promise<Result<ResultOf<Contracts[F], A>>> {
+export async function call<F extends FunctionName, A extends ActionOf<F>>(
+  fn: F,
+  action: A,
+  ...args: InputArg<F, A>
+): Promise<Result<ResultOf<Contracts[F], A>>> {
   const input = (args[0] ?? {}) as Record<string, unknown>
-  return callFunction<ResultOf<Contracts[F], A>>(fn, { ...input, action })
+  const res = await callFunction<ResultOf<Contracts[F], A>>(fn, { ...input, action })
+  return res.ok ? res : { ...res, message: personMessage(res.code, res.message) }
 }

@@ -93,10 +93,14 @@ export function createMain<C extends Contract>(contract: C, handlers: Handlers<C
       if (!input.success) {
         // Chinese sentences about the fields a person sees (shared/validation.ts); a few issues with
         // their count, each bounded: a body of 90,000 unknown keys must not be echoed back.
-        return fail('VALIDATION_FAILED', (describeIssues(input.error) || ERROR_MESSAGES.VALIDATION_FAILED).slice(0, 300), {
+        return fail('VALIDATION_FAILED', (describeIssues(input.error, def.input) || ERROR_MESSAGES.VALIDATION_FAILED).slice(0, 300), {
           issues: tightestBounds(input.error.issues)
             .slice(0, MAX_ISSUES)
-            .map((i: z.ZodIssue) => ({ path: i.path.join('.').slice(0, 100), message: describeIssues(new z.ZodError([i])).slice(0, 200), code: i.code })),
+            .map((i: z.ZodIssue) => ({
+              path: i.path.join('.').slice(0, 100),
+              message: describeIssues(new z.ZodError([i]), def.input).slice(0, 200),
+              code: i.code,
+            })),
           issueCount: input.error.issues.length,
         });
       }

@@ -2,11 +2,12 @@ import { useCallback, useState } from 'react'
 import { View, Text, Input as NativeInput } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
 import type { ProfileView } from '@shared/schemas/member'
-import { acceptPrivacy, bindPhone, deleteAccount, exportMyData, getProfile, setBirthday, updateProfile } from '@/api/member'
-import { Button, Cell, Picker } from '@/components/nutui'
+import { acceptPrivacy, bindPhone, deleteAccount, getProfile, setBirthday, updateProfile } from '@/api/member'
+import { Button, Cell, Picker, Popup } from '@/components/nutui'
 import { useConfirm } from '@/components/Confirm'
 import { PageStatus } from '@/components/PageStatus'
 import { PageToast, toast } from '@/components/PageToast'
+import { EXPORT_CHOICES, exportMyDataFile, savedText } from '@/lib/data-export'
 import { PhoneButton } from '@/components/PhoneButton'
 import { AvatarButton } from '@/components/AvatarButton'
 import { NotAMember } from '@/components/NotAMember'
@@ -53,6 +54,7 @@ export default function ProfilePage() {
   const [md, setMd] = useState<[number, number] | null>(null)
   const [year, setYear] = useState('')
   const [exported, setExported] = useState<string | null>(null)
+  const [exportOpen, setExportOpen] = useState(false)
   const [notMember, setNotMember] = useState(false)
   const [birthdayError, setBirthdayError] = useState<string | null>(null)
 
@@ -133,10 +135,11 @@ export default function ProfilePage() {
     else toast(res.message)
   }
 
-  const onExport = async () => {
-    const res = await exportMyData()
-    if (res.ok) setExported(JSON.stringify(res.data, null, 2))
-    else toast(res.message)
+  const onExport = async (kind: (typeof EXPORT_CHOICES)[number]['kind']) => {
+    setExportOpen(false)
+    const saved = await exportMyDataFile(kind)
+    toast(savedText(saved))
+    setExported(saved.ok ? (saved.preview ?? null) : null)
   }
 
   const onDelete = async () => {
@@ -284,13 +287,22 @@ export default function ProfilePage() {
       <View className='profile-section'>
         <Text className='profile-section__title'>我的数据</Text>
         <View className='profile-actions'>
-          <Button className='mydata-export' size='small' onClick={() => void onExport()}>
+          <Button className='mydata-export' size='small' onClick={() => setExportOpen(true)}>
             导出我的数据
           </Button>
           <Button className='mydata-delete' size='small' type='danger' onClick={() => void onDelete()}>
             注销会员
           </Button>
         </View>
+        <Popup visible={exportOpen} position='bottom' round title='导出我的数据' onClose={() => setExportOpen(false)}>
+          <View className='mydata-choices'>
+            {EXPORT_CHOICES.map((c) => (
+              <Button key={c.kind} className={`mydata-choice mydata-choice--${c.kind}`} block onClick={() => void onExport(c.kind)}>
+                {c.label}
+              </Button>
+            ))}
+          </View>
+        </Popup>
         {exported ? (
           <Text className='mydata-json' userSelect>
             {exported}
