@@ -2,7 +2,7 @@ import { businessDate } from '../../shared/calendar';
 import { crmContract } from '../../shared/contracts/crm';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/router';
 import { requireRole } from '../_lib/platform/auth';
-import { countMembers, filterWhere, getSegment, listSegments, memberDetail, pageMembers, saveSegment, searchMembers, summaryOf, tagMembers } from '../_lib/crm';
+import { countMembers, filterWhere, getSegment, listSegments, memberDetail, noteMember, pageMembers, saveSegment, searchMembers, summaryOf, tagMembers } from '../_lib/crm';
 
 /** Every action is the merchant's (MERCHANT_ONLY in the contract: the router checks it before any input is looked at). */
 const merchant = (ctx: ActionContext) => requireRole(requireOpenid(ctx), ['merchant']);
@@ -12,6 +12,10 @@ export const main = createMain(crmContract, {
   searchMembers: async (input, ctx) => searchMembers(input, businessDate(ctx.now)),
   memberDetail: async (input, ctx) => memberDetail(await merchant(ctx), input.memberId, ctx.now),
   tagMembers: async (input, ctx) => tagMembers(input, businessDate(ctx.now)),
+  noteMember: async (input, ctx) => {
+    const role = await merchant(ctx);
+    return noteMember({ ...input, author: { openid: role.openid, name: role.name ?? '商家' }, now: ctx.now });
+  },
   countSegment: async (input, ctx) => ({ count: await countMembers(input.filter, businessDate(ctx.now)) }),
   saveSegment: async (input, ctx) => {
     const role = await merchant(ctx);

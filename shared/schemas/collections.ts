@@ -22,7 +22,7 @@ import {
   subscribeCreditDocSchema,
 } from './engagement';
 import { settingsDocSchema } from './settings';
-import { segmentDocSchema, segmentVersionDocSchema } from './crm';
+import { memberNoteDocSchema, segmentDocSchema, segmentVersionDocSchema } from './crm';
 
 /**
  * Every collection the functions use, and the schema of its documents: a collection's name gives its
@@ -75,6 +75,7 @@ export const collectionSchemas = {
   purchase_cycles: purchaseCyclesDocSchema,
   crm_segments: segmentDocSchema,
   crm_segment_versions: segmentVersionDocSchema,
+  crm_notes: memberNoteDocSchema,
 } satisfies Record<string, z.ZodType<{ _id: string }>>;
 
 export type CollectionName = keyof typeof collectionSchemas;
