@@ -38,9 +38,8 @@ const crmRequests = {
     .strict()
     .refine((t) => t.add || t.remove, '请填写要添加或移除的标签'),
   /** a note on a member (备注); `requestId` keys it, so a retried tap writes it once */
-  noteMember: z
-    .object({ memberId, text: noteTextSchema, requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字') })
-    .strict(),
+  noteMember: z.object({ memberId, text: noteTextSchema, requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字') }).strict(),
+  listTags: z.object({}).strict(),
   countSegment: z.object({ filter: segmentFilterSchema }).strict(),
   saveSegment: z.object({ name: segmentNameSchema, filter: segmentFilterSchema, expectedVersion: z.number().int().min(0).optional() }).strict(),
   listSegments: z.object({}).strict(),
@@ -109,6 +108,12 @@ export interface MemberNoteView {
   at: string;
 }
 
+/** The tags page: every automatic tag with its rule, every manual tag used, each with its member count. */
+export interface TagListView {
+  auto: { tag: string; rule: string; count: number }[];
+  manual: { tag: string; count: number }[];
+}
+
 export interface SegmentView {
   segmentId: string;
   name: string;
@@ -125,6 +130,7 @@ export const crmContract = {
   /** manual tags on up to 100 members; the answer counts the members changed */
   tagMembers: act(crmRequests.tagMembers, MERCHANT_ONLY).returns<{ updated: number; notFound: string[] }>(),
   noteMember: act(crmRequests.noteMember, MERCHANT_ONLY).returns<{ note: MemberNoteView; duplicate: boolean }>(),
+  listTags: act(crmRequests.listTags, MERCHANT_ONLY).returns<TagListView>(),
   countSegment: act(crmRequests.countSegment, MERCHANT_ONLY).returns<{ count: number }>(),
   saveSegment: act(crmRequests.saveSegment, MERCHANT_ONLY).returns<{ segmentId: string; version: number }>(),
   listSegments: act(crmRequests.listSegments, MERCHANT_ONLY).returns<SegmentView[]>(),

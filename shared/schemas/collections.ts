@@ -22,7 +22,7 @@ import {
   subscribeCreditDocSchema,
 } from './engagement';
 import { settingsDocSchema } from './settings';
-import { memberNoteDocSchema, segmentDocSchema, segmentVersionDocSchema } from './crm';
+import { memberNoteDocSchema, segmentDocSchema, tagNameDocSchema, segmentVersionDocSchema } from './crm';
 
 /**
  * Every collection the functions use, and the schema of its documents: a collection's name gives its
@@ -76,6 +76,7 @@ export const collectionSchemas = {
   crm_segments: segmentDocSchema,
   crm_segment_versions: segmentVersionDocSchema,
   crm_notes: memberNoteDocSchema,
+  crm_tag_names: tagNameDocSchema,
 } satisfies Record<string, z.ZodType<{ _id: string }>>;
 
 export type CollectionName = keyof typeof collectionSchemas;

@@ -58,3 +58,7 @@ export const memberNoteDocSchema = z
   })
   .strict();
 export type MemberNoteDoc = z.infer<typeof memberNoteDocSchema>;
+
+/** `crm_tag_names/<tag>`: a manual tag the merchant has used, so the tags page can list it without reading every member. */
+export const tagNameDocSchema = z.object({ _id: z.string(), createdAt: instant }).strict();
+export type TagNameDoc = z.infer<typeof tagNameDocSchema>;

@@ -11,7 +11,10 @@ describe('decideNote', () => {
     });
   });
   it('answers a retry with the note already written, and refuses the key reused for other text', () => {
-    expect(decideNote(req, { memberLive: true, existing: { memberId: 'm1', text: '喜欢燕麦拿铁' }, count: 1 })).toEqual({ kind: 'duplicate', noteId: 'note:req-00001' });
+    expect(decideNote(req, { memberLive: true, existing: { memberId: 'm1', text: '喜欢燕麦拿铁' }, count: 1 })).toEqual({
+      kind: 'duplicate',
+      noteId: 'note:req-00001',
+    });
     expect(() => decideNote(req, { memberLive: true, existing: { memberId: 'm1', text: '别的' }, count: 1 })).toThrow(
       expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED' }),
     );
@@ -21,7 +24,9 @@ describe('decideNote', () => {
   });
   it('refuses an unknown or erased member, and a member at the limit', () => {
     expect(() => decideNote(req, { memberLive: false, existing: null, count: 0 })).toThrow(expect.objectContaining({ code: 'MEMBER_NOT_FOUND' }));
-    expect(() => decideNote(req, { memberLive: true, existing: null, count: MAX_NOTES_PER_MEMBER })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => decideNote(req, { memberLive: true, existing: null, count: MAX_NOTES_PER_MEMBER })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
   });
   it('trims the text and bounds it', () => {
     expect(noteTextSchema.parse('  周末常来 ')).toBe('周末常来');

@@ -5,3 +5,4 @@ export * from './tags-job';
 export * from './segments';
 export * from './members';
 export * from './notes';
+export * from './tag-list';
