@@ -402,8 +402,8 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     expect(await page.locator('.merchant-pos-store--store-jingan .merchant-pos-copy').count()).toBe(1);
     await screenshot(page, '24-merchant-pos');
 
-    // 切换身份 (local build): signed out, the sign-in panel again.
-    await page.locator('.switch-identity').first().click();
+    // 切换身份 (local build): signed out, the sign-in panel again (the console's earlier pages stay hidden in the H5 stack).
+    await page.locator('.switch-identity >> visible=true').first().click();
     await page.locator('.login-consumer').first().waitFor({ timeout: 15_000 });
     await screenshot(page, '25-local-sign-in');
     expect(fs.readdirSync(path.resolve(__dirname, '../../test-artifacts/screenshots')).length).toBeGreaterThanOrEqual(25);

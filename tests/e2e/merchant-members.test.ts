@@ -28,7 +28,15 @@ const waitText = (page: Page, selector: string, pattern: RegExp) =>
 async function searchDemoMember(page: Page) {
   await visible(page, '.merchant-members-search-input input').fill(DEMO_PHONE);
   await visible(page, '.merchant-members-search-go').click();
-  await waitText(page, '.merchant-member', new RegExp(DEMO_MASKED.replace(/\*/g, '\\*')));
+  // the answer to this search: one visible member, the demo member (not the first page shown on open)
+  await page.waitForFunction(
+    (masked) => {
+      const shown = Array.from(document.querySelectorAll('.merchant-member')).filter((el) => (el as HTMLElement).offsetParent !== null);
+      return shown.length === 1 && (shown[0].textContent ?? '').includes(masked);
+    },
+    DEMO_MASKED,
+    { timeout: 20_000 },
+  );
   expect(await page.locator('.merchant-member >> visible=true').count()).toBe(1);
   const row = await text(page, '.merchant-member');
   expect(row).toContain(DEMO_MASKED);

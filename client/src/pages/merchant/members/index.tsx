@@ -38,6 +38,7 @@ function MemberList({ role }: { role: StaffRole }) {
   const [more, setMore] = useState(false)
   /** the request the list shows, to ask its next page */
   const shown = useRef<SearchMembersRequest | null>(null)
+  const ticket = useRef(0)
 
   const search = useCallback(
     async (nextSort = sort) => {
@@ -47,7 +48,10 @@ function MemberList({ role }: { role: StaffRole }) {
       const q = query.trim()
       const req: SearchMembersRequest = { sort: nextSort, ...(q ? { query: q } : {}), ...(Object.keys(filter).length ? { filter } : {}) }
       setList({ status: 'loading' })
+      // only the latest search may answer: an earlier one (the first page on open) arriving late is dropped
+      const mine = ++ticket.current
       const res = await searchMembers(req)
+      if (mine !== ticket.current) return
       if (!res.ok) {
         setList({ status: 'idle' })
         return setError(res.message)
@@ -61,8 +65,10 @@ function MemberList({ role }: { role: StaffRole }) {
   const loadMore = async () => {
     if (list.status !== 'ready' || !list.nextAfter || !shown.current || more) return
     setMore(true)
+    const mine = ticket.current
     const res = await searchMembers({ ...shown.current, after: list.nextAfter })
     setMore(false)
+    if (mine !== ticket.current) return
     if (!res.ok) return setError(res.message)
     setList({ ...list, members: [...list.members, ...res.data.members], nextAfter: res.data.nextAfter })
   }
