@@ -15,7 +15,7 @@ export default function MerchantPage() {
       {() => (
         <View className='merchant-home-body'>
           <Text className='merchant-hint'>选择要管理的内容</Text>
-          <Grid className='merchant-home-grid' columns={2} gap={8}>
+          <Grid className='merchant-home-grid' columns={2} gap={8} square={false}>
             {AREAS.map((a) => (
               <Grid.Item key={a.id} className={`merchant-area-tile merchant-area-${a.id}`} onClick={() => go(`/${a.path}`)}>
                 <Text className='merchant-area-tile__label'>{a.label}</Text>
