@@ -19,7 +19,7 @@ export interface NoteRequest {
   now: Date;
 }
 
-export interface NoteDraft {
+interface NoteDraft {
   _id: string;
   memberId: string;
   text: string;
@@ -28,7 +28,7 @@ export interface NoteDraft {
   at: Date;
 }
 
-export type NoteDecision = { kind: 'write'; note: NoteDraft } | { kind: 'duplicate'; noteId: string };
+type NoteDecision = { kind: 'write'; note: NoteDraft } | { kind: 'duplicate'; noteId: string };
 
 export const noteIdOf = (requestId: string) => `note:${requestId}`;
 

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 
-export type ConsoleAreaId = 'members' | 'dashboard' | 'tiers' | 'rules' | 'coupons' | 'mall' | 'risk' | 'engagement' | 'stores' | 'settings';
+type ConsoleAreaId = 'members' | 'dashboard' | 'tiers' | 'rules' | 'coupons' | 'mall' | 'risk' | 'engagement' | 'stores' | 'settings';
 
 export async function openConsoleArea(page: Page, url: string, area: ConsoleAreaId): Promise<void> {
   await page.goto(url + '/');

@@ -5,7 +5,7 @@ import { call } from './client'
 
 type Crm = typeof crmContract
 export type SearchMembersRequest = InputOf<Crm, 'searchMembers'>
-export type { MemberDetailView, MemberSummaryView, SegmentView, TagListView } from '@shared/contracts/crm'
+export type { MemberDetailView, MemberSummaryView, SegmentView } from '@shared/contracts/crm'
 
 /** The merchant's members (issue 21): search, the member's page, tags, notes and segments. */
 export const searchMembers = (req: SearchMembersRequest) => call('crm', 'searchMembers', req)
