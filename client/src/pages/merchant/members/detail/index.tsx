@@ -11,21 +11,12 @@ import type { StaffRole } from '@/hooks/useRequireRole'
 import { areaById } from '../../areas'
 import { ConsoleShell } from '../../components/ConsoleShell'
 import { useConfirm } from '../../components/useConfirm'
-import { ErrorText, Section, SectionLoading, wholeNumber } from '../../sections/common'
+import { ErrorText, GRANT_REFUSAL, Section, SectionLoading, wholeNumber } from '../../sections/common'
 import { useFilterOptions } from '../useFilterOptions'
 
 type Detail = MemberDetailView
 type Confirm = ReturnType<typeof useConfirm>['confirm']
 
-/** Why a grant issued nothing to the member (the issuing path's refusals). */
-const GRANT_REFUSAL: Record<string, string> = {
-  COUPON_OUT_OF_STOCK: '该券已发完',
-  COUPON_LIMIT_REACHED: '该会员已达到此券的每人限领张数',
-  COUPON_UNAVAILABLE: '该券当前不可发放（已停用或不在有效期）',
-  NOT_FOUND: '券模板不存在',
-  MEMBER_NOT_FOUND: '会员不存在或已注销',
-  IDEMPOTENCY_KEY_REUSED: '请求编号重复，请重试',
-}
 const refusal = (code: string) => GRANT_REFUSAL[code] ?? code
 const ACCESS_BY: Record<string, string> = { member_code: '扫会员码', phone: '手机号查询', console: '后台查看', coupon: '核销券' }
 const COUPON_STATUS: Record<string, string> = { unused: '未使用', used: '已使用', expired: '已过期', revoked: '已作废' }
