@@ -1,5 +1,5 @@
 import { View, Text } from '@tarojs/components'
-import { Grid } from '@/components/nutui'
+import { Grid } from './components/kit'
 import { go } from '@/navigation'
 import { AREAS } from './areas'
 import { ConsoleShell } from './components/ConsoleShell'

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
-import { Tabs } from '@/components/nutui'
+import { Tabs } from './kit'
 import { SECTIONS } from '../sections'
 import { areaById } from '../areas'
 import { ConsoleShell } from './ConsoleShell'

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react'
-import { Dialog } from '@/components/nutui'
+import { Dialog } from './kit'
 
 interface Ask {
   title: string

@@ -1,6 +1,7 @@
 import { View, Text } from '@tarojs/components'
 import { RFM_SEGMENTS } from '@shared/rules/rfm'
-import { Checkbox, Input, Radio } from '@/components/nutui'
+import { Checkbox, Input } from '@/components/nutui'
+import { Radio } from '../components/kit'
 import type { FilterDraft } from './filter'
 
 export interface FilterOptions {

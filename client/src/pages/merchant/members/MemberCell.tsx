@@ -1,6 +1,6 @@
 import { View, Text } from '@tarojs/components'
 import type { MemberSummaryView } from '@/api/crm'
-import { Cell, Tag } from '@/components/nutui'
+import { Cell, Tag } from '../components/kit'
 import { go } from '@/navigation'
 
 /** One member in a list: masked phone, card number, tier, tags, points; a tap opens the member's page. */

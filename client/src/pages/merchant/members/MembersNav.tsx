@@ -1,5 +1,5 @@
 import { View, Text } from '@tarojs/components'
-import { Tabs } from '@/components/nutui'
+import { Tabs } from '../components/kit'
 import { replace } from '@/navigation'
 
 const PAGES = [

@@ -1,6 +1,6 @@
 import { View, Text } from '@tarojs/components'
 import { listTags } from '@/api/crm'
-import { Cell } from '@/components/nutui'
+import { Cell } from '../../components/kit'
 import { useRemote } from '@/hooks/useRemote'
 import { areaById } from '../../areas'
 import { ConsoleShell } from '../../components/ConsoleShell'
