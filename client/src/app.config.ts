@@ -13,7 +13,25 @@ export default defineAppConfig({
   ],
   subPackages: [
     { root: 'pages/staff', pages: ['index'] },
-    { root: 'pages/merchant', pages: ['index'] },
+    {
+      root: 'pages/merchant',
+      // the console: a home grid and one page per area (issue 21 item 7)
+      pages: [
+        'index',
+        'members/index',
+        'members/detail/index',
+        'members/tags/index',
+        'members/segments/index',
+        'tiers/index',
+        'rules/index',
+        'coupons/index',
+        'mall/index',
+        'risk/index',
+        'engagement/index',
+        'stores/index',
+        'settings/index',
+      ],
+    },
     { root: 'pages/coupons', pages: ['center/index', 'mine/index', 'detail/index'] },
     { root: 'pages/mall', pages: ['index', 'item/index', 'orders/index'] },
   ],

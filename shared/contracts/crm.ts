@@ -5,6 +5,7 @@ import type { MemberLifecycleView } from './marketing';
 import type { AccessLogEntry } from './member';
 import type { RfmSegment } from '../rules/rfm';
 import { manualTagSchema } from '../rules/member-tags';
+import { noteTextSchema } from '../rules/member-notes';
 import { segmentFilterSchema, segmentNameSchema, type SegmentFilter } from '../rules/segments';
 
 const memberId = z.string().min(1).max(64);
@@ -37,6 +38,9 @@ const crmRequests = {
     })
     .strict()
     .refine((t) => t.add || t.remove, '请填写要添加或移除的标签'),
+  /** a note on a member (备注); `requestId` keys it, so a retried tap writes it once */
+  noteMember: z.object({ memberId, text: noteTextSchema, requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字') }).strict(),
+  listTags: z.object({}).strict(),
   countSegment: z.object({ filter: segmentFilterSchema }).strict(),
   saveSegment: z.object({ name: segmentNameSchema, filter: segmentFilterSchema, expectedVersion: z.number().int().min(0).optional() }).strict(),
   listSegments: z.object({}).strict(),
@@ -122,8 +126,23 @@ export interface MemberDetailView {
   mallOrders: { orderId: string; title: string; quantity: number; pointsSpent: number; status: string; createdAt: string }[];
   checkin: { streak: number; longest: number; total: number; lastDay: string | null } | null;
   tierChanges: { kind: string; fromTierId: string; toTierId: string; reason: string; at: string }[];
+  /** the merchant's notes, newest first (the latest 20) */
+  notes: MemberNoteView[];
   /** the latest looks at this member by staff and the merchant (this one included) */
   accessLog: AccessLogEntry[];
+}
+
+export interface MemberNoteView {
+  noteId: string;
+  text: string;
+  byName: string;
+  at: string;
+}
+
+/** The tags page: every automatic tag with its rule, every manual tag used, each with its member count. */
+export interface TagListView {
+  auto: { tag: string; rule: string; count: number }[];
+  manual: { tag: string; count: number }[];
 }
 
 export interface SegmentView {
@@ -141,6 +160,8 @@ export const crmContract = {
   memberDetail: act(crmRequests.memberDetail, MERCHANT_ONLY).returns<MemberDetailView>(),
   /** manual tags on up to 100 members; the answer counts the members changed */
   tagMembers: act(crmRequests.tagMembers, MERCHANT_ONLY).returns<{ updated: number; notFound: string[] }>(),
+  noteMember: act(crmRequests.noteMember, MERCHANT_ONLY).returns<{ note: MemberNoteView; duplicate: boolean }>(),
+  listTags: act(crmRequests.listTags, MERCHANT_ONLY).returns<TagListView>(),
   countSegment: act(crmRequests.countSegment, MERCHANT_ONLY).returns<{ count: number }>(),
   saveSegment: act(crmRequests.saveSegment, MERCHANT_ONLY).returns<{ segmentId: string; version: number }>(),
   listSegments: act(crmRequests.listSegments, MERCHANT_ONLY).returns<SegmentView[]>(),

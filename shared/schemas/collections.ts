@@ -22,7 +22,7 @@ import {
   subscribeCreditDocSchema,
 } from './engagement';
 import { settingsDocSchema } from './settings';
-import { segmentDocSchema, segmentVersionDocSchema } from './crm';
+import { memberNoteDocSchema, segmentDocSchema, tagNameDocSchema, segmentVersionDocSchema } from './crm';
 import { migrationDocSchema } from './migrations';
 
 /**
@@ -77,6 +77,8 @@ export const collectionSchemas = {
   crm_segments: segmentDocSchema,
   crm_segment_versions: segmentVersionDocSchema,
   migrations: migrationDocSchema,
+  crm_notes: memberNoteDocSchema,
+  crm_tag_names: tagNameDocSchema,
 } satisfies Record<string, z.ZodType<{ _id: string }>>;
 
 export type CollectionName = keyof typeof collectionSchemas;

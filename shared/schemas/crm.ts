@@ -45,3 +45,20 @@ export type SegmentDoc = z.infer<typeof segmentDocSchema>;
 
 /** `crm_segment_versions/<segmentId>@<version>`: every saved version (a campaign names the one it sent to). */
 export const segmentVersionDocSchema = segmentDocSchema.extend({ segmentId: z.string() }).strict();
+
+/** `crm_notes/note:<requestId>`: a merchant's note on a member (shared/rules/member-notes.ts). */
+export const memberNoteDocSchema = z
+  .object({
+    _id: z.string(),
+    memberId: z.string(),
+    text: z.string(),
+    by: z.string(),
+    byName: z.string(),
+    at: instant,
+  })
+  .strict();
+export type MemberNoteDoc = z.infer<typeof memberNoteDocSchema>;
+
+/** `crm_tag_names/<tag>`: a manual tag the merchant has used, so the tags page can list it without reading every member. */
+export const tagNameDocSchema = z.object({ _id: z.string(), createdAt: instant }).strict();
+export type TagNameDoc = z.infer<typeof tagNameDocSchema>;

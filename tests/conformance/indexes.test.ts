@@ -246,6 +246,7 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
         s.insert('fraud_flags', { _id: `f${i}`, status: i % 10 ? 'released' : 'open', memberId: `m${i % 300}`, createdAt: new Date(1767225600000 + i * 1000) });
         s.insert('access_log', { _id: `a${i}`, memberId: `m${i % 300}`, at: new Date(1767225600000 + i * 1000) });
         if (i < 300) s.insert('crm_segments', { _id: `seg${i}`, name: `分群${i}`, updatedAt: new Date(1767225600000 + i * 1000) });
+        s.insert('crm_notes', { _id: `note${i}`, memberId: `m${i % 300}`, at: new Date(1767225600000 + i * 1000) });
         s.insert('points_drift', { _id: `d${i}`, status: i % 100 ? 'resolved' : 'open' });
       }
     });
@@ -353,6 +354,9 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
     { index: 'members.nickname', coll: 'members', query: { nickname: { $gte: 'n12', $lt: 'n13' } } },
     { index: 'members.deletedAt', coll: 'members', query: { deletedAt: { $lt: march } } },
     { index: 'crm_segments.updatedAt', coll: 'crm_segments', query: {}, order: [['updatedAt', -1]] },
+    // the member page's notes, newest first; noteMember's count of a member's notes
+    { index: 'crm_notes.member_at', coll: 'crm_notes', query: { memberId: 'm17' }, order: [['at', -1]] },
+    { index: 'crm_notes.member_at', coll: 'crm_notes', query: { memberId: 'm17' }, count: true },
   ];
   /**
    * An index over an array path (MongoDB's multikey index) has no SQLite expression-index equivalent:

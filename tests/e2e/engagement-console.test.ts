@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { useH5App } from '../support/e2e';
 import { ARTIFACTS_DIR, PHONE, screenshot } from '../support/artifacts';
+import { openConsoleArea } from '../support/console';
 
 jest.setTimeout(240_000);
 
@@ -26,7 +27,8 @@ describe('merchant engagement console (H5, phone size, own local cloud)', () => 
       await page.goto(url + '/');
       await page.locator('.merchant-console').first().waitFor({ timeout: 30_000 });
 
-      // 邀请有礼: the inviter's reward for a friend's 开卡, from the default 50 to 88 points
+      // 邀请有礼: the inviter's reward for a friend's 开卡, from the default 50 to 88 points (互动)
+      await openConsoleArea(page, url, 'engagement');
       await page.locator('.merchant-tab-referral').first().click();
       await page.locator('.merchant-referral-version').first().waitFor({ timeout: 15_000 });
       expect(await page.locator('.merchant-referral-version').first().textContent()).toBe('v0');
@@ -57,6 +59,7 @@ describe('merchant engagement console (H5, phone size, own local cloud)', () => 
       await screenshot(page, 'engagement-02-lifecycle-saved');
 
       // 订阅消息 and 会员关怀 load for the merchant
+      await openConsoleArea(page, url, 'settings');
       await page.locator('.merchant-tab-templates').first().click();
       await page.locator('.merchant-template-register').first().waitFor({ timeout: 15_000 });
       await page.locator('.merchant-template-id input').first().fill('tmplCheckin0001');
@@ -77,6 +80,7 @@ describe('merchant engagement console (H5, phone size, own local cloud)', () => 
       expect(registered).toContain('签到提醒');
       expect(registered).toContain('tmplCheckin0001');
       expect(registered).toContain('日期：日期');
+      await openConsoleArea(page, url, 'engagement');
       await page.locator('.merchant-tab-care').first().click();
       await page.locator('.merchant-care-version').first().waitFor({ timeout: 15_000 });
       await page.locator('.merchant-checkin-version').first().waitFor({ timeout: 15_000 });
@@ -86,6 +90,7 @@ describe('merchant engagement console (H5, phone size, own local cloud)', () => 
       // after a reload both are what the server keeps
       await page.reload();
       await page.locator('.merchant-console').first().waitFor({ timeout: 30_000 });
+      await openConsoleArea(page, url, 'engagement');
       await page.locator('.merchant-tab-referral').first().click();
       await page.locator('.merchant-referral-version').first().waitFor({ timeout: 15_000 });
       expect(await page.locator('.merchant-referral-version').first().textContent()).toBe('v1');
@@ -101,6 +106,7 @@ describe('merchant engagement console (H5, phone size, own local cloud)', () => 
         data: { processed: number; skipped: number; errors: number };
       };
       expect(run.ok).toBe(true);
+      await openConsoleArea(page, url, 'settings');
       await page.locator('.merchant-tab-jobs').first().click();
       const job = page.locator('.merchant-job--dormancy').first();
       await job.waitFor({ timeout: 15_000 });

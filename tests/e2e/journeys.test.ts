@@ -10,6 +10,7 @@ import { useH5App } from '../support/e2e';
 import { PHONE, screenshot } from '../support/artifacts';
 import type { Result } from '../../shared/envelope';
 import { answerSubscribeSheet } from '../support/subscribe-sheet';
+import { openConsoleArea } from '../support/console';
 
 jest.setTimeout(240_000);
 
@@ -352,19 +353,22 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     const { page, request, url } = await as('merchant');
     await page.goto(url + '/');
     await page.locator('.merchant-console').first().waitFor({ timeout: 30_000 });
+    await openConsoleArea(page, url, 'tiers');
     await page.locator('.merchant-tier-version').first().waitFor({ timeout: 15_000 });
     // Benefits are entitlements the merchant edits: a free item for 金卡, shown in the member's words.
     const v0 = Number((await text(page, '.merchant-tier-version')).replace('v', ''));
     await page.locator('.merchant-tier-free--gold input').first().fill('拿铁×2');
     await page.locator('.merchant-tier-save').first().click();
+    await modal(page, 'confirm').click();
     await page.waitForFunction((v) => document.querySelector('.merchant-tier-version')?.textContent === `v${v}`, v0 + 1, { timeout: 15_000 });
     const saved = await ok<{ config: { tiers: { id: string; benefits: { freeItems: unknown } }[] } }>(request, url, 'member', { action: 'getTierConfig' });
     expect(saved.config.tiers.find((t) => t.id === 'gold')?.benefits.freeItems).toEqual([{ name: '拿铁', perMonth: 2 }]);
     expect(await text(page, '.merchant-tier-benefits--gold')).toContain('每月赠拿铁 2 份');
     await screenshot(page, '19-merchant-tiers');
-    await page.locator('.merchant-tab-rules').first().click();
+    await openConsoleArea(page, url, 'rules');
     await page.locator('.merchant-rules-version').first().waitFor({ timeout: 15_000 });
     await screenshot(page, '20-merchant-rules');
+    await openConsoleArea(page, url, 'risk');
     await page.locator('.merchant-tab-fraud').first().click();
     await page.locator('.merchant-fraud-item').first().waitFor({ timeout: 15_000 });
     const alert = await text(page, '.merchant-fraud-item');
@@ -382,7 +386,7 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     expect(await text(page, '.merchant-access-list')).not.toContain('store-jingan');
     await screenshot(page, '23-merchant-access');
 
-    await page.locator('.merchant-tab-pos').first().click();
+    await openConsoleArea(page, url, 'stores');
     await page.waitForFunction(
       () => (document.querySelector('.merchant-pos-store--store-jingan .merchant-pos-secret')?.textContent ?? '').includes('•'),
       undefined,
@@ -406,8 +410,8 @@ describe('journeys as people live them (H5, phone size, real local cloud)', () =
     expect(await page.locator('.merchant-pos-store--store-jingan .merchant-pos-copy').count()).toBe(1);
     await screenshot(page, '24-merchant-pos');
 
-    // 切换身份 (local build): signed out, the sign-in panel again.
-    await page.locator('.switch-identity').first().click();
+    // 切换身份 (local build): signed out, the sign-in panel again (the console's earlier pages stay hidden in the H5 stack).
+    await page.locator('.switch-identity >> visible=true').first().click();
     await page.locator('.login-consumer').first().waitFor({ timeout: 15_000 });
     await screenshot(page, '25-local-sign-in');
     expect(fs.readdirSync(path.resolve(__dirname, '../../test-artifacts/screenshots')).length).toBeGreaterThanOrEqual(25);

@@ -1,5 +1,6 @@
 import type { APIRequestContext } from 'playwright-core';
 import { useH5App } from '../support/e2e';
+import { openConsoleArea } from '../support/console';
 import type { Result } from '../../shared/envelope';
 import type { ResultOf } from '../../shared/contract';
 import type { pointsContract } from '../../shared/contracts/points';
@@ -95,18 +96,21 @@ describe('staff workbench and merchant console (H5, real local cloud)', () => {
     await page.locator('.merchant-console').first().waitFor({ timeout: 30_000 });
     expect(page.url()).toContain('/pages/merchant/index');
 
+    await openConsoleArea(page, url, 'risk');
     await page.locator('.merchant-tab-reconcile').first().click();
     await page.locator('.merchant-reconcile').first().click();
     await page.locator('.merchant-reconcile-result').first().waitFor({ timeout: 90_000 });
     await expect(page.locator('.merchant-reconcile-drifts').first().textContent()).resolves.toBe('0');
     expect(Number(await page.locator('.merchant-reconcile-checked').first().textContent())).toBeGreaterThanOrEqual(301);
 
-    await page.locator('.merchant-tab-tiers').first().click();
+    await openConsoleArea(page, url, 'tiers');
     const version = page.locator('.merchant-tier-version').first();
     await version.waitFor({ timeout: 10_000 });
     const v0 = Number(((await version.textContent()) ?? '').replace('v', ''));
     await page.locator('.merchant-tier-threshold--silver input').first().fill('1200');
     await page.locator('.merchant-tier-save').first().click();
+    // saving the ladder asks first (issue 26 item 4)
+    await page.locator('.taro-model__confirm >> visible=true').first().click();
     await page.waitForFunction((v) => document.querySelector('.merchant-tier-version')?.textContent === `v${v}`, v0 + 1, { timeout: 10_000 });
     const saved = await call<{ config: { version: number; tiers: { id: string; threshold: number }[] } }>(page.request, url, 'member', {
       action: 'getTierConfig',
@@ -115,8 +119,9 @@ describe('staff workbench and merchant console (H5, real local cloud)', () => {
     expect(saved.config.tiers.find((t) => t.id === 'silver')?.threshold).toBe(1200);
 
     // The other sections answer too: rules, fraud list, POS secret (masked until 显示).
-    await page.locator('.merchant-tab-rules').first().click();
+    await openConsoleArea(page, url, 'rules');
     await page.locator('.merchant-rules-version').first().waitFor({ timeout: 10_000 });
+    await openConsoleArea(page, url, 'risk');
     await page.locator('.merchant-tab-fraud').first().click();
     await page.locator('.merchant-fraud-list').first().waitFor({ timeout: 10_000 });
     // Staff lookups are accountable: one by phone (made here, as the clerk) shows in 查询记录.
@@ -128,7 +133,7 @@ describe('staff workbench and merchant console (H5, real local cloud)', () => {
     await page.locator('.merchant-access-item').first().waitFor({ timeout: 10_000 });
     await expect(page.locator('.merchant-access-item').first().textContent()).resolves.toMatch(/店员 小吴.*以手机号识别会员 \d+/);
 
-    await page.locator('.merchant-tab-pos').first().click();
+    await openConsoleArea(page, url, 'stores');
     const secret = page.locator('.merchant-pos-store--store-jingan .merchant-pos-secret').first();
     await page.waitForFunction(
       () => (document.querySelector('.merchant-pos-store--store-jingan .merchant-pos-secret')?.textContent ?? '').includes('•'),

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import { createServer } from '../../local-cloud/server';
 import { addBusinessDays, startOfBusinessDate } from '../../shared/calendar';
-import type { MemberDetailView, MemberPageView, SegmentView } from '../../shared/contracts/crm';
+import type { MemberDetailView, MemberPageView, SegmentView, TagListView } from '../../shared/contracts/crm';
 import { RFM_SEGMENTS } from '../../shared/rules/rfm';
 import { matchesFilter, segmentFilterSchema, type SegmentFilter } from '../../shared/rules/segments';
 import type { DocOf } from '../../shared/schemas/collections';
@@ -141,7 +141,12 @@ describe('crm over the local HTTP contract', () => {
       expect(await post({ action: 'countSegment', filter: { colour: 'red' } }, who)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
       expect(await post({ action: 'memberDetail', memberId: ids.A }, who)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
       expect(await post({ action: 'tagMembers', memberIds: [ids.A], add: ['VIP'] }, who)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+      expect(await post({ action: 'noteMember', memberId: ids.A, text: '想看', requestId: 'note-forbidden' }, who)).toMatchObject({
+        ok: false,
+        code: 'FORBIDDEN',
+      });
     }
+    expect(cloud.store.scan('crm_notes')).toHaveLength(0);
     expect(member(ids.A).crm?.manualTags).toEqual([]);
   });
 
@@ -248,6 +253,14 @@ describe('crm over the local HTTP contract', () => {
     expect(member(ids.A).crm?.tags).toEqual(['活跃', '高价值', '高频', '本月生日', 'VIP']);
     expect(await ok({ action: 'tagMembers', memberIds: [ids.B], remove: ['VIP'] })).toEqual({ updated: 1, notFound: [] });
     expect(await count({ tags: ['VIP'] })).toBe(1);
+    // the tags page: every automatic tag with its rule and count, the manual tags used with theirs
+    expect(await ok({ action: 'tagMembers', memberIds: ['nobody'], add: ['没人'] })).toEqual({ updated: 0, notFound: ['nobody'] });
+    const tags = await ok<TagListView>({ action: 'listTags' });
+    expect(tags.auto.map((t) => t.tag)).toEqual(['新会员', '活跃', '预警', '沉睡', '流失', '高价值', '高频', '本月生日']);
+    expect(tags.auto.find((t) => t.tag === '预警')).toEqual({ tag: '预警', rule: '30–89 天未消费', count: await count({ tags: ['预警'] }) });
+    expect(tags.auto.find((t) => t.tag === '高价值')?.count).toBe(await count({ tags: ['高价值'] }));
+    expect(tags.manual).toEqual([{ tag: 'VIP', count: 1 }]);
+    expect(await post({ action: 'listTags' }, 'staff')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
   });
 
   it('searches by phone (masked), card number and nickname, with filters and sorts', async () => {
@@ -290,6 +303,45 @@ describe('crm over the local HTTP contract', () => {
     expect(cloud.store.scan('access_log')).toHaveLength(before + 1);
     expect(await post({ action: 'memberDetail', memberId: ids.gone })).toMatchObject({ ok: false, code: 'MEMBER_NOT_FOUND' });
     expect(cloud.store.scan('access_log')).toHaveLength(before + 1);
+  });
+
+  it('notes on a member: written once per request, shown newest first on the member page; bad input writes nothing', async () => {
+    const first = await ok<{ note: { noteId: string; text: string; byName: string }; duplicate: boolean }>({
+      action: 'noteMember',
+      memberId: ids.C,
+      text: '  喜欢燕麦拿铁  ',
+      requestId: 'note-req-0001',
+    });
+    expect(first).toMatchObject({ duplicate: false, note: { noteId: 'note:note-req-0001', text: '喜欢燕麦拿铁' } });
+    // a retried tap: the same note, not a second one
+    expect(await ok({ action: 'noteMember', memberId: ids.C, text: '喜欢燕麦拿铁', requestId: 'note-req-0001' })).toMatchObject({ duplicate: true });
+    expect(await post({ action: 'noteMember', memberId: ids.C, text: '别的内容', requestId: 'note-req-0001' })).toMatchObject({
+      ok: false,
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    expect(await post({ action: 'noteMember', memberId: ids.C, text: '   ', requestId: 'note-req-0002' })).toMatchObject({
+      ok: false,
+      code: 'VALIDATION_FAILED',
+    });
+    expect(await post({ action: 'noteMember', memberId: ids.C, text: '长'.repeat(201), requestId: 'note-req-0003' })).toMatchObject({
+      ok: false,
+      code: 'VALIDATION_FAILED',
+    });
+    expect(await post({ action: 'noteMember', memberId: ids.gone, text: '已注销', requestId: 'note-req-0004' })).toMatchObject({
+      ok: false,
+      code: 'MEMBER_NOT_FOUND',
+    });
+    expect(await post({ action: 'noteMember', memberId: 'nobody', text: '没有这人', requestId: 'note-req-0005' })).toMatchObject({
+      ok: false,
+      code: 'MEMBER_NOT_FOUND',
+    });
+    expect(cloud.store.scan('crm_notes')).toHaveLength(1);
+    advanceClock(60_000);
+    await ok({ action: 'noteMember', memberId: ids.C, text: '周末常来', requestId: 'note-req-0006' });
+    const detail = await ok<MemberDetailView>({ action: 'memberDetail', memberId: ids.C });
+    expect(detail.notes.map((n) => n.text)).toEqual(['周末常来', '喜欢燕麦拿铁']);
+    expect(detail.notes[0]).toMatchObject({ noteId: 'note:note-req-0006', byName: expect.any(String) });
+    setClock(shanghai(`${TODAY} 10:00`));
   });
 });
 

@@ -34,3 +34,6 @@ export const revokeOrder = (orderId: string) => call('points', 'revokeOrder', { 
 
 /** 重置: a new POS secret for the store; the old one stops working at once. */
 export const resetPosSecret = (storeId: string) => call('points', 'resetPosSecret', { storeId })
+
+/** The merchant's manual adjustment (a reason is required); `requestId` is kept until answered, so a retried tap adjusts once. */
+export const adjustPoints = (req: InputOf<Points, 'adjustPoints'>) => call('points', 'adjustPoints', req)

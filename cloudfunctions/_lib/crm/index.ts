@@ -4,3 +4,5 @@ export * from './rfm-job';
 export * from './tags-job';
 export * from './segments';
 export * from './members';
+export * from './notes';
+export * from './tag-list';

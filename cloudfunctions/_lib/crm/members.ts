@@ -24,6 +24,7 @@ import { normalisePhone, phoneHash } from '../platform/pii';
 import { liveMember, phoneHolderId } from '../members';
 import { loadLifecycleSettings, memberLifecycle } from '../lifecycle';
 import { filterWhere, pageMembers, PAGE_SIZE } from './query';
+import { recentNotes } from './notes';
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
@@ -141,7 +142,7 @@ export async function memberDetail(role: RoleDoc, memberId: string, now: Date): 
   const db = database();
   const member = liveMember(await getById<MemberDoc>('members', memberId));
   const byMember = { memberId };
-  const [{ settings }, lifecycle, orders, ledger, coupons, mallOrders, checkin, tierChanges] = await Promise.all([
+  const [{ settings }, lifecycle, orders, ledger, coupons, mallOrders, checkin, tierChanges, notes] = await Promise.all([
     loadLifecycleSettings(),
     memberLifecycle(memberId, now),
     queryDocs<OrderDoc>(db.collection('orders').where(byMember).orderBy('paidAt', 'desc').limit(RECENT)),
@@ -150,6 +151,7 @@ export async function memberDetail(role: RoleDoc, memberId: string, now: Date): 
     queryDocs<MallOrderDoc>(db.collection('mall_orders').where(byMember).orderBy('createdAt', 'desc').limit(RECENT)),
     getById<CheckinStateDoc>('checkin_state', memberId),
     queryDocs<TierChangeDoc>(db.collection('tier_changes').where(byMember).orderBy('at', 'desc').limit(RECENT)),
+    recentNotes(memberId),
   ]);
   await logAccess(role, memberId, 'console', now);
   const access = await queryDocs<AccessLogDoc>(db.collection('access_log').where(byMember).orderBy('at', 'desc').limit(RECENT));
@@ -192,6 +194,7 @@ export async function memberDetail(role: RoleDoc, memberId: string, now: Date): 
     })),
     checkin: checkin ? { streak: checkin.streak, longest: checkin.longest, total: checkin.total, lastDay: checkin.lastDay } : null,
     tierChanges: tierChanges.map((t) => ({ kind: t.kind, fromTierId: t.fromTierId, toTierId: t.toTierId, reason: t.reason, at: iso(t.at) })),
+    notes,
     accessLog: access.map((e): AccessLogEntry => ({ _id: e._id, memberId: e.memberId, actor: e.actor, by: e.by, at: iso(e.at) })),
   };
 }

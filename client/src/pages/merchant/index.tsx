@@ -1,51 +1,30 @@
-import { useState } from 'react'
 import { View, Text } from '@tarojs/components'
-import { PageStatus } from '@/components/PageStatus'
-import { SwitchIdentity } from '@/components/SwitchIdentity'
-import { useRequireRole } from '@/hooks/useRequireRole'
-import { SECTIONS } from './sections'
+import { Grid } from './components/kit'
+import { go } from '@/navigation'
+import { AREAS } from './areas'
+import { ConsoleShell } from './components/ConsoleShell'
 import './index.scss'
 
 /**
- * 商家后台: one tab per section (`sections/`); every section reads through the typed API and every
- * save carries the version it was made against.
+ * 商家后台's home: every area of the console as a tile (a page each, in the merchant subpackage). On a
+ * desktop browser the side menu beside it leads to the same pages.
  */
 export default function MerchantPage() {
-  const { state, reload } = useRequireRole(['merchant'])
-  const [sectionId, setSectionId] = useState(SECTIONS[0].id)
-
-  if (state.status !== 'ready') {
-    return (
-      <View className='merchant-page merchant-console'>
-        <PageStatus
-          className='merchant-status'
-          status={state.status}
-          message={state.status === 'error' ? state.message : undefined}
-          onRetry={() => void reload()}
-        />
-      </View>
-    )
-  }
-  const { role } = state
-  const section = SECTIONS.find((s) => s.id === sectionId) ?? SECTIONS[0]
   return (
-    <View className='merchant-page merchant-console'>
-      <View className='merchant-header'>
-        <Text className='merchant-header__name'>{role.name ?? '商家'}</Text>
-        <SwitchIdentity />
-      </View>
-      <View className='merchant-tabs'>
-        {SECTIONS.map((s) => (
-          <View
-            key={s.id}
-            className={`merchant-tab merchant-tab-${s.id}${s.id === section.id ? ' merchant-tab--active' : ''}`}
-            onClick={() => setSectionId(s.id)}
-          >
-            <Text>{s.label}</Text>
-          </View>
-        ))}
-      </View>
-      <section.Component role={role} />
-    </View>
+    <ConsoleShell area={null}>
+      {() => (
+        <View className='merchant-home-body'>
+          <Text className='merchant-hint'>选择要管理的内容</Text>
+          <Grid className='merchant-home-grid' columns={2} gap={8} square={false}>
+            {AREAS.map((a) => (
+              <Grid.Item key={a.id} className={`merchant-area-tile merchant-area-${a.id}`} onClick={() => go(`/${a.path}`)}>
+                <Text className='merchant-area-tile__label'>{a.label}</Text>
+                <Text className='merchant-area-tile__hint'>{a.hint}</Text>
+              </Grid.Item>
+            ))}
+          </Grid>
+        </View>
+      )}
+    </ConsoleShell>
   )
 }

@@ -5,7 +5,7 @@ import { couponAuditLog, createTemplate, grantCoupons, listTemplates, newRequest
 import { Button, Input } from '@/components/nutui'
 import { dateTime, yuanToFen } from '@/format'
 import { useRemote } from '@/hooks/useRemote'
-import { ErrorText, Section, SectionLoading, wholeNumber } from './common'
+import { confirmSave, ErrorText, GRANT_REFUSAL, Section, SectionLoading, wholeNumber } from './common'
 
 const KINDS: { id: CouponKind; label: string }[] = [
   { id: 'cash', label: '满减券' },
@@ -69,13 +69,23 @@ export function CouponsSection() {
     if (!granting) return
     setError(null)
     setSaved(null)
-    const memberIds = granting.members.split(/[\s,，]+/).filter(Boolean)
+    const memberIds = [...new Set(granting.members.split(/[\s,，]+/).filter(Boolean))]
     if (memberIds.length === 0) return setError('请填写会员卡号')
+    const title = templates.state.status === 'ready' ? templates.state.data.templates.find((t) => t.templateId === granting.templateId)?.title : undefined
+    // A grant costs the merchant stock and promises members a coupon: say what will happen first (issue 26 item 4).
+    if (
+      !(await confirmSave(
+        '确认发放优惠券',
+        `将向 ${memberIds.length} 位会员（卡号 ${memberIds.join('、')}）各发放 1 张「${title ?? granting.templateId}」。`,
+        '确认发放',
+      ))
+    )
+      return
     const res = await grantCoupons(granting.templateId, memberIds, granting.requestId)
     if (!res.ok) return setError(res.message)
     const refused = res.data.results.filter((r) => r.code)
     setSaved(
-      `已发放 ${res.data.issued} 张${refused.length ? `，${refused.length} 位未发放（${refused.map((r) => `${r.memberId}: ${r.code}`).join('；')}）` : ''}`,
+      `已发放 ${res.data.issued} 张${refused.length ? `，${refused.length} 位未发放（${refused.map((r) => `卡号 ${r.memberId}：${GRANT_REFUSAL[r.code ?? ''] ?? r.code}`).join('；')}）` : ''}`,
     )
     setGranting(null)
     void templates.reload({ quiet: true })

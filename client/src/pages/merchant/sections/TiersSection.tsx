@@ -3,7 +3,7 @@ import { View, Text } from '@tarojs/components'
 import { describeBenefits, type TierConfig } from '@shared/rules/tiers'
 import { getTierConfig, updateTierConfig } from '@/api/member'
 import { Button, Input } from '@/components/nutui'
-import { ErrorText, Section, SectionLoading, wholeNumber } from './common'
+import { confirmSave, ErrorText, Section, SectionLoading, wholeNumber } from './common'
 
 export function TiersSection() {
   const [config, setConfig] = useState<TierConfig | null>(null)
@@ -76,6 +76,9 @@ export function TiersSection() {
         },
       })
     }
+    // The ladder moves members between tiers at the next review: say what changes and ask first (issue 26 item 4).
+    const ladder = tiers.map((t) => `${t.name} ${t.threshold} 成长值 ×${t.benefits.pointsMultiplier}`).join('；')
+    if (!(await confirmSave('保存等级设置', `保存为第 ${config.version + 1} 版：${ladder}。会员的等级将按新门槛重新评定，权益随之变化。`))) return
     setSaving(true)
     const res = await updateTierConfig({
       expectedVersion: config.version,

@@ -25,9 +25,19 @@ export function wholeNumber(text: string): number | null {
   return /^\d{1,9}$/.test(text.trim()) ? Number(text.trim()) : null
 }
 
-/** Asks before a save; resolves true when the merchant confirms. */
-export async function confirmSave(title: string, content: string): Promise<boolean> {
-  const answer = await Taro.showModal({ title, content, confirmText: '保存' })
+/** Why a manual grant issued nothing to a member (the issuing path's refusals), in the merchant's words. */
+export const GRANT_REFUSAL: Record<string, string> = {
+  COUPON_OUT_OF_STOCK: '该券已发完',
+  COUPON_LIMIT_REACHED: '已达到此券的每人限领张数',
+  COUPON_UNAVAILABLE: '该券当前不可发放（已停用或不在有效期）',
+  NOT_FOUND: '券模板不存在',
+  MEMBER_NOT_FOUND: '没有这个卡号的会员（或已注销），请核对卡号',
+  IDEMPOTENCY_KEY_REUSED: '请求编号重复，请重试',
+}
+
+/** Asks before a save (or another action that costs, named by `confirmText`); resolves true when the merchant confirms. */
+export async function confirmSave(title: string, content: string, confirmText = '保存'): Promise<boolean> {
+  const answer = await Taro.showModal({ title, content, confirmText })
   return answer.confirm
 }
 

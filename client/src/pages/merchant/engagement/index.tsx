@@ -1,0 +1,5 @@
+import { AreaPage } from '../components/AreaPage'
+
+export default function MerchantEngagementPage() {
+  return <AreaPage areaId='engagement' />
+}

@@ -1,0 +1,5 @@
+import { AreaPage } from '../components/AreaPage'
+
+export default function MerchantRulesPage() {
+  return <AreaPage areaId='rules' />
+}

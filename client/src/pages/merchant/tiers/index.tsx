@@ -1,0 +1,5 @@
+import { AreaPage } from '../components/AreaPage'
+
+export default function MerchantTiersPage() {
+  return <AreaPage areaId='tiers' />
+}
