@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { act, MERCHANT_ONLY } from '../contract';
-import { addressSchema, createItemSchema, mallItemIssues, mallItemShape, type MallKind, type MallOrderStatus } from '../schemas/mall';
+import { addressSchema, createItemSchema, type Address, mallItemIssues, mallItemShape, type MallKind, type MallOrderStatus } from '../schemas/mall';
 
 const id = z.string().min(1).max(64);
 const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字');
@@ -10,6 +10,8 @@ export interface MallItemView {
   kind: MallKind;
   title: string;
   images: string[];
+  /** each image as a URL to show (a cloud file's temporary URL, an https one as is; '' when the file is gone), in the same order */
+  imageUrls: string[];
   description: string;
   pointsPrice: number;
   cashFen: number;
@@ -73,8 +75,9 @@ const mallRequests = {
         .int()
         .min(1)
         .max(10 ** 6)
-        .optional(),
-      codes: z.array(z.string().trim().min(4).max(64)).min(1).max(5000).optional(),
+        .optional()
+        .describe('补货数量'),
+      codes: z.array(z.string().trim().min(4).max(64)).min(1).max(5000).optional().describe('兑换码'),
     })
     .strict(),
   adminItems: z.object({}).strict(),
@@ -82,7 +85,14 @@ const mallRequests = {
     .object({ status: z.enum(['paid', 'shipped', 'completed', 'cancelled']).optional(), limit: z.number().int().min(1).max(100).default(50) })
     .strict(),
   ship: z
-    .object({ orderId: id.max(80), carrier: z.string().trim().min(1).max(20), trackingNo: z.string().regex(/^[A-Za-z0-9-]{4,40}$/, '运单号格式不正确') })
+    .object({
+      orderId: id.max(80).describe('订单'),
+      carrier: z.string().trim().min(1).max(20).describe('快递公司'),
+      trackingNo: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{4,40}$/, '运单号格式不正确')
+        .describe('运单号'),
+    })
     .strict(),
   // consumer
   listItems: z
@@ -93,7 +103,15 @@ const mallRequests = {
     })
     .strict(),
   getItem: z.object({ itemId: id }).strict(),
-  redeem: z.object({ itemId: id, quantity: z.number().int().min(1).max(10).default(1), requestId, address: addressSchema.optional() }).strict(),
+  redeem: z
+    .object({
+      itemId: id,
+      quantity: z.number().int().min(1).max(10).default(1).describe('数量'),
+      requestId,
+      address: addressSchema.optional().describe('收货地址'),
+    })
+    .strict(),
+  lastAddress: z.object({}).strict(),
   myOrders: z.object({}).strict(),
   cancel: z.object({ orderId: id.max(80) }).strict(),
 } as const;
@@ -117,5 +135,7 @@ export const mallContract = {
     duplicate: boolean;
   }>(),
   myOrders: act(mallRequests.myOrders).returns<{ orders: MallOrderView[] }>(),
+  /** the address of the member's last order that had one (null: none yet, or erased) */
+  lastAddress: act(mallRequests.lastAddress).returns<{ address: Address | null }>(),
   cancel: act(mallRequests.cancel).returns<{ orderId: string; pointsRefunded: number; balanceAfter: number; duplicate: boolean }>(),
 };

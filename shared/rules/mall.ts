@@ -234,3 +234,35 @@ export function decideMallCancel(input: MallCancelInput): MallCancelDecision {
     refundEntryId,
   };
 }
+
+// ------------------------------------------------------------------ item pictures
+
+/**
+ * The largest item picture the mall keeps: 2 MB. A picture is shown as a thumbnail on a 390 px
+ * phone screen and at most 750 px wide on the item page, where a good JPEG is 100–300 kB; the mall
+ * list loads one per item over a phone's network, and the function downloads each new picture to
+ * check it within its time budget. `chooseImage`'s compressed photos stay well under it.
+ */
+export const MALL_IMAGE_MAX_BYTES = 2 * 1024 * 1024;
+
+const MALL_IMAGE_TYPES = ['jpeg', 'png', 'webp'] as const;
+type MallImageType = (typeof MALL_IMAGE_TYPES)[number];
+
+/**
+ * The picture's type from its first bytes (its magic number), not from its name or a declared MIME
+ * type, which the uploader chooses: JPEG `FF D8 FF`, PNG `89 50 4E 47 0D 0A 1A 0A`, WebP `RIFF….WEBP`.
+ */
+export function sniffImageType(head: Uint8Array): MallImageType | null {
+  const at = (i: number, bytes: number[]) => bytes.every((b, k) => head[i + k] === b);
+  if (at(0, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (at(0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (at(0, [0x52, 0x49, 0x46, 0x46]) && at(8, [0x57, 0x45, 0x42, 0x50])) return 'webp';
+  return null;
+}
+
+/** Why an uploaded picture may not be an item's (null: it may): its type first, then its size. */
+export function imageRefusal(file: { head: Uint8Array; sizeBytes: number }): 'MALL_IMAGE_TYPE' | 'MALL_IMAGE_TOO_LARGE' | null {
+  if (sniffImageType(file.head) === null) return 'MALL_IMAGE_TYPE';
+  if (file.sizeBytes > MALL_IMAGE_MAX_BYTES) return 'MALL_IMAGE_TOO_LARGE';
+  return null;
+}
