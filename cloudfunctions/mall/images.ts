@@ -32,17 +32,17 @@ export async function checkNewImages(images: readonly string[], kept: readonly s
 }
 
 /**
- * The URL to show for each picture of each list, in order: a cloud file's temporary URL (one
- * getTempFileURL call per 50 files), an https picture as it is, '' for a file no longer in storage.
+ * The temporary URL of each cloud picture named in `refs` (one getTempFileURL call per 50 files),
+ * keyed by file id; a file no longer in storage has none. https pictures are shown as they are.
  */
-export async function imageUrlsOf(lists: readonly (readonly string[])[]): Promise<string[][]> {
-  const files = [...new Set(lists.flat().filter(isCloudFile))];
-  const urls = new Map<string, string>();
+export async function imageUrlsOf(refs: readonly string[]): Promise<Record<string, string>> {
+  const files = [...new Set(refs.filter(isCloudFile))];
+  const urls: Record<string, string> = {};
   for (let i = 0; i < files.length; i += FILES_PER_CALL) {
     const fileList = files.slice(i, i + FILES_PER_CALL).map((fileID) => ({ fileID, maxAge: IMAGE_URL_MAX_AGE_S }));
     // Typed `Promise | void` by the SDK (the callback form answers nothing); the promise form is used here.
     const res = (await cloud.getTempFileURL({ fileList })) as { fileList: { fileID: string; tempFileURL: string; status: number }[] };
-    for (const f of res.fileList) if (f.status === 0) urls.set(f.fileID, f.tempFileURL);
+    for (const f of res.fileList) if (f.status === 0) urls[f.fileID] = f.tempFileURL;
   }
-  return lists.map((list) => list.map((ref) => (isCloudFile(ref) ? (urls.get(ref) ?? '') : ref)));
+  return urls;
 }

@@ -128,8 +128,7 @@ export const main = createMain(mallContract, {
   adminItems: async (_input, ctx) => {
     await merchant(ctx);
     const items = await queryDocs<MallItemDoc>(database().collection('mall_items').where({}).orderBy('sortOrder', 'asc').limit(500));
-    const urls = await imageUrlsOf(items.map((i) => i.images));
-    return { items: items.map((i, n) => toItemView(i, urls[n])) };
+    return { items: items.map(toItemView), imageUrls: await imageUrlsOf(items.flatMap((i) => i.images)) };
   },
 
   listOrders: async (input, ctx) => {
@@ -162,9 +161,8 @@ export const main = createMain(mallContract, {
     if (input.sort === 'points_asc') items = [...items].sort((a, b) => a.pointsPrice - b.pointsPrice);
     if (input.sort === 'points_desc') items = [...items].sort((a, b) => b.pointsPrice - a.pointsPrice);
     // The list shows one thumbnail an item: only the first pictures get URLs.
-    const urls = await imageUrlsOf(items.map((i) => i.images.slice(0, 1)));
-    items = items.map((i, n) => ({ ...i, imageUrls: urls[n] }));
-    return { items, categories, balance: member.points.available };
+    const imageUrls = await imageUrlsOf(items.flatMap((i) => i.images.slice(0, 1)));
+    return { items, categories, balance: member.points.available, imageUrls };
   },
 
   getItem: async (input, ctx) => {
@@ -172,8 +170,7 @@ export const main = createMain(mallContract, {
     const item = await getById<MallItemDoc>('mall_items', input.itemId);
     if (!item) throw new AppError('NOT_FOUND', '商品不存在');
     const counts = await redeemedCounts(member._id, [item._id]);
-    const [urls] = await imageUrlsOf([item.images]);
-    return { item: { ...toShelfItem(item, member, counts.get(item._id) ?? 0, ctx.now), imageUrls: urls }, balance: member.points.available };
+    return { item: toShelfItem(item, member, counts.get(item._id) ?? 0, ctx.now), balance: member.points.available, imageUrls: await imageUrlsOf(item.images) };
   },
 
   redeem: async (input, ctx) => {

@@ -19,14 +19,12 @@ import { decryptText, encryptText, maskPhone } from '../_lib/platform/pii';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
-/** An item as the merchant sees it; `imageUrls` from `imageUrlsOf` (images.ts), none until asked for. */
-export function toItemView(i: MallItemDoc, imageUrls: string[] = []): MallItemView {
+export function toItemView(i: MallItemDoc): MallItemView {
   return {
     itemId: i._id,
     kind: i.kind,
     title: i.title,
     images: i.images,
-    imageUrls,
     description: i.description,
     pointsPrice: i.pointsPrice,
     cashFen: i.cashFen,

@@ -5,13 +5,17 @@ import { addressSchema, createItemSchema, type Address, mallItemIssues, mallItem
 const id = z.string().min(1).max(64);
 const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字');
 
+/**
+ * The pictures' temporary URLs by cloud file id, beside the items that name them (a view stays what
+ * an edit sends back); an https picture is shown as it is, a file gone from storage has no URL.
+ */
+type ImageUrls = Record<string, string>;
+
 export interface MallItemView {
   itemId: string;
   kind: MallKind;
   title: string;
   images: string[];
-  /** each image as a URL to show (a cloud file's temporary URL, an https one as is; '' when the file is gone), in the same order */
-  imageUrls: string[];
   description: string;
   pointsPrice: number;
   cashFen: number;
@@ -120,11 +124,11 @@ export const mallContract = {
   createItem: act(mallRequests.createItem, MERCHANT_ONLY).returns<{ itemId: string; version: number }>(),
   updateItem: act(mallRequests.updateItem, MERCHANT_ONLY).returns<{ itemId: string; version: number }>(),
   restock: act(mallRequests.restock, MERCHANT_ONLY).returns<{ itemId: string; stock: number }>(),
-  adminItems: act(mallRequests.adminItems, MERCHANT_ONLY).returns<{ items: MallItemView[] }>(),
+  adminItems: act(mallRequests.adminItems, MERCHANT_ONLY).returns<{ items: MallItemView[]; imageUrls: ImageUrls }>(),
   listOrders: act(mallRequests.listOrders, MERCHANT_ONLY).returns<{ orders: MallOrderView[] }>(),
   ship: act(mallRequests.ship, MERCHANT_ONLY).returns<MallOrderView>(),
-  listItems: act(mallRequests.listItems).returns<{ items: MallShelfItem[]; categories: string[]; balance: number }>(),
-  getItem: act(mallRequests.getItem).returns<{ item: MallShelfItem; balance: number }>(),
+  listItems: act(mallRequests.listItems).returns<{ items: MallShelfItem[]; categories: string[]; balance: number; imageUrls: ImageUrls }>(),
+  getItem: act(mallRequests.getItem).returns<{ item: MallShelfItem; balance: number; imageUrls: ImageUrls }>(),
   redeem: act(mallRequests.redeem).returns<{
     orderId: string;
     pointsSpent: number;

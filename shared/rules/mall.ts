@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ErrorCode } from '../errors';
 import type { MemberDoc } from '../schemas/member';
 import { memberPointsSchema, type MemberPoints } from '../schemas/points';
-import { mallItemDocSchema, mallOrderDocSchema, type MallItemDoc, type MallOrderDoc, type SpentLot } from '../schemas/mall';
+import { addressSchema, mallItemDocSchema, mallOrderDocSchema, type Address, type MallItemDoc, type MallOrderDoc, type SpentLot } from '../schemas/mall';
 import { businessDate } from '../calendar';
 import { restore, spend } from './lots';
 import { entryDraftSchema } from './order';
@@ -245,8 +245,7 @@ export function decideMallCancel(input: MallCancelInput): MallCancelDecision {
  */
 export const MALL_IMAGE_MAX_BYTES = 2 * 1024 * 1024;
 
-const MALL_IMAGE_TYPES = ['jpeg', 'png', 'webp'] as const;
-type MallImageType = (typeof MALL_IMAGE_TYPES)[number];
+type MallImageType = 'jpeg' | 'png' | 'webp';
 
 /**
  * The picture's type from its first bytes (its magic number), not from its name or a declared MIME
@@ -265,4 +264,26 @@ export function imageRefusal(file: { head: Uint8Array; sizeBytes: number }): 'MA
   if (sniffImageType(file.head) === null) return 'MALL_IMAGE_TYPE';
   if (file.sizeBytes > MALL_IMAGE_MAX_BYTES) return 'MALL_IMAGE_TOO_LARGE';
   return null;
+}
+
+// ------------------------------------------------------------------ the shipping address
+
+/** A field's name as the form calls it: the schema's own label (`.describe('收货人')`), which the server's messages use too. */
+export const addressLabel = (key: keyof Address): string => addressSchema.shape[key].description ?? key;
+
+/**
+ * The first thing wrong with a shipping address, naming the field as the form does ("收货人不能为空",
+ * "详细地址至少需要 2 个字"), so the page can say it before the request leaves the phone; null when
+ * the server will take it.
+ */
+export function addressProblem(address: Address): string | null {
+  const parsed = addressSchema.safeParse(address);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  const label = addressLabel(issue.path[0] as keyof Address);
+  if (issue.code === z.ZodIssueCode.too_small) return Number(issue.minimum) <= 1 ? `${label}不能为空` : `${label}至少需要 ${issue.minimum} 个字`;
+  if (issue.code === z.ZodIssueCode.too_big) return `${label}不能超过 ${issue.maximum} 个字`;
+  // A message written in the schema ("手机号格式不正确") names its field already.
+  if (issue.code === z.ZodIssueCode.invalid_string && issue.validation === 'regex') return issue.message;
+  return `${label}格式不正确`;
 }

@@ -5,6 +5,8 @@ import { listItems, type MallShelfItem } from '@/api/mall'
 import { PageStatus } from '@/components/PageStatus'
 import { NotAMember } from '@/components/NotAMember'
 import { price } from './price'
+import { imageSrc } from './images'
+import { Image } from '@/components/nutui'
 import { useRemote } from '@/hooks/useRemote'
 import './mall.scss'
 
@@ -33,7 +35,7 @@ export default function MallPage() {
       </View>
     )
   }
-  const { items, categories, balance } = state.data
+  const { items, categories, balance, imageUrls } = state.data
   return (
     <View className='mall-page mall-home'>
       <View className='mall-balance'>
@@ -67,6 +69,13 @@ export default function MallPage() {
             className={`mall-item mall-item--${i.itemId}${i.unavailable || !i.affordable ? ' mall-item--dim' : ''}`}
             onClick={() => void Taro.navigateTo({ url: `/pages/mall/item/index?id=${i.itemId}` })}
           >
+            {imageSrc(i.images[0], imageUrls) ? (
+              <Image className='mall-item__thumb' src={imageSrc(i.images[0], imageUrls)} mode='aspectFill' width='100%' height='120px' radius='6px' />
+            ) : (
+              <View className='mall-item__thumb mall-item__thumb--none'>
+                <Text>暂无图片</Text>
+              </View>
+            )}
             <Text className='mall-item__kind'>{KIND_TEXT[i.kind]}</Text>
             <Text className='mall-item__title'>{i.title}</Text>
             <Text className='mall-item__price mall-item-price'>{price(i)}</Text>
