@@ -90,7 +90,7 @@ const mallRequests = {
     .strict(),
   ship: z
     .object({
-      orderId: id.max(80).describe('订单'),
+      orderId: id.max(80).describe('兑换订单'),
       carrier: z.string().trim().min(1).max(20).describe('快递公司'),
       trackingNo: z
         .string()

@@ -18,7 +18,7 @@ const poolCode = z.string().trim().min(4).max(64);
 
 export const mallItemShape = {
   kind: z.enum(MALL_KINDS).describe('商品类型'),
-  title: z.string().trim().min(1).max(40).describe('商品名称'),
+  title: z.string().trim().min(1).max(40).describe('名称'),
   /** https or a cloud file id only: a `javascript:` or `data:` URL in an <Image src> is a script or a payload */
   images: z
     .array(
@@ -30,13 +30,13 @@ export const mallItemShape = {
     .max(9)
     .default([])
     .describe('商品图片'),
-  description: z.string().max(1000).default('').describe('商品描述'),
+  description: z.string().max(1000).default('').describe('商品详情'),
   pointsPrice: z
     .number()
     .int()
     .min(1)
     .max(10 ** 7)
-    .describe('所需积分'),
+    .describe('积分'),
   /** points + cash: paid at the counter or online outside this system; 0 for points only */
   cashFen: fen
     .max(10 ** 8)
@@ -45,7 +45,7 @@ export const mallItemShape = {
   perMemberLimit: z.number().int().min(1).max(100).default(1).describe('每人限兑'),
   /** coupon items: the template issued through the coupon issuing path (channel `points_mall`) */
   couponTemplateId: id.nullable().default(null).describe('券模板'),
-  category: z.string().trim().min(1).max(20).describe('商品分类'),
+  category: z.string().trim().min(1).max(20).describe('分类'),
   sortOrder: z.number().int().min(-10000).max(10000).default(0).describe('排序'),
   /** on shelf between these instants (null: open) */
   onShelfFrom: instantText.nullable().default(null).describe('上架时间'),
