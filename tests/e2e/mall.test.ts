@@ -175,6 +175,7 @@ describe('points mall (H5, real local cloud)', () => {
         .first()
         .click();
       await page.waitForTimeout(300);
+      if (level === 1) await screenshot(page, 'mall-region-picker');
     }
     await expect(page.locator('.mall-region').first().textContent()).resolves.toBe('上海市 上海市 静安区');
     await screenshot(page, 'mall-address-region');

@@ -58,7 +58,8 @@ export default function MallItemPage() {
     if (!physical) return
     // The last order's address fills the form; the member changes what moved.
     const last = await lastAddress()
-    if (last.ok && last.data.address) setAddress((a) => (a === EMPTY_ADDRESS ? (last.data.address ?? a) : a))
+    // Only into an untouched form: what the member typed meanwhile wins.
+    if (last.ok && last.data.address) setAddress((a) => (Object.values(a).every((v) => v === '') ? (last.data.address ?? a) : a))
   }
   const ask = () => {
     const problem = physical ? addressProblem(address) : null
@@ -102,16 +103,24 @@ export default function MallItemPage() {
       </View>
     )
   }
+  const edit = (change: Partial<Address>) => {
+    setError(null)
+    setAddress((a) => ({ ...a, ...change }))
+  }
+  // A cell's own children replace its title: the label is drawn beside the input here.
   const field = (key: 'name' | 'phone' | 'detail', type: 'text' | 'tel' = 'text') => (
-    <Cell key={key} className={`mall-address-${key}`} title={addressLabel(key)}>
-      <Input type={type} placeholder={`请填写${addressLabel(key)}`} value={address[key]} onChange={(v) => setAddress((a) => ({ ...a, [key]: v }))} />
+    <Cell key={key} className={`mall-address-${key}`}>
+      <View className='mall-address-row'>
+        <Text className='mall-address-label'>{addressLabel(key)}</Text>
+        <Input type={type} placeholder={`请填写${addressLabel(key)}`} value={address[key]} onChange={(v) => edit({ [key]: v })} />
+      </View>
     </Cell>
   )
   const cover = imageSrc(item.images[0], imageUrls)
   const afterText = physical ? '未发货前可在「我的兑换」取消，积分退回。' : '兑换后不可取消。'
   return (
     <View className='mall-page mall-item-page'>
-      {cover ? <Image className='mall-cover' src={cover} mode='aspectFill' width='100%' height='200px' radius='8px' /> : null}
+      {cover ? <Image className='mall-cover' src={cover} mode='aspectFill' width='100%' height='160px' radius='8px' /> : null}
       <View className='mall-card'>
         <Text className='mall-item__title'>{item.title}</Text>
         <Text className='mall-item__price'>{price(item)}</Text>
@@ -172,7 +181,7 @@ export default function MallItemPage() {
         options={regions}
         onChange={(_value, nodes) => {
           // Answered once the last level is chosen (a district; a city for the few without districts).
-          setAddress((a) => ({ ...a, region: nodes.map((n) => n.text ?? '').join(' ') }))
+          edit({ region: nodes.map((n) => n.text ?? '').join(' ') })
           setPicking(false)
         }}
         onClose={() => setPicking(false)}
