@@ -141,6 +141,15 @@ describe('points mall (H5, real local cloud)', () => {
     const itemId = cup?.itemId ?? '';
     await imageShown(console_, `.merchant-mall-item--${itemId} img`);
     await screenshot(console_, 'merchant-mall-picture-thumbnails');
+    // A second item for the next order (the cup allows one a member).
+    const tote = await ok<{ itemId: string }>(console_.request, url, 'mall', {
+      action: 'createItem',
+      kind: 'physical',
+      title: '拾光帆布袋',
+      pointsPrice: 10,
+      stock: 5,
+      category: '周边',
+    });
     await desk.close();
 
     // ---- 小林, on her phone
@@ -191,7 +200,7 @@ describe('points mall (H5, real local cloud)', () => {
     await page.locator('.mall-redeemed').first().waitFor({ timeout: 15_000 });
 
     // The next order starts from this address (the last order's, on the server).
-    await page.goto(url + `/pages/mall/item/index?id=${itemId}`);
+    await page.goto(url + `/pages/mall/item/index?id=${tote.itemId}`);
     await page.locator('.mall-redeem').first().click();
     await page.waitForFunction(() => document.querySelector<HTMLInputElement>('.mall-address-name input')?.value === '林小姐', undefined, { timeout: 15_000 });
     await expect(page.locator('.mall-region').first().textContent()).resolves.toBe('上海市 上海市 静安区');
