@@ -11,12 +11,14 @@ import '@nutui/nutui-react-taro/dist/es/packages/checkbox/style/css'
 
 export { Button, Checkbox, Input, Popup, Progress } from '@nutui/nutui-react-taro'
 
-// The mall's (issue 26 items 7, 4, 9): rows, the ask-first dialog, toasts, the region picker, thumbnails, the quantity.
+// The mall's (issue 26 items 7, 4, 9): rows, the ask-first dialog, toasts, the region picker, thumbnails, the quantity, categories.
 import '@nutui/nutui-react-taro/dist/es/packages/cell/style/css'
 import '@nutui/nutui-react-taro/dist/es/packages/dialog/style/css'
 import '@nutui/nutui-react-taro/dist/es/packages/toast/style/css'
 import '@nutui/nutui-react-taro/dist/es/packages/address/style/css'
 import '@nutui/nutui-react-taro/dist/es/packages/image/style/css'
 import '@nutui/nutui-react-taro/dist/es/packages/inputnumber/style/css'
+import '@nutui/nutui-react-taro/dist/es/packages/tabs/style/css'
+import '@nutui/nutui-react-taro/dist/es/packages/tabpane/style/css'
 
-export { Address, Cell, CellGroup, Dialog, Image, InputNumber, Toast } from '@nutui/nutui-react-taro'
+export { Address, Cell, CellGroup, Dialog, Image, InputNumber, Tabs, Toast } from '@nutui/nutui-react-taro'

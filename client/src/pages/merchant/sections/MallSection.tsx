@@ -37,22 +37,24 @@ export function MallSection() {
   const [ship, setShip] = useState<Record<string, { carrier: string; trackingNo: string }>>({})
   const [pictures, setPictures] = useState<Picture[]>([])
   const [uploading, setUploading] = useState(false)
+  // The new item's problems are shown beside its button, where the merchant is looking.
+  const [formError, setFormError] = useState<string | null>(null)
 
   /** Chosen pictures go straight to cloud storage; the function checks each (type, ≤ 2 MB) when the item is saved. */
   const pickPictures = async () => {
-    setError(null)
+    setFormError(null)
     const chosen = await Taro.chooseImage({ count: MAX_IMAGES - pictures.length, sizeType: ['compressed'], sourceType: ['album', 'camera'] }).catch(() => null)
     if (!chosen) return
     setUploading(true)
     for (const file of chosen.tempFiles as { path: string; size: number; type?: string }[]) {
       // Refused here too, before the upload costs the merchant's data: the server's check is the one that holds.
       if (file.size > MALL_IMAGE_MAX_BYTES) {
-        setError('商品图片不能超过 2 MB，请压缩后重新选择')
+        setFormError('商品图片不能超过 2 MB，请压缩后重新选择')
         continue
       }
       const res = await uploadFile(file.path, picturePath(file))
       if (!res.ok) {
-        setError(res.message)
+        setFormError(res.message)
         continue
       }
       setPictures((p) => [...p, { fileID: res.data.fileID, preview: file.path }])
@@ -61,22 +63,22 @@ export function MallSection() {
   }
 
   const toggle = async (i: MallItemView) => {
-    setError(null)
+    setFormError(null)
     const { itemId, stock: _s, sold: _o, version, ...fields } = i
     const res = await updateItem({ itemId, expectedVersion: version, ...fields, status: i.status === 'on' ? 'off' : 'on' })
-    if (!res.ok) setError(res.message)
+    if (!res.ok) setFormError(res.message)
     void items.reload({ quiet: true })
   }
   const addStock = async (itemId: string) => {
     const res = await restock(itemId, 10)
-    if (!res.ok) setError(res.message)
+    if (!res.ok) setFormError(res.message)
     void items.reload({ quiet: true })
   }
   const create = async () => {
-    setError(null)
+    setFormError(null)
     const points = wholeNumber(form.points)
     const stock = wholeNumber(form.stock)
-    if (!points || stock === null) return setError('积分和库存应为整数')
+    if (!points || stock === null) return setFormError('积分和库存应为整数')
     const template = form.template.trim()
     const res = await createItem({
       kind: template ? 'coupon' : 'physical',
@@ -87,7 +89,7 @@ export function MallSection() {
       couponTemplateId: template || null,
       images: pictures.map((p) => p.fileID),
     })
-    if (!res.ok) return setError(res.message)
+    if (!res.ok) return setFormError(res.message)
     setForm({ title: '', points: '', stock: '', category: form.category, template: '' })
     setPictures([])
     void items.reload({ quiet: true })
@@ -178,6 +180,7 @@ export function MallSection() {
           </Button>
         ) : null}
       </View>
+      <ErrorText message={formError} />
       <Button className='merchant-mall-create' type='primary' disabled={uploading} onClick={() => void create()}>
         创建商品
       </Button>
