@@ -10,6 +10,11 @@ import { getById, inTransaction, queryDocs, txGet, withRetry } from '../_lib/pla
 import { memberPoints } from '../_lib/points';
 import { memberByOpenid } from '../_lib/members';
 import { cancel, orderIdOf, redeem, ship, toItemView, toOrderView, toShelfItem } from './orders';
+import { checkNewImages, imageUrlsOf } from './images';
+import { addressSchema } from '../../shared/schemas/mall';
+
+/** How many recent orders the last address is looked for in (coupons and codes carry none). */
+const LAST_ADDRESS_LOOKBACK = 20;
 
 const merchant = (ctx: ActionContext) => requireRole(requireOpenid(ctx), ['merchant']);
 
@@ -48,6 +53,7 @@ export const main = createMain(mallContract, {
   createItem: async (input, ctx) => {
     await merchant(ctx);
     const { codes, ...fields } = input;
+    await checkNewImages(fields.images);
     if (fields.kind === 'coupon') {
       const t = await getById<{ channels: string[] }>('coupon_templates', fields.couponTemplateId ?? '');
       if (!t) throw new AppError('VALIDATION_FAILED', '券模板不存在');
@@ -73,6 +79,11 @@ export const main = createMain(mallContract, {
   updateItem: async (input, ctx) => {
     await merchant(ctx);
     const { itemId, expectedVersion, ...fields } = input;
+    // Pictures new to the item are checked before the transaction (a download inside it would hold
+    // the item's lock and be repeated on a retry); those it had were checked when they were added.
+    const before = await getById<MallItemDoc>('mall_items', itemId);
+    if (!before) throw new AppError('NOT_FOUND', '商品不存在');
+    await checkNewImages(fields.images, before.images);
     return inTransaction(async (tx) => {
       const item = await txGet<MallItemDoc>(tx, 'mall_items', itemId);
       if (!item) throw new AppError('NOT_FOUND', '商品不存在');
@@ -117,7 +128,7 @@ export const main = createMain(mallContract, {
   adminItems: async (_input, ctx) => {
     await merchant(ctx);
     const items = await queryDocs<MallItemDoc>(database().collection('mall_items').where({}).orderBy('sortOrder', 'asc').limit(500));
-    return { items: items.map(toItemView) };
+    return { items: items.map(toItemView), imageUrls: await imageUrlsOf(items.flatMap((i) => i.images)) };
   },
 
   listOrders: async (input, ctx) => {
@@ -149,7 +160,9 @@ export const main = createMain(mallContract, {
     let items = shelf.filter((i) => (!input.category || i.category === input.category) && (!input.affordable || i.affordable));
     if (input.sort === 'points_asc') items = [...items].sort((a, b) => a.pointsPrice - b.pointsPrice);
     if (input.sort === 'points_desc') items = [...items].sort((a, b) => b.pointsPrice - a.pointsPrice);
-    return { items, categories, balance: member.points.available };
+    // The list shows one thumbnail an item: only the first pictures get URLs.
+    const imageUrls = await imageUrlsOf(items.flatMap((i) => i.images.slice(0, 1)));
+    return { items, categories, balance: member.points.available, imageUrls };
   },
 
   getItem: async (input, ctx) => {
@@ -157,7 +170,7 @@ export const main = createMain(mallContract, {
     const item = await getById<MallItemDoc>('mall_items', input.itemId);
     if (!item) throw new AppError('NOT_FOUND', '商品不存在');
     const counts = await redeemedCounts(member._id, [item._id]);
-    return { item: toShelfItem(item, member, counts.get(item._id) ?? 0, ctx.now), balance: member.points.available };
+    return { item: toShelfItem(item, member, counts.get(item._id) ?? 0, ctx.now), balance: member.points.available, imageUrls: await imageUrlsOf(item.images) };
   },
 
   redeem: async (input, ctx) => {
@@ -185,6 +198,23 @@ export const main = createMain(mallContract, {
     const member = await me(ctx);
     const orders = await queryDocs<MallOrderDoc>(database().collection('mall_orders').where({ memberId: member._id }).orderBy('createdAt', 'desc').limit(100));
     return { orders: orders.map((o) => toOrderView(o, true)) };
+  },
+
+  /**
+   * The address to fill the next order with: the member's last order that had one. Remembered there
+   * rather than in a profile of its own, so the one copy is the order's (encrypted), and erasing a
+   * member's addresses (member/mydata.ts) forgets it too.
+   */
+  lastAddress: async (_input, ctx) => {
+    const member = await me(ctx);
+    const recent = await queryDocs<MallOrderDoc>(
+      database().collection('mall_orders').where({ memberId: member._id }).orderBy('createdAt', 'desc').limit(LAST_ADDRESS_LOOKBACK),
+    );
+    const last = recent.find((o) => o.address !== null);
+    if (!last?.address) return { address: null };
+    // An order written before a field's rules tightened does not fill the form with what would be refused.
+    const parsed = addressSchema.safeParse(toOrderView(last, true).address);
+    return { address: parsed.success ? parsed.data : null };
   },
 
   cancel: async (input, ctx) => {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { FunctionInvocationError, type LocalCloud } from '../services';
+import { FunctionInvocationError, StorageError, type LocalCloud } from '../services';
 import { handleControlRoute, sendControlAnswer, type ServerMode } from './control-routes';
 import { DEMO_OPENIDS, isValidOpenid, parseCookies, SESSION_COOKIE, SESSION_TTL_MS, SessionSigner, type Role } from './session';
 
@@ -107,6 +107,31 @@ function readRaw(req: http.IncomingMessage): Promise<string> {
     req.on('close', () => {
       if (!done) finish(new Error('request closed before its body ended'));
     });
+  });
+}
+
+/**
+ * What a file upload from the page may weigh here: more than any product limit (a mall picture is
+ * 2 MB at most), so the functions' own checks are what refuse a file, as on the cloud, where
+ * `wx.cloud.uploadFile` takes far larger files.
+ */
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+function readBytes(req: http.IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        req.destroy();
+        reject(new HttpError(413, 'VALIDATION_FAILED', `文件过大（最多 ${max / 1024 / 1024} MB）`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
   });
 }
 
@@ -224,6 +249,18 @@ export function createServer(options: ServerOptions): http.Server {
       }
       const control = await handleControlRoute(cloud, { mode: options.mode ?? 'production', method, url, session, readJson: () => readJson(req) });
       if (control) return sendControlAnswer(res, control);
+      if (url.pathname === '/api/storage' && method === 'POST') {
+        // What wx.cloud.uploadFile does from the phone: the raw bytes to `cloudPath`, by a signed-in user.
+        if (!session) throw new HttpError(401, 'UNAUTHENTICATED', '请先登录');
+        const cloudPath = url.searchParams.get('cloudPath');
+        const content = await readBytes(req, MAX_UPLOAD_BYTES);
+        try {
+          return send(res, 200, { ok: true, data: { fileID: cloud.storage.upload(cloudPath, content), statusCode: 200 } });
+        } catch (e) {
+          if (e instanceof StorageError) throw new HttpError(400, 'VALIDATION_FAILED', e.message);
+          throw e;
+        }
+      }
       const file = /^\/api\/storage\/(.+)$/.exec(url.pathname);
       if (file && (method === 'GET' || method === 'HEAD')) {
         // Temporary file URLs from getTempFileURL: signed, expiring, no session needed (as on the cloud).

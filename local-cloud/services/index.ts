@@ -4,4 +4,4 @@
 //
 // services: openapi, outbox, subscription credits, storage, and LocalCloud, the composition of every layer below.
 export { FunctionInvocationError, LocalCloud, readDatabaseSchema, type Caller, type FunctionLogRecord, type LocalCloudOptions } from './local-cloud';
-export { TEMP_URL_MAX_AGE_S } from './storage';
+export { StorageError, TEMP_URL_MAX_AGE_S } from './storage';

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { act, MERCHANT_ONLY } from '../contract';
 import { labelRequests } from '../validation';
-import { addressSchema, createItemSchema, mallItemIssues, mallItemShape, type MallKind, type MallOrderStatus } from '../schemas/mall';
+import { addressSchema, createItemSchema, type Address, mallItemIssues, mallItemShape, type MallKind, type MallOrderStatus } from '../schemas/mall';
 
 const id = z.string().min(1).max(64);
 const requestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'requestId 应为 8–64 位字母数字');
+
+/**
+ * The pictures' temporary URLs by cloud file id, beside the items that name them (a view stays what
+ * an edit sends back); an https picture is shown as it is, a file gone from storage has no URL.
+ */
+type ImageUrls = Record<string, string>;
 
 export interface MallItemView {
   itemId: string;
@@ -74,8 +80,9 @@ const mallRequests = {
         .int()
         .min(1)
         .max(10 ** 6)
-        .optional(),
-      codes: z.array(z.string().trim().min(4).max(64)).min(1).max(5000).optional(),
+        .optional()
+        .describe('补货数量'),
+      codes: z.array(z.string().trim().min(4).max(64)).min(1).max(5000).optional().describe('兑换码'),
     })
     .strict(),
   adminItems: z.object({}).strict(),
@@ -83,7 +90,14 @@ const mallRequests = {
     .object({ status: z.enum(['paid', 'shipped', 'completed', 'cancelled']).optional(), limit: z.number().int().min(1).max(100).default(50) })
     .strict(),
   ship: z
-    .object({ orderId: id.max(80), carrier: z.string().trim().min(1).max(20), trackingNo: z.string().regex(/^[A-Za-z0-9-]{4,40}$/, '运单号格式不正确') })
+    .object({
+      orderId: id.max(80).describe('兑换订单'),
+      carrier: z.string().trim().min(1).max(20).describe('快递公司'),
+      trackingNo: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{4,40}$/, '运单号格式不正确')
+        .describe('运单号'),
+    })
     .strict(),
   // consumer
   listItems: z
@@ -94,7 +108,15 @@ const mallRequests = {
     })
     .strict(),
   getItem: z.object({ itemId: id }).strict(),
-  redeem: z.object({ itemId: id, quantity: z.number().int().min(1).max(10).default(1), requestId, address: addressSchema.optional() }).strict(),
+  redeem: z
+    .object({
+      itemId: id,
+      quantity: z.number().int().min(1).max(10).default(1).describe('数量'),
+      requestId,
+      address: addressSchema.optional().describe('收货地址'),
+    })
+    .strict(),
+  lastAddress: z.object({}).strict(),
   myOrders: z.object({}).strict(),
   cancel: z.object({ orderId: id.max(80) }).strict(),
 } as const;
@@ -139,11 +161,11 @@ export const mallContract = {
   createItem: act(mallRequests.createItem, MERCHANT_ONLY).returns<{ itemId: string; version: number }>(),
   updateItem: act(mallRequests.updateItem, MERCHANT_ONLY).returns<{ itemId: string; version: number }>(),
   restock: act(mallRequests.restock, MERCHANT_ONLY).returns<{ itemId: string; stock: number }>(),
-  adminItems: act(mallRequests.adminItems, MERCHANT_ONLY).returns<{ items: MallItemView[] }>(),
+  adminItems: act(mallRequests.adminItems, MERCHANT_ONLY).returns<{ items: MallItemView[]; imageUrls: ImageUrls }>(),
   listOrders: act(mallRequests.listOrders, MERCHANT_ONLY).returns<{ orders: MallOrderView[] }>(),
   ship: act(mallRequests.ship, MERCHANT_ONLY).returns<MallOrderView>(),
-  listItems: act(mallRequests.listItems).returns<{ items: MallShelfItem[]; categories: string[]; balance: number }>(),
-  getItem: act(mallRequests.getItem).returns<{ item: MallShelfItem; balance: number }>(),
+  listItems: act(mallRequests.listItems).returns<{ items: MallShelfItem[]; categories: string[]; balance: number; imageUrls: ImageUrls }>(),
+  getItem: act(mallRequests.getItem).returns<{ item: MallShelfItem; balance: number; imageUrls: ImageUrls }>(),
   redeem: act(mallRequests.redeem).returns<{
     orderId: string;
     pointsSpent: number;
@@ -154,5 +176,7 @@ export const mallContract = {
     duplicate: boolean;
   }>(),
   myOrders: act(mallRequests.myOrders).returns<{ orders: MallOrderView[] }>(),
+  /** the address of the member's last order that had one (null: none yet, or erased) */
+  lastAddress: act(mallRequests.lastAddress).returns<{ address: Address | null }>(),
   cancel: act(mallRequests.cancel).returns<{ orderId: string; pointsRefunded: number; balanceAfter: number; duplicate: boolean }>(),
 };

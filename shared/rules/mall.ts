@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ErrorCode } from '../errors';
 import type { MemberDoc } from '../schemas/member';
 import { memberPointsSchema, type MemberPoints } from '../schemas/points';
-import { mallItemDocSchema, mallOrderDocSchema, type MallItemDoc, type MallOrderDoc, type SpentLot } from '../schemas/mall';
+import { addressSchema, mallItemDocSchema, mallOrderDocSchema, type Address, type MallItemDoc, type MallOrderDoc, type SpentLot } from '../schemas/mall';
 import { businessDate } from '../calendar';
 import { restore, spend } from './lots';
 import { entryDraftSchema } from './order';
@@ -233,4 +233,57 @@ export function decideMallCancel(input: MallCancelInput): MallCancelDecision {
     holdingCount: holding ? Math.max(0, holding.count - order.quantity) : null,
     refundEntryId,
   };
+}
+
+// ------------------------------------------------------------------ item pictures
+
+/**
+ * The largest item picture the mall keeps: 2 MB. A picture is shown as a thumbnail on a 390 px
+ * phone screen and at most 750 px wide on the item page, where a good JPEG is 100–300 kB; the mall
+ * list loads one per item over a phone's network, and the function downloads each new picture to
+ * check it within its time budget. `chooseImage`'s compressed photos stay well under it.
+ */
+export const MALL_IMAGE_MAX_BYTES = 2 * 1024 * 1024;
+
+type MallImageType = 'jpeg' | 'png' | 'webp';
+
+/**
+ * The picture's type from its first bytes (its magic number), not from its name or a declared MIME
+ * type, which the uploader chooses: JPEG `FF D8 FF`, PNG `89 50 4E 47 0D 0A 1A 0A`, WebP `RIFF….WEBP`.
+ */
+export function sniffImageType(head: Uint8Array): MallImageType | null {
+  const at = (i: number, bytes: number[]) => bytes.every((b, k) => head[i + k] === b);
+  if (at(0, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (at(0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (at(0, [0x52, 0x49, 0x46, 0x46]) && at(8, [0x57, 0x45, 0x42, 0x50])) return 'webp';
+  return null;
+}
+
+/** Why an uploaded picture may not be an item's (null: it may): its type first, then its size. */
+export function imageRefusal(file: { head: Uint8Array; sizeBytes: number }): 'MALL_IMAGE_TYPE' | 'MALL_IMAGE_TOO_LARGE' | null {
+  if (sniffImageType(file.head) === null) return 'MALL_IMAGE_TYPE';
+  if (file.sizeBytes > MALL_IMAGE_MAX_BYTES) return 'MALL_IMAGE_TOO_LARGE';
+  return null;
+}
+
+// ------------------------------------------------------------------ the shipping address
+
+/** A field's name as the form calls it: the schema's own label (`.describe('收货人')`), which the server's messages use too. */
+export const addressLabel = (key: keyof Address): string => addressSchema.shape[key].description ?? key;
+
+/**
+ * The first thing wrong with a shipping address, naming the field as the form does ("收货人不能为空",
+ * "详细地址至少需要 2 个字"), so the page can say it before the request leaves the phone; null when
+ * the server will take it.
+ */
+export function addressProblem(address: Address): string | null {
+  const parsed = addressSchema.safeParse(address);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  const label = addressLabel(issue.path[0] as keyof Address);
+  if (issue.code === z.ZodIssueCode.too_small) return Number(issue.minimum) <= 1 ? `${label}不能为空` : `${label}至少需要 ${issue.minimum} 个字`;
+  if (issue.code === z.ZodIssueCode.too_big) return `${label}不能超过 ${issue.maximum} 个字`;
+  // A message written in the schema ("手机号格式不正确") names its field already.
+  if (issue.code === z.ZodIssueCode.invalid_string && issue.validation === 'regex') return issue.message;
+  return `${label}格式不正确`;
 }

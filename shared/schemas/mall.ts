@@ -17,8 +17,8 @@ const count = z.number().int().nonnegative();
 const poolCode = z.string().trim().min(4).max(64);
 
 export const mallItemShape = {
-  kind: z.enum(MALL_KINDS),
-  title: z.string().trim().min(1).max(40),
+  kind: z.enum(MALL_KINDS).describe('商品类型'),
+  title: z.string().trim().min(1).max(40).describe('名称'),
   /** https or a cloud file id only: a `javascript:` or `data:` URL in an <Image src> is a script or a payload */
   images: z
     .array(
@@ -28,25 +28,30 @@ export const mallItemShape = {
         .regex(/^(https:\/\/[^\s]+|cloud:\/\/[^\s]+)$/i, '图片地址应为 https:// 或 cloud:// 开头'),
     )
     .max(9)
-    .default([]),
-  description: z.string().max(1000).default(''),
+    .default([])
+    .describe('商品图片'),
+  description: z.string().max(1000).default('').describe('商品详情'),
   pointsPrice: z
     .number()
     .int()
     .min(1)
-    .max(10 ** 7),
+    .max(10 ** 7)
+    .describe('积分'),
   /** points + cash: paid at the counter or online outside this system; 0 for points only */
-  cashFen: fen.max(10 ** 8).default(0),
-  perMemberLimit: z.number().int().min(1).max(100).default(1),
+  cashFen: fen
+    .max(10 ** 8)
+    .default(0)
+    .describe('加价金额'),
+  perMemberLimit: z.number().int().min(1).max(100).default(1).describe('每人限兑'),
   /** coupon items: the template issued through the coupon issuing path (channel `points_mall`) */
-  couponTemplateId: id.nullable().default(null),
-  category: z.string().trim().min(1).max(20),
-  sortOrder: z.number().int().min(-10000).max(10000).default(0),
+  couponTemplateId: id.nullable().default(null).describe('券模板'),
+  category: z.string().trim().min(1).max(20).describe('分类'),
+  sortOrder: z.number().int().min(-10000).max(10000).default(0).describe('排序'),
   /** on shelf between these instants (null: open) */
-  onShelfFrom: instantText.nullable().default(null),
-  onShelfTo: instantText.nullable().default(null),
+  onShelfFrom: instantText.nullable().default(null).describe('上架时间'),
+  onShelfTo: instantText.nullable().default(null).describe('下架时间'),
   /** tier ids allowed to redeem (null: every tier) */
-  tiers: z.array(id).min(1).max(20).nullable().default(null),
+  tiers: z.array(id).min(1).max(20).nullable().default(null).describe('可兑换等级'),
 };
 
 export function mallItemIssues(t: {
@@ -65,9 +70,9 @@ export function mallItemIssues(t: {
 export const createItemSchema = z
   .object({
     ...mallItemShape,
-    stock: z.number().int().min(0).max(MALL_STOCK_CAP),
+    stock: z.number().int().min(0).max(MALL_STOCK_CAP).describe('库存'),
     /** virtual items: the pool of codes, one per unit (the stock is their number) */
-    codes: z.array(poolCode).max(5000).default([]),
+    codes: z.array(poolCode).max(5000).default([]).describe('兑换码'),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -80,10 +85,14 @@ export const createItemSchema = z
 
 export const addressSchema = z
   .object({
-    name: z.string().trim().min(1).max(20),
-    phone: z.string().regex(/^(?:\+86|0086|86)?1\d{10}$/, '手机号格式不正确'),
-    region: z.string().trim().min(2).max(60),
-    detail: z.string().trim().min(2).max(120),
+    name: z.string().trim().min(1).max(20).describe('收货人'),
+    phone: z
+      .string()
+      .regex(/^(?:\+86|0086|86)?1\d{10}$/, '手机号格式不正确')
+      .describe('手机号'),
+    /** 省 市 区 as chosen from the region picker, space-separated */
+    region: z.string().trim().min(2).max(60).describe('所在地区'),
+    detail: z.string().trim().min(2).max(120).describe('详细地址'),
   })
   .strict();
 export type Address = z.infer<typeof addressSchema>;

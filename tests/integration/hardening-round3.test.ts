@@ -375,9 +375,9 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
           r: { ok: false, code: 'VALIDATION_FAILED' },
         });
       }
-      expect(
-        await api('o-boss', 'mall', 'createItem', { ...mug, images: ['https://img.example.com/mug.png', 'cloud://env-1.abc/mall/mug.png'] }),
-      ).toMatchObject({ ok: true });
+      // A cloud file must be in storage and a picture (issue 26 item 7: tests/integration/mall-images.test.ts).
+      const fileId = cloud.storage.upload('mall/mug.png', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+      expect(await api('o-boss', 'mall', 'createItem', { ...mug, images: ['https://img.example.com/mug.png', fileId] })).toMatchObject({ ok: true });
     });
 
     it('restock cannot take the stock past the cap create enforces', async () => {

@@ -31,6 +31,7 @@ const CONSUMER_ACTIONS: Record<string, [string, Record<string, unknown>][]> = {
     ['getItem', { itemId: 'item-1' }],
     ['redeem', { itemId: 'item-1', requestId: 'visitor-redeem-1' }],
     ['myOrders', {}],
+    ['lastAddress', {}],
     ['cancel', { orderId: 'order-1' }],
   ],
   points: [['history', {}]],

@@ -3,6 +3,7 @@ import type { mallContract } from '@shared/contracts/mall'
 import { call } from './client'
 
 export type { MallItemView, MallOrderView, MallShelfItem } from '@shared/contracts/mall'
+export type { Address } from '@shared/schemas/mall'
 type CreateItemRequest = InputOf<typeof mallContract, 'createItem'>
 type RedeemRequest = InputOf<typeof mallContract, 'redeem'>
 
@@ -12,6 +13,7 @@ export const getItem = (itemId: string) => call('mall', 'getItem', { itemId })
 export const redeem = (req: RedeemRequest) => call('mall', 'redeem', req)
 export const myOrders = () => call('mall', 'myOrders')
 export const cancelOrder = (orderId: string) => call('mall', 'cancel', { orderId })
+export const lastAddress = () => call('mall', 'lastAddress')
 
 // ---- merchant
 export const adminItems = () => call('mall', 'adminItems')

@@ -18,5 +18,25 @@ import '@nutui/nutui-react-taro/dist/es/packages/tabs/style/css'
 import '@nutui/nutui-react-taro/dist/es/packages/tabpane/style/css'
 import '@nutui/nutui-react-taro/dist/es/packages/picker/style/css'
 import '@nutui/nutui-react-taro/dist/es/packages/pickerview/style/css'
+import '@nutui/nutui-react-taro/dist/es/packages/address/style/css'
+import '@nutui/nutui-react-taro/dist/es/packages/image/style/css'
+import '@nutui/nutui-react-taro/dist/es/packages/inputnumber/style/css'
 
-export { Button, Cell, CellGroup, Checkbox, Dialog, Input, Picker, Popup, Progress, TabPane, Tabs, Tag, Toast } from '@nutui/nutui-react-taro'
+export {
+  Address,
+  Button,
+  Cell,
+  CellGroup,
+  Checkbox,
+  Dialog,
+  Image,
+  Input,
+  InputNumber,
+  Picker,
+  Popup,
+  Progress,
+  TabPane,
+  Tabs,
+  Tag,
+  Toast,
+} from '@nutui/nutui-react-taro'

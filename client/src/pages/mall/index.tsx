@@ -5,10 +5,13 @@ import { listItems, type MallShelfItem } from '@/api/mall'
 import { PageStatus } from '@/components/PageStatus'
 import { NotAMember } from '@/components/NotAMember'
 import { price } from './price'
+import { imageSrc } from './images'
+import { Image, Tabs } from '@/components/nutui'
 import { useRemote } from '@/hooks/useRemote'
 import './mall.scss'
 
 type Sort = 'default' | 'points_asc' | 'points_desc'
+const ALL = '全部'
 const KIND_TEXT: Record<MallShelfItem['kind'], string> = { coupon: '优惠券', physical: '实物', virtual: '虚拟商品' }
 const SORT_NEXT: Record<Sort, Sort> = { default: 'points_asc', points_asc: 'points_desc', points_desc: 'default' }
 const SORT_TEXT: Record<Sort, string> = { default: '默认排序', points_asc: '积分从低到高', points_desc: '积分从高到低' }
@@ -33,7 +36,7 @@ export default function MallPage() {
       </View>
     )
   }
-  const { items, categories, balance } = state.data
+  const { items, categories, balance, imageUrls } = state.data
   return (
     <View className='mall-page mall-home'>
       <View className='mall-balance'>
@@ -44,13 +47,12 @@ export default function MallPage() {
           我的兑换 ›
         </Text>
       </View>
-      <View className='mall-chips'>
-        {[null, ...categories].map((c) => (
-          <Text key={c ?? 'all'} className={`mall-chip mall-category${c === category ? ' mall-chip--active' : ''}`} onClick={() => setCategory(c)}>
-            {c ?? '全部'}
-          </Text>
+      {/* Categories as the kit's tabs; a tab only filters the grid below, so the panes are empty. */}
+      <Tabs className='mall-categories' value={category ?? ALL} onChange={(v) => setCategory(v === ALL ? null : String(v))} activeType='simple'>
+        {[ALL, ...categories].map((c) => (
+          <Tabs.TabPane key={c} title={c} value={c} className={`mall-category mall-category--${c === ALL ? 'all' : c}`} />
         ))}
-      </View>
+      </Tabs>
       <View className='mall-chips'>
         <Text className={`mall-chip mall-affordable${affordable ? ' mall-chip--active' : ''}`} onClick={() => setAffordable((a) => !a)}>
           我能兑换
@@ -67,6 +69,13 @@ export default function MallPage() {
             className={`mall-item mall-item--${i.itemId}${i.unavailable || !i.affordable ? ' mall-item--dim' : ''}`}
             onClick={() => void Taro.navigateTo({ url: `/pages/mall/item/index?id=${i.itemId}` })}
           >
+            {imageSrc(i.images[0], imageUrls) ? (
+              <Image className='mall-item__thumb' src={imageSrc(i.images[0], imageUrls)} mode='aspectFill' width='100%' height='120px' radius='6px' />
+            ) : (
+              <View className='mall-item__thumb mall-item__thumb--none'>
+                <Text>暂无图片</Text>
+              </View>
+            )}
             <Text className='mall-item__kind'>{KIND_TEXT[i.kind]}</Text>
             <Text className='mall-item__title'>{i.title}</Text>
             <Text className='mall-item__price mall-item-price'>{price(i)}</Text>
