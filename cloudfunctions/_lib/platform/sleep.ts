@@ -9,7 +9,7 @@
  * `Date`) because the functions never import the local cloud, and each built bundle has its own copy
  * of this file.
  */
-export interface Sleeper {
+interface Sleeper {
   /** monotonic milliseconds */
   now(): number;
   sleep(ms: number): Promise<void>;
