@@ -51,6 +51,8 @@ export const realSleeper: Sleeper = {
 export class VirtualSleeper implements Sleeper {
   /** the milliseconds skipped: waited for on this clock, not in real time */
   private skippedMs = 0;
+  /** what must settle before the clock moves on (the database's open transactions), and how long to wait for it at most */
+  private settle: { until: () => Promise<void> | null; atMostMs: number } | null = null;
   private readonly sleepers: { at: number; seq: number; wake: () => void }[] = [];
   private seq = 0;
   private pumping = false;
@@ -71,10 +73,28 @@ export class VirtualSleeper implements Sleeper {
     });
   }
 
+  /**
+   * Moves the clock on only once `until` settles (work in flight is done: everyone left is asleep),
+   * as a discrete-event simulation does; a contender then wakes after the holder finished instead of
+   * retrying while it still runs. `atMostMs` of real time bounds the wait (a transaction left open on
+   * purpose, until its 30 s expiry, must not stop the clock).
+   */
+  settleOn(until: () => Promise<void> | null, atMostMs = 50): void {
+    this.settle = { until, atMostMs };
+  }
+
   private schedule(): void {
     if (this.pumping) return;
     this.pumping = true;
-    setImmediate(() => this.wakeNext());
+    setImmediate(() => void this.settled().then(() => this.wakeNext()));
+  }
+
+  private async settled(): Promise<void> {
+    const pending = this.settle?.until();
+    if (!pending) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([pending, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settle?.atMostMs ?? 0)))]);
+    clearTimeout(timer);
   }
 
   private wakeNext(): void {

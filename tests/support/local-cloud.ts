@@ -44,17 +44,20 @@ export function openTestCloud({ logs: logMode, ...options }: TestCloudOptions = 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-test-'));
   const logs: FunctionLogRecord[] = [];
   const capture = (logMode ?? (injectsFaults(options.faults) ? 'capture' : 'console')) === 'capture';
+  const sleeper = new VirtualSleeper();
   const cloud = new LocalCloud({
     file: path.join(dir, 'cloud.sqlite'),
     functionSource: 'source',
     durable: false,
     faults: { conflict: 0, transient: 0, lostReply: 0 },
     // The functions' backoffs (and the tests' own, through `backOff`) move a virtual clock: no test waits for them.
-    sleeper: new VirtualSleeper(),
+    sleeper,
     ...options,
     functionEnv: { HY_JOB_ITEMS_PER_SECOND: 'Infinity', ...options.functionEnv },
     ...(capture ? { log: (record: FunctionLogRecord) => logs.push(record) } : {}),
   });
+  // Virtual time moves on when no transaction is in flight: backoffs against real contention still let the holder finish.
+  if (cloud.sleeper === sleeper) sleeper.settleOn(() => cloud.database.whenNoOpenTransactions());
   return Object.assign(cloud, { dir, logs });
 }
 
