@@ -7,12 +7,12 @@ import {
   currentStreak,
   decideCheckIn,
   monthDocNeeded,
+  decideMakeUp,
   makeUpRefusal,
   nextBonus,
-  streakAfterMakeUp,
   type CheckinState,
 } from '../../shared/rules/checkin';
-import { earn, expiryDate, spend, PointsRuleError } from '../../shared/rules/lots';
+import { earn, spend, PointsRuleError } from '../../shared/rules/lots';
 import { createMain, requireOpenid } from '../_lib/platform/router';
 import { requireRole } from '../_lib/platform/auth';
 import { getById, inTransaction, isDuplicateKey, memberTurn, txGet } from '../_lib/platform/db';
@@ -101,21 +101,26 @@ export const main = createMain(checkinContract, {
     const today = businessDate(ctx.now);
     const month = today.slice(0, 7);
     return inTransaction(async (tx) => {
+      // Read: the month first (a refusal reads nothing more), then the member and the state.
       const monthDoc = (await txGet<CheckinMonthDoc>(tx, 'checkin_months', monthDocId(member._id, month))) ?? emptyMonth(member._id, month);
       const checked = Object.keys(monthDoc.days).map((dd) => `${month}-${dd}`);
       const refusal = makeUpRefusal(input.day, today, checked, monthDoc.makeUps, rules);
       if (refusal) throw new AppError('CHECKIN_MAKEUP_REFUSED', undefined, { reason: refusal });
       const fresh = await txMember(tx, member._id);
-      const key = input.day.replace(/-/g, '');
-      const id = `checkin:${member._id}:${key}`;
-      if (rules.makeUp.costPoints > 0) {
+      const stateDoc = await txGet<CheckinStateDoc>(tx, 'checkin_state', member._id);
+      // Decide: the whole effect from what was read.
+      const d = decideMakeUp({ memberId: member._id, day: input.day, today, monthDoc, state: stateOf(stateDoc), rules, earning });
+      if (d.kind === 'refused') throw new AppError('CHECKIN_MAKEUP_REFUSED', undefined, { reason: d.reason });
+      // Write: the cost, the day's points, the month and the state, in this one transaction.
+      const { cost } = d;
+      if (cost) {
         await applyEntry(
           tx,
           fresh,
-          { id: `checkin-makeup-cost:${member._id}:${key}`, kind: 'spend', reason: `补签 ${input.day}`, ref: { type: 'checkin', id: key } },
+          cost.entry,
           (p) => {
             try {
-              return spend(p, rules.makeUp.costPoints);
+              return spend(p, cost.amount);
             } catch (e) {
               if (e instanceof PointsRuleError) throw new AppError(e.code, e.message);
               throw e;
@@ -125,37 +130,16 @@ export const main = createMain(checkinContract, {
         );
       }
       const afterCost = await txMember(tx, member._id);
-      await applyEntry(
-        tx,
-        afterCost,
-        { id, kind: 'earn', reason: `补签 ${input.day}`, ref: { type: 'checkin', id: key } },
-        (p) => earn(p, { id, amount: rules.dailyPoints, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, earning.expiry), today }),
-        ctx.now,
-      );
-      const days = { ...monthDoc.days, [input.day.slice(8)]: { points: rules.dailyPoints, streak: 0, makeUp: true } };
-      const stateDoc = await txGet<CheckinStateDoc>(tx, 'checkin_state', member._id);
-      const state = stateOf(stateDoc);
-      const byDay = new Map(Object.entries(days).map(([dd, d]) => [`${month}-${dd}`, d.streak]));
-      const streak = state.lastDay && state.lastDay.slice(0, 7) === month ? streakAfterMakeUp(state.lastDay, byDay) : state.streak;
+      await applyEntry(tx, afterCost, d.earn.entry, (p) => earn(p, d.earn.lot), ctx.now);
       await tx
         .collection('checkin_months')
         .doc(monthDoc._id)
-        .set({ data: { memberId: member._id, month, days, makeUps: monthDoc.makeUps + 1 } });
+        .set({ data: { memberId: member._id, ...d.month } });
       await tx
         .collection('checkin_state')
         .doc(member._id)
-        .set({
-          data: {
-            ...state,
-            streak,
-            longest: Math.max(state.longest, streak),
-            total: state.total + 1,
-            memberId: member._id,
-            remind: stateDoc?.remind ?? false,
-            updatedAt: ctx.now,
-          },
-        });
-      return { day: input.day, points: rules.dailyPoints, cost: rules.makeUp.costPoints, streak };
+        .set({ data: { ...d.state, memberId: member._id, remind: stateDoc?.remind ?? false, updatedAt: ctx.now } });
+      return d.answer;
     }, memberTurn(member._id));
   },
 

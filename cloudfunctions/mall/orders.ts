@@ -6,6 +6,7 @@ import {
   cancelRefusal,
   decideMallCancel,
   decideMallRedemption,
+  decideMallShip,
   itemRefusal,
   unavailableReason,
   UNAVAILABLE_TEXT,
@@ -190,10 +191,10 @@ export async function ship(orderId: string, carrier: string, trackingNo: string,
   return inKeyedTransaction(async (tx) => {
     const order = await txGet<MallOrderDoc>(tx, 'mall_orders', orderId);
     if (!order) throw new AppError('NOT_FOUND', '订单不存在');
-    if (order.status === 'shipped' && order.shipping?.carrier === carrier && order.shipping.trackingNo === trackingNo) return { ...order, _id: orderId };
-    if (order.kind !== 'physical' || order.status !== 'paid')
-      throw new AppError('VALIDATION_FAILED', order.status === 'cancelled' ? '订单已取消' : '订单不需要发货或已发货');
-    const shipping = { carrier, trackingNo, shippedAt: now, by };
+    const d = decideMallShip({ order, carrier, trackingNo, by, now });
+    if (d.kind === 'duplicate') return { ...order, _id: orderId };
+    if (d.kind === 'refused') throw new AppError(d.code, d.message);
+    const { shipping } = d;
     await tx
       .collection('mall_orders')
       .doc(orderId)

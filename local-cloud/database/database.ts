@@ -83,6 +83,10 @@ export class LocalDatabase {
   private readonly baseNow: () => number;
   /** how far `advanceTransactionClock` moved the transactions' clock past `baseNow` */
   private transactionClockOffsetMs = 0;
+  /** transactions started and not yet committed, aborted or expired-and-ended */
+  private openCount = 0;
+  /** waiters of `whenNoOpenTransactions` */
+  private readonly quietWaiters = new Set<() => void>();
   /** plain writers waiting on a lock, woken early when the transactions' clock moves */
   private readonly lockWaiters = new Set<() => void>();
   private readonly serverNow: () => number;
@@ -388,6 +392,7 @@ export class LocalDatabase {
       end,
     };
     this.transactions.set(tx.id, tx);
+    this.openCount += 1;
     this.sweep();
     return { transactionId: tx.id };
   }
@@ -406,10 +411,25 @@ export class LocalDatabase {
 
   /** Ends a transaction: releases its locks, wakes the writers waiting on them, drops unneeded versions. */
   private finish(tx: Transaction, state: 'committed' | 'aborted') {
+    const wasOpen = tx.state === 'open';
     tx.state = state;
     for (const k of tx.writes.keys()) if (this.locks.get(k) === tx) this.locks.delete(k);
     tx.end();
     this.prunePriorVersions();
+    if (wasOpen && (this.openCount -= 1) === 0) {
+      for (const wake of [...this.quietWaiters]) wake();
+      this.quietWaiters.clear();
+    }
+  }
+
+  /**
+   * Settles once no transaction is open (null: none is now). A test's virtual time moves on only
+   * then (local-cloud/database/sleeper.ts): a contender backing off wakes after the holder's work is
+   * done, as it would after a real wait, not while the holder still runs.
+   */
+  whenNoOpenTransactions(): Promise<void> | null {
+    if (this.openCount === 0) return null;
+    return new Promise<void>((resolve) => this.quietWaiters.add(resolve));
   }
 
   private openTransaction(id: string): Transaction {

@@ -6,3 +6,4 @@
 export { LocalDatabase, TRANSACTION_TTL_MS } from './database';
 export { FaultInjector, parseFaults, seededRandom, type FaultConfig } from './faults';
 export { installClock, localClock, realNow, type LocalClock } from './clock';
+export { currentSleeper, installSleeper, realDeadlines, realSleeper, VirtualSleeper, SLEEPER_SYMBOL, type Deadlines, type Sleeper } from './sleeper';

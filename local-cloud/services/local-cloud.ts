@@ -3,7 +3,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DocumentStore, type DatabaseSchema } from '../store';
-import { LocalDatabase, FaultInjector, parseFaults, type FaultConfig, installClock, localClock, type LocalClock } from '../database';
+import {
+  LocalDatabase,
+  FaultInjector,
+  parseFaults,
+  type FaultConfig,
+  installClock,
+  localClock,
+  type LocalClock,
+  installSleeper,
+  realDeadlines,
+  realSleeper,
+  type Deadlines,
+  type Sleeper,
+} from '../database';
 import {
   installSdkTransport,
   invocationContext,
@@ -50,6 +63,13 @@ export interface LocalCloudOptions {
    * faults capture them, to assert on the ones they expect instead of printing them.
    */
   log?: (record: FunctionLogRecord) => void;
+  /**
+   * How the functions wait between attempts (installed for them while this cloud is open; default
+   * real timers). Tests give a `VirtualSleeper`: backoffs move its clock instead of waiting.
+   */
+  sleeper?: Sleeper;
+  /** How invocation timeouts are armed (default real timers; tests fire them by moving their own clock) */
+  deadlines?: Deadlines;
 }
 
 /** One log record of a function, with the function that wrote it (none: code run outside an invocation). */
@@ -177,9 +197,17 @@ export class LocalCloud {
   private readonly bundlesDir: string | undefined;
   /** the functions' log sink before this cloud installed its own (restored by `close`) */
   private readonly previousLogSink: ReturnType<typeof installLogSink> | null = null;
+  /** how the functions wait (real timers unless given) */
+  readonly sleeper: Sleeper;
+  private readonly deadlines: Deadlines;
+  /** the sleeper installed before this cloud's (restored by `close`); `false`: this cloud installed none */
+  private readonly previousSleeper: Sleeper | undefined | false = false;
 
   constructor(options: LocalCloudOptions) {
     installClock(this.clock);
+    this.sleeper = options.sleeper ?? realSleeper;
+    this.deadlines = options.deadlines ?? realDeadlines;
+    if (options.sleeper) this.previousSleeper = installSleeper(options.sleeper);
     const log = options.log;
     if (log) this.previousLogSink = installLogSink((record) => log({ ...record, fn: invocationContext.getStore()?.FUNCTION_NAME }));
     this.secrets = ensureLocalSecrets(options.file);
@@ -403,15 +431,16 @@ export class LocalCloud {
     return new Promise((resolve, reject) => {
       // The invocation ends here as on the cloud; the code itself cannot be stopped in this process and
       // runs on in the background (on the cloud its instance is frozen).
-      const timer = setTimeout(() => reject(new FunctionInvocationError(-504003, `Invoking task timed out after ${timeoutS} seconds`)), timeoutS * 1000);
-      timer.unref();
+      const cancel = this.deadlines.arm(timeoutS * 1000, () =>
+        reject(new FunctionInvocationError(-504003, `Invoking task timed out after ${timeoutS} seconds`)),
+      );
       run.then(
         (result) => {
-          clearTimeout(timer);
+          cancel();
           resolve(result);
         },
         (e: unknown) => {
-          clearTimeout(timer);
+          cancel();
           reject(e instanceof FunctionInvocationError ? e : new FunctionInvocationError(-504002, describeError(e)));
         },
       );
@@ -438,6 +467,7 @@ export class LocalCloud {
 
   close(): void {
     if (this.previousLogSink !== null) installLogSink(this.previousLogSink);
+    if (this.previousSleeper !== false) installSleeper(this.previousSleeper);
     this.store.close();
   }
 }

@@ -208,6 +208,11 @@ export class DocumentStore {
     return this.collections.has(name);
   }
 
+  /** From memory, like `hasCollection`: with none ever dropped, an unchanged count is an unchanged list. */
+  collectionCount(): number {
+    return this.collections.size;
+  }
+
   listCollections(): string[] {
     return (this.stmts.listColl.all() as { name: string }[]).map((r) => r.name);
   }

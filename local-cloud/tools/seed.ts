@@ -4,7 +4,7 @@ import { MENU } from '../../shared/menu';
 import type { OrderInput } from '../../shared/schemas/points';
 import type { MemberDoc } from '../../shared/schemas/member';
 import type { Caller, LocalCloud } from '../services';
-import { seededRandom } from '../database';
+import { currentSleeper, seededRandom } from '../database';
 import { protectPhone } from '../../cloudfunctions/_lib/platform/pii';
 import { DEMO_OPENIDS } from '../server';
 import { couponIdFor, NEW_MEMBER_GIFTS_ID, termsOf } from '../../cloudfunctions/_lib/coupons';
@@ -48,7 +48,8 @@ const errorText = (e: unknown) => {
 };
 const isTransient = (e: unknown) => /ESOCKETTIMEDOUT|ETIMEDOUT|ECONNRESET|DATABASE_TIMEOUT|timed out/i.test(errorText(e));
 const isDuplicate = (e: unknown) => /DATABASE_DUPLICATE_WRITE|E11000|duplicate key/i.test(errorText(e));
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Backs off on the sleeper the functions use: real timers for `npm start`, a clock tests move. */
+const pause = (ms: number) => currentSleeper().sleep(ms);
 
 /** Retries a seed request through transient faults (the demo seeds under LOCAL_CLOUD_FAULTS too). */
 async function retried<T>(work: () => Promise<T>, attempts = 12): Promise<T> {

@@ -233,3 +233,72 @@ export function decideCheckIn(input: CheckInInput): CheckInDecision {
     answer: { day: today, streak: outcome.streak, points: outcome.points, bonus: outcome.bonus, already: false, nextBonus: nextBonus(outcome.streak, rules) },
   };
 }
+
+// ------------------------------------------------------------------ the make-up decision (read, decide, write)
+
+const ledgerDraftSchema = z
+  .object({ id: z.string(), kind: z.enum(['earn', 'spend']), reason: z.string(), ref: z.object({ type: z.literal('checkin'), id: z.string() }).strict() })
+  .strict();
+
+export const makeUpDecisionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('refused'), reason: z.enum(['disabled', 'not_missed', 'too_old', 'future', 'other_month', 'limit']) }).strict(),
+  z
+    .object({
+      kind: z.literal('makeUp'),
+      /** the make-up's price, spent first (null when it is free) */
+      cost: z.object({ entry: ledgerDraftSchema, amount: count.positive() }).strict().nullable(),
+      /** the day's daily points, earned as a check-in of that day would have (`checkin:<member>:<yyyymmdd>`) */
+      earn: z.object({ entry: ledgerDraftSchema, lot: checkInDecisionSchema.options[2].shape.lot }).strict(),
+      /** the whole month's document, the day filled in */
+      month: z.object({ month: z.string(), days: z.record(z.string(), checkinDaySchema), makeUps: count }).strict(),
+      state: checkinStateSchema,
+      answer: z.object({ day: z.string(), points: count, cost: count, streak: count }).strict(),
+    })
+    .strict(),
+]);
+type MakeUpDecision = z.infer<typeof makeUpDecisionSchema>;
+
+interface MakeUpInput {
+  memberId: string;
+  /** the missed day asked for, `yyyy-mm-dd` */
+  day: string;
+  today: string;
+  /** this month's document (empty when none yet) */
+  monthDoc: CheckinMonth;
+  state: CheckinState;
+  rules: CheckinRules;
+  earning: Pick<EarningRules, 'expiry'>;
+}
+
+/**
+ * The whole effect of a 补签 of `day`: refused (disabled, not a missed day of this month within the
+ * window, or the month's make-ups used up), else its cost, the day's daily points, the month with the
+ * day filled in (streak 0 there: a make-up joins runs, it is not one), and the state with the streak
+ * the filled gap gives when the last check-in is of this month.
+ */
+export function decideMakeUp(input: MakeUpInput): MakeUpDecision {
+  const { day, today, monthDoc, state, rules } = input;
+  const month = today.slice(0, 7);
+  const checked = Object.keys(monthDoc.days).map((dd) => `${month}-${dd}`);
+  const refusal = makeUpRefusal(day, today, checked, monthDoc.makeUps, rules);
+  if (refusal) return { kind: 'refused', reason: refusal };
+  const key = day.replace(/-/g, '');
+  const id = `checkin:${input.memberId}:${key}`;
+  const ref = { type: 'checkin' as const, id: key };
+  const days = { ...monthDoc.days, [day.slice(8)]: { points: rules.dailyPoints, streak: 0, makeUp: true } };
+  const byDay = new Map(Object.entries(days).map(([dd, d]) => [`${month}-${dd}`, d.streak]));
+  const streak = state.lastDay && state.lastDay.slice(0, 7) === month ? streakAfterMakeUp(state.lastDay, byDay) : state.streak;
+  const costPoints = rules.makeUp.costPoints;
+  return {
+    kind: 'makeUp',
+    cost:
+      costPoints > 0 ? { entry: { id: `checkin-makeup-cost:${input.memberId}:${key}`, kind: 'spend', reason: `补签 ${day}`, ref }, amount: costPoints } : null,
+    earn: {
+      entry: { id, kind: 'earn', reason: `补签 ${day}`, ref },
+      lot: { id, amount: rules.dailyPoints, earnedOn: today, maturesOn: today, expiresOn: expiryDate(today, input.earning.expiry), today },
+    },
+    month: { month, days, makeUps: monthDoc.makeUps + 1 },
+    state: { ...state, streak, longest: Math.max(state.longest, streak), total: state.total + 1 },
+    answer: { day, points: rules.dailyPoints, cost: costPoints, streak },
+  };
+}

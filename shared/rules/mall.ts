@@ -286,4 +286,30 @@ export function addressProblem(address: Address): string | null {
   // A message written in the schema ("手机号格式不正确") names its field already.
   if (issue.code === z.ZodIssueCode.invalid_string && issue.validation === 'regex') return issue.message;
   return `${label}格式不正确`;
+
+const shipRefusalSchema = z.object({ kind: z.literal('refused'), code: z.literal('VALIDATION_FAILED'), message: z.string() }).strict();
+const shipReplaySchema = z.object({ kind: z.literal('duplicate') }).strict();
+const mallShipSchema = z.object({ kind: z.literal('ship'), shipping: mallOrderDocSchema.shape.shipping.unwrap() }).strict();
+export const mallShipDecisionSchema = z.discriminatedUnion('kind', [shipRefusalSchema, shipReplaySchema, mallShipSchema]);
+type MallShipDecision = z.infer<typeof mallShipDecisionSchema>;
+
+interface MallShipInput {
+  order: Pick<MallOrderDoc, 'kind' | 'status' | 'shipping'>;
+  carrier: string;
+  trackingNo: string;
+  /** who shipped it (the merchant's OPENID) */
+  by: string;
+  now: Date;
+}
+
+/**
+ * Shipping a physical order that is paid: the parcel's carrier and tracking number, once. The same
+ * shipment again is a replay (answered as it stands, nothing written); a different one, a cancelled
+ * order, or an order with nothing to ship is refused.
+ */
+export function decideMallShip({ order, carrier, trackingNo, by, now }: MallShipInput): MallShipDecision {
+  if (order.status === 'shipped' && order.shipping?.carrier === carrier && order.shipping.trackingNo === trackingNo) return { kind: 'duplicate' };
+  if (order.kind !== 'physical' || order.status !== 'paid')
+    return { kind: 'refused', code: 'VALIDATION_FAILED', message: order.status === 'cancelled' ? '订单已取消' : '订单不需要发货或已发货' };
+  return { kind: 'ship', shipping: { carrier, trackingNo, shippedAt: now, by } };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { FunctionInvocationError } from '../../local-cloud/services';
+import { ManualDeadlines } from '../support/deadlines';
 import { useCloud } from './sdk';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'functions');
@@ -13,9 +14,11 @@ type CallerAnswer = { ok: boolean; result?: unknown; errMsg?: string | null; err
  * - the timeout of config.json (default 3 s, 云函数配置) ends the invocation with errCode -504003
  *   "Invoking task timed out after N seconds" (as the cloud reports it);
  * - a function's environment variables are its own (config.json, the local file), never the host's.
+ * Timeouts are fired by moving the deadlines' clock (`ManualDeadlines`), not waited for.
  */
 describe('conformance: cloud functions', () => {
-  const ctx = useCloud({ functionsDir: FIXTURES });
+  const deadlines = new ManualDeadlines();
+  const ctx = useCloud({ functionsDir: FIXTURES, deadlines });
   const call = (target: string, data: Record<string, unknown> = {}) => ctx.cloud.invoke('caller', { target, data }) as Promise<CallerAnswer>;
 
   it('callFunction answers the callee result through wx-server-sdk, with the caller identity', async () => {
@@ -41,16 +44,32 @@ describe('conformance: cloud functions', () => {
   });
 
   it("the config.json timeout ends the invocation with -504003 'Invoking task timed out after 1 seconds'", async () => {
-    const direct = await ctx.cloud.invoke('sleeper', { ms: 1500 }).catch((e) => e);
+    const pending = ctx.cloud.invoke('sleeper', { ms: 1500 }).catch((e: unknown) => e);
+    await deadlines.whenArmed(1);
+    deadlines.advance(999);
+    expect(deadlines.pending).toBe(1); // not yet: the timeout is 1 s
+    deadlines.advance(1);
+    const direct = await pending;
     expect(direct).toBeInstanceOf(FunctionInvocationError);
     expect(direct).toMatchObject({ errCode: -504003, errMsg: 'Invoking task timed out after 1 seconds' });
+    // one that ends in time answers, and its deadline is cancelled
     expect(await ctx.cloud.invoke('sleeper', { ms: 10 })).toEqual({ slept: 10 });
-    const viaSdk = await call('sleeper', { ms: 1500 });
+    expect(deadlines.pending).toBe(0);
+    // through wx-server-sdk: the caller (3 s) and the callee (1 s) each have their deadline; the callee's ends first
+    const viaSdkPending = call('sleeper', { ms: 1500 });
+    await deadlines.whenArmed(2);
+    deadlines.advance(1000);
+    const viaSdk = await viaSdkPending;
     expect(viaSdk).toMatchObject({ ok: false, errCode: -504003, errMsg: expect.stringContaining('Invoking task timed out after 1 seconds') });
   });
 
   it('a function without a timeout in config.json gets the cloud default of 3 s', async () => {
-    const e = await ctx.cloud.invoke('slow-default', { ms: 3400 }).catch((x) => x);
+    const pending = ctx.cloud.invoke('slow-default', { ms: 3400 }).catch((x: unknown) => x);
+    await deadlines.whenArmed(1);
+    deadlines.advance(2999);
+    expect(deadlines.pending).toBe(1);
+    deadlines.advance(1);
+    const e = await pending;
     expect(e).toMatchObject({ errCode: -504003, errMsg: 'Invoking task timed out after 3 seconds' });
   });
 
@@ -86,7 +105,8 @@ describe('conformance: cloud functions', () => {
 });
 
 describe('conformance: function failures over the local HTTP contract', () => {
-  const ctx = useCloud({ functionsDir: FIXTURES });
+  const deadlines = new ManualDeadlines();
+  const ctx = useCloud({ functionsDir: FIXTURES, deadlines });
 
   it('a function that throws answers 500 INTERNAL with errCode -504002; one past its timeout 504 UNAVAILABLE with -504003', async () => {
     const { createServer } = await import('../../local-cloud/server');
@@ -105,7 +125,10 @@ describe('conformance: function failures over the local HTTP contract', () => {
       const thrown = await post('thrower', {});
       expect(thrown.status).toBe(500);
       expect(await thrown.json()).toMatchObject({ ok: false, code: 'INTERNAL', errCode: -504002 });
-      const slow = await post('sleeper', { ms: 1300 });
+      const slowPending = post('sleeper', { ms: 1300 });
+      await deadlines.whenArmed(1);
+      deadlines.advance(1000);
+      const slow = await slowPending;
       expect(slow.status).toBe(504);
       expect(await slow.json()).toMatchObject({ ok: false, code: 'UNAVAILABLE', errCode: -504003, errMsg: 'Invoking task timed out after 1 seconds' });
     } finally {

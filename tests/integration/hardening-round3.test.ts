@@ -7,7 +7,7 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer, SESSION_COOKIE, SESSION_TTL_MS, SessionSigner } from '../../local-cloud/server';
-import { closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
+import { backOff, closeTestCloud, openTestCloud, type TestCloud } from '../support/local-cloud';
 import { realClock, setClock } from '../support/clock';
 import type { Any } from '../support/points-kit';
 import type { Result } from '../../shared/envelope';
@@ -221,7 +221,7 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
       const claims = Array.from({ length: 24 }, (_, i) => api(who, 'coupon', 'claim', { templateId, requestId: `er3-claim-${i}` }));
       const redemptions = Array.from({ length: 12 }, (_, i) => api(who, 'mall', 'redeem', { itemId, requestId: `er3-mall-${i}` }));
       const erasure = (async () => {
-        await new Promise((r) => setTimeout(r, 15));
+        await backOff(cloud, 15); // starts while the claims are on their way
         return api(who, 'member', 'deleteAccount', { confirm: 'DELETE' });
       })();
       const answers = await Promise.all([...claims, ...redemptions, erasure]);

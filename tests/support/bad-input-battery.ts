@@ -214,8 +214,22 @@ export function describeBadInput({ faultRounds, malformedAs, soak = false }: Bad
     });
     afterAll(() => closeTestCloud(cloud));
 
-    /** Every collection, every document with its revision: what a refused call must leave as it found it. */
-    const snapshot = (): string => JSON.stringify(cloud.store.listCollections().map((c) => [c, cloud.store.scan(c)]));
+    /**
+     * Every collection, every document with its revision: what a refused call must leave as it found it.
+     * Remembered while the store's write sequence and its collections stay the same (every insert,
+     * replace and remove bumps the sequence, so an unchanged one means the very same documents and
+     * revisions): the thousands of refusals in a row serialize the store once, not twice each.
+     */
+    let remembered: { store: TestCloud['store']; seq: number; collections: number; text: string } | null = null;
+    const snapshot = (): string => {
+      const { store } = cloud;
+      const seq = store.currentSeq();
+      const collections = store.collectionCount(); // none is ever dropped: the same count is the same list
+      if (remembered?.store === store && remembered.seq === seq && remembered.collections === collections) return remembered.text;
+      const text = JSON.stringify(store.listCollections().map((c) => [c, store.scan(c)]));
+      remembered = { store, seq, collections, text };
+      return text;
+    };
 
     /** One call, checked: a refusal has a known code (never INTERNAL), a message, and changed nothing. */
     async function expectRefusedOrOk(label: string, run: () => Promise<unknown>): Promise<Result<Any>> {

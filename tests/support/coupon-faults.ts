@@ -2,7 +2,7 @@ import { buildNewMember } from '../../cloudfunctions/member/new-member';
 import type { InputOf } from '../../shared/contract';
 import type { couponContract } from '../../shared/contracts/coupon';
 import type { Result } from '../../shared/envelope';
-import { closeTestCloud, openTestCloud, type TestCloud } from './local-cloud';
+import { backOff, closeTestCloud, openTestCloud, type TestCloud } from './local-cloud';
 import { seedStoreAndStaff, type Any } from './points-kit';
 import { cashTemplateInput } from './coupon-kit';
 
@@ -20,7 +20,7 @@ export function kit(getCloud: () => TestCloud) {
     for (let attempt = 1; ; attempt += 1) {
       const r = (await getCloud().invoke('coupon', data, { openid })) as Result<Any>;
       if (r.ok || !SYSTEM.includes(r.code) || attempt >= 40) return { ...r, attempts: attempt };
-      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * Math.min(attempt, 8)));
+      await backOff(getCloud(), 10 + Math.random() * 40 * Math.min(attempt, 8));
     }
   };
   const ok = async (data: Record<string, unknown>, openid: string): Promise<Any> => {

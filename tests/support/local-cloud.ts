@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalCloud, type FunctionLogRecord, type LocalCloudOptions } from '../../local-cloud/services';
+import { VirtualSleeper } from '../../local-cloud/database';
 import type { InputOf, ResultOf } from '../../shared/contract';
 import type { Contracts, FunctionName } from '../../shared/contracts';
 import type { Result } from '../../shared/envelope';
@@ -15,6 +16,12 @@ import type { ZodType } from 'zod';
  * log records it captured (empty when they go to the console).
  */
 export type TestCloud = LocalCloud & { dir: string; logs: FunctionLogRecord[] };
+
+/**
+ * How a test's client waits before trying a call again (a till or a phone backing off): on the
+ * cloud's sleeper, so the wait moves its clock instead of passing in real time.
+ */
+export const backOff = (cloud: LocalCloud, ms: number): Promise<void> => cloud.sleeper.sleep(ms);
 
 export interface TestCloudOptions extends Partial<LocalCloudOptions> {
   /**
@@ -37,15 +44,20 @@ export function openTestCloud({ logs: logMode, ...options }: TestCloudOptions = 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-test-'));
   const logs: FunctionLogRecord[] = [];
   const capture = (logMode ?? (injectsFaults(options.faults) ? 'capture' : 'console')) === 'capture';
+  const sleeper = new VirtualSleeper();
   const cloud = new LocalCloud({
     file: path.join(dir, 'cloud.sqlite'),
     functionSource: 'source',
     durable: false,
     faults: { conflict: 0, transient: 0, lostReply: 0 },
+    // The functions' backoffs (and the tests' own, through `backOff`) move a virtual clock: no test waits for them.
+    sleeper,
     ...options,
     functionEnv: { HY_JOB_ITEMS_PER_SECOND: 'Infinity', ...options.functionEnv },
     ...(capture ? { log: (record: FunctionLogRecord) => logs.push(record) } : {}),
   });
+  // Virtual time moves on when no transaction is in flight: backoffs against real contention still let the holder finish.
+  if (cloud.sleeper === sleeper) sleeper.settleOn(() => cloud.database.whenNoOpenTransactions());
   return Object.assign(cloud, { dir, logs });
 }
 

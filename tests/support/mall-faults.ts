@@ -1,6 +1,6 @@
 import { buildNewMember } from '../../cloudfunctions/member/new-member';
 import { businessDate } from '../../shared/calendar';
-import { closeTestCloud, openTestCloud, type TestCloud } from './local-cloud';
+import { backOff, closeTestCloud, openTestCloud, type TestCloud } from './local-cloud';
 import { seedStoreAndStaff, type Any } from './points-kit';
 import { cashTemplateInput } from './coupon-kit';
 import type { Result } from '../../shared/envelope';
@@ -38,7 +38,7 @@ export function describeMallUnderFaults({ redeemers, stockRaceOnly = false }: Ma
       for (let attempt = 1; ; attempt += 1) {
         const r = (await cloud.invoke(fn, data, { openid })) as Result<Any>;
         if (r.ok || !SYSTEM.includes(r.code) || attempt >= 40) return { ...r, attempts: attempt };
-        await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * Math.min(attempt, 8)));
+        await backOff(cloud, 10 + Math.random() * 40 * Math.min(attempt, 8));
       }
     }
     const ok = async (fn: string, data: Record<string, unknown>, openid: string) => {

@@ -1,5 +1,5 @@
 import { seededRandom, TRANSACTION_TTL_MS } from '../../local-cloud/database';
-import { closeTestCloud, openTestCloud, type TestCloud } from './local-cloud';
+import { backOff, closeTestCloud, openTestCloud, type TestCloud } from './local-cloud';
 import { seedStoreAndStaff, type Any } from './points-kit';
 import type { Result } from '../../shared/envelope';
 
@@ -39,7 +39,7 @@ export function describePointsUnderFaults({ members: memberCount, receipts: rece
         const r = (await cloud.invoke(fn, data, { openid })) as Result<Any>;
         answered.push(r.ok ? 'ok' : r.code);
         if (r.ok || !SYSTEM.includes(r.code) || attempt >= 12) return { ...r, attempts: attempt };
-        await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 100 * attempt));
+        await backOff(cloud, 20 + Math.random() * 100 * attempt);
       }
     }
     async function getCard(openid: string): Promise<string> {

@@ -1,4 +1,13 @@
-import { checkInDecisionSchema, decideCheckIn, DEFAULT_CHECKIN_RULES, EMPTY_CHECKIN, monthDocNeeded, type CheckinState } from '../../shared/rules/checkin';
+import {
+  checkInDecisionSchema,
+  decideCheckIn,
+  decideMakeUp,
+  DEFAULT_CHECKIN_RULES,
+  EMPTY_CHECKIN,
+  makeUpDecisionSchema,
+  monthDocNeeded,
+  type CheckinState,
+} from '../../shared/rules/checkin';
 
 const base = { memberId: 'm1', rules: DEFAULT_CHECKIN_RULES, earning: { expiry: { kind: 'rolling' as const, months: 12 } } };
 const on = (today: string, state: CheckinState, monthDoc?: Parameters<typeof decideCheckIn>[0]['monthDoc']) =>
@@ -55,5 +64,52 @@ describe('decideCheckIn (pure, no database)', () => {
     const state = { lastDay: '2026-04-02', streak: 1, longest: 1, total: 1 };
     expect(monthDocNeeded(state, '2026-03-30')).toBe(false);
     expect(on('2026-03-30', state).kind).toBe('refused');
+  });
+});
+
+describe('decideMakeUp (pure, no database)', () => {
+  const rules = { ...DEFAULT_CHECKIN_RULES, makeUp: { enabled: true, withinDays: 7, perMonth: 2, costPoints: 20 } };
+  const makeUp = (day: string, monthDoc: Parameters<typeof decideMakeUp>[0]['monthDoc'], state: CheckinState, over: Partial<typeof rules> = {}) =>
+    makeUpDecisionSchema.parse(decideMakeUp({ ...base, rules: { ...rules, ...over }, day, today: '2026-03-10', monthDoc, state }));
+  // 03-06 missed; 03-07…03-09 checked (a run of 3)
+  const month = {
+    days: { '05': { points: 2, streak: 5 }, '07': { points: 2, streak: 1 }, '08': { points: 2, streak: 2 }, '09': { points: 2, streak: 3 } },
+    makeUps: 0,
+  };
+  const state = { lastDay: '2026-03-09', streak: 3, longest: 5, total: 9 };
+
+  it('refuses when disabled, for a day not missed, in the future, of another month, too old, or past the month’s limit', () => {
+    expect(makeUp('2026-03-06', month, state, { makeUp: { ...rules.makeUp, enabled: false } })).toEqual({ kind: 'refused', reason: 'disabled' });
+    expect(makeUp('2026-03-08', month, state)).toEqual({ kind: 'refused', reason: 'not_missed' });
+    expect(makeUp('2026-03-10', month, state)).toEqual({ kind: 'refused', reason: 'future' });
+    expect(makeUp('2026-02-27', month, state)).toEqual({ kind: 'refused', reason: 'other_month' });
+    expect(makeUp('2026-03-02', month, state)).toEqual({ kind: 'refused', reason: 'too_old' });
+    expect(makeUp('2026-03-06', { ...month, makeUps: 2 }, state)).toEqual({ kind: 'refused', reason: 'limit' });
+  });
+
+  it('filling the gap joins the runs: cost spent, the daily points earned, the month and the streak', () => {
+    const d = makeUp('2026-03-06', month, state);
+    if (d.kind !== 'makeUp') throw new Error(d.kind);
+    const ref = { type: 'checkin', id: '20260306' };
+    expect(d.cost).toEqual({ entry: { id: 'checkin-makeup-cost:m1:20260306', kind: 'spend', reason: '补签 2026-03-06', ref }, amount: 20 });
+    expect(d.earn.entry).toEqual({ id: 'checkin:m1:20260306', kind: 'earn', reason: '补签 2026-03-06', ref });
+    expect(d.earn.lot).toMatchObject({ id: 'checkin:m1:20260306', amount: 2, earnedOn: '2026-03-10', maturesOn: '2026-03-10', today: '2026-03-10' });
+    expect(d.month).toEqual({ month: '2026-03', days: { ...month.days, '06': { points: 2, streak: 0, makeUp: true } }, makeUps: 1 });
+    // 03-05 (streak 5) … 03-09: the run from the month's start is not reached, so 03-05…03-09 counts 5
+    expect(d.state).toEqual({ lastDay: '2026-03-09', streak: 5, longest: 5, total: 10 });
+    expect(d.answer).toEqual({ day: '2026-03-06', points: 2, cost: 20, streak: 5 });
+  });
+
+  it('a free make-up spends nothing; a last check-in of an earlier month keeps the streak as it is', () => {
+    const d = makeUp(
+      '2026-03-06',
+      { days: {}, makeUps: 0 },
+      { lastDay: '2026-02-28', streak: 4, longest: 9, total: 30 },
+      { makeUp: { ...rules.makeUp, costPoints: 0 } },
+    );
+    if (d.kind !== 'makeUp') throw new Error(d.kind);
+    expect(d.cost).toBeNull();
+    expect(d.state).toEqual({ lastDay: '2026-02-28', streak: 4, longest: 9, total: 31 });
+    expect(d.answer).toEqual({ day: '2026-03-06', points: 2, cost: 0, streak: 4 });
   });
 });

@@ -2,9 +2,11 @@ import {
   cancelRefusal,
   decideMallCancel,
   decideMallRedemption,
+  decideMallShip,
   itemRefusal,
   mallCancelDecisionSchema,
   mallRedemptionDecisionSchema,
+  mallShipDecisionSchema,
   type MallRedemptionInput,
 } from '../../shared/rules/mall';
 import type { MallOrderDoc } from '../../shared/schemas/mall';
@@ -214,5 +216,35 @@ describe('decideMallCancel', () => {
   it('a refund already recorded moves no points; a gone item or holding is left alone', () => {
     const d = decideMallCancel({ ...cancelInput, refundRecorded: true, item: null, holding: null });
     expect(d).toEqual({ kind: 'cancel', points: null, entries: [], item: null, holdingCount: null, refundEntryId: 'refund:mall:mo-req-00000001' });
+  });
+});
+
+describe('decideMallShip', () => {
+  const shipped = { carrier: '顺丰', trackingNo: 'SF1234567890', shippedAt: new Date('2026-12-06T02:00:00.000Z'), by: 'o-boss' };
+  const ship = (order: Pick<MallOrderDoc, 'kind' | 'status' | 'shipping'>, trackingNo = 'SF1234567890') =>
+    decideMallShip({ order, carrier: '顺丰', trackingNo, by: 'o-boss', now: NOW });
+
+  it('ships a paid physical order once, stamped with who and when', () => {
+    const d = ship({ kind: 'physical', status: 'paid', shipping: null });
+    expect(mallShipDecisionSchema.parse(d)).toEqual(d);
+    expect(d).toEqual({ kind: 'ship', shipping: { carrier: '顺丰', trackingNo: 'SF1234567890', shippedAt: NOW, by: 'o-boss' } });
+  });
+
+  it('the same shipment again is a replay; another tracking number for a shipped order is refused', () => {
+    expect(ship({ kind: 'physical', status: 'shipped', shipping: shipped })).toEqual({ kind: 'duplicate' });
+    expect(ship({ kind: 'physical', status: 'shipped', shipping: shipped }, 'SF0000000000')).toEqual({
+      kind: 'refused',
+      code: 'VALIDATION_FAILED',
+      message: '订单不需要发货或已发货',
+    });
+  });
+
+  it('refuses a cancelled order, and an order with nothing to ship', () => {
+    expect(ship({ kind: 'physical', status: 'cancelled', shipping: null })).toEqual({ kind: 'refused', code: 'VALIDATION_FAILED', message: '订单已取消' });
+    for (const kind of ['coupon', 'virtual'] as const) {
+      const d = ship({ kind, status: 'completed', shipping: null });
+      expect(mallShipDecisionSchema.parse(d)).toEqual(d);
+      expect(d).toEqual({ kind: 'refused', code: 'VALIDATION_FAILED', message: '订单不需要发货或已发货' });
+    }
   });
 });

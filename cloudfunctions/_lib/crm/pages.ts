@@ -8,6 +8,7 @@
  */
 import type { MemberDoc } from '../../../shared/schemas/member';
 import { jobConcurrency, jobItemsPerSecond, type JobOptions } from '../platform/job-runner';
+import { sleep as platformSleep } from '../platform/sleep';
 
 const MAX_PAGE = 100;
 /** as the runner's chunks: the longest a chunk may take at the paced rate */
@@ -22,13 +23,11 @@ interface RequestPacer {
   runner: JobOptions;
 }
 
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Request n of this invocation starts no earlier than n / rate seconds after the first. */
 export function requestPacer(options: JobOptions): RequestPacer {
   const rate = options.itemsPerSecond ?? jobItemsPerSecond();
   const clock = options.clock ?? Date.now;
-  const sleep = options.sleep ?? wait;
+  const sleep = options.sleep ?? platformSleep;
   let started: number | null = null;
   let n = 0;
   return {

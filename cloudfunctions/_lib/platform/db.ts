@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/errors';
 import type { CollectionName } from '../../../shared/schemas/collections';
 import { database } from './cloud';
 import { KeyedQueue, TURN_WAIT_MS } from './keyed-queue';
+import { monotonicNow, sleep as platformSleep } from './sleep';
 import type { Tx } from './typed-db';
 
 export type { Tx };
@@ -110,9 +111,9 @@ interface RetryOptions {
    * question is how long to keep trying, not how many times.
    */
   conflictBudgetMs?: number;
-  /** milliseconds, for the conflict budget (default: the monotonic `performance.now()`, which a clock set for a demo or frozen by a test does not move; tests give a stepping clock) */
+  /** milliseconds, for the conflict budget (default: `monotonicNow` of ./sleep.ts, which a clock set for a demo or frozen by a test does not move; tests give a stepping clock) */
   clock?: () => number;
-  /** how the backoff waits (tests give one that steps their clock) */
+  /** how the backoff waits (default: `sleep` of ./sleep.ts; tests give one that steps their clock) */
   sleep?: (ms: number) => Promise<void>;
   /** the jitter's source, in [0, 1) */
   random?: () => number;
@@ -139,8 +140,6 @@ const CONFLICT_MAX_DELAY_MS = 400;
 /** A safety bound if the clock misbehaves (stepped back): ~20 attempts fit in the budget. */
 const MAX_CONFLICT_ATTEMPTS = 200;
 
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Re-runs `work` on a transaction conflict or a transient failure. Transient faults (a timeout, a
  * reset: the platform is unwell) are retried a bounded number of times in a row with jittered
@@ -157,8 +156,8 @@ export async function withRetry<T>(work: () => Promise<T>, options: RetryOptions
   const max = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
   const conflictMax = Math.min(max, CONFLICT_MAX_DELAY_MS);
   const budget = options.conflictBudgetMs ?? CONFLICT_BUDGET_MS;
-  const clock = options.clock ?? (() => performance.now());
-  const sleep = options.sleep ?? wait;
+  const clock = options.clock ?? monotonicNow;
+  const sleep = options.sleep ?? platformSleep;
   const random = options.random ?? Math.random;
   const started = clock();
   let transientFailures = 0;

@@ -54,6 +54,7 @@ import { getById, withRetry } from './db';
 import type { JobRun, JobRunDoc } from '../../../shared/schemas/jobs';
 import type { SetOf } from './typed-db';
 import { log } from './log';
+import { sleep as platformSleep } from './sleep';
 
 export type { JobRun };
 
@@ -102,8 +103,6 @@ export function jobConcurrency(): number {
   return v > 0 ? Math.min(v, 64) : 1;
 }
 
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 interface JobSpec<S extends object> extends JobOptions {
   /** e.g. 'points-nightly' */
   job: string;
@@ -127,7 +126,7 @@ interface JobResult<S> {
 const RUNNER_FIELDS = ['_id', 'job', 'updatedAt'] as const;
 
 export async function runJob<S extends object>(spec: JobSpec<S>): Promise<JobResult<S>> {
-  const { job, occurrence, steps, budgetMs = 50_000, clock = Date.now, sleep = wait } = spec;
+  const { job, occurrence, steps, budgetMs = 50_000, clock = Date.now, sleep = platformSleep } = spec;
   const rate = spec.itemsPerSecond ?? jobItemsPerSecond();
   const concurrency = Math.max(1, spec.concurrency ?? jobConcurrency());
   const chunkSize = Math.min(spec.chunkSize ?? 50, Number.isFinite(rate) ? Math.max(1, Math.floor(rate * CHUNK_SECONDS)) : Infinity);
