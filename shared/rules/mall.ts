@@ -286,6 +286,7 @@ export function addressProblem(address: Address): string | null {
   // A message written in the schema ("手机号格式不正确") names its field already.
   if (issue.code === z.ZodIssueCode.invalid_string && issue.validation === 'regex') return issue.message;
   return `${label}格式不正确`;
+}
 
 const shipRefusalSchema = z.object({ kind: z.literal('refused'), code: z.literal('VALIDATION_FAILED'), message: z.string() }).strict();
 const shipReplaySchema = z.object({ kind: z.literal('duplicate') }).strict();
