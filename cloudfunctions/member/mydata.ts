@@ -108,6 +108,8 @@ async function scrubCollections(memberId: string): Promise<void> {
     () => db.collection('checkin_months').where({ memberId }).remove() as Promise<unknown>,
     () => db.collection('member_lifecycle').where({ memberId }).remove() as Promise<unknown>,
     () => db.collection('purchase_cycles').where({ memberId }).remove() as Promise<unknown>,
+    // What the merchant's staff wrote about the person (crm.noteMember).
+    () => db.collection('crm_notes').where({ memberId }).remove() as Promise<unknown>,
   ];
   for (const step of steps) await withRetry(step, { retryConflicts: false });
 }

@@ -153,7 +153,7 @@ labelRequests(mallRequests, {
   address: '收货地址',
   'address.name': '收货人',
   'address.phone': '手机号',
-  'address.region': '省市区',
+  'address.region': '所在地区',
   'address.detail': '详细地址',
 });
 

@@ -50,7 +50,7 @@ export const ERROR_NEXT_STEPS: Record<ErrorCode, string> = {
   COUPON_ALREADY_USED: '请换一张券，或按原价结账',
   COUPON_EXPIRED: '请换一张券，或按原价结账',
   COUPON_NOT_VALID_HERE: '请到券上写明的适用门店使用',
-  COUPON_THRESHOLD_NOT_MET: '请确认本单金额达到券面门槛后再核销',
+  COUPON_THRESHOLD_NOT_MET: '可加购凑满门槛，或不用此券结账',
   COUPON_CODE_EXPIRED: '请让顾客刷新券码后重新扫描',
   COUPON_CODE_INVALID: '请核对券码，或让顾客重新出示',
   COUPON_UNDO_WINDOW_PASSED: '如需撤销，请联系商家处理',

@@ -135,12 +135,10 @@ describe('points mall (H5, real local cloud)', () => {
 
     await upload(console_, { name: 'cup.png', mimeType: 'image/png', buffer: picture() });
     await console_.locator('.merchant-mall-create').first().click();
+    // The console lists the new item once createItem has answered; then the server is asked what it kept.
+    await console_.locator('text=拾光陶瓷杯 >> visible=true').first().waitFor();
     const items = await ok<{ items: { itemId: string; title: string; images: string[] }[] }>(console_.request, url, 'mall', { action: 'adminItems' });
-    let cup = items.items.find((i) => i.title === '拾光陶瓷杯');
-    for (let i = 0; !cup && i < 20; i += 1) {
-      await console_.waitForTimeout(250);
-      cup = (await ok<typeof items>(console_.request, url, 'mall', { action: 'adminItems' })).items.find((x) => x.title === '拾光陶瓷杯');
-    }
+    const cup = items.items.find((i) => i.title === '拾光陶瓷杯');
     expect(cup?.images).toEqual([expect.stringMatching(/^cloud:\/\/.+\/mall\/\d{8}\/[a-z0-9]+\.png$/)]);
     const itemId = cup?.itemId ?? '';
     await imageShown(console_, `.merchant-mall-item--${itemId} img`);
@@ -187,7 +185,12 @@ describe('points mall (H5, real local cloud)', () => {
         .locator('.nut-cascader-item-title', { hasText: new RegExp(`^${place}$`) })
         .first()
         .click();
-      await page.waitForTimeout(300);
+      // The next level's pane opens (or, after the district, the picker closes and the row shows the region).
+      if (level < 2)
+        await page
+          .locator('.nut-cascader-pane')
+          .nth(level + 1)
+          .waitFor();
       if (level === 1) await screenshot(page, 'mall-region-picker');
     }
     await expect(page.locator('.mall-region').first().textContent()).resolves.toBe('上海市 上海市 静安区');

@@ -111,7 +111,7 @@ describe('the till at a phone (H5, its own local cloud)', () => {
     expect(await text(page, '.staff-member-summary')).toContain('小林');
     await page.locator('.staff-coupon-verify').first().click();
     await page.locator('.staff-coupon-error').first().waitFor({ timeout: 15_000 });
-    expect(await text(page, '.staff-coupon-error')).toBe('该券满¥100.00可用，本单 ¥80.00，还差 ¥20.00');
+    expect(await text(page, '.staff-coupon-error')).toBe('该券满¥100.00可用，本单 ¥80.00，还差 ¥20.00，可加购凑满门槛，或不用此券结账');
     await screenshot(page, 'till-03-threshold-not-met');
 
     await page.locator('.staff-coupon-amount input').first().fill('128');

@@ -179,13 +179,14 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
         ],
       });
       await ok(who, 'member', 'recordSubscriptions', { accepted: ['LOCAL_TPL_POINTS_EXPIRING'] });
+      await ok('o-boss', 'crm', 'noteMember', { memberId, text: '喜欢燕麦拿铁，周末常来', requestId: 'er2-note-1' });
       const now = new Date();
       cloud.store.insert('member_lifecycle', { _id: memberId, memberId, stage: 'at_risk', since: now, episodeLastAt: now, couponIds: [], updatedAt: now });
       cloud.store.insert('purchase_cycles', { _id: memberId, memberId, categories: [], remindOn: null, updatedAt: now });
       const mine = (coll: string) => docs(coll).filter((d) => d.memberId === memberId);
       // everything is there before
       expect(mine('mall_orders')[0].address).toMatchObject({ cipher: expect.any(String) });
-      for (const coll of ['subscribe_credits', 'checkin_state', 'checkin_months', 'member_lifecycle', 'purchase_cycles', 'phone_claims'])
+      for (const coll of ['subscribe_credits', 'checkin_state', 'checkin_months', 'member_lifecycle', 'purchase_cycles', 'phone_claims', 'crm_notes'])
         expect({ coll, n: mine(coll).length }).toEqual({ coll, n: 1 });
 
       await ok(who, 'member', 'deleteAccount', { confirm: 'DELETE' });
@@ -199,7 +200,7 @@ describe('hardening round three (issue 25) over the local HTTP contract', () => 
       const listed = (await ok('o-boss', 'mall', 'listOrders', {})).orders.find((o: Any) => o.orderId === orderId);
       expect(listed).toMatchObject({ address: null, addressMasked: null });
       expect(JSON.stringify(listed)).not.toMatch(/林|13912345678|南京西路/);
-      for (const coll of ['subscribe_credits', 'checkin_state', 'checkin_months', 'member_lifecycle', 'purchase_cycles', 'phone_claims'])
+      for (const coll of ['subscribe_credits', 'checkin_state', 'checkin_months', 'member_lifecycle', 'purchase_cycles', 'phone_claims', 'crm_notes'])
         expect({ coll, left: mine(coll) }).toEqual({ coll, left: [] });
     });
   });

@@ -74,10 +74,10 @@ describe('validation messages over HTTP name the page’s fields', () => {
     expect((await refusal('o-boss', 'coupon', 'createTemplate', { ...cashTemplateInput(), stock: -1 })).message).toBe('库存不能为负数');
   });
 
-  it('mall: the address names 收货人 and 省市区; shipping names 快递公司', async () => {
+  it('mall: the address names 收货人 and 所在地区; shipping names 快递公司', async () => {
     const address = { name: '', phone: '13800138000', region: 'x', detail: '世纪大道 100 号' };
     expect((await refusal('o-ann', 'mall', 'redeem', { itemId: 'i1', requestId: 'req-00000001', address })).message).toBe(
-      '收货人不能为空；省市区至少需要 2 个字',
+      '收货人不能为空；所在地区至少需要 2 个字',
     );
     expect((await refusal('o-boss', 'mall', 'ship', { orderId: 'o1', carrier: '', trackingNo: 'SF1234' })).message).toBe('快递公司不能为空');
   });

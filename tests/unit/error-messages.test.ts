@@ -4,8 +4,8 @@ import { ERROR_MESSAGES, type ErrorCode } from '../../shared/errors';
 import { ERROR_NEXT_STEPS, personMessage } from '../../shared/rules/error-text';
 
 const CHINESE = /[\u4e00-\u9fff]/;
-// English a person should not meet; POS and nonce are the POS integrator's own words.
-const ENGLISH = /\b(?!POS\b|nonce\b)[A-Za-z]{3,}\b/;
+// English a person should not meet; POS and nonce are the POS integrator's own words, JPG/PNG/WebP the picture formats a merchant picks by name.
+const ENGLISH = /\b(?!POS\b|nonce\b|JPG\b|PNG\b|WebP\b)[A-Za-z]{3,}\b/;
 
 /** Every code the functions' source throws or answers (`new AppError('X'`, `fail('X'`). */
 function codesInSource(dir: string, found = new Set<string>()): Set<string> {

@@ -25,10 +25,10 @@ const refusal = (schema: z.ZodTypeAny, input: unknown): string => {
 const address = { name: '张三', phone: '13800138000', region: '上海市 浦东新区', detail: '世纪大道 100 号' };
 
 describe('a refused field is named as its page calls it', () => {
-  it('the mall: the address and shipping checks of the issue name 收货人, 省市区, 快递公司 — never 请求', () => {
+  it('the mall: the address and shipping checks of the issue name 收货人, 所在地区, 快递公司 — never 请求', () => {
     const redeem = mallContract.redeem.input;
     const text = refusal(redeem, { itemId: 'i1', requestId: 'req-00000001', address: { ...address, name: '', region: 'x' } });
-    expect(text).toBe('收货人不能为空；省市区至少需要 2 个字');
+    expect(text).toBe('收货人不能为空；所在地区至少需要 2 个字');
     const ship = refusal(mallContract.ship.input, { orderId: 'o1', carrier: '', trackingNo: 'SF1234' });
     expect(ship).toBe('快递公司不能为空');
     expect(refusal(mallContract.createItem.input, { kind: 'physical', title: '', pointsPrice: 0, category: '周边', stock: 1 })).toBe(
