@@ -2,7 +2,19 @@ import { businessDate } from '../../shared/calendar';
 import { crmContract } from '../../shared/contracts/crm';
 import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/router';
 import { requireRole } from '../_lib/platform/auth';
-import { countMembers, filterWhere, getSegment, listSegments, memberDetail, pageMembers, saveSegment, searchMembers, summaryOf, tagMembers } from '../_lib/crm';
+import {
+  countMembers,
+  dashboard,
+  filterWhere,
+  getSegment,
+  listSegments,
+  memberDetail,
+  pageMembers,
+  saveSegment,
+  searchMembers,
+  summaryOf,
+  tagMembers,
+} from '../_lib/crm';
 
 /** Every action is the merchant's (MERCHANT_ONLY in the contract: the router checks it before any input is looked at). */
 const merchant = (ctx: ActionContext) => requireRole(requireOpenid(ctx), ['merchant']);
@@ -23,4 +35,5 @@ export const main = createMain(crmContract, {
     const page = await pageMembers(filterWhere(segment.filter, businessDate(ctx.now)), input.after);
     return { members: page.members.map(summaryOf), nextAfter: page.nextAfter };
   },
+  dashboard: async (input, ctx) => dashboard(input, ctx.now),
 });

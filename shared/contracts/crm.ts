@@ -5,6 +5,8 @@ import type { AccessLogEntry } from './member';
 import type { RfmSegment } from '../rules/rfm';
 import { manualTagSchema } from '../rules/member-tags';
 import { segmentFilterSchema, segmentNameSchema, type SegmentFilter } from '../rules/segments';
+import { DASHBOARD_MAX_DAYS, daysInRange, type DashboardView } from '../rules/dashboard';
+import { businessDate } from '../schemas/common';
 
 const memberId = z.string().min(1).max(64);
 /** a paging cursor as answered in `nextAfter` */
@@ -40,6 +42,12 @@ const crmRequests = {
   saveSegment: z.object({ name: segmentNameSchema, filter: segmentFilterSchema, expectedVersion: z.number().int().min(0).optional() }).strict(),
   listSegments: z.object({}).strict(),
   segmentMembers: z.object({ segmentId: z.string().min(1).max(64), after: after.optional() }).strict(),
+  /** business dates (Asia/Shanghai), both included, at most 400 days */
+  dashboard: z
+    .object({ from: businessDate, to: businessDate })
+    .strict()
+    .refine((r) => r.to >= r.from, { message: '结束日期不能早于开始日期', path: ['to'] })
+    .refine((r) => r.to < r.from || daysInRange(r.from, r.to) <= DASHBOARD_MAX_DAYS, { message: `日期范围最多 ${DASHBOARD_MAX_DAYS} 天`, path: ['to'] }),
 };
 
 /** One member in the merchant's lists: the phone masked, never in full. */
@@ -114,4 +122,6 @@ export const crmContract = {
   saveSegment: act(crmRequests.saveSegment, MERCHANT_ONLY).returns<{ segmentId: string; version: number }>(),
   listSegments: act(crmRequests.listSegments, MERCHANT_ONLY).returns<SegmentView[]>(),
   segmentMembers: act(crmRequests.segmentMembers, MERCHANT_ONLY).returns<MemberPageView>(),
+  /** the dashboard from the daily snapshots (shared/rules/dashboard.ts); the liability is live */
+  dashboard: act(crmRequests.dashboard, MERCHANT_ONLY).returns<DashboardView>(),
 };

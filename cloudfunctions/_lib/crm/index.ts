@@ -4,3 +4,4 @@ export * from './rfm-job';
 export * from './tags-job';
 export * from './segments';
 export * from './members';
+export * from './dashboard';
