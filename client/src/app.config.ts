@@ -13,7 +13,7 @@ export default defineAppConfig({
   ],
   subPackages: [
     { root: 'pages/staff', pages: ['index'] },
-    { root: 'pages/merchant', pages: ['index'] },
+    { root: 'pages/merchant', pages: ['index', 'dashboard/index'] },
     { root: 'pages/coupons', pages: ['center/index', 'mine/index', 'detail/index'] },
     { root: 'pages/mall', pages: ['index', 'item/index', 'orders/index'] },
   ],

@@ -219,7 +219,7 @@ async function writeHistory(cloud: LocalCloud, db: Db, people: DemoPerson[], now
       }
       const today = businessDate(now);
       const first = [...joinsByDay.keys()].sort()[0] ?? today;
-      const extras = historyExtras(cloud, people, memberIds);
+      const extras = historyExtras(cloud, people, memberIds, today);
       for (let day = first; day <= today; day = addBusinessDays(day, 1)) {
         if (day > first) await job(day, 30, 'daily-stats');
         if (day.endsWith('-01') || day === today) await job(day, 150, 'points-nightly');
@@ -246,7 +246,12 @@ async function writeHistory(cloud: LocalCloud, db: Db, people: DemoPerson[], now
           [...perPerson.values()].map(async (theirs) => {
             for (const { person, order } of theirs) {
               const { paidAt, ...rest } = order;
-              await call(cloud, 'points', { action: 'recordOrder', ...rest, paidAt: paidAt.toISOString(), member: { memberId: memberIds.get(person.openid)! } }, merchant);
+              await call(
+                cloud,
+                'points',
+                { action: 'recordOrder', ...rest, paidAt: paidAt.toISOString(), member: { memberId: memberIds.get(person.openid)! } },
+                merchant,
+              );
               orders += 1;
             }
           }),
@@ -263,12 +268,12 @@ async function writeHistory(cloud: LocalCloud, db: Db, people: DemoPerson[], now
 
 /**
  * What else happened on a past day, through the functions: members (the 5th on, so the curated
- * wallets and streaks of members 0–3 stay as `seedCoupons` / `seedCheckins` make them) check in on
+ * wallets and streaks of members 0–3 stay as the demo shows them) check in on
  * about one day in three; on the 1st and the 15th the merchant grants the recall coupon (回归礼) to
  * eight members and, two days later, the clerk verifies half of them; on the 20th a few members
  * with the points redeem the mall's 满100减20 coupon. Deterministic (no draws: member indices).
  */
-function historyExtras(cloud: LocalCloud, people: DemoPerson[], memberIds: Map<string, string>): (day: string) => Promise<void> {
+function historyExtras(cloud: LocalCloud, people: DemoPerson[], memberIds: Map<string, string>, today: string): (day: string) => Promise<void> {
   const granted = new Map<string, { openid: string; couponId: string }[]>();
   let turn = 0;
   const joined = () => people.slice(4).filter((p) => memberIds.has(p.openid));
@@ -276,6 +281,12 @@ function historyExtras(cloud: LocalCloud, people: DemoPerson[], memberIds: Map<s
   return async (day) => {
     const dayNo = Number(day.slice(8));
     const ordinal = Math.round(startOfBusinessDate(day).getTime() / 86_400_000);
+    // Members 1–3 checked in on the last 1, 2 and 3 days before today, with the reminder on (seedCheckins).
+    for (const [i, p] of people.slice(1, 4).entries()) {
+      if (day < addBusinessDays(today, -(i + 1)) || !memberIds.has(p.openid)) continue;
+      atHour(day, 9, i);
+      await call(cloud, 'checkin', { action: 'checkIn' }, { openid: p.openid });
+    }
     const members = joined();
     if (!members.length) return;
     for (const [k, p] of members.entries()) {
@@ -295,18 +306,37 @@ function historyExtras(cloud: LocalCloud, people: DemoPerson[], memberIds: Map<s
       );
       const byId = new Map(members.map((p) => [memberIds.get(p.openid)!, p.openid]));
       const use = (result?.results ?? []).filter((r) => r.couponId).filter((_r, i) => i % 2 === 0);
-      granted.set(addBusinessDays(day, 2), use.map((r) => ({ openid: byId.get(r.memberId)!, couponId: r.couponId! })));
+      granted.set(
+        addBusinessDays(day, 2),
+        use.map((r) => ({ openid: byId.get(r.memberId)!, couponId: r.couponId! })),
+      );
     }
     for (const [k, g] of (granted.get(day) ?? []).entries()) {
       atHour(day, 15, k);
       const code = await tryCall<{ code: string }>(cloud, 'coupon', { action: 'getCode', couponId: g.couponId }, { openid: g.openid });
-      if (code) await tryCall(cloud, 'coupon', { action: 'verify', code: code.code, requestId: `seed-verify-${g.couponId}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) }, { openid: DEMO_OPENIDS.staff });
+      if (code)
+        await tryCall(
+          cloud,
+          'coupon',
+          { action: 'verify', code: code.code, requestId: `seed-verify-${g.couponId}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) },
+          { openid: DEMO_OPENIDS.staff },
+        );
     }
     if (dayNo === 20) {
       atHour(day, 20);
       const rich = members.filter((p) => ((cloud.store.get('members', memberIds.get(p.openid)!)?.doc as MemberDoc | undefined)?.points.available ?? 0) >= 200);
       for (const p of rich.slice(0, 3))
-        await tryCall(cloud, 'mall', { action: 'redeem', itemId: 'item-coupon-20off100', quantity: 1, requestId: `seed-mall-${day}-${p.openid}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) }, { openid: p.openid });
+        await tryCall(
+          cloud,
+          'mall',
+          {
+            action: 'redeem',
+            itemId: 'item-coupon-20off100',
+            quantity: 1,
+            requestId: `seed-mall-${day}-${p.openid}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64),
+          },
+          { openid: p.openid },
+        );
     }
   };
 }
@@ -562,7 +592,14 @@ async function seedCoupons(db: Db, now: Date, demoMemberId: string, others: stri
     orderId: null,
     at: usedAt,
   };
-  for (const t of templates) if (t.issued > 0) await retried(() => db.collection('coupon_templates').doc(t._id).update({ data: { issued: db.command.inc(t.issued) } }));
+  for (const t of templates)
+    if (t.issued > 0)
+      await retried(() =>
+        db
+          .collection('coupon_templates')
+          .doc(t._id)
+          .update({ data: { issued: db.command.inc(t.issued) } }),
+      );
   await addAll(db, 'coupons', coupons);
   await addAll(
     db,
@@ -696,18 +733,13 @@ async function seedReminders(cloud: LocalCloud, db: Db, now: Date, members: Memb
   await seedCheckins(cloud, now, members.slice(1, 4));
 }
 
-/** Members 1–3 checked in on the last few days (not today) with the daily reminder on. */
+/** Members 1–3 turn the daily check-in reminder on (their check-ins of the last days are in the history). */
 async function seedCheckins(cloud: LocalCloud, now: Date, members: MemberDoc[]) {
   const clock = cloud.clock;
   const before = clock.state();
   try {
-    for (const [i, m] of members.entries()) {
-      for (let daysAgo = i + 1; daysAgo >= 1; daysAgo -= 1) {
-        clock.set(new Date(startOfBusinessDate(businessDate(now.getTime() - daysAgo * 86_400_000)).getTime() + (9 * 60 + i) * 60_000));
-        await call(cloud, 'checkin', { action: 'checkIn' }, { openid: m.openid });
-      }
-      await call(cloud, 'checkin', { action: 'setReminder', enabled: true }, { openid: m.openid });
-    }
+    clock.set(new Date(startOfBusinessDate(businessDate(now.getTime() - 86_400_000)).getTime() + 9 * 3_600_000 + 30 * 60_000));
+    for (const m of members) await call(cloud, 'checkin', { action: 'setReminder', enabled: true }, { openid: m.openid });
   } finally {
     if (before.real) clock.reset();
     else clock.set(before.now, { frozen: before.frozen });

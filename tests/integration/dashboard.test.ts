@@ -64,15 +64,26 @@ describe('the dashboard on the seeded demo', () => {
     }
     const byDay = new Map<string, number>();
     for (const e of ledger) byDay.set(businessDate(e.createdAt), (byDay.get(businessDate(e.createdAt)) ?? 0) + e.delta);
-    const off = snaps.filter((s) => netOf(s.points) !== (byDay.get(s.day) ?? 0)).map((s) => [s.day, netOf(s.points), byDay.get(s.day), ledger.filter((e) => businessDate(e.createdAt) === s.day).map((e) => `${e._id} ${e.kind} ${e.delta} ${e.createdAt.toISOString()}`)]);
+    // Each night's flows are that day's ledger entries (nothing written later with an earlier date).
+    const off = snaps
+      .filter((s) => netOf(s.points) !== (byDay.get(s.day) ?? 0))
+      .map((s) => [
+        s.day,
+        netOf(s.points),
+        byDay.get(s.day),
+        ledger.filter((e) => businessDate(e.createdAt) === s.day).map((e) => `${e._id} ${e.kind} ${e.delta} ${e.createdAt.toISOString()}`),
+      ]);
     expect(off).toEqual([]);
     const endOfYesterday = ledger.filter((e) => businessDate(e.createdAt) <= YESTERDAY).reduce((sum, e) => sum + e.delta, 0);
     expect(running).toBe(endOfYesterday);
     const today = ledger.filter((e) => businessDate(e.createdAt) === TODAY).reduce((sum, e) => sum + e.delta, 0);
     expect(running + today).toBe(balances);
 
-    const view = await invokeOk(cloud, 'crm', 'dashboard', { from: snaps[0].day, to: TODAY }, DEMO_OPENIDS.merchant);
-    expect(netOf(view.points)).toBe(running);
+    // The longest range (400 days): its flows are the change of the outstanding points over it.
+    const from = addBusinessDays(TODAY, -399);
+    const view = await invokeOk(cloud, 'crm', 'dashboard', { from, to: TODAY }, DEMO_OPENIDS.merchant);
+    const before = snaps.filter((s) => s.day < from).pop()?.outstanding ?? 0;
+    expect(netOf(view.points)).toBe(running - before);
     expect(view.pointsLiability.points).toBe(balances);
     expect(view.pointsLiability.valueFen).toBe(balances * view.settings.pointValueFen);
     expect(view.points.issued).toBeGreaterThan(0);
