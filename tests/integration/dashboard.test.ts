@@ -46,7 +46,6 @@ describe('the dashboard on the seeded demo', () => {
     expect(days.length).toBeGreaterThan(365);
     for (let i = 1; i < days.length; i += 1) expect(days[i]).toBe(addBusinessDays(days[i - 1], 1));
     expect(cloud.logs.filter((l) => l.level === 'error').map((l) => `${l.fn} ${l.message}`)).toEqual([]);
-    // eslint-disable-next-line no-console
     console.log(`seeded 41 members with ${days.length} daily snapshots in ${(seedMs / 1000).toFixed(1)} s`);
   });
 

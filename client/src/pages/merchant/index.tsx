@@ -1,5 +1,7 @@
 import { useState } from 'react'
+import Taro from '@tarojs/taro'
 import { View, Text } from '@tarojs/components'
+import { Button } from '@/components/nutui'
 import { PageStatus } from '@/components/PageStatus'
 import { SwitchIdentity } from '@/components/SwitchIdentity'
 import { useRequireRole } from '@/hooks/useRequireRole'
@@ -32,6 +34,14 @@ export default function MerchantPage() {
     <View className='merchant-page merchant-console'>
       <View className='merchant-header'>
         <Text className='merchant-header__name'>{role.name ?? '商家'}</Text>
+        <Button
+          className='merchant-dashboard-link'
+          size='small'
+          type='primary'
+          onClick={() => void Taro.navigateTo({ url: '/pages/merchant/dashboard/index' })}
+        >
+          数据看板
+        </Button>
         <SwitchIdentity />
       </View>
       <View className='merchant-tabs'>

@@ -1,15 +1,14 @@
-import { useEffect, useMemo } from 'react'
+import { useEffect, useId } from 'react'
 import Taro from '@tarojs/taro'
 import { Canvas, View } from '@tarojs/components'
 import UCharts from '@qiun/ucharts'
 import { chartOptions } from './options'
 import type { ChartProps } from './types'
 
-let nextId = 0
-
 /** A `<Canvas type="2d">` (the same-layer canvas), found by id once rendered, drawn at the device's pixel ratio. */
 export function Chart({ spec, className }: ChartProps) {
-  const id = useMemo(() => `dash-chart-${(nextId += 1)}`, [])
+  // React's id (`:r1:`) without the colons a selector cannot hold
+  const id = `dash-chart-${useId().replace(/[^A-Za-z0-9]/g, '')}`
   const height = spec.height ?? 220
   useEffect(() => {
     Taro.nextTick(() => {
