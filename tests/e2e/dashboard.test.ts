@@ -5,9 +5,11 @@
  * Screenshots kept in test-artifacts/screenshots.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { useH5App } from '../support/e2e';
-import { PHONE, screenshot } from '../support/artifacts';
+import { ARTIFACTS_DIR, PHONE, screenshot } from '../support/artifacts';
 
 jest.setTimeout(240_000);
 
@@ -49,12 +51,20 @@ describe('the merchant’s dashboard (H5, seeded demo)', () => {
         for (const chart of ['members', 'points', 'stores', 'tiers', 'rfm']) expect(await inkOf(page, `.dash-chart-${chart}`)).toBeGreaterThan(200);
         expect(await page.locator('.dash-panel-cohorts .dash-table__row').count()).toBeGreaterThan(10);
         await screenshot(page, `dashboard-${size}`);
+        // The charts and tables below the cards (the page scrolls inside Taro's page view).
+        await page
+          .locator('.dash-grid')
+          .first()
+          .screenshot({ path: path.join(ARTIFACTS_DIR, 'screenshots', `dashboard-${size}-charts.png`) });
 
         if (size === 'desktop') {
           const download = page.waitForEvent('download');
           await page.locator('.dash-export-members').first().click();
-          const file = await (await download).path();
-          const csv = fs.readFileSync(file!, 'utf8');
+          // The browser runs in the e2e server's process: the file is copied here to be read.
+          const file = path.join(os.tmpdir(), `dashboard-${process.pid}.csv`);
+          await (await download).saveAs(file);
+          const csv = fs.readFileSync(file, 'utf8');
+          fs.rmSync(file, { force: true });
           expect(csv.startsWith('\uFEFF月份,新增会员,月末会员数,订单数,销售额(元)')).toBe(true);
           expect(csv.trim().split('\r\n').length).toBe(14); // the header and 13 months
         } else {
