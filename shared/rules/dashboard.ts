@@ -24,7 +24,7 @@ export const dashboardSettingsSchema = z
     redemptionAlertPercent: z.number().int().min(0).max(100),
   })
   .strict();
-export type DashboardSettings = z.infer<typeof dashboardSettingsSchema>;
+type DashboardSettings = z.infer<typeof dashboardSettingsSchema>;
 export const DEFAULT_DASHBOARD_SETTINGS: DashboardSettings = { pointValueFen: 1, redemptionAlertPercent: 20 };
 
 /** The longest range the dashboard answers (days, inclusive). */
@@ -75,7 +75,7 @@ export function daysInRange(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
-export interface MonthFigures extends PointsFlow {
+interface MonthFigures extends PointsFlow {
   month: string;
   newMembers: number;
   /** members at the end of the month's last snapshot */
@@ -88,14 +88,14 @@ export interface MonthFigures extends PointsFlow {
   checkins: number;
 }
 
-export interface CohortRow {
+interface CohortRow {
   cohort: string;
   size: number;
   /** month 0 is the registration month; a month is there once its last snapshot in the range is */
   months: { month: string; offset: number; active: number; rate: number | null }[];
 }
 
-export interface DashboardAlert {
+interface DashboardAlert {
   kind: 'low_redemption' | 'high_breakage' | 'missing_days';
   message: string;
 }

@@ -5,7 +5,7 @@ import { RFM_SEGMENTS } from '../rules/rfm';
 const count = z.number().int().nonnegative();
 
 /** One store's sales of the day: orders paid that day, their amount and what was refunded of them since. */
-export const storeSalesSchema = z.object({ storeId: z.string(), orders: count, amountFen: fen, refundedFen: fen }).strict();
+const storeSalesSchema = z.object({ storeId: z.string(), orders: count, amountFen: fen, refundedFen: fen }).strict();
 export type StoreSales = z.infer<typeof storeSalesSchema>;
 
 /**
@@ -13,11 +13,11 @@ export type StoreSales = z.infer<typeof storeSalesSchema>;
  * they mature). By construction `issued − redeemed − expired − forfeited` is the day's net change of
  * the members' balances (shared/rules/dashboard.ts `pointsFlowOf`).
  */
-export const pointsFlowSchema = z.object({ issued: count, redeemed: points, expired: count, forfeited: count }).strict();
+const pointsFlowSchema = z.object({ issued: count, redeemed: points, expired: count, forfeited: count }).strict();
 export type PointsFlow = z.infer<typeof pointsFlowSchema>;
 
 /** A registration month's members and how many of them bought in the snapshot's month so far. */
-export const cohortCountSchema = z.object({ cohort: businessMonth, size: count, active: count }).strict();
+const cohortCountSchema = z.object({ cohort: businessMonth, size: count, active: count }).strict();
 export type CohortCount = z.infer<typeof cohortCountSchema>;
 
 /**

@@ -51,11 +51,15 @@ describe('the merchant’s dashboard (H5, seeded demo)', () => {
         for (const chart of ['members', 'points', 'stores', 'tiers', 'rfm']) expect(await inkOf(page, `.dash-chart-${chart}`)).toBeGreaterThan(200);
         expect(await page.locator('.dash-panel-cohorts .dash-table__row').count()).toBeGreaterThan(10);
         await screenshot(page, `dashboard-${size}`);
-        // The charts and tables below the cards (the page scrolls inside Taro's page view).
-        await page
-          .locator('.dash-grid')
-          .first()
-          .screenshot({ path: path.join(ARTIFACTS_DIR, 'screenshots', `dashboard-${size}-charts.png`) });
+        // The whole page, charts and tables included: Taro's page view scrolls inside itself, so it is
+        // let grow to its content for this one picture.
+        await page.evaluate(() => {
+          for (const el of Array.from(document.querySelectorAll<HTMLElement>('.taro_page, .taro_router, body, html'))) {
+            el.style.height = 'auto';
+            el.style.overflow = 'visible';
+          }
+        });
+        await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'screenshots', `dashboard-${size}-full.png`), fullPage: true });
 
         if (size === 'desktop') {
           const download = page.waitForEvent('download');

@@ -43,7 +43,7 @@ export const statsKey = (day: string): string => day.replace(/-/g, '');
  * the job runs: at 00:30 that is the end of the day; a day computed later (a missed night) carries the
  * later state for those, its flows (orders, points, coupons, new members) stay the day's own.
  */
-export async function computeDailyStats(day: string, now: Date): Promise<StatsDailyDoc> {
+async function computeDailyStats(day: string, now: Date): Promise<StatsDailyDoc> {
   const from = startOfBusinessDate(day);
   const to = startOfBusinessDate(addBusinessDays(day, 1));
   const db = database();

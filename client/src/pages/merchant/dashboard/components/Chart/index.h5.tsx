@@ -13,13 +13,15 @@ export function Chart({ spec, className }: ChartProps) {
       const context = el?.getContext('2d')
       if (!el || !context) return
       const width = el.parentElement?.clientWidth ?? 320
-      const height = spec.height ?? 220
+      // Wider on a desktop browser: taller, with larger labels (the page's rem-scaled text grows too).
+      const scale = Math.min(1.6, Math.max(1, width / 360))
+      const height = Math.round((spec.height ?? 220) * scale)
       const pixelRatio = window.devicePixelRatio || 1
       el.width = width * pixelRatio
       el.height = height * pixelRatio
       el.style.width = `${width}px`
       el.style.height = `${height}px`
-      new UCharts({ ...chartOptions(spec, { width, height, pixelRatio }), context })
+      new UCharts({ ...chartOptions(spec, { width, height, pixelRatio }), fontSize: Math.round(11 * scale), context })
     }
     draw()
     window.addEventListener('resize', draw)
