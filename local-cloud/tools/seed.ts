@@ -268,8 +268,8 @@ async function writeHistory(cloud: LocalCloud, db: Db, people: DemoPerson[], now
 
 /**
  * What else happened on a past day, through the functions: members (the 5th on, so the curated
- * wallets and streaks of members 0–3 stay as the demo shows them), twenty of them, check in on
- * about one day in three; on the 1st and the 15th the merchant grants the recall coupon (回归礼) to
+ * wallets and streaks of members 0–3 stay as the demo shows them), ten of them, check in on
+ * about one day in three over the last six months; on the 1st and the 15th the merchant grants the recall coupon (回归礼) to
  * eight members and, two days later, the clerk verifies half of them; on the 20th a few members
  * with the points redeem the mall's 满100减20 coupon. Deterministic (no draws: member indices).
  */
@@ -289,9 +289,9 @@ function historyExtras(cloud: LocalCloud, people: DemoPerson[], memberIds: Map<s
     }
     const members = joined();
     if (!members.length) return;
-    // Twenty regulars check in (every member's daily check-ins would cost the seed minutes).
-    for (const [k, p] of members.slice(0, 20).entries()) {
-      if ((ordinal + k) % 3 !== 0 || k % 4 === 1) continue;
+    // Ten regulars check in over the last six months (every member's check-ins would cost the seed minutes).
+    for (const [k, p] of (day >= addBusinessDays(today, -180) ? members.slice(0, 10) : []).entries()) {
+      if ((ordinal + k) % 3 !== 0) continue;
       atHour(day, 9, k % 50);
       await tryCall(cloud, 'checkin', { action: 'checkIn' }, { openid: p.openid });
     }
