@@ -150,7 +150,9 @@ function demoPeople(random: () => number, now: Date, memberCount: number): DemoP
     const orderCount = demo ? 24 : Math.floor(random() ** 2 * 8);
     const orders: DemoPerson['orders'] = [];
     for (let k = 0; k < orderCount; k += 1) {
-      const paidAt = shopHoursBetween(demo ? new Date(now.getTime() - 365 * dayMs) : registeredAt, now, demo ? random() : random() ** 1.6);
+      // Every third member a regular (orders spread to today), the others buy mostly soon after joining.
+      const draw = random();
+      const paidAt = shopHoursBetween(demo ? new Date(now.getTime() - 365 * dayMs) : registeredAt, now, demo || i % 3 === 0 ? draw : draw ** 1.8);
       const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => {
         const { sku, category, priceFen } = pick(MENU);
         return { sku, category, priceFen, quantity: 1 + Math.floor(random() * 2) };
