@@ -142,17 +142,20 @@ function demoPeople(random: () => number, now: Date, memberCount: number): DemoP
   const dayMs = 24 * 3600 * 1000;
   for (let i = 0; i <= memberCount; i += 1) {
     const demo = i === 0;
-    // 小林 joined 13 months ago; the others over the last 15 months, more of them lately (the chain grows).
+    // Every third member a regular: joined 12–15 months ago (小林 13), buys all year round. The others
+    // joined over the last 12 months, more of them lately (the chain grows), and buy mostly soon after.
+    const regular = demo || i % 3 === 0;
     const registeredAt = demo
       ? new Date(now.getTime() - 396 * dayMs - Math.floor(random() * dayMs))
-      : new Date(now.getTime() - Math.floor(random() ** 1.4 * HISTORY_DAYS * dayMs) - 60_000);
+      : regular
+        ? new Date(now.getTime() - (366 + Math.floor(random() * (HISTORY_DAYS - 366))) * dayMs)
+        : new Date(now.getTime() - Math.floor(random() ** 1.3 * 365 * dayMs) - 60_000);
     // 小林 has a year of orders (a 银卡 member); the others a few each, many none (keeps the seed quick).
     const orderCount = demo ? 24 : Math.floor(random() ** 2 * 8);
     const orders: DemoPerson['orders'] = [];
     for (let k = 0; k < orderCount; k += 1) {
-      // Every third member a regular (orders spread to today), the others buy mostly soon after joining.
       const draw = random();
-      const paidAt = shopHoursBetween(demo ? new Date(now.getTime() - 365 * dayMs) : registeredAt, now, demo || i % 3 === 0 ? draw : draw ** 1.8);
+      const paidAt = regular ? shopHoursBetween(new Date(now.getTime() - 365 * dayMs), now, draw) : shopHoursBetween(registeredAt, now, draw ** 1.8);
       const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => {
         const { sku, category, priceFen } = pick(MENU);
         return { sku, category, priceFen, quantity: 1 + Math.floor(random() * 2) };
