@@ -150,8 +150,9 @@ function demoPeople(random: () => number, now: Date, memberCount: number): DemoP
       : regular
         ? new Date(now.getTime() - (366 + Math.floor(random() * (HISTORY_DAYS - 366))) * dayMs)
         : new Date(now.getTime() - Math.floor(random() ** 1.3 * 365 * dayMs) - 60_000);
-    // 小林 has a year of orders (a 银卡 member); the others a few each, many none (keeps the seed quick).
-    const orderCount = demo ? 24 : Math.floor(random() ** 2 * 8);
+    // 小林 has a year of orders (a 银卡 member); the regulars 4–8 (a cycle of 45–90 days to learn); the
+    // others a few each, many none (keeps the seed quick).
+    const orderCount = demo ? 24 : regular ? 4 + Math.floor(random() * 5) : Math.floor(random() ** 2 * 8);
     const orders: DemoPerson['orders'] = [];
     for (let k = 0; k < orderCount; k += 1) {
       const draw = random();
