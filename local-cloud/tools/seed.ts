@@ -194,7 +194,8 @@ function demoPeople(random: () => number, now: Date, memberCount: number): DemoP
  * (`historyExtras`: check-ins, coupons granted and used, mall redemptions). The nightly points job
  * (maturing, expiring, reconciling) runs on the first day of each month and once more today (nightly
  * runs would cost the seed a few times more, for entries the history does not show: a lot matured
- * or expired a few weeks late ends in the same balance); the daily statistics job runs every night at
+ * or expired a few weeks late ends in the same balance); RFM is scored on the 1st and on the last
+ * night; the daily statistics job runs every night at
  * 00:30 for the day before, so every chart of the dashboard has a shape. The local clock is moved to
  * each of those moments and given back as it was.
  */
@@ -203,7 +204,7 @@ async function writeHistory(cloud: LocalCloud, db: Db, people: DemoPerson[], now
   const before = clock.state();
   const at = (instant: Date) => clock.set(instant);
   const merchant = { openid: DEMO_OPENIDS.merchant };
-  const job = async (day: string, minutes: number, name: 'points-nightly' | 'daily-stats') => {
+  const job = async (day: string, minutes: number, name: 'points-nightly' | 'daily-stats' | 'rfm-scores') => {
     at(new Date(startOfBusinessDate(day).getTime() + minutes * 60_000));
     // The clock stands on that day: the scheduler runs the job for it, under its lease, with its run record.
     await call(cloud, 'scheduler', { action: 'runJob', job: name }, merchant);
@@ -229,6 +230,8 @@ async function writeHistory(cloud: LocalCloud, db: Db, people: DemoPerson[], now
       for (let day = first; day <= today; day = addBusinessDays(day, 1)) {
         if (day > first) await job(day, 30, 'daily-stats');
         if (day.endsWith('-01') || day === today) await job(day, 150, 'points-nightly');
+        // RFM scored monthly and on the last night, so the snapshots carry the segments' counts.
+        if (day.endsWith('-01') || day === addBusinessDays(today, -1)) await job(day, 180, 'rfm-scores');
         for (const person of (joinsByDay.get(day) ?? []).sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime())) {
           at(person.registeredAt);
           const card = await call<{ memberId: string }>(cloud, 'member', { action: 'join', agree: true }, { openid: person.openid });

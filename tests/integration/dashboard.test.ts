@@ -103,6 +103,8 @@ describe('the dashboard on the seeded demo', () => {
     expect(view.cohorts.some((c) => c.months.length > 3)).toBe(true);
     expect(view.stores.map((s) => s.name).sort()).toEqual(['徐汇滨江店', '静安寺店']);
     expect(view.tiers.reduce((sum, t) => sum + t.count, 0)).toBe(41);
+    // RFM scored on the last night: every member who bought in the window is in a segment.
+    expect(view.rfm.reduce((sum, r) => sum + r.count, 0)).toBe(view.buyers);
     expect(view.coupons.issued).toBeGreaterThan(0);
     expect(view.coupons.used).toBeGreaterThan(0);
     expect(view.mall.redemptions).toBeGreaterThan(0);
