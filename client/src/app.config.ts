@@ -18,6 +18,7 @@ export default defineAppConfig({
       // the console: a home grid and one page per area (issue 21 item 7)
       pages: [
         'index',
+        'dashboard/index',
         'members/index',
         'members/detail/index',
         'members/tags/index',

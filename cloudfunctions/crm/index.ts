@@ -4,6 +4,7 @@ import { createMain, requireOpenid, type ActionContext } from '../_lib/platform/
 import { requireRole } from '../_lib/platform/auth';
 import {
   countMembers,
+  dashboard,
   filterWhere,
   getSegment,
   listSegments,
@@ -47,4 +48,5 @@ export const main = createMain(crmContract, {
     const page = await pageMembers(filterWhere(segment.filter, businessDate(ctx.now)), input.after);
     return { members: page.members.map(summaryOf), nextAfter: page.nextAfter };
   },
+  dashboard: async (input, ctx) => dashboard(input, ctx.now),
 });

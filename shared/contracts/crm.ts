@@ -7,6 +7,8 @@ import type { RfmSegment } from '../rules/rfm';
 import { manualTagSchema } from '../rules/member-tags';
 import { noteTextSchema } from '../rules/member-notes';
 import { segmentFilterSchema, segmentNameSchema, type SegmentFilter } from '../rules/segments';
+import { DASHBOARD_MAX_DAYS, daysInRange, type DashboardView } from '../rules/dashboard';
+import { businessDate } from '../schemas/common';
 
 const memberId = z.string().min(1).max(64);
 /** a paging cursor as answered in `nextAfter` */
@@ -45,6 +47,12 @@ const crmRequests = {
   saveSegment: z.object({ name: segmentNameSchema, filter: segmentFilterSchema, expectedVersion: z.number().int().min(0).optional() }).strict(),
   listSegments: z.object({}).strict(),
   segmentMembers: z.object({ segmentId: z.string().min(1).max(64), after: after.optional() }).strict(),
+  /** business dates (Asia/Shanghai), both included, at most 400 days */
+  dashboard: z
+    .object({ from: businessDate, to: businessDate })
+    .strict()
+    .refine((r) => r.to >= r.from, { message: '结束日期不能早于开始日期', path: ['to'] })
+    .refine((r) => r.to < r.from || daysInRange(r.from, r.to) <= DASHBOARD_MAX_DAYS, { message: `日期范围最多 ${DASHBOARD_MAX_DAYS} 天`, path: ['to'] }),
 };
 
 // The fields as the merchant's 会员 and 分群 pages name them (shared/validation.ts: fieldLabel).
@@ -166,4 +174,6 @@ export const crmContract = {
   saveSegment: act(crmRequests.saveSegment, MERCHANT_ONLY).returns<{ segmentId: string; version: number }>(),
   listSegments: act(crmRequests.listSegments, MERCHANT_ONLY).returns<SegmentView[]>(),
   segmentMembers: act(crmRequests.segmentMembers, MERCHANT_ONLY).returns<MemberPageView>(),
+  /** the dashboard from the daily snapshots (shared/rules/dashboard.ts); the liability is live */
+  dashboard: act(crmRequests.dashboard, MERCHANT_ONLY).returns<DashboardView>(),
 };

@@ -97,19 +97,8 @@ export const messageLogDocSchema = z
   .strict();
 export type MessageLogDoc = z.infer<typeof messageLogDocSchema>;
 
-/** `stats_daily/<YYYYMMDD>`: the day's counts for the merchant's dashboard. */
-export const statsDailyDocSchema = z
-  .object({
-    _id: z.string(),
-    day: businessDate,
-    members: count,
-    newMembers: count,
-    orders: count,
-    checkins: count,
-    messagesSent: count,
-    at: instant,
-  })
-  .strict();
+/** `stats_daily/<YYYYMMDD>`: the day's figures for the merchant's dashboard (shared/schemas/stats.ts). */
+export { statsDailyDocSchema } from './stats';
 
 const INVITATION_REFUSALS = ['disabled', 'self', 'already_member', 'phone_seen', 'inviter_gone', 'daily_cap'] as const satisfies readonly InvitationRefusal[];
 

@@ -21,5 +21,6 @@ export function itSeedsUnderFaults(members: number): void {
     } finally {
       closeTestCloud(cloud);
     }
-  });
+    // The seed walks every day of 15 months (joins, orders, the nightly snapshot for the dashboard).
+  }, 600_000);
 }

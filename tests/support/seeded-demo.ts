@@ -15,7 +15,8 @@ export function describeSeededDemo({ members }: { members?: number } = {}): void
     beforeAll(async () => {
       cloud = openTestCloud({ logs: 'capture' });
       await seedDemoData(cloud, members === undefined ? {} : { members });
-    });
+      // The seed walks every day of 15 months (joins, orders, the nightly snapshot for the dashboard).
+    }, 600_000);
     afterAll(() => closeTestCloud(cloud));
 
     it('logs no error while seeding (the store hours counted by concurrent orders too)', () => {

@@ -6,3 +6,4 @@ export * from './segments';
 export * from './members';
 export * from './notes';
 export * from './tag-list';
+export * from './dashboard';
