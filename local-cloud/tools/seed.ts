@@ -137,10 +137,11 @@ function shopHoursBetween(start: Date, now: Date, r: number): Date {
 }
 
 /** The demo's people, drawn from `random` (deterministic): 小林 first, with a year of orders. */
-function demoPeople(random: () => number, now: Date, memberCount: number): DemoPerson[] {
+function demoPeople(random: () => number, now: Date, memberCount: number, historyDays: number): DemoPerson[] {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
   const people: DemoPerson[] = [];
-  const dayMs = 24 * 3600 * 1000;
+  // A shorter history (tests that seed under faults) keeps the demo's shape, compressed in time.
+  const dayMs = (24 * 3600 * 1000 * historyDays) / HISTORY_DAYS;
   for (let i = 0; i <= memberCount; i += 1) {
     const demo = i === 0;
     // Every third member a regular: joined 12–15 months ago (小林 13), buys all year round. The others
@@ -385,7 +386,7 @@ async function call<T = unknown>(cloud: LocalCloud, fn: string, data: Record<str
   }
 }
 
-export async function seedDemoData(cloud: LocalCloud, options: { members?: number; seed?: number; now?: Date } = {}) {
+export async function seedDemoData(cloud: LocalCloud, options: { members?: number; seed?: number; now?: Date; historyDays?: number } = {}) {
   const db = loadDb();
   const now = options.now ?? new Date();
   const random = seededRandom(options.seed ?? 20261123);
@@ -400,7 +401,7 @@ export async function seedDemoData(cloud: LocalCloud, options: { members?: numbe
   // The coupon templates and the mall are there before the history: its members were granted and redeemed them.
   await addAll(db, 'coupon_templates', couponTemplates(now));
   await seedMall(db, now);
-  const people = demoPeople(random, now, options.members ?? 300);
+  const people = demoPeople(random, now, options.members ?? 300, Math.max(30, Math.min(HISTORY_DAYS, options.historyDays ?? HISTORY_DAYS)));
   const { orders } = await writeHistory(cloud, db, people, now);
   const byOpenid = new Map(cloud.store.scan('members').map((s) => [s.doc.openid, s.doc as unknown as MemberDoc]));
   const members = people.map((p) => byOpenid.get(p.openid)!);

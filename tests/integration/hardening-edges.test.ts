@@ -147,7 +147,8 @@ describe('the local server refuses malformed and oversized requests with a 4xx a
 
 describe('13. the demo seed under injected faults', () => {
   // A few members here; a hundred in the soak project (tests/soak/seed.test.ts).
-  itSeedsUnderFaults(15);
+  // The default run seeds two months of history under faults; the soak run the full fifteen.
+  itSeedsUnderFaults(15, 60);
 
   it('npm start refuses to serve a store whose seed did not finish', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiyuan-partial-'));

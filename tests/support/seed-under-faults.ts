@@ -2,12 +2,12 @@ import { seedDemoData, seedState, SEED_MARKER } from '../../local-cloud/tools';
 import { closeTestCloud, openTestCloud } from './local-cloud';
 
 /** Issue 9 item 13: the demo seed under injected faults, at the caller's size (default run and soak). */
-export function itSeedsUnderFaults(members: number): void {
-  it(`seeds ${members} members through transient faults and lost replies, writes its marker last, and a half-seeded store is known as such`, async () => {
+export function itSeedsUnderFaults(members: number, historyDays?: number): void {
+  it(`seeds ${members} members (${historyDays ?? 'the full'} days of history) through transient faults and lost replies, writes its marker last, and a half-seeded store is known as such`, async () => {
     const cloud = openTestCloud({ faults: { conflict: 0, transient: 0.15, lostReply: 0.1, seed: 13 } });
     try {
       expect(await seedState()).toBe('empty');
-      const counts = await seedDemoData(cloud, { members });
+      const counts = await seedDemoData(cloud, { members, historyDays });
       expect(await seedState()).toBe('done');
       expect(cloud.store.scan('members')).toHaveLength(counts.members);
       expect(cloud.store.scan('ledger')).toHaveLength(counts.ledger);
