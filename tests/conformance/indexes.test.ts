@@ -226,7 +226,14 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
           crm: { rfm: { segment: `seg${i % 8}` } },
           points: { nextEventOn: i % 10 ? null : `2026-03-${String((i % 28) + 1).padStart(2, '0')}`, reconcileDue: i % 20 === 0, available: i },
           ...(i % 3
-            ? { purchases: { count: 1, amountFen: 100, firstAt: new Date(1767225600000 + i * 3_600_000), lastAt: new Date(1767225600000 + i * 3_600_000) } }
+            ? {
+                purchases: {
+                  count: i % 7 === 0 ? 2 : 1,
+                  amountFen: 100,
+                  firstAt: new Date(1767225600000 + i * 3_600_000),
+                  lastAt: new Date(1767225600000 + i * 3_600_000),
+                },
+              }
             : {}),
         });
         s.insert('purchase_cycles', { _id: m, memberId: m, categories: [], remindOn: i % 7 ? null : `2026-03-${String((i % 28) + 1).padStart(2, '0')}` });
@@ -240,7 +247,13 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
         });
         s.insert('ledger', { _id: `l${i}`, memberId: `m${i % 300}`, createdAt: new Date(1767225600000 + i * 60_000) });
         s.insert('roles', { _id: `r${i}`, openid: `staff${i}` });
-        s.insert('coupons', { _id: `c${i}`, memberId: `m${i % 300}`, status: i % 3 ? 'unused' : 'used' });
+        s.insert('coupons', {
+          _id: `c${i}`,
+          memberId: `m${i % 300}`,
+          status: i % 3 ? 'unused' : 'used',
+          issuedAt: new Date(1767225600000 + i * 60_000),
+          ...(i % 3 ? {} : { used: { at: new Date(1767225600000 + i * 120_000) } }),
+        });
         s.insert('tier_changes', { _id: `tc${i}`, memberId: `m${i % 300}`, at: new Date(1767225600000 + i * 1000) });
         s.insert('pos_nonces', { _id: `n${i}`, expiresAt: new Date(1767225600000 + i * 1000) });
         s.insert('fraud_flags', { _id: `f${i}`, status: i % 10 ? 'released' : 'open', memberId: `m${i % 300}`, createdAt: new Date(1767225600000 + i * 1000) });
@@ -357,6 +370,11 @@ describe('conformance: the declared indexes answer the queries (EXPLAIN QUERY PL
     // the member page's notes, newest first; noteMember's count of a member's notes
     { index: 'crm_notes.member_at', coll: 'crm_notes', query: { memberId: 'm17' }, order: [['at', -1]] },
     { index: 'crm_notes.member_at', coll: 'crm_notes', query: { memberId: 'm17' }, count: true },
+    // the nightly statistics (cloudfunctions/_lib/engagement/daily-stats.ts): repurchasers, the day's coupons and ledger entries
+    { index: 'members.purchases_count', coll: 'members', query: { 'purchases.count': { $gte: 2 } }, count: true },
+    { index: 'coupons.issuedAt', coll: 'coupons', query: { issuedAt: { $gte: march, $lt: new Date('2026-03-02T00:00:00Z') } }, count: true },
+    { index: 'coupons.used_at', coll: 'coupons', query: { 'used.at': { $gte: march, $lt: new Date('2026-03-02T00:00:00Z') } }, count: true },
+    { index: 'ledger.createdAt', coll: 'ledger', query: { createdAt: { $gte: march, $lt: new Date('2026-03-02T00:00:00Z') } } },
   ];
   /**
    * An index over an array path (MongoDB's multikey index) has no SQLite expression-index equivalent:

@@ -16,16 +16,22 @@ jest.setTimeout(240_000);
 const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 } as const;
 
 /** How many pixels of a chart's canvas are drawn (not the white background). */
-const inkOf = (page: Page, selector: string) =>
-  page.evaluate((sel) => {
-    const canvas = document.querySelector(`${sel} canvas`) as HTMLCanvasElement | null;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx || !canvas.width) return 0;
-    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-    let ink = 0;
-    for (let i = 0; i < data.length; i += 16) if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) ink += 1;
-    return ink;
-  }, selector);
+/** How much a chart's canvas has drawn (pixels sampled that are not near-white). */
+function canvasInk(sel: string): number {
+  const canvas = document.querySelector(`${sel} canvas`) as HTMLCanvasElement | null;
+  const ctx = canvas?.getContext('2d');
+  if (!canvas || !ctx || !canvas.width) return 0;
+  const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  let ink = 0;
+  for (let i = 0; i < data.length; i += 16) if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) ink += 1;
+  return ink;
+}
+const inkOf = (page: Page, selector: string) => page.evaluate(canvasInk, selector);
+/** The charts draw with an animation: wait (on the page, not the clock) until this one has ink. */
+const inked = (page: Page, selector: string) =>
+  page.waitForFunction(([sel, fn]) => (new Function(`return (${fn})`)() as (s: string) => number)(sel) > 200, [selector, canvasInk.toString()] as const, {
+    timeout: 30_000,
+  });
 
 describe('the merchant’s dashboard (H5, seeded demo)', () => {
   const app = useH5App();
@@ -47,8 +53,10 @@ describe('the merchant’s dashboard (H5, seeded demo)', () => {
         expect(await page.locator('.dash-card-liability .dash-card__value').first().textContent()).toMatch(/^¥\d+\.\d{2}$/);
         expect(await page.locator('.dash-card-redemption .dash-card__value').first().textContent()).toMatch(/%$/);
         // Every chart drew something: a year of months, two stores, the tiers, the RFM segments.
-        await page.waitForTimeout(500);
-        for (const chart of ['members', 'points', 'stores', 'tiers', 'rfm']) expect(await inkOf(page, `.dash-chart-${chart}`)).toBeGreaterThan(200);
+        for (const chart of ['members', 'points', 'stores', 'tiers', 'rfm']) {
+          await inked(page, `.dash-chart-${chart}`);
+          expect(await inkOf(page, `.dash-chart-${chart}`)).toBeGreaterThan(200);
+        }
         expect(await page.locator('.dash-panel-cohorts .dash-table__row').count()).toBeGreaterThan(10);
         await screenshot(page, `dashboard-${size}`);
         // The whole page, charts and tables included: Taro's page view scrolls inside itself, so it is
